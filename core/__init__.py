@@ -1,0 +1,107 @@
+"""Kommissorium: the governance platform for Danish social-housing master plans.
+
+``create_app`` builds the Flask application; ``hookimpl`` marks a rule plugin's hook
+implementations (see docs/plugin-authors.md).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from core.hooks import hookimpl
+
+__all__ = ["create_app", "hookimpl"]
+
+
+def create_app(config: dict | None = None, *, host=None, check_schema: bool | None = None) -> Flask:
+    """Build the application.
+
+    :param config: settings overriding the environment (tests pass their database here).
+    :param host: a :class:`core.hooks.host.PluginHost`; by default one that loads every
+        plugin installed under the ``kommissorium`` entry-point group.
+    :param check_schema: refuse to start on a database behind the migrations; by default
+        the ``REQUIRE_MIGRATED_DATABASE`` setting (the CLI turns it off for ``db upgrade``).
+    """
+    from core import errors
+    from core.config import Config, normalise_database_url
+    from core.extensions import api, db, login_manager, migrate
+    from core.hooks.host import PluginHost
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    _import_models()
+    db.init_app(app)
+    _sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    login_manager.init_app(app)
+    api.init_app(app)
+    app.extensions["kommissorium.host"] = host or PluginHost()
+
+    from core.bodies.api import blp as bodies_blp
+    from core.identity.api import blp as identity_blp
+    from core.identity.auth import init_auth
+    from core.tenants.api import blp as tenants_blp
+    from core.tenants.context import release_tenant
+
+    for blp in (tenants_blp, bodies_blp, identity_blp):
+        api.register_blueprint(blp)
+    init_auth(app)
+    app.teardown_request(release_tenant)
+    errors.register(app)
+
+    from core.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+
+    if check_schema is None:
+        check_schema = app.config["REQUIRE_MIGRATED_DATABASE"]
+    if check_schema:
+        from core.schema import ensure_migrated
+
+        with app.app_context():
+            ensure_migrated()
+    return app
+
+
+def _import_models() -> None:
+    """Import every feature's models so the metadata (and Alembic) sees all tables."""
+    import core.bodies.models  # noqa: F401
+    import core.identity.models  # noqa: F401
+    import core.organisations.models  # noqa: F401
+    import core.tenants.models  # noqa: F401
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from core.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -1,0 +1,31 @@
+"""JSON API: a tenant's bodies and their seats."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask_smorest import Blueprint
+
+from core.bodies import operations
+from core.bodies.schemas import BodySchema, BodySummarySchema
+from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+
+blp = Blueprint(
+    "bodies", __name__, url_prefix="/api/v1/tenants/<tenant>/bodies", description="Bodies and seats"
+)
+bind_tenant(blp)
+
+
+@blp.route("")
+@blp.response(200, BodySummarySchema(many=True))
+def list_bodies():
+    """The tenant's bodies."""
+    return operations.list_bodies()
+
+
+@blp.route("/<key>")
+@blp.response(200, BodySchema)
+def get_body(key: str):
+    """One body with its seats and its kommissorium parameters."""
+    body = operations.get_body(key)
+    return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))

@@ -1,0 +1,196 @@
+"""Bodies (organs) and their seats: tenant-scoped, loaded from the tenant files."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import enum_column
+from core.tenancy import TenantScoped
+
+
+class BodyKind(enum.Enum):
+    BOARD = "board"
+    RESOURCE_GROUP = "resource_group"
+    STEERING_GROUP = "steering_group"
+    SECRETARIAT = "secretariat"
+    FOLLOW_GROUP = "follow_group"
+    COORDINATION_GROUP = "coordination_group"
+    FORUM = "forum"
+    DISTRICT_BOARD = "district_board"
+    LOCAL_GROUP = "local_group"
+    POLITICAL_COMMITTEE = "political_committee"
+    THEME_GROUP = "theme_group"
+    AREA_GROUP = "area_group"
+    SUB_GROUP = "sub_group"
+    EXECUTIVE_COMMITTEE = "executive_committee"
+
+
+class Competence(enum.Enum):
+    #: The body takes decisions.
+    DECIDES = "decides"
+    #: The body only prepares and recommends.
+    ADVISES = "advises"
+    #: The body decides within a narrow remit that its rules define.
+    LIMITED = "limited"
+
+
+class ApprovalMode(enum.Enum):
+    #: Members approve the minutes by e-mail within a deadline (ALB-B9).
+    EMAIL = "email"
+    #: The minutes are approved at the next meeting (ALB-S4).
+    NEXT_MEETING = "next_meeting"
+    #: The board approves the minutes (SLA-9).
+    BOARD = "board"
+    #: The rules say nothing of approval.
+    NONE = "none"
+
+
+class SeatRole(enum.Enum):
+    MEMBER = "member"
+    CHAIR = "chair"
+    MEETING_LEADER = "meeting_leader"
+    SECRETARY = "secretary"
+    OBSERVER = "observer"
+
+
+class Body(TenantScoped, db.Model):
+    """A governance body: a board, a group, a forum or a committee of one tenant."""
+
+    __tablename__ = "bodies"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "key"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Key within the tenant, from the tenant file (``bestyrelse``).
+    key: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: Danish name, e.g. "Bestyrelsen".
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: What kind of body it is.
+    kind: Mapped[BodyKind] = mapped_column(enum_column(BodyKind, "body_kind"), nullable=False)
+    #: Whether it decides, only advises, or decides within a limited remit.
+    competence: Mapped[Competence] = mapped_column(
+        enum_column(Competence, "competence"), nullable=False
+    )
+    #: The remit in one sentence, where it is limited.
+    competence_note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: The body this one reports to, if any.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: First day the body works.
+    period_start: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Last day the body works.
+    period_end: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Minimum ordinary meetings a year (0: as needed).
+    meetings_per_year: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: The agenda goes out at least this many days before a meeting.
+    notice_days: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: The minutes go out at most this many days after a meeting.
+    minutes_due_days: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: How the minutes are approved.
+    approval_mode: Mapped[ApprovalMode] = mapped_column(
+        enum_column(ApprovalMode, "approval_mode"), nullable=False, default=ApprovalMode.NONE
+    )
+    #: With e-mail approval: days after the meeting by which members approve.
+    approval_due_days: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: Members may add agenda items until this many days before a meeting.
+    submission_deadline_days: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: Typical length of a meeting.
+    meeting_duration_minutes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: The rule IDs (DOMAIN.md) that describe this body.
+    clauses: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: Which clause each parameter comes from, e.g. ``{"notice_days": "ALB-B8"}``.
+    sources: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: Free-form facts that the tenant's rule plugins read (districts, grants …).
+    extra: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+
+    parent = relationship("Body", remote_side=[id])
+    seats = relationship(
+        "Seat",
+        back_populates="body",
+        cascade="all, delete-orphan",
+        order_by="Seat.position",
+    )
+    information_recipients = relationship(
+        "BodyRecipient", cascade="all, delete-orphan", order_by="BodyRecipient.id"
+    )
+
+    @property
+    def decides(self) -> bool:
+        return self.competence is not Competence.ADVISES
+
+    def __repr__(self) -> str:
+        return f"<Body {self.key}>"
+
+
+class Seat(TenantScoped, db.Model):
+    """A position in a body, held by a person on behalf of an organisation."""
+
+    __tablename__ = "seats"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "body_id", "key"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The body the seat belongs to.
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Key within the body, from the tenant file (``va-formand``).
+    key: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: Order of the seat in the body's list.
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: Danish title, e.g. "Formand for VA's organisationsbestyrelse".
+    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    #: The organisation the seat represents.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    #: The seat's role in the body.
+    role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole, "seat_role"), nullable=False)
+    #: Whether the seat carries a vote.
+    is_voting: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    #: The person holding the seat; ``None`` while vacant.
+    holder_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: First day the seat is valid.
+    valid_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Last day the seat is valid.
+    valid_to: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    body = relationship("Body", back_populates="seats")
+    organisation = relationship("Organisation", lazy="joined")
+    holder = relationship("User", lazy="joined")
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def __repr__(self) -> str:
+        return f"<Seat {self.key}>"
+
+
+class BodyRecipient(TenantScoped, db.Model):
+    """An organisation that receives a body's agendas and minutes without a seat (KBH-2)."""
+
+    __tablename__ = "body_recipients"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "body_id", "organisation_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The body whose material is received.
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The receiving organisation.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+
+    organisation = relationship("Organisation", lazy="joined")

@@ -1,0 +1,46 @@
+"""Reading bodies with the rules that apply to them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import abort
+from sqlalchemy.orm import selectinload
+
+from core.bodies.facts import body_facts
+from core.bodies.models import Body, Seat
+from core.extensions import db
+
+
+def list_bodies() -> list[Body]:
+    return db.session.scalars(
+        sa.select(Body)
+        .options(selectinload(Body.seats), selectinload(Body.parent))
+        .order_by(Body.id)
+    ).all()
+
+
+def get_body(key: str) -> Body:
+    body = db.session.scalar(
+        sa.select(Body)
+        .filter_by(key=key)
+        .options(
+            selectinload(Body.seats).joinedload(Seat.holder),
+            selectinload(Body.information_recipients),
+        )
+    )
+    if body is None:
+        abort(404, message=f"No body {key!r} in this tenant.")
+    return body
+
+
+def describe_body(body: Body, tenant, hooks) -> dict:
+    """The body with its seats and its kommissorium parameters as the rules apply them."""
+    facts = body_facts(body, tenant.slug)
+    return {
+        **{c: getattr(body, c) for c in (
+            "key", "name", "kind", "competence", "parent", "seats", "competence_note",
+            "period_start", "period_end", "meeting_duration_minutes", "clauses",
+        )},
+        "information_recipients": hooks.collect("information_recipients", body=facts),
+        "kommissorium": hooks.meeting_rules(body=facts),
+    }

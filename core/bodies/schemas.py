@@ -1,0 +1,51 @@
+from marshmallow import Schema, fields
+
+
+class SeatSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    organisation = fields.Function(lambda s: s.organisation.code)
+    role = fields.Function(lambda s: s.role.value)
+    is_voting = fields.Boolean()
+    holder = fields.Function(lambda s: s.holder.name if s.holder is not None else None)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
+class BodySummarySchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    kind = fields.Function(lambda b: b.kind.value)
+    competence = fields.Function(lambda b: b.competence.value)
+    parent = fields.Function(lambda b: b.parent.key if b.parent is not None else None)
+    seat_count = fields.Function(lambda b: len(b.seats))
+    voting_seat_count = fields.Function(lambda b: sum(1 for s in b.seats if s.is_voting))
+
+
+class DeadlineSchema(Schema):
+    days = fields.Integer()
+    clause = fields.String(allow_none=True)
+
+
+class KommissoriumSchema(Schema):
+    """The body's kommissorium parameters as its rules apply them."""
+
+    meetings_per_year = fields.Integer()
+    notice = fields.Nested(DeadlineSchema, allow_none=True)
+    minutes_due = fields.Nested(DeadlineSchema, allow_none=True)
+    approval_mode = fields.String()
+    approval_due = fields.Nested(DeadlineSchema, allow_none=True)
+    submission_deadline = fields.Nested(DeadlineSchema, allow_none=True)
+    clause = fields.String(allow_none=True)
+    source = fields.String()
+
+
+class BodySchema(BodySummarySchema):
+    competence_note = fields.String()
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    meeting_duration_minutes = fields.Integer(allow_none=True)
+    clauses = fields.List(fields.String())
+    information_recipients = fields.List(fields.String())
+    kommissorium = fields.Nested(KommissoriumSchema)
+    seats = fields.List(fields.Nested(SeatSchema))

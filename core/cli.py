@@ -1,0 +1,219 @@
+"""The ``kommissorium`` command: database, tenants, users and the demo.
+
+``kommissorium db upgrade`` migrates (Flask-Migrate); ``kommissorium tenants sync``
+loads tenant files; ``kommissorium demo`` sets up and serves the four demo tenants.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from core import create_app
+
+DEMO_PASSWORD = "demo"
+
+
+def _create_app():
+    return create_app(check_schema=False)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main():
+    """Kommissorium: governance of social-housing master plans."""
+
+
+# ---------------------------------------------------------------------------- tenants
+
+
+@main.group()
+def tenants():
+    """Tenant files: load and check them."""
+
+
+def _paths(path: str | None) -> list[Path]:
+    from core.tenants.filespec import tenant_files
+
+    target = Path(path or current_app.config["TENANTS_DIR"])
+    if target.is_dir():
+        files = tenant_files(target)
+        if not files:
+            raise click.ClickException(f"no tenant files (*.toml) in {target}")
+        return files
+    return [target]
+
+
+@tenants.command("sync")
+@click.argument("path", required=False)
+@with_appcontext
+def tenants_sync(path: str | None):
+    """Load tenant files (a file, or every *.toml in a folder; default: tenants/).
+
+    Idempotent: a second run changes nothing. A file with problems changes nothing."""
+    from core.extensions import db
+    from core.schema import ensure_migrated
+    from core.tenants.filespec import TenantFileError
+    from core.tenants.operations import sync_tenant_file
+
+    ensure_migrated()
+    host = current_app.extensions["kommissorium.host"]
+    failed = False
+    for file in _paths(path):
+        try:
+            report = sync_tenant_file(file, host)
+            db.session.commit()
+        except TenantFileError as exc:
+            db.session.rollback()
+            click.echo(str(exc), err=True)
+            failed = True
+            continue
+        except Exception:
+            db.session.rollback()
+            raise
+        click.echo(str(report))
+    if failed:
+        sys.exit(1)
+
+
+@tenants.command("check")
+@click.argument("path", required=False)
+@with_appcontext
+def tenants_check(path: str | None):
+    """Check tenant files without loading them."""
+    from core.tenants.filespec import TenantFileError, read_tenant_file
+
+    host = current_app.extensions["kommissorium.host"]
+    failed = False
+    for file in _paths(path):
+        try:
+            read_tenant_file(file, host)
+            click.echo(f"{file}: ok")
+        except TenantFileError as exc:
+            click.echo(str(exc), err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- users
+
+
+@main.group()
+def users():
+    """Users: passwords and administrators."""
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option()
+@with_appcontext
+def users_set_password(email: str, password: str):
+    """Set a user's password."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+    from core.identity.passwords import hash_password
+
+    user = db.session.scalar(sa.select(User).filter_by(email=email.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"password set for {email}")
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(tenant, name, email) of each tenant's demo secretary."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+    from core.tenancy import all_tenants
+    from core.tenants.models import Tenant, TenantAdmin
+
+    with all_tenants():
+        rows = db.session.execute(
+            sa.select(Tenant.name, User.name, User.email)
+            .join(TenantAdmin, TenantAdmin.tenant_id == Tenant.id)
+            .join(User, User.id == TenantAdmin.user_id)
+            .order_by(Tenant.name)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+@main.command("demo")
+@click.option("--host", "bind", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Set up the demo data, do not serve.")
+@with_appcontext
+def demo(bind: str, port: int, no_serve: bool):
+    """Migrate the database, load the four demo tenants, and serve."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from core.extensions import db
+    from core.identity.models import User
+    from core.identity.passwords import hash_password
+
+    Path(current_app.config["TENANTS_DIR"]).mkdir(parents=True, exist_ok=True)
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade()
+    ctx = click.get_current_context()
+    ctx.invoke(tenants_sync, path=None)
+    hashed = hash_password(DEMO_PASSWORD)
+    for user in db.session.scalars(sa.select(User).where(User.password_hash.is_(None))):
+        user.password_hash = hashed
+    db.session.commit()
+
+    click.echo("\nDemo logins (password: %s):" % DEMO_PASSWORD)
+    for tenant, name, email in demo_logins():
+        click.echo(f"  {tenant:<24} {email:<44} ({name}, secretariat)")
+    if no_serve:
+        return
+    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)\n")
+    app = create_app()
+    app.run(host=bind, port=port, debug=False, use_reloader=False)
+
+
+@main.command("serve")
+@click.option("--host", "bind", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(bind: str, port: int):
+    """Serve the application (development server; use gunicorn in production)."""
+    from core.schema import SchemaNotMigrated
+
+    try:
+        app = create_app()
+    except SchemaNotMigrated as exc:  # names the command to run
+        raise click.ClickException(str(exc)) from None
+    app.run(host=bind, port=port, debug=False, use_reloader=False)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool):
+    """Run an rq worker for the background jobs (needs REDIS_URL)."""
+    from rq import Worker
+
+    from core.jobs import queue
+
+    q = queue()
+    if q is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker is needed")
+    Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(sys.argv[0]))

@@ -1,0 +1,49 @@
+"""One error envelope for every API error.
+
+flask-smorest's shape, made uniform: ``{"code": 404, "status": "Not Found", "message": "…"}``,
+plus ``"errors": {location: {field: [messages]}}`` for invalid input (422).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def envelope(code: int, message: str, errors: dict | None = None, **extra):
+    from http import HTTPStatus
+
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return jsonify(body), code
+
+
+def handle_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    message = data.get("message") or error.description or error.name
+    if error.code == 422 and "messages" in data:
+        return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
+    if error.code == 422 and data.get("errors"):
+        return envelope(422, message, data["errors"])
+    extra = {k: v for k, v in data.items() if k in ("rule", "clause")}
+    resp, code = envelope(error.code or 500, message, **extra)
+    for name, value in (getattr(error, "get_headers", lambda: [])() or []):
+        if name.lower() not in ("content-type", "content-length"):
+            resp.headers[name] = value
+    return resp, code
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error")
+    return envelope(500, InternalServerError.description)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

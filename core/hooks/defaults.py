@@ -1,0 +1,141 @@
+"""The core's own rules: what applies when no plugin of the tenant answers.
+
+Registered ``trylast``, so the core's behaviour goes through the same door as a
+municipality's and any plugin can override it.
+"""
+
+from __future__ import annotations
+
+from core.hooks import hookimpl
+from core.rules import blocks
+from core.rules.types import (
+    Deadline,
+    MeetingRules,
+    Procedure,
+    ProcedureChoice,
+    Route,
+    RouteStep,
+    Rulebook,
+)
+
+rule = Rulebook("core")
+
+
+@hookimpl(trylast=True)
+def substitute_allowed(body, seat, substitute_organisations):
+    return rule.allow(
+        "CORE-SUBSTITUTE",
+        "Kommissoriet begrænser ikke, hvem der kan sendes som suppleant.",
+        "The terms of reference do not restrict substitutes.",
+    )
+
+
+@hookimpl(trylast=True)
+def delegation_allowed(body, seat, delegation):
+    return rule.refuse(
+        "CORE-MANDATE",
+        "Et mandat følger pladsen; kommissoriet giver ikke adgang til at uddelegere det.",
+        "A mandate stays with its seat; the terms of reference do not allow delegating it.",
+    )
+
+
+@hookimpl(trylast=True)
+def information_recipients(body):
+    return list(body.information_recipients)
+
+
+@hookimpl(trylast=True)
+def body_competence(body, matter):
+    if body.competence == "advises":
+        return rule.refuse(
+            "CORE-COMPETENCE",
+            f"{body.name} er rådgivende og træffer ikke beslutninger.",
+            f"{body.name} is advisory and takes no decisions.",
+        )
+    return rule.allow(
+        "CORE-COMPETENCE", f"{body.name} træffer beslutninger.", f"{body.name} takes decisions."
+    )
+
+
+@hookimpl(trylast=True)
+def extraordinary_meeting_allowed(body, caller):
+    if caller.on_behalf_of in ("body", "secretariat") or caller.roles & {"chair", "secretary"}:
+        return rule.allow(
+            "CORE-EXTRAORDINARY",
+            "Formanden, sekretæren, sekretariatet eller organet selv kan indkalde.",
+            "The chair, the secretary, the secretariat or the body itself may call it.",
+        )
+    return rule.refuse(
+        "CORE-EXTRAORDINARY",
+        "Kun formanden, sekretæren, sekretariatet eller organet selv kan indkalde til et "
+        "ekstraordinært møde.",
+        "Only the chair, the secretary, the secretariat or the body may call an extraordinary "
+        "meeting.",
+    )
+
+
+@hookimpl(trylast=True)
+def vote_units(body, attendees, matter):
+    return blocks.one_vote_per_seat(attendees)
+
+
+@hookimpl(trylast=True)
+def quorum(body, units, matter):
+    return blocks.majority_of_units_present(units)
+
+
+@hookimpl(trylast=True)
+def decision_procedure(body, matter):
+    return ProcedureChoice(
+        Procedure.VOTE, "Beslutninger træffes ved afstemning.", "CORE-PROCEDURE", "core"
+    )
+
+
+@hookimpl(trylast=True)
+def tally(body, matter, units, ballots):
+    return blocks.share_of_votes_cast(units, ballots)
+
+
+@hookimpl(trylast=True)
+def meeting_rules(body):
+    # The tenant file holds the facts, and in [bodies.sources] the clause of each.
+    def deadline(name):
+        days = getattr(body, name)
+        return None if days is None else Deadline(days, body.sources.get(name))
+
+    return MeetingRules(
+        meetings_per_year=body.meetings_per_year,
+        notice=deadline("notice_days"),
+        minutes_due=deadline("minutes_due_days"),
+        approval_mode=body.approval_mode,
+        approval_due=deadline("approval_due_days"),
+        submission_deadline=deadline("submission_deadline_days"),
+        clause=body.sources.get("meetings_per_year"),
+        source="tenant",
+    )
+
+
+@hookimpl(trylast=True)
+def standing_items(body, meeting_number, year):
+    return []
+
+
+@hookimpl(trylast=True)
+def proposal_route(body, matter, bodies):
+    if body.competence == "advises" and body.parent:
+        return Route(
+            (RouteStep("body", body.parent, "decide", clause="CORE-ROUTE"),),
+            "Et rådgivende organ indstiller til det organ, det hører under.",
+            "CORE-ROUTE",
+        )
+    return Route((), "Organet behandler selv forslaget.", "CORE-ROUTE")
+
+
+@hookimpl(trylast=True)
+def follow_ups(body, matter, passed):
+    return []
+
+
+@hookimpl(trylast=True)
+def validate_body(body):
+    return []

@@ -1,0 +1,235 @@
+"""Hook specifications: the contract between the core and the rule plugins.
+
+Each municipality's kommissorium is a plugin implementing some of these hooks. The core
+calls them with keyword arguments only, so a plugin takes just the arguments it needs.
+
+*Rule hooks* are ``firstresult``: the first plugin to return something other than
+``None`` decides, and the core's default (registered ``trylast``) answers when no plugin
+does. *Collecting hooks* gather a list from every plugin of the tenant.
+
+Every answer says why: a :class:`~core.rules.types.Verdict` (or a value object with
+``reason``, ``clause`` and ``source``), so members can be told which clause applied.
+Arguments may be added in later versions, never removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.hooks import hookspec
+from core.rules.types import (
+    Attendee,
+    Ballot,
+    BodyFacts,
+    Caller,
+    Delegation,
+    FollowUp,
+    Matter,
+    MeetingRules,
+    Problem,
+    ProcedureChoice,
+    Route,
+    SeatFacts,
+    StandingItem,
+    Tally,
+    Verdict,
+    VoteUnit,
+)
+
+# ---------------------------------------------------------------------------------------
+# Membership: who sits, who may stand in, who receives material
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def substitute_allowed(
+    body: BodyFacts, seat: SeatFacts, substitute_organisations: frozenset[str]
+) -> Verdict | None:
+    """May a substitute (suppleant) fill ``seat`` at one meeting?
+
+    :param body: the body meeting.
+    :param seat: the seat whose holder cannot attend.
+    :param substitute_organisations: codes of the organisations the proposed substitute
+        acts for.
+    :return: a Verdict; ``ok=False`` refuses the substitute, citing the clause.
+        First non-None answer wins. Core default: allowed (CORE-SUBSTITUTE).
+    """
+
+
+@hookspec(firstresult=True)
+def delegation_allowed(body: BodyFacts, seat: SeatFacts, delegation: Delegation) -> Verdict | None:
+    """May the seat's organisation hand its mandate to another organisation for a period?
+
+    :param body: the body whose seat it is.
+    :param seat: the seat whose mandate is delegated.
+    :param delegation: to whom, from when, until when.
+    :return: a Verdict. First non-None answer wins. Core default: refused — a mandate
+        stays with its seat unless the kommissorium allows delegation (CORE-MANDATE).
+    """
+
+
+@hookspec
+def information_recipients(body: BodyFacts) -> Sequence[str]:
+    """Organisations that receive a body's agendas, material and minutes without a seat.
+
+    :param body: the body.
+    :return: organisation codes. Collected from every plugin and added to the tenant
+        file's ``information_recipients`` (KBH-2), without duplicates.
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Competence: what a body may decide
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def body_competence(body: BodyFacts, matter: Matter) -> Verdict | None:
+    """May ``body`` take a decision on ``matter``?
+
+    :param body: the body asked to decide.
+    :param matter: the item or proposal, with its topics, plan and district.
+    :return: a Verdict; ``ok=False`` refuses the decision with the clause (an advisory
+        body, ALB-R1; a matter outside a limited remit, ALB-S2, KBH-4). First non-None
+        answer wins. Core default: a deciding body may, an advising body may not
+        (CORE-COMPETENCE).
+    """
+
+
+@hookspec(firstresult=True)
+def extraordinary_meeting_allowed(body: BodyFacts, caller: Caller) -> Verdict | None:
+    """May ``caller`` call an extraordinary meeting of ``body``?
+
+    :param body: the body.
+    :param caller: who asks, with their roles in the body and on whose behalf
+        (``self``, ``body``, ``secretariat``, ``members_majority``).
+    :return: a Verdict. First non-None answer wins. Core default: the chair, the
+        secretary, the secretariat or the body itself may (CORE-EXTRAORDINARY).
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Voting: who votes, quorum, procedure, outcome
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def vote_units(
+    body: BodyFacts, attendees: Sequence[Attendee], matter: Matter
+) -> Sequence[VoteUnit] | None:
+    """Which units cast the votes on ``matter``, and who present may cast each.
+
+    :param body: the deciding body.
+    :param attendees: every seat of the body at this meeting and who fills it (holder,
+        substitute or delegate); non-voting seats are included so rules can see them.
+    :param matter: what is decided (KBH-5 limits units to a plan's grant).
+    :return: the units, each with its weight, eligibility, casters and clause. First
+        non-None answer wins. Core default: one unit per voting seat, cast by whoever fills
+        it (CORE-UNITS).
+    """
+
+
+@hookspec(firstresult=True)
+def quorum(body: BodyFacts, units: Sequence[VoteUnit], matter: Matter) -> Verdict | None:
+    """Is the meeting quorate for ``matter``, given the units and who is present?
+
+    :param body: the deciding body.
+    :param units: the vote units from :func:`vote_units` (a unit is present when it has
+        casters).
+    :param matter: what is decided.
+    :return: a Verdict with the figures in its reason. First non-None answer wins. Core
+        default: a majority of the eligible units present (CORE-QUORUM).
+    """
+
+
+@hookspec(firstresult=True)
+def decision_procedure(body: BodyFacts, matter: Matter) -> ProcedureChoice | None:
+    """How does ``body`` decide ``matter``: a vote, consensus then majority, or no objection?
+
+    :return: a ProcedureChoice. First non-None answer wins. Core default: a vote
+        (CORE-PROCEDURE).
+    """
+
+
+@hookspec(firstresult=True)
+def tally(
+    body: BodyFacts, matter: Matter, units: Sequence[VoteUnit], ballots: Sequence[Ballot]
+) -> Tally | None:
+    """Count the ballots: did the motion pass?
+
+    :param units: the eligible units (with weights).
+    :param ballots: one per unit that voted.
+    :return: a Tally with weighted counts per choice and the reason. First non-None answer
+        wins. Core default: passed when the weighted yes votes exceed the no votes;
+        abstentions do not count; a tie fails (CORE-MAJORITY).
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Meetings: deadlines and standing items
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def meeting_rules(body: BodyFacts) -> MeetingRules | None:
+    """The deadlines of the body's meetings: notice, submission, minutes, approval.
+
+    :return: MeetingRules. First non-None answer wins. Core default: the tenant file's
+        facts for the body (``notice_days``, ``minutes_due_days`` …), citing the body's
+        clauses.
+    """
+
+
+@hookspec
+def standing_items(body: BodyFacts, meeting_number: int, year: int) -> Sequence[StandingItem]:
+    """Agenda items the rules put on a meeting of ``body``.
+
+    :param meeting_number: the meeting's number within its year, from 1.
+    :param year: the meeting's year (some items are yearly or half-yearly, ALB-B10).
+    :return: standing items, collected from every plugin in order. Core default: none.
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Proposals: routes and follow-ups
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def proposal_route(body: BodyFacts, matter: Matter, bodies: Sequence[BodyFacts]) -> Route | None:
+    """Where does a proposal that starts in ``body`` go, step by step?
+
+    :param body: the body the proposal starts in.
+    :param matter: the proposal.
+    :param bodies: every body of the tenant, to find targets by kind or parent.
+    :return: a Route (the steps after the origin). First non-None answer wins. Core
+        default: no routing — an advising body recommends to its parent, a deciding body
+        decides itself (CORE-ROUTE).
+    """
+
+
+@hookspec
+def follow_ups(body: BodyFacts, matter: Matter, passed: bool) -> Sequence[FollowUp]:
+    """Tasks a decision creates elsewhere (a decision of principle goes on to the city
+    council and the organisations' boards, VEJ-1).
+
+    :param body: the body that decided.
+    :param matter: what was decided.
+    :param passed: whether it was adopted.
+    :return: follow-up tasks, collected from every plugin. Core default: none.
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Tenant data
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def validate_body(body: BodyFacts) -> Sequence[Problem]:
+    """Check a body of a tenant file against the kommissorium's limits before it is loaded.
+
+    :param body: the body as the file describes it, with its seats.
+    :return: problems (empty when fine), collected from every plugin; any problem makes
+        the sync refuse the whole file (VEJ-2: at most 8 FKU seats).
+    """

@@ -1,0 +1,333 @@
+"""The value objects that rules take and return.
+
+Rules work on these plain, immutable values rather than on database rows, so the same
+rule answers a real meeting, a dry run ("what if these units voted so?") and a plugin
+author's unit test alike. Every answer carries its reason and the clause it comes from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """A seat as rules see it."""
+
+    key: str
+    title: str
+    organisation: str
+    role: str
+    is_voting: bool
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    """A body as rules see it: its tenant-file facts, no database row.
+
+    ``extra`` holds the free-form facts of the tenant file (districts, grants …);
+    treat it as read-only.
+    """
+
+    tenant: str
+    key: str
+    name: str
+    kind: str
+    competence: str
+    parent: str | None = None
+    meetings_per_year: int = 0
+    notice_days: int | None = None
+    minutes_due_days: int | None = None
+    approval_mode: str = "none"
+    approval_due_days: int | None = None
+    submission_deadline_days: int | None = None
+    clauses: tuple[str, ...] = ()
+    #: The clause each parameter comes from, e.g. ``{"notice_days": "ALB-B8"}``.
+    sources: dict = field(default_factory=dict, hash=False, compare=False)
+    information_recipients: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+    seats: tuple[SeatFacts, ...] = ()
+
+    @property
+    def decides(self) -> bool:
+        return self.competence != "advises"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A rule's yes or no, with why: the reason (Danish, shown to members), the clause
+    (a DOMAIN.md rule ID such as ``KBH-6``, or ``CORE-…`` for the core's defaults) and the
+    plugin that gave it."""
+
+    ok: bool
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+    reason_en: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "reason": self.reason,
+            "reason_en": self.reason_en or self.reason,
+            "clause": self.clause,
+            "source": self.source,
+        }
+
+
+class Rulebook:
+    """A plugin's pen for answers: ``rule = Rulebook("kobenhavn")`` then
+    ``rule.refuse("KBH-6", "Der sendes ikke vikarer.")``."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def allow(self, clause: str | None, reason: str, reason_en: str | None = None) -> Verdict:
+        return Verdict(True, reason, clause, self.source, reason_en)
+
+    def refuse(self, clause: str | None, reason: str, reason_en: str | None = None) -> Verdict:
+        return Verdict(False, reason, clause, self.source, reason_en)
+
+
+class Procedure(enum.Enum):
+    #: A plain vote: yes / no / abstain.
+    VOTE = "vote"
+    #: Consensus is sought first; where it fails, a majority vote (ALB-B4).
+    CONSENSUS_THEN_MAJORITY = "consensus_then_majority"
+    #: The meeting leader concludes; decided unless someone objects, then a vote (SLA-5).
+    NO_OBJECTION = "no_objection"
+
+
+class Choice(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class ItemKind(enum.Enum):
+    DECISION = "B"
+    DISCUSSION = "D"
+    INFORMATION = "O"
+
+
+@dataclass(frozen=True)
+class Matter:
+    """What a body is asked to handle: an agenda item or a proposal, as rules see it.
+
+    ``topics`` are free tags the rules read (``sub_agreement``, ``budget``, ``activity``,
+    ``principle`` …); ``plan`` names the helhedsplan concerned and ``district`` the city
+    district, where that matters (KBH-4, KBH-5).
+    """
+
+    title: str
+    kind: ItemKind = ItemKind.DECISION
+    topics: frozenset[str] = frozenset()
+    plan: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A seat at a meeting and who fills it.
+
+    ``person`` is whoever is present for the seat: the holder, a substitute, or the holder
+    of a delegated mandate (``acting_as`` says which); ``None`` when nobody came.
+    ``organisation`` is the code of the organisation the seat represents.
+    """
+
+    seat_key: str
+    organisation: str
+    role: str
+    is_voting: bool
+    person: str | None
+    acting_as: str = "holder"  # holder | substitute | delegate
+    weight: int = 1
+
+    @property
+    def present(self) -> bool:
+        return self.person is not None
+
+
+@dataclass(frozen=True)
+class VoteUnit:
+    """One vote: a person's seat by default, or a whole organisation (ALB-B2).
+
+    ``casters`` are the people present who may cast this unit's vote (any one of them,
+    once). ``eligible`` is false for a unit that may not vote on this matter (KBH-5).
+    """
+
+    key: str
+    label: str
+    weight: int = 1
+    eligible: bool = True
+    casters: frozenset[str] = frozenset()
+    clause: str | None = None
+    reason: str = ""
+
+    @property
+    def present(self) -> bool:
+        return bool(self.casters)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """The vote a unit cast."""
+
+    unit: str
+    choice: Choice
+    cast_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A vote's result: counts per choice (weighted), whether it passed, and why."""
+
+    passed: bool
+    counts: dict[str, int]
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+    reason_en: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureChoice:
+    """How a body decides a matter, and the clause that says so."""
+
+    procedure: Procedure
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A number of days a meeting rule sets, and the clause that sets it."""
+
+    days: int
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    """The deadlines of a body's meetings. ``None`` means the rules set no such deadline."""
+
+    meetings_per_year: int = 0
+    notice: Deadline | None = None
+    minutes_due: Deadline | None = None
+    approval_mode: str = "none"
+    approval_due: Deadline | None = None
+    submission_deadline: Deadline | None = None
+    clause: str | None = None
+    source: str = "core"
+
+
+@dataclass(frozen=True)
+class StandingItem:
+    """An agenda item the rules put on every (or some) meeting(s) of a body."""
+
+    title: str
+    kind: ItemKind = ItemKind.INFORMATION
+    clause: str | None = None
+    source: str = "core"
+    #: Receives incoming recommendations from other bodies (ALB-B10, "indkomne indstillinger").
+    receives_proposals: bool = False
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """One step of a proposal's route: to a body (by key) or a hearing in organisations."""
+
+    kind: str  # "body" | "hearing" | "follow_up"
+    target: str  # a body key, or a comma-free label for a hearing
+    action: str = "decide"  # decide | recommend | forward | hear | follow_up
+    organisations: tuple[str, ...] = ()
+    clause: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a proposal goes from the body it starts in, step by step."""
+
+    steps: tuple[RouteStep, ...]
+    reason: str = ""
+    clause: str | None = None
+    source: str = "core"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A task a decision creates for a body or an organisation (VEJ-1)."""
+
+    assignee_kind: str  # "body" | "organisation"
+    assignee: str
+    title: str
+    clause: str | None = None
+    source: str = "core"
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """A mandate handed from a seat's organisation to another organisation (KBH-7)."""
+
+    seat_key: str
+    from_organisation: str
+    to_organisation: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks for something at a body: a person, their seat roles there, and whether they
+    act for the secretariat or the body as a whole (a decision of the body)."""
+
+    person: str | None
+    roles: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    on_behalf_of: str = "self"  # self | body | secretariat | members_majority
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a tenant file, found by a rule."""
+
+    entry: str
+    field: str
+    message: str
+    clause: str | None = None
+    source: str = "core"
+
+
+__all__ = [
+    "Attendee",
+    "BodyFacts",
+    "SeatFacts",
+    "Ballot",
+    "Caller",
+    "Choice",
+    "Deadline",
+    "Delegation",
+    "FollowUp",
+    "ItemKind",
+    "Matter",
+    "MeetingRules",
+    "Problem",
+    "Procedure",
+    "ProcedureChoice",
+    "Route",
+    "RouteStep",
+    "Rulebook",
+    "StandingItem",
+    "Tally",
+    "Verdict",
+    "VoteUnit",
+
+]

@@ -1,0 +1,140 @@
+"""Tenancy: which tenant the current work is for, and the walls that keep tenants apart.
+
+Every tenant-scoped table mixes in :class:`TenantScoped`. Work runs inside a scope:
+
+* ``tenant_scope(tenant_id)`` — a request under ``/…/<tenant>/…``, a job, a sync.
+  Every ORM query is filtered to that tenant automatically, and flushing a row of
+  another tenant raises :class:`TenantViolation`.
+* ``all_tenants()`` — the few platform-level views that span tenants on purpose (a
+  user's own dashboard, the tenant list). Nothing is filtered; writes must name a tenant.
+* no scope — querying or writing a tenant-scoped table raises :class:`TenancyError`,
+  so a forgotten scope fails loudly instead of leaking.
+
+On PostgreSQL, row-level security on ``tenant_id`` is the second wall (deploy/postgres).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+
+
+class TenancyError(RuntimeError):
+    """Tenant-scoped data was touched outside any tenant scope."""
+
+
+class TenantViolation(TenancyError):
+    """A row of one tenant was written while working for another."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    #: The tenant the work is for; ``None`` means every tenant (platform-level work).
+    tenant_id: int | None
+
+
+_scope: ContextVar[Scope | None] = ContextVar("kommissorium_tenant_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    return _scope.get()
+
+
+def current_tenant_id() -> int:
+    scope = _scope.get()
+    if scope is None or scope.tenant_id is None:
+        raise TenancyError("no tenant is in scope")
+    return scope.tenant_id
+
+
+@contextlib.contextmanager
+def tenant_scope(tenant_id: int) -> Iterator[Scope]:
+    """Run the block for one tenant: queries filtered, writes checked."""
+    token = _scope.set(Scope(tenant_id=tenant_id))
+    try:
+        yield _scope.get()
+    finally:
+        _scope.reset(token)
+
+
+@contextlib.contextmanager
+def all_tenants() -> Iterator[Scope]:
+    """Run the block across tenants, for platform-level views that filter by user themselves."""
+    token = _scope.set(Scope(tenant_id=None))
+    try:
+        yield _scope.get()
+    finally:
+        _scope.reset(token)
+
+
+def enter(tenant_id: int | None):
+    """Enter a scope without a ``with`` block (a request); returns the token for :func:`leave`."""
+    return _scope.set(Scope(tenant_id=tenant_id))
+
+
+def leave(token) -> None:
+    _scope.reset(token)
+
+
+class TenantScoped:
+    """Mixin for every tenant-scoped table: a non-null, indexed ``tenant_id``."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        #: The tenant (municipality) the row belongs to.
+        return mapped_column(
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+
+
+def _is_scoped(mapper) -> bool:
+    return issubclass(mapper.class_, TenantScoped)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_for_tenant(state) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria travel with the query that loaded the parent
+    if not any(_is_scoped(m) for m in state.all_mappers):
+        return
+    scope = _scope.get()
+    if scope is None:
+        names = sorted(m.class_.__name__ for m in state.all_mappers if _is_scoped(m))
+        raise TenancyError(f"query on tenant-scoped {', '.join(names)} outside a tenant scope")
+    if scope.tenant_id is None:
+        return
+    tenant_id = scope.tenant_id
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_writes(session: Session, flush_context, instances) -> None:
+    scope = _scope.get()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, TenantScoped):
+            continue
+        if scope is None:
+            raise TenancyError(f"writing {type(obj).__name__} outside a tenant scope")
+        if scope.tenant_id is None:
+            if obj.tenant_id is None:
+                raise TenancyError(f"{type(obj).__name__} written across tenants without a tenant_id")
+            continue
+        if obj.tenant_id is None:
+            obj.tenant_id = scope.tenant_id
+        elif obj.tenant_id != scope.tenant_id:
+            raise TenantViolation(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} written while working for "
+                f"tenant {scope.tenant_id}"
+            )

@@ -1,0 +1,80 @@
+"""The tenants: one municipality's governance set-up, loaded from its tenant file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import UTCDateTime, utcnow
+from core.tenancy import TenantScoped
+
+
+class Tenant(db.Model):
+    """A municipality and its helhedsplan: the unit of isolation (global table)."""
+
+    __tablename__ = "tenants"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The tenant's key in URLs, e.g. ``albertslund``.
+    slug: Mapped[str] = mapped_column(sa.String(40), nullable=False, unique=True)
+    #: Display name, e.g. "Albertslund Kommune".
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: The plan governed, e.g. "ABC helhedsplan 2017-2020".
+    plan: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: Entry-point names of the rule plugins that apply, in the tenant file's order.
+    plugins: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: The municipality as an organisation.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=True, index=True
+    )
+    #: First day of the plan period.
+    period_start: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Last day of the plan period.
+    period_end: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: IANA time zone of the municipality's meetings.
+    timezone: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="Europe/Copenhagen")
+    #: When the tenant file was last loaded.
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the tenant was created.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    organisation = relationship("Organisation", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class Participation(TenantScoped, db.Model):
+    """An organisation taking part in a tenant's plan (a party to it)."""
+
+    __tablename__ = "participations"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "organisation_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The organisation taking part.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+
+    organisation = relationship("Organisation", lazy="joined")
+
+
+class TenantAdmin(TenantScoped, db.Model):
+    """A user who administers a tenant (its secretariat)."""
+
+    __tablename__ = "tenant_admins"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "user_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The administering user.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+    user = relationship("User")

@@ -1,0 +1,107 @@
+"""København — boligsocial organisering 2019-2026 (seed 003).
+
+No stand-ins (KBH-6); a mandate may be delegated for one year at a time (KBH-7); a
+district board decides only on the plans of its own districts (KBH-4), and only the
+housing organisations in a plan's grant vote on its adjustment (KBH-5).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core import hookimpl
+from core.rules import Rulebook
+from core.rules.types import VoteUnit
+
+NAME = "kobenhavn"
+rule = Rulebook(NAME)
+
+
+@hookimpl
+def substitute_allowed(body, seat, substitute_organisations):
+    return rule.refuse(
+        "KBH-6",
+        "Der er mødepligt, og man sender ikke vikarer.",
+        "Attendance is a duty and no stand-ins are sent.",
+    )
+
+
+@hookimpl
+def delegation_allowed(body, seat, delegation):
+    # KBH-7: one year at a time, e.g. to the administering housing organisation.
+    if delegation.ends_on <= delegation.starts_on:
+        return rule.refuse("KBH-7", "Delegationen slutter, før den begynder.", "The delegation ends before it starts.")
+    one_year = _last_day_of_year_from(delegation.starts_on)
+    if delegation.ends_on > one_year:
+        return rule.refuse(
+            "KBH-7",
+            f"Et mandat kan kun lægges for et år ad gangen (senest {one_year.isoformat()}).",
+            f"A mandate may be delegated for one year at a time (until {one_year.isoformat()} at most).",
+        )
+    return rule.allow(
+        "KBH-7",
+        f"{delegation.from_organisation} lægger sit mandat hos {delegation.to_organisation} "
+        f"fra {delegation.starts_on.isoformat()} til {delegation.ends_on.isoformat()}.",
+        f"{delegation.from_organisation} delegates its mandate to {delegation.to_organisation}.",
+    )
+
+
+def _last_day_of_year_from(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _grants(body) -> dict[str, list[str]]:
+    return {g["plan"]: list(g["organisations"]) for g in body.extra.get("grants", [])}
+
+
+@hookimpl
+def body_competence(body, matter):
+    if body.kind != "district_board":
+        return None
+    plans = _grants(body)
+    districts = set(body.extra.get("districts", []))
+    if matter.plan is not None and matter.plan not in plans:
+        return rule.refuse(
+            "KBH-4",
+            f"{body.name} beslutter kun om helhedsplanerne i sine bydele; {matter.plan} hører ikke hertil.",
+            f"{body.name} decides only on the plans of its own districts; {matter.plan} is not one.",
+        )
+    if matter.district is not None and matter.district not in districts:
+        return rule.refuse(
+            "KBH-4",
+            f"{body.name} beslutter kun i bydelene {', '.join(sorted(districts))}.",
+            f"{body.name} decides only in its districts.",
+        )
+    return rule.allow("KBH-4", "Sagen hører under bydelsbestyrelsens helhedsplaner.", "Within the district's plans.")
+
+
+@hookimpl
+def vote_units(body, attendees, matter):
+    if body.kind != "district_board" or matter.plan is None:
+        return None
+    # KBH-5: only the housing organisations in the plan's grant decide its adjustment;
+    # the municipality's administrations keep their votes.
+    granted = set(_grants(body).get(matter.plan, []))
+    housing = {o for g in _grants(body).values() for o in g}
+    units = []
+    for a in attendees:
+        if not a.is_voting:
+            continue
+        eligible = a.organisation not in housing or a.organisation in granted
+        units.append(VoteUnit(
+            key=f"seat:{a.seat_key}",
+            label=a.organisation,
+            weight=a.weight,
+            eligible=eligible,
+            casters=frozenset([a.person]) if a.person else frozenset(),
+            clause="KBH-5",
+            reason=(
+                f"Indgår i bevillingen for {matter.plan}." if a.organisation in granted
+                else f"Indgår ikke i bevillingen for {matter.plan}." if not eligible
+                else "Kommunal forvaltning."
+            ),
+        ))
+    return units

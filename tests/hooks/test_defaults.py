@@ -1,0 +1,122 @@
+"""The core's default rules — what a tenant without plugins gets. One test per hook spec
+(``test_hook_<name>``), checked by tests/test_docs.py."""
+
+from datetime import date
+
+import pytest
+
+from core.hooks.host import PluginHost
+from core.rules import (
+    Attendee,
+    Ballot,
+    Caller,
+    Choice,
+    Delegation,
+    Matter,
+    Procedure,
+    VoteUnit,
+)
+from tests.hooks.facts import board
+
+
+@pytest.fixture(scope="module")
+def hooks():
+    return PluginHost(entry_points=False).for_tenant([])
+
+
+def test_hook_substitute_allowed(hooks):
+    body = board()
+    v = hooks.substitute_allowed(body=body, seat=body.seats[0], substitute_organisations=frozenset())
+    assert v.ok and v.clause == "CORE-SUBSTITUTE"
+
+
+def test_hook_delegation_allowed(hooks):
+    body = board()
+    d = Delegation("formand", "VA", "KAB", date(2024, 1, 1), date(2024, 12, 31))
+    v = hooks.delegation_allowed(body=body, seat=body.seats[0], delegation=d)
+    assert not v.ok and v.clause == "CORE-MANDATE"
+
+
+def test_hook_information_recipients(hooks):
+    body = board(information_recipients=("DAB", "FA09"))
+    assert hooks.collect("information_recipients", body=body) == ["DAB", "FA09"]
+
+
+def test_hook_body_competence(hooks):
+    assert hooks.body_competence(body=board(), matter=Matter("x")).ok
+    advisory = hooks.body_competence(body=board(competence="advises"), matter=Matter("x"))
+    assert not advisory.ok and advisory.clause == "CORE-COMPETENCE"
+
+
+def test_hook_extraordinary_meeting_allowed(hooks):
+    body = board()
+    assert hooks.extraordinary_meeting_allowed(body=body, caller=Caller("p", frozenset({"chair"}))).ok
+    assert hooks.extraordinary_meeting_allowed(body=body, caller=Caller(None, on_behalf_of="secretariat")).ok
+    refused = hooks.extraordinary_meeting_allowed(body=body, caller=Caller("p", frozenset({"member"})))
+    assert not refused.ok and refused.clause == "CORE-EXTRAORDINARY"
+
+
+def test_hook_vote_units(hooks):
+    body = board()
+    attendees = [
+        Attendee("a", "VA", "member", True, "p1"),
+        Attendee("b", "VA", "member", True, "p2"),
+        Attendee("c", "AB", "member", True, None),
+        Attendee("s", "ABC", "secretary", False, "p3"),
+    ]
+    units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x"))
+    # one person, one vote; the secretary's seat does not vote
+    assert [(u.key, u.present) for u in units] == [("seat:a", True), ("seat:b", True), ("seat:c", False)]
+
+
+def test_hook_quorum(hooks):
+    body = board()
+    units = [VoteUnit("1", "1", casters=frozenset({"p"})), VoteUnit("2", "2"), VoteUnit("3", "3", casters=frozenset({"q"}))]
+    v = hooks.quorum(body=body, units=units, matter=Matter("x"))
+    assert v.ok and v.clause == "CORE-QUORUM" and "2 af 3" in v.reason
+    v = hooks.quorum(body=body, units=units[:2], matter=Matter("x"))
+    assert not v.ok  # 1 of 2 is not a majority
+
+
+def test_hook_decision_procedure(hooks):
+    choice = hooks.decision_procedure(body=board(), matter=Matter("x"))
+    assert choice.procedure is Procedure.VOTE and choice.clause == "CORE-PROCEDURE"
+
+
+def test_hook_tally(hooks):
+    units = [VoteUnit(str(i), str(i)) for i in range(4)]
+    yes2_no1 = [Ballot("0", Choice.YES), Ballot("1", Choice.YES), Ballot("2", Choice.NO), Ballot("3", Choice.ABSTAIN)]
+    t = hooks.tally(body=board(), matter=Matter("x"), units=units, ballots=yes2_no1)
+    assert t.passed and t.counts == {"yes": 2, "no": 1, "abstain": 1}
+    tie = [Ballot("0", Choice.YES), Ballot("1", Choice.NO)]
+    assert not hooks.tally(body=board(), matter=Matter("x"), units=units, ballots=tie).passed
+
+
+def test_hook_meeting_rules(hooks):
+    body = board(notice_days=5, minutes_due_days=14, approval_mode="email", approval_due_days=28,
+                 meetings_per_year=2, sources={"notice_days": "ALB-B8", "meetings_per_year": "ALB-B7"})
+    rules = hooks.meeting_rules(body=body)
+    assert rules.notice.days == 5 and rules.notice.clause == "ALB-B8"
+    assert rules.meetings_per_year == 2 and rules.clause == "ALB-B7"
+    assert rules.minutes_due.clause is None  # no source named in the tenant file
+    assert rules.minutes_due.days == 14 and rules.approval_due.days == 28
+    assert rules.approval_mode == "email" and rules.submission_deadline is None
+
+
+def test_hook_standing_items(hooks):
+    assert hooks.collect("standing_items", body=board(), meeting_number=1, year=2024) == []
+
+
+def test_hook_proposal_route(hooks):
+    group = board(key="gruppe", kind="follow_group", competence="advises", parent="bestyrelse")
+    route = hooks.proposal_route(body=group, matter=Matter("x"), bodies=[group, board()])
+    assert [(s.target, s.action) for s in route.steps] == [("bestyrelse", "decide")]
+    assert hooks.proposal_route(body=board(), matter=Matter("x"), bodies=[board()]).steps == ()
+
+
+def test_hook_follow_ups(hooks):
+    assert hooks.collect("follow_ups", body=board(), matter=Matter("x"), passed=True) == []
+
+
+def test_hook_validate_body(hooks):
+    assert hooks.collect("validate_body", body=board()) == []
