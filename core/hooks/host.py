@@ -73,6 +73,8 @@ class PluginHost:
             self.pm.load_setuptools_entrypoints(PROJECT)
         for name, plugin in (plugins or {}).items():
             self.pm.register(plugin, name=name)
+        # A misspelled hook name in a plugin fails here, not silently at a meeting.
+        self.pm.check_pending()
         self._tenants: dict[tuple[str, ...], TenantHooks] = {}
         self._lock = threading.Lock()
 

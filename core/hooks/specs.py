@@ -73,8 +73,8 @@ def information_recipients(body: BodyFacts) -> Sequence[str]:
     """Organisations that receive a body's agendas, material and minutes without a seat.
 
     :param body: the body.
-    :return: organisation codes. Collected from every plugin and added to the tenant
-        file's ``information_recipients`` (KBH-2), without duplicates.
+    :return: organisation codes. Collected from every plugin, without duplicates. Core
+        default: the tenant file's ``information_recipients`` for the body (KBH-2).
     """
 
 
@@ -175,8 +175,8 @@ def meeting_rules(body: BodyFacts) -> MeetingRules | None:
     """The deadlines of the body's meetings: notice, submission, minutes, approval.
 
     :return: MeetingRules. First non-None answer wins. Core default: the tenant file's
-        facts for the body (``notice_days``, ``minutes_due_days`` …), citing the body's
-        clauses.
+        facts for the body (``notice_days``, ``minutes_due_days`` …), each citing the clause
+        the file names for it in ``[bodies.sources]``.
     """
 
 
@@ -231,5 +231,6 @@ def validate_body(body: BodyFacts) -> Sequence[Problem]:
 
     :param body: the body as the file describes it, with its seats.
     :return: problems (empty when fine), collected from every plugin; any problem makes
-        the sync refuse the whole file (VEJ-2: at most 8 FKU seats).
+        the sync refuse the whole file (VEJ-2: at most 8 FKU seats). Core default: none
+        (the core's own checks of a tenant file run before the hook).
     """
