@@ -182,8 +182,14 @@ def demo(bind: str, port: int, no_serve: bool):
     if no_serve:
         return
     click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)\n")
-    app = create_app()
-    app.run(host=bind, port=port, debug=False, use_reloader=False)
+    _serve(create_app(), bind, port)
+
+
+def _serve(app, bind: str, port: int) -> None:
+    # app.run() is a no-op inside a Flask CLI command; serve with werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(bind, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @main.command("serve")
@@ -197,7 +203,7 @@ def serve(bind: str, port: int):
         app = create_app()
     except SchemaNotMigrated as exc:  # names the command to run
         raise click.ClickException(str(exc)) from None
-    app.run(host=bind, port=port, debug=False, use_reloader=False)
+    _serve(app, bind, port)
 
 
 @main.command("worker")
