@@ -79,6 +79,7 @@ def _import_models() -> None:
     """Import every feature's models so the metadata (and Alembic) sees all tables."""
     import core.bodies.models  # noqa: F401
     import core.identity.models  # noqa: F401
+    import core.meetings.models  # noqa: F401
     import core.organisations.models  # noqa: F401
     import core.tenants.models  # noqa: F401
 

@@ -168,7 +168,7 @@ def demo(bind: str, port: int, no_serve: bool):
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    upgrade()
+    upgrade(revision="heads")
     ctx = click.get_current_context()
     ctx.invoke(tenants_sync, path=None)
     hashed = hash_password(DEMO_PASSWORD)

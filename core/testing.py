@@ -106,7 +106,7 @@ def _migrated_app(database_url):
         check_schema=False,
     )
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     _dispose(app)
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from flask_smorest import Blueprint
 
+from core.identity.permissions import Role, access
 from core.bodies import operations
 from core.bodies.schemas import BodySchema, BodySummarySchema
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
@@ -18,6 +19,7 @@ bind_tenant(blp)
 
 @blp.route("")
 @blp.response(200, BodySummarySchema(many=True))
+@access(Role.PUBLIC)
 def list_bodies():
     """The tenant's bodies."""
     return operations.list_bodies()
@@ -25,6 +27,7 @@ def list_bodies():
 
 @blp.route("/<key>")
 @blp.response(200, BodySchema)
+@access(Role.PUBLIC)
 def get_body(key: str):
     """One body with its seats and its kommissorium parameters."""
     body = operations.get_body(key)

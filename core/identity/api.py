@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint, abort
 
+from core.identity.permissions import Role, access
 from core.identity import operations
 from core.identity.schemas import LoginSchema, MeSchema
 
@@ -14,6 +15,7 @@ blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Login a
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
+@access(Role.PUBLIC)
 def login(credentials):
     """Log in with e-mail and password; sets the session cookie."""
     user = operations.authenticate(credentials["email"], credentials["password"])
@@ -25,6 +27,7 @@ def login(credentials):
 
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(204)
+@access(Role.PUBLIC)
 def logout():
     """Log out."""
     logout_user()
@@ -32,7 +35,7 @@ def logout():
 
 @blp.route("/me")
 @blp.response(200, MeSchema)
-@login_required
+@access(Role.AUTHENTICATED)
 def me():
     """The logged-in user: organisations, and every tenant, body and seat of theirs."""
     return operations.overview(current_user._get_current_object())

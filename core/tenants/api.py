@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 
+from core.identity.permissions import Role, access
 from core.extensions import db
 from core.organisations.models import Organisation
 from core.tenants.context import bind_tenant, current_tenant
@@ -17,6 +18,7 @@ bind_tenant(blp)
 
 @blp.route("")
 @blp.response(200, TenantSchema(many=True))
+@access(Role.PUBLIC)
 def list_tenants():
     """Every tenant on the platform."""
     return db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
@@ -24,6 +26,7 @@ def list_tenants():
 
 @blp.route("/<tenant>")
 @blp.response(200, TenantSchema)
+@access(Role.PUBLIC)
 def get_tenant():
     """One tenant."""
     return current_tenant()
@@ -31,6 +34,7 @@ def get_tenant():
 
 @blp.route("/<tenant>/organisations")
 @blp.response(200, OrganisationSchema(many=True))
+@access(Role.PUBLIC)
 def list_organisations():
     """The organisations taking part in the tenant's plan."""
     return db.session.scalars(

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask import Blueprint, g, render_template
 
+from core.identity.permissions import Role, access
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.tenants.context import bind_tenant, tenant_hooks
@@ -37,17 +38,20 @@ def _labels():
 
 
 @bp.route("/")
+@access(Role.PUBLIC)
 def index():
     tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
     return render_template("web/index.html", tenants=tenants)
 
 
 @bp.route("/<tenant>/")
+@access(Role.PUBLIC)
 def tenant_home():
     return render_template("web/tenant.html", tenant=g.tenant, bodies=bodies.list_bodies())
 
 
 @bp.route("/<tenant>/organer/<key>")
+@access(Role.PUBLIC)
 def body(key: str):
     body = bodies.get_body(key)
     info = SimpleNamespace(**bodies.describe_body(body, g.tenant, tenant_hooks()))

@@ -1,0 +1,148 @@
+"""Who may do what: the one place where access is decided.
+
+Every route declares the least role it needs with :func:`access`; a test fails for a route
+without a declaration. Handlers that load a body-scoped object check the role the user has
+in *that* body with :func:`require`. Both go through :func:`role_in_body` /
+:func:`role_in_tenant`, so the policy lives here and nowhere else (docs/permissions.md).
+
+A user who may not see a resource gets 404, as if it did not exist; a user who may see it
+but not change it gets 403.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from datetime import date
+
+import sqlalchemy as sa
+from flask import g
+from flask_login import current_user
+from flask_smorest import abort
+
+from core.extensions import db
+
+
+class Role(enum.IntEnum):
+    """Roles from least to most; a higher role may do what a lower one may."""
+
+    PUBLIC = 0
+    #: Logged in, whatever their seats.
+    AUTHENTICATED = 1
+    #: Receives a body's material without a seat (KBH-2).
+    INFORMATION_RECIPIENT = 2
+    #: Holds a seat in the body.
+    MEMBER = 3
+    #: Holds the body's secretary seat.
+    BODY_SECRETARY = 4
+    #: Administers the tenant (the secretariat).
+    TENANT_ADMIN = 5
+    #: Administers the platform.
+    PLATFORM_ADMIN = 6
+
+
+def _user():
+    user = current_user._get_current_object() if current_user else None
+    return user if user is not None and user.is_authenticated else None
+
+
+def _is_tenant_admin(user, tenant_id: int) -> bool:
+    from core.tenants.models import TenantAdmin
+
+    return db.session.scalar(
+        sa.select(sa.func.count(TenantAdmin.id)).where(
+            TenantAdmin.tenant_id == tenant_id, TenantAdmin.user_id == user.id
+        )
+    ) > 0
+
+
+def role_in_tenant(user, tenant) -> Role:
+    """The highest role ``user`` has anywhere in ``tenant``."""
+    from core.bodies.models import Seat, SeatRole
+
+    if user is None:
+        return Role.PUBLIC
+    if user.is_platform_admin:
+        return Role.PLATFORM_ADMIN
+    if _is_tenant_admin(user, tenant.id):
+        return Role.TENANT_ADMIN
+    roles = set(db.session.scalars(
+        sa.select(Seat.role).where(Seat.tenant_id == tenant.id, Seat.holder_id == user.id)
+    ))
+    if SeatRole.SECRETARY in roles:
+        return Role.BODY_SECRETARY
+    if roles:
+        return Role.MEMBER
+    from core.bodies.models import BodyRecipient
+
+    user_orgs = [a.organisation_id for a in user.affiliations]
+    if user_orgs and db.session.scalar(
+        sa.select(sa.func.count(BodyRecipient.id)).where(
+            BodyRecipient.tenant_id == tenant.id, BodyRecipient.organisation_id.in_(user_orgs)
+        )
+    ):
+        return Role.INFORMATION_RECIPIENT
+    return Role.AUTHENTICATED
+
+
+def role_in_body(user, body, on: date | None = None) -> Role:
+    """The highest role ``user`` has in ``body`` (on a given day; seats have validity)."""
+    if user is None:
+        return Role.PUBLIC
+    if user.is_platform_admin:
+        return Role.PLATFORM_ADMIN
+    if _is_tenant_admin(user, body.tenant_id):
+        return Role.TENANT_ADMIN
+    on = on or date.today()
+    held = [s for s in body.seats if s.holder_id == user.id and s.is_valid_on(on)]
+    if any(s.role.value == "secretary" for s in held):
+        return Role.BODY_SECRETARY
+    if held:
+        return Role.MEMBER
+    user_orgs = {a.organisation_id for a in user.affiliations}
+    if user_orgs & {r.organisation_id for r in body.information_recipients}:
+        return Role.INFORMATION_RECIPIENT
+    return Role.AUTHENTICATED
+
+
+def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
+    """Check the current user's role in ``body``.
+
+    :param role: the least role needed for the action.
+    :param visible_from: the least role that may know the resource exists; below it the
+        answer is 404, between it and ``role`` it is 403.
+    """
+    have = role_in_body(_user(), body)
+    if have < visible_from:
+        abort(404, message="Not found.")
+    if have < role:
+        if _user() is None:
+            abort(401, message="Log in first.")
+        abort(403, message="You may not do this here.")
+    return have
+
+
+def access(role: Role):
+    """Declare (and check at the tenant level) the least role a route needs.
+
+    For routes under a tenant, the user's role in the tenant must be at least ``role``;
+    handlers then check the role in the specific body with :func:`require`.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if role > Role.PUBLIC:
+                user = _user()
+                if user is None:
+                    abort(401, message="Log in first.")
+                tenant = getattr(g, "tenant", None)
+                if tenant is not None and role > Role.AUTHENTICATED:
+                    if role_in_tenant(user, tenant) < min(role, Role.INFORMATION_RECIPIENT):
+                        abort(404, message="Not found.")
+            return view(*args, **kwargs)
+
+        wrapper.access_role = role
+        return wrapper
+
+    return decorator

@@ -1,0 +1,240 @@
+"""Meetings, agenda items, attendance and delegated mandates (tenant-scoped)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import UTCDateTime, enum_column, utcnow
+from core.tenancy import TenantScoped
+
+
+class MeetingKind(enum.Enum):
+    #: Fixed in the annual plan.
+    ORDINARY = "ordinary"
+    #: Called outside the plan by those the rules allow (ALB-B7, SLA-7).
+    EXTRAORDINARY = "extraordinary"
+
+
+class MeetingState(enum.Enum):
+    PLANNED = "planned"
+    AGENDA_PUBLISHED = "agenda_published"
+    HELD = "held"
+    MINUTES_SENT = "minutes_sent"
+    MINUTES_APPROVED = "minutes_approved"
+    CANCELLED = "cancelled"
+
+
+class ItemKind(enum.Enum):
+    #: B — beslutning.
+    DECISION = "B"
+    #: D — drøftelse.
+    DISCUSSION = "D"
+    #: O — orientering.
+    INFORMATION = "O"
+
+
+class AttendanceStatus(enum.Enum):
+    #: Nothing recorded yet: the seat's holder is expected.
+    EXPECTED = "expected"
+    PRESENT = "present"
+    #: Sent apologies (afbud).
+    APOLOGIES = "apologies"
+    ABSENT = "absent"
+
+
+class ActingAs(enum.Enum):
+    HOLDER = "holder"
+    #: A substitute (suppleant) for this meeting only (ALB-B5; refused by KBH-6).
+    SUBSTITUTE = "substitute"
+    #: The holder of a delegated mandate (KBH-7).
+    DELEGATE = "delegate"
+
+
+class Meeting(TenantScoped, db.Model):
+    """A meeting of a body."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.Index("ix_meetings_tenant_body_starts", "tenant_id", "body_id", "starts_at"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The body meeting.
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Ordinary (annual plan) or extraordinary.
+    kind: Mapped[MeetingKind] = mapped_column(
+        enum_column(MeetingKind, "meeting_kind"), nullable=False, default=MeetingKind.ORDINARY
+    )
+    #: Where the meeting is in its life.
+    state: Mapped[MeetingState] = mapped_column(
+        enum_column(MeetingState, "meeting_state"), nullable=False, default=MeetingState.PLANNED
+    )
+    #: Optional title, e.g. "Budgetmøde".
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: When the meeting starts (UTC).
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: Planned length.
+    duration_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=120)
+    #: Place, e.g. "Rådhuset, mødelokale 2".
+    location: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: Link for online participation.
+    online_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    #: Who called an extraordinary meeting.
+    called_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: Why it was called, and the clause that allowed it.
+    call_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: When the agenda went out.
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the meeting was recorded as held.
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the minutes went out.
+    minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the minutes were approved.
+    minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the meeting was cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the meeting was created.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    body = relationship("Body")
+    items = relationship(
+        "AgendaItem", back_populates="meeting", cascade="all, delete-orphan",
+        order_by="AgendaItem.position",
+    )
+    attendances = relationship(
+        "Attendance", back_populates="meeting", cascade="all, delete-orphan",
+        order_by="Attendance.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.state.value}>"
+
+
+class AgendaItem(TenantScoped, db.Model):
+    """An item on a meeting's agenda (dagsordenspunkt)."""
+
+    __tablename__ = "agenda_items"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting.
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Order on the agenda, from 1.
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: B (decision), D (discussion) or O (information).
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, "item_kind"), nullable=False)
+    #: The item's heading.
+    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    #: Sagsfremstilling: the case.
+    case_text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Indstilling: what the administration recommends.
+    recommendation: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: A closed item (lukket punkt), visible to the body's members only.
+    is_confidential: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: Why it is closed (a forvaltningsloven § 27 category); required when closed.
+    confidentiality_reason: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: The clause that puts this item on every agenda, for standing items (ALB-B10).
+    standing_clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    #: Tags the rules read (``activity``, ``sub_agreement``, ``budget``, ``principle`` …).
+    topics: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: The helhedsplan concerned, where that matters (KBH-4, KBH-5).
+    plan: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    #: The city district concerned (KBH-4).
+    district: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    #: The member who asked for the item (ALB-R3), if any.
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When the item was created.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="items")
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.meeting_id}/{self.position}>"
+
+
+class Attendance(TenantScoped, db.Model):
+    """Who fills a seat at a meeting: the holder, a substitute, a delegate, or nobody."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "meeting_id", "seat_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting.
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The seat.
+    seat_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("seats.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Present, sent apologies, absent, or not yet recorded.
+    status: Mapped[AttendanceStatus] = mapped_column(
+        enum_column(AttendanceStatus, "attendance_status"), nullable=False,
+        default=AttendanceStatus.EXPECTED,
+    )
+    #: The person filling the seat (the holder, a substitute or a delegate).
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: In what capacity the person fills the seat.
+    acting_as: Mapped[ActingAs] = mapped_column(
+        enum_column(ActingAs, "acting_as"), nullable=False, default=ActingAs.HOLDER
+    )
+    #: The rule's answer that allowed a substitute or delegate: reason, clause, source.
+    verdict: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+    #: When it was recorded.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="attendances")
+    seat = relationship("Seat")
+    person = relationship("User")
+
+
+class MandateDelegation(TenantScoped, db.Model):
+    """A seat's mandate handed to another organisation for a period (KBH-7)."""
+
+    __tablename__ = "mandate_delegations"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The seat whose mandate is delegated.
+    seat_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("seats.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The organisation that now holds the mandate (e.g. the administering organisation).
+    to_organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    #: The person who exercises it, if named.
+    to_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: First day of the delegation.
+    starts_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    #: Last day of the delegation.
+    ends_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    #: The rule's answer that allowed it: reason, clause, source.
+    verdict: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: Who recorded it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was recorded.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    seat = relationship("Seat")
+    to_organisation = relationship("Organisation")
+    to_person = relationship("User", foreign_keys=[to_person_id])
