@@ -58,12 +58,18 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     for blp in (tenants_blp, bodies_blp, identity_blp):
         api.register_blueprint(blp)
     init_auth(app)
+    from core.identity.security import init_security
+
+    init_security(app)
     app.teardown_request(release_tenant)
     errors.register(app)
 
     from core.web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    from core.identity.views import bp as identity_pages_bp
+
+    app.register_blueprint(identity_pages_bp)
 
     if check_schema is None:
         check_schema = app.config["REQUIRE_MIGRATED_DATABASE"]

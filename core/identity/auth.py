@@ -1,12 +1,17 @@
-"""Session login for people (Flask-Login)."""
+"""Who is making the request: a person by session (Flask-Login), or a program by a
+personal API token (``Authorization: Bearer kmt_…``, API routes only)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, g, request
 from flask_smorest import abort
+from limits import parse_many
 
-from core.extensions import db, login_manager
-from core.identity.models import User
+from core.extensions import db, limiter, login_manager
+from core.identity import operations
+from core.identity.models import TokenScope, User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_auth(app: Flask) -> None:
@@ -15,6 +20,29 @@ def init_auth(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.is_enabled else None
 
+    @login_manager.request_loader
+    def _load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+            return None
+        return user_for_token(header[len("Bearer "):].strip(), req.method)
+
     @login_manager.unauthorized_handler
     def _unauthorized():
         abort(401, message="Log in first.")
+
+
+def user_for_token(secret: str, method: str) -> User:
+    """The token's user; refuses an unknown or revoked token (401), a read token on a
+    write request (403), and a token used too often (429)."""
+    token = operations.token_for(secret)
+    if token is None:
+        abort(401, message="Unknown or revoked API token.")
+    for item in parse_many(current_app.config["RATELIMIT_TOKEN"]):
+        if not limiter.limiter.hit(item, "api-token", str(token.id)):
+            abort(429, message="Too many requests with this API token; slow down.")
+    if token.scope is not TokenScope.WRITE and method not in SAFE_METHODS:
+        abort(403, message="This API token may only read.")
+    operations.mark_token_used(token.id)
+    g.api_token_id = token.id
+    return token.user
