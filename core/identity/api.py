@@ -3,6 +3,7 @@ tokens, GDPR export and erasure, and the logged-in user's own view across tenant
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from types import SimpleNamespace
@@ -118,9 +119,13 @@ def _oidc_client(key: str):
         log.error("identity provider %s: environment variable %s is not set",
                   provider.key, provider.client_secret_env)
         abort(503, message="This identity provider is not configured.")
-    client = oauth.register(
-        name=f"idp-{provider.key}",
-        overwrite=True,
+    # Authlib caches clients by name: name it by its configuration, so a changed
+    # configuration gets a fresh client (and fresh discovery) without a restart.
+    fingerprint = hashlib.sha256(
+        "\n".join((provider.issuer, provider.client_id, secret, provider.scopes)).encode()
+    ).hexdigest()[:16]
+    client = oauth.create_client(f"idp-{provider.key}-{fingerprint}") or oauth.register(
+        name=f"idp-{provider.key}-{fingerprint}",
         client_id=provider.client_id,
         client_secret=secret,
         server_metadata_url=provider.issuer.rstrip("/") + "/.well-known/openid-configuration",

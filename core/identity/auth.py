@@ -27,6 +27,13 @@ def init_auth(app: Flask) -> None:
             return None
         return user_for_token(header[len("Bearer "):].strip(), req.method)
 
+    @app.teardown_request
+    def _forget_request_identity(exc=None):
+        # ``g`` lives on the app context, which tests (and CLI commands) keep open across
+        # requests: who called must not carry over to the next request.
+        for key in ("_login_user", "access_checked", "api_token_id", "tenant"):
+            g.pop(key, None)
+
     @login_manager.unauthorized_handler
     def _unauthorized():
         abort(401, message="Log in first.")
