@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+
+import requests
 from types import SimpleNamespace
 
 from flask import current_app, g, redirect, url_for
@@ -151,10 +153,14 @@ def list_providers():
 @limiter.limit(_login_limit)
 def oidc_login(provider: str):
     """Start an OpenID Connect login: redirect to the provider."""
-    _, client = _oidc_client(provider)
-    return client.authorize_redirect(
-        url_for("identity.oidc_callback", provider=provider, _external=True)
-    )
+    idp, client = _oidc_client(provider)
+    try:
+        return client.authorize_redirect(
+            url_for("identity.oidc_callback", provider=provider, _external=True)
+        )
+    except requests.RequestException as exc:
+        log.error("identity provider %s unreachable: %s", idp.key, type(exc).__name__)
+        abort(502, message="The identity provider does not answer; try again later.")
 
 
 @blp.route("/auth/oidc/<provider>/callback")
@@ -168,6 +174,9 @@ def oidc_callback(provider: str):
     idp, client = _oidc_client(provider)
     try:
         token = client.authorize_access_token()
+    except requests.RequestException as exc:
+        log.error("identity provider %s unreachable: %s", idp.key, type(exc).__name__)
+        abort(502, message="The identity provider does not answer; try again later.")
     except OAuthError as exc:
         log.warning("OIDC login through %s refused by the provider: %s", idp.key, exc.error)
         abort(401, message="The identity provider did not log you in.")
