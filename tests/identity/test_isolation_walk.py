@@ -179,13 +179,11 @@ def _seated_bodies(user: User, tenant: Tenant) -> set[str]:
 B_MARKERS = re.compile(r"bby|B Walk Kommune|B-BO|B-KOM|B-INFO")
 
 
-def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_not_sit_in(
-    app, client, walk_world, capsys
-):
-    a, b = walk_world[A], walk_world[B]
+def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, set]:
+    """Walk every route of ``app``; returns (tried, counts, failures, protected, refused)."""
     users = {r: (None if r == "anonymous" else _user(f"{r}@{A}.example")) for r in ROLES}
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in UNDECLARED_OK]
-    counts = {"refused": 0, "public": 0, "own": 0, "allowed": 0}
+    counts = {"routes": len(rules), "refused": 0, "public": 0, "own": 0, "allowed": 0}
     refused_routes, protected_routes, failures = set(), set(), []
     tried = 0
 
@@ -242,17 +240,52 @@ def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_no
                     counts["refused"] += 1
                     refused_routes.add((rule.rule, method))
     _as(client, None)
+    return tried, counts, failures, protected_routes, refused_routes
 
+
+def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_not_sit_in(
+    app, client, walk_world, capsys
+):
+    tried, counts, failures, protected, refused = walk(app, client, walk_world[A], walk_world[B])
     with capsys.disabled():
         print(
             f"\nisolation walk: {tried} route × tenant × role combinations tried over "
-            f"{len(rules)} routes and {len(ROLES)} roles of tenant {A}: {counts['refused']} "
-            f"refused as expected, {counts['public']} public by declaration, "
-            f"{counts['own']} on the caller's own views (checked silent about {B}), "
-            f"{counts['allowed']} allowed by the role held"
+            f"{counts['routes']} routes and {len(ROLES)} roles of tenant {A}: "
+            f"{counts['refused']} refused as expected, {counts['public']} public by "
+            f"declaration, {counts['own']} on the caller's own views (checked silent about "
+            f"{B}), {counts['allowed']} allowed by the role held"
         )
     assert not failures, "isolation walk found:\n" + "\n".join(failures)
-    untested = {r for r in protected_routes if r not in refused_routes and "{" not in r[0]}
-    walked_without_params = {r for r in protected_routes if "<" not in r[0]}
-    assert not (untested - walked_without_params), f"protected routes never refused: {untested}"
+    with_params = {r for r in protected if "<" in r[0]}
+    assert with_params <= refused, f"protected routes never refused: {with_params - refused}"
     assert counts["refused"] > 0
+
+
+def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, database_url):
+    """The walk is not a test that cannot fail: a route declared MEMBER that never calls
+    ``require`` lets a member of one body read another body, and the walk says so."""
+    from flask import Blueprint
+
+    from core import create_app
+    from core.bodies import operations as bodies
+    from core.hooks.host import PluginHost
+    from core.identity.permissions import access
+    from core.tenants.context import bind_tenant
+
+    leaky = Blueprint("leaky", __name__)
+    bind_tenant(leaky)
+
+    @leaky.route("/api/v1/tenants/<tenant>/leaky/<key>")
+    @access(Role.MEMBER)
+    def leaky_body(key):
+        return {"name": bodies.get_body(key).name}  # forgot require(Role.MEMBER, body)
+
+    other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                        "SECRET_KEY": "test"}, host=PluginHost(), check_schema=False)
+    other.register_blueprint(leaky)
+    with other.app_context():
+        a = db.session.scalar(sa.select(Tenant).filter_by(slug=A))
+        b = db.session.scalar(sa.select(Tenant).filter_by(slug=B))
+        _, _, failures, _, _ = walk(other, other.test_client(), a, b)
+        db.session.remove()
+    assert any("/leaky/bestyrelse as member (A body bestyrelse): 200" in f for f in failures), failures
