@@ -156,5 +156,6 @@ def test_the_application_works_under_the_application_role(two_tenants, app_role_
         assert [t["slug"] for t in me["tenants"]] == ["aby"]
         assert me["tenants"][0]["bodies"][0]["seats"][0]["key"] == "formand"
         db.session.remove()
+        sa.orm.close_all_sessions()
         for engine in db.engines.values():
             engine.dispose()
