@@ -128,6 +128,47 @@ def users_set_password(email: str, password: str):
     click.echo(f"password set for {email}")
 
 
+def _user_by_email(email: str):
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+
+    user = db.session.scalar(sa.select(User).filter_by(email=email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user
+
+
+@users.command("export")
+@click.argument("email")
+@with_appcontext
+def users_export(email: str):
+    """Print a user's personal data as JSON (GDPR art. 15/20)."""
+    import json
+
+    from core.identity.operations import export_personal_data
+
+    click.echo(json.dumps(export_personal_data(_user_by_email(email)), indent=2, ensure_ascii=False))
+
+
+@users.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def users_erase(email: str, yes: bool):
+    """Pseudonymise a user (GDPR art. 17); seats, votes and minutes keep the pseudonym."""
+    from core.extensions import db
+    from core.identity.operations import erase_user
+
+    user = _user_by_email(email)
+    if not yes:
+        click.confirm(f"Erase the personal data of user {user.id}?", abort=True)
+    erase_user(user)
+    db.session.commit()
+    click.echo(f"user {user.id} erased: now {user.name!r}")
+
+
 # ---------------------------------------------------------------------------- demo
 
 

@@ -249,8 +249,7 @@ def export_personal_data(user: User) -> dict:
             for t in list_tokens(user)
         ],
     }
-    data.update(overview(user))
-    data.pop("email"), data.pop("name")
+    data["tenants"] = overview(user)["tenants"]
     return data
 
 

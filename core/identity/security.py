@@ -39,6 +39,14 @@ def init_security(app: Flask) -> None:
     mail.init_app(app)
     oauth.init_app(app)
     csrf.init_app(app)
+
+    # Registered before Talisman's, so it runs after it (after_request runs in reverse).
+    @app.after_request
+    def _docs_csp(response):
+        if request.endpoint and request.endpoint.startswith("api-docs."):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
     talisman.init_app(
         app,
         force_https=cfg["FORCE_HTTPS"],
@@ -59,12 +67,6 @@ def init_security(app: Flask) -> None:
         # browser never adds by itself (docs/decisions/0004).
         if not request.path.startswith("/api/"):
             csrf.protect()
-
-    @app.after_request
-    def _docs_csp(response):
-        if request.endpoint and request.endpoint.startswith("api-docs."):
-            response.headers["Content-Security-Policy"] = DOCS_CSP
-        return response
 
     install_log_filter()
 
