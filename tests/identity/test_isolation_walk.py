@@ -268,6 +268,7 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, dat
 
     from core import create_app
     from core.bodies import operations as bodies
+    from core.testing import _dispose
     from core.hooks.host import PluginHost
     from core.identity.permissions import access
     from core.tenants.context import bind_tenant
@@ -288,4 +289,5 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, dat
         b = db.session.scalar(sa.select(Tenant).filter_by(slug=B))
         _, _, failures, _, _ = walk(other, other.test_client(), a, b)
         db.session.remove()
+    _dispose(other)
     assert any("/leaky/bestyrelse as member (A body bestyrelse): 200" in f for f in failures), failures

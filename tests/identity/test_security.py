@@ -51,6 +51,9 @@ def test_session_cookie_is_secure_when_configured(app, client, sync_tenant, logi
         from core.extensions import db
 
         db.session.remove()
+    from core.testing import _dispose
+
+    _dispose(secure)
     cookie = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
