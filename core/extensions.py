@@ -27,12 +27,12 @@ api = Api()
 login_manager = LoginManager()
 
 # Identity and security (core/identity, docs/identity.md)
-from authlib.integrations.flask_client import OAuth  # noqa: E402
-from flask_limiter import Limiter  # noqa: E402
-from flask_limiter.util import get_remote_address  # noqa: E402
-from flask_mailman import Mail  # noqa: E402
-from flask_talisman import Talisman  # noqa: E402
-from flask_wtf.csrf import CSRFProtect  # noqa: E402
+from authlib.integrations.flask_client import OAuth
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_mailman import Mail
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
 
 #: Rate limits: Redis when REDIS_URL is set, memory otherwise (core/config.py).
 limiter = Limiter(key_func=get_remote_address)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-
-import requests
 from types import SimpleNamespace
 
+import requests
 from flask import current_app, g, redirect, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint, abort
@@ -124,7 +123,7 @@ def _oidc_client(key: str):
     # Authlib caches clients by name: name it by its configuration, so a changed
     # configuration gets a fresh client (and fresh discovery) without a restart.
     fingerprint = hashlib.sha256(
-        "\n".join((provider.issuer, provider.client_id, secret, provider.scopes)).encode()
+        f"{provider.issuer}\n{provider.client_id}\n{secret}\n{provider.scopes}".encode()
     ).hexdigest()[:16]
     client = oauth.create_client(f"idp-{provider.key}-{fingerprint}") or oauth.register(
         name=f"idp-{provider.key}-{fingerprint}",

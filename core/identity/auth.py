@@ -3,7 +3,7 @@ personal API token (``Authorization: Bearer kmt_…``, API routes only)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 from flask_smorest import abort
 from limits import parse_many
 

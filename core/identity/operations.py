@@ -30,7 +30,6 @@ from core.models import utcnow
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant, TenantAdmin
 
-
 log = logging.getLogger(__name__)
 
 #: Prefixes make our secrets recognisable (to the owner, to secret scanners, to the log filter).

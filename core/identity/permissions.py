@@ -132,9 +132,12 @@ def _check_declared(role: Role) -> None:
                 abort(403, message="Only platform administrators may do this.")
             return
         tenant = getattr(g, "tenant", None)
-        if tenant is not None and role > Role.AUTHENTICATED:
-            if role_in_tenant(user, tenant) < min(role, Role.INFORMATION_RECIPIENT):
-                abort(404, message="Not found.")
+        if (
+            tenant is not None
+            and role > Role.AUTHENTICATED
+            and role_in_tenant(user, tenant) < min(role, Role.INFORMATION_RECIPIENT)
+        ):
+            abort(404, message="Not found.")
 
 
 def access(role: Role):

@@ -96,7 +96,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a broken format string: leave it to the handler's error path
+        except (TypeError, ValueError):  # a broken format string: the handler reports it
             return True
         cleaned = redact(message)
         if cleaned != message or record.args:

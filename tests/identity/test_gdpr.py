@@ -4,7 +4,7 @@ attendance, votes and minutes pointing at the (now pseudonymous) user."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -28,7 +28,7 @@ def member(sync_tenant, write_tenant_file, client, login, in_tenant):
     with in_tenant("aby"):
         seat = db.session.scalar(sa.select(Seat).where(Seat.holder_id == user.id))
         db.session.add(Meeting(body_id=seat.body_id, called_by_id=user.id, call_reason="Budget",
-                               starts_at=datetime(2026, 12, 1, 16, tzinfo=timezone.utc)))
+                               starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC)))
         db.session.commit()
     return user
 

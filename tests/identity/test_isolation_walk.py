@@ -27,7 +27,7 @@ B at all.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -65,7 +65,7 @@ def _seed() -> dict:
         with tenant_scope(tenant.id):
             for body in db.session.scalars(sa.select(Body)):
                 meeting = Meeting(body_id=body.id, title=f"Møde i {body.key}",
-                                  starts_at=datetime(2026, 12, 1, 16, tzinfo=timezone.utc))
+                                  starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC))
                 db.session.add(meeting)
                 db.session.flush()
                 db.session.add(AgendaItem(meeting_id=meeting.id, position=1,
@@ -268,10 +268,10 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, dat
 
     from core import create_app
     from core.bodies import operations as bodies
-    from core.testing import _dispose
     from core.hooks.host import PluginHost
     from core.identity.permissions import access
     from core.tenants.context import bind_tenant
+    from core.testing import _dispose
 
     leaky = Blueprint("leaky", __name__)
     bind_tenant(leaky)

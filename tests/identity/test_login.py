@@ -15,8 +15,6 @@ from core.identity.passwords import hash_password
 from core.models import utcnow
 from core.testing import TEST_PASSWORD
 
-from tests.fixtures.smtp import smtp_server  # noqa: F401  (fixture)
-
 EMAIL = "formand@aby.example"
 
 

@@ -15,8 +15,6 @@ from core.identity.models import ExternalIdentity, IdentityProvider, User
 from core.organisations.models import Organisation
 from tests.fixtures.oidc_provider import ProviderUser
 
-from tests.fixtures.oidc_provider import oidc_provider  # noqa: F401,E402  (fixture)
-
 KARIN = "karin.kundby@kab.example"
 CALLBACK = "http://localhost/api/v1/auth/oidc/kab/callback"
 

@@ -94,11 +94,13 @@ def test_raw_sql_as_the_application_role_scoped_to_a_sees_nothing_of_b(two_tenan
             assert b not in seen, f"{table} shows tenant B's rows to a query scoped to A"
         assert set(conn.execute(sa.text("SELECT DISTINCT tenant_id FROM seats")).scalars()) == {a}
         # nor can it write into B
-        with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-            with conn.begin_nested():
-                conn.execute(sa.text(
-                    "INSERT INTO participations (tenant_id, organisation_id) "
-                    "SELECT :b, organisation_id FROM participations LIMIT 1"), {"b": b})
+        with (
+            pytest.raises(sa.exc.ProgrammingError, match="row-level security"),
+            conn.begin_nested(),
+        ):
+            conn.execute(sa.text(
+                "INSERT INTO participations (tenant_id, organisation_id) "
+                "SELECT :b, organisation_id FROM participations LIMIT 1"), {"b": b})
 
 
 def test_without_a_scope_the_application_role_sees_no_tenant_rows(two_tenants, app_role_engine):

@@ -5,9 +5,8 @@ Revises: 0002
 Create Date: 2026-11-22 09:15:48.503407
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'i001'
