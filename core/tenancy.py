@@ -146,7 +146,7 @@ def _guard_writes(session: Session, flush_context, instances) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# PostgreSQL row-level security: the second wall (docs/decisions/0004)
+# PostgreSQL row-level security: the second wall (docs/decisions/0005-row-level-security.md)
 # ---------------------------------------------------------------------------------------
 
 #: The policy every tenant-scoped table gets. ``app.tenant_id`` is set per transaction by

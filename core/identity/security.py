@@ -1,6 +1,6 @@
 """Security basics for the whole app: CSRF on forms, security headers, rate-limit storage,
 declared access checked first, and a log filter that keeps secrets and personal data out
-of the logs (docs/decisions/0004, docs/identity.md)."""
+of the logs (docs/identity.md, docs/decisions/0004-csrf-and-api-authentication.md)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def init_security(app: Flask) -> None:
     def _csrf_on_forms():
         # The JSON API is exempt: it is called with a SameSite=Lax session cookie and JSON
         # bodies (a cross-site form cannot send those), or with a bearer token, which a
-        # browser never adds by itself (docs/decisions/0004).
+        # browser never adds by itself (docs/decisions/0004-csrf-and-api-authentication.md).
         if not request.path.startswith("/api/"):
             csrf.protect()
 

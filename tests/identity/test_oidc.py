@@ -100,3 +100,25 @@ def test_a_forged_callback_without_the_login_state_is_refused(client, kab_idp):
 def test_a_provider_without_its_secret_in_the_environment_answers_503(client, kab_idp, monkeypatch):
     monkeypatch.delenv("KAB_OIDC_SECRET")
     assert client.get("/api/v1/auth/oidc/kab/login").status_code == 503
+
+
+def test_idp_add_command_configures_a_provider_per_tenant(app, sync_tenant, database_url,
+                                                         monkeypatch):
+    from core.cli import main
+
+    sync_tenant("albertslund")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = app.test_cli_runner()
+    out = runner.invoke(main, [
+        "idp", "add", "alb", "--name", "Albertslund Kommune", "--issuer", "https://idp.example/",
+        "--client-id", "kommissorium", "--secret-env", "ALB_OIDC_SECRET",
+        "--tenant", "albertslund"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    provider = db.session.scalar(sa.select(IdentityProvider).filter_by(key="alb"))
+    assert (provider.issuer, provider.client_secret_env) == ("https://idp.example", "ALB_OIDC_SECRET")
+    assert provider.tenant_id is not None and provider.organisation_id is None
+    listed = runner.invoke(main, ["idp", "list"], catch_exceptions=False).output
+    assert "alb\thttps://idp.example\tkommissorium\t$ALB_OIDC_SECRET\tenabled" in listed
+    refused = runner.invoke(main, ["idp", "add", "x", "--name", "x", "--issuer", "https://i",
+                                   "--client-id", "c", "--secret-env", "S"])
+    assert refused.exit_code != 0 and "--organisation or --tenant" in refused.output

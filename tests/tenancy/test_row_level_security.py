@@ -1,4 +1,4 @@
-"""Row-level security on PostgreSQL: the second wall (docs/decisions/0004).
+"""Row-level security on PostgreSQL: the second wall (docs/decisions/0005-row-level-security.md).
 
 Connecting as a NON-superuser application role (created here: superusers bypass RLS), a
 raw SQL query scoped to tenant A returns nothing of tenant B, and the application sets the
