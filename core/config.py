@@ -83,6 +83,8 @@ class IdentityConfig:
 
     #: CSRF is checked on every form outside /api/ (core/identity/security.py).
     WTF_CSRF_CHECK_DEFAULT = False
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     #: Redirect to https and send HSTS (on in production behind TLS).
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
 

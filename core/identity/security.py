@@ -33,6 +33,13 @@ DOCS_CSP = (
 
 def init_security(app: Flask) -> None:
     cfg = app.config
+    if cfg.get("PROXY_COUNT"):
+        # Behind N reverse proxies: the client address (rate limits) and the scheme and
+        # host (OIDC redirect URIs) come from their X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(cfg["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
     limiter.init_app(app)
