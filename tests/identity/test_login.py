@@ -120,3 +120,30 @@ def test_password_reset_page_sets_the_password_with_a_csrf_protected_form(
     done = client.post(f"/adgangskode/{token}", data={**form, "csrf_token": csrf.group(1)})
     assert done.status_code == 200 and "er skiftet" in done.get_data(as_text=True)
     assert _login(client, "a brand new passphrase").status_code == 200
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                     page.get_data(as_text=True)).group(1)
+
+
+def test_login_page_logs_in_and_out_with_csrf_protected_forms(client, person):
+    page = client.get("/log-ind")
+    assert page.status_code == 200 and "Log ind" in page.get_data(as_text=True)
+    form = {"email": EMAIL, "password": TEST_PASSWORD}
+    assert client.post("/log-ind", data=form).status_code == 400, "no CSRF token: refused"
+    wrong = client.post("/log-ind", data={**form, "password": "nope", "csrf_token": _csrf(page)})
+    assert wrong.status_code == 401 and "Forkert e-mail" in wrong.get_data(as_text=True)
+    done = client.post("/log-ind", data={**form, "csrf_token": _csrf(page)})
+    assert done.status_code == 302
+    front = client.get("/")
+    assert "Mit overblik" in front.get_data(as_text=True) and "Log ud" in front.get_data(as_text=True)
+    assert client.post("/log-ud", data={"csrf_token": _csrf(front)}).status_code == 302
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_forgot_password_page_mails_a_link(client, person, smtp_server):
+    page = client.get("/glemt-adgangskode")
+    resp = client.post("/glemt-adgangskode", data={"email": EMAIL, "csrf_token": _csrf(page)})
+    assert resp.status_code == 200 and "Hvis adressen har en konto" in resp.get_data(as_text=True)
+    assert len(smtp_server) == 1 and "/adgangskode/kmr_" in smtp_server[0].get_content()
