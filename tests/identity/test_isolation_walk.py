@@ -40,6 +40,7 @@ from core.identity.permissions import Role, role_in_body
 from core.meetings.models import AgendaItem, ItemKind, Meeting
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant
+from tests.fixtures.apps import extra_app
 from tests.fixtures.walk import walk_tenant
 from tests.test_permissions import UNDECLARED_OK
 
@@ -261,14 +262,12 @@ def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_no
     assert counts["refused"] > 0
 
 
-def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, database_url):
+def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world):
     """The walk is not a test that cannot fail: a route declared MEMBER that never calls
     ``require`` lets a member of one body read another body, and the walk says so."""
     from flask import Blueprint
 
-    from core import create_app
     from core.bodies import operations as bodies
-    from core.hooks.host import PluginHost
     from core.identity.permissions import access
     from core.tenants.context import bind_tenant
     from core.testing import _dispose
@@ -281,8 +280,7 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(walk_world, dat
     def leaky_body(key):
         return {"name": bodies.get_body(key).name}  # forgot require(Role.MEMBER, body)
 
-    other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                        "SECRET_KEY": "test"}, host=PluginHost(), check_schema=False)
+    other = extra_app(app)
     other.register_blueprint(leaky)
     with other.app_context():
         a = db.session.scalar(sa.select(Tenant).filter_by(slug=A))

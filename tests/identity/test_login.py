@@ -147,3 +147,16 @@ def test_forgot_password_page_mails_a_link(client, person, smtp_server):
     resp = client.post("/glemt-adgangskode", data={"email": EMAIL, "csrf_token": _csrf(page)})
     assert resp.status_code == 200 and "Hvis adressen har en konto" in resp.get_data(as_text=True)
     assert len(smtp_server) == 1 and "/adgangskode/kmr_" in smtp_server[0].get_content()
+
+
+@pytest.mark.redis
+def test_rate_limits_are_kept_in_redis_when_it_is_configured(app):
+    """Several web instances share one count (REDIS_URL); memory only without Redis."""
+    from limits.storage import MemoryStorage, RedisStorage
+
+    from core.extensions import limiter
+
+    if app.config["REDIS_URL"]:
+        assert isinstance(limiter.storage, RedisStorage)
+    else:
+        assert isinstance(limiter.storage, MemoryStorage)

@@ -34,15 +34,12 @@ def test_session_cookie_is_httponly_and_samesite(client, sync_tenant, login):
 
 
 def test_session_cookie_is_secure_when_configured(app, client, sync_tenant, login):
-    from core import create_app
-    from core.hooks.host import PluginHost
     from core.testing import TEST_PASSWORD
+    from tests.fixtures.apps import extra_app
 
     sync_tenant("albertslund")
     login(client, "karin.kundby@kab.example")  # gives her the test password
-    secure = create_app({"TESTING": True, "SECRET_KEY": "t", "SESSION_COOKIE_SECURE": True,
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]},
-                        host=PluginHost(), check_schema=False)
+    secure = extra_app(app, SESSION_COOKIE_SECURE=True)
     with secure.app_context():
         resp = secure.test_client().post(
             "/api/v1/auth/login",

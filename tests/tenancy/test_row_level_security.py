@@ -131,21 +131,19 @@ def test_the_application_sets_the_tenant_for_each_transaction(two_tenants, app_r
         assert session.execute(raw).scalars().all() == []  # no scope: nothing
 
 
-def test_the_application_works_under_the_application_role(two_tenants, app_role_engine):
+def test_the_application_works_under_the_application_role(app, two_tenants, app_role_engine):
     """The same requests the suite makes as a superuser also work with RLS enforced:
     tenant routes see their tenant, the cross-tenant /me sees the user's tenants."""
-    from core import create_app
-    from core.hooks.host import PluginHost
     from core.identity.models import User
     from core.identity.passwords import hash_password
     from core.testing import TEST_PASSWORD
+    from tests.fixtures.apps import extra_app
 
     user = db.session.scalar(sa.select(User).filter_by(email="formand@aby.example"))
     user.password_hash = hash_password(TEST_PASSWORD)
     db.session.commit()
     url = app_role_engine.url.render_as_string(hide_password=False)
-    role_app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"},
-                          host=PluginHost(), check_schema=False)
+    role_app = extra_app(app, SQLALCHEMY_DATABASE_URI=url)
     with role_app.app_context():
         client = role_app.test_client()
         body = client.get("/api/v1/tenants/bby/bodies/bestyrelse")
