@@ -51,11 +51,12 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     from core.bodies.api import blp as bodies_blp
     from core.identity.api import blp as identity_blp
+    from core.identity.api import people_blp
     from core.identity.auth import init_auth
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp):
+    for blp in (tenants_blp, bodies_blp, identity_blp, people_blp):
         api.register_blueprint(blp)
     init_auth(app)
     from core.identity.security import init_security

@@ -13,21 +13,25 @@ from flask import current_app, g, redirect, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint, abort
 
+from core.bodies.operations import get_body
 from core.extensions import db, limiter, oauth
 from core.identity import mail, operations
 from core.identity.models import User
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, require
 from core.identity.schemas import (
+    ContactSchema,
     EraseSchema,
     LoginSchema,
     MeSchema,
     NewTokenSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
+    PersonSchema,
     ProviderSchema,
     TokenCreateSchema,
     TokenSchema,
 )
+from core.tenants.context import bind_tenant, current_tenant
 
 log = logging.getLogger(__name__)
 
@@ -281,3 +285,32 @@ def erase_user(args, user_id: int):
     _session_only()
     operations.erase_user(_user_or_404(user_id))
     db.session.commit()
+
+
+# --- people within a tenant --------------------------------------------------------------
+
+people_blp = Blueprint(
+    "people", __name__, url_prefix="/api/v1/tenants/<tenant>",
+    description="Contact details of the people in a tenant (personal data)",
+)
+bind_tenant(people_blp)
+
+
+@people_blp.route("/people")
+@people_blp.response(200, PersonSchema(many=True))
+@access(Role.TENANT_ADMIN)
+def list_people():
+    """Everyone with a seat or the administration in the tenant, with e-mail: for the
+    tenant's secretariat."""
+    return operations.tenant_people(current_tenant())
+
+
+@people_blp.route("/bodies/<key>/contacts")
+@people_blp.response(200, ContactSchema(many=True))
+@access(Role.MEMBER)
+def body_contacts(key: str):
+    """The body's members and their e-mail, for its members, its secretary and the
+    secretariat; others who may see the body get 403."""
+    body = get_body(key)
+    require(Role.MEMBER, body)
+    return operations.body_contacts(body)

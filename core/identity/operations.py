@@ -352,3 +352,42 @@ def list_providers() -> list[IdentityProvider]:
     return db.session.scalars(
         sa.select(IdentityProvider).filter_by(is_enabled=True).order_by(IdentityProvider.name)
     ).all()
+
+
+# --- contact details within a tenant -------------------------------------------------------
+
+
+def body_contacts(body) -> list[dict]:
+    """The people holding the body's seats today, with the e-mail their fellow members may
+    use (personal data: shown to the body's members and the secretariat only)."""
+    from datetime import date
+
+    today = date.today()
+    return [
+        {"seat": s.key, "title": s.title, "organisation": s.organisation.code,
+         "name": s.holder.name, "email": s.holder.email}
+        for s in sorted(body.seats, key=lambda s: s.position)
+        if s.holder is not None and s.is_valid_on(today) and s.holder.erased_at is None
+    ]
+
+
+def tenant_people(tenant) -> list[dict]:
+    """Everyone with a seat or the administration in the current tenant (for its
+    secretariat): name, e-mail, organisations and seats."""
+    seats = db.session.scalars(
+        sa.select(Seat).where(Seat.holder_id.is_not(None)).order_by(Seat.body_id, Seat.position)
+    ).all()
+    admins = db.session.scalars(sa.select(TenantAdmin)).all()
+    people: dict[int, dict] = {}
+
+    def entry(user):
+        return people.setdefault(user.id, {
+            "name": user.name, "email": user.email, "is_admin": False, "seats": [],
+            "organisations": [o.code for o in user.organisations],
+        })
+
+    for admin in admins:
+        entry(admin.user)["is_admin"] = True
+    for seat in seats:
+        entry(seat.holder)["seats"].append(f"{seat.body.key}/{seat.key}")
+    return sorted(people.values(), key=lambda p: p["name"])

@@ -132,19 +132,22 @@ def _check_declared(role: Role) -> None:
                 abort(403, message="Only platform administrators may do this.")
             return
         tenant = getattr(g, "tenant", None)
-        if (
-            tenant is not None
-            and role > Role.AUTHENTICATED
-            and role_in_tenant(user, tenant) < min(role, Role.INFORMATION_RECIPIENT)
-        ):
+        if tenant is None or role <= Role.AUTHENTICATED:
+            return
+        have = role_in_tenant(user, tenant)
+        if have < min(role, Role.INFORMATION_RECIPIENT):
             abort(404, message="Not found.")
+        # Tenant-wide roles are decided here; body roles by require() on the body.
+        if role >= Role.TENANT_ADMIN and have < role:
+            abort(403, message="Only the tenant's secretariat may do this.")
 
 
 def access(role: Role):
     """Declare (and check at the tenant level) the least role a route needs.
 
-    For routes under a tenant, the user's role in the tenant must be at least ``role``;
-    handlers then check the role in the specific body with :func:`require`. The check runs
+    For routes under a tenant, a user with no role there (below an information recipient)
+    gets 404; a tenant-wide role (``TENANT_ADMIN``, ``PLATFORM_ADMIN``) is checked here in
+    full (403); body roles are checked by the handler on the body with :func:`require`. The check runs
     before the request body is parsed (:func:`enforce_declared_access`), so a caller
     without access learns nothing from validation errors.
     """

@@ -85,3 +85,19 @@ class ProviderSchema(Schema):
 
 class EraseSchema(Schema):
     confirm = fields.Boolean(required=True, validate=validate.Equal(True))
+
+
+class ContactSchema(Schema):
+    seat = fields.String()
+    title = fields.String()
+    organisation = fields.String()
+    name = fields.String()
+    email = fields.String()
+
+
+class PersonSchema(Schema):
+    name = fields.String()
+    email = fields.String()
+    is_admin = fields.Boolean()
+    organisations = fields.List(fields.String())
+    seats = fields.List(fields.String())

@@ -2,8 +2,9 @@
 
 Every rule in ``app.url_map`` (API and pages, every method) is called by every role of
 tenant A — anonymous, logged in without a seat, information recipient, member, body
-secretary, tenant administrator — against the resources of tenant B, and against the
-bodies of A they do not sit in. URL parameters are filled from real rows of the other
+secretary, tenant administrator — against the resources of tenant B, against the bodies
+of A they do not sit in, and against tenant A itself where a route needs more than their
+role in A (a member calling a secretariat route). URL parameters are filled from real rows of the other
 tenant, by name:
 
 * ``tenant`` — the other tenant's slug;
@@ -36,7 +37,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.identity import operations
 from core.identity.models import IdentityProvider, User
-from core.identity.permissions import Role, role_in_body
+from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.meetings.models import AgendaItem, ItemKind, Meeting
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant
@@ -203,6 +204,8 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                     seated = _seated_bodies(user, a)
                     own_targets += [(f"A body {k}", a, body)
                                     for k, body in _bodies(a).items() if k not in seated]
+                elif "tenant" in rule.arguments and user is not None:
+                    own_targets.append(("tenant A", a, _bodies(a)["bestyrelse"]))
                 if not rule.arguments:
                     own_targets = [("no resource", None, None)]
                 for label, tenant, body in own_targets:
@@ -228,9 +231,12 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                     if role == Role.PUBLIC:
                         counts["public"] += 1
                         continue
-                    if label.startswith("A body"):
+                    if label.startswith("A body") or label == "tenant A":
                         with tenant_scope(a.id):
-                            have = role_in_body(user, body)
+                            if label == "tenant A":
+                                have = role_in_tenant(user, a)
+                            else:
+                                have = role_in_body(user, body)
                         if have >= role:
                             counts["allowed"] += 1
                             continue
