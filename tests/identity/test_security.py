@@ -97,9 +97,13 @@ def test_logs_keep_no_secrets_or_personal_data(log_output):
     logging.getLogger("werkzeug").info(
         '127.0.0.1 - - "GET /adgangskode/kmr_%s HTTP/1.1" 200', "b" * 43)
     logging.getLogger("werkzeug").info('"GET /callback?code=abc123&state=xyz HTTP/1.1" 302')
+    try:
+        raise ValueError("no user ole.olsen@aab.example")
+    except ValueError:
+        log.exception("lookup failed")
     text = log_output.getvalue()
     for secret in ("karin.kundby", "kab.example", "a" * 43, "abc.def.ghi", "hunter2", "s3cret",
-                   "b" * 43, "abc123"):
+                   "b" * 43, "abc123", "ole.olsen"):
         assert secret not in text, f"{secret!r} leaked into the log:\n{text}"
     assert "[email]" in text and "[redacted]" in text
 
