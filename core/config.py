@@ -66,6 +66,9 @@ class IdentityConfig:
     #: Where Flask-Limiter keeps its counters; the Redis of REDIS_URL when set (create_app).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_HEADERS_ENABLED = True
+    #: If Redis is down, count in memory per instance rather than refuse every login
+    #: (the per-account lockout in the database still holds).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: How long a password-reset link is valid.
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     #: The public address of the site, for links in e-mails.

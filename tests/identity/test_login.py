@@ -160,3 +160,26 @@ def test_rate_limits_are_kept_in_redis_when_it_is_configured(app):
         assert isinstance(limiter.storage, RedisStorage)
     else:
         assert isinstance(limiter.storage, MemoryStorage)
+
+
+def test_login_and_tokens_still_work_when_the_rate_limit_redis_is_down(app, person):
+    """A lost Redis costs the shared counters (memory per instance meanwhile), not logins."""
+    from tests.fixtures.apps import extra_app
+
+    down = extra_app(app, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                     RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.2})
+    try:
+        with down.app_context():
+            client = down.test_client()
+            assert _login(client, "wrong").status_code == 401
+            assert _login(client, TEST_PASSWORD).status_code == 200
+            token = client.post("/api/v1/me/tokens", json={"name": "t"}).get_json()["token"]
+            other = down.test_client()
+            assert other.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+                             ).status_code == 200
+            db.session.remove()
+    finally:
+        from core.testing import _dispose
+
+        _dispose(down)
+        extra_app(app)  # the shared limiter back on the session's storage
