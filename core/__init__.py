@@ -51,19 +51,26 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     from core.bodies.api import blp as bodies_blp
     from core.identity.api import blp as identity_blp
+    from core.identity.api import people_blp
     from core.identity.auth import init_auth
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp):
+    for blp in (tenants_blp, bodies_blp, identity_blp, people_blp):
         api.register_blueprint(blp)
     init_auth(app)
+    from core.identity.security import init_security
+
+    init_security(app)
     app.teardown_request(release_tenant)
     errors.register(app)
 
     from core.web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    from core.identity.views import bp as identity_pages_bp
+
+    app.register_blueprint(identity_pages_bp)
 
     if check_schema is None:
         check_schema = app.config["REQUIRE_MIGRATED_DATABASE"]

@@ -50,3 +50,48 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+class IdentityConfig:
+    """Login, mail, rate limits and security headers (docs/identity.md)."""
+
+    #: Wrong passwords in a row before password login is locked for a while.
+    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
+    #: How long the lockout lasts.
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    #: Rate limit on login and reset requests per client address.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/minute;100/hour")
+    #: Rate limit per personal API token.
+    RATELIMIT_TOKEN = os.environ.get("RATELIMIT_TOKEN", "300/minute")
+    #: Where Flask-Limiter keeps its counters; the Redis of REDIS_URL when set (create_app).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: If Redis is down, count in memory per instance rather than refuse every login
+    #: (the per-account lockout in the database still holds).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: How long a password-reset link is valid.
+    PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
+    #: The public address of the site, for links in e-mails.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "kommissorium@localhost")
+    MAIL_TIMEOUT = 10
+
+    #: CSRF is checked on every form outside /api/ (core/identity/security.py).
+    WTF_CSRF_CHECK_DEFAULT = False
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    #: Redirect to https and send HSTS (on in production behind TLS).
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "0") == "1"
+
+
+for _name in dir(IdentityConfig):
+    if _name.isupper():
+        setattr(Config, _name, getattr(IdentityConfig, _name))

@@ -25,3 +25,18 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
 login_manager = LoginManager()
+
+# Identity and security (core/identity, docs/identity.md)
+from authlib.integrations.flask_client import OAuth
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_mailman import Mail
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+#: Rate limits: Redis when REDIS_URL is set, memory otherwise (core/config.py).
+limiter = Limiter(key_func=get_remote_address)
+csrf = CSRFProtect()
+talisman = Talisman()
+mail = Mail()
+oauth = OAuth()

@@ -10,7 +10,10 @@ Every tenant-scoped table mixes in :class:`TenantScoped`. Work runs inside a sco
 * no scope — querying or writing a tenant-scoped table raises :class:`TenancyError`,
   so a forgotten scope fails loudly instead of leaking.
 
-On PostgreSQL, row-level security on ``tenant_id`` is the second wall (deploy/postgres).
+On PostgreSQL, row-level security on ``tenant_id`` is the second wall: every transaction
+sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) from the scope, and the
+policy (:func:`enable_row_level_security`, applied in the migrations) shows only that tenant's
+rows even to raw SQL.
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ def _filter_for_tenant(state) -> None:
         return  # the criteria travel with the query that loaded the parent
     if not any(_is_scoped(m) for m in state.all_mappers):
         return
+    _sync_row_level_security(state.session)
     scope = _scope.get()
     if scope is None:
         names = sorted(m.class_.__name__ for m in state.all_mappers if _is_scoped(m))
@@ -122,6 +126,7 @@ def _filter_for_tenant(state) -> None:
 @event.listens_for(Session, "before_flush")
 def _guard_writes(session: Session, flush_context, instances) -> None:
     scope = _scope.get()
+    _sync_row_level_security(session)
     for obj in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(obj, TenantScoped):
             continue
@@ -138,3 +143,81 @@ def _guard_writes(session: Session, flush_context, instances) -> None:
                 f"{type(obj).__name__} of tenant {obj.tenant_id} written while working for "
                 f"tenant {scope.tenant_id}"
             )
+
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL row-level security: the second wall (docs/decisions/0005-row-level-security.md)
+# ---------------------------------------------------------------------------------------
+
+#: The policy every tenant-scoped table gets. ``app.tenant_id`` is set per transaction by
+#: :func:`_sync_row_level_security`; ``app.bypass_rls`` only for platform-level work
+#: (``all_tenants()``). Unset settings read as NULL, so a connection that says nothing sees
+#: nothing.
+RLS_POLICY = "tenant_isolation"
+_RLS_CONDITION = (
+    "current_setting('app.bypass_rls', true) = 'on' "
+    "OR tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int"
+)
+
+
+def enable_row_level_security(op, table: str) -> None:
+    """In a migration: put ``table`` behind the tenant policy (PostgreSQL only).
+
+    Call it for every new tenant-scoped table; tests/tenancy/test_row_level_security.py
+    fails for a tenant-scoped table without it.
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+    # FORCE: the policy binds the table's owner too, so an application that owns its
+    # tables (the usual deployment) is still held by it. Superusers always bypass RLS.
+    op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+    op.execute(
+        f'CREATE POLICY {RLS_POLICY} ON "{table}" USING ({_RLS_CONDITION}) '
+        f"WITH CHECK ({_RLS_CONDITION})"
+    )
+
+
+def disable_row_level_security(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'DROP POLICY IF EXISTS {RLS_POLICY} ON "{table}"')
+    op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
+
+
+def _rls_settings(scope: Scope | None) -> tuple[str, str]:
+    if scope is None:
+        return "", "off"
+    if scope.tenant_id is None:
+        return "", "on"
+    return str(scope.tenant_id), "off"
+
+
+def _apply_rls(session: Session, connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    wanted = _rls_settings(_scope.get())
+    if session.info.get("rls") == wanted:
+        return
+    tenant, bypass = wanted
+    # SET LOCAL through set_config(..., true): it ends with the transaction, so a pooled
+    # connection never carries one request's tenant into the next.
+    connection.exec_driver_sql(
+        "SELECT set_config('app.tenant_id', %(t)s, true), set_config('app.bypass_rls', %(b)s, true)",
+        {"t": tenant, "b": bypass},
+    )
+    session.info["rls"] = wanted
+
+
+@event.listens_for(Session, "after_begin")
+def _set_tenant_for_transaction(session: Session, transaction, connection) -> None:
+    """Each transaction starts with the scope's tenant set for row-level security."""
+    session.info.pop("rls", None)
+    _apply_rls(session, connection)
+
+
+def _sync_row_level_security(session: Session) -> None:
+    """The scope may change inside a transaction (a request resolves its tenant first)."""
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        _apply_rls(session, session.connection())

@@ -101,6 +101,11 @@ def _migrated_app(database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test",
             "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
+            # rate-limit counters of this session only (parallel runs share the Redis)
+            "RATELIMIT_STORAGE_OPTIONS": (
+                {"key_prefix": f"kommissorium-test-{uuid.uuid4().hex[:8]}"}
+                if os.environ.get("TEST_REDIS_URL") else {}
+            ),
         },
         host=PluginHost(),
         check_schema=False,
@@ -143,6 +148,9 @@ def app(_migrated_app):
         db.session.rollback()
         db.session.remove()
         _truncate(db)
+        from core.extensions import limiter
+
+        limiter.reset()  # rate-limit counters do not carry from one test to the next
 
 
 @pytest.fixture

@@ -139,3 +139,8 @@ def follow_ups(body, matter, passed):
 @hookimpl(trylast=True)
 def validate_body(body):
     return []
+
+
+@hookimpl(trylast=True)
+def pending_for_user(user_id, tenant):
+    return []

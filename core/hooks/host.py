@@ -7,6 +7,7 @@ those plugins and the core's defaults, built once per plugin list and cached.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Iterable, Mapping
 
@@ -15,6 +16,14 @@ import pluggy
 from core.hooks import PROJECT, defaults, specs
 
 CORE = "core"
+
+#: Core features that implement hooks themselves (e.g. ``pending_for_user``), registered
+#: for every tenant as ``core.<module>``. A feature adds its module here (one line).
+CORE_FEATURES: tuple[str, ...] = ()
+
+
+def _is_core(name: str) -> bool:
+    return name == CORE or name.startswith(CORE + ".")
 
 
 class UnknownPlugin(LookupError):
@@ -27,8 +36,10 @@ class TenantHooks:
     def __init__(self, pm: pluggy.PluginManager, plugin_names: tuple[str, ...]):
         self.plugin_names = plugin_names
         self._pm = pm
-        keep = {CORE, *plugin_names}
-        self._remove = [p for name, p in pm.list_name_plugin() if name not in keep]
+        keep = set(plugin_names)
+        self._remove = [
+            p for name, p in pm.list_name_plugin() if not (_is_core(name) or name in keep)
+        ]
         self._callers: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -69,6 +80,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(specs)
         self.pm.register(defaults, name=CORE)
+        for module in CORE_FEATURES:
+            self.pm.register(importlib.import_module(module), name=f"{CORE}.{module}")
         if entry_points:
             self.pm.load_setuptools_entrypoints(PROJECT)
         for name, plugin in (plugins or {}).items():
@@ -80,10 +93,10 @@ class PluginHost:
 
     @property
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin() if name != CORE)
+        return sorted(name for name, _ in self.pm.list_name_plugin() if not _is_core(name))
 
     def check(self, plugin_names: Iterable[str]) -> None:
-        missing = [n for n in plugin_names if n == CORE or self.pm.get_plugin(n) is None]
+        missing = [n for n in plugin_names if _is_core(n) or self.pm.get_plugin(n) is None]
         if missing:
             raise UnknownPlugin(
                 f"plugin(s) not installed: {', '.join(missing)} "

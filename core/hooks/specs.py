@@ -26,12 +26,14 @@ from core.rules.types import (
     FollowUp,
     Matter,
     MeetingRules,
+    PendingItem,
     Problem,
     ProcedureChoice,
     Route,
     SeatFacts,
     StandingItem,
     Tally,
+    TenantFacts,
     Verdict,
     VoteUnit,
 )
@@ -233,4 +235,25 @@ def validate_body(body: BodyFacts) -> Sequence[Problem]:
     :return: problems (empty when fine), collected from every plugin; any problem makes
         the sync refuse the whole file (VEJ-2: at most 8 FKU seats). Core default: none
         (the core's own checks of a tenant file run before the hook).
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# People: what waits for a user
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def pending_for_user(user_id: int, tenant: TenantFacts) -> Sequence[PendingItem]:
+    """What waits for a user in one tenant: agendas to read, votes to cast, minutes to
+    approve or write, hearing answers due.
+
+    Called once per tenant where the user sits or administers, inside that tenant's scope,
+    to fill ``/api/v1/me`` and the dashboard. Features (meetings, votes, proposals) implement
+    it for their own kind of work; a municipality's plugin may add to it.
+
+    :param user_id: the user's id.
+    :param tenant: the tenant asked about.
+    :return: a list of :class:`~core.rules.types.PendingItem`. Collected from every plugin,
+        without duplicates. Core default: nothing pending (an empty list).
     """

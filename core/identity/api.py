@@ -1,24 +1,75 @@
-"""JSON API: logging in and out, and the logged-in user's own view across tenants."""
+"""JSON API: logging in and out (password, OpenID Connect), password reset, personal API
+tokens, GDPR export and erasure, and the logged-in user's own view across tenants."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+from types import SimpleNamespace
+
+import requests
+from flask import current_app, g, redirect, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint, abort
 
-from core.identity.permissions import Role, access
-from core.identity import operations
-from core.identity.schemas import LoginSchema, MeSchema
+from core.bodies.operations import get_body
+from core.extensions import db, limiter, oauth
+from core.identity import mail, operations
+from core.identity.models import User
+from core.identity.permissions import Role, access, require
+from core.identity.schemas import (
+    ContactSchema,
+    EraseSchema,
+    LoginSchema,
+    MeSchema,
+    NewTokenSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
+    PersonSchema,
+    ProviderSchema,
+    TokenCreateSchema,
+    TokenSchema,
+)
+from core.tenants.context import bind_tenant, current_tenant
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Login and the current user")
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _session_only() -> None:
+    """Tokens act for programs; managing tokens or erasing a user needs the person."""
+    if g.get("api_token_id") is not None:
+        abort(403, message="This needs a logged-in person, not an API token.")
 
 
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
 @access(Role.PUBLIC)
+@limiter.limit(_login_limit)
 def login(credentials):
-    """Log in with e-mail and password; sets the session cookie."""
-    user = operations.authenticate(credentials["email"], credentials["password"])
+    """Log in with e-mail and password; sets the session cookie.
+
+    Wrong passwords are counted: after several in a row the account's password login is
+    locked for a while (423), and each client address is rate-limited (429).
+    """
+    try:
+        user = operations.authenticate(credentials["email"], credentials["password"])
+    except operations.LockedOut as locked:
+        db.session.commit()
+        abort(423, message="For mange forkerte adgangskoder; prøv igen efter "
+              f"{locked.until:%H:%M} UTC.")
+    db.session.commit()
     if user is None:
         abort(401, message="Wrong e-mail or password.")
     login_user(user)
@@ -33,9 +84,233 @@ def logout():
     logout_user()
 
 
+@blp.route("/auth/password-reset", methods=["POST"])
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202)
+@access(Role.PUBLIC)
+@limiter.limit(_login_limit)
+def request_password_reset(args):
+    """Mail a single-use, expiring reset link. Answers 202 whether or not the address is
+    known, so the answer does not reveal who has an account."""
+    started = operations.start_password_reset(args["email"])
+    db.session.commit()
+    if started is not None:
+        user, token = started
+        mail.send_password_reset(user, token)
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@blp.arguments(PasswordResetSchema)
+@blp.response(204)
+@access(Role.PUBLIC)
+@limiter.limit(_login_limit)
+def confirm_password_reset(args):
+    """Set a new password with the token from the mailed link (once, before it expires)."""
+    user = operations.finish_password_reset(args["token"], args["password"])
+    if user is None:
+        abort(400, message="The link is unknown, used or expired.")
+    db.session.commit()
+
+
+# --- OpenID Connect ----------------------------------------------------------------------
+
+
+def _oidc_client(key: str):
+    provider = operations.enabled_provider(key)
+    if provider is None:
+        abort(404, message="No such identity provider.")
+    secret = os.environ.get(provider.client_secret_env)
+    if not secret:
+        log.error("identity provider %s: environment variable %s is not set",
+                  provider.key, provider.client_secret_env)
+        abort(503, message="This identity provider is not configured.")
+    # Authlib caches clients by name: name it by its configuration, so a changed
+    # configuration gets a fresh client (and fresh discovery) without a restart.
+    fingerprint = hashlib.sha256(
+        f"{provider.issuer}\n{provider.client_id}\n{secret}\n{provider.scopes}".encode()
+    ).hexdigest()[:16]
+    client = oauth.create_client(f"idp-{provider.key}-{fingerprint}") or oauth.register(
+        name=f"idp-{provider.key}-{fingerprint}",
+        client_id=provider.client_id,
+        client_secret=secret,
+        server_metadata_url=provider.issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": provider.scopes},
+    )
+    return provider, client
+
+
+@blp.route("/auth/providers")
+@blp.response(200, ProviderSchema(many=True))
+@access(Role.PUBLIC)
+def list_providers():
+    """The identity providers people can log in through."""
+    return [
+        {"key": p.key, "name": p.name,
+         "login_url": url_for("identity.oidc_login", provider=p.key)}
+        for p in operations.list_providers()
+    ]
+
+
+@blp.route("/auth/oidc/<provider>/login")
+@access(Role.PUBLIC)
+@limiter.limit(_login_limit)
+def oidc_login(provider: str):
+    """Start an OpenID Connect login: redirect to the provider."""
+    idp, client = _oidc_client(provider)
+    try:
+        return client.authorize_redirect(
+            url_for("identity.oidc_callback", provider=provider, _external=True)
+        )
+    except requests.RequestException as exc:
+        log.error("identity provider %s unreachable: %s", idp.key, type(exc).__name__)
+        abort(502, message="The identity provider does not answer; try again later.")
+
+
+@blp.route("/auth/oidc/<provider>/callback")
+@access(Role.PUBLIC)
+@limiter.limit(_login_limit)
+def oidc_callback(provider: str):
+    """The provider sends the user back here with a code; the id_token is verified
+    (signature by the provider's JWKS, issuer, audience, nonce) and the user logged in."""
+    from authlib.integrations.base_client.errors import OAuthError
+
+    idp, client = _oidc_client(provider)
+    try:
+        token = client.authorize_access_token()
+    except requests.RequestException as exc:
+        log.error("identity provider %s unreachable: %s", idp.key, type(exc).__name__)
+        abort(502, message="The identity provider does not answer; try again later.")
+    except OAuthError as exc:
+        log.warning("OIDC login through %s refused by the provider: %s", idp.key, exc.error)
+        abort(401, message="The identity provider did not log you in.")
+    claims = token.get("userinfo") or {}
+    try:
+        user = operations.user_for_oidc_claims(idp, dict(claims))
+    except operations.OidcRefused as exc:
+        db.session.rollback()
+        log.info("OIDC login through %s refused: %s", idp.key, exc)
+        abort(403, message="Ingen bruger passer til dette login.")
+    db.session.commit()
+    login_user(user)
+    return redirect(url_for("web.index"))
+
+
+# --- the current user --------------------------------------------------------------------
+
+
 @blp.route("/me")
 @blp.response(200, MeSchema)
 @access(Role.AUTHENTICATED)
 def me():
-    """The logged-in user: organisations, and every tenant, body and seat of theirs."""
-    return operations.overview(current_user._get_current_object())
+    """The logged-in user: organisations, and every tenant, body and seat of theirs, with
+    what waits for them in each tenant."""
+    return operations.overview(_me())
+
+
+@blp.route("/me/tokens")
+@blp.response(200, TokenSchema(many=True))
+@access(Role.AUTHENTICATED)
+def list_tokens():
+    """The user's personal API tokens (never the tokens themselves), with last use."""
+    return operations.list_tokens(_me())
+
+
+@blp.route("/me/tokens", methods=["POST"])
+@blp.arguments(TokenCreateSchema)
+@blp.response(201, NewTokenSchema)
+@access(Role.AUTHENTICATED)
+def create_token(args):
+    """Create a personal API token; the answer shows the token this once."""
+    _session_only()
+    row, token = operations.create_token(_me(), args["name"], args["scope"])
+    db.session.commit()
+    return SimpleNamespace(**{k: getattr(row, k) for k in (
+        "id", "name", "prefix", "scope", "created_at", "last_used_at", "revoked_at")},
+        token=token)
+
+
+@blp.route("/me/tokens/<int:api_token_id>", methods=["DELETE"])
+@blp.response(204)
+@access(Role.AUTHENTICATED)
+def revoke_token(api_token_id: int):
+    """Revoke one of the user's tokens; another user's token answers 404."""
+    token = operations.get_own_token(_me(), api_token_id)
+    if token is None:
+        abort(404, message="Not found.")
+    operations.revoke_token(token)
+    db.session.commit()
+
+
+@blp.route("/me/personal-data")
+@blp.response(200)
+@access(Role.AUTHENTICATED)
+def export_my_data():
+    """GDPR: everything personal the platform holds about the user, as JSON."""
+    return operations.export_personal_data(_me())
+
+
+@blp.route("/me/erase", methods=["POST"])
+@blp.arguments(EraseSchema)
+@blp.response(204)
+@access(Role.AUTHENTICATED)
+def erase_me(args):
+    """GDPR: pseudonymise the user and log them out; seats, votes and minutes stay."""
+    _session_only()
+    operations.erase_user(_me())
+    db.session.commit()
+    logout_user()
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, message="Not found.")
+    return user
+
+
+@blp.route("/users/<int:user_id>/personal-data")
+@blp.response(200)
+@access(Role.PLATFORM_ADMIN)
+def export_user_data(user_id: int):
+    """GDPR, for the platform administrator: a user's personal data as JSON."""
+    return operations.export_personal_data(_user_or_404(user_id))
+
+
+@blp.route("/users/<int:user_id>/erase", methods=["POST"])
+@blp.arguments(EraseSchema)
+@blp.response(204)
+@access(Role.PLATFORM_ADMIN)
+def erase_user(args, user_id: int):
+    """GDPR, for the platform administrator: pseudonymise a user."""
+    _session_only()
+    operations.erase_user(_user_or_404(user_id))
+    db.session.commit()
+
+
+# --- people within a tenant --------------------------------------------------------------
+
+people_blp = Blueprint(
+    "people", __name__, url_prefix="/api/v1/tenants/<tenant>",
+    description="Contact details of the people in a tenant (personal data)",
+)
+bind_tenant(people_blp)
+
+
+@people_blp.route("/people")
+@people_blp.response(200, PersonSchema(many=True))
+@access(Role.TENANT_ADMIN)
+def list_people():
+    """Everyone with a seat or the administration in the tenant, with e-mail: for the
+    tenant's secretariat."""
+    return operations.tenant_people(current_tenant())
+
+
+@people_blp.route("/bodies/<key>/contacts")
+@people_blp.response(200, ContactSchema(many=True))
+@access(Role.MEMBER)
+def body_contacts(key: str):
+    """The body's members and their e-mail, for its members, its secretary and the
+    secretariat; others who may see the body get 403."""
+    body = get_body(key)
+    require(Role.MEMBER, body)
+    return operations.body_contacts(body)

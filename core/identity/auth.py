@@ -1,12 +1,22 @@
-"""Session login for people (Flask-Login)."""
+"""Who is making the request: a person by session (Flask-Login), or a program by a
+personal API token (``Authorization: Bearer kmt_…``, API routes only)."""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_smorest import abort
+import logging
 
-from core.extensions import db, login_manager
-from core.identity.models import User
+from flask import Flask, current_app, g
+from flask_smorest import abort
+from limits import parse_many
+from redis.exceptions import RedisError
+
+from core.extensions import db, limiter, login_manager
+from core.identity import operations
+from core.identity.models import TokenScope, User
+
+log = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_auth(app: Flask) -> None:
@@ -15,6 +25,41 @@ def init_auth(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.is_enabled else None
 
+    @login_manager.request_loader
+    def _load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+            return None
+        return user_for_token(header[len("Bearer "):].strip(), req.method)
+
+    @app.teardown_request
+    def _forget_request_identity(exc=None):
+        # ``g`` lives on the app context, which tests (and CLI commands) keep open across
+        # requests: who called must not carry over to the next request.
+        for key in ("_login_user", "access_checked", "api_token_id", "tenant"):
+            g.pop(key, None)
+
     @login_manager.unauthorized_handler
     def _unauthorized():
         abort(401, message="Log in first.")
+
+
+def user_for_token(secret: str, method: str) -> User:
+    """The token's user; refuses an unknown or revoked token (401), a read token on a
+    write request (403), and a token used too often (429)."""
+    token = operations.token_for(secret)
+    if token is None:
+        abort(401, message="Unknown or revoked API token.")
+    try:
+        allowed = all(limiter.limiter.hit(item, "api-token", str(token.id))
+                      for item in parse_many(current_app.config["RATELIMIT_TOKEN"]))
+    except (RedisError, OSError):
+        log.warning("rate-limit storage unavailable; token %s not counted", token.id)
+        allowed = True
+    if not allowed:
+        abort(429, message="Too many requests with this API token; slow down.")
+    if token.scope is not TokenScope.WRITE and method not in SAFE_METHODS:
+        abort(403, message="This API token may only read.")
+    operations.mark_token_used(token.id)
+    g.api_token_id = token.id
+    return token.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import UTCDateTime, utcnow
+from core.models import UTCDateTime, enum_column, utcnow
 
 
 class User(UserMixin, db.Model):
@@ -31,6 +32,14 @@ class User(UserMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: When the user was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: Wrong passwords in a row since the last successful login (lockout).
+    failed_logins: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=0, server_default="0"
+    )
+    #: Password login is refused until then after too many wrong passwords.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the user's personal data was erased (GDPR); the row stays, pseudonymised.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     affiliations = relationship(
         "Affiliation", back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -67,3 +76,127 @@ class Affiliation(db.Model):
 
     user = relationship("User", back_populates="affiliations")
     organisation = relationship("Organisation", lazy="joined")
+
+
+class TokenScope(enum.Enum):
+    #: GET (and HEAD/OPTIONS) only.
+    READ = "read"
+    #: Every method the user may use.
+    WRITE = "write"
+
+
+class ApiToken(db.Model):
+    """A personal API token for programs (global table): only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The user the token acts as.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The owner's label, e.g. "Rapport-script".
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: Hex sha256 of the token (the token itself is shown once and never stored).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    #: The token's first characters, so the owner can recognise it in a list.
+    prefix: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    #: Read or write.
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, "token_scope"), nullable=False)
+    #: When the token was created.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When the token was last accepted.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the owner revoked it; a revoked token is refused.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")
+
+
+class PasswordReset(db.Model):
+    """A single-use, expiring password-reset link (global table): only its sha256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The user whose password may be reset.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Hex sha256 of the token mailed in the link.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    #: When the link was mailed.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: After this the link is refused.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: When the link was used; a used link is refused.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")
+
+
+class IdentityProvider(db.Model):
+    """An OpenID Connect provider that logs in the people of an organisation or a tenant
+    (global table: login happens before any tenant is chosen)."""
+
+    __tablename__ = "identity_providers"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "organisation_id IS NOT NULL OR tenant_id IS NOT NULL", name="owner_given"
+        ),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Key in the login URL, e.g. ``kab``.
+    key: Mapped[str] = mapped_column(sa.String(40), nullable=False, unique=True)
+    #: Shown on the login button, e.g. "KAB (Microsoft Entra ID)".
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: The issuer URL; discovery is read from ``<issuer>/.well-known/openid-configuration``.
+    issuer: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    #: The client id registered with the provider.
+    client_id: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: Name of the environment variable holding the client secret (never the secret itself).
+    client_secret_env: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: Space-separated scopes to ask for; must include ``openid``.
+    scopes: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="openid email profile")
+    #: The organisation whose people log in through it, if configured per organisation.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: The tenant whose people log in through it, if configured per tenant.
+    tenant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: Whether the provider is offered.
+    is_enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+
+
+class ExternalIdentity(db.Model):
+    """A user's account at an identity provider, linked by (issuer, subject) (global table)."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The local user.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The provider it came through.
+    provider_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("identity_providers.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: The id_token's ``iss``.
+    issuer: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    #: The id_token's ``sub``: stable per user at that issuer.
+    subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: When it was linked.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: Last login through it.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")

@@ -1,22 +1,303 @@
-"""Who a user is across tenants: their organisations, tenants, bodies and seats."""
+"""Who a user is across tenants, and how they prove it: passwords with lockout, reset
+links, OpenID Connect identities, personal API tokens, and GDPR export and erasure.
+
+Operations change state and flush; the API commits (one commit per request).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+from dataclasses import asdict
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 
 from core.bodies.models import Body, Seat
 from core.extensions import db
-from core.identity.models import User
-from core.identity.passwords import verify_password
-from core.tenancy import all_tenants
+from core.identity.models import (
+    ApiToken,
+    ExternalIdentity,
+    IdentityProvider,
+    PasswordReset,
+    TokenScope,
+    User,
+)
+from core.identity.passwords import hash_password, verify_password
+from core.models import utcnow
+from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant, TenantAdmin
+
+log = logging.getLogger(__name__)
+
+#: Prefixes make our secrets recognisable (to the owner, to secret scanners, to the log filter).
+API_TOKEN_PREFIX = "kmt_"
+RESET_TOKEN_PREFIX = "kmr_"
+
+
+class LockedOut(Exception):
+    """Password login is locked after too many wrong passwords."""
+
+    def __init__(self, until):
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).filter_by(email=email.strip().lower()))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(sa.select(User).filter_by(email=email.strip().lower()))
+    """The user with this e-mail and password, or ``None``.
+
+    Counts wrong passwords; after ``LOGIN_LOCKOUT_ATTEMPTS`` in a row password login is
+    refused for ``LOGIN_LOCKOUT_MINUTES`` (raises :class:`LockedOut`), even with the right
+    password. Flushes the counter; the caller commits either way.
+    """
+    user = find_user(email)
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        verify_password(None, password)  # same work as a real attempt
+        raise LockedOut(user.locked_until)
     if not verify_password(user.password_hash if user else None, password):
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]:
+                user.locked_until = now + timedelta(
+                    minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
+                )
+                user.failed_logins = 0
+                log.warning("password login locked for user %s", user.id)
+            db.session.flush()
         return None
-    return user if user.is_enabled else None
+    if not user.is_enabled:
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+    return user
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def start_password_reset(email: str) -> tuple[User, str] | None:
+    """Make a single-use reset token for the user with ``email``; ``None`` if there is none.
+
+    Only the token's sha256 is stored; the token goes into the mailed link. Older unused
+    links of the user stop working.
+    """
+    user = find_user(email)
+    if user is None or not user.is_enabled or user.erased_at is not None:
+        return None
+    now = utcnow()
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = RESET_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(
+        user_id=user.id,
+        token_hash=_sha256(token),
+        expires_at=now + timedelta(hours=current_app.config["PASSWORD_RESET_HOURS"]),
+    ))
+    db.session.flush()
+    return user, token
+
+
+def finish_password_reset(token: str, new_password: str) -> User | None:
+    """Set a new password with a reset token; ``None`` if unknown, used or expired."""
+    reset = db.session.scalar(
+        sa.select(PasswordReset).filter_by(token_hash=_sha256(token)).with_for_update()
+    )
+    now = utcnow()
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        return None
+    reset.used_at = now
+    user = reset.user
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+    return user
+
+
+# --- personal API tokens -----------------------------------------------------------------
+
+
+def create_token(user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token, which is shown once."""
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id, name=name, scope=TokenScope(scope),
+        token_hash=_sha256(token), prefix=token[:10],
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return db.session.scalars(
+        sa.select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.id)
+    ).all()
+
+
+def get_own_token(user: User, token_id: int) -> ApiToken | None:
+    """One of the user's own tokens (another user's token is as if it did not exist)."""
+    return db.session.scalar(sa.select(ApiToken).filter_by(id=token_id, user_id=user.id))
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.flush()
+
+
+def token_for(secret: str) -> ApiToken | None:
+    """The live token with this secret, or ``None`` (unknown, revoked, or user disabled)."""
+    row = db.session.scalar(sa.select(ApiToken).filter_by(token_hash=_sha256(secret)))
+    if row is None or row.revoked_at is not None or not row.user.is_enabled:
+        return None
+    return row
+
+
+def mark_token_used(token_id: int) -> None:
+    """Record the use on its own connection, outside the request's transaction."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+        )
+
+
+# --- OpenID Connect ----------------------------------------------------------------------
+
+
+class OidcRefused(Exception):
+    """The provider's answer does not identify a user we may log in."""
+
+
+def enabled_provider(key: str) -> IdentityProvider | None:
+    return db.session.scalar(sa.select(IdentityProvider).filter_by(key=key, is_enabled=True))
+
+
+def user_for_oidc_claims(provider: IdentityProvider, claims: dict) -> User:
+    """The local user for a verified id_token's claims, linking on first login.
+
+    A known (issuer, subject) logs its user in. Otherwise a user is matched by e-mail, but
+    only when the provider says the e-mail is verified, and then the identity is linked so
+    later logins go by (issuer, subject) even if the e-mail changes. No user is created:
+    people get accounts from their tenant files.
+    """
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    if not issuer or not subject or issuer.rstrip("/") != provider.issuer.rstrip("/"):
+        raise OidcRefused("the id_token names no subject of this issuer")
+    link = db.session.scalar(
+        sa.select(ExternalIdentity).filter_by(issuer=issuer, subject=str(subject))
+    )
+    if link is None:
+        email = (claims.get("email") or "").strip().lower()
+        if not email or claims.get("email_verified") is not True:
+            raise OidcRefused("the provider did not vouch for an e-mail address")
+        user = find_user(email)
+        if user is None:
+            raise OidcRefused("no user has this e-mail address")
+        link = ExternalIdentity(user=user, provider_id=provider.id, issuer=issuer,
+                                subject=str(subject))
+        db.session.add(link)
+    user = link.user
+    if not user.is_enabled:
+        raise OidcRefused("the user may not log in")
+    link.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+# --- GDPR --------------------------------------------------------------------------------
+
+
+def export_personal_data(user: User) -> dict:
+    """Everything personal the platform holds about ``user`` (GDPR art. 15 and 20)."""
+    data = {
+        "user": {
+            "id": user.id, "email": user.email, "name": user.name,
+            "created_at": user.created_at.isoformat(),
+            "is_platform_admin": user.is_platform_admin,
+            "erased_at": user.erased_at.isoformat() if user.erased_at else None,
+        },
+        "organisations": [
+            {"code": a.organisation.code, "name": a.organisation.name} for a in user.affiliations
+        ],
+        "identities": [
+            {"issuer": i.issuer, "subject": i.subject, "created_at": i.created_at.isoformat(),
+             "last_login_at": i.last_login_at.isoformat() if i.last_login_at else None}
+            for i in db.session.scalars(sa.select(ExternalIdentity).filter_by(user_id=user.id))
+        ],
+        "api_tokens": [
+            {"name": t.name, "prefix": t.prefix, "scope": t.scope.value,
+             "created_at": t.created_at.isoformat(),
+             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+            for t in list_tokens(user)
+        ],
+    }
+    data["tenants"] = overview(user)["tenants"]
+    return data
+
+
+def erase_user(user: User) -> User:
+    """Pseudonymise ``user`` (GDPR art. 17) while the record of what they did stays.
+
+    Name and e-mail are replaced, login is disabled (password, identities, tokens, reset
+    links removed), affiliations and tenant administration are removed. Seats, attendance,
+    votes and minutes keep pointing at the same row, which now reads as a pseudonym, so
+    decisions stay explainable and audit chains intact.
+    """
+    from core.tenants.models import TenantAdmin
+
+    user.name = f"Slettet bruger {user.id}"
+    user.email = f"erased-{user.id}@invalid"
+    user.password_hash = None
+    user.is_enabled = False
+    user.is_platform_admin = False
+    user.failed_logins = 0
+    user.locked_until = None
+    user.erased_at = utcnow()
+    user.affiliations.clear()
+    for model in (ApiToken, PasswordReset, ExternalIdentity):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    with all_tenants():
+        db.session.execute(sa.delete(TenantAdmin).where(TenantAdmin.user_id == user.id))
+    db.session.flush()
+    return user
+
+
+# --- the cross-tenant overview -----------------------------------------------------------
+
+
+def pending_for(user: User, tenants: list[Tenant]) -> dict[str, list[dict]]:
+    """What waits for ``user`` in each tenant, from the ``pending_for_user`` hook."""
+    host = current_app.extensions["kommissorium.host"]
+    out: dict[str, list[dict]] = {}
+    for tenant in tenants:
+        hooks = host.for_tenant(tenant.plugins)
+        with tenant_scope(tenant.id):
+            items = hooks.collect("pending_for_user", user_id=user.id, tenant=tenant_facts(tenant))
+        out[tenant.slug] = [asdict(i) for i in items]
+    return out
+
+
+def tenant_facts(tenant: Tenant):
+    from core.rules.types import TenantFacts
+
+    return TenantFacts(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
 def overview(user: User) -> dict:
@@ -39,6 +320,7 @@ def overview(user: User) -> dict:
             sa.select(Tenant).where(Tenant.id.in_(admin_of)).order_by(Tenant.name)
         ).all()
     tenants: dict[int, dict] = {}
+    tenant_rows = {t.id: t for t in admin_tenants} | {t.id: t for t, _, _ in rows}
     for t in admin_tenants:
         tenants[t.id] = {"slug": t.slug, "name": t.name, "is_admin": True, "bodies": {}}
     for tenant, body, seat in rows:
@@ -54,12 +336,58 @@ def overview(user: User) -> dict:
             "is_voting": seat.is_voting,
             "organisation": seat.organisation.code,
         })
+    pending = pending_for(user, list(tenant_rows.values()))
     return {
         "email": user.email,
         "name": user.name,
         "organisations": [o.code for o in user.organisations],
         "tenants": [
-            {**t, "bodies": list(t["bodies"].values())}
+            {**t, "bodies": list(t["bodies"].values()), "pending": pending.get(t["slug"], [])}
             for t in sorted(tenants.values(), key=lambda t: t["name"])
         ],
     }
+
+
+def list_providers() -> list[IdentityProvider]:
+    return db.session.scalars(
+        sa.select(IdentityProvider).filter_by(is_enabled=True).order_by(IdentityProvider.name)
+    ).all()
+
+
+# --- contact details within a tenant -------------------------------------------------------
+
+
+def body_contacts(body) -> list[dict]:
+    """The people holding the body's seats today, with the e-mail their fellow members may
+    use (personal data: shown to the body's members and the secretariat only)."""
+    from datetime import date
+
+    today = date.today()
+    return [
+        {"seat": s.key, "title": s.title, "organisation": s.organisation.code,
+         "name": s.holder.name, "email": s.holder.email}
+        for s in sorted(body.seats, key=lambda s: s.position)
+        if s.holder is not None and s.is_valid_on(today) and s.holder.erased_at is None
+    ]
+
+
+def tenant_people(tenant) -> list[dict]:
+    """Everyone with a seat or the administration in the current tenant (for its
+    secretariat): name, e-mail, organisations and seats."""
+    seats = db.session.scalars(
+        sa.select(Seat).where(Seat.holder_id.is_not(None)).order_by(Seat.body_id, Seat.position)
+    ).all()
+    admins = db.session.scalars(sa.select(TenantAdmin)).all()
+    people: dict[int, dict] = {}
+
+    def entry(user):
+        return people.setdefault(user.id, {
+            "name": user.name, "email": user.email, "is_admin": False, "seats": [],
+            "organisations": [o.code for o in user.organisations],
+        })
+
+    for admin in admins:
+        entry(admin.user)["is_admin"] = True
+    for seat in seats:
+        entry(seat.holder)["seats"].append(f"{seat.body.key}/{seat.key}")
+    return sorted(people.values(), key=lambda p: p["name"])

@@ -122,27 +122,58 @@ def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
     return have
 
 
+def _check_declared(role: Role) -> None:
+    if role > Role.PUBLIC:
+        user = _user()
+        if user is None:
+            abort(401, message="Log in first.")
+        if role >= Role.PLATFORM_ADMIN:
+            if not user.is_platform_admin:
+                abort(403, message="Only platform administrators may do this.")
+            return
+        tenant = getattr(g, "tenant", None)
+        if tenant is None or role <= Role.AUTHENTICATED:
+            return
+        have = role_in_tenant(user, tenant)
+        if have < min(role, Role.INFORMATION_RECIPIENT):
+            abort(404, message="Not found.")
+        # Tenant-wide roles are decided here; body roles by require() on the body.
+        if role >= Role.TENANT_ADMIN and have < role:
+            abort(403, message="Only the tenant's secretariat may do this.")
+
+
 def access(role: Role):
     """Declare (and check at the tenant level) the least role a route needs.
 
-    For routes under a tenant, the user's role in the tenant must be at least ``role``;
-    handlers then check the role in the specific body with :func:`require`.
+    For routes under a tenant, a user with no role there (below an information recipient)
+    gets 404; a tenant-wide role (``TENANT_ADMIN``, ``PLATFORM_ADMIN``) is checked here in
+    full (403); body roles are checked by the handler on the body with :func:`require`. The check runs
+    before the request body is parsed (:func:`enforce_declared_access`), so a caller
+    without access learns nothing from validation errors.
     """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if role > Role.PUBLIC:
-                user = _user()
-                if user is None:
-                    abort(401, message="Log in first.")
-                tenant = getattr(g, "tenant", None)
-                if tenant is not None and role > Role.AUTHENTICATED:
-                    if role_in_tenant(user, tenant) < min(role, Role.INFORMATION_RECIPIENT):
-                        abort(404, message="Not found.")
+            if g.get("access_checked") != role:
+                _check_declared(role)
             return view(*args, **kwargs)
 
         wrapper.access_role = role
         return wrapper
 
     return decorator
+
+
+def enforce_declared_access() -> None:
+    """``before_request``: check the route's declared role before anything else runs.
+
+    Runs after the tenant is resolved (url_value_preprocessor), before arguments are parsed.
+    """
+    from flask import current_app, request
+
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    role = getattr(view, "access_role", None)
+    if isinstance(role, Role):
+        _check_declared(role)
+        g.access_checked = role

@@ -6,6 +6,16 @@ class LoginSchema(Schema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
 
 
+class PendingItemSchema(Schema):
+    kind = fields.String()
+    title = fields.String()
+    title_en = fields.String()
+    body = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    due = fields.Date(allow_none=True)
+    clause = fields.String(allow_none=True)
+
+
 class MeSeatSchema(Schema):
     key = fields.String()
     title = fields.String()
@@ -25,6 +35,8 @@ class MeTenantSchema(Schema):
     name = fields.String()
     is_admin = fields.Boolean()
     bodies = fields.List(fields.Nested(MeBodySchema))
+    #: What waits for the user in this tenant (the ``pending_for_user`` hook).
+    pending = fields.List(fields.Nested(PendingItemSchema))
 
 
 class MeSchema(Schema):
@@ -32,3 +44,60 @@ class MeSchema(Schema):
     name = fields.String()
     organisations = fields.List(fields.String())
     tenants = fields.List(fields.Nested(MeTenantSchema))
+
+
+class PasswordResetRequestSchema(Schema):
+    email = fields.Email(required=True)
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=200), load_only=True)
+    password = fields.String(
+        required=True, validate=validate.Length(min=10, max=1024), load_only=True
+    )
+
+
+class TokenCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    scope = fields.String(load_default="read", validate=validate.OneOf(["read", "write"]))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    scope = fields.Function(lambda t: t.scope.value)
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    #: The token itself: shown this once, never again.
+    token = fields.String()
+
+
+class ProviderSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    login_url = fields.String()
+
+
+class EraseSchema(Schema):
+    confirm = fields.Boolean(required=True, validate=validate.Equal(True))
+
+
+class ContactSchema(Schema):
+    seat = fields.String()
+    title = fields.String()
+    organisation = fields.String()
+    name = fields.String()
+    email = fields.String()
+
+
+class PersonSchema(Schema):
+    name = fields.String()
+    email = fields.String()
+    is_admin = fields.Boolean()
+    organisations = fields.List(fields.String())
+    seats = fields.List(fields.String())

@@ -331,3 +331,30 @@ __all__ = [
     "VoteUnit",
 
 ]
+
+
+@dataclass(frozen=True)
+class TenantFacts:
+    """A tenant as hooks see it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """Something waiting for a user: an agenda to read, a vote to cast, minutes to approve …
+
+    ``kind`` is a short key (``agenda_to_read``, ``vote_to_cast``, ``minutes_to_approve``,
+    ``hearing_answer_due``, ``minutes_to_write``); ``title`` is Danish, ``title_en`` English;
+    ``url`` a path in the app; ``due`` the last day, if any; ``clause`` the rule that set it.
+    """
+
+    kind: str
+    title: str
+    title_en: str = ""
+    body: str | None = None
+    url: str | None = None
+    due: date | None = None
+    clause: str | None = None

@@ -41,7 +41,18 @@ def _labels():
 @access(Role.PUBLIC)
 def index():
     tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
-    return render_template("web/index.html", tenants=tenants)
+    return render_template("web/index.html", tenants=tenants, me=_my_overview())
+
+
+def _my_overview():
+    """The logged-in user's tenants, bodies, seats and what waits (core/identity)."""
+    from flask_login import current_user
+
+    from core.identity.operations import overview
+
+    if not current_user or not current_user.is_authenticated:
+        return None
+    return overview(current_user._get_current_object())
 
 
 @bp.route("/<tenant>/")

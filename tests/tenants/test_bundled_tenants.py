@@ -92,3 +92,28 @@ def test_the_kab_customer_director_sits_in_two_tenants(four, client, login):
     login(client, "karin.kundby@kab.example")
     me = client.get("/api/v1/me").get_json()
     assert [t["slug"] for t in me["tenants"]] == ["albertslund", "kobenhavn"]
+
+
+def test_the_kab_customer_director_sees_both_tenants_and_nothing_of_a_third(four, client, login):
+    """One login across tenants: her seats in Albertslund and København, what waits in each,
+    and nothing of Slagelse or Vejle — in the API and on the front page."""
+    login(client, "karin.kundby@kab.example")
+    me = client.get("/api/v1/me").get_json()
+    by_slug = {t["slug"]: t for t in me["tenants"]}
+    assert set(by_slug) == {"albertslund", "kobenhavn"}
+    assert [b["key"] for b in by_slug["albertslund"]["bodies"]] == ["bestyrelse"]
+    assert [b["key"] for b in by_slug["kobenhavn"]["bodies"]] == ["samarbejdsforum"]
+    assert all(t["pending"] == [] for t in me["tenants"])  # nothing scheduled yet
+    text = client.get("/api/v1/me").get_data(as_text=True).lower()
+    assert "slagelse" not in text and "vejle" not in text
+    page = client.get("/").get_data(as_text=True)
+    mine = page[page.index("Mit overblik"):page.index("Kommunerne på platformen")]
+    assert "Albertslund" in mine and "København" in mine
+    assert "Slagelse" not in mine and "Vejle" not in mine
+
+
+def test_a_municipal_official_sees_only_their_own_municipality(four, client, login):
+    login(client, "idris.skovgaard@slagelse-boligsocial.example")
+    me = client.get("/api/v1/me").get_json()
+    assert [t["slug"] for t in me["tenants"]] == ["slagelse"]
+    assert me["tenants"][0]["is_admin"] is True

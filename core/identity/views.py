@@ -1,0 +1,99 @@
+"""HTML pages for identity: logging in and out, and setting a new password from the
+mailed reset link. Forms carry CSRF tokens (core/identity/security.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from core.extensions import db, limiter
+from core.identity import mail, operations
+from core.identity.permissions import Role, access
+
+bp = Blueprint("identity_pages", __name__, template_folder="templates")
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("Ny adgangskode", validators=[InputRequired(), Length(min=10, max=1024)])
+    repeat = PasswordField(
+        "Gentag adgangskoden", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+    )
+
+
+@bp.route("/adgangskode/<token>", methods=["GET", "POST"])
+@access(Role.PUBLIC)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def reset_password(token: str):
+    """The page the reset mail links to (CSRF-protected form)."""
+    form = NewPasswordForm()
+    done = failed = False
+    if form.validate_on_submit():
+        if operations.finish_password_reset(token, form.password.data) is None:
+            failed = True
+        else:
+            db.session.commit()
+            done = True
+    status = 400 if failed else 200
+    return render_template("identity/reset.html", form=form, done=done, failed=failed), status
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Adgangskode", validators=[InputRequired(), Length(max=1024)])
+
+
+@bp.route("/log-ind", methods=["GET", "POST"])
+@access(Role.PUBLIC)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    """Log in with e-mail and password, or through an organisation's identity provider."""
+    form = LoginForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.email.data, form.password.data)
+        except operations.LockedOut as locked:
+            user, error, status = None, (
+                f"For mange forkerte adgangskoder. Prøv igen efter {locked.until:%H:%M} UTC."
+            ), 423
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(url_for("web.index"))
+        if error is None:
+            error, status = "Forkert e-mail eller adgangskode.", 401
+    providers = operations.list_providers()
+    return render_template(
+        "identity/login.html", form=form, error=error, providers=providers
+    ), status
+
+
+@bp.route("/log-ud", methods=["POST"])
+@access(Role.PUBLIC)
+def logout():
+    """Log out (a CSRF-protected form post)."""
+    logout_user()
+    return redirect(url_for("web.index"))
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+@access(Role.PUBLIC)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the address is known or not."""
+    form = ForgotForm()
+    sent = False
+    if form.validate_on_submit():
+        started = operations.start_password_reset(form.email.data)
+        db.session.commit()
+        if started is not None:
+            mail.send_password_reset(*started)
+        sent = True
+    return render_template("identity/forgot.html", form=form, sent=sent)

@@ -1,0 +1,21 @@
+"""A stand-in core feature implementing ``pending_for_user`` (registered through
+CORE_FEATURES in tests/identity/test_pending.py): one item per seat the user holds in the
+tenant, read inside the tenant's scope."""
+
+import sqlalchemy as sa
+
+from core import hookimpl
+from core.bodies.models import Seat
+from core.extensions import db
+from core.rules.types import PendingItem
+
+
+@hookimpl
+def pending_for_user(user_id, tenant):
+    seats = db.session.scalars(sa.select(Seat).where(Seat.holder_id == user_id)).all()
+    return [
+        PendingItem(kind="agenda_to_read", title=f"Læs dagsordenen for {s.body.name}",
+                    title_en=f"Read the agenda of {s.body.name}", body=s.body.key,
+                    url=f"/{tenant.slug}/organer/{s.body.key}")
+        for s in seats
+    ]

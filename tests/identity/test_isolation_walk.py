@@ -1,0 +1,297 @@
+"""Isolation, proven by walking every route.
+
+Every rule in ``app.url_map`` (API and pages, every method) is called by every role of
+tenant A — anonymous, logged in without a seat, information recipient, member, body
+secretary, tenant administrator — against the resources of tenant B, against the bodies
+of A they do not sit in, and against tenant A itself where a route needs more than their
+role in A (a member calling a secretariat route). URL parameters are filled from real rows of the other
+tenant, by name:
+
+* ``tenant`` — the other tenant's slug;
+* ``key`` / ``body_key`` / ``body`` — a body's key;
+* ``<thing>_id`` — the lowest id in the table ``<thing>s`` (or ``<thing>es``, ``…ies``,
+  or a table ending in ``_<thing>s``) of the other tenant, within the targeted body when
+  the table has a ``body_id`` or ``meeting_id``; ``user_id`` is a person of the other
+  tenant, ``api_token_id`` that person's token;
+* ``provider`` — the other tenant's identity provider; ``token`` — a reset token.
+
+A parameter it cannot fill fails the test loudly: add a filler or seed a row in
+:func:`_seed` (routes added later — meetings, motions, proposals — are walked
+automatically as long as their rows are seeded here).
+
+Expected: a route declared above PUBLIC answers 401 to the anonymous and 403 or 404 to
+everyone else; PUBLIC routes are public by declaration and must only not crash (no 500).
+Protected routes without a resource parameter (``/api/v1/me`` …) must not mention tenant
+B at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from core.bodies.models import Body
+from core.extensions import db
+from core.identity import operations
+from core.identity.models import IdentityProvider, User
+from core.identity.permissions import Role, role_in_body, role_in_tenant
+from core.meetings.models import AgendaItem, ItemKind, Meeting
+from core.tenancy import all_tenants, tenant_scope
+from core.tenants.models import Tenant
+from tests.fixtures.apps import extra_app
+from tests.fixtures.walk import walk_tenant
+from tests.test_permissions import UNDECLARED_OK
+
+A, B = "aby", "bby"
+ROLES = ("anonymous", "outsider", "recipient", "member", "secretary", "admin")
+BODY_PARAMS = {"key", "body_key", "body"}
+REFUSED = {401, 403, 404}
+
+
+@pytest.fixture
+def walk_world(sync_tenant, write_tenant_file):
+    sync_tenant(write_tenant_file(walk_tenant(A, "A")))
+    sync_tenant(write_tenant_file(walk_tenant(B, "B")))
+    return _seed()
+
+
+def _seed() -> dict:
+    """Rows in both tenants for the id parameters of the routes."""
+    world = {}
+    for slug in (A, B):
+        tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=slug))
+        world[slug] = tenant
+        with tenant_scope(tenant.id):
+            for body in db.session.scalars(sa.select(Body)):
+                meeting = Meeting(body_id=body.id, title=f"Møde i {body.key}",
+                                  starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC))
+                db.session.add(meeting)
+                db.session.flush()
+                db.session.add(AgendaItem(meeting_id=meeting.id, position=1,
+                                          kind=ItemKind.DECISION, title="Budget"))
+            db.session.flush()
+        with all_tenants():
+            db.session.add(IdentityProvider(
+                key=f"idp-{slug}", name=f"IdP {slug}", issuer="http://127.0.0.1:9",
+                client_id="walk", client_secret_env=f"WALK_UNSET_SECRET_{slug.upper()}",
+                tenant_id=tenant.id,
+            ))
+        operations.create_token(_user(f"member@{slug}.example"), "walk", "write")
+    db.session.commit()
+    return world
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(sa.select(User).filter_by(email=email))
+
+
+def _tables() -> dict[str, sa.Table]:
+    return dict(db.metadata.tables)
+
+
+def _table_for(param: str) -> sa.Table:
+    stem = param[: -len("_id")]
+    tables = _tables()
+    names = [stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None, stem]
+    found = [tables[n] for n in names if n and n in tables]
+    if not found:
+        found = [t for n, t in tables.items() if n.endswith("_" + stem + "s")]
+    if len(found) != 1:
+        pytest.fail(f"isolation walk: cannot tell which table <{param}> refers to "
+                    f"(candidates {[t.name for t in found]}); add a filler in {__file__}")
+    return found[0]
+
+
+def _id_in(table: sa.Table, tenant: Tenant, body: Body | None) -> int:
+    query = sa.select(table.c.id)
+    if "tenant_id" in table.c:
+        query = query.where(table.c.tenant_id == tenant.id)
+        if body is not None and "body_id" in table.c:
+            query = query.where(table.c.body_id == body.id)
+        elif body is not None and "meeting_id" in table.c:
+            meetings = _tables()["meetings"]
+            query = query.where(table.c.meeting_id.in_(
+                sa.select(meetings.c.id).where(meetings.c.body_id == body.id)))
+    elif table.name == "users":
+        query = query.where(table.c.email == f"member@{tenant.slug}.example")
+    elif "user_id" in table.c:
+        query = query.where(table.c.user_id == _user(f"member@{tenant.slug}.example").id)
+    elif "tenant_id" not in table.c:
+        pytest.fail(f"isolation walk: no rule to pick a row of {tenant.slug} in the global "
+                    f"table {table.name}; add one in {__file__}")
+    value = db.session.execute(query.order_by(table.c.id).limit(1)).scalar()
+    if value is None:
+        pytest.fail(f"isolation walk: no row of tenant {tenant.slug} in {table.name}"
+                    f"{' for body ' + body.key if body else ''}; seed one in _seed()")
+    return value
+
+
+def _fill(rule, tenant: Tenant, body: Body | None) -> dict:
+    values = {}
+    for param in sorted(rule.arguments):
+        if param == "tenant":
+            values[param] = tenant.slug
+        elif param in BODY_PARAMS:
+            values[param] = body.key
+        elif param == "provider":
+            values[param] = f"idp-{tenant.slug}"
+        elif param == "token":
+            values[param] = "kmr_" + "x" * 43
+        elif param.endswith("_id"):
+            values[param] = _id_in(_table_for(param), tenant, body)
+        else:
+            pytest.fail(f"isolation walk: cannot fill <{param}> of {rule.rule}; "
+                        f"add a filler in {__file__}")
+    return values
+
+
+def _body_scoped(rule) -> bool:
+    if rule.arguments & BODY_PARAMS:
+        return True
+    for param in rule.arguments:
+        if param.endswith("_id") and param != "user_id":
+            table = _table_for(param)
+            if "body_id" in table.c or "meeting_id" in table.c or table.name == "bodies":
+                return True
+    return False
+
+
+def _as(client, user: User | None) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+def _bodies(tenant: Tenant) -> dict[str, Body]:
+    with tenant_scope(tenant.id):
+        return {b.key: b for b in db.session.scalars(sa.select(Body))}
+
+
+def _seated_bodies(user: User, tenant: Tenant) -> set[str]:
+    bodies = _bodies(tenant)
+    with tenant_scope(tenant.id):
+        return {k for k, b in bodies.items() if role_in_body(user, b) >= Role.INFORMATION_RECIPIENT}
+
+
+B_MARKERS = re.compile(r"bby|B Walk Kommune|B-BO|B-KOM|B-INFO")
+
+
+def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, set]:
+    """Walk every route of ``app``; returns (tried, counts, failures, protected, refused)."""
+    users = {r: (None if r == "anonymous" else _user(f"{r}@{A}.example")) for r in ROLES}
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in UNDECLARED_OK]
+    counts = {"routes": len(rules), "refused": 0, "public": 0, "own": 0, "allowed": 0}
+    refused_routes, protected_routes, failures = set(), set(), []
+    tried = 0
+
+    for rule in rules:
+        role = app.view_functions[rule.endpoint].access_role
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        targets = []
+        if rule.arguments:
+            targets.append(("tenant B", b, _bodies(b)["bestyrelse"]))
+        for method in methods:
+            if role > Role.PUBLIC:
+                protected_routes.add((rule.rule, method))
+            for name, user in users.items():
+                own_targets = list(targets)
+                if rule.arguments and _body_scoped(rule) and name != "admin" and user is not None:
+                    seated = _seated_bodies(user, a)
+                    own_targets += [(f"A body {k}", a, body)
+                                    for k, body in _bodies(a).items() if k not in seated]
+                elif "tenant" in rule.arguments and user is not None:
+                    own_targets.append(("tenant A", a, _bodies(a)["bestyrelse"]))
+                if not rule.arguments:
+                    own_targets = [("no resource", None, None)]
+                for label, tenant, body in own_targets:
+                    url = rule.rule if tenant is None else app.url_map.bind("localhost").build(
+                        rule.endpoint, _fill(rule, tenant, body), method=method)
+                    _as(client, user)
+                    kwargs = {"json": {}} if method not in ("GET", "DELETE") else {}
+                    resp = client.open(url, method=method, **kwargs)
+                    tried += 1
+                    where = f"{method} {url} as {name} ({label})"
+                    if resp.status_code == 500:  # 502/503 are deliberate (an IdP unset)
+                        failures.append(f"{where}: {resp.status_code}")
+                        continue
+                    if tenant is None:
+                        # the caller's own view: protected from the anonymous, and silent
+                        # about tenant B for everyone of A
+                        if role > Role.PUBLIC and user is None and resp.status_code != 401:
+                            failures.append(f"{where}: {resp.status_code}, expected 401")
+                        if role > Role.PUBLIC and B_MARKERS.search(resp.get_data(as_text=True)):
+                            failures.append(f"{where}: mentions tenant B")
+                        counts["own"] += 1
+                        continue
+                    if role == Role.PUBLIC:
+                        counts["public"] += 1
+                        continue
+                    if label.startswith("A body") or label == "tenant A":
+                        with tenant_scope(a.id):
+                            if label == "tenant A":
+                                have = role_in_tenant(user, a)
+                            else:
+                                have = role_in_body(user, body)
+                        if have >= role:
+                            counts["allowed"] += 1
+                            continue
+                    expected = {401} if user is None else {403, 404}
+                    if resp.status_code not in expected:
+                        failures.append(f"{where}: {resp.status_code}, expected {sorted(expected)}")
+                        continue
+                    counts["refused"] += 1
+                    refused_routes.add((rule.rule, method))
+    _as(client, None)
+    return tried, counts, failures, protected_routes, refused_routes
+
+
+def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_not_sit_in(
+    app, client, walk_world, capsys
+):
+    tried, counts, failures, protected, refused = walk(app, client, walk_world[A], walk_world[B])
+    with capsys.disabled():
+        print(
+            f"\nisolation walk: {tried} route × tenant × role combinations tried over "
+            f"{counts['routes']} routes and {len(ROLES)} roles of tenant {A}: "
+            f"{counts['refused']} refused as expected, {counts['public']} public by "
+            f"declaration, {counts['own']} on the caller's own views (checked silent about "
+            f"{B}), {counts['allowed']} allowed by the role held"
+        )
+    assert not failures, "isolation walk found:\n" + "\n".join(failures)
+    with_params = {r for r in protected if "<" in r[0]}
+    assert with_params <= refused, f"protected routes never refused: {with_params - refused}"
+    assert counts["refused"] > 0
+
+
+def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world):
+    """The walk is not a test that cannot fail: a route declared MEMBER that never calls
+    ``require`` lets a member of one body read another body, and the walk says so."""
+    from flask import Blueprint
+
+    from core.bodies import operations as bodies
+    from core.identity.permissions import access
+    from core.tenants.context import bind_tenant
+    from core.testing import _dispose
+
+    leaky = Blueprint("leaky", __name__)
+    bind_tenant(leaky)
+
+    @leaky.route("/api/v1/tenants/<tenant>/leaky/<key>")
+    @access(Role.MEMBER)
+    def leaky_body(key):
+        return {"name": bodies.get_body(key).name}  # forgot require(Role.MEMBER, body)
+
+    other = extra_app(app)
+    other.register_blueprint(leaky)
+    with other.app_context():
+        a = db.session.scalar(sa.select(Tenant).filter_by(slug=A))
+        b = db.session.scalar(sa.select(Tenant).filter_by(slug=B))
+        _, _, failures, _, _ = walk(other, other.test_client(), a, b)
+        db.session.remove()
+    _dispose(other)
+    assert any("/leaky/bestyrelse as member (A body bestyrelse): 200" in f for f in failures), failures
