@@ -128,6 +128,49 @@ def users_set_password(email: str, password: str):
     click.echo(f"password set for {email}")
 
 
+# ---------------------------------------------------------------------------- audit
+
+
+@main.group()
+def audit():
+    """The audit log of votes, outcomes and changes."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "slug", help="Verify one tenant's chain only (its slug).")
+@with_appcontext
+def audit_verify(slug: str | None):
+    """Recompute every tenant's hash chain and report the first broken link of each.
+
+    Exit status 1 if any chain is broken."""
+    import sqlalchemy as sa
+
+    from core.audit.operations import verify
+    from core.extensions import db
+    from core.schema import ensure_migrated
+    from core.tenants.models import Tenant
+
+    ensure_migrated()
+    slugs = dict(db.session.execute(sa.select(Tenant.id, Tenant.slug)).all())
+    ids = None
+    if slug is not None:
+        ids = [i for i, s in slugs.items() if s == slug]
+        if not ids:
+            raise click.ClickException(f"no tenant {slug}")
+    reports = verify(ids)
+    if not reports:
+        click.echo("no audit entries")
+    for r in reports:
+        name = slugs.get(r.tenant_id, str(r.tenant_id))
+        if r.ok:
+            click.echo(f"{name}: {r.entries} entries, chain intact")
+        else:
+            click.echo(f"{name}: chain broken at entry {r.broken_at_seq} (id {r.entry_id}): "
+                       f"{r.problem}", err=True)
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------------------- demo
 
 
