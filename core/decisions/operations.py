@@ -178,9 +178,10 @@ def _display_names(body: Body, units: Sequence[VoteUnit]) -> dict[str, str]:
 
 def _apply_weights(units: list[VoteUnit], facts: BodyFacts) -> tuple[list[VoteUnit], str]:
     """Weighted units, a core option: the tenant file's ``[bodies.extra] vote_weights``
-    (by organisation code or seat key), citing ``[bodies.sources] vote_weights``."""
+    (weight by organisation code, seat key or unit key), citing
+    ``[bodies.extra] vote_weights_clause``."""
     weights = facts.extra.get("vote_weights")
-    clause = facts.sources.get("vote_weights") or "CORE-WEIGHTS"
+    clause = facts.extra.get("vote_weights_clause") or "CORE-WEIGHTS"
     if not weights:
         refuse(422, f"{facts.name} har ingen stemmevægte i sit kommissorium; der kan ikke "
                "stemmes med vægtede stemmer.", clause="CORE-WEIGHTS", rule="vote_weights")
