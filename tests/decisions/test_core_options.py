@@ -208,3 +208,20 @@ def test_invalid_choice_is_a_422_with_field_messages(testby, decision_item, memb
     motion = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "x"}).get_json()
     resp = member(A).post(f"{T}/motions/{motion['id']}/votes", json={"choice": "maybe"})
     assert resp.status_code == 422 and "choice" in resp.get_json()["errors"]["json"]
+
+
+def test_one_vote_per_unit_is_a_database_constraint(testby, decision_item, member, in_tenant):
+    """Even a write that skips the operation's check cannot store a unit's second vote."""
+    from sqlalchemy.exc import IntegrityError
+
+    from core.decisions.models import CastAs, VoteChoice
+
+    item = decision_item("testby", "bestyrelse")
+    motion = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "x"}).get_json()
+    assert member(A).post(f"{T}/motions/{motion['id']}/votes", json={"choice": "no"}).status_code == 201
+    with in_tenant("testby"):
+        db.session.add(Vote(motion_id=motion["id"], unit_key="seat:a", unit_label="a",
+                            choice=VoteChoice.YES, cast_as=CastAs.HOLDER))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
