@@ -44,9 +44,17 @@ def entries(in_tenant):
         return db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
 
 
+def _past_the_trigger():
+    """On PostgreSQL a trigger refuses UPDATE and DELETE; an intruder with superuser rights
+    (as the tests have) can switch triggers off for a transaction."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+
+
 def tamper(in_tenant, seq, **values):
     """Change a stored entry behind the application's back (raw SQL, as an intruder would)."""
     with in_tenant("albertslund") as tenant:
+        _past_the_trigger()
         db.session.execute(
             sa.update(AuditEntry.__table__)
             .where(AuditEntry.__table__.c.tenant_id == tenant.id, AuditEntry.__table__.c.seq == seq)
@@ -107,6 +115,7 @@ def test_audit_verify_reports_a_rewritten_hash_at_the_next_link(decided, in_tena
 
 def test_audit_verify_reports_a_deleted_row(decided, in_tenant, run):
     with in_tenant("albertslund") as tenant:
+        _past_the_trigger()
         table = AuditEntry.__table__
         db.session.execute(sa.delete(table).where(table.c.tenant_id == tenant.id, table.c.seq == 4))
         db.session.commit()
@@ -134,3 +143,18 @@ def test_a_refused_vote_writes_nothing_to_the_log(decided, in_tenant, member):
                                                        json={"choice": "yes"})
     assert resp.status_code == 409
     assert len(entries(in_tenant)) == before
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_updates_and_deletes_of_entries(decided, in_tenant):
+    from sqlalchemy.exc import DBAPIError
+
+    with in_tenant("albertslund"):
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the trigger is PostgreSQL's (TEST_DATABASE_URL); CI sets it")
+        table = AuditEntry.__table__
+        for statement in (sa.update(table).values(action="forged"), sa.delete(table)):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(statement)
+            db.session.rollback()
+    assert len(entries(in_tenant)) == 7
