@@ -444,8 +444,10 @@ def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
     except IntegrityError:
         already()
     if motion.is_secret:
-        db.session.add(SecretBallot(motion_id=motion.id, choice=VoteChoice(choice),
-                                    weight=vote_unit.weight))
+        # One anonymous ballot of weight 1 per unit of weight, so a unit's distinctive
+        # weight cannot single out its ballot.
+        db.session.add_all([SecretBallot(motion_id=motion.id, choice=VoteChoice(choice), weight=1)
+                            for _ in range(vote_unit.weight)])
         db.session.flush()
     audit.record("vote.cast", f"motion:{motion.id}", {
         "unit": vote_unit.key, "weight": vote_unit.weight,
@@ -524,6 +526,14 @@ def _casts(motion: Motion) -> tuple[list[Cast], list[str]]:
             for v in votes], participants
 
 
+def _follow_ups(hooks, sit: Situation, passed: bool) -> list[dict]:
+    return [
+        {"assignee_kind": f.assignee_kind, "assignee": f.assignee, "title": f.title,
+         "clause": f.clause, "source": f.source}
+        for f in hooks.collect("follow_ups", body=sit.body, matter=sit.matter, passed=passed)
+    ]
+
+
 def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     """Close the motion: the quorum is checked again, the outcome computed and stored with
     its explanation, and the motion takes no more votes."""
@@ -547,6 +557,9 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
         competence=Verdict(**{k: v for k, v in motion.competence_rule.items() if k != "reason_en"},
                            reason_en=motion.competence_rule.get("reason_en")),
     )
+    # Tasks the decision creates elsewhere (a decision of principle goes on to the city
+    # council and the organisations' boards, VEJ-1), stored for the proposals to act on.
+    outcome["follow_ups"] = _follow_ups(hooks, sit, outcome["passed"])
     motion.phase = MotionPhase.CLOSED
     motion.result = MotionResult(outcome["result"])
     motion.outcome = outcome
@@ -647,10 +660,11 @@ def dry_run(
     else:
         decided_by = BY_NO_OBJECTION
     casts_secret = [Cast(None, c.choice, c.weight) for c in casts] if secret else casts
-    return result | compute_outcome(
+    outcome = compute_outcome(
         hooks, body=sit.body, matter=matter, units=sit.units, names=sit.names,
         procedure=procedure, decided_by=decided_by, casts=casts_secret,
         participants=[c.unit for c in casts], quorum=quorum, objections=objecting,
         secret=secret, weighted=weighted, weights_clause=sit.weights_clause,
         competence=competence,
     )
+    return result | outcome | {"follow_ups": _follow_ups(hooks, sit, outcome["passed"])}

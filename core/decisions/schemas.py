@@ -128,3 +128,5 @@ class OutcomeSchema(Schema):
     quorum = fields.Dict()
     provenance = fields.List(fields.Dict())
     explanation = fields.Dict()
+    #: Tasks the decision creates elsewhere (VEJ-1), from the follow_ups rule.
+    follow_ups = fields.List(fields.Dict())

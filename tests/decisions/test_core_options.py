@@ -225,3 +225,15 @@ def test_one_vote_per_unit_is_a_database_constraint(testby, decision_item, membe
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_weighted_secret_ballot_splits_each_units_weight_into_equal_ballots(
+        testby, decision_item, member, in_tenant):
+    """A unit's distinctive weight (A weighs 3) cannot single out its secret ballot."""
+    item = decision_item("testby", "bestyrelse")
+    outcome = run_vote(member, item, {A: "no", B: "yes", C: "yes", D: "yes"},
+                       secret=True, weighted=True)["outcome"]
+    assert outcome["counts"] == {"yes": 3, "no": 3, "abstain": 0} and outcome["result"] == "rejected"
+    with in_tenant("testby"):
+        weights = db.session.scalars(sa.select(SecretBallot.weight)).all()
+    assert weights == [1] * 6
