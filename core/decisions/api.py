@@ -124,7 +124,8 @@ def cast_vote(data, motion_id: int):
 @access(Role.AUTHENTICATED)
 def change_vote(data, motion_id: int, unit: str):
     """Change one's vote while voting is open; the change is logged."""
-    vote = operations.change_vote(_visible_motion(motion_id), unit, user=_user(), **data)
+    vote = operations.change_vote(_visible_motion(motion_id), unit, user=_user(), **_rules(),
+                                  **data)
     db.session.commit()
     return vote
 

@@ -367,6 +367,9 @@ def _start_voting(motion: Motion, sit: Situation, hooks) -> Verdict:
 
 
 def _require_phase(motion: Motion, *phases: MotionPhase, acting: str) -> None:
+    if motion.item.meeting.state in _FINISHED:
+        refuse(409, f"Mødet er aflyst eller referatet godkendt; der kan ikke {acting}.",
+               clause="CORE-MOTION", rule="motion")
     if motion.phase in phases:
         return
     if motion.phase is MotionPhase.CLOSED:
@@ -457,9 +460,10 @@ def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
     return vote
 
 
-def change_vote(motion: Motion, unit_key: str, *, user, choice: str) -> Vote:
-    """Change a vote while voting is open (not in a secret ballot); the change is kept in
-    ``vote_changes`` and in the audit log."""
+def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: str) -> Vote:
+    """Change a vote while voting is open (not in a secret ballot), by whoever cast it and
+    while they still represent the unit; the change is kept in ``vote_changes`` and in
+    the audit log."""
     _require_phase(motion, MotionPhase.VOTING, acting="ændres stemmer")
     if motion.is_secret:
         refuse(409, "I en hemmelig afstemning kan en afgivet stemme ikke ændres.",
@@ -471,6 +475,7 @@ def change_vote(motion: Motion, unit_key: str, *, user, choice: str) -> Vote:
     if vote.cast_by_id != user.id:
         refuse(409, "Kun den, der afgav stemmen, kan ændre den.", clause="CORE-VOTE-CHANGE",
                rule="motion")
+    _units_of(user, _motion_situation(hooks, tenant, motion), vote.unit_key, acting="stemme")
     new = VoteChoice(choice)
     if new is vote.choice:
         return vote

@@ -1,6 +1,8 @@
 """The audit log: every vote, change and outcome appended to a per-tenant chain of hashes;
 ``kommissorium audit verify`` reports the first broken link."""
 
+import itertools
+
 import pytest
 import sqlalchemy as sa
 
@@ -68,7 +70,7 @@ def test_every_vote_and_outcome_is_chained_by_hash(decided, in_tenant):
     assert [e.action for e in log] == ["motion.opened", "motion.voting_opened", "vote.cast",
                                        "vote.cast", "vote.cast", "vote.cast", "motion.closed"]
     assert [e.seq for e in log] == list(range(1, 8))
-    assert log[0].prev_hash == "" and all(b.prev_hash == a.hash for a, b in zip(log, log[1:]))
+    assert log[0].prev_hash == "" and all(b.prev_hash == a.hash for a, b in itertools.pairwise(log))
     assert log[2].payload["unit"] == "org:VA" and log[2].payload["choice"] == "yes"
     assert log[-1].payload["result"] == "adopted"
     assert "Vedtaget: 3 af 4" in log[-1].payload["outcome"]["explanation"]["da"]

@@ -176,6 +176,7 @@ def test_a_changed_vote_is_logged(testby, decision_item, member, in_tenant):
     resp = member(A).put(f"{T}/motions/{motion['id']}/votes/seat:a", json={"choice": "yes"})
     assert resp.status_code == 200 and resp.get_json()["choice"] == "yes"
     assert resp.get_json()["changed_at"] is not None
+    assert member(A).get(f"{T}/motions/{motion['id']}").get_json()["votes"][0]["choice"] == "yes"
     with in_tenant("testby"):
         change = db.session.scalar(sa.select(VoteChange))
         assert (change.from_choice.value, change.to_choice.value) == ("no", "yes")
@@ -237,3 +238,15 @@ def test_a_weighted_secret_ballot_splits_each_units_weight_into_equal_ballots(
     with in_tenant("testby"):
         weights = db.session.scalars(sa.select(SecretBallot.weight)).all()
     assert weights == [1] * 6
+
+
+def test_a_cancelled_meeting_takes_no_vote(testby, decision_item, member, in_tenant, meeting_of):
+    from core.meetings.models import Meeting, MeetingState
+
+    item = decision_item("testby", "bestyrelse")
+    motion = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "x"}).get_json()
+    with in_tenant("testby"):
+        db.session.get(Meeting, meeting_of("testby", item)).state = MeetingState.CANCELLED
+        db.session.commit()
+    resp = member(A).post(f"{T}/motions/{motion['id']}/votes", json={"choice": "yes"})
+    assert resp.status_code == 409 and resp.get_json()["clause"] == "CORE-MOTION"
