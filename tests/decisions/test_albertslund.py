@@ -177,7 +177,7 @@ def test_an_objection_ends_consensus_and_the_majority_decides_ALB_B4(board_item,
         "for (VA); AB, AKB og Albertslund Kommune stemte imod.")
 
 
-def test_only_the_meeting_leader_chair_or_secretary_runs_a_motion(board_item, member, login):
+def test_only_the_meeting_leader_chair_or_secretary_runs_a_motion_ALB_B6(board_item, member, login):
     secretary = member(None)
     login(secretary, SECRETARY)  # the password login, once
     assert member(VA).post(f"{T}/items/{board_item}/motion", json={"text": "x"}).status_code == 403
@@ -186,7 +186,7 @@ def test_only_the_meeting_leader_chair_or_secretary_runs_a_motion(board_item, me
     assert member(VA).post(f"{T}/motions/{resp.get_json()['id']}/close").status_code == 403
 
 
-def test_a_closed_motion_takes_no_vote(board_item, member):
+def test_a_closed_motion_takes_no_vote_CORE_MOTION_CLOSED(board_item, member):
     motion = to_vote(member, open_motion(member, board_item))
     assert vote(member, VA, motion, "yes").status_code == 201
     close(member, motion)
@@ -214,14 +214,14 @@ def test_a_steering_group_decides_at_activity_level_only_ALB_S2(sync_tenant, dec
     assert resp.get_json()["competence_rule"]["clause"] == "ALB-S2"
 
 
-def test_only_decision_items_take_motions(sync_tenant, decision_item, member):
+def test_only_decision_items_take_motions_CORE_MOTION(sync_tenant, decision_item, member):
     sync_tenant("albertslund")
     item = decision_item("albertslund", "bestyrelse", kind="O")
     resp = member(LEADER).post(f"{T}/items/{item}/motion", json={"text": "x"})
     assert resp.status_code == 422 and resp.get_json()["clause"] == "CORE-MOTION"
 
 
-def test_the_decision_is_readable_by_the_minutes(board_item, member, in_tenant):
+def test_the_decision_is_readable_by_the_minutes_ALB_B4(board_item, member, in_tenant):
     motion = open_motion(member, board_item)
     with in_tenant("albertslund"):
         assert decision_for_item(db.session.get(AgendaItem, board_item)) is None  # still open

@@ -167,7 +167,7 @@ def test_secret_ballot_keeps_who_voted_but_not_how(testby, decision_item, member
         assert {e.payload["choice"] for e in cast} == {None}
 
 
-def test_a_changed_vote_is_logged(testby, decision_item, member, in_tenant):
+def test_a_changed_vote_is_logged_CORE_VOTE_CHANGE(testby, decision_item, member, in_tenant):
     item = decision_item("testby", "bestyrelse")
     motion = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "x"}).get_json()
     assert member(A).post(f"{T}/motions/{motion['id']}/votes", json={"choice": "no"}).status_code == 201
@@ -240,7 +240,7 @@ def test_a_weighted_secret_ballot_splits_each_units_weight_into_equal_ballots(
     assert weights == [1] * 6
 
 
-def test_a_cancelled_meeting_takes_no_vote(testby, decision_item, member, in_tenant, meeting_of):
+def test_a_cancelled_meeting_takes_no_vote_CORE_MOTION(testby, decision_item, member, in_tenant, meeting_of):
     from core.meetings.models import Meeting, MeetingState
 
     item = decision_item("testby", "bestyrelse")

@@ -45,7 +45,7 @@ def test_dry_run_without_an_organisation_is_not_quorate_ALB_B3(sync_tenant, memb
     assert "AKB var ikke repræsenteret" in outcome["explanation"]["da"]
 
 
-def test_dry_run_refuses_a_vote_from_an_absent_unit(sync_tenant, member):
+def test_dry_run_refuses_a_vote_from_an_absent_unit_ALB_B2(sync_tenant, member):
     sync_tenant("albertslund")
     resp = dry(member, "albertslund", "bestyrelse", SECRETARY, present=["va-formand"],
                votes={"AKB": "yes", "NOPE": "no"})
