@@ -50,7 +50,7 @@ from core.decisions.models import (
 from core.extensions import db
 from core.identity.permissions import Role, role_in_body
 from core.meetings.attendees import attendees as meeting_attendees
-from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
+from core.meetings.models import AgendaItem, AttendanceStatus, ItemKind, Meeting, MeetingState
 from core.models import utcnow
 from core.organisations.models import Organisation, OrganisationKind
 from core.rules.types import (
@@ -259,7 +259,8 @@ def is_visible(item: AgendaItem, user) -> bool:
     body = item.meeting.body
     if role_in_body(user, body) >= Role.MEMBER:
         return True
-    return any(a.person_id == user.id for a in item.meeting.attendances)
+    return any(a.person_id == user.id and a.status is AttendanceStatus.PRESENT
+               for a in item.meeting.attendances)
 
 
 def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> VoteUnit:
