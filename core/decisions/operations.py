@@ -294,7 +294,12 @@ def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> Vot
 
 
 def _attendee_for(user, sit: Situation, unit: VoteUnit) -> Attendee | None:
-    return next((a for a in sit.attendees if a.person == user.email and a.is_voting), None)
+    """The seat through which ``user`` casts ``unit``'s vote (for holder/substitute/delegate)."""
+    kind, _, ref = unit.key.partition(":")
+    mine = [a for a in sit.attendees if a.person == user.email and a.is_voting]
+    exact = [a for a in mine if (kind == "seat" and a.seat_key == ref)
+             or (kind == "org" and a.organisation == ref)]
+    return next(iter(exact or mine), None)
 
 
 # ------------------------------------------------------------------------- motions
