@@ -231,3 +231,15 @@ def test_the_decision_is_readable_by_the_minutes_ALB_B4(board_item, member, in_t
     assert decision["text"] == "Bestyrelsen godkender budgettet."
     assert decision["result"] == "adopted" and decision["passed"] is True
     assert decision["explanation"]["da"].startswith("Vedtaget i konsensus")
+
+
+def test_quorum_is_checked_again_when_voting_opens_ALB_B3(board_item, member, attend, meeting_of):
+    motion = open_motion(member, board_item)
+    meeting = meeting_of("albertslund", board_item)
+    for seat in ("akb-formand", "akb-hedemarken-forretningsfoerer"):  # AKB leaves
+        attend("albertslund", meeting, seat, status="absent")
+    resp = member(LEADER).post(f"{T}/motions/{motion['id']}/voting")
+    assert resp.status_code == 409
+    assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("ALB-B3", "quorum")
+    assert member(LEADER).get(f"{T}/motions/{motion['id']}").get_json()["phase"] == "deliberation"
+    assert member(VA).post(f"{T}/motions/{motion['id']}/voting").status_code == 403
