@@ -50,13 +50,14 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     app.extensions["kommissorium.host"] = host or PluginHost()
 
     from core.bodies.api import blp as bodies_blp
+    from core.decisions.api import blp as decisions_blp
     from core.identity.api import blp as identity_blp
     from core.identity.api import people_blp
     from core.identity.auth import init_auth
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp, people_blp):
+    for blp in (tenants_blp, bodies_blp, identity_blp, people_blp, decisions_blp):
         api.register_blueprint(blp)
     init_auth(app)
     from core.identity.security import init_security
@@ -84,7 +85,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
 def _import_models() -> None:
     """Import every feature's models so the metadata (and Alembic) sees all tables."""
+    import core.audit.models  # noqa: F401
     import core.bodies.models  # noqa: F401
+    import core.decisions.models  # noqa: F401
     import core.identity.models  # noqa: F401
     import core.meetings.models  # noqa: F401
     import core.organisations.models  # noqa: F401

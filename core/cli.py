@@ -237,6 +237,42 @@ def idp_list():
     for p in db.session.scalars(sa.select(IdentityProvider).order_by(IdentityProvider.key)):
         state = "enabled" if p.is_enabled else "disabled"
         click.echo(f"{p.key}\t{p.issuer}\t{p.client_id}\t${p.client_secret_env}\t{state}")
+# ---------------------------------------------------------------------------- audit
+
+
+def audit():
+    """The audit log of votes, outcomes and changes."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "slug", help="Verify one tenant's chain only (its slug).")
+def audit_verify(slug: str | None):
+    """Recompute every tenant's hash chain and report the first broken link of each.
+
+    Exit status 1 if any chain is broken."""
+
+    from core.audit.operations import verify
+    from core.schema import ensure_migrated
+
+    ensure_migrated()
+    slugs = dict(db.session.execute(sa.select(Tenant.id, Tenant.slug)).all())
+    ids = None
+    if slug is not None:
+        ids = [i for i, s in slugs.items() if s == slug]
+        if not ids:
+            raise click.ClickException(f"no tenant {slug}")
+    reports = verify(ids)
+    if not reports:
+        click.echo("no audit entries")
+    for r in reports:
+        name = slugs.get(r.tenant_id, str(r.tenant_id))
+        if r.ok:
+            click.echo(f"{name}: {r.entries} entries, chain intact")
+        else:
+            click.echo(f"{name}: chain broken at entry {r.broken_at_seq} (id {r.entry_id}): "
+                       f"{r.problem}", err=True)
+    if not all(r.ok for r in reports):
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------------- demo

@@ -93,7 +93,8 @@ def decision_procedure(body, matter):
 
 @hookimpl(trylast=True)
 def tally(body, matter, units, ballots):
-    return blocks.share_of_votes_cast(units, ballots)
+    # The motion's required majority (a core option): simple by default, or two thirds.
+    return blocks.share_of_votes_cast(units, ballots, **blocks.required_share(matter))
 
 
 @hookimpl(trylast=True)

@@ -5,6 +5,7 @@ from core.rules.blocks import (
     majority_of_units_present,
     one_vote_per_organisation,
     one_vote_per_seat,
+    required_share,
     share_of_votes_cast,
 )
 from core.rules.types import *  # noqa: F403
@@ -16,5 +17,6 @@ __all__ = [
     "majority_of_units_present",
     "one_vote_per_organisation",
     "one_vote_per_seat",
+    "required_share",
     "share_of_votes_cast",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from core.rules.types import Attendee, Ballot, Choice, Tally, Verdict, VoteUnit
+from core.rules.types import Attendee, Ballot, Choice, Matter, Tally, Verdict, VoteUnit
 
 
 def one_vote_per_seat(
@@ -154,3 +154,17 @@ def share_of_votes_cast(
         source,
         f"{verb_en}: {yes} for, {no} against, {counts['abstain']} abstained ({label_en}).",
     )
+
+
+#: The shares a motion may require (a core option on the motion, read from ``Matter.majority``).
+MAJORITIES = {
+    "simple": (Fraction(1, 2), "simpelt flertal", "a simple majority"),
+    "two_thirds": (Fraction(2, 3), "kvalificeret flertal (2/3)", "a two-thirds majority"),
+}
+
+
+def required_share(matter: Matter) -> dict:
+    """The keyword arguments for :func:`share_of_votes_cast` that the matter's required
+    majority gives: ``share``, ``label`` and ``label_en``."""
+    share, label, label_en = MAJORITIES.get(matter.majority, MAJORITIES["simple"])
+    return {"share": share, "label": label, "label_en": label_en}

@@ -130,6 +130,9 @@ class Matter:
     topics: frozenset[str] = frozenset()
     plan: str | None = None
     district: str | None = None
+    #: The majority the motion needs: ``simple`` (more yes than no) or ``two_thirds``
+    #: (at least two thirds of the yes and no votes) — a core option set on the motion.
+    majority: str = "simple"
 
 
 @dataclass(frozen=True)

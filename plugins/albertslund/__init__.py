@@ -15,6 +15,8 @@ from core.rules import (
     Rulebook,
     all_units_present,
     one_vote_per_organisation,
+    required_share,
+    share_of_votes_cast,
 )
 
 NAME = "albertslund"
@@ -45,6 +47,16 @@ def decision_procedure(body, matter):
         "Beslutninger søges truffet i konsensus; hvor det ikke er muligt, ved flertal.",
         "ALB-B4",
         NAME,
+    )
+
+
+@hookimpl
+def tally(body, matter, units, ballots):
+    if body.kind != "board":
+        return None
+    # ALB-B4: where consensus fails, the majority of the organisations' votes decides.
+    return share_of_votes_cast(
+        units, ballots, clause="ALB-B4", source=NAME, **required_share(matter)
     )
 
 

@@ -7,7 +7,14 @@ concludes and the item is decided unless someone objects (SLA-5).
 from __future__ import annotations
 
 from core import hookimpl
-from core.rules import Procedure, ProcedureChoice, Rulebook, one_vote_per_organisation
+from core.rules import (
+    Procedure,
+    ProcedureChoice,
+    Rulebook,
+    one_vote_per_organisation,
+    required_share,
+    share_of_votes_cast,
+)
 
 NAME = "slagelse"
 rule = Rulebook(NAME)
@@ -30,4 +37,14 @@ def decision_procedure(body, matter):
         "afgjort. Ved indsigelse afgøres sagen ved flertal.",
         "SLA-5",
         NAME,
+    )
+
+
+@hookimpl
+def tally(body, matter, units, ballots):
+    if body.kind != "board":
+        return None
+    # SLA-4: six votes, one per housing organisation and one for the Kommune; majority decides.
+    return share_of_votes_cast(
+        units, ballots, clause="SLA-4", source=NAME, **required_share(matter)
     )

@@ -3,7 +3,7 @@
 from datetime import date
 
 from core.hooks.host import PluginHost
-from core.rules import Attendee, Ballot, Choice, Delegation, Matter, Procedure
+from core.rules import Attendee, Ballot, Choice, Delegation, Matter, Procedure, VoteUnit
 from tests.hooks.facts import board
 
 ALB_BOARD = board(seats=(
@@ -120,3 +120,15 @@ def test_only_organisations_in_the_grant_decide_KBH_5():
     units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x", plan="Plan A"))
     assert [(u.label, u.eligible) for u in units] == [("KAB", True), ("FSB", False), ("TMF", True)]
     assert {u.clause for u in units} == {"KBH-5"}
+
+
+def test_board_tally_cites_its_clause_and_honours_two_thirds_ALB_B4_SLA_4():
+    units = [VoteUnit(k, k) for k in "abcde"]
+    ballots = [Ballot(k, Choice.YES if k in "abc" else Choice.NO) for k in "abcde"]
+    for plugin, clause in (("albertslund", "ALB-B4"), ("slagelse", "SLA-4")):
+        hooks = PluginHost().for_tenant([plugin])
+        simple = hooks.tally(body=board(), matter=Matter("x"), units=units, ballots=ballots)
+        assert simple.passed and (simple.clause, simple.source) == (clause, plugin)
+        strict = hooks.tally(body=board(), matter=Matter("x", majority="two_thirds"),
+                             units=units, ballots=ballots)
+        assert not strict.passed and "2/3" in strict.reason  # 3 of 5 is short of two thirds

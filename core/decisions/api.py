@@ -1,0 +1,191 @@
+"""JSON API for decisions: motions on agenda items, votes, objections, dissents, outcomes,
+and the dry run. Thin: parse, call the operation, commit once, dump."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from core.bodies.operations import get_body
+from core.decisions import operations
+from core.decisions.schemas import (
+    DissentCreateSchema,
+    DissentSchema,
+    DryRunSchema,
+    MotionCreateSchema,
+    MotionSchema,
+    ObjectionCreateSchema,
+    ObjectionSchema,
+    OutcomeSchema,
+    VoteChangeSchema,
+    VoteCreateSchema,
+    VoteSchema,
+)
+from core.extensions import db
+from core.identity.permissions import Role, access
+from core.rules.types import Matter
+from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+
+blp = Blueprint(
+    "decisions", __name__, url_prefix="/api/v1/tenants/<tenant>",
+    description="Motions, votes, quorum and explained outcomes",
+)
+bind_tenant(blp)
+
+
+def _user():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _visible_item(item_id: int):
+    item = operations.get_item(item_id)
+    if not operations.is_visible(item, _user()):
+        abort(404, message="Punktet findes ikke.")
+    return item
+
+
+def _visible_motion(motion_id: int):
+    motion = operations.get_motion(motion_id)
+    if not operations.is_visible(motion.item, _user()):
+        abort(404, message="Forslaget findes ikke.")
+    return motion
+
+
+def _rules() -> dict:
+    return {"hooks": tenant_hooks(), "tenant": current_tenant()}
+
+
+@blp.route("/items/<int:item_id>/motion", methods=["POST"])
+@blp.arguments(MotionCreateSchema)
+@blp.response(201, MotionSchema)
+@access(Role.AUTHENTICATED)
+def open_motion(data, item_id: int):
+    """Open a motion on a decision item (the meeting leader, chair or secretary)."""
+    item = _visible_item(item_id)
+    motion = operations.open_motion(item, user=_user(), **_rules(), **data)
+    db.session.commit()
+    return motion
+
+
+@blp.route("/items/<int:item_id>/motion")
+@blp.response(200, MotionSchema)
+@access(Role.PUBLIC)
+def get_item_motion(item_id: int):
+    """The item's motion, with its outcome once closed."""
+    motion = operations.motion_for_item(_visible_item(item_id))
+    if motion is None:
+        abort(404, message="Punktet har intet forslag til beslutning.")
+    return motion
+
+
+@blp.route("/motions/<int:motion_id>")
+@blp.response(200, MotionSchema)
+@access(Role.PUBLIC)
+def get_motion(motion_id: int):
+    """A motion: its phase, votes (choices hidden in a secret ballot) and outcome."""
+    return _visible_motion(motion_id)
+
+
+@blp.route("/motions/<int:motion_id>/outcome")
+@blp.response(200, OutcomeSchema)
+@access(Role.PUBLIC)
+def get_outcome(motion_id: int):
+    """The stored, explained outcome of a closed motion."""
+    motion = _visible_motion(motion_id)
+    if motion.outcome is None:
+        abort(404, message="Forslaget er ikke afgjort endnu.")
+    return {"stored": True, **motion.outcome}
+
+
+@blp.route("/motions/<int:motion_id>/voting", methods=["POST"])
+@blp.response(200, MotionSchema)
+@access(Role.AUTHENTICATED)
+def open_voting(motion_id: int):
+    """Consensus was not reached: put the motion to a majority vote (ALB-B4)."""
+    motion = operations.open_voting(_visible_motion(motion_id), user=_user(), **_rules())
+    db.session.commit()
+    return motion
+
+
+@blp.route("/motions/<int:motion_id>/votes", methods=["POST"])
+@blp.arguments(VoteCreateSchema)
+@blp.response(201, VoteSchema)
+@access(Role.AUTHENTICATED)
+def cast_vote(data, motion_id: int):
+    """Cast the vote of the unit the logged-in member represents (once)."""
+    vote = operations.cast_vote(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    db.session.commit()
+    return vote
+
+
+@blp.route("/motions/<int:motion_id>/votes/<unit>", methods=["PUT"])
+@blp.arguments(VoteChangeSchema)
+@blp.response(200, VoteSchema)
+@access(Role.AUTHENTICATED)
+def change_vote(data, motion_id: int, unit: str):
+    """Change one's vote while voting is open; the change is logged."""
+    vote = operations.change_vote(_visible_motion(motion_id), unit, user=_user(), **_rules(),
+                                  **data)
+    db.session.commit()
+    return vote
+
+
+@blp.route("/motions/<int:motion_id>/objections", methods=["POST"])
+@blp.arguments(ObjectionCreateSchema)
+@blp.response(201, ObjectionSchema)
+@access(Role.AUTHENTICATED)
+def object_to(data, motion_id: int):
+    """Object to the conclusion or to consensus: the motion goes to a vote (SLA-5, ALB-B4)."""
+    objection = operations.object_to(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    db.session.commit()
+    return objection
+
+
+@blp.route("/motions/<int:motion_id>/dissents", methods=["POST"])
+@blp.arguments(DissentCreateSchema)
+@blp.response(201, DissentSchema)
+@access(Role.AUTHENTICATED)
+def record_dissent(data, motion_id: int):
+    """Have one's dissent (særstandpunkt) recorded in the minutes (SLA-6)."""
+    dissent = operations.record_dissent(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    db.session.commit()
+    return dissent
+
+
+@blp.route("/motions/<int:motion_id>/close", methods=["POST"])
+@blp.response(200, MotionSchema)
+@access(Role.AUTHENTICATED)
+def close_motion(motion_id: int):
+    """Close the motion: quorum checked again, outcome computed, explained and stored."""
+    motion = operations.close_motion(_visible_motion(motion_id), user=_user(), **_rules())
+    db.session.commit()
+    return motion
+
+
+@blp.route("/bodies/<key>/dry-run", methods=["POST"])
+@blp.arguments(DryRunSchema)
+@blp.response(200, OutcomeSchema)
+@access(Role.AUTHENTICATED)
+def dry_run(data, key: str):
+    """What would the outcome be if these units attended and voted so? Stores nothing."""
+    body = get_body(key)
+    item = None
+    majority = data["majority"]
+    if data["item_id"] is not None:
+        item = _visible_item(data["item_id"])
+        if item.meeting.body_id != body.id:
+            abort(404, message="Punktet findes ikke i dette organ.")
+        matter = operations.matter_for(item, majority)
+    else:
+        m = data["matter"] or {}
+        matter = Matter(
+            title=m.get("title", "Prøveafstemning"), topics=frozenset(m.get("topics", ())),
+            plan=m.get("plan"), district=m.get("district"), majority=majority,
+        )
+    result = operations.dry_run(
+        body, **_rules(), matter=matter, item=item, present=data["present"],
+        votes=data["votes"], objections=data["objections"], secret=data["secret"],
+        weighted=data["weighted"],
+    )
+    db.session.rollback()  # a dry run stores nothing, whatever the rules touched
+    return result

@@ -1,0 +1,276 @@
+"""Motions, votes, secret ballots, objections and dissents (tenant-scoped)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import UTCDateTime, enum_column, utcnow
+from core.tenancy import TenantScoped
+
+
+class MotionPhase(enum.Enum):
+    #: Consensus is sought (ALB-B4) or the meeting leader's conclusion stands unless
+    #: someone objects (SLA-5).
+    DELIBERATION = "deliberation"
+    #: Votes are being cast.
+    VOTING = "voting"
+    #: Decided (or lapsed); the outcome is stored and the motion takes no more votes.
+    CLOSED = "closed"
+
+
+class MotionResult(enum.Enum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    #: The meeting was not quorate when the motion closed: nothing was decided.
+    NOT_QUORATE = "not_quorate"
+
+
+class ProcedureKind(enum.Enum):
+    VOTE = "vote"
+    CONSENSUS_THEN_MAJORITY = "consensus_then_majority"
+    NO_OBJECTION = "no_objection"
+
+
+class VoteChoice(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class CastAs(enum.Enum):
+    HOLDER = "holder"
+    SUBSTITUTE = "substitute"
+    DELEGATE = "delegate"
+
+
+class Majority(enum.Enum):
+    #: More yes than no votes; a tie fails.
+    SIMPLE = "simple"
+    #: At least two thirds of the yes and no votes.
+    TWO_THIRDS = "two_thirds"
+
+
+class Motion(TenantScoped, db.Model):
+    """The proposed decision on a decision item (B), run by the body's procedure."""
+
+    __tablename__ = "motions"
+    __table_args__ = (
+        # One motion per item: the item's decision (a lapsed motion is carried to a new item).
+        sa.UniqueConstraint("tenant_id", "item_id"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The decision item.
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The proposed decision, or the meeting leader's stated conclusion (SLA-5).
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: How the body decides it, from the decision_procedure rule.
+    procedure: Mapped[ProcedureKind] = mapped_column(
+        enum_column(ProcedureKind, "procedure_kind"), nullable=False
+    )
+    #: The procedure rule's answer: reason, clause, source.
+    procedure_rule: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    #: The competence rule's answer that allowed the motion.
+    competence_rule: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    #: Where the motion is.
+    phase: Mapped[MotionPhase] = mapped_column(
+        enum_column(MotionPhase, "motion_phase"), nullable=False
+    )
+    #: Secret ballot: who voted is kept, how each unit voted is not (a core option).
+    is_secret: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: Weighted units: the body's ``vote_weights`` apply (a core option).
+    is_weighted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: The majority required (a core option).
+    majority: Mapped[Majority] = mapped_column(
+        enum_column(Majority, "majority"), nullable=False, default=Majority.SIMPLE
+    )
+    #: The quorum rule's answer when the motion was opened.
+    quorum_at_open: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    #: The quorum rule's answer when voting opened (None until it does).
+    quorum_at_voting: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+    #: Who opened it.
+    opened_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was opened.
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When voting opened.
+    voting_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who closed it.
+    closed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was closed.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Adopted, rejected or not quorate (None while open).
+    result: Mapped[MotionResult | None] = mapped_column(
+        enum_column(MotionResult, "motion_result"), nullable=True
+    )
+    #: The explained outcome: counts, units and their votes, quorum, provenance, and the
+    #: explanation in Danish and English (None while open).
+    outcome: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+
+    item = relationship("AgendaItem")
+    votes = relationship("Vote", back_populates="motion", order_by="Vote.id")
+    objections = relationship("Objection", back_populates="motion", order_by="Objection.id")
+    dissents = relationship("Dissent", back_populates="motion", order_by="Dissent.id")
+
+    def __repr__(self) -> str:
+        return f"<Motion {self.id} {self.phase.value}>"
+
+
+class Vote(TenantScoped, db.Model):
+    """A unit's vote on a motion. One per unit: a database constraint, not only a check."""
+
+    __tablename__ = "votes"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "motion_id", "unit_key"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The motion.
+    motion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The unit's key from the vote_units rule, e.g. ``org:AKB`` or ``seat:formand``.
+    unit_key: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: The unit's label, e.g. ``AKB``.
+    unit_label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: The unit's weight when the vote was cast.
+    weight: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    #: The choice; None in a secret ballot (the choice is in ``secret_ballots``, unlinked).
+    choice: Mapped[VoteChoice | None] = mapped_column(
+        enum_column(VoteChoice, "vote_choice"), nullable=True
+    )
+    #: The person who cast it.
+    cast_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: In what capacity that person was present (holder, substitute, delegate).
+    cast_as: Mapped[CastAs] = mapped_column(enum_column(CastAs, "cast_as"), nullable=False)
+    #: When it was cast.
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When it was last changed, if ever.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    motion = relationship("Motion", back_populates="votes")
+    cast_by = relationship("User")
+    changes = relationship("VoteChange", back_populates="vote", order_by="VoteChange.id")
+
+
+def _ballot_id() -> str:
+    return uuid.uuid4().hex
+
+
+class SecretBallot(TenantScoped, db.Model):
+    """A choice in a secret ballot, with no link to the unit or person that cast it.
+
+    The random key and the absence of a timestamp keep the row from being matched to the
+    :class:`Vote` that records the unit's participation.
+    """
+
+    __tablename__ = "secret_ballots"
+
+    #: Random primary key (no order to correlate with the votes).
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=_ballot_id)
+    #: The motion.
+    motion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The choice.
+    choice: Mapped[VoteChoice] = mapped_column(enum_column(VoteChoice, "vote_choice"), nullable=False)
+    #: The weight of the unit that cast it.
+    weight: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+
+class VoteChange(TenantScoped, db.Model):
+    """A changed vote, kept with what it was before (also in the audit log)."""
+
+    __tablename__ = "vote_changes"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The vote changed.
+    vote_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("votes.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The choice before.
+    from_choice: Mapped[VoteChoice] = mapped_column(
+        enum_column(VoteChoice, "from_choice"), nullable=False
+    )
+    #: The choice after.
+    to_choice: Mapped[VoteChoice] = mapped_column(
+        enum_column(VoteChoice, "to_choice"), nullable=False
+    )
+    #: Who changed it.
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    vote = relationship("Vote", back_populates="changes")
+
+
+class Objection(TenantScoped, db.Model):
+    """An objection to a conclusion or to consensus: it turns the motion into a vote (SLA-5,
+    ALB-B4)."""
+
+    __tablename__ = "objections"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The motion.
+    motion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The unit the objector represents.
+    unit_key: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: The unit's label.
+    unit_label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: Who objected.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: Why, in the objector's words.
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: When.
+    objected_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    motion = relationship("Motion", back_populates="objections")
+    person = relationship("User")
+
+
+class Dissent(TenantScoped, db.Model):
+    """A member's dissent (særstandpunkt), recorded on request for the minutes (SLA-6)."""
+
+    __tablename__ = "dissents"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "motion_id", "person_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The motion.
+    motion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The member dissenting.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: The organisation of the seat the member filled.
+    organisation: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    #: The dissent as it goes into the minutes.
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: When it was recorded.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    motion = relationship("Motion", back_populates="dissents")
+    person = relationship("User")

@@ -1,0 +1,681 @@
+"""Decisions: open a motion on a decision item, vote, object, record dissent, close, dry run.
+
+Every rule comes from the tenant's hooks (passed in as ``hooks``): ``body_competence``
+(may the body decide this?), ``vote_units`` (who votes, who may cast each unit),
+``quorum``, ``decision_procedure`` and ``tally``. Units are computed from the meeting's
+attendance (:func:`core.meetings.attendees.attendees`) each time they are needed, so a
+member who leaves stops counting for the quorum at the close.
+
+Refusals cite their clause: ``abort(409|422, message=<Danish reason>, clause=…, rule=…)``.
+A refused operation writes nothing (the session is rolled back before the refusal).
+Operations flush, never commit; every vote, change and outcome is also written to the
+audit log (:mod:`core.audit.operations`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import sqlalchemy as sa
+from flask_smorest import abort
+from sqlalchemy.exc import IntegrityError
+
+from core.audit import operations as audit
+from core.bodies.facts import body_facts
+from core.bodies.models import Body, SeatRole
+from core.decisions.explain import (
+    BY_CONSENSUS,
+    BY_NO_OBJECTION,
+    BY_VOTE,
+    Cast,
+    compute_outcome,
+    verdict_dict,
+)
+from core.decisions.models import (
+    CastAs,
+    Dissent,
+    Majority,
+    Motion,
+    MotionPhase,
+    MotionResult,
+    Objection,
+    ProcedureKind,
+    SecretBallot,
+    Vote,
+    VoteChange,
+    VoteChoice,
+)
+from core.extensions import db
+from core.identity.permissions import Role, role_in_body
+from core.meetings.attendees import attendees as meeting_attendees
+from core.meetings.models import AgendaItem, AttendanceStatus, ItemKind, Meeting, MeetingState
+from core.models import utcnow
+from core.organisations.models import Organisation, OrganisationKind
+from core.rules.types import (
+    Attendee,
+    BodyFacts,
+    Choice,
+    Matter,
+    Procedure,
+    ProcedureChoice,
+    Verdict,
+    VoteUnit,
+)
+from core.rules.types import ItemKind as RuleItemKind
+
+#: Meeting states in which decisions can no longer be taken or changed.
+_FINISHED = (MeetingState.CANCELLED, MeetingState.MINUTES_APPROVED)
+
+
+def refuse(code: int, message: str, *, clause: str | None, rule: str) -> None:
+    """Refuse the operation: nothing is written, the envelope cites the clause."""
+    db.session.rollback()
+    abort(code, message=message, clause=clause, rule=rule)
+
+
+# ------------------------------------------------------------------------- loading
+
+
+def get_item(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        abort(404, message="Punktet findes ikke.")
+    return item
+
+
+def get_motion(motion_id: int) -> Motion:
+    motion = db.session.get(Motion, motion_id)
+    if motion is None:
+        abort(404, message="Forslaget findes ikke.")
+    return motion
+
+
+def motion_for_item(item: AgendaItem) -> Motion | None:
+    return db.session.scalar(sa.select(Motion).where(Motion.item_id == item.id))
+
+
+def decision_for_item(item: AgendaItem) -> dict | None:
+    """The item's stored decision, for the minutes and for proposals: ``None`` until a
+    motion on it has closed.
+
+    :return: ``motion_id``, ``text`` (the decision as proposed or concluded), ``result``
+        (adopted | rejected | not_quorate), ``passed``, ``closed_at``, ``explanation``
+        (``da``, ``en``), ``outcome`` (the full explained outcome) and ``dissents``
+        (organisation, person, text; SLA-6).
+    """
+    motion = motion_for_item(item)
+    if motion is None or motion.phase is not MotionPhase.CLOSED:
+        return None
+    return {
+        "motion_id": motion.id,
+        "text": motion.text,
+        "result": motion.result.value,
+        "passed": motion.result is MotionResult.ADOPTED,
+        "closed_at": motion.closed_at,
+        "explanation": motion.outcome["explanation"],
+        "outcome": motion.outcome,
+        "dissents": [
+            {"organisation": d.organisation, "person": d.person.name if d.person else None,
+             "text": d.text}
+            for d in motion.dissents
+        ],
+    }
+
+
+# ------------------------------------------------------------------------- the situation
+
+
+def matter_for(item: AgendaItem, majority: str = "simple") -> Matter:
+    """The item as the rules see it."""
+    return Matter(
+        title=item.title,
+        kind=RuleItemKind(item.kind.value),
+        topics=frozenset(item.topics or ()),
+        plan=item.plan,
+        district=item.district,
+        majority=majority,
+    )
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the rules see of one item at one moment, and the names to explain it with."""
+
+    body: BodyFacts
+    matter: Matter
+    attendees: tuple[Attendee, ...]
+    units: tuple[VoteUnit, ...]
+    names: Mapping[str, str]
+    weights_clause: str | None = None
+
+
+def _display_names(body: Body, units: Sequence[VoteUnit]) -> dict[str, str]:
+    """Units are named by organisation code, as members know them (VA, AKB); a
+    municipality by its name (Albertslund Kommune), since its code is an internal key;
+    a seat unit by its organisation's code, or else the seat's title."""
+    orgs = {o.code: o for o in db.session.scalars(sa.select(Organisation))}
+    seats = {s.key: s for s in body.seats}
+
+    def org_name(code: str) -> str:
+        org = orgs.get(code)
+        return org.name if org is not None and org.kind is OrganisationKind.MUNICIPALITY else code
+
+    names = {}
+    for u in units:
+        kind, _, ref = u.key.partition(":")
+        if kind == "org":
+            names[u.key] = org_name(ref)
+        elif u.label in orgs:
+            names[u.key] = org_name(u.label)
+        elif kind == "seat" and ref in seats:
+            names[u.key] = seats[ref].title
+        else:
+            names[u.key] = u.label
+    return names
+
+
+def _apply_weights(units: list[VoteUnit], facts: BodyFacts) -> tuple[list[VoteUnit], str]:
+    """Weighted units, a core option: the tenant file's ``[bodies.extra] vote_weights``
+    (weight by organisation code, seat key or unit key), citing
+    ``[bodies.extra] vote_weights_clause``."""
+    weights = facts.extra.get("vote_weights")
+    clause = facts.extra.get("vote_weights_clause") or "CORE-WEIGHTS"
+    if not weights:
+        refuse(422, f"{facts.name} har ingen stemmevægte i sit kommissorium; der kan ikke "
+               "stemmes med vægtede stemmer.", clause="CORE-WEIGHTS", rule="vote_weights")
+    out = []
+    for u in units:
+        ref = u.key.partition(":")[2]
+        weight = weights.get(u.key, weights.get(ref, weights.get(u.label, u.weight)))
+        out.append(replace(u, weight=int(weight)))
+    return out, clause
+
+
+def situation(
+    hooks, tenant, body: Body, matter: Matter, attendees: Sequence[Attendee], *,
+    weighted: bool = False,
+) -> Situation:
+    facts = body_facts(body, tenant.slug)
+    units = list(hooks.vote_units(body=facts, attendees=list(attendees), matter=matter))
+    weights_clause = None
+    if weighted:
+        units, weights_clause = _apply_weights(units, facts)
+    return Situation(facts, matter, tuple(attendees), tuple(units),
+                     _display_names(body, units), weights_clause)
+
+
+def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
+    item = motion.item
+    return situation(
+        hooks, tenant, item.meeting.body, matter_for(item, motion.majority.value),
+        meeting_attendees(item.meeting), weighted=motion.is_weighted,
+    )
+
+
+def _procedure_choice(motion: Motion) -> ProcedureChoice:
+    r = motion.procedure_rule
+    return ProcedureChoice(Procedure(motion.procedure.value), r["reason"], r["clause"], r["source"])
+
+
+def _check_quorum(hooks, sit: Situation) -> Verdict:
+    verdict = hooks.quorum(body=sit.body, units=list(sit.units), matter=sit.matter)
+    if not verdict.ok:
+        refuse(409, verdict.reason, clause=verdict.clause, rule="quorum")
+    return verdict
+
+
+# ------------------------------------------------------------------------- who may act
+
+
+def may_lead(user, body: Body, sit: Situation | None = None) -> bool:
+    """The meeting leader, the chair, the body's secretary or the tenant's administrators
+    open, put to the vote and close motions."""
+    if user is None:
+        return False
+    if role_in_body(user, body) >= Role.BODY_SECRETARY:
+        return True
+    leading = {SeatRole.CHAIR, SeatRole.MEETING_LEADER}
+    if any(s.holder_id == user.id and s.role in leading for s in body.seats):
+        return True
+    return sit is not None and any(
+        a.person == user.email and a.role in ("chair", "meeting_leader") for a in sit.attendees
+    )
+
+
+def _require_leader(user, body: Body, sit: Situation | None, what: str) -> None:
+    if not may_lead(user, body, sit):
+        abort(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.")
+
+
+def is_visible(item: AgendaItem, user) -> bool:
+    """A closed (confidential) item and its decision process are visible to the body's
+    members and to those present at the meeting only; other items to everyone."""
+    if not item.is_confidential:
+        return True
+    if user is None:
+        return False
+    body = item.meeting.body
+    if role_in_body(user, body) >= Role.MEMBER:
+        return True
+    return any(a.person_id == user.id and a.status is AttendanceStatus.PRESENT
+               for a in item.meeting.attendances)
+
+
+def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> VoteUnit:
+    """The one unit ``user`` may act for (vote or object), or a refusal citing the rule.
+
+    Any present representative of a unit (holder, substitute or delegate) may cast its
+    vote; non-voting seats never vote (ALB-B1/B2)."""
+    units_clause = next((u.clause for u in sit.units if u.clause), "CORE-UNITS")
+    mine = [u for u in sit.units if user.email in u.casters]
+    if unit_key is not None:
+        mine = [u for u in mine if u.key == unit_key or u.label == unit_key]
+    if not mine:
+        here = [a for a in sit.attendees if a.person == user.email]
+        if not here:
+            refuse(409, f"Du er ikke registreret som til stede ved mødet og kan ikke {acting}.",
+                   clause="CORE-ATTENDANCE", rule="vote_units")
+        if unit_key is not None and any(a.is_voting for a in here):
+            refuse(409, f"Du kan ikke {acting} for {unit_key}.", clause=units_clause,
+                   rule="vote_units")
+        refuse(409, f"Din plads har ikke stemmeret; kun stemmeberettigede pladser kan {acting}.",
+               clause=units_clause, rule="vote_units")
+    eligible = [u for u in mine if u.eligible]
+    if not eligible:
+        unit = mine[0]
+        refuse(409, unit.reason or f"{unit.label} har ikke stemmeret i denne sag.",
+               clause=unit.clause, rule="vote_units")
+    if len(eligible) > 1:
+        refuse(422, "Du repræsenterer flere stemmeberettigede; angiv hvilken ('unit': "
+               + ", ".join(u.key for u in eligible) + ").", clause=None, rule="vote_units")
+    return eligible[0]
+
+
+def _attendee_for(user, sit: Situation, unit: VoteUnit) -> Attendee | None:
+    """The seat through which ``user`` casts ``unit``'s vote (for holder/substitute/delegate)."""
+    kind, _, ref = unit.key.partition(":")
+    mine = [a for a in sit.attendees if a.person == user.email and a.is_voting]
+    exact = [a for a in mine if (kind == "seat" and a.seat_key == ref)
+             or (kind == "org" and a.organisation == ref)]
+    return next(iter(exact or mine), None)
+
+
+# ------------------------------------------------------------------------- motions
+
+
+def open_motion(
+    item: AgendaItem, *, user, hooks, tenant, text: str, secret: bool = False,
+    weighted: bool = False, majority: str = "simple",
+) -> Motion:
+    """Open a motion on a decision item: the body must have competence, the meeting must be
+    quorate; the body's procedure decides whether voting starts at once."""
+    meeting: Meeting = item.meeting
+    body: Body = meeting.body
+    matter = matter_for(item, majority)
+    sit = situation(hooks, tenant, body, matter, meeting_attendees(meeting), weighted=weighted)
+    _require_leader(user, body, sit, "åbne et forslag til beslutning")
+    if item.kind is not ItemKind.DECISION:
+        refuse(422, "Kun beslutningspunkter (B) kan afgøres; punktet er et "
+               f"{'drøftelsespunkt (D)' if item.kind is ItemKind.DISCUSSION else 'orienteringspunkt (O)'}.",
+               clause="CORE-MOTION", rule="motion")
+    if meeting.state in _FINISHED:
+        refuse(409, "Mødet er aflyst eller referatet godkendt; der kan ikke træffes beslutninger.",
+               clause="CORE-MOTION", rule="motion")
+    if motion_for_item(item) is not None:
+        refuse(409, "Punktet har allerede et forslag til beslutning.", clause="CORE-MOTION",
+               rule="motion")
+    competence = hooks.body_competence(body=sit.body, matter=matter)
+    if not competence.ok:
+        refuse(409, competence.reason, clause=competence.clause, rule="body_competence")
+    quorum = _check_quorum(hooks, sit)
+    choice = hooks.decision_procedure(body=sit.body, matter=matter)
+    now = utcnow()
+    votes_now = choice.procedure is Procedure.VOTE
+    motion = Motion(
+        item=item,
+        text=text,
+        procedure=ProcedureKind(choice.procedure.value),
+        procedure_rule={"reason": choice.reason, "clause": choice.clause, "source": choice.source},
+        competence_rule=competence.as_dict(),
+        phase=MotionPhase.VOTING if votes_now else MotionPhase.DELIBERATION,
+        is_secret=secret,
+        is_weighted=weighted,
+        majority=Majority(majority),
+        quorum_at_open=quorum.as_dict(),
+        quorum_at_voting=quorum.as_dict() if votes_now else None,
+        opened_by_id=user.id,
+        opened_at=now,
+        voting_opened_at=now if votes_now else None,
+    )
+    db.session.add(motion)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent request opened one first
+        refuse(409, "Punktet har allerede et forslag til beslutning.", clause="CORE-MOTION",
+               rule="motion")
+    audit.record("motion.opened", f"motion:{motion.id}", {
+        "item_id": item.id, "meeting_id": meeting.id, "text": text,
+        "procedure": choice.procedure.value, "procedure_clause": choice.clause,
+        "competence": competence.as_dict(), "quorum": quorum.as_dict(),
+        "options": {"secret": secret, "weighted": weighted, "majority": majority},
+    }, actor_id=user.id)
+    return motion
+
+
+def _start_voting(motion: Motion, sit: Situation, hooks) -> Verdict:
+    quorum = _check_quorum(hooks, sit)  # checked again when voting opens
+    motion.phase = MotionPhase.VOTING
+    motion.voting_opened_at = utcnow()
+    motion.quorum_at_voting = quorum.as_dict()
+    return quorum
+
+
+def _require_phase(motion: Motion, *phases: MotionPhase, acting: str) -> None:
+    if motion.item.meeting.state in _FINISHED:
+        refuse(409, f"Mødet er aflyst eller referatet godkendt; der kan ikke {acting}.",
+               clause="CORE-MOTION", rule="motion")
+    if motion.phase in phases:
+        return
+    if motion.phase is MotionPhase.CLOSED:
+        refuse(409, f"Forslaget er afsluttet; der kan ikke {acting}.", clause="CORE-MOTION-CLOSED",
+               rule="motion")
+    clause = motion.procedure_rule.get("clause")
+    if motion.phase is MotionPhase.DELIBERATION:
+        refuse(409, f"Forslaget er ikke sat til afstemning; der kan ikke {acting} endnu. "
+               + motion.procedure_rule.get("reason", ""), clause=clause, rule="decision_procedure")
+    refuse(409, f"Forslaget er sat til afstemning; der kan ikke {acting}.", clause=clause,
+           rule="decision_procedure")
+
+
+def open_voting(motion: Motion, *, user, hooks, tenant) -> Motion:
+    """Consensus was not reached: the meeting leader puts the motion to a majority vote
+    (ALB-B4)."""
+    sit = _motion_situation(hooks, tenant, motion)
+    _require_leader(user, motion.item.meeting.body, sit, "sætte forslaget til afstemning")
+    _require_phase(motion, MotionPhase.DELIBERATION, acting="sættes til afstemning")
+    quorum = _start_voting(motion, sit, hooks)
+    db.session.flush()
+    audit.record("motion.voting_opened", f"motion:{motion.id}",
+                 {"quorum": quorum.as_dict(), "reason": "no_consensus"}, actor_id=user.id)
+    return motion
+
+
+def object_to(motion: Motion, *, user, hooks, tenant, reason: str = "",
+              unit: str | None = None) -> Objection:
+    """A member objects to the conclusion or to consensus; the motion goes to a vote (SLA-5,
+    ALB-B4). Only those who may cast a unit's vote may object for it."""
+    _require_phase(motion, MotionPhase.DELIBERATION, acting="gøres indsigelse")
+    sit = _motion_situation(hooks, tenant, motion)
+    vote_unit = _units_of(user, sit, unit, acting="gøre indsigelse")
+    objection = Objection(motion=motion, unit_key=vote_unit.key,
+                          unit_label=sit.names.get(vote_unit.key, vote_unit.label),
+                          person_id=user.id, reason=reason)
+    db.session.add(objection)
+    quorum = _start_voting(motion, sit, hooks)
+    db.session.flush()
+    audit.record("motion.objection", f"motion:{motion.id}", {
+        "unit": vote_unit.key, "reason": reason, "clause": motion.procedure_rule.get("clause"),
+        "quorum": quorum.as_dict(),
+    }, actor_id=user.id)
+    return objection
+
+
+def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
+              unit: str | None = None) -> Vote:
+    """Cast the vote of the unit the user represents. One vote per unit: the database's
+    unique constraint settles concurrent attempts; every other attempt gets a 409."""
+    _require_phase(motion, MotionPhase.VOTING, acting="stemmes")
+    sit = _motion_situation(hooks, tenant, motion)
+    vote_unit = _units_of(user, sit, unit, acting="stemme")
+    name = sit.names.get(vote_unit.key, vote_unit.label)
+
+    def already():
+        refuse(409, f"{name} har allerede stemt; hver stemmeberettiget stemmer kun én gang.",
+               clause=vote_unit.clause, rule="vote_units")
+
+    exists = db.session.scalar(sa.select(sa.func.count(Vote.id)).where(
+        Vote.motion_id == motion.id, Vote.unit_key == vote_unit.key))
+    if exists:
+        already()
+    attendee = _attendee_for(user, sit, vote_unit)
+    vote = Vote(
+        motion_id=motion.id, unit_key=vote_unit.key, unit_label=vote_unit.label,
+        weight=vote_unit.weight,
+        choice=None if motion.is_secret else VoteChoice(choice),
+        cast_by_id=user.id,
+        cast_as=CastAs(attendee.acting_as if attendee else "holder"),
+    )
+    db.session.add(vote)
+    try:
+        db.session.flush()  # the unique constraint speaks here
+    except IntegrityError:
+        already()
+    if motion.is_secret:
+        # One anonymous ballot of weight 1 per unit of weight, so a unit's distinctive
+        # weight cannot single out its ballot.
+        db.session.add_all([SecretBallot(motion_id=motion.id, choice=VoteChoice(choice), weight=1)
+                            for _ in range(vote_unit.weight)])
+        db.session.flush()
+    audit.record("vote.cast", f"motion:{motion.id}", {
+        "unit": vote_unit.key, "weight": vote_unit.weight,
+        "choice": None if motion.is_secret else choice,
+        "cast_as": vote.cast_as.value, "secret": motion.is_secret,
+    }, actor_id=user.id)
+    return vote
+
+
+def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: str) -> Vote:
+    """Change a vote while voting is open (not in a secret ballot), by whoever cast it and
+    while they still represent the unit; the change is kept in ``vote_changes`` and in
+    the audit log."""
+    _require_phase(motion, MotionPhase.VOTING, acting="ændres stemmer")
+    if motion.is_secret:
+        refuse(409, "I en hemmelig afstemning kan en afgivet stemme ikke ændres.",
+               clause="CORE-SECRET", rule="motion")
+    vote = db.session.scalar(sa.select(Vote).where(
+        Vote.motion_id == motion.id, sa.or_(Vote.unit_key == unit_key, Vote.unit_label == unit_key)))
+    if vote is None:
+        abort(404, message=f"{unit_key} har ikke stemt.")
+    if vote.cast_by_id != user.id:
+        refuse(409, "Kun den, der afgav stemmen, kan ændre den.", clause="CORE-VOTE-CHANGE",
+               rule="motion")
+    _units_of(user, _motion_situation(hooks, tenant, motion), vote.unit_key, acting="stemme")
+    new = VoteChoice(choice)
+    if new is vote.choice:
+        return vote
+    change = VoteChange(vote=vote, from_choice=vote.choice, to_choice=new, changed_by_id=user.id)
+    db.session.add(change)
+    vote.choice = new
+    vote.changed_at = change.changed_at = utcnow()
+    db.session.flush()
+    audit.record("vote.changed", f"motion:{motion.id}", {
+        "unit": vote.unit_key, "from": change.from_choice.value, "to": new.value,
+    }, actor_id=user.id)
+    return vote
+
+
+def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent:
+    """Record a present member's dissent (særstandpunkt) for the minutes, on request (SLA-6)."""
+    if motion.item.meeting.state in _FINISHED:
+        refuse(409, "Referatet er godkendt; der kan ikke tilføjes særstandpunkter.",
+               clause="SLA-6", rule="dissent")
+    here = [a for a in meeting_attendees(motion.item.meeting) if a.person == user.email]
+    if not here:
+        refuse(409, "Kun et medlem, der er til stede ved mødet, kan få et særstandpunkt "
+               "ført til referat.", clause="CORE-ATTENDANCE", rule="dissent")
+    exists = db.session.scalar(sa.select(sa.func.count(Dissent.id)).where(
+        Dissent.motion_id == motion.id, Dissent.person_id == user.id))
+    if exists:
+        refuse(409, "Dit særstandpunkt er allerede ført til referat.", clause="CORE-DISSENT",
+               rule="dissent")
+    dissent = Dissent(motion=motion, person_id=user.id, organisation=here[0].organisation, text=text)
+    db.session.add(dissent)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        refuse(409, "Dit særstandpunkt er allerede ført til referat.", clause="CORE-DISSENT",
+               rule="dissent")
+    audit.record("dissent.recorded", f"motion:{motion.id}", {
+        "organisation": dissent.organisation, "text": text,
+    }, actor_id=user.id)
+    return dissent
+
+
+def _casts(motion: Motion) -> tuple[list[Cast], list[str]]:
+    votes = list(db.session.scalars(sa.select(Vote).where(Vote.motion_id == motion.id)
+                                    .order_by(Vote.id)))
+    participants = [v.unit_key for v in votes]
+    if motion.is_secret:
+        ballots = db.session.scalars(sa.select(SecretBallot).where(
+            SecretBallot.motion_id == motion.id).order_by(SecretBallot.id))
+        return [Cast(None, Choice(b.choice.value), b.weight) for b in ballots], participants
+    users = {v.cast_by_id: v.cast_by for v in votes}
+    return [Cast(v.unit_key, Choice(v.choice.value), v.weight,
+                 users[v.cast_by_id].email if users.get(v.cast_by_id) else None)
+            for v in votes], participants
+
+
+def _follow_ups(hooks, sit: Situation, passed: bool) -> list[dict]:
+    return [
+        {"assignee_kind": f.assignee_kind, "assignee": f.assignee, "title": f.title,
+         "clause": f.clause, "source": f.source}
+        for f in hooks.collect("follow_ups", body=sit.body, matter=sit.matter, passed=passed)
+    ]
+
+
+def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
+    """Close the motion: the quorum is checked again, the outcome computed and stored with
+    its explanation, and the motion takes no more votes."""
+    sit = _motion_situation(hooks, tenant, motion)
+    _require_leader(user, motion.item.meeting.body, sit, "afslutte forslaget")
+    _require_phase(motion, MotionPhase.DELIBERATION, MotionPhase.VOTING, acting="afsluttes igen")
+    if motion.phase is MotionPhase.DELIBERATION:
+        decided_by = BY_CONSENSUS if motion.procedure is ProcedureKind.CONSENSUS_THEN_MAJORITY \
+            else BY_NO_OBJECTION
+    else:
+        decided_by = BY_VOTE
+    quorum = hooks.quorum(body=sit.body, units=list(sit.units), matter=sit.matter)
+    casts, participants = _casts(motion)
+    outcome = compute_outcome(
+        hooks, body=sit.body, matter=sit.matter, units=sit.units, names=sit.names,
+        procedure=_procedure_choice(motion), decided_by=decided_by, casts=casts,
+        participants=participants, quorum=quorum, quorum_at_open=motion.quorum_at_open,
+        quorum_at_voting=motion.quorum_at_voting,
+        objections=[o.unit_label for o in motion.objections],
+        secret=motion.is_secret, weighted=motion.is_weighted, weights_clause=sit.weights_clause,
+        competence=Verdict(**{k: v for k, v in motion.competence_rule.items() if k != "reason_en"},
+                           reason_en=motion.competence_rule.get("reason_en")),
+    )
+    # Tasks the decision creates elsewhere (a decision of principle goes on to the city
+    # council and the organisations' boards, VEJ-1), stored for the proposals to act on.
+    outcome["follow_ups"] = _follow_ups(hooks, sit, outcome["passed"])
+    motion.phase = MotionPhase.CLOSED
+    motion.result = MotionResult(outcome["result"])
+    motion.outcome = outcome
+    motion.closed_at = utcnow()
+    motion.closed_by_id = user.id
+    db.session.flush()
+    audit.record("motion.closed", f"motion:{motion.id}", {
+        "item_id": motion.item_id, "result": outcome["result"], "outcome": outcome,
+    }, actor_id=user.id)
+    return motion
+
+
+# ------------------------------------------------------------------------- dry run
+
+
+def _dry_attendees(body: Body, on: date, present: Iterable[str] | None,
+                   actual: Sequence[Attendee] | None) -> list[Attendee]:
+    """Attendance for a dry run: the given seat keys or organisation codes are present
+    (their holders, or a stand-in name for a vacant seat); without a list, the meeting's
+    recorded attendance, or else every seat."""
+    if present is None and actual is not None:
+        return list(actual)
+    wanted = None if present is None else set(present)
+    out = []
+    for seat in body.seats:
+        if not seat.is_valid_on(on):
+            continue
+        here = wanted is None or seat.key in wanted or seat.organisation.code in wanted
+        person = (seat.holder.email if seat.holder is not None else f"{seat.key}@dry-run") \
+            if here else None
+        out.append(Attendee(seat.key, seat.organisation.code, seat.role.value, seat.is_voting,
+                            person))
+    return out
+
+
+def dry_run(
+    body: Body, *, hooks, tenant, matter: Matter, item: AgendaItem | None = None,
+    present: Sequence[str] | None = None, votes: Mapping[str, str] | None = None,
+    objections: Sequence[str] = (), secret: bool = False, weighted: bool = False,
+) -> dict:
+    """What would the outcome be if these units attended and voted so? The same rules as a
+    real motion, and nothing is stored.
+
+    :param present: seat keys or organisation codes present (default: the item's recorded
+        attendance, or every seat).
+    :param votes: choice per unit (by unit key, e.g. ``org:VA``, or label, e.g. ``VA``).
+    :param objections: units (key or label) that object to consensus or to the conclusion.
+    """
+    on = item.meeting.starts_at.date() if item is not None else date.today()
+    actual = meeting_attendees(item.meeting) if item is not None else None
+    sit = situation(hooks, tenant, body, matter, _dry_attendees(body, on, present, actual),
+                    weighted=weighted)
+    by_ref = {}
+    for u in sit.units:
+        by_ref.setdefault(u.key, u)
+        by_ref.setdefault(u.label, u)
+    problems = {}
+    casts = []
+    for ref, choice in (votes or {}).items():
+        unit = by_ref.get(ref)
+        if unit is None:
+            problems[ref] = ["Ukendt stemmeberettiget; se 'units' for nøglerne."]
+        elif not unit.eligible:
+            problems[ref] = [unit.reason or "Har ikke stemmeret i denne sag."]
+        elif not unit.present:
+            problems[ref] = ["Er ikke til stede og kan ikke stemme."]
+        else:
+            casts.append(Cast(unit.key, Choice(choice), unit.weight))
+    objecting = []
+    for ref in objections:
+        unit = by_ref.get(ref)
+        if unit is None or not unit.present:
+            problems[ref] = ["Ukendt eller ikke til stede; kan ikke gøre indsigelse."]
+        else:
+            objecting.append(sit.names.get(unit.key, unit.label))
+    if problems:
+        abort(422, message="The input is invalid; see errors for each field.",
+              errors={"json": {"votes": problems}})
+
+    competence = hooks.body_competence(body=sit.body, matter=matter)
+    procedure = hooks.decision_procedure(body=sit.body, matter=matter)
+    quorum = hooks.quorum(body=sit.body, units=list(sit.units), matter=matter)
+    result = {"stored": False, "competence": verdict_dict(competence)}
+    if not competence.ok:
+        return result | {
+            "result": "refused", "passed": False, "decided_by": None,
+            "units": [], "counts": None, "votes": None,
+            "quorum": {"at_close": verdict_dict(quorum)},
+            "provenance": [{"rule": "body_competence", "clause": competence.clause,
+                            "source": competence.source}],
+            "explanation": {"da": f"Kan ikke afgøres her: {competence.reason}",
+                            "en": f"Cannot be decided here: {competence.reason_en or competence.reason}"},
+        }
+    if procedure.procedure is Procedure.VOTE or casts or objecting:
+        decided_by = BY_VOTE
+    elif procedure.procedure is Procedure.CONSENSUS_THEN_MAJORITY:
+        decided_by = BY_CONSENSUS
+    else:
+        decided_by = BY_NO_OBJECTION
+    casts_secret = [Cast(None, c.choice, c.weight) for c in casts] if secret else casts
+    outcome = compute_outcome(
+        hooks, body=sit.body, matter=matter, units=sit.units, names=sit.names,
+        procedure=procedure, decided_by=decided_by, casts=casts_secret,
+        participants=[c.unit for c in casts], quorum=quorum, objections=objecting,
+        secret=secret, weighted=weighted, weights_clause=sit.weights_clause,
+        competence=competence,
+    )
+    return result | outcome | {"follow_ups": _follow_ups(hooks, sit, outcome["passed"])}

@@ -1,0 +1,132 @@
+"""Marshmallow schemas of the decisions API: motions, votes, objections, dissents, dry runs."""
+
+from marshmallow import Schema, fields, validate
+
+CHOICES = ("yes", "no", "abstain")
+
+
+class MotionCreateSchema(Schema):
+    #: The proposed decision, or the meeting leader's conclusion (SLA-5).
+    text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    #: Secret ballot (a core option).
+    secret = fields.Boolean(load_default=False)
+    #: Weighted units from the body's vote_weights (a core option).
+    weighted = fields.Boolean(load_default=False)
+    #: The majority required (a core option).
+    majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
+
+
+class VoteCreateSchema(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+    #: The unit to vote for, when the caster represents more than one.
+    unit = fields.String(load_default=None)
+
+
+class VoteChangeSchema(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+
+
+class ObjectionCreateSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=5_000))
+    unit = fields.String(load_default=None)
+
+
+class DissentCreateSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+
+
+class VoteSchema(Schema):
+    unit = fields.String(attribute="unit_key")
+    unit_label = fields.String()
+    weight = fields.Integer()
+    #: None in a secret ballot.
+    choice = fields.Function(lambda v: v.choice.value if v.choice is not None else None)
+    cast_by = fields.Function(lambda v: v.cast_by.name if v.cast_by is not None else None)
+    cast_as = fields.Function(lambda v: v.cast_as.value)
+    cast_at = fields.DateTime()
+    changed_at = fields.DateTime(allow_none=True)
+
+
+class ObjectionSchema(Schema):
+    unit = fields.String(attribute="unit_key")
+    unit_label = fields.String()
+    person = fields.Function(lambda o: o.person.name if o.person is not None else None)
+    reason = fields.String()
+    objected_at = fields.DateTime()
+
+
+class DissentSchema(Schema):
+    organisation = fields.String()
+    person = fields.Function(lambda d: d.person.name if d.person is not None else None)
+    text = fields.String()
+    recorded_at = fields.DateTime()
+
+
+class MotionSchema(Schema):
+    id = fields.Integer()
+    item_id = fields.Integer()
+    meeting_id = fields.Function(lambda m: m.item.meeting_id)
+    text = fields.String()
+    procedure = fields.Function(lambda m: m.procedure.value)
+    procedure_rule = fields.Dict()
+    competence_rule = fields.Dict()
+    phase = fields.Function(lambda m: m.phase.value)
+    secret = fields.Boolean(attribute="is_secret")
+    weighted = fields.Boolean(attribute="is_weighted")
+    majority = fields.Function(lambda m: m.majority.value)
+    quorum_at_open = fields.Dict()
+    quorum_at_voting = fields.Dict(allow_none=True)
+    opened_at = fields.DateTime()
+    voting_opened_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    result = fields.Function(lambda m: m.result.value if m.result is not None else None)
+    outcome = fields.Dict(allow_none=True)
+    votes = fields.List(fields.Nested(VoteSchema))
+    objections = fields.List(fields.Nested(ObjectionSchema))
+    dissents = fields.List(fields.Nested(DissentSchema))
+
+
+class MatterSchema(Schema):
+    title = fields.String(load_default="Prøveafstemning")
+    topics = fields.List(fields.String(), load_default=list)
+    plan = fields.String(load_default=None, allow_none=True)
+    district = fields.String(load_default=None, allow_none=True)
+
+
+class DryRunSchema(Schema):
+    #: Take the matter and the recorded attendance from this agenda item.
+    item_id = fields.Integer(load_default=None, allow_none=True)
+    #: The matter, when no item is given.
+    matter = fields.Nested(MatterSchema, load_default=None, allow_none=True)
+    #: Seat keys or organisation codes present (default: the item's attendance, or all).
+    present = fields.List(fields.String(), load_default=None, allow_none=True)
+    #: Choice per unit (unit key such as ``org:VA`` or label such as ``VA``).
+    votes = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(CHOICES)),
+                        load_default=dict)
+    #: Units objecting to consensus or to the conclusion (SLA-5, ALB-B4).
+    objections = fields.List(fields.String(), load_default=list)
+    secret = fields.Boolean(load_default=False)
+    weighted = fields.Boolean(load_default=False)
+    majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
+
+
+class OutcomeSchema(Schema):
+    """An explained outcome (stored with a closed motion, or computed by a dry run)."""
+
+    stored = fields.Boolean()
+    result = fields.String()
+    passed = fields.Boolean()
+    decided_by = fields.String(allow_none=True)
+    competence = fields.Dict(allow_none=True)
+    procedure = fields.Dict()
+    options = fields.Dict()
+    units = fields.List(fields.Dict())
+    counts = fields.Dict(allow_none=True)
+    votes = fields.Dict(allow_none=True)
+    tally = fields.Dict(allow_none=True)
+    objections = fields.List(fields.String())
+    quorum = fields.Dict()
+    provenance = fields.List(fields.Dict())
+    explanation = fields.Dict()
+    #: Tasks the decision creates elsewhere (VEJ-1), from the follow_ups rule.
+    follow_ups = fields.List(fields.Dict())

@@ -1,0 +1,10 @@
+"""The audit tests drive decisions through the API, with the decisions' factory fixtures."""
+
+from tests.fixtures.decisions import (  # noqa: F401
+    attend,
+    create_item,
+    create_meeting,
+    decision_item,
+    meeting_of,
+    member,
+)

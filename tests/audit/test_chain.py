@@ -1,0 +1,162 @@
+"""The audit log: every vote, change and outcome appended to a per-tenant chain of hashes;
+``kommissorium audit verify`` reports the first broken link."""
+
+import itertools
+
+import pytest
+import sqlalchemy as sa
+
+from core.audit.models import AuditEntry, AuditLogIsAppendOnly
+from core.audit.operations import verify
+from core.cli import main
+from core.extensions import db
+
+T = "/api/v1/tenants/albertslund"
+LEADER = "lise.lindholm@bo-vest.example"
+VOTERS = {"vibeke.vestergaard@va.example": "yes", "bent.albrechtsen@ab.example": "yes",
+          "kamma.berthelsen@akb.example": "no", "steffen.borg@albertslund.example": "yes"}
+
+
+@pytest.fixture
+def run(app, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    def _run(*args):
+        return app.test_cli_runner().invoke(main, list(args), catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def decided(sync_tenant, decision_item, member):
+    """A Bestyrelse decision taken through the API: opened, put to a vote, four votes, closed."""
+    sync_tenant("albertslund")
+    item = decision_item("albertslund", "bestyrelse")
+    motion = member(LEADER).post(f"{T}/items/{item}/motion", json={"text": "Godkendt"}).get_json()
+    assert member(LEADER).post(f"{T}/motions/{motion['id']}/voting").status_code == 200
+    for email, choice in VOTERS.items():
+        resp = member(email).post(f"{T}/motions/{motion['id']}/votes", json={"choice": choice})
+        assert resp.status_code == 201
+    assert member(LEADER).post(f"{T}/motions/{motion['id']}/close").status_code == 200
+    return motion["id"]
+
+
+def entries(in_tenant):
+    with in_tenant("albertslund"):
+        return db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
+
+
+def _past_the_trigger():
+    """On PostgreSQL a trigger refuses UPDATE and DELETE; an intruder with superuser rights
+    (as the tests have) can switch triggers off for a transaction."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+
+
+def tamper(in_tenant, seq, **values):
+    """Change a stored entry behind the application's back (raw SQL, as an intruder would)."""
+    with in_tenant("albertslund") as tenant:
+        _past_the_trigger()
+        db.session.execute(
+            sa.update(AuditEntry.__table__)
+            .where(AuditEntry.__table__.c.tenant_id == tenant.id, AuditEntry.__table__.c.seq == seq)
+            .values(**values)
+        )
+        db.session.commit()
+
+
+def test_every_vote_and_outcome_is_chained_by_hash(decided, in_tenant):
+    log = entries(in_tenant)
+    assert [e.action for e in log] == ["motion.opened", "motion.voting_opened", "vote.cast",
+                                       "vote.cast", "vote.cast", "vote.cast", "motion.closed"]
+    assert [e.seq for e in log] == list(range(1, 8))
+    assert log[0].prev_hash == "" and all(b.prev_hash == a.hash for a, b in itertools.pairwise(log))
+    assert log[2].payload["unit"] == "org:VA" and log[2].payload["choice"] == "yes"
+    assert log[-1].payload["result"] == "adopted"
+    assert "Vedtaget: 3 af 4" in log[-1].payload["outcome"]["explanation"]["da"]
+    assert all(r.ok for r in verify())
+
+
+def test_audit_verify_passes_an_intact_chain(decided, run):
+    result = run("audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "albertslund: 7 entries, chain intact" in result.output
+
+
+def test_audit_verify_reports_the_first_tampered_row(decided, in_tenant, run):
+    log = entries(in_tenant)
+    # AKB's "no" becomes a "yes" in the log, and a later entry is altered too
+    tamper(in_tenant, 5, payload={**log[4].payload, "choice": "yes"})
+    tamper(in_tenant, 7, subject="motion:999")
+    result = run("audit", "verify")
+    assert result.exit_code == 1
+    assert (f"albertslund: chain broken at entry 5 (id {log[4].id}): content does not match "
+            "its hash (the entry was altered)") in result.output
+    assert "entry 7" not in result.output  # the first broken link only
+
+
+def test_audit_verify_reports_a_rewritten_hash_at_the_next_link(decided, in_tenant, run):
+    log = entries(in_tenant)
+    # an intruder who also recomputes the row's own hash still breaks the next link
+    tamper(in_tenant, 3, hash="0" * 64)
+    result = run("audit", "verify", "--tenant", "albertslund")
+    assert result.exit_code == 1
+    assert f"chain broken at entry 3 (id {log[2].id})" in result.output
+    tamper(in_tenant, 3, hash=log[2].hash, payload={**log[2].payload, "choice": "no"})
+    from core.audit.operations import entry_hash
+    with in_tenant("albertslund") as tenant:
+        row = db.session.get(AuditEntry, log[2].id)
+        db.session.refresh(row)
+        forged = entry_hash(tenant_id=tenant.id, seq=3, at=row.at, actor_id=row.actor_id,
+                            action=row.action, subject=row.subject, payload=row.payload,
+                            prev_hash=row.prev_hash)
+    tamper(in_tenant, 3, hash=forged)
+    result = run("audit", "verify")
+    assert f"chain broken at entry 4 (id {log[3].id}): prev_hash does not match" in result.output
+
+
+def test_audit_verify_reports_a_deleted_row(decided, in_tenant, run):
+    with in_tenant("albertslund") as tenant:
+        _past_the_trigger()
+        table = AuditEntry.__table__
+        db.session.execute(sa.delete(table).where(table.c.tenant_id == tenant.id, table.c.seq == 4))
+        db.session.commit()
+    result = run("audit", "verify")
+    assert result.exit_code == 1 and "chain broken at entry 4" in result.output
+    assert "entry 4 is missing (next is 5)" in result.output
+
+
+def test_the_application_cannot_change_an_entry(decided, in_tenant):
+    with in_tenant("albertslund"):
+        entry = db.session.scalar(sa.select(AuditEntry).filter_by(seq=1))
+        entry.action = "motion.forged"
+        with pytest.raises(AuditLogIsAppendOnly):
+            db.session.flush()
+        db.session.rollback()
+        db.session.delete(db.session.scalar(sa.select(AuditEntry).filter_by(seq=1)))
+        with pytest.raises(AuditLogIsAppendOnly):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_refused_vote_writes_nothing_to_the_log(decided, in_tenant, member):
+    before = len(entries(in_tenant))
+    resp = member("henrik.hedegaard@akb.example").post(f"{T}/motions/{decided}/votes",
+                                                       json={"choice": "yes"})
+    assert resp.status_code == 409
+    assert len(entries(in_tenant)) == before
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_updates_and_deletes_of_entries(decided, in_tenant):
+    from sqlalchemy.exc import DBAPIError
+
+    with in_tenant("albertslund"):
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("the trigger is PostgreSQL's (TEST_DATABASE_URL); CI sets it")
+        table = AuditEntry.__table__
+        for statement in (sa.update(table).values(action="forged"), sa.delete(table)):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(statement)
+            db.session.rollback()
+    assert len(entries(in_tenant)) == 7

@@ -1,0 +1,94 @@
+"""The dry run: "what would the outcome be if these units attended and voted so?" — the
+same rules as a real motion, and nothing stored."""
+
+import pytest
+import sqlalchemy as sa
+
+from core.audit.models import AuditEntry
+from core.decisions.models import Motion, Vote
+from core.extensions import db
+
+SECRETARY = "sanne.skov@abc.example"
+
+
+def stored(in_tenant, slug):
+    with in_tenant(slug):
+        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))
+                     for m in (Motion, Vote, AuditEntry))
+
+
+def dry(member, slug, body, who, **payload):
+    return member(who).post(f"/api/v1/tenants/{slug}/bodies/{body}/dry-run", json=payload)
+
+
+def test_dry_run_explains_like_a_real_vote_and_stores_nothing_ALB_B2_ALB_B3(
+        sync_tenant, member, in_tenant):
+    sync_tenant("albertslund")
+    resp = dry(member, "albertslund", "bestyrelse", SECRETARY,
+               matter={"title": "Budget"},
+               votes={"VA": "yes", "AB": "yes", "ALB-KOM": "yes", "org:AKB": "no"})
+    assert resp.status_code == 200, resp.get_json()
+    outcome = resp.get_json()
+    assert outcome["stored"] is False and outcome["result"] == "adopted"
+    assert ("Vedtaget: 3 af 4 organisationer stemte for (VA, AB, Albertslund Kommune); AKB "
+            "stemte imod. Beslutningsdygtig: alle 4 stemmeberettigede organisationer var "
+            "repræsenteret (ALB-B3).") in outcome["explanation"]["da"]
+    assert stored(in_tenant, "albertslund") == (0, 0, 0)
+
+
+def test_dry_run_without_an_organisation_is_not_quorate_ALB_B3(sync_tenant, member):
+    sync_tenant("albertslund")
+    present = ["VA", "AB", "ALB-KOM", "BO-VEST", "ABC"]  # organisation codes present
+    outcome = dry(member, "albertslund", "bestyrelse", SECRETARY, present=present,
+                  votes={"VA": "yes"}).get_json()
+    assert outcome["result"] == "not_quorate"
+    assert "AKB var ikke repræsenteret" in outcome["explanation"]["da"]
+
+
+def test_dry_run_refuses_a_vote_from_an_absent_unit_ALB_B2(sync_tenant, member):
+    sync_tenant("albertslund")
+    resp = dry(member, "albertslund", "bestyrelse", SECRETARY, present=["va-formand"],
+               votes={"AKB": "yes", "NOPE": "no"})
+    assert resp.status_code == 422
+    assert set(resp.get_json()["errors"]["json"]["votes"]) == {"AKB", "NOPE"}
+
+
+def test_dry_run_no_objection_and_objection_SLA_5(sync_tenant, member):
+    sync_tenant("slagelse")
+    chair = "frede.fogh@fob.example"
+    quiet = dry(member, "slagelse", "bestyrelse", chair).get_json()
+    assert quiet["result"] == "adopted" and quiet["decided_by"] == "no_objection"
+    contested = dry(member, "slagelse", "bestyrelse", chair, objections=["SB"],
+                    votes={"FOB": "yes", "SB": "no", "SAB": "no", "SBS": "no"}).get_json()
+    assert contested["result"] == "rejected" and contested["decided_by"] == "vote"
+    assert contested["explanation"]["da"].startswith("Afstemning efter indsigelse fra SB (SLA-5).")
+
+
+def test_dry_run_reports_a_refusal_of_competence_KBH_4(sync_tenant, member):
+    sync_tenant("kobenhavn")
+    outcome = dry(member, "kobenhavn", "bydelsbestyrelse-amager-vvvk", "bolette.sejr@bsk.example",
+                  matter={"title": "Justering", "plan": "Helhedsplan Nordvest 2019-2023"}).get_json()
+    assert outcome["result"] == "refused" and outcome["competence"]["clause"] == "KBH-4"
+
+
+def test_dry_run_of_an_item_uses_its_recorded_attendance_ALB_B3(sync_tenant, decision_item, member):
+    sync_tenant("albertslund")
+    item = decision_item("albertslund", "bestyrelse", present=["va-formand", "ab-formand"])
+    outcome = dry(member, "albertslund", "bestyrelse", SECRETARY, item_id=item).get_json()
+    assert outcome["result"] == "not_quorate"
+    assert outcome["quorum"]["at_close"]["clause"] == "ALB-B3"
+
+
+def test_dry_run_needs_a_login(sync_tenant, member):
+    sync_tenant("albertslund")
+    assert dry(member, "albertslund", "bestyrelse", None).status_code == 401
+
+
+@pytest.mark.parametrize("majority,result", [("simple", "adopted"), ("two_thirds", "rejected")])
+def test_dry_run_with_a_two_thirds_majority_SLA_4(sync_tenant, member, majority, result):
+    sync_tenant("slagelse")
+    outcome = dry(member, "slagelse", "bestyrelse", "frede.fogh@fob.example", majority=majority,
+                  objections=["BK"],
+                  votes={"FOB": "yes", "SB": "yes", "SAB": "yes", "SBS": "no", "BK": "no"}).get_json()
+    assert outcome["result"] == result  # 3 of 5 votes cast: a majority, short of two thirds
+    assert outcome["tally"]["clause"] == "SLA-4" and outcome["options"]["majority"] == majority
