@@ -237,22 +237,29 @@ def idp_list():
     for p in db.session.scalars(sa.select(IdentityProvider).order_by(IdentityProvider.key)):
         state = "enabled" if p.is_enabled else "disabled"
         click.echo(f"{p.key}\t{p.issuer}\t{p.client_id}\t${p.client_secret_env}\t{state}")
+
+
 # ---------------------------------------------------------------------------- audit
 
 
+@main.group()
 def audit():
     """The audit log of votes, outcomes and changes."""
 
 
 @audit.command("verify")
 @click.option("--tenant", "slug", help="Verify one tenant's chain only (its slug).")
+@with_appcontext
 def audit_verify(slug: str | None):
     """Recompute every tenant's hash chain and report the first broken link of each.
 
     Exit status 1 if any chain is broken."""
+    import sqlalchemy as sa
 
     from core.audit.operations import verify
+    from core.extensions import db
     from core.schema import ensure_migrated
+    from core.tenants.models import Tenant
 
     ensure_migrated()
     slugs = dict(db.session.execute(sa.select(Tenant.id, Tenant.slug)).all())
