@@ -31,3 +31,5 @@ def decision_procedure(body, matter):
         "SLA-5",
         NAME,
     )
+
+from plugins.slagelse.proposals import proposal_route  # noqa: E402,F401

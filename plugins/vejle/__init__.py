@@ -79,3 +79,21 @@ def follow_ups(body, matter, passed):
         FollowUp("body", "byraadet", "Principbeslutning behandles i byrådet", "VEJ-1", NAME),
         FollowUp("organisation", "*housing", "Principbeslutning behandles i boligorganisationernes bestyrelser", "VEJ-1", NAME),
     ]
+
+
+@hookimpl
+def proposal_origin_allowed(body, proposer, takes_part):
+    # VEJ-5: anyone in BolivVejle may raise a topic in any theme group, member or not.
+    if body.kind != "theme_group":
+        return None
+    if takes_part:
+        return rule.allow(
+            "VEJ-5",
+            f"Alle i BolivVejle kan rejse et emne i {body.name}, også uden at være medlem.",
+            f"Anyone in BolivVejle may raise a topic in {body.name}, member or not.",
+        )
+    return rule.refuse(
+        "VEJ-5",
+        "Kun deltagere i BolivVejle kan rejse et emne i en temagruppe.",
+        "Only those taking part in BolivVejle may raise a topic in a theme group.",
+    )
