@@ -53,8 +53,11 @@ def proposal_route(body, matter, bodies):
         return None
     fku = next((b.key for b in bodies if b.key == "fku"), _key_of_kind(bodies, "forum"))
     bpu = _key_of_kind(bodies, "political_committee")
+    # VEJ-6: the housing organisations and the Kommune, i.e. the parties seated in BPU;
+    # the joint secretariat that serves BPU is not a party to be heard.
     housing = tuple(
-        sorted({s.organisation for b in bodies for s in b.seats if b.key == bpu})
+        sorted({s.organisation for b in bodies for s in b.seats
+                if b.key == bpu and s.role != "secretary"})
     )
     return Route(
         (
