@@ -9,6 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from core.bodies.models import Body
 from core.extensions import db
+from core.models import utcnow
 from core.identity.permissions import Role, access
 from core.organisations.models import Organisation
 from core.proposals import operations
@@ -118,9 +119,10 @@ def place(proposal_id: int):
         abort(409, message="Forslaget er ikke hos et organ nu.", clause=proposal.route_clause,
               rule="proposal_route")
     _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body))
-    if operations.place_step(tenant_hooks(), current_tenant(), proposal, step) is None:
+    if operations.next_planned_meeting(step.body, utcnow()) is None:
         abort(409, message=f"{step.body.name} har intet planlagt møde.", clause=step.clause,
               rule="proposal_route")
+    operations.place_step(tenant_hooks(), current_tenant(), proposal, step)
     db.session.commit()
     return proposal
 

@@ -231,7 +231,7 @@ def _arrive(hooks, tenant, proposal, step, *, actor, now, attach: dict | None = 
     place_step(hooks, tenant, proposal, step, now=now)
 
 
-def _next_planned_meeting(body: Body, now: datetime) -> Meeting | None:
+def next_planned_meeting(body: Body, now: datetime) -> Meeting | None:
     return db.session.scalar(
         sa.select(Meeting)
         .where(Meeting.body_id == body.id, Meeting.state == MeetingState.PLANNED,
@@ -309,7 +309,7 @@ def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: da
     now = now or utcnow()
     if step.agenda_item_id is not None:
         _refuse(409, "Forslaget er allerede sat på en dagsorden.", step.clause, "proposal_route")
-    meeting = _next_planned_meeting(step.body, now)
+    meeting = next_planned_meeting(step.body, now)
     if meeting is None:
         _event(proposal, "awaiting_meeting",
                f"{step.body.name} har intet planlagt møde; forslaget venter på næste møde.",
