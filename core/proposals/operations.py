@@ -281,7 +281,7 @@ def _receiving_standing_item(hooks, tenant, body: Body, meeting: Meeting) -> Age
     return item
 
 
-def _case_text(proposal: Proposal, attach: dict | None) -> str:
+def _case_text(proposal: Proposal) -> str:
     parts = [proposal.text]
     done = [s for s in proposal.steps if s.state is StepState.DONE and s.kind is StepKind.BODY]
     if done:
@@ -332,7 +332,7 @@ def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: da
         position=position,
         kind=ItemKind.DECISION,
         title=f"Indstilling fra {proposal.origin_body.name}: {proposal.title}"[:300],
-        case_text=_case_text(proposal, None),
+        case_text=_case_text(proposal),
         recommendation=proposal.decision_sought,
         topics=list(proposal.topics or ()),
         plan=proposal.plan,
@@ -730,6 +730,9 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
     """Store a file with its checksum; refuse one that is empty, too large, or of a type
     the platform does not accept (detected from the content, not the name)."""
     now = now or utcnow()
+    if proposal.state is not ProposalState.IN_PROGRESS:
+        _refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
+                proposal.route_clause, "proposal_route")
     limit = current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES)
     content = stream.read(limit + 1)
     if len(content) > limit:
