@@ -9,8 +9,8 @@ from flask_smorest import Blueprint, abort
 
 from core.bodies.models import Body
 from core.extensions import db
-from core.models import utcnow
 from core.identity.permissions import Role, access
+from core.models import utcnow
 from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import FollowUpTask, ProposalAttachment, ResponseKind
@@ -119,6 +119,7 @@ def place(proposal_id: int):
         abort(409, message="Forslaget er ikke hos et organ nu.", clause=proposal.route_clause,
               rule="proposal_route")
     _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body))
+    operations.lock(proposal)
     if operations.next_planned_meeting(step.body, utcnow()) is None:
         abort(409, message=f"{step.body.name} har intet planlagt møde.", clause=step.clause,
               rule="proposal_route")

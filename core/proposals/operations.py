@@ -49,7 +49,8 @@ from core.proposals.models import (
     StepOutcome,
     StepState,
 )
-from core.rules.types import Caller, ItemKind as RuleItemKind, Matter, RouteStep
+from core.rules.types import Caller, Matter, RouteStep
+from core.rules.types import ItemKind as RuleItemKind
 from core.tenants.models import Participation
 
 #: The actions at which a body decides (and ``body_competence`` is asked); at the others
@@ -138,6 +139,18 @@ def _event(proposal, kind, message, *, step=None, actor=None, clause=None, data=
 
 def _refuse(code: int, message: str, clause: str | None, rule: str):
     abort(code, message=message, clause=clause, rule=rule)
+
+
+def lock(proposal: Proposal) -> None:
+    """Serialise moves on one proposal: take its row lock (on PostgreSQL) and reload it and
+    its steps, so two secretaries recording at once cannot both move the same step."""
+    db.session.flush()
+    db.session.execute(
+        sa.select(Proposal.id).where(Proposal.id == proposal.id).with_for_update()
+    )
+    db.session.refresh(proposal)
+    for step in proposal.steps:
+        db.session.refresh(step)
 
 
 # ---------------------------------------------------------------------------------------
@@ -394,6 +407,7 @@ def record_decision(
     (``{"by": "secretary", …}`` or ``{"by": "motion", "motion_id": …}``).
     """
     now = now or utcnow()
+    lock(proposal)
     step = check_move(hooks, tenant, proposal, body)
     facts = body_facts(body, tenant.slug)
     matter = matter_of(proposal)
@@ -486,6 +500,8 @@ def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, act
 
 def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, actor, now=None):
     now = now or utcnow()
+    lock(proposal)
+    db.session.refresh(task)
     if task.state is FollowUpState.DONE:
         _refuse(409, "Opfølgningen er allerede markeret som udført.", task.clause, "follow_ups")
     task.state = FollowUpState.DONE
@@ -518,6 +534,7 @@ def open_hearing(
     """Open the hearing the route has reached: the organisations the rules name (or those
     given), a deadline, and when to remind those who have not answered."""
     now = now or utcnow()
+    lock(proposal)
     step = _hearing_step(proposal)
     if step.hearing is not None:
         _refuse(409, "Høringen er allerede sendt ud.", step.clause, "proposal_route")
@@ -618,6 +635,7 @@ def close_hearing(hooks, tenant, proposal: Proposal, *, actor=None, now: datetim
     step (on its agenda item, and in the step's record). Before the deadline only when
     every organisation has answered."""
     now = now or utcnow()
+    lock(proposal)
     step = _hearing_step(proposal)
     hearing = step.hearing
     if hearing is None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
 from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
 
 
 class ProposalCreateSchema(Schema):

@@ -87,4 +87,4 @@ def body_competence(body, matter):
         return rule.allow("ALB-S2", "Beslutning på aktivitetsniveau.", "A decision at activity level.")
     return None
 
-from plugins.albertslund.proposals import proposal_route  # noqa: E402,F401
+from plugins.albertslund.proposals import proposal_route  # noqa: F401

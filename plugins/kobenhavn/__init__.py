@@ -106,4 +106,4 @@ def vote_units(body, attendees, matter):
         ))
     return units
 
-from plugins.kobenhavn.proposals import proposal_route  # noqa: E402,F401
+from plugins.kobenhavn.proposals import proposal_route  # noqa: F401

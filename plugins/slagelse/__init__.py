@@ -32,4 +32,4 @@ def decision_procedure(body, matter):
         NAME,
     )
 
-from plugins.slagelse.proposals import proposal_route  # noqa: E402,F401
+from plugins.slagelse.proposals import proposal_route  # noqa: F401

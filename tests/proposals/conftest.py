@@ -18,7 +18,8 @@ def plan_meeting(app, in_tenant):
     meetings feature puts them there)."""
     from core.bodies.models import Body
     from core.extensions import db
-    from core.meetings.models import AgendaItem, ItemKind as Kind, Meeting
+    from core.meetings.models import AgendaItem, Meeting
+    from core.meetings.models import ItemKind as Kind
     from core.models import utcnow
 
     def _plan(slug: str, body_key: str, days: int = 14, standing=()) -> int:

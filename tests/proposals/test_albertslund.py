@@ -9,13 +9,13 @@ STEERING_SECRETARY = "amina.ali@abc.example"
 RESOURCE_SECRETARY = "peter.poulsen@abc.example"  # also the secretariat's koordinator
 BOARD_SECRETARY = "sanne.skov@abc.example"
 
-SUB_AGREEMENT_CHANGE = dict(
-    body=STEERING,
-    title="Lektiecafé flyttes til Hyldespjældet",
-    text="Lektiecaféen har få brugere i sin nuværende placering.",
-    decision_sought="Styregruppen indstiller, at delaftalen om forebyggelse ændres, så lektiecaféen flyttes.",
-    topics=["sub_agreement", "FF"],
-)
+SUB_AGREEMENT_CHANGE = {
+    "body": STEERING,
+    "title": "Lektiecafé flyttes til Hyldespjældet",
+    "text": "Lektiecaféen har få brugere i sin nuværende placering.",
+    "decision_sought": "Styregruppen indstiller, at delaftalen om forebyggelse ændres, så lektiecaféen flyttes.",
+    "topics": ["sub_agreement", "FF"],
+}
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_steering_group_proposal_climbs_to_the_board_via_the_secretariat_ALB_P1_
     assert [(e["step"], e["actor"]) for e in decided] == [
         (1, "Peter Demo Poulsen"), (2, "Peter Demo Poulsen"), (3, "Sanne Demo Skov"),
     ]
-    assert [e["kind"] for e in p["history"]][0] == "started"
+    assert next(e["kind"] for e in p["history"]) == "started"
     assert p["history"][-1]["kind"] == "closed"
     listed = alb.get().get_json()
     assert [(x["id"], x["state"]) for x in listed] == [(p["id"], "adopted")]
@@ -115,7 +115,7 @@ def test_the_standing_item_is_added_when_the_agenda_lacks_it_ALB_B10(alb, plan_m
         (1, "Indkomne indstillinger", "ALB-B10"),
         (2, "Indstilling fra Boligsocialt sekretariat: Budgetopfølgning", None),
     ]
-    placed = [e for e in p["history"] if e["kind"] == "placed"][0]
+    placed = next(e for e in p["history"] if e["kind"] == "placed")
     assert placed["clause"] == "ALB-B10"
 
 

@@ -96,11 +96,11 @@ def test_samarbejdsforum_recommends_to_the_district_board_concerned_KBH_1(
 
 def test_each_local_group_goes_to_its_own_district_board_KBH_9(sync_tenant, host, in_tenant):
     sync_tenant("kobenhavn")
-    for group, board in (("lokalgruppe-amager-oest", "bydelsbestyrelse-amager-vvvk"),
+    for group, district_board in (("lokalgruppe-amager-oest", "bydelsbestyrelse-amager-vvvk"),
                          ("lokalgruppe-nordvest", "bydelsbestyrelse-bispebjerg-noerrebro"),
                          ("lokalgruppe-tingbjerg", "bydelsbestyrelse-tingbjerg-husum")):
         _, steps = _route(host, in_tenant, "kobenhavn", group, Matter("x"))
-        assert steps == [("body", board, "decide", "KBH-9")]
+        assert steps == [("body", district_board, "decide", "KBH-9")]
 
 
 def test_vejle_hearing_asks_the_housing_organisations_and_the_kommune_VEJ_6(sync_tenant, host, in_tenant):

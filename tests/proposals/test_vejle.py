@@ -21,13 +21,13 @@ ANSWERS = {  # who acts for which organisation (BPU members)
 }
 ASKED = ["AAB", "DOMEA", "GIVE", "GREJSDALEN", "JELLING", "LEJERBO", "OSTERBO", "VEJ-KOM"]
 
-PRINCIPLE = dict(
-    body=THEME,
-    title="Fælles principper for boligsocial anvisning",
-    text="Udkast til principper for anvisning i alle afdelinger.",
-    decision_sought="Temagruppen indstiller, at BPU vedtager principperne.",
-    topics=["principle"],
-)
+PRINCIPLE = {
+    "body": THEME,
+    "title": "Fælles principper for boligsocial anvisning",
+    "text": "Udkast til principper for anvisning i alle afdelinger.",
+    "decision_sought": "Temagruppen indstiller, at BPU vedtager principperne.",
+    "topics": ["principle"],
+}
 
 
 @pytest.fixture
