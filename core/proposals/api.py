@@ -82,6 +82,14 @@ def list_proposals():
     return operations.visible_proposals(_user(), current_tenant())
 
 
+@blp.route("/follow-ups")
+@blp.response(200, FollowUpSchema(many=True))
+@access(Role.AUTHENTICATED)
+def list_open_follow_ups():
+    """Follow-ups not yet done (VEJ-1), on the proposals the user may follow."""
+    return operations.open_follow_ups(_user(), current_tenant())
+
+
 @blp.route("/<int:proposal_id>")
 @blp.response(200, ProposalSchema)
 @access(Role.AUTHENTICATED)

@@ -841,6 +841,15 @@ def visible_proposals(user, tenant) -> list[Proposal]:
     return [p for p in proposals if can_see(user, tenant, p)]
 
 
+def open_follow_ups(user, tenant) -> list[FollowUpTask]:
+    """Follow-up tasks not yet done, on the proposals the user may follow."""
+    tasks = db.session.scalars(
+        sa.select(FollowUpTask).where(FollowUpTask.state == FollowUpState.OPEN)
+        .order_by(FollowUpTask.proposal_id, FollowUpTask.id)
+    ).all()
+    return [t for t in tasks if can_see(user, tenant, t.proposal)]
+
+
 def where_is(proposal: Proposal) -> dict:
     """Where the proposal is now, in a sentence for its originating body."""
     step = proposal.current_step

@@ -120,6 +120,7 @@ class EventSchema(Schema):
 
 class FollowUpSchema(Schema):
     id = fields.Integer()
+    proposal_id = fields.Integer()
     assignee_kind = fields.String()
     assignee = fields.String()
     title = fields.String()

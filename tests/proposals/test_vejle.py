@@ -125,8 +125,12 @@ def test_theme_group_proposal_goes_through_hearing_fku_and_bpu_with_follow_ups_V
     council = next(u for u in ups if u["assignee"] == "byraadet")
     # AAB's representative cannot close the city council's task.
     assert vejle.post(f"/{p['id']}/follow-ups/{council['id']}/done").status_code == 403
-    resp = vejle.as_(FS_SECRETARY).post(f"/{p['id']}/follow-ups/{council['id']}/done", note="Byrådet 3. marts.")
+    assert len(vejle.as_(FS_SECRETARY).get("/follow-ups").get_json()) == 7
+    resp = vejle.post(f"/{p['id']}/follow-ups/{council['id']}/done", note="Byrådet 3. marts.")
     assert resp.status_code == 200
+    still_open = vejle.get("/follow-ups").get_json()
+    assert [(u["proposal_id"], u["assignee"]) for u in still_open] == [
+        (p["id"], o) for o in ("DOMEA", "GIVE", "GREJSDALEN", "JELLING", "LEJERBO", "OSTERBO")]
     assert vejle.post(f"/{p['id']}/follow-ups/{council['id']}/done").status_code == 409
 
     # The originating theme group's member sees the whole story.
