@@ -394,6 +394,14 @@ def check_move(hooks, tenant, proposal: Proposal, body: Body) -> ProposalStep:
             proposal.route_clause, "proposal_route")
 
 
+def step_for_agenda_item(agenda_item_id: int) -> ProposalStep | None:
+    """The proposal step an agenda item was created for, if any: when a motion on that item
+    closes, the motions feature passes its outcome to :func:`record_decision`."""
+    return db.session.scalar(
+        sa.select(ProposalStep).where(ProposalStep.agenda_item_id == agenda_item_id)
+    )
+
+
 def record_decision(
     hooks, tenant, proposal: Proposal, body: Body, *, passed: bool, text: str,
     provenance: dict, actor=None, now: datetime | None = None,

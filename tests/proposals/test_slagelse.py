@@ -53,3 +53,27 @@ def test_a_step_without_a_planned_meeting_waits_and_is_placed_later_SLA_11(sla, 
 def test_a_non_member_may_not_start_in_a_follow_group_CORE_ORIGIN(sla):
     resp = sla.as_("frede.fogh@fob.example").post(body=FOLLOW_GROUP, title="x", text="y", decision_sought="z")
     assert resp.status_code == 403 and resp.get_json()["clause"] == "CORE-ORIGIN"
+
+
+def test_a_motion_on_the_agenda_item_decides_through_the_same_door_SLA_11(
+    sla, plan_meeting, in_tenant, host
+):
+    """The motions feature will find the step from its agenda item and call record_decision."""
+    from core.extensions import db
+    from core.proposals import operations
+
+    plan_meeting("slagelse", "bestyrelse", days=20)
+    p = sla.as_(MEMBER).post(body=FOLLOW_GROUP, title="x", text="y", decision_sought="z").get_json()
+    item_id = p["steps"][0]["agenda_item_id"]
+    with in_tenant("slagelse") as tenant:
+        step = operations.step_for_agenda_item(item_id)
+        assert step.proposal.id == p["id"]
+        operations.record_decision(
+            host.for_tenant(tenant.plugins), tenant, step.proposal, step.body, passed=True,
+            text="Vedtaget uden indsigelser.", provenance={"by": "motion", "motion_id": 7},
+        )
+        db.session.commit()
+        assert operations.step_for_agenda_item(item_id + 1000) is None
+    step = sla.get(f"/{p['id']}").get_json()["steps"][0]
+    assert step["provenance"]["by"] == "motion" and step["provenance"]["competence"]["ok"]
+    assert sla.get(f"/{p['id']}").get_json()["state"] == "adopted"
