@@ -133,6 +133,21 @@ def proposal_route(body, matter, bodies):
 
 
 @hookimpl(trylast=True)
+def proposal_origin_allowed(body, proposer, takes_part):
+    if proposer.roles or proposer.on_behalf_of == "secretariat":
+        return rule.allow(
+            "CORE-ORIGIN",
+            f"Medlemmer af {body.name} og sekretariatet kan rejse forslag i organet.",
+            f"Members of {body.name} and the secretariat may raise proposals in it.",
+        )
+    return rule.refuse(
+        "CORE-ORIGIN",
+        f"Kun medlemmer af {body.name} kan rejse et forslag i organet.",
+        f"Only members of {body.name} may raise a proposal in it.",
+    )
+
+
+@hookimpl(trylast=True)
 def follow_ups(body, matter, passed):
     return []
 

@@ -210,6 +210,22 @@ def proposal_route(body: BodyFacts, matter: Matter, bodies: Sequence[BodyFacts])
     """
 
 
+@hookspec(firstresult=True)
+def proposal_origin_allowed(body: BodyFacts, proposer: Caller, takes_part: bool) -> Verdict | None:
+    """May ``proposer`` start a proposal in ``body``?
+
+    :param body: the body the proposal would start in.
+    :param proposer: who asks, with their seat roles in ``body`` (empty when they hold no
+        seat there) and the organisations they act for; ``on_behalf_of`` is ``secretariat``
+        for the tenant's administrators.
+    :param takes_part: whether the proposer takes part in the tenant at all (holds a seat
+        in one of its bodies, or acts for an organisation that takes part).
+    :return: a Verdict; ``ok=False`` refuses, citing the clause. First non-None answer
+        wins. Core default: members of the body and the tenant's secretariat may, others
+        may not (CORE-ORIGIN); VEJ-5 opens the theme groups to anyone in BolivVejle.
+    """
+
+
 @hookspec
 def follow_ups(body: BodyFacts, matter: Matter, passed: bool) -> Sequence[FollowUp]:
     """Tasks a decision creates elsewhere (a decision of principle goes on to the city

@@ -98,3 +98,5 @@ def body_competence(body, matter):
             )
         return rule.allow("ALB-S2", "Beslutning på aktivitetsniveau.", "A decision at activity level.")
     return None
+
+from plugins.albertslund.proposals import proposal_route  # noqa: F401

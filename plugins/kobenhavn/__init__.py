@@ -105,3 +105,5 @@ def vote_units(body, attendees, matter):
             ),
         ))
     return units
+
+from plugins.kobenhavn.proposals import proposal_route  # noqa: F401

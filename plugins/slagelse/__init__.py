@@ -48,3 +48,6 @@ def tally(body, matter, units, ballots):
     return share_of_votes_cast(
         units, ballots, clause="SLA-4", source=NAME, **required_share(matter)
     )
+
+
+from plugins.slagelse.proposals import proposal_route  # noqa: E402,F401

@@ -53,8 +53,11 @@ def proposal_route(body, matter, bodies):
         return None
     fku = next((b.key for b in bodies if b.key == "fku"), _key_of_kind(bodies, "forum"))
     bpu = _key_of_kind(bodies, "political_committee")
+    # VEJ-6: the housing organisations and the Kommune, i.e. the parties seated in BPU;
+    # the joint secretariat that serves BPU is not a party to be heard.
     housing = tuple(
-        sorted({s.organisation for b in bodies for s in b.seats if b.key == bpu})
+        sorted({s.organisation for b in bodies for s in b.seats
+                if b.key == bpu and s.role != "secretary"})
     )
     return Route(
         (
@@ -79,3 +82,21 @@ def follow_ups(body, matter, passed):
         FollowUp("body", "byraadet", "Principbeslutning behandles i byrådet", "VEJ-1", NAME),
         FollowUp("organisation", "*housing", "Principbeslutning behandles i boligorganisationernes bestyrelser", "VEJ-1", NAME),
     ]
+
+
+@hookimpl
+def proposal_origin_allowed(body, proposer, takes_part):
+    # VEJ-5: anyone in BolivVejle may raise a topic in any theme group, member or not.
+    if body.kind != "theme_group":
+        return None
+    if takes_part:
+        return rule.allow(
+            "VEJ-5",
+            f"Alle i BolivVejle kan rejse et emne i {body.name}, også uden at være medlem.",
+            f"Anyone in BolivVejle may raise a topic in {body.name}, member or not.",
+        )
+    return rule.refuse(
+        "VEJ-5",
+        "Kun deltagere i BolivVejle kan rejse et emne i en temagruppe.",
+        "Only those taking part in BolivVejle may raise a topic in a theme group.",
+    )

@@ -1,0 +1,247 @@
+"""JSON API: proposals routed between bodies, their hearings, decisions and follow-ups."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from core.bodies.models import Body
+from core.extensions import db
+from core.identity.permissions import Role, access
+from core.models import utcnow
+from core.organisations.models import Organisation
+from core.proposals import operations
+from core.proposals.models import FollowUpTask, ProposalAttachment, ResponseKind
+from core.proposals.schemas import (
+    AttachmentSchema,
+    AttachmentUploadSchema,
+    DecisionSchema,
+    FollowUpDoneSchema,
+    FollowUpSchema,
+    HearingOpenSchema,
+    HearingResponseCreateSchema,
+    ProposalCreateSchema,
+    ProposalSchema,
+    ProposalSummarySchema,
+)
+from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+
+blp = Blueprint(
+    "proposals", __name__, url_prefix="/api/v1/tenants/<tenant>/proposals",
+    description="Proposals routed between bodies, hearings and follow-ups",
+)
+bind_tenant(blp)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _body(key: str) -> Body:
+    body = db.session.scalar(sa.select(Body).filter_by(key=key))
+    if body is None:
+        abort(422, message="The input is invalid; see errors for each field.",
+              errors={"json": {"body": [f"No body {key!r} in this tenant."]}})
+    return body
+
+
+def _visible(proposal_id: int):
+    """Load a proposal the user may see; 404 for anyone else."""
+    proposal = operations.get_proposal(proposal_id)
+    if not operations.can_see(_user(), current_tenant(), proposal):
+        abort(404, message="Not found.")
+    return proposal
+
+
+def _forbid_unless(allowed: bool):
+    if not allowed:
+        abort(403, message="You may not do this here.")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(ProposalCreateSchema)
+@blp.response(201, ProposalSchema)
+@access(Role.AUTHENTICATED)
+def start(data):
+    """Start a proposal in a body; its route comes from the tenant's rules."""
+    origin = _body(data.pop("body"))
+    proposal = operations.start_proposal(
+        tenant_hooks(), current_tenant(), origin=origin, proposer=_user(), **data
+    )
+    db.session.commit()
+    return proposal
+
+
+@blp.route("")
+@blp.response(200, ProposalSummarySchema(many=True))
+@access(Role.AUTHENTICATED)
+def list_proposals():
+    """The proposals the user may follow, with where each is now."""
+    return operations.visible_proposals(_user(), current_tenant())
+
+
+@blp.route("/follow-ups")
+@blp.response(200, FollowUpSchema(many=True))
+@access(Role.AUTHENTICATED)
+def list_open_follow_ups():
+    """Follow-ups not yet done (VEJ-1), on the proposals the user may follow."""
+    return operations.open_follow_ups(_user(), current_tenant())
+
+
+@blp.route("/<int:proposal_id>")
+@blp.response(200, ProposalSchema)
+@access(Role.AUTHENTICATED)
+def get_proposal(proposal_id: int):
+    """A proposal: its route, where it is, its hearing, its history and follow-ups."""
+    return _visible(proposal_id)
+
+
+@blp.route("/<int:proposal_id>/decision", methods=["POST"])
+@blp.arguments(DecisionSchema)
+@blp.response(200, ProposalSchema)
+@access(Role.BODY_SECRETARY)
+def decide(data, proposal_id: int):
+    """Record the decision (or position) of the body the proposal is at, by its secretary."""
+    proposal = _visible(proposal_id)
+    body = _body(data["body"])
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), body))
+    operations.record_decision(
+        tenant_hooks(), current_tenant(), proposal, body,
+        passed=data["outcome"] == "adopted", text=data["text"],
+        provenance={"by": "secretary", "user": _user().email}, actor=_user(),
+    )
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<int:proposal_id>/place", methods=["POST"])
+@blp.response(200, ProposalSchema)
+@access(Role.BODY_SECRETARY)
+def place(proposal_id: int):
+    """Put the current step on its body's next planned meeting (once one is planned)."""
+    proposal = _visible(proposal_id)
+    step = proposal.current_step
+    if step is None or step.body is None:
+        abort(409, message="Forslaget er ikke hos et organ nu.", clause=proposal.route_clause,
+              rule="proposal_route")
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body))
+    operations.lock(proposal)
+    if operations.next_planned_meeting(step.body, utcnow()) is None:
+        abort(409, message=f"{step.body.name} har intet planlagt møde.", clause=step.clause,
+              rule="proposal_route")
+    operations.place_step(tenant_hooks(), current_tenant(), proposal, step)
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<int:proposal_id>/hearing", methods=["POST"])
+@blp.arguments(HearingOpenSchema)
+@blp.response(200, ProposalSchema)
+@access(Role.BODY_SECRETARY)
+def open_hearing(data, proposal_id: int):
+    """Send the proposal to hearing: the organisations asked and the deadline."""
+    proposal = _visible(proposal_id)
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body))
+    operations.open_hearing(proposal, actor=_user(), **data)
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<int:proposal_id>/hearing/responses", methods=["POST"])
+@blp.arguments(HearingResponseCreateSchema)
+@blp.response(200, ProposalSchema)
+@access(Role.AUTHENTICATED)
+def respond(data, proposal_id: int):
+    """An organisation's one answer to the hearing: comments, or no comments."""
+    proposal = _visible(proposal_id)
+    org = db.session.scalar(sa.select(Organisation).filter_by(code=data["organisation"]))
+    if org is None:
+        abort(422, message="The input is invalid; see errors for each field.",
+              errors={"json": {"organisation": ["Unknown organisation."]}})
+    _forbid_unless(operations.may_answer_for(_user(), current_tenant(), org))
+    operations.respond_to_hearing(
+        proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=_user()
+    )
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<int:proposal_id>/hearing/close", methods=["POST"])
+@blp.response(200, ProposalSchema)
+@access(Role.BODY_SECRETARY)
+def close_hearing(proposal_id: int):
+    """Collect the answers and move the proposal on with them."""
+    proposal = _visible(proposal_id)
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body))
+    operations.close_hearing(tenant_hooks(), current_tenant(), proposal, actor=_user())
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<int:proposal_id>/attachments", methods=["POST"])
+@blp.arguments(AttachmentUploadSchema, location="files")
+@blp.response(201, AttachmentSchema)
+@access(Role.AUTHENTICATED)
+def attach(files, proposal_id: int):
+    """Attach a file (bilag): PDF, office documents, images or text, within the size limit."""
+    proposal = _visible(proposal_id)
+    user = _user()
+    _forbid_unless(
+        proposal.proposed_by_id == user.id
+        or operations.may_manage(user, current_tenant(), proposal.origin_body)
+    )
+    upload = files["file"]
+    attachment = operations.add_attachment(
+        proposal, filename=upload.filename or "", stream=upload.stream, actor=user
+    )
+    db.session.commit()
+    return attachment
+
+
+@blp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
+@blp.response(200)
+@access(Role.AUTHENTICATED)
+def download(proposal_id: int, attachment_id: int):
+    """Download an attachment, as stored."""
+    proposal = _visible(proposal_id)
+    attachment = db.session.get(ProposalAttachment, attachment_id)
+    if attachment is None or attachment.proposal_id != proposal.id:
+        abort(404, message="Not found.")
+    content = operations.attachment_content(attachment)
+    resp = Response(content, mimetype=attachment.content_type)
+    resp.headers["Content-Disposition"] = _content_disposition(attachment.filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Digest"] = f"sha-256={attachment.sha256}"
+    return resp
+
+
+def _content_disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@blp.route("/<int:proposal_id>/follow-ups/<int:task_id>/done", methods=["POST"])
+@blp.arguments(FollowUpDoneSchema)
+@blp.response(200, FollowUpSchema)
+@access(Role.AUTHENTICATED)
+def follow_up_done(data, proposal_id: int, task_id: int):
+    """Mark a follow-up done: by those who act for the organisation, the secretary of the
+    body concerned or of the deciding body, or the secretariat."""
+    proposal = _visible(proposal_id)
+    task = db.session.get(FollowUpTask, task_id)
+    if task is None or task.proposal_id != proposal.id:
+        abort(404, message="Not found.")
+    user, tenant = _user(), current_tenant()
+    deciding = next(s.body for s in proposal.steps if s.id == task.step_id)
+    _forbid_unless(
+        (task.organisation is not None and operations.may_answer_for(user, tenant, task.organisation))
+        or (task.body is not None and operations.may_manage(user, tenant, task.body))
+        or operations.may_manage(user, tenant, deciding)
+    )
+    operations.complete_follow_up(proposal, task, note=data["note"], actor=user)
+    db.session.commit()
+    return task

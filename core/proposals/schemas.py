@@ -1,0 +1,171 @@
+"""Marshmallow schemas for proposals, hearings and follow-ups."""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+
+class ProposalCreateSchema(Schema):
+    #: The body the proposal starts in (its key).
+    body = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    decision_sought = fields.String(required=True, validate=validate.Length(min=1))
+    topics = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)
+    plan = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class DecisionSchema(Schema):
+    #: The body whose decision (or position) this is.
+    body = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(["adopted", "rejected"]))
+    text = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class HearingOpenSchema(Schema):
+    deadline_at = fields.AwareDateTime(required=True, default_timezone=None)
+    remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=60))
+    #: Organisation codes; by default those the route names.
+    organisations = fields.List(fields.String(), load_default=None, allow_none=True)
+
+
+class HearingResponseCreateSchema(Schema):
+    organisation = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["comments", "no_comments"]))
+    text = fields.String(load_default="")
+
+
+class FollowUpDoneSchema(Schema):
+    note = fields.String(load_default="")
+
+
+class AttachmentUploadSchema(Schema):
+    file = Upload(required=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class AnswerSchema(Schema):
+    organisation = fields.String()
+    organisation_name = fields.String()
+    #: comments, no_comments or missing.
+    status = fields.String()
+    is_late = fields.Boolean()
+    is_overdue = fields.Boolean()
+    responded_at = fields.String(allow_none=True)
+    text = fields.String()
+
+
+class HearingSchema(Schema):
+    id = fields.Integer()
+    deadline_at = fields.DateTime()
+    remind_days_before = fields.Integer()
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    answers = fields.List(fields.Nested(AnswerSchema))
+
+
+class StepSchema(Schema):
+    position = fields.Integer()
+    kind = fields.Function(lambda s: s.kind.value)
+    action = fields.String()
+    body = fields.Function(lambda s: s.body.key if s.body is not None else None)
+    body_name = fields.Function(lambda s: s.body.name if s.body is not None else None)
+    organisations = fields.List(fields.String())
+    clause = fields.String(allow_none=True)
+    state = fields.Function(lambda s: s.state.value)
+    outcome = fields.Function(lambda s: s.outcome.value if s.outcome is not None else None)
+    decision_text = fields.String()
+    provenance = fields.Dict(allow_none=True)
+    meeting_id = fields.Integer(allow_none=True)
+    agenda_item_id = fields.Integer(allow_none=True)
+    standing_item = fields.Function(
+        lambda s: s.standing_item.title if s.standing_item is not None else None
+    )
+    arrived_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.Function(lambda s: s.completed_by.name if s.completed_by else None)
+    hearing = fields.Method("_hearing", allow_none=True)
+
+    def _hearing(self, step):
+        from core.proposals.operations import hearing_overview
+
+        h = step.hearing
+        if h is None:
+            return None
+        return HearingSchema().dump({
+            "id": h.id, "deadline_at": h.deadline_at, "remind_days_before": h.remind_days_before,
+            "opened_at": h.opened_at, "closed_at": h.closed_at, "answers": hearing_overview(h),
+        })
+
+
+class EventSchema(Schema):
+    kind = fields.String()
+    message = fields.String()
+    clause = fields.String(allow_none=True)
+    step = fields.Function(lambda e: e.step.position if e.step is not None else None)
+    actor = fields.Function(lambda e: e.actor.name if e.actor is not None else None)
+    data = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class FollowUpSchema(Schema):
+    id = fields.Integer()
+    proposal_id = fields.Integer()
+    assignee_kind = fields.String()
+    assignee = fields.String()
+    title = fields.String()
+    clause = fields.String(allow_none=True)
+    source = fields.String()
+    state = fields.Function(lambda t: t.state.value)
+    note = fields.String()
+    created_at = fields.DateTime()
+    done_at = fields.DateTime(allow_none=True)
+
+
+class WhereSchema(Schema):
+    state = fields.String()
+    step = fields.Integer(allow_none=True)
+    body = fields.String(allow_none=True)
+    text = fields.String()
+
+
+class ProposalSummarySchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    origin = fields.Function(lambda p: p.origin_body.key)
+    state = fields.Function(lambda p: p.state.value)
+    where = fields.Method("_where")
+    created_at = fields.DateTime()
+
+    def _where(self, p):
+        from core.proposals.operations import where_is
+
+        return WhereSchema().dump(where_is(p))
+
+
+class ProposalSchema(ProposalSummarySchema):
+    text = fields.String()
+    decision_sought = fields.String()
+    topics = fields.List(fields.String())
+    plan = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    proposed_by = fields.Function(lambda p: p.proposed_by.name if p.proposed_by else None)
+    route = fields.Function(lambda p: {
+        "reason": p.route_reason, "clause": p.route_clause, "source": p.route_source,
+    })
+    origin_verdict = fields.Dict()
+    closed_at = fields.DateTime(allow_none=True)
+    steps = fields.List(fields.Nested(StepSchema))
+    history = fields.List(fields.Nested(EventSchema), attribute="events")
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+    follow_ups = fields.List(fields.Nested(FollowUpSchema))

@@ -1,0 +1,54 @@
+"""The reminder job, in-process and through real Redis and an rq worker."""
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from rq import SimpleWorker
+
+from core import jobs
+from core.extensions import db
+from core.proposals.models import Hearing, HearingReminder
+from core.proposals.tasks import write_due_hearing_reminders
+from core.tenancy import all_tenants
+from tests.proposals.test_vejle import ASKED, _start_and_open_hearing
+
+
+@pytest.fixture
+def overdue_at(sync_tenant, api, in_tenant):
+    sync_tenant("vejle")
+    _start_and_open_hearing(api("vejle"))
+    with in_tenant("vejle"):
+        return (db.session.scalar(sa.select(Hearing)).deadline_at + timedelta(hours=1)).isoformat()
+
+
+def _written():
+    with all_tenants():
+        return db.session.scalar(sa.select(sa.func.count(HearingReminder.id)))
+
+
+def test_reminder_job_runs_in_process_and_writes_once(app, overdue_at, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "")
+    assert jobs.enqueue(write_due_hearing_reminders, overdue_at) == len(ASKED)
+    assert jobs.enqueue(write_due_hearing_reminders, overdue_at) == 0
+    assert _written() == len(ASKED)
+
+
+@pytest.mark.redis
+def test_reminder_job_runs_in_an_rq_worker(app, overdue_at, monkeypatch):
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL not set (CI sets it)")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setattr(jobs, "QUEUE_NAME", f"test-{uuid.uuid4().hex[:8]}")
+    queued = jobs.enqueue(write_due_hearing_reminders, overdue_at)
+    q = jobs.queue()
+    try:
+        SimpleWorker([q], connection=q.connection).work(burst=True)
+        queued.refresh()
+        assert queued.get_status() == "finished" and queued.return_value() == len(ASKED)
+        assert _written() == len(ASKED)
+    finally:
+        q.delete(delete_jobs=True)
