@@ -52,10 +52,12 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.bodies.api import blp as bodies_blp
     from core.identity.api import blp as identity_blp
     from core.identity.auth import init_auth
+    from core.meetings.api import blp as meetings_blp
+    from core.meetings.api import public_blp as public_meetings_blp
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp):
+    for blp in (tenants_blp, bodies_blp, identity_blp, meetings_blp, public_meetings_blp):
         api.register_blueprint(blp)
     init_auth(app)
     app.teardown_request(release_tenant)
@@ -80,6 +82,7 @@ def _import_models() -> None:
     import core.bodies.models  # noqa: F401
     import core.identity.models  # noqa: F401
     import core.meetings.models  # noqa: F401
+    import core.notifications.models  # noqa: F401
     import core.organisations.models  # noqa: F401
     import core.tenants.models  # noqa: F401
 
