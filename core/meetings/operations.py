@@ -797,6 +797,7 @@ def approve_by_member(meeting: Meeting, user: User, rules: MeetingRules) -> Minu
     if approval is None:
         approval = MinutesApproval(user=user, approved_at=now())
         version.approvals.append(approval)
+        db.session.flush()
     if {a.user_id for a in version.approvals} >= {u.id for u in approvers}:
         _finish_approval(meeting, rules, {
             "mode": "email", "clause": deadlines(meeting, rules).approval_clause,
