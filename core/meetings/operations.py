@@ -700,10 +700,11 @@ def _check_public_decision(item: AgendaItem, decision: str, public_decision: str
 
 def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
     version = draft(meeting)
-    entry = _entry(version, item)
-    decision = data.get("decision", entry.decision)
-    public_decision = data.get("public_decision", entry.public_decision)
+    existing = next((e for e in version.entries if e.item_id == item.id), None)
+    decision = data.get("decision", existing.decision if existing else "")
+    public_decision = data.get("public_decision", existing.public_decision if existing else "")
     _check_public_decision(item, decision, public_decision)
+    entry = _entry(version, item)
     entry.decision = decision
     entry.public_decision = public_decision if item.is_confidential else ""
     if "dissents" in data:
