@@ -54,10 +54,13 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity.auth import init_auth
     from core.meetings.api import blp as meetings_blp
     from core.meetings.api import public_blp as public_meetings_blp
+    from core.notifications.api import blp as calendar_blp
+    from core.notifications.api import me_blp as my_calendar_blp
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp, meetings_blp, public_meetings_blp):
+    for blp in (tenants_blp, bodies_blp, identity_blp, meetings_blp, public_meetings_blp,
+                calendar_blp, my_calendar_blp):
         api.register_blueprint(blp)
     init_auth(app)
     app.teardown_request(release_tenant)

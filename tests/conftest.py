@@ -20,4 +20,4 @@ def _no_outside_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
-pytest_plugins = ["tests.fixtures.meetings"]
+pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.mail"]

@@ -31,6 +31,8 @@ class Notification(TenantScoped, db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     #: When the row was written.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When ``tick`` last handed it to the job queue.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When a worker took it; a claim older than the lease may be taken again.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the SMTP server accepted it.
