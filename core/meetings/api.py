@@ -281,7 +281,7 @@ def delegate_mandate(data, key: str):
 def get_minutes(meeting_id: int):
     """Every version of the minutes, with approvals."""
     meeting, role = _meeting(meeting_id, SEES)
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 @blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/minutes", methods=["PUT"])
@@ -293,7 +293,7 @@ def write_minutes_entry(data, meeting_id: int, item_id: int):
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.write_entry(meeting, ops.get_item(meeting, item_id), data)
     _commit()
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 @blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/dissents", methods=["POST"])
@@ -305,7 +305,7 @@ def record_dissent(data, meeting_id: int, item_id: int):
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     ops.record_dissent(meeting, ops.get_item(meeting, item_id), _user(), data["text"])
     _commit()
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 @blp.route("/meetings/<int:meeting_id>/send-minutes", methods=["POST"])
@@ -325,9 +325,9 @@ def send_minutes(meeting_id: int):
 def approve_as_member(meeting_id: int):
     """A member approves the minutes (ALB-B9: by e-mail within 4 weeks)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    ops.approve_by_member(meeting, _user(), _rules(meeting.body))
+    ops.approve_by_member(meeting, _user(), _rules(meeting.body), current_tenant(), tenant_hooks())
     _commit()
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes/approve", methods=["POST"])
@@ -339,7 +339,7 @@ def approve_by_body(data, meeting_id: int):
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body))
     _commit()
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes/corrections", methods=["POST"])
@@ -351,7 +351,7 @@ def correct_minutes(data, meeting_id: int):
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.correct_minutes(meeting, data["reason"], data["entries"], _user())
     _commit()
-    return present.minutes_view(meeting, role, _rules(meeting.body))
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
 # --------------------------------------------------------------------------- compliance

@@ -754,12 +754,17 @@ def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
     return meeting
 
 
-def expected_approvers(meeting: Meeting) -> list[User]:
-    """ALB-B9: the members (seat holders on the meeting day, the secretary aside)."""
+def expected_approvers(meeting: Meeting, tenant, hooks) -> list[User]:
+    """ALB-B9: the holders of the seats the ``minutes_approvers`` rule names (by default the
+    members, the secretary aside)."""
+    from core.meetings.attendees import attendees
+
+    keys = set(hooks.minutes_approvers(
+        body=body_facts(meeting.body, tenant.slug), attendees=attendees(meeting)))
     day = meeting.starts_at.date()
     seen, out = set(), []
     for s in meeting.body.seats:
-        if s.holder is None or not s.is_valid_on(day) or s.role is SeatRole.SECRETARY:
+        if s.holder is None or not s.is_valid_on(day) or s.key not in keys:
             continue
         if s.holder_id not in seen:
             seen.add(s.holder_id)
@@ -782,7 +787,9 @@ def _finish_approval(meeting: Meeting, rules: MeetingRules, how: dict) -> None:
     _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause, at)
 
 
-def approve_by_member(meeting: Meeting, user: User, rules: MeetingRules) -> MinutesApproval:
+def approve_by_member(
+    meeting: Meeting, user: User, rules: MeetingRules, tenant, hooks
+) -> MinutesApproval:
     """ALB-B9: members approve the minutes by e-mail (here: one click) within 4 weeks of the
     meeting; when the last member has approved, the minutes are approved."""
     if rules.approval_mode != "email":
@@ -790,7 +797,7 @@ def approve_by_member(meeting: Meeting, user: User, rules: MeetingRules) -> Minu
               clause=(meeting.body.sources or {}).get("approval_mode"), rule="meeting_rules")
     if meeting.state is not MeetingState.MINUTES_SENT:
         _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
-    approvers = expected_approvers(meeting)
+    approvers = expected_approvers(meeting, tenant, hooks)
     if user.id not in {u.id for u in approvers}:
         abort(403, message="Kun organets medlemmer godkender referatet.")
     version = meeting.minutes_versions[0]

@@ -51,7 +51,7 @@ def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
     return view
 
 
-def minutes_view(meeting: Meeting, role: Role, rules) -> dict:
+def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
     items = {i.id: i for i in meeting.items}
     see_closed = ops.can_see_confidential(role)
     versions = []
@@ -77,7 +77,7 @@ def minutes_view(meeting: Meeting, role: Role, rules) -> dict:
     awaiting = []
     if rules.approval_mode == "email" and meeting.state is MeetingState.MINUTES_SENT and meeting.minutes_versions:
         done = {a.user_id for a in meeting.minutes_versions[0].approvals}
-        awaiting = [u.email for u in ops.expected_approvers(meeting) if u.id not in done]
+        awaiting = [u.email for u in ops.expected_approvers(meeting, tenant, hooks) if u.id not in done]
     return {
         "meeting_id": meeting.id, "state": meeting.state.value, "approval_mode": rules.approval_mode,
         "approval": meeting.minutes_approval, "awaiting_approval_from": awaiting,

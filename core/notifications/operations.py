@@ -152,7 +152,7 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
             and now >= d.approval_due_at - APPROVAL_REMINDER and meeting.minutes_versions:
         done = {a.user_id for a in meeting.minutes_versions[0].approvals}
         out.append(("approval_due", subject,
-                    [u.email for u in meetings.expected_approvers(meeting) if u.id not in done]))
+                    [u.email for u in meetings.expected_approvers(meeting, tenant, hooks) if u.id not in done]))
     return out
 
 

@@ -123,7 +123,7 @@ def test_compliance_view_for_a_seeded_year_ALB_B7_ALB_B8_ALB_B9(alb, make_meetin
             meeting = db.session.get(Meeting, meeting_id)
             rules = ops.meeting_rules(meeting.body, t, tenant_hooks(t))
             for email in BOARD_MEMBERS:
-                ops.approve_by_member(meeting, db.session.scalar(sa.select(User).filter_by(email=email)), rules)
+                ops.approve_by_member(meeting, db.session.scalar(sa.select(User).filter_by(email=email)), rules, t, tenant_hooks(t))
             db.session.commit()
 
     alb.set(at(2019, 1, 15, 9))
