@@ -776,7 +776,11 @@ def current_version(meeting: Meeting) -> MinutesVersion | None:
     return meeting.minutes_versions[-1] if meeting.minutes_versions else None
 
 
-def _finish_approval(meeting: Meeting, rules: MeetingRules, how: dict) -> None:
+def _finish_approval(
+    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None
+) -> None:
+    """Approve; ``decided_at`` is when the approval happened (the meeting that approved it,
+    ALB-S4), which is what the approval deadline is measured against."""
     at = now()
     _move(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
     version = meeting.minutes_versions[0]
@@ -784,7 +788,8 @@ def _finish_approval(meeting: Meeting, rules: MeetingRules, how: dict) -> None:
     meeting.minutes_approved_at = at
     meeting.minutes_approval = how
     d = deadlines(meeting, rules)
-    _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause, at)
+    _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause,
+                   decided_at or at)
 
 
 def approve_by_member(
@@ -841,7 +846,7 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     _finish_approval(meeting, rules, {
         "mode": mode, "clause": clause,
         "at_meeting": at_meeting.id if at_meeting is not None else None,
-    })
+    }, decided_at=at_meeting.starts_at if at_meeting is not None else None)
     db.session.flush()
     return meeting
 

@@ -150,6 +150,8 @@ def test_next_meeting_approval_ALB_S4(albertslund, api):
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["state"] == "minutes_approved"
     assert resp.get_json()["approval"] == {"mode": "next_meeting", "clause": "ALB-S4", "at_meeting": second}
+    # Approved at the next meeting is on time, though the secretary recorded it afterwards.
+    assert sec.get(f"meetings/{first}").get_json()["breaches"] == []
 
 
 def test_board_approval_SLA_9(sync_tenant, clock, api):
