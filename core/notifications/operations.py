@@ -169,8 +169,11 @@ def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: 
         {"tenant_id": tenant_id, "kind": kind, "subject": subject, "recipient": r,
          "created_at": now, "attempts": 0, "last_error": ""}
         for r in _unique(recipients)
-    ]).on_conflict_do_nothing(index_elements=["tenant_id", "kind", "subject", "recipient"])
-    return db.session.execute(stmt).rowcount or 0
+    ]).on_conflict_do_nothing(
+        index_elements=["tenant_id", "kind", "subject", "recipient"]
+    ).returning(Notification.__table__.c.id)
+    # RETURNING gives the rows actually inserted (rowcount is -1 for this on psycopg).
+    return len(db.session.execute(stmt).all())
 
 
 def tick(now: datetime | None = None, host=None) -> TickReport:
