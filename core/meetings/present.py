@@ -55,7 +55,9 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
     items = {i.id: i for i in meeting.items}
     see_closed = ops.can_see_confidential(role)
     versions = []
-    for v in meeting.minutes_versions:
+    # A draft is the members' business; others receive the minutes when they are sent.
+    drafting = meeting.state is MeetingState.HELD and role < Role.MEMBER
+    for v in [] if drafting else meeting.minutes_versions:
         entries = []
         for e in sorted(v.entries, key=lambda e: items[e.item_id].position if e.item_id in items else 0):
             item = items.get(e.item_id)

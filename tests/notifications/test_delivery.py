@@ -3,7 +3,7 @@
 
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -181,7 +181,7 @@ def test_information_recipients_receive_agenda_and_minutes_KBH_2(sync_tenant, cl
 
 def test_reminders_submission_agenda_due_minutes_due_approval_due(sync_tenant, clock, make_meeting, api, in_process, smtp_server, in_tenant):
     sync_tenant("albertslund")
-    ff = make_meeting("albertslund", "ressourcegruppe-ff", at(2018, 3, 20, 14))
+    make_meeting("albertslund", "ressourcegruppe-ff", at(2018, 3, 20, 14))
     # ALB-R3: three days before the submission deadline, members are reminded.
     tick(at(2018, 3, 8, 9))
     assert len(smtp_server.to("dennis.dahl@va.example")) == 1
