@@ -151,3 +151,17 @@ def test_a_draft_cannot_be_corrected_as_a_version(slagelse_held):
     sec, meeting = slagelse_held
     resp = sec.post(f"meetings/{meeting}/minutes/corrections", json={"reason": "x", "entries": []})
     assert resp.status_code == 409
+
+
+def test_information_recipients_get_the_minutes_when_sent_not_the_draft_KBH_2(sync_tenant, clock, make_meeting, api):
+    sync_tenant("kobenhavn")
+    meeting = make_meeting("kobenhavn", "samarbejdsforum", at(2021, 3, 1, 13))
+    sec = api("tobias.trier@tmf.kk.example", "kobenhavn")
+    item = sec.post(f"meetings/{meeting}/items", json={"kind": "B", "title": "Fælles indsats"}).get_json()
+    held(api, clock, "tobias.trier@tmf.kk.example", "kobenhavn", meeting, at(2021, 2, 20, 9), at(2021, 3, 1, 16))
+    sec.put(f"meetings/{meeting}/items/{item['id']}/minutes", json={"decision": "Udkast."})
+    dab = api("dan.brix@dab.example", "kobenhavn")
+    assert dab.get(f"meetings/{meeting}/minutes").get_json()["versions"] == []
+    assert sec.post(f"meetings/{meeting}/send-minutes").status_code == 200
+    [version] = dab.get(f"meetings/{meeting}/minutes").get_json()["versions"]
+    assert version["entries"][-1]["decision"] == "Udkast." and version["approved_at"]  # final: no approval (KBH)
