@@ -101,6 +101,8 @@ class Meeting(TenantScoped, db.Model):
     minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the meeting was cancelled.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Bumped when time or place change after the agenda went out (iCalendar SEQUENCE).
+    revision: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: Why the meeting was cancelled.
     cancel_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: The meeting at which these minutes were approved (ALB-S4), if approved at a meeting.

@@ -366,9 +366,14 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
 def update_meeting(meeting: Meeting, data: dict) -> Meeting:
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
         _refuse_transition(meeting, meeting.state, "ændres")
+    moved = False
     for field in ("title", "starts_at", "duration_minutes", "location", "online_url"):
-        if field in data:
+        if field in data and data[field] != getattr(meeting, field):
             setattr(meeting, field, data[field])
+            moved = moved or field != "title"
+    if moved and meeting.state is MeetingState.AGENDA_PUBLISHED:
+        # Those invited are told again (core/notifications: ``meeting_changed``).
+        meeting.revision += 1
     db.session.flush()
     return meeting
 

@@ -46,7 +46,7 @@ def meeting_event(meeting: Meeting, tenant_slug: str, attendees: Iterable[str] =
     cancelled = meeting.state is MeetingState.CANCELLED
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # A cancellation must outrank the invitation it cancels (RFC 5546 §2.1.4).
-    ev.add("sequence", 1 if cancelled else 0)
+    ev.add("sequence", meeting.revision + (1 if cancelled else 0))
     organiser = vCalAddress(f"mailto:{current_app.config.get('MAIL_FROM', 'kommissorium@localhost')}")
     organiser.params["cn"] = vText(meeting.body.name)
     ev.add("organizer", organiser)

@@ -10,6 +10,8 @@ Kinds (the subject is ``meeting:<id>``):
 
 * ``agenda_published`` — the agenda, with an iCalendar invitation, to members, information
   recipients (KBH-2) and the guests of an item (ALB-R5, SLA-13, KBH-8);
+* ``meeting_changed`` (subject ``meeting:<id>:r<revision>``) — time or place changed after
+  the agenda went out: an updated invitation to the same people;
 * ``meeting_cancelled`` — with an iCalendar cancellation, to those who had the invitation;
 * ``submission_deadline_near`` — members may still ask for items (ALB-R3);
 * ``agenda_due`` — to the secretary: the notice period starts and the agenda is not out
@@ -142,8 +144,10 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
         if d.agenda_due_at and now >= d.agenda_due_at - SECRETARY_WARNING and now < meeting.starts_at:
             out.append(("agenda_due", subject, secretaries(meeting)))
     if meeting.agenda_published_at is not None and now < meeting.starts_at + timedelta(days=1):
-        out.append(("agenda_published", subject,
-                    members(meeting) + information_recipients(meeting, tenant, hooks) + guests(meeting)))
+        invited = members(meeting) + information_recipients(meeting, tenant, hooks) + guests(meeting)
+        out.append(("agenda_published", subject, invited))
+        if meeting.revision:
+            out.append(("meeting_changed", f"{subject}:r{meeting.revision}", invited))
     if state is MeetingState.HELD and d.minutes_due_at and now >= d.minutes_due_at - SECRETARY_WARNING:
         out.append(("minutes_due", subject, secretaries(meeting)))
     if meeting.minutes_sent_at is not None and now - meeting.minutes_sent_at <= CANCELLATION_WINDOW:
@@ -231,6 +235,7 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
 SUBJECTS = {
     "agenda_published": "Dagsorden: {body} {date}",
     "meeting_cancelled": "Aflyst: {body} {date}",
+    "meeting_changed": "Ændret tid eller sted: {body} {date}",
     "submission_deadline_near": "Frist for punkter til dagsordenen: {body} {date}",
     "agenda_due": "Dagsordenen skal udsendes: {body} {date}",
     "minutes_due": "Referatet skal udsendes: {body} {date}",
@@ -257,6 +262,8 @@ def render(notification: Notification, tenant) -> EmailMessage:
     if meeting.online_url:
         lines.append(f"Online: {meeting.online_url}")
     lines.append("")
+    if kind == "meeting_changed":
+        lines.append("Mødets tid eller sted er ændret; se den opdaterede invitation.")
     if kind in ("agenda_published", "minutes_sent"):
         entries = {}
         if kind == "minutes_sent":
@@ -292,7 +299,7 @@ def render(notification: Notification, tenant) -> EmailMessage:
     msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
     msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
     msg.set_content("\n".join(lines))
-    if kind in ("agenda_published", "meeting_cancelled"):
+    if kind in ("agenda_published", "meeting_changed", "meeting_cancelled"):
         method = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
         msg.add_attachment(
             ical.invitation(meeting, tenant.slug, notification.recipient).decode("utf-8"),

@@ -236,3 +236,20 @@ def test_tick_command(published, in_process, smtp_server, app):
     assert len(smtp_server.messages) == BOARD + 1
     result = app.test_cli_runner().invoke(main, ["tick", "--now", "2018-02-20T11:00:00"])
     assert "nothing new" in result.output and len(smtp_server.messages) == BOARD + 1
+
+
+def test_a_moved_meeting_is_announced_again_with_a_new_sequence(published, in_process, smtp_server, api, clock):
+    tick(at(2018, 2, 20, 10))
+    sec = api(SANNE)
+    assert sec.patch(f"meetings/{published}", json={"title": "Budgetmøde"}).status_code == 200
+    tick(at(2018, 2, 21, 10))
+    assert len(smtp_server.to("vibeke.vestergaard@va.example")) == 1  # a new title is no move
+    sec.patch(f"meetings/{published}", json={"starts_at": "2018-03-02T15:00:00+00:00", "location": "Aulaen"})
+    tick(at(2018, 2, 22, 10))
+    tick(at(2018, 2, 22, 11))
+    changed = [m for m in smtp_server.to("vibeke.vestergaard@va.example") if m["Subject"].startswith("Ændret")]
+    assert len(changed) == 1
+    [ics] = [p for p in changed[0].iter_attachments() if p.get_content_type() == "text/calendar"]
+    event = Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+    assert event["sequence"] == 1 and event["location"] == "Aulaen"
+    assert event.decoded("dtstart") == at(2018, 3, 2, 15)

@@ -140,6 +140,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_agenda_items_approves_minutes_of_id_meetings'), 'meetings', ['approves_minutes_of_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revision', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('cancel_reason', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('minutes_approved_at_meeting_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('minutes_approval', sa.JSON(), nullable=True))
@@ -157,6 +158,7 @@ def downgrade():
         batch_op.drop_column('minutes_approval')
         batch_op.drop_column('minutes_approved_at_meeting_id')
         batch_op.drop_column('cancel_reason')
+        batch_op.drop_column('revision')
 
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_agenda_items_approves_minutes_of_id_meetings'), type_='foreignkey')
