@@ -255,7 +255,12 @@ def render(notification: Notification, tenant) -> EmailMessage:
     role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
     rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
     d = meetings.deadlines(meeting, rules)
-    local = meeting.starts_at.strftime("%d.%m.%Y kl. %H:%M UTC")
+    zone = _zone(tenant)
+
+    def when(t: datetime) -> str:
+        return t.astimezone(zone).strftime("%d.%m.%Y kl. %H:%M")
+
+    local = when(meeting.starts_at)
     lines = [f"{meeting.body.name} — {meeting.title or 'møde'} {local}"]
     if meeting.location:
         lines.append(f"Sted: {meeting.location}")
@@ -281,14 +286,13 @@ def render(notification: Notification, tenant) -> EmailMessage:
                     lines.append(f"   Særstandpunkt ({dissent.get('by')}): {dissent.get('text')}")
     elif kind == "submission_deadline_near":
         lines.append(f"Punkter til dagsordenen skal være sekretariatet i hænde senest "
-                     f"{d.submission_due_at:%d.%m.%Y kl. %H:%M} UTC ({d.submission_clause}).")
+                     f"{when(d.submission_due_at)} ({d.submission_clause}).")
     elif kind == "agenda_due":
-        lines.append(f"Dagsordenen skal udsendes senest {d.agenda_due_at:%d.%m.%Y kl. %H:%M} UTC "
-                     f"({d.agenda_clause}).")
+        lines.append(f"Dagsordenen skal udsendes senest {when(d.agenda_due_at)} ({d.agenda_clause}).")
     elif kind == "minutes_due":
-        lines.append(f"Referatet skal udsendes senest {d.minutes_due_at:%d.%m.%Y} ({d.minutes_clause}).")
+        lines.append(f"Referatet skal udsendes senest {when(d.minutes_due_at)[:10]} ({d.minutes_clause}).")
     elif kind == "approval_due":
-        lines.append(f"Godkend venligst referatet senest {d.approval_due_at:%d.%m.%Y} ({d.approval_clause}).")
+        lines.append(f"Godkend venligst referatet senest {when(d.approval_due_at)[:10]} ({d.approval_clause}).")
     elif kind == "meeting_cancelled":
         lines.append(f"Mødet er aflyst. {meeting.cancel_reason}")
 
@@ -307,6 +311,17 @@ def render(notification: Notification, tenant) -> EmailMessage:
             params={"method": method},
         )
     return msg
+
+
+def _zone(tenant):
+    """The tenant's time zone (times in mails are local); UTC where it is unknown."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tenant.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
 
 
 def send_email(msg: EmailMessage) -> None:

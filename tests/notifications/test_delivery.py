@@ -56,6 +56,7 @@ def test_tick_and_delivery_send_each_agenda_once_with_an_invitation(published, i
     assert mail["Subject"].startswith("Dagsorden: Bestyrelsen 2018-03-01")
     text = mail.get_body(("plain",)).get_content()
     assert "Ansættelse af projektleder" in text  # a member sees the closed item
+    assert "01.03.2018 kl. 16:00" in text  # 15:00 UTC in the tenant's time zone (Europe/Copenhagen)
     [ics] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
     cal = Calendar.from_ical(ics.get_content() if isinstance(ics.get_content(), str) else ics.get_content().decode())
     assert cal["method"] == "REQUEST"
