@@ -54,11 +54,18 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity.api import blp as identity_blp
     from core.identity.api import people_blp
     from core.identity.auth import init_auth
+    from core.meetings.api import blp as meetings_blp
+    from core.meetings.api import public_blp as public_meetings_blp
+    from core.notifications.api import blp as calendar_blp
+    from core.notifications.api import me_blp as my_calendar_blp
     from core.proposals.api import blp as proposals_blp
     from core.tenants.api import blp as tenants_blp
     from core.tenants.context import release_tenant
 
-    for blp in (tenants_blp, bodies_blp, identity_blp, people_blp, decisions_blp, proposals_blp):
+    for blp in (
+        tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
+        calendar_blp, my_calendar_blp, decisions_blp, proposals_blp,
+    ):
         api.register_blueprint(blp)
     init_auth(app)
     from core.identity.security import init_security
@@ -91,6 +98,7 @@ def _import_models() -> None:
     import core.decisions.models  # noqa: F401
     import core.identity.models  # noqa: F401
     import core.meetings.models  # noqa: F401
+    import core.notifications.models  # noqa: F401
     import core.organisations.models  # noqa: F401
     import core.proposals.models  # noqa: F401
     import core.tenants.models  # noqa: F401

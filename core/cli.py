@@ -360,6 +360,26 @@ def serve(bind: str, port: int):
     _serve(app, bind, port)
 
 
+@main.command("tick")
+@click.option("--now", "at", default=None, help="Pretend it is this ISO time (UTC), e.g. for a dry run.")
+@with_appcontext
+def tick(at: str | None):
+    """Find what is due (agendas, reminders, minutes, approvals), write it to the outbox and
+    hand it to delivery. Run it every few minutes (cron, a Kubernetes CronJob); repeating it
+    sends nothing twice."""
+    from datetime import datetime, timezone
+
+    from core.notifications.operations import tick as run_tick
+    from core.schema import ensure_migrated
+
+    ensure_migrated()
+    now = None
+    if at:
+        now = datetime.fromisoformat(at)
+        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    click.echo(str(run_tick(now)))
+
+
 @main.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext

@@ -24,7 +24,19 @@ def envelope(code: int, message: str, errors: dict | None = None, **extra):
     return jsonify(body), code
 
 
+def _rollback() -> None:
+    """A refused or failed request writes nothing, even where the session outlives it."""
+    from core.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # pragma: no cover - no session to roll back
+        log.debug("no session to roll back", exc_info=True)
+
+
 def handle_http_exception(error: HTTPException):
+    if (error.code or 500) >= 400:
+        _rollback()
     data = getattr(error, "data", None) or {}
     message = data.get("message") or error.description or error.name
     if error.code == 422 and "messages" in data:
@@ -41,6 +53,7 @@ def handle_http_exception(error: HTTPException):
 
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
+    _rollback()
     return envelope(500, InternalServerError.description)
 
 

@@ -19,3 +19,5 @@ def _no_outside_network(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.mail"]

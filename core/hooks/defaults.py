@@ -117,6 +117,12 @@ def meeting_rules(body):
 
 
 @hookimpl(trylast=True)
+def minutes_approvers(body, attendees):
+    # CORE-APPROVERS: the members approve; the secretary wrote the minutes.
+    return [a.seat_key for a in attendees if a.role != "secretary"]
+
+
+@hookimpl(trylast=True)
 def standing_items(body, meeting_number, year):
     return []
 

@@ -182,6 +182,19 @@ def meeting_rules(body: BodyFacts) -> MeetingRules | None:
     """
 
 
+@hookspec(firstresult=True)
+def minutes_approvers(body: BodyFacts, attendees: Sequence[Attendee]) -> Sequence[str] | None:
+    """Whose approval makes a meeting's minutes approved, where members approve them one by
+    one (``approval_mode = "email"``, ALB-B9)?
+
+    :param body: the body that met.
+    :param attendees: every seat of the body on the meeting's day and who filled it.
+    :return: the keys of the seats whose holders must each approve. First non-None answer
+        wins. Core default: every seat but the secretary's, whether or not its holder came
+        (CORE-APPROVERS).
+    """
+
+
 @hookspec
 def standing_items(body: BodyFacts, meeting_number: int, year: int) -> Sequence[StandingItem]:
     """Agenda items the rules put on a meeting of ``body``.

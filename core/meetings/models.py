@@ -101,13 +101,31 @@ class Meeting(TenantScoped, db.Model):
     minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the meeting was cancelled.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Bumped when time or place change after the agenda went out (iCalendar SEQUENCE).
+    revision: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: Why the meeting was cancelled.
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: The meeting at which these minutes were approved (ALB-S4), if approved at a meeting.
+    minutes_approved_at_meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: How the minutes were approved (email, next_meeting, board), with the clause.
+    minutes_approval: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     #: When the meeting was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     body = relationship("Body")
     items = relationship(
         "AgendaItem", back_populates="meeting", cascade="all, delete-orphan",
-        order_by="AgendaItem.position",
+        order_by="AgendaItem.position", foreign_keys="AgendaItem.meeting_id",
+    )
+    minutes_versions = relationship(
+        "MinutesVersion", back_populates="meeting", cascade="all, delete-orphan",
+        order_by="MinutesVersion.number",
+    )
+    breaches = relationship(
+        "DeadlineBreach", back_populates="meeting", cascade="all, delete-orphan",
+        order_by="DeadlineBreach.id",
     )
     attendances = relationship(
         "Attendance", back_populates="meeting", cascade="all, delete-orphan",
@@ -155,10 +173,19 @@ class AgendaItem(TenantScoped, db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: Guests invited to this item only (ALB-R5, SLA-13, KBH-8): ``[{name, organisation, email}]``.
+    guests: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: For an item approving earlier minutes (ALB-S4): the meeting whose minutes it approves.
+    approves_minutes_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     #: When the item was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
-    meeting = relationship("Meeting", back_populates="items")
+    meeting = relationship("Meeting", back_populates="items", foreign_keys=[meeting_id])
+    attachments = relationship(
+        "Attachment", back_populates="item", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
 
     def __repr__(self) -> str:
         return f"<AgendaItem {self.meeting_id}/{self.position}>"
@@ -238,3 +265,159 @@ class MandateDelegation(TenantScoped, db.Model):
     seat = relationship("Seat")
     to_organisation = relationship("Organisation")
     to_person = relationship("User", foreign_keys=[to_person_id])
+
+
+class Attachment(TenantScoped, db.Model):
+    """A file attached to an agenda item (bilag), stored on disk by its checksum."""
+
+    __tablename__ = "attachments"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The agenda item.
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The file name as uploaded.
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: MIME type (one of the allowed types).
+    content_type: Mapped[str] = mapped_column(sa.String(127), nullable=False)
+    #: Size in bytes.
+    size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: SHA-256 of the content, hex; also the file's name in the store.
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: Who uploaded it.
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was uploaded.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    item = relationship("AgendaItem", back_populates="attachments")
+
+
+class MinutesVersion(TenantScoped, db.Model):
+    """One version of a meeting's decision minutes (beslutningsreferat).
+
+    Version 1 is the draft that is sent and approved; once approved it is immutable, and a
+    correction is a new version carrying its reason.
+    """
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "meeting_id", "number"),
+        sa.CheckConstraint("number = 1 OR correction_reason <> ''", name="correction_has_reason"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting.
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: 1 for the minutes, 2… for corrections.
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: Why a correction was made (required from version 2).
+    correction_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: When this version was approved (or, for a correction, issued); then it is immutable.
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who wrote it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was created.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="minutes_versions")
+    entries = relationship(
+        "MinutesEntry", back_populates="version", cascade="all, delete-orphan",
+        order_by="MinutesEntry.id",
+    )
+    approvals = relationship(
+        "MinutesApproval", back_populates="version", cascade="all, delete-orphan",
+        order_by="MinutesApproval.id",
+    )
+
+
+class MinutesEntry(TenantScoped, db.Model):
+    """The minutes of one agenda item: the decision and any dissents (SLA-6)."""
+
+    __tablename__ = "minutes_entries"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "version_id", "item_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The minutes version.
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The agenda item.
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The decision (beslutning) as recorded, for members.
+    decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: For a confidential item: the decision without the confidential part, for the public
+    #: (ALB-B11, ALB-R6).
+    public_decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Dissents recorded on request (SLA-6): ``[{"by": "...", "text": "..."}]``.
+    dissents: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+
+    version = relationship("MinutesVersion", back_populates="entries")
+    item = relationship("AgendaItem")
+
+
+class MinutesApproval(TenantScoped, db.Model):
+    """One member's approval of a minutes version (ALB-B9: by e-mail)."""
+
+    __tablename__ = "minutes_approvals"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "version_id", "user_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The minutes version approved.
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The member who approved.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: When.
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    version = relationship("MinutesVersion", back_populates="approvals")
+    user = relationship("User")
+
+
+class BreachKind(enum.Enum):
+    #: The agenda went out after the notice period started (ALB-B8, SLA-8 …).
+    AGENDA_LATE = "agenda_late"
+    #: The minutes went out after they were due (ALB-B9, ALB-R4 …).
+    MINUTES_LATE = "minutes_late"
+    #: The minutes were approved after the approval deadline (ALB-B9).
+    APPROVAL_LATE = "approval_late"
+
+
+class DeadlineBreach(TenantScoped, db.Model):
+    """A deadline of the meeting rules that was missed, recorded when the late act happened."""
+
+    __tablename__ = "deadline_breaches"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "meeting_id", "kind"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting.
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Which deadline.
+    kind: Mapped[BreachKind] = mapped_column(enum_column(BreachKind, "breach_kind"), nullable=False)
+    #: When it was due.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: When the act happened.
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: The clause that sets the deadline.
+    clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+
+    meeting = relationship("Meeting", back_populates="breaches")

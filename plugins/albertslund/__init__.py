@@ -99,4 +99,59 @@ def body_competence(body, matter):
         return rule.allow("ALB-S2", "Beslutning på aktivitetsniveau.", "A decision at activity level.")
     return None
 
-from plugins.albertslund.proposals import proposal_route  # noqa: F401
+from plugins.albertslund.proposals import proposal_route  # noqa: E402,F401
+
+# ---------------------------------------------------------------------------- meetings
+
+
+@hookimpl
+def extraordinary_meeting_allowed(body, caller):
+    if body.kind != "board":
+        return None
+    # ALB-B7: the board and the secretariat may call extraordinary meetings.
+    if caller.on_behalf_of in ("body", "secretariat"):
+        who = "bestyrelsen" if caller.on_behalf_of == "body" else "sekretariatet"
+        return rule.allow(
+            "ALB-B7",
+            f"Ekstraordinært møde indkaldt af {who}.",
+            f"An extraordinary meeting called by the {'board' if who == 'bestyrelsen' else 'secretariat'}.",
+        )
+    return rule.refuse(
+        "ALB-B7",
+        "Kun bestyrelsen eller sekretariatet kan indkalde til et ekstraordinært møde.",
+        "Only the board or the secretariat may call an extraordinary meeting.",
+    )
+
+
+@hookimpl
+def standing_items(body, meeting_number, year):
+    from core.rules.types import ItemKind, StandingItem
+
+    def item(title, kind=ItemKind.INFORMATION, clause="ALB-B10", receives=False):
+        return StandingItem(title, kind, clause, NAME, receives)
+
+    if body.kind == "board":
+        # ALB-B10. Budget follow-up every half year: ALB-B7's two yearly meetings are the
+        # half-yearly ones, so it is on the first two; goals and success criteria yearly.
+        items = [
+            item("Status på projektet"),
+            item("Opfølgning på aftaler", ItemKind.DISCUSSION),
+        ]
+        if meeting_number <= 2:
+            items.append(item("Budgetopfølgning (halvårlig)", ItemKind.DISCUSSION))
+        if meeting_number == 1:
+            items.append(item(f"Mål og succeskriterier {year}", ItemKind.DECISION))
+        items += [
+            item("Indkomne indstillinger", ItemKind.DECISION, receives=True),
+            item("Nyt fra parterne"),
+        ]
+        return items
+    if body.kind == "steering_group":
+        # ALB-S5.
+        return [
+            item("Nyt fra kommunen, afdelingsbestyrelsen, driften og ABC", clause="ALB-S5"),
+            item("Status på lokale projekter", clause="ALB-S5"),
+            item("Kommende aktiviteter", ItemKind.DISCUSSION, clause="ALB-S5"),
+            item("Indstillinger til ressourcegrupperne", ItemKind.DECISION, clause="ALB-S5"),
+        ]
+    return []

@@ -51,3 +51,46 @@ def tally(body, matter, units, ballots):
 
 
 from plugins.slagelse.proposals import proposal_route  # noqa: E402,F401
+# ---------------------------------------------------------------------------- meetings
+
+
+@hookimpl
+def extraordinary_meeting_allowed(body, caller):
+    if body.kind != "board":
+        return None
+    # SLA-7: the chair, a majority of the members, or the competence chief (the secretary).
+    if "chair" in caller.roles:
+        return rule.allow("SLA-7", "Formandskabet indkalder til ekstraordinært møde.",
+                          "The chairmanship calls an extraordinary meeting.")
+    if caller.on_behalf_of == "members_majority":
+        return rule.allow("SLA-7", "Et flertal af medlemmerne har bedt om et ekstraordinært møde.",
+                          "A majority of the members asked for an extraordinary meeting.")
+    if "secretary" in caller.roles:
+        return rule.allow("SLA-7", "Kompetencechefen indkalder til ekstraordinært møde.",
+                          "The competence chief calls an extraordinary meeting.")
+    return rule.refuse(
+        "SLA-7",
+        "Ekstraordinært møde holdes, når formandskabet, et flertal af medlemmerne eller "
+        "kompetencechefen ønsker det.",
+        "An extraordinary meeting is held when the chair, a majority of the members or the "
+        "competence chief asks for one.",
+    )
+
+
+@hookimpl
+def standing_items(body, meeting_number, year):
+    from core.rules.types import ItemKind, StandingItem
+
+    if body.kind != "board":
+        return []
+    # SLA-10: economy is a standing item; once a year the LBF indicators and success criteria.
+    items = [StandingItem("Økonomi", ItemKind.INFORMATION, "SLA-10", NAME)]
+    if meeting_number == 1:
+        items.append(StandingItem(
+            f"Opfølgning på LBF-portalens indikatorer og succeskriterier {year}",
+            ItemKind.DISCUSSION, "SLA-10", NAME,
+        ))
+    if body.meetings_per_year and meeting_number == body.meetings_per_year:
+        # SLA-7: dates for next year are agreed at the year's last meeting.
+        items.append(StandingItem(f"Mødedatoer for {year + 1}", ItemKind.DECISION, "SLA-7", NAME))
+    return items

@@ -103,6 +103,12 @@ def test_hook_meeting_rules(hooks):
     assert rules.approval_mode == "email" and rules.submission_deadline is None
 
 
+def test_hook_minutes_approvers(hooks):
+    body = board(seats=(("formand", "VA", "chair", True), ("sekretaer", "ABC", "secretary", False)))
+    attendees = [Attendee("formand", "VA", "chair", True, None), Attendee("sekretaer", "ABC", "secretary", False, None)]
+    assert hooks.minutes_approvers(body=body, attendees=attendees) == ["formand"]
+
+
 def test_hook_standing_items(hooks):
     assert hooks.collect("standing_items", body=board(), meeting_number=1, year=2024) == []
 

@@ -1,0 +1,403 @@
+"""JSON API: meetings of a body, their agendas, attendance, minutes and compliance; and the
+unauthenticated public view of published agendas and final minutes.
+
+Handlers are thin: load, check access, call the operation, commit, dump.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from core.bodies import operations as bodies
+from core.extensions import db
+from core.identity.permissions import Role, access, require
+from core.meetings import operations as ops
+from core.meetings import present
+from core.meetings.models import Meeting
+from core.meetings.schemas import (
+    ApproveInputSchema,
+    AttachmentSchema,
+    AttendanceInputSchema,
+    AttendanceSchema,
+    CancelSchema,
+    ComplianceSchema,
+    CorrectionSchema,
+    DelegationCreateSchema,
+    DelegationSchema,
+    DissentInputSchema,
+    ItemCreateSchema,
+    ItemSchema,
+    ItemUpdateSchema,
+    MeetingCreateSchema,
+    MeetingSchema,
+    MeetingSummarySchema,
+    MeetingUpdateSchema,
+    MinutesEntryInputSchema,
+    MinutesSchema,
+    PlanSchema,
+    PublicMeetingSchema,
+    UploadSchema,
+    YearQuerySchema,
+)
+from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+
+blp = Blueprint(
+    "meetings", __name__, url_prefix="/api/v1/tenants/<tenant>",
+    description="Meetings: annual plan, agendas, attendance, minutes, deadlines",
+)
+bind_tenant(blp)
+
+public_blp = Blueprint(
+    "public", __name__, url_prefix="/api/v1/public/tenants/<tenant>",
+    description="Published agendas and approved minutes, without confidential content",
+)
+bind_tenant(public_blp)
+
+#: Who may know a meeting exists through the members' API.
+SEES = Role.INFORMATION_RECIPIENT
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _rules(body):
+    return ops.meeting_rules(body, current_tenant(), tenant_hooks())
+
+
+def _meeting(meeting_id: int, role: Role) -> tuple[Meeting, Role]:
+    meeting = ops.get_meeting(meeting_id)
+    have = require(role, meeting.body, visible_from=SEES)
+    return meeting, have
+
+
+def _view(meeting: Meeting, role: Role):
+    return present.meeting_view(meeting, role, _rules(meeting.body))
+
+
+def _commit():
+    db.session.commit()
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+@blp.route("/bodies/<key>/meetings")
+@blp.arguments(YearQuerySchema, location="query")
+@blp.response(200, MeetingSummarySchema(many=True))
+@access(Role.INFORMATION_RECIPIENT)
+def list_meetings(args, key: str):
+    """The body's meetings (of one year, with ``?year=``)."""
+    body = bodies.get_body(key)
+    require(SEES, body, visible_from=SEES)
+    return ops.body_meetings(body, args.get("year"))
+
+
+@blp.route("/bodies/<key>/plan", methods=["POST"])
+@blp.arguments(PlanSchema)
+@blp.response(201, MeetingSummarySchema(many=True))
+@access(Role.BODY_SECRETARY)
+def plan_year(data, key: str):
+    """Fix the year's ordinary meetings (ALB-B7, ALB-R2, ALB-S3, SLA-7), with standing items."""
+    body = bodies.get_body(key)
+    require(Role.BODY_SECRETARY, body, visible_from=SEES)
+    meetings = ops.plan_year(body, data["year"], data["meetings"], current_tenant(), tenant_hooks())
+    _commit()
+    return meetings
+
+
+@blp.route("/bodies/<key>/meetings", methods=["POST"])
+@blp.arguments(MeetingCreateSchema)
+@blp.response(201, MeetingSchema)
+@access(Role.MEMBER)
+def create_meeting(data, key: str):
+    """An ordinary meeting (secretariat), or an extraordinary one called by those the rules
+    allow (ALB-B7, SLA-7)."""
+    body = bodies.get_body(key)
+    role = require(Role.MEMBER, body, visible_from=SEES)
+    meeting = ops.create_meeting(body, data, _user(), current_tenant(), tenant_hooks())
+    _commit()
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>")
+@blp.response(200, MeetingSchema)
+@access(Role.INFORMATION_RECIPIENT)
+def get_meeting(meeting_id: int):
+    """A meeting with its deadlines, agenda (closed items for members only) and attendance."""
+    meeting, role = _meeting(meeting_id, SEES)
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
+@blp.arguments(MeetingUpdateSchema)
+@blp.response(200, MeetingSchema)
+@access(Role.BODY_SECRETARY)
+def update_meeting(data, meeting_id: int):
+    """Change time, place or link before the meeting is held."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.update_meeting(meeting, data)
+    _commit()
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/publish-agenda", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@access(Role.BODY_SECRETARY)
+def publish_agenda(meeting_id: int):
+    """Send out the agenda; after the notice deadline it is recorded as a breach (ALB-B8)."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.publish_agenda(meeting, _rules(meeting.body))
+    _commit()
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/held", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@access(Role.BODY_SECRETARY)
+def record_held(meeting_id: int):
+    """Record that the meeting took place."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.record_held(meeting)
+    _commit()
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@blp.arguments(CancelSchema)
+@blp.response(200, MeetingSchema)
+@access(Role.BODY_SECRETARY)
+def cancel_meeting(data, meeting_id: int):
+    """Cancel a meeting that has not been held."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.cancel(meeting, data["reason"])
+    _commit()
+    return _view(meeting, role)
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+@blp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
+@blp.arguments(ItemCreateSchema)
+@blp.response(201, ItemSchema)
+@access(Role.MEMBER)
+def add_item(data, meeting_id: int):
+    """Add an item (secretariat), or ask for one as a member before the deadline (ALB-R3)."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    item = ops.add_item(meeting, data, _user(), role, _rules(meeting.body))
+    _commit()
+    return present.visible_items(meeting, role)[item.position - 1]
+
+
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["PATCH"])
+@blp.arguments(ItemUpdateSchema)
+@blp.response(200, ItemSchema)
+@access(Role.BODY_SECRETARY)
+def update_item(data, meeting_id: int, item_id: int):
+    """Change an item (kind, texts, confidentiality, guests, position)."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    item = ops.update_item(meeting, ops.get_item(meeting, item_id), data)
+    _commit()
+    return item
+
+
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["DELETE"])
+@blp.response(204)
+@access(Role.BODY_SECRETARY)
+def remove_item(meeting_id: int, item_id: int):
+    """Take an item off the agenda."""
+    meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.remove_item(meeting, ops.get_item(meeting, item_id))
+    _commit()
+
+
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/attachments", methods=["POST"])
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, AttachmentSchema)
+@access(Role.BODY_SECRETARY)
+def add_attachment(files, meeting_id: int, item_id: int):
+    """Attach a file (bilag): checksum, size and type limits."""
+    meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
+    att = ops.add_attachment(meeting, ops.get_item(meeting, item_id), files["file"], _user())
+    _commit()
+    return att
+
+
+@blp.route("/attachments/<int:attachment_id>")
+@access(Role.INFORMATION_RECIPIENT)
+def download_attachment(attachment_id: int):
+    """Download a bilag; a closed item's bilag only for the body's members (ALB-B11)."""
+    att = ops.get_attachment(attachment_id)
+    item = att.item
+    role = require(SEES, item.meeting.body, visible_from=SEES)
+    if item.is_confidential and not ops.can_see_confidential(role):
+        from flask_smorest import abort
+
+        abort(404, message="Not found.")
+    data = ops.read_attachment(att)
+    resp = Response(data, mimetype=att.content_type)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{att.filename}"'
+    resp.headers["X-Content-SHA256"] = att.sha256
+    return resp
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance/<seat_key>", methods=["PUT"])
+@blp.arguments(AttendanceInputSchema)
+@blp.response(200, AttendanceSchema)
+@access(Role.MEMBER)
+def record_attendance(data, meeting_id: int, seat_key: str):
+    """Who fills a seat: holder, substitute (ALB-B5; KBH-6), delegate (KBH-7), or apologies."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    att = ops.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(), tenant_hooks())
+    _commit()
+    return att
+
+
+@blp.route("/bodies/<key>/delegations", methods=["POST"])
+@blp.arguments(DelegationCreateSchema)
+@blp.response(201, DelegationSchema)
+@access(Role.BODY_SECRETARY)
+def delegate_mandate(data, key: str):
+    """Record a seat's mandate delegated to another organisation (KBH-7)."""
+    body = bodies.get_body(key)
+    require(Role.BODY_SECRETARY, body, visible_from=SEES)
+    delegation = ops.delegate_mandate(body, data, _user(), current_tenant(), tenant_hooks())
+    _commit()
+    return delegation
+
+
+# --------------------------------------------------------------------------- minutes
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes")
+@blp.response(200, MinutesSchema)
+@access(Role.INFORMATION_RECIPIENT)
+def get_minutes(meeting_id: int):
+    """Every version of the minutes, with approvals."""
+    meeting, role = _meeting(meeting_id, SEES)
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/minutes", methods=["PUT"])
+@blp.arguments(MinutesEntryInputSchema)
+@blp.response(200, MinutesSchema)
+@access(Role.BODY_SECRETARY)
+def write_minutes_entry(data, meeting_id: int, item_id: int):
+    """Write the decision on an item (and dissents) in the draft minutes."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.write_entry(meeting, ops.get_item(meeting, item_id), data)
+    _commit()
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/dissents", methods=["POST"])
+@blp.arguments(DissentInputSchema)
+@blp.response(200, MinutesSchema)
+@access(Role.MEMBER)
+def record_dissent(data, meeting_id: int, item_id: int):
+    """A member asks for a dissent to be recorded (SLA-6)."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    ops.record_dissent(meeting, ops.get_item(meeting, item_id), _user(), data["text"])
+    _commit()
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+@blp.route("/meetings/<int:meeting_id>/send-minutes", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@access(Role.BODY_SECRETARY)
+def send_minutes(meeting_id: int):
+    """Send the minutes; after the minutes deadline it is recorded as a breach (ALB-B9)."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.send_minutes(meeting, _rules(meeting.body))
+    _commit()
+    return _view(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/approvals", methods=["POST"])
+@blp.response(200, MinutesSchema)
+@access(Role.MEMBER)
+def approve_as_member(meeting_id: int):
+    """A member approves the minutes (ALB-B9: by e-mail within 4 weeks)."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    ops.approve_by_member(meeting, _user(), _rules(meeting.body), current_tenant(), tenant_hooks())
+    _commit()
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/approve", methods=["POST"])
+@blp.arguments(ApproveInputSchema)
+@blp.response(200, MinutesSchema)
+@access(Role.BODY_SECRETARY)
+def approve_by_body(data, meeting_id: int):
+    """Record approval at the next meeting (ALB-S4) or by the board (SLA-9)."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body))
+    _commit()
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/corrections", methods=["POST"])
+@blp.arguments(CorrectionSchema)
+@blp.response(201, MinutesSchema)
+@access(Role.BODY_SECRETARY)
+def correct_minutes(data, meeting_id: int):
+    """Correct final minutes: a new version with its reason."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.correct_minutes(meeting, data["reason"], data["entries"], _user())
+    _commit()
+    return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
+
+
+# --------------------------------------------------------------------------- compliance
+
+
+@blp.route("/bodies/<key>/compliance")
+@blp.arguments(YearQuerySchema, location="query")
+@blp.response(200, ComplianceSchema)
+@access(Role.MEMBER)
+def compliance(args, key: str):
+    """Meetings held vs required, agendas and minutes on time, for a year."""
+    body = bodies.get_body(key)
+    require(Role.MEMBER, body, visible_from=SEES)
+    from datetime import date
+
+    return ops.compliance(body, args.get("year") or date.today().year, current_tenant(), tenant_hooks())
+
+
+# --------------------------------------------------------------------------- public
+
+
+@public_blp.route("/meetings")
+@public_blp.arguments(YearQuerySchema, location="query")
+@public_blp.response(200, PublicMeetingSchema(many=True))
+@access(Role.PUBLIC)
+def public_meetings(args):
+    """Every published agenda of the tenant, with final minutes; no closed content."""
+    import sqlalchemy as sa
+
+    q = sa.select(Meeting).where(Meeting.state.in_(present.PUBLIC_AGENDA_STATES)).order_by(Meeting.starts_at)
+    if args.get("year"):
+        q = q.where(Meeting.starts_at >= ops._year_start(args["year"]),
+                    Meeting.starts_at < ops._year_start(args["year"] + 1))
+    return [present.public_meeting(m) for m in db.session.scalars(q)]
+
+
+@public_blp.route("/meetings/<int:meeting_id>")
+@public_blp.response(200, PublicMeetingSchema)
+@access(Role.PUBLIC)
+def public_meeting(meeting_id: int):
+    """One published agenda, with its final minutes; no closed content (ALB-B11, ALB-R6)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.state not in present.PUBLIC_AGENDA_STATES:
+        from flask_smorest import abort
+
+        abort(404, message="Not found.")
+    return present.public_meeting(meeting)
+
+

@@ -1,0 +1,135 @@
+"""Meetings as each reader may see them: members see closed items, others a padlock, the
+public only published agendas and final minutes without the confidential part
+(ALB-B11, ALB-R6). Builds plain values for the schemas; changes nothing."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from core.identity.permissions import Role
+from core.meetings import operations as ops
+from core.meetings.models import Meeting, MeetingState
+
+CLOSED_TITLE = "Lukket punkt"
+
+
+def _redacted_item(item) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=item.id, position=item.position, kind=item.kind, title=CLOSED_TITLE, case_text="",
+        recommendation="", is_confidential=True, confidentiality_reason=item.confidentiality_reason,
+        standing_clause=item.standing_clause, topics=[], plan=None, district=None, guests=[],
+        submitted_by_email=None, approves_minutes_of_id=None, attachments=[],
+    )
+
+
+def visible_items(meeting: Meeting, role: Role) -> list:
+    out = []
+    for item in meeting.items:
+        if item.is_confidential and not ops.can_see_confidential(role):
+            out.append(_redacted_item(item))
+            continue
+        item.submitted_by_email = None
+        if item.submitted_by_id is not None:
+            from core.extensions import db
+            from core.identity.models import User
+
+            user = db.session.get(User, item.submitted_by_id)
+            item.submitted_by_email = user.email if user else None
+        out.append(item)
+    return out
+
+
+def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
+    view = SimpleNamespace(**{c: getattr(meeting, c) for c in (
+        "id", "body", "kind", "state", "title", "starts_at", "duration_minutes", "location",
+        "online_url", "call_reason", "agenda_published_at", "held_at", "minutes_sent_at",
+        "minutes_approved_at", "cancelled_at", "cancel_reason", "minutes_approval", "breaches",
+    )})
+    view.deadlines = ops.deadlines(meeting, rules)
+    view.items = visible_items(meeting, role)
+    view.attendance = list(meeting.attendances) if role >= Role.MEMBER else []
+    return view
+
+
+def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
+    items = {i.id: i for i in meeting.items}
+    see_closed = ops.can_see_confidential(role)
+    versions = []
+    # A draft is the members' business; others receive the minutes when they are sent.
+    drafting = meeting.state is MeetingState.HELD and role < Role.MEMBER
+    for v in [] if drafting else meeting.minutes_versions:
+        entries = []
+        for e in sorted(v.entries, key=lambda e: items[e.item_id].position if e.item_id in items else 0):
+            item = items.get(e.item_id)
+            if item is None:
+                continue
+            closed = item.is_confidential and not see_closed
+            entries.append({
+                "item_id": item.id, "position": item.position,
+                "title": ops_title(item, closed), "is_confidential": item.is_confidential,
+                "decision": e.public_decision if closed else e.decision,
+                "public_decision": e.public_decision,
+                "dissents": [] if closed else e.dissents,
+            })
+        versions.append({
+            "number": v.number, "correction_reason": v.correction_reason,
+            "approved_at": v.approved_at, "created_at": v.created_at, "entries": entries,
+            "approved_by": sorted(a.user.email for a in v.approvals),
+        })
+    awaiting = []
+    if rules.approval_mode == "email" and meeting.state is MeetingState.MINUTES_SENT and meeting.minutes_versions:
+        done = {a.user_id for a in meeting.minutes_versions[0].approvals}
+        awaiting = [u.email for u in ops.expected_approvers(meeting, tenant, hooks) if u.id not in done]
+    return {
+        "meeting_id": meeting.id, "state": meeting.state.value, "approval_mode": rules.approval_mode,
+        "approval": meeting.minutes_approval, "awaiting_approval_from": awaiting,
+        "versions": versions,
+    }
+
+
+def ops_title(item, closed: bool) -> str:
+    return CLOSED_TITLE if closed else item.title
+
+
+# --------------------------------------------------------------------------- public
+
+
+PUBLIC_AGENDA_STATES = {
+    MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_SENT,
+    MeetingState.MINUTES_APPROVED,
+}
+
+
+def minutes_are_public(meeting: Meeting) -> bool:
+    """Approved minutes, or final ones where the rules require no approval."""
+    v = ops.current_version(meeting)
+    return (
+        meeting.state in (MeetingState.MINUTES_APPROVED, MeetingState.MINUTES_SENT)
+        and v is not None and v.approved_at is not None
+    )
+
+
+def public_meeting(meeting: Meeting) -> dict:
+    """A published agenda and, once final, its minutes: never a closed item's content."""
+    final = ops.current_version(meeting) if minutes_are_public(meeting) else None
+    decisions = {e.item_id: e for e in final.entries} if final else {}
+    items = []
+    for item in meeting.items:
+        e = decisions.get(item.id)
+        closed = item.is_confidential
+        items.append({
+            "position": item.position, "kind": item.kind.value,
+            "title": CLOSED_TITLE if closed else item.title, "is_confidential": closed,
+            "case_text": "" if closed else item.case_text,
+            "recommendation": "" if closed else item.recommendation,
+            "decision": None if e is None else (e.public_decision if closed else e.decision),
+        })
+    return {
+        "id": meeting.id, "body": meeting.body.key, "body_name": meeting.body.name,
+        "kind": meeting.kind.value, "state": meeting.state.value, "title": meeting.title,
+        "starts_at": meeting.starts_at, "location": meeting.location,
+        "agenda_published_at": meeting.agenda_published_at,
+        "minutes_approved_at": final.approved_at if final else None,
+        "minutes_version": final.number if final else None,
+        "items": items,
+    }

@@ -1,0 +1,43 @@
+"""The notification outbox: one row per (kind, subject, recipient), delivered once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models import UTCDateTime, utcnow
+from core.tenancy import TenantScoped
+
+
+class Notification(TenantScoped, db.Model):
+    """An e-mail to send. The unique key makes writing it again a no-op (docs/decisions/0004)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "kind", "subject", "recipient"),
+        sa.Index("ix_notifications_tenant_sent", "tenant_id", "sent_at"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What happened: ``agenda_published``, ``minutes_due`` … (core/notifications/operations.py).
+    kind: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    #: What it is about, e.g. ``meeting:12`` or ``minutes:12:1``.
+    subject: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    #: The recipient's e-mail address.
+    recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    #: When the row was written.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When ``tick`` last handed it to the job queue.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When a worker took it; a claim older than the lease may be taken again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the SMTP server accepted it.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Delivery attempts so far.
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: The last delivery error.
+    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

@@ -1,0 +1,338 @@
+"""What is due, from the database: the ``tick`` that writes the outbox, and the e-mails.
+
+``tick`` looks at every tenant's meetings and writes one outbox row per (kind, subject,
+recipient) that is due; the unique constraint makes writing it twice a no-op, so a repeated
+tick sends nothing twice. It then hands unsent rows to the job queue (core/jobs.py), where
+:func:`core.notifications.tasks.deliver` sends them. A row that failed, or whose job Redis
+lost, is handed over again by a later tick (docs/decisions/0004).
+
+Kinds (the subject is ``meeting:<id>``):
+
+* ``agenda_published`` — the agenda, with an iCalendar invitation, to members, information
+  recipients (KBH-2) and the guests of an item (ALB-R5, SLA-13, KBH-8);
+* ``meeting_changed`` (subject ``meeting:<id>:r<revision>``) — time or place changed after
+  the agenda went out: an updated invitation to the same people;
+* ``meeting_cancelled`` — with an iCalendar cancellation, to those who had the invitation;
+* ``submission_deadline_near`` — members may still ask for items (ALB-R3);
+* ``agenda_due`` — to the secretary: the notice period starts and the agenda is not out
+  (ALB-B8, ALB-R4, ALB-S3, SLA-8);
+* ``minutes_due`` — to the secretary: the minutes are due (ALB-B9, ALB-R4, ALB-S3);
+* ``minutes_sent`` — the minutes, to members and information recipients;
+* ``approval_due`` — to members who have not yet approved (ALB-B9).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.bodies.models import SeatRole
+from core.extensions import db
+from core.identity.models import Affiliation, User
+from core.identity.permissions import Role, role_in_body
+from core.meetings import operations as meetings
+from core.meetings import present
+from core.meetings.models import Meeting, MeetingState
+from core.models import utcnow
+from core.notifications import ical
+from core.notifications.models import Notification
+from core.organisations.models import Organisation
+from core.tenancy import tenant_scope
+from core.tenants.models import Tenant, TenantAdmin
+
+log = logging.getLogger(__name__)
+
+#: Remind members this long before the submission deadline.
+SUBMISSION_REMINDER = timedelta(days=3)
+#: Warn the secretary this long before the agenda or the minutes are due.
+SECRETARY_WARNING = timedelta(days=2)
+#: Remind members this long before the approval deadline.
+APPROVAL_REMINDER = timedelta(days=7)
+#: Announce a cancellation or sent minutes only while recent (a first tick on old data
+#: should not mail years of history).
+CANCELLATION_WINDOW = timedelta(days=30)
+#: A row handed to the queue and still unsent after this long is handed over again.
+REQUEUE_AFTER = timedelta(minutes=15)
+#: Give up on a row after this many failed attempts (it stays in the outbox, with its error).
+MAX_ATTEMPTS = 20
+
+
+@dataclass
+class TickReport:
+    written: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.written.items())) or "nothing new"
+        return f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}"
+
+
+# --------------------------------------------------------------------------- recipients
+
+
+def members(meeting: Meeting) -> list[str]:
+    day = meeting.starts_at.date()
+    return _unique(s.holder.email for s in meeting.body.seats if s.holder and s.is_valid_on(day))
+
+
+def information_recipients(meeting: Meeting, tenant, hooks) -> list[str]:
+    """KBH-2: the people of the organisations that receive the body's material without a seat."""
+    from core.bodies.facts import body_facts
+
+    codes = hooks.collect("information_recipients", body=body_facts(meeting.body, tenant.slug))
+    if not codes:
+        return []
+    rows = db.session.scalars(
+        sa.select(User.email).join(Affiliation, Affiliation.user_id == User.id)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Organisation.code.in_(list(codes)), User.is_enabled.is_(True))
+        .order_by(User.email)
+    )
+    return _unique(rows)
+
+
+def guests(meeting: Meeting) -> list[str]:
+    return _unique(g.get("email") for i in meeting.items for g in (i.guests or []) if g.get("email"))
+
+
+def secretaries(meeting: Meeting) -> list[str]:
+    day = meeting.starts_at.date()
+    found = [s.holder.email for s in meeting.body.seats
+             if s.holder and s.role is SeatRole.SECRETARY and s.is_valid_on(day)]
+    if found:
+        return _unique(found)
+    return _unique(db.session.scalars(
+        sa.select(User.email).join(TenantAdmin, TenantAdmin.user_id == User.id).order_by(User.email)
+    ))
+
+
+def _unique(emails) -> list[str]:
+    seen, out = set(), []
+    for e in emails:
+        if e and e.lower() not in seen:
+            seen.add(e.lower())
+            out.append(e.lower())
+    return out
+
+
+# --------------------------------------------------------------------------- tick
+
+
+def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, list[str]]]:
+    """The notifications due for one meeting now: (kind, subject, recipients)."""
+    rules = meetings.meeting_rules(meeting.body, tenant, hooks)
+    d = meetings.deadlines(meeting, rules)
+    subject = f"meeting:{meeting.id}"
+    state = meeting.state
+    out = []
+    if state is MeetingState.CANCELLED:
+        if meeting.cancelled_at and now - meeting.cancelled_at <= CANCELLATION_WINDOW \
+                and meeting.starts_at > meeting.cancelled_at:
+            out.append(("meeting_cancelled", subject,
+                        members(meeting) + information_recipients(meeting, tenant, hooks) + guests(meeting)))
+        return out
+    if state is MeetingState.PLANNED:
+        if d.submission_due_at and d.submission_due_at - SUBMISSION_REMINDER <= now < d.submission_due_at:
+            out.append(("submission_deadline_near", subject, members(meeting)))
+        if d.agenda_due_at and now >= d.agenda_due_at - SECRETARY_WARNING and now < meeting.starts_at:
+            out.append(("agenda_due", subject, secretaries(meeting)))
+    if meeting.agenda_published_at is not None and now < meeting.starts_at + timedelta(days=1):
+        invited = members(meeting) + information_recipients(meeting, tenant, hooks) + guests(meeting)
+        out.append(("agenda_published", subject, invited))
+        if meeting.revision:
+            out.append(("meeting_changed", f"{subject}:r{meeting.revision}", invited))
+    if state is MeetingState.HELD and d.minutes_due_at and now >= d.minutes_due_at - SECRETARY_WARNING:
+        out.append(("minutes_due", subject, secretaries(meeting)))
+    if meeting.minutes_sent_at is not None and now - meeting.minutes_sent_at <= CANCELLATION_WINDOW:
+        out.append(("minutes_sent", subject, members(meeting) + information_recipients(meeting, tenant, hooks)))
+    if state is MeetingState.MINUTES_SENT and rules.approval_mode == "email" and d.approval_due_at \
+            and now >= d.approval_due_at - APPROVAL_REMINDER and meeting.minutes_versions:
+        done = {a.user_id for a in meeting.minutes_versions[0].approvals}
+        out.append(("approval_due", subject,
+                    [u.email for u in meetings.expected_approvers(meeting, tenant, hooks) if u.id not in done]))
+    return out
+
+
+def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime) -> int:
+    """Insert the rows that do not exist yet; an existing (kind, subject, recipient) is left alone."""
+    if not recipients:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(Notification.__table__).values([
+        {"tenant_id": tenant_id, "kind": kind, "subject": subject, "recipient": r,
+         "created_at": now, "attempts": 0, "last_error": ""}
+        for r in _unique(recipients)
+    ]).on_conflict_do_nothing(
+        index_elements=["tenant_id", "kind", "subject", "recipient"]
+    ).returning(Notification.__table__.c.id)
+    # RETURNING gives the rows actually inserted (rowcount is -1 for this on psycopg).
+    return len(db.session.execute(stmt).all())
+
+
+def tick(now: datetime | None = None, host=None) -> TickReport:
+    """Decide from the database what is due, write it to the outbox, hand it to delivery.
+
+    Safe to run as often as wanted and from several places at once.
+    """
+    from core.jobs import enqueue
+    from core.notifications.tasks import deliver
+    from core.tenancy import all_tenants
+
+    now = now or utcnow()
+    host = host or current_app.extensions["kommissorium.host"]
+    report = TickReport()
+    with all_tenants():
+        tenants = list(db.session.scalars(sa.select(Tenant).order_by(Tenant.id)))
+    for tenant in tenants:
+        hooks = host.for_tenant(tenant.plugins)
+        with tenant_scope(tenant.id):
+            window_start = now - timedelta(days=400)
+            active = db.session.scalars(
+                sa.select(Meeting).where(Meeting.starts_at >= window_start).order_by(Meeting.id)
+            )
+            for meeting in active:
+                for kind, subject, recipients in due(meeting, tenant, hooks, now):
+                    n = _write(tenant.id, kind, subject, recipients, now)
+                    if n:
+                        report.written[kind] = report.written.get(kind, 0) + n
+            db.session.commit()
+            ready = list(db.session.scalars(
+                sa.select(Notification.id).where(
+                    Notification.sent_at.is_(None),
+                    Notification.attempts < MAX_ATTEMPTS,
+                    sa.or_(Notification.queued_at.is_(None), Notification.queued_at < now - REQUEUE_AFTER),
+                ).order_by(Notification.id)
+            ))
+            if ready:
+                db.session.execute(
+                    sa.update(Notification).where(Notification.id.in_(ready)).values(queued_at=now)
+                )
+                db.session.commit()
+        for notification_id in ready:
+            try:
+                enqueue(deliver, tenant.id, notification_id)
+                report.queued += 1
+            except Exception:  # in-process delivery failed; the row keeps its error
+                log.warning("delivery of notification %s failed", notification_id, exc_info=True)
+                report.failed += 1
+    return report
+
+
+# --------------------------------------------------------------------------- e-mails
+
+
+SUBJECTS = {
+    "agenda_published": "Dagsorden: {body} {date}",
+    "meeting_cancelled": "Aflyst: {body} {date}",
+    "meeting_changed": "Ændret tid eller sted: {body} {date}",
+    "submission_deadline_near": "Frist for punkter til dagsordenen: {body} {date}",
+    "agenda_due": "Dagsordenen skal udsendes: {body} {date}",
+    "minutes_due": "Referatet skal udsendes: {body} {date}",
+    "minutes_sent": "Referat: {body} {date}",
+    "approval_due": "Godkend referatet: {body} {date}",
+}
+
+
+def render(notification: Notification, tenant) -> EmailMessage:
+    """The e-mail for an outbox row, from the current state of the meeting; what a recipient
+    sees of closed items depends on who they are (ALB-B11, ALB-R6)."""
+    kind, ref = notification.kind, notification.subject
+    meeting = db.session.get(Meeting, int(ref.split(":")[1]))
+    if meeting is None:
+        raise LookupError(f"{ref} no longer exists")
+    user = db.session.scalar(sa.select(User).filter_by(email=notification.recipient))
+    role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
+    rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
+    d = meetings.deadlines(meeting, rules)
+    zone = _zone(tenant)
+
+    def when(t: datetime) -> str:
+        return t.astimezone(zone).strftime("%d.%m.%Y kl. %H:%M")
+
+    local = when(meeting.starts_at)
+    lines = [f"{meeting.body.name} — {meeting.title or 'møde'} {local}"]
+    if meeting.location:
+        lines.append(f"Sted: {meeting.location}")
+    if meeting.online_url:
+        lines.append(f"Online: {meeting.online_url}")
+    lines.append("")
+    if kind == "meeting_changed":
+        lines.append("Mødets tid eller sted er ændret; se den opdaterede invitation.")
+    if kind in ("agenda_published", "minutes_sent"):
+        entries = {}
+        if kind == "minutes_sent":
+            v = meetings.current_version(meeting)
+            entries = {e.item_id: e for e in v.entries} if v else {}
+        for item in present.visible_items(meeting, role):
+            lines.append(f"{item.position}. ({item.kind.value}) {item.title}")
+            if item.recommendation:
+                lines.append(f"   Indstilling: {item.recommendation}")
+            e = entries.get(item.id)
+            if e is not None:
+                closed = item.is_confidential and not meetings.can_see_confidential(role)
+                lines.append(f"   Beslutning: {e.public_decision if closed else e.decision}")
+                for dissent in ([] if closed else e.dissents):
+                    lines.append(f"   Særstandpunkt ({dissent.get('by')}): {dissent.get('text')}")
+    elif kind == "submission_deadline_near":
+        lines.append(f"Punkter til dagsordenen skal være sekretariatet i hænde senest "
+                     f"{when(d.submission_due_at)} ({d.submission_clause}).")
+    elif kind == "agenda_due":
+        lines.append(f"Dagsordenen skal udsendes senest {when(d.agenda_due_at)} ({d.agenda_clause}).")
+    elif kind == "minutes_due":
+        lines.append(f"Referatet skal udsendes senest {when(d.minutes_due_at)[:10]} ({d.minutes_clause}).")
+    elif kind == "approval_due":
+        lines.append(f"Godkend venligst referatet senest {when(d.approval_due_at)[:10]} ({d.approval_clause}).")
+    elif kind == "meeting_cancelled":
+        lines.append(f"Mødet er aflyst. {meeting.cancel_reason}")
+
+    msg = EmailMessage()
+    msg["Subject"] = SUBJECTS[kind].format(body=meeting.body.name, date=meeting.starts_at.date().isoformat())
+    msg["From"] = current_app.config.get("MAIL_FROM", "kommissorium@localhost")
+    msg["To"] = notification.recipient
+    msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
+    msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
+    msg.set_content("\n".join(lines))
+    if kind in ("agenda_published", "meeting_changed", "meeting_cancelled"):
+        method = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
+        msg.add_attachment(
+            ical.invitation(meeting, tenant.slug, notification.recipient).decode("utf-8"),
+            subtype="calendar", filename="invitation.ics",
+            params={"method": method},
+        )
+    return msg
+
+
+def _zone(tenant):
+    """The tenant's time zone (times in mails are local); UTC where it is unknown."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tenant.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def send_email(msg: EmailMessage) -> None:
+    """Hand the message to the configured SMTP server (MAIL_SERVER, MAIL_PORT …)."""
+    import smtplib
+
+    cfg = current_app.config
+    with smtplib.SMTP(cfg.get("MAIL_SERVER", "localhost"), int(cfg.get("MAIL_PORT", 25)),
+                      timeout=float(cfg.get("MAIL_TIMEOUT", 10))) as smtp:
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
+        smtp.send_message(msg)
