@@ -18,7 +18,7 @@ from core.meetings import present
 from core.meetings.models import Meeting
 from core.meetings.schemas import (
     ApproveInputSchema,
-    AttachmentSchema,
+    ItemAttachmentSchema,
     AttendanceInputSchema,
     AttendanceSchema,
     CancelSchema,
@@ -216,7 +216,7 @@ def remove_item(meeting_id: int, item_id: int):
 
 @blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/attachments", methods=["POST"])
 @blp.arguments(UploadSchema, location="files")
-@blp.response(201, AttachmentSchema)
+@blp.response(201, ItemAttachmentSchema)
 @access(Role.BODY_SECRETARY)
 def add_attachment(files, meeting_id: int, item_id: int):
     """Attach a file (bilag): checksum, size and type limits."""

@@ -108,7 +108,7 @@ class DelegationCreateSchema(Schema):
     ends_on = fields.Date(required=True)
 
 
-class DissentSchema(Schema):
+class MinutesDissentSchema(Schema):
     by = fields.String(required=True, validate=validate.Length(min=1, max=200))
     text = fields.String(required=True, validate=validate.Length(min=1))
     email = fields.String(load_default="")
@@ -118,7 +118,7 @@ class DissentSchema(Schema):
 class MinutesEntryInputSchema(Schema):
     decision = fields.String()
     public_decision = fields.String()
-    dissents = fields.List(fields.Nested(DissentSchema))
+    dissents = fields.List(fields.Nested(MinutesDissentSchema))
 
 
 class DissentInputSchema(Schema):
@@ -150,7 +150,7 @@ class UploadSchema(Schema):
 # --------------------------------------------------------------------------- output
 
 
-class AttachmentSchema(Schema):
+class ItemAttachmentSchema(Schema):
     id = fields.Integer()
     filename = fields.String()
     content_type = fields.String()
@@ -175,7 +175,7 @@ class ItemSchema(Schema):
     guests = fields.List(fields.Dict())
     submitted_by = fields.Function(lambda i: getattr(i, "submitted_by_email", None))
     approves_minutes_of_id = fields.Integer(allow_none=True)
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    attachments = fields.List(fields.Nested(ItemAttachmentSchema))
 
 
 class DeadlinesSchema(Schema):

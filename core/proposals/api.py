@@ -15,7 +15,7 @@ from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import FollowUpTask, ProposalAttachment, ResponseKind
 from core.proposals.schemas import (
-    AttachmentSchema,
+    ProposalAttachmentSchema,
     AttachmentUploadSchema,
     DecisionSchema,
     FollowUpDoneSchema,
@@ -182,7 +182,7 @@ def close_hearing(proposal_id: int):
 
 @blp.route("/<int:proposal_id>/attachments", methods=["POST"])
 @blp.arguments(AttachmentUploadSchema, location="files")
-@blp.response(201, AttachmentSchema)
+@blp.response(201, ProposalAttachmentSchema)
 @access(Role.AUTHENTICATED)
 def attach(files, proposal_id: int):
     """Attach a file (bilag): PDF, office documents, images or text, within the size limit."""

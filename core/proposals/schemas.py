@@ -45,7 +45,7 @@ class AttachmentUploadSchema(Schema):
     file = Upload(required=True)
 
 
-class AttachmentSchema(Schema):
+class ProposalAttachmentSchema(Schema):
     id = fields.Integer()
     filename = fields.String()
     content_type = fields.String()
@@ -167,5 +167,5 @@ class ProposalSchema(ProposalSummarySchema):
     closed_at = fields.DateTime(allow_none=True)
     steps = fields.List(fields.Nested(StepSchema))
     history = fields.List(fields.Nested(EventSchema), attribute="events")
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    attachments = fields.List(fields.Nested(ProposalAttachmentSchema))
     follow_ups = fields.List(fields.Nested(FollowUpSchema))
