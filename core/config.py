@@ -70,8 +70,9 @@ class IdentityConfig:
     LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
     #: How long the lockout lasts.
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
-    #: Rate limit on login and reset requests per client address.
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10/minute;100/hour")
+    #: Rate limit on login and reset requests per client address. Generous: a municipality's
+    #: staff often share one address; each account is protected by the lockout above.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "60/minute;600/hour")
     #: Rate limit per personal API token.
     RATELIMIT_TOKEN = os.environ.get("RATELIMIT_TOKEN", "300/minute")
     #: Where Flask-Limiter keeps its counters; the Redis of REDIS_URL when set (create_app).

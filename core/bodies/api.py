@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from flask_smorest import Blueprint
 
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, body_from_param
 from core.bodies import operations
 from core.bodies.schemas import BodySchema, BodySummarySchema
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
@@ -32,3 +32,13 @@ def get_body(key: str):
     """One body with its seats and its kommissorium parameters."""
     body = operations.get_body(key)
     return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))
+
+
+@body_from_param("key")
+def _body_by_key(key: str):
+    import sqlalchemy as sa
+
+    from core.bodies.models import Body
+    from core.extensions import db
+
+    return db.session.scalar(sa.select(Body).filter_by(key=key))

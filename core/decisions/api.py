@@ -22,7 +22,7 @@ from core.decisions.schemas import (
     VoteSchema,
 )
 from core.extensions import db
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, body_from_param
 from core.rules.types import Matter
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
@@ -189,3 +189,11 @@ def dry_run(data, key: str):
     )
     db.session.rollback()  # a dry run stores nothing, whatever the rules touched
     return result
+
+
+@body_from_param("motion_id")
+def _body_of_motion(motion_id: int):
+    from core.decisions.models import Motion
+
+    motion = db.session.get(Motion, motion_id)
+    return motion.item.meeting.body if motion is not None else None

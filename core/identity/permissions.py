@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -122,24 +123,94 @@ def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
     return have
 
 
+#: URL parameters that name a body-scoped resource, and how to find its body. Features
+#: register theirs with :func:`body_from_param`, so a body role is checked before the
+#: request's input is even parsed.
+_BODY_FROM_PARAM: dict[str, Callable[[object], object | None]] = {}
+
+
+def body_from_param(name: str):
+    """Register how the URL parameter ``name`` leads to a body (``None``: no such row)."""
+
+    def decorator(loader):
+        _BODY_FROM_PARAM[name] = loader
+        return loader
+
+    return decorator
+
+
+#: URL parameters whose feature checks access itself before the input is parsed: a
+#: function ``(value, declared_role)`` that aborts with 404/403 (proposals, whose bodies
+#: are many).
+_PARAM_CHECKS: dict[str, Callable[[object, Role], None]] = {}
+
+
+def check_param(name: str):
+    """Register a pre-parse access check for the URL parameter ``name``."""
+
+    def decorator(check):
+        _PARAM_CHECKS[name] = check
+        return check
+
+    return decorator
+
+
+def _takes_part(user, tenant) -> bool:
+    """Whether the user acts for an organisation that takes part in the tenant's plan."""
+    from core.tenants.models import Participation
+
+    orgs = [a.organisation_id for a in user.affiliations]
+    return bool(orgs) and db.session.scalar(
+        sa.select(sa.func.count(Participation.id)).where(
+            Participation.tenant_id == tenant.id, Participation.organisation_id.in_(orgs)
+        )
+    ) > 0
+
+
 def _check_declared(role: Role) -> None:
-    if role > Role.PUBLIC:
-        user = _user()
-        if user is None:
-            abort(401, message="Log in first.")
-        if role >= Role.PLATFORM_ADMIN:
-            if not user.is_platform_admin:
-                abort(403, message="Only platform administrators may do this.")
-            return
-        tenant = getattr(g, "tenant", None)
-        if tenant is None or role <= Role.AUTHENTICATED:
-            return
-        have = role_in_tenant(user, tenant)
-        if have < min(role, Role.INFORMATION_RECIPIENT):
+    if role <= Role.PUBLIC:
+        return
+    user = _user()
+    if user is None:
+        abort(401, message="Log in first.")
+    if role >= Role.PLATFORM_ADMIN:
+        if not user.is_platform_admin:
+            abort(403, message="Only platform administrators may do this.")
+        return
+    tenant = getattr(g, "tenant", None)
+    if tenant is None:
+        return
+    have = role_in_tenant(user, tenant)
+    if role <= Role.AUTHENTICATED:
+        # Logged in is not enough to see into a tenant: the user holds a role there or
+        # acts for an organisation taking part (a substitute, a heard organisation, VEJ-5).
+        if have < Role.INFORMATION_RECIPIENT and not _takes_part(user, tenant):
             abort(404, message="Not found.")
-        # Tenant-wide roles are decided here; body roles by require() on the body.
-        if role >= Role.TENANT_ADMIN and have < role:
-            abort(403, message="Only the tenant's secretariat may do this.")
+        return
+    if have < min(role, Role.INFORMATION_RECIPIENT):
+        abort(404, message="Not found.")
+    # Tenant-wide roles are decided here in full.
+    if role >= Role.TENANT_ADMIN and have < role:
+        abort(403, message="Only the tenant's secretariat may do this.")
+    # Body roles: on the body the URL names, before the input is parsed.
+    from flask import request
+
+    for name, value in (request.view_args or {}).items():
+        if name in _PARAM_CHECKS:
+            _PARAM_CHECKS[name](value, role)
+            break
+        loader = _BODY_FROM_PARAM.get(name)
+        if loader is None:
+            continue
+        body = loader(value)
+        if body is None:
+            abort(404, message="Not found.")
+        in_body = role_in_body(user, body)
+        if in_body < Role.INFORMATION_RECIPIENT:
+            abort(404, message="Not found.")
+        if in_body < role:
+            abort(403, message="You may not do this here.")
+        break
 
 
 def access(role: Role):

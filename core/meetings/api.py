@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 
 from core.bodies import operations as bodies
 from core.extensions import db
-from core.identity.permissions import Role, access, require
+from core.identity.permissions import Role, access, body_from_param, require
 from core.meetings import operations as ops
 from core.meetings import present
 from core.meetings.models import Meeting
@@ -401,3 +401,29 @@ def public_meeting(meeting_id: int):
     return present.public_meeting(meeting)
 
 
+
+
+# ------------------------------------------------------------------ body of a URL's row
+# Body roles are checked on these before a request's input is parsed (permissions.py).
+
+
+@body_from_param("meeting_id")
+def _body_of_meeting(meeting_id: int):
+    meeting = db.session.get(Meeting, meeting_id)
+    return meeting.body if meeting is not None else None
+
+
+@body_from_param("item_id")
+def _body_of_item(item_id: int):
+    from core.meetings.models import AgendaItem
+
+    item = db.session.get(AgendaItem, item_id)
+    return item.meeting.body if item is not None else None
+
+
+@body_from_param("attachment_id")
+def _body_of_attachment(attachment_id: int):
+    from core.meetings.models import Attachment
+
+    attachment = db.session.get(Attachment, attachment_id)
+    return attachment.item.meeting.body if attachment is not None else None

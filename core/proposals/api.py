@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from core.bodies.models import Body
 from core.extensions import db
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, check_param
 from core.models import utcnow
 from core.organisations.models import Organisation
 from core.proposals import operations
@@ -53,6 +53,16 @@ def _visible(proposal_id: int):
     if not operations.can_see(_user(), current_tenant(), proposal):
         abort(404, message="Not found.")
     return proposal
+
+
+@check_param("proposal_id")
+def _pre_check(proposal_id: int, declared: Role) -> None:
+    """Before the input is parsed: the proposal is visible, and a secretary's action is
+    asked by a secretary of a body it passes (the handler then checks the exact body)."""
+    proposal = _visible(proposal_id)
+    if declared >= Role.BODY_SECRETARY:
+        bodies = [proposal.origin_body, *(s.body for s in proposal.steps if s.body is not None)]
+        _forbid_unless(any(operations.may_manage(_user(), current_tenant(), b) for b in bodies))
 
 
 def _forbid_unless(allowed: bool):
