@@ -34,7 +34,7 @@ def get_body(key: str):
     return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))
 
 
-@body_from_param("key")
+@body_from_param("key", public=True)
 def _body_by_key(key: str):
     import sqlalchemy as sa
 

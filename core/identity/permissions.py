@@ -129,10 +129,15 @@ def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
 _BODY_FROM_PARAM: dict[str, Callable[[object], object | None]] = {}
 
 
-def body_from_param(name: str):
-    """Register how the URL parameter ``name`` leads to a body (``None``: no such row)."""
+def body_from_param(name: str, *, public: bool = False):
+    """Register how the URL parameter ``name`` leads to a body (``None``: no such row).
+
+    ``public``: the row is known to everyone (a body), so a caller without the role gets
+    403 rather than 404.
+    """
 
     def decorator(loader):
+        loader.public = public
         _BODY_FROM_PARAM[name] = loader
         return loader
 
@@ -180,11 +185,15 @@ def _check_declared(role: Role) -> None:
     tenant = getattr(g, "tenant", None)
     if tenant is None:
         return
+    from flask import request
+
     have = role_in_tenant(user, tenant)
     if role <= Role.AUTHENTICATED:
-        # Logged in is not enough to see into a tenant: the user holds a role there or
-        # acts for an organisation taking part (a substitute, a heard organisation, VEJ-5).
-        if have < Role.INFORMATION_RECIPIENT and not _takes_part(user, tenant):
+        # Logged in is not enough to see a tenant's rows: the user holds a role there or
+        # acts for an organisation taking part (a substitute, a heard organisation). A
+        # route naming no row (raising a topic, VEJ-5) is left to its rule, which explains.
+        names_a_row = set(request.view_args or {}) - {"tenant"}
+        if names_a_row and have < Role.INFORMATION_RECIPIENT and not _takes_part(user, tenant):
             abort(404, message="Not found.")
         return
     if have < min(role, Role.INFORMATION_RECIPIENT):
@@ -193,8 +202,6 @@ def _check_declared(role: Role) -> None:
     if role >= Role.TENANT_ADMIN and have < role:
         abort(403, message="Only the tenant's secretariat may do this.")
     # Body roles: on the body the URL names, before the input is parsed.
-    from flask import request
-
     for name, value in (request.view_args or {}).items():
         if name in _PARAM_CHECKS:
             _PARAM_CHECKS[name](value, role)
@@ -206,7 +213,8 @@ def _check_declared(role: Role) -> None:
         if body is None:
             abort(404, message="Not found.")
         in_body = role_in_body(user, body)
-        if in_body < Role.INFORMATION_RECIPIENT:
+        # A body itself is public (its seats are listed to all); its rows are not.
+        if in_body < Role.INFORMATION_RECIPIENT and not getattr(loader, "public", False):
             abort(404, message="Not found.")
         if in_body < role:
             abort(403, message="You may not do this here.")

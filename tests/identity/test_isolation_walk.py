@@ -20,7 +20,8 @@ A parameter it cannot fill fails the test loudly: add a filler or seed a row in
 automatically as long as their rows are seeded here).
 
 Expected: a route declared above PUBLIC answers 401 to the anonymous and 403 or 404 to
-everyone else; PUBLIC routes are public by declaration and must only not crash (no 500).
+everyone else — except a logged-in route under a tenant that names no row (a list filtered
+to the caller, raising a topic), which must show nothing of tenant B; PUBLIC routes are public by declaration and must only not crash (no 500).
 Protected routes without a resource parameter (``/api/v1/me`` …) must not mention tenant
 B at all.
 """
@@ -279,6 +280,16 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                         continue
                     if role == Role.PUBLIC:
                         counts["public"] += 1
+                        continue
+                    if (role == Role.AUTHENTICATED and rule.arguments == {"tenant"}
+                            and label == "tenant B" and user is not None):
+                        # A list filtered to the caller, or an action whose own rule
+                        # answers (raising a topic, VEJ-5): it must show nothing of B.
+                        data = resp.get_json(silent=True)
+                        if B_MARKERS.search(resp.get_data(as_text=True).replace(url, "")) or (
+                                isinstance(data, list) and data):
+                            failures.append(f"{where}: shows tenant B's rows")
+                        counts["own"] += 1
                         continue
                     expected = {401} if user is None else {403, 404}
                     if resp.status_code not in expected:
