@@ -38,11 +38,12 @@ class RequestContextFilter(logging.Filter):
 
 
 def json_formatter() -> logging.Formatter:
+    """One JSON object a line: time (ISO 8601, UTC), level, logger, message, extras."""
     return JsonFormatter(
-        "{asctime}{levelname}{name}{message}",
+        "{levelname}{name}{message}",
         style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        datefmt="%Y-%m-%dT%H:%M:%S%z",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
     )
 
 
