@@ -14,8 +14,10 @@ sleeper=""
 trap 'echo "tick-loop: stopping"; [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null; exit 0' TERM INT
 echo "tick-loop: every ${interval}s"
 while :; do
-    if ! "$cmd" tick; then
-        echo "tick-loop: tick failed (exit $?); next try in ${interval}s" >&2
+    "$cmd" tick
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "tick-loop: tick failed (exit $status); next try in ${interval}s" >&2
     fi
     sleep "$interval" &
     sleeper=$!

@@ -23,7 +23,8 @@ APP_COMMANDS = {
 
 def _env_names_read_by_the_code() -> set[str]:
     names = set()
-    for path in (PROJECT_ROOT / "core" / "config.py", DEPLOY / "gunicorn.conf.py"):
+    for path in (PROJECT_ROOT / "core" / "config.py", PROJECT_ROOT / "core" / "jobs.py",
+                 DEPLOY / "gunicorn.conf.py"):
         text = path.read_text()
         names |= set(re.findall(r'os\.environ(?:\.get)?[\[(]\s*"([A-Z_][A-Z0-9_]*)"', text))
         names |= set(re.findall(r'"([A-Z_][A-Z0-9_]*)" not in os\.environ', text))

@@ -37,5 +37,5 @@ def test_tick_loop_repeats_survives_failures_and_stops_on_sigterm(tmp_path):
     assert time.monotonic() - started < 2
     assert set(counter.read_text().split()) == {"tick"}
     assert len(counter.read_text().split()) >= 4
-    assert "tick failed" in err
+    assert "tick failed (exit 1)" in err
     assert "stopping" in out
