@@ -45,5 +45,13 @@ production: prod-run
 prod-stop:
 	$(BIN)/python deploy/prod-run.py stop --run-dir $(RUN_DIR)
 
+## Benchmarks (not part of `make test`): bench/results/*.json and the README's table
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null 2>&1 \
+		|| (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1) \
+		|| echo "bench: could not install wrk (apt-get install wrk); the load figures are skipped"
+	@$(BIN)/python -c 'import psutil' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py $(BENCH)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

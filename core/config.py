@@ -36,6 +36,8 @@ class Config:
     LOG_SKIP_PATHS = ("/healthz", "/readyz", "/metrics")
     #: Register the benchmark floor endpoint (bench/, never in production).
     BENCH_ENDPOINTS = os.environ.get("KOMMISSORIUM_BENCH", "0") == "1"
+    #: The JSON the benchmark floor endpoint serves (core/ops/bench.py).
+    BENCH_FLOOR_FILE = os.environ.get("KOMMISSORIUM_BENCH_FLOOR_FILE", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
