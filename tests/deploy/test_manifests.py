@@ -243,3 +243,9 @@ def test_gunicorn_conf_sets_only_real_gunicorn_settings():
     assert namespace["wsgi_app"] == "core.wsgi:app"
     assert namespace["preload_app"] is True
     assert callable(namespace["post_fork"]) and callable(namespace["child_exit"])
+
+
+def test_operator_guide_documents_every_setting():
+    guide = (PROJECT_ROOT / "docs" / "operations.md").read_text()
+    missing = sorted(n for n in _env_names_read_by_the_code() if f"`{n}`" not in guide)
+    assert not missing, f"docs/operations.md does not document: {missing}"

@@ -81,3 +81,20 @@ def test_health_routes_are_public_and_declared(app):
 
     for endpoint in ("ops.healthz", "ops.readyz", "ops.metrics_endpoint"):
         assert app.view_functions[endpoint].access_role is Role.PUBLIC
+
+
+def test_readyz_is_503_quickly_when_postgresql_refuses():
+    """A PostgreSQL that is down: unready at once (the engine has a connect timeout)."""
+    import time
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"postgresql://k@127.0.0.1:{_free_port()}/k",
+                      "REDIS_URL": "", "SECRET_KEY": "t"}, check_schema=False)
+    try:
+        assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 5
+        started = time.monotonic()
+        resp = app.test_client().get("/readyz")
+    finally:
+        _dispose(app)
+    assert resp.status_code == 503
+    assert resp.get_json()["checks"]["database"] == "failed: OperationalError"
+    assert time.monotonic() - started < 5
