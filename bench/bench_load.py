@@ -13,8 +13,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import (TENANTS, Result, dispose, fresh_database, gunicorn, have_wrk, http_get,
-                    make_app, median, sync, wrk)
+from common import (
+    TENANTS,
+    Result,
+    dispose,
+    fresh_database,
+    gunicorn,
+    have_wrk,
+    http_get,
+    make_app,
+    median,
+    sync,
+    wrk,
+)
 
 PATH = "/api/v1/tenants/albertslund/bodies/bestyrelse"
 ROUNDS, SECONDS, CONNECTIONS = 3, 5, 8

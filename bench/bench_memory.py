@@ -3,7 +3,7 @@
 Web: gunicorn (deploy/gunicorn.conf.py, 2 workers x 2 threads) on PostgreSQL with the four
 bundled tenants; wrk drives the body detail and the bodies list; each worker process's RSS
 and USS (memory it alone holds) are sampled every 50 ms. rq: ``kommissorium worker`` on a
-queue of its own runs 200 jobs that describe every body of a tenant; the worker and the
+queue of its own runs 100 jobs that describe every body of a tenant; the worker and the
 work horses it forks are sampled the same way. Targets are the per-process budgets in the
 Kubernetes manifests: web 768 MiB for a pod of a master and 3 workers (192 MiB each), rq
 512 MiB for a worker and its horse (256 MiB each).
@@ -20,12 +20,23 @@ import time
 import uuid
 
 import psutil
-
-from common import (BIN, ROOT, TENANTS, Result, dispose, fresh_database, gunicorn, have_wrk,
-                    make_app, redis_url, sync, wrk)
+from common import (
+    BIN,
+    ROOT,
+    TENANTS,
+    Result,
+    dispose,
+    fresh_database,
+    gunicorn,
+    have_wrk,
+    make_app,
+    redis_url,
+    sync,
+    wrk,
+)
 
 MIB = 2**20
-JOBS = 200
+JOBS = 100
 
 
 class Sampler:

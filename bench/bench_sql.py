@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-
 from common import Result, dispose, fresh_database, make_app, sync, tenant_copies
 
 SIZES = (5, 50)

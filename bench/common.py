@@ -23,7 +23,7 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ class Result:
     title: str
     figures: list[Figure] = field(default_factory=list)
     details: dict = field(default_factory=dict)
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     machine: dict = field(default_factory=machine)
 
     def figure(self, name, value, unit, target, note=""):
@@ -110,7 +110,7 @@ class Result:
             "title": self.title,
             "commit": git_commit(),
             "started_at": self.started_at,
-            "finished_at": datetime.now(timezone.utc).isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
             "machine": self.machine,
             "figures": [{**f.__dict__, "ok": f.ok} for f in self.figures],
             "details": self.details,
@@ -201,11 +201,11 @@ def tenant_copies(count: int, folder: Path) -> list[Path]:
     for i in range(count):
         src = bundled[i % len(bundled)]
         text = src.read_text(encoding="utf-8")
-        slug = re.search(r'^slug = "([a-z0-9-]+)"', text, re.M).group(1)
+        slug = re.search(r'^slug = "([a-z0-9-]+)"', text, re.MULTILINE).group(1)
         new = f"{slug}-{i:03d}"
         text = text.replace(f'slug = "{slug}"', f'slug = "{new}"', 1)
         text = re.sub(r'^(name = ")([^"]*)(")', rf"\g<1>\g<2> {i:03d}\g<3>", text, count=1,
-                      flags=re.M)
+                      flags=re.MULTILINE)
         path = folder / f"{new}.toml"
         path.write_text(text, encoding="utf-8")
         made.append(path)
@@ -288,9 +288,10 @@ def _ms(text: str) -> float:
 def wrk(url: str, seconds: int, connections: int = 8, threads: int = 1) -> dict:
     """Run wrk against ``url``; requests per second, latency percentiles (ms), errors."""
     out = subprocess.run(
-        ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", url],
+        ["wrk", "--latency", "--timeout", "10s", "-t", str(threads), "-c", str(connections),
+         "-d", f"{seconds}s", url],
         capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
-    dist = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.M))
+    dist = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     if "99" not in dist:
         raise RuntimeError(f"wrk printed no latency distribution:\n{out}")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

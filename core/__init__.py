@@ -43,10 +43,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     from core import observability
-
-    observability.init_app(app)  # JSON logs, request ids, /healthz, /readyz, /metrics
     from core.ops import bench
 
+    observability.init_app(app)  # JSON logs, request ids, /healthz, /readyz, /metrics
     bench.init_app(app)  # the benchmark floor, only with KOMMISSORIUM_BENCH=1
 
     _import_models()

@@ -5,7 +5,6 @@ import re
 import shutil
 import subprocess
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
@@ -210,12 +209,12 @@ def test_kustomization_lists_existing_files():
 
 def test_containerfile_is_slim_non_root_and_serves_with_gunicorn():
     text = (DEPLOY / "Containerfile").read_text()
-    froms = re.findall(r"^FROM (\S+)", text, re.M)
+    froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
     assert froms and all(f == "python:3.11-slim" for f in froms)
-    [user] = re.findall(r"^USER (\S+)", text, re.M)
+    [user] = re.findall(r"^USER (\S+)", text, re.MULTILINE)
     assert user.split(":")[0] not in ("root", "0")
-    assert re.search(r'^CMD \["gunicorn", "--config", "/app/deploy/gunicorn.conf.py"\]', text, re.M)
-    for src in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.M):
+    assert re.search(r'^CMD \["gunicorn", "--config", "/app/deploy/gunicorn.conf.py"\]', text, re.MULTILINE)
+    for src in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.MULTILINE):
         for part in src.split():
             assert (PROJECT_ROOT / part).exists(), f"Containerfile copies missing {part}"
 

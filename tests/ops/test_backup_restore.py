@@ -35,7 +35,7 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path):
     with admin.connect() as conn:
         for n in names:
             conn.execute(sa.text(f'CREATE DATABASE "{n}"'))
-    libpq = lambda u: u.set(drivername="postgresql").render_as_string(hide_password=False)  # noqa: E731
+    libpq = lambda u: u.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": source.render_as_string(hide_password=False),
                           "REDIS_URL": ""}, host=PluginHost(), check_schema=False)
