@@ -291,6 +291,11 @@ def wrk(url: str, seconds: int, connections: int = 8, threads: int = 1) -> dict:
         ["wrk", "--latency", "--timeout", "10s", "-t", str(threads), "-c", str(connections),
          "-d", f"{seconds}s", url],
         capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> dict:
+    """wrk's ``--latency`` report as numbers (latencies in ms)."""
     dist = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     if "99" not in dist:
         raise RuntimeError(f"wrk printed no latency distribution:\n{out}")
