@@ -34,7 +34,7 @@ def test_tick_loop_repeats_survives_failures_and_stops_on_sigterm(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
     assert set(counter.read_text().split()) == {"tick"}
     assert len(counter.read_text().split()) >= 4
     assert "tick failed (exit 1)" in err

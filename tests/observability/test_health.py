@@ -97,4 +97,4 @@ def test_readyz_is_503_quickly_when_postgresql_refuses():
         _dispose(app)
     assert resp.status_code == 503
     assert resp.get_json()["checks"]["database"] == "failed: OperationalError"
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # refused at once; never a long hang
