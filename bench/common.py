@@ -178,13 +178,13 @@ def make_app(url: str, migrate: bool = False, **config):
     from core.hooks.host import PluginHost
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": "", "SECRET_KEY": "bench",
-                      "LOG_SKIP_PATHS": ("/",), **config}, host=PluginHost(), check_schema=False)
+                      **config}, host=PluginHost(), check_schema=False)
     if migrate:
         from flask_migrate import upgrade
 
         with app.app_context():
             upgrade(revision="heads")
-    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)  # no request log lines in-process
     return app
 
 
