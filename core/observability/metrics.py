@@ -118,9 +118,12 @@ class ScrapeTimeCollector:
             from rq import Queue
 
             conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-            q = Queue(jobs.QUEUE_NAME, connection=conn)
-            depth.add_metric([q.name], q.count)
-            failed.add_metric([q.name], q.failed_job_registry.count)
+            try:
+                q = Queue(jobs.QUEUE_NAME, connection=conn)
+                depth.add_metric([q.name], q.count)
+                failed.add_metric([q.name], q.failed_job_registry.count)
+            finally:
+                conn.close()
         except Exception as exc:  # Redis down: say so, keep the scrape answering
             log.warning("Redis unreachable at scrape: %s", exc)
             up.add_metric([], 0)
