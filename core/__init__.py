@@ -6,8 +6,6 @@ implementations (see docs/plugin-authors.md).
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from core.hooks import hookimpl
@@ -38,8 +36,17 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database that does not answer fails a request (and /readyz) in seconds, not minutes.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    from core import observability
+    from core.ops import bench
+
+    observability.init_app(app)  # JSON logs, request ids, /healthz, /readyz, /metrics
+    bench.init_app(app)  # the benchmark floor, only with KOMMISSORIUM_BENCH=1
 
     _import_models()
     db.init_app(app)

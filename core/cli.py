@@ -395,5 +395,31 @@ def worker(burst: bool):
     Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
 
 
+# ---------------------------------------------------------------------------- ops
+
+
+@main.group()
+def ops():
+    """Operator tooling (deploy/, docs/operations.md)."""
+
+
+@ops.command("citus-plan")
+@with_appcontext
+def ops_citus_plan():
+    """Print the SQL that distributes the tenant-scoped tables by tenant_id on Citus.
+
+    Generated from the models: every table with a tenant_id column is distributed, every
+    other table becomes a reference table (deploy/citus/README.md)."""
+    from core.extensions import db
+    from core.ops.citus import CitusPlanError, plan
+    from core.schema import heads
+
+    try:
+        result = plan(db.metadata)
+    except CitusPlanError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.sql(header=f"for migration head {', '.join(sorted(heads()))}"), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))

@@ -39,6 +39,17 @@ class Config:
     #: Refuse to serve on a database whose schema is behind the migrations.
     REQUIRE_MIGRATED_DATABASE = True
 
+    #: Log level of the root logger.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    #: ``json`` (one JSON object a line, the default) or ``text``.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    #: Paths not written to the request log (probes and scrapes, every few seconds).
+    LOG_SKIP_PATHS = ("/healthz", "/readyz", "/metrics")
+    #: Register the benchmark floor endpoint (bench/, never in production).
+    BENCH_ENDPOINTS = os.environ.get("KOMMISSORIUM_BENCH", "0") == "1"
+    #: The JSON the benchmark floor endpoint serves (core/ops/bench.py).
+    BENCH_FLOOR_FILE = os.environ.get("KOMMISSORIUM_BENCH_FLOOR_FILE", "")
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

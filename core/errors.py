@@ -57,6 +57,20 @@ def handle_unexpected(error: Exception):
     return envelope(500, InternalServerError.description)
 
 
+def handle_database_unavailable(error: Exception):
+    """The database did not answer (down, restarting, timed out): 503, try again shortly.
+
+    Nothing was written: a request commits once, at its end, and this error stops it before."""
+    log.error("database unavailable: %s", error)
+    resp, code = envelope(503, "The database is unavailable; try again in a moment.")
+    resp.headers["Retry-After"] = "5"
+    return resp, code
+
+
 def register(app: Flask) -> None:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 
 from flask import current_app, has_app_context
 from redis import Redis
@@ -16,7 +17,8 @@ from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "kommissorium"
+#: The rq queue; set KOMMISSORIUM_QUEUE to run several installations on one Redis.
+QUEUE_NAME = os.environ.get("KOMMISSORIUM_QUEUE", "kommissorium")
 _worker_app = None
 
 

@@ -1,0 +1,1 @@
+"""Operator tooling that reads the application's own schema (``kommissorium ops …``)."""
