@@ -25,13 +25,6 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     #: Where tenant files are read from by default.
     TENANTS_DIR = os.environ.get("KOMMISSORIUM_TENANTS_DIR", str(PROJECT_ROOT / "tenants"))
-    #: Outgoing mail (notifications): the SMTP server and the sender.
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-    MAIL_FROM = os.environ.get("MAIL_FROM", "kommissorium@localhost")
     #: Where attachments (bilag) are stored; default ``instance/attachments``.
     ATTACHMENTS_DIR = os.environ.get("KOMMISSORIUM_ATTACHMENTS_DIR", "")
     #: The largest attachment accepted, in bytes.
@@ -97,6 +90,7 @@ class IdentityConfig:
     #: The public address of the site, for links in e-mails.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
+    #: Outgoing mail (notifications, password resets): the SMTP server and the sender.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

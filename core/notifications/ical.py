@@ -47,7 +47,7 @@ def meeting_event(meeting: Meeting, tenant_slug: str, attendees: Iterable[str] =
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # A cancellation must outrank the invitation it cancels (RFC 5546 §2.1.4).
     ev.add("sequence", meeting.revision + (1 if cancelled else 0))
-    organiser = vCalAddress(f"mailto:{current_app.config.get('MAIL_FROM', 'kommissorium@localhost')}")
+    organiser = vCalAddress(f"mailto:{current_app.config['MAIL_DEFAULT_SENDER']}")
     organiser.params["cn"] = vText(meeting.body.name)
     ev.add("organizer", organiser)
     for email in attendees:

@@ -298,7 +298,7 @@ def render(notification: Notification, tenant) -> EmailMessage:
 
     msg = EmailMessage()
     msg["Subject"] = SUBJECTS[kind].format(body=meeting.body.name, date=meeting.starts_at.date().isoformat())
-    msg["From"] = current_app.config.get("MAIL_FROM", "kommissorium@localhost")
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = notification.recipient
     msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
     msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
