@@ -35,4 +35,5 @@ def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
             )
             for s in body.seats
         ),
+        period_start=body.period_start,
     )

@@ -50,6 +50,9 @@ class BodyFacts:
     information_recipients: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     seats: tuple[SeatFacts, ...] = ()
+    #: First day of the body's plan period (the tenant's unless the body has its own):
+    #: "year 1" for rules such as VEJ-9.
+    period_start: date | None = None
 
     @property
     def decides(self) -> bool:

@@ -2,7 +2,9 @@
 
 No stand-ins (KBH-6); a mandate may be delegated for one year at a time (KBH-7); a
 district board decides only on the plans of its own districts (KBH-4), and only the
-housing organisations in a plan's grant vote on its adjustment (KBH-5).
+housing organisations in a plan's grant vote on its adjustment (KBH-5). Each plan of a
+district board has exactly one grant, i.e. one strategic agreement (KBH-10), checked when
+the tenant file is read.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core import hookimpl
-from core.rules import Rulebook
+from core.rules import Problem, Rulebook
 from core.rules.types import VoteUnit
 
 NAME = "kobenhavn"
@@ -55,6 +57,37 @@ def _last_day_of_year_from(day: date) -> date:
 
 def _grants(body) -> dict[str, list[str]]:
     return {g["plan"]: list(g["organisations"]) for g in body.extra.get("grants", [])}
+
+
+@hookimpl
+def validate_body(body):
+    # KBH-10: one strategic agreement per grant/plan: every plan of a district board has
+    # exactly one grant entry (the organisations that signed its strategic agreement).
+    if body.kind != "district_board":
+        return []
+    problems = []
+    plans = list(body.extra.get("plans", []))
+    granted = [g.get("plan") for g in body.extra.get("grants", [])]
+    for plan in sorted({p for p in granted if granted.count(p) > 1}):
+        problems.append(Problem(
+            "extra", "grants",
+            f"{plan} har mere end én bevilling; der er én strategisk samarbejdsaftale pr. bevilling",
+            "KBH-10", NAME,
+        ))
+    for plan in plans:
+        if plan not in granted:
+            problems.append(Problem(
+                "extra", "grants",
+                f"{plan} mangler sin bevilling (én strategisk samarbejdsaftale pr. plan)",
+                "KBH-10", NAME,
+            ))
+    for plan in granted:
+        if plan not in plans:
+            problems.append(Problem(
+                "extra", "grants", f"bevillingen til {plan} hører ikke til en af bydelens planer",
+                "KBH-10", NAME,
+            ))
+    return problems
 
 
 @hookimpl
