@@ -202,6 +202,7 @@ def body_facts_from_entry(tenant: str, body: dict) -> BodyFacts:
             for s in body["seats"]
         ),
         period_start=body.get("period_start"),
+        period_end=body.get("period_end"),
     )
 
 
