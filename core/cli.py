@@ -329,6 +329,10 @@ def demo(bind: str, port: int, no_serve: bool):
     for user in db.session.scalars(sa.select(User).where(User.password_hash.is_(None))):
         user.password_hash = hashed
     db.session.commit()
+    from core.demo import seed_demo_year
+
+    for slug, what in seed_demo_year().items():
+        click.echo(f"  demo year {slug}: {what}")
 
     click.echo("\nDemo logins (password: %s):" % DEMO_PASSWORD)
     for tenant, name, email in demo_logins():

@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 
 from core.identity.permissions import Role, access, body_from_param
 from core.bodies import operations
-from core.bodies.schemas import BodySchema, BodySummarySchema
+from core.bodies.facts import body_facts
+from core.bodies.schemas import BodyKommissoriumSchema, BodySchema, BodySummarySchema
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
@@ -32,6 +33,18 @@ def get_body(key: str):
     """One body with its seats and its kommissorium parameters."""
     body = operations.get_body(key)
     return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))
+
+
+@blp.route("/<key>/kommissorium")
+@blp.response(200, BodyKommissoriumSchema)
+@access(Role.PUBLIC)
+def get_kommissorium(key: str):
+    """The body's kommissorium page: the rules that apply to it in plain Danish, each with
+    its clause ID and the plugin (or tenant file) that enforces it."""
+    body = operations.get_body(key)
+    facts = body_facts(body, current_tenant().slug)
+    return {"key": body.key, "name": body.name,
+            "rules": operations.kommissorium_rules(facts, tenant_hooks())}
 
 
 @body_from_param("key", public=True)

@@ -35,4 +35,6 @@ def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
             )
             for s in body.seats
         ),
+        period_start=body.period_start,
+        period_end=body.period_end,
     )

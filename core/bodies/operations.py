@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
@@ -43,4 +45,17 @@ def describe_body(body: Body, tenant, hooks) -> dict:
         )},
         "information_recipients": hooks.collect("information_recipients", body=facts),
         "kommissorium": hooks.meeting_rules(body=facts),
+        "rules": kommissorium_rules(facts, hooks),
     }
+
+
+def _clause_order(rule) -> tuple:
+    """ALB-B2 before ALB-B10, a municipality's clauses before the core's own."""
+    parts = re.findall(r"\d+|\D+", rule.clause)
+    return (rule.clause.startswith("CORE-"), [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts],
+            rule.source, rule.text)
+
+
+def kommissorium_rules(facts, hooks) -> list:
+    """The rules that apply to a body, in plain Danish, in clause order (describe_rules)."""
+    return sorted(hooks.collect("describe_rules", body=facts), key=_clause_order)

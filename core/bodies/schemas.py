@@ -40,6 +40,23 @@ class KommissoriumSchema(Schema):
     source = fields.String()
 
 
+class RuleDescriptionSchema(Schema):
+    """One rule of the body's kommissorium, in plain Danish, with who enforces it."""
+
+    clause = fields.String()
+    text = fields.String()
+    text_en = fields.String()
+    source = fields.String()
+
+
+class BodyKommissoriumSchema(Schema):
+    """The kommissorium page of a body: every rule the software applies to it."""
+
+    key = fields.String()
+    name = fields.String()
+    rules = fields.List(fields.Nested(RuleDescriptionSchema))
+
+
 class BodySchema(BodySummarySchema):
     competence_note = fields.String()
     period_start = fields.Date(allow_none=True)

@@ -15,6 +15,7 @@ from core.rules.types import (
     ProcedureChoice,
     Route,
     RouteStep,
+    RuleDescription,
     Rulebook,
 )
 
@@ -166,3 +167,58 @@ def validate_body(body):
 @hookimpl(trylast=True)
 def pending_for_user(user_id, tenant):
     return []
+
+
+_COMPETENCE = {
+    "decides": ("{name} træffer beslutninger inden for sit kommissorium.",
+                "{name} takes decisions within its terms of reference."),
+    "advises": ("{name} er rådgivende og træffer ikke beslutninger; det indstiller til andre organer.",
+                "{name} is advisory and takes no decisions; it recommends to other bodies."),
+    "limited": ("{name} træffer kun beslutninger inden for et afgrænset område.",
+                "{name} decides only within a limited remit."),
+}
+_APPROVAL = {
+    "email": ("Medlemmerne godkender referatet pr. e-mail", "Members approve the minutes by e-mail"),
+    "next_meeting": ("Referatet godkendes på det næste møde", "The minutes are approved at the next meeting"),
+    "board": ("Referatet godkendes af organet", "The minutes are approved by the body"),
+}
+
+
+@hookimpl(trylast=True)
+def describe_rules(body):
+    # The tenant file's facts, each with the clause [bodies.sources] gives it.
+    tenant_file = f"tenants/{body.tenant}.toml"
+
+    def fact(name, text, text_en):
+        return RuleDescription(body.sources.get(name) or f"CORE-{name.upper().replace('_', '-')}",
+                               text, text_en, tenant_file)
+
+    da, en = _COMPETENCE.get(body.competence, _COMPETENCE["decides"])
+    out = [RuleDescription(body.sources.get("competence") or "CORE-COMPETENCE",
+                           da.format(name=body.name), en.format(name=body.name), "core")]
+    if body.meetings_per_year:
+        out.append(fact("meetings_per_year", f"Organet holder mindst {body.meetings_per_year} møder om året.",
+                        f"The body meets at least {body.meetings_per_year} times a year."))
+    if body.notice_days is not None:
+        out.append(fact("notice_days", f"Dagsorden og materiale udsendes senest {body.notice_days} dage før mødet.",
+                        f"Agenda and material go out at least {body.notice_days} days before the meeting."))
+    if body.submission_deadline_days is not None:
+        n = body.submission_deadline_days
+        out.append(fact("submission_deadline_days",
+                        f"Medlemmer kan få et punkt på dagsordenen ved at bede sekretariatet om det senest {n} dage før mødet.",
+                        f"Members may add an item by asking the secretariat at least {n} days before the meeting."))
+    if body.minutes_due_days is not None:
+        out.append(fact("minutes_due_days", f"Referatet udsendes senest {body.minutes_due_days} dage efter mødet.",
+                        f"The minutes go out at most {body.minutes_due_days} days after the meeting."))
+    if body.approval_mode in _APPROVAL:
+        da, en = _APPROVAL[body.approval_mode]
+        if body.approval_due_days is not None:
+            da += f" senest {body.approval_due_days} dage efter mødet"
+            en += f" at most {body.approval_due_days} days after the meeting"
+        out.append(fact("approval_mode", da + ".", en + "."))
+    if body.information_recipients:
+        names = ", ".join(body.information_recipients)
+        out.append(fact("information_recipients",
+                        f"Dagsordener og referater sendes til orientering til {names}.",
+                        f"Agendas and minutes go to {names} for information."))
+    return out

@@ -30,6 +30,7 @@ from core.rules.types import (
     Problem,
     ProcedureChoice,
     Route,
+    RuleDescription,
     SeatFacts,
     StandingItem,
     Tally,
@@ -264,6 +265,25 @@ def validate_body(body: BodyFacts) -> Sequence[Problem]:
     :return: problems (empty when fine), collected from every plugin; any problem makes
         the sync refuse the whole file (VEJ-2: at most 8 FKU seats). Core default: none
         (the core's own checks of a tenant file run before the hook).
+    """
+
+
+@hookspec
+def describe_rules(body: BodyFacts) -> Sequence[RuleDescription]:
+    """The rules that apply to a body, in plain Danish, for its kommissorium page
+    (``GET /api/v1/tenants/<t>/bodies/<key>/kommissorium`` and the body's web page), so
+    members can see what the software will do before it does it.
+
+    A plugin describes each rule it enforces for this body (one
+    :class:`~core.rules.types.RuleDescription` per clause, ``source`` = the plugin's name).
+
+    :param body: the body.
+    :return: rule descriptions, collected from every plugin, without duplicates. Core
+        default: the body's competence and the kommissorium facts of the tenant file
+        (meetings a year, notice, submission deadline, minutes deadline, approval of the
+        minutes, information recipients), each with the clause the file gives in
+        ``[bodies.sources]`` (or a ``CORE-*`` clause) and ``tenants/<slug>.toml`` as source,
+        and the core's rule on closed items.
     """
 
 

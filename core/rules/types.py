@@ -50,6 +50,11 @@ class BodyFacts:
     information_recipients: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     seats: tuple[SeatFacts, ...] = ()
+    #: First day of the body's plan period (the tenant's unless the body has its own):
+    #: "year 1" for rules such as VEJ-9.
+    period_start: date | None = None
+    #: Last day of the body's plan period.
+    period_end: date | None = None
 
     @property
     def decides(self) -> bool:
@@ -332,6 +337,7 @@ __all__ = [
     "Tally",
     "Verdict",
     "VoteUnit",
+    "RuleDescription",
 
 ]
 
@@ -361,3 +367,18 @@ class PendingItem:
     url: str | None = None
     due: date | None = None
     clause: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleDescription:
+    """One rule of a body's kommissorium, told to its members before it applies.
+
+    ``text`` is plain Danish for the kommissorium page, ``text_en`` the English for logs and
+    foreign readers; ``clause`` is the rule ID (``ALB-B3``) and ``source`` who enforces it:
+    the plugin's name, ``tenants/<slug>.toml`` for a fact of the tenant file, or ``core``.
+    """
+
+    clause: str
+    text: str
+    text_en: str
+    source: str = "core"

@@ -201,6 +201,8 @@ def body_facts_from_entry(tenant: str, body: dict) -> BodyFacts:
             SeatFacts(s["key"], s["title"], s["organisation"], s["role"], s["voting"], s["holder"])
             for s in body["seats"]
         ),
+        period_start=body.get("period_start"),
+        period_end=body.get("period_end"),
     )
 
 

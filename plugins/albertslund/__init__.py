@@ -155,3 +155,81 @@ def standing_items(body, meeting_number, year):
             item("Indstillinger til ressourcegrupperne", ItemKind.DECISION, clause="ALB-S5"),
         ]
     return []
+
+
+@hookimpl
+def describe_rules(body):
+    """The kommissorium page: what this plugin (and the tenant file) enforce for the body."""
+    from core.rules.types import RuleDescription
+
+    tenant_file = f"tenants/{body.tenant}.toml"
+
+    def r(clause, da, en, source=NAME):
+        return RuleDescription(clause, da, en, source)
+
+    out = []
+    if body.period_start and body.period_end:
+        out.append(r("ALB-0",
+                     f"Helhedsplanen ABC løber fra {body.period_start:%d.%m.%Y} til {body.period_end:%d.%m.%Y}.",
+                     f"The ABC plan runs from {body.period_start} to {body.period_end}.", tenant_file))
+    if body.kind == "board":
+        out += [
+            r("ALB-B1", "Bestyrelsen består af formændene for VA's, AB's og AKB's organisationsbestyrelser, "
+                        "direktøren for BO-VEST, kundedirektøren i KAB, forretningsføreren for AKB Hedemarken, "
+                        "borgmesteren og kommunaldirektøren samt tre medlemmer uden stemmeret.",
+              "The board: the chairs of VA, AB and AKB, BO-VEST's director, KAB's customer director, "
+              "AKB Hedemarken's business manager, the mayor and the municipal director, and three "
+              "non-voting members.", tenant_file),
+            r("ALB-B2", "Hver organisation har én stemme: VA, AB, AKB og Albertslund Kommune, uanset hvor mange "
+                        "medlemmer den sender. BO-VEST og KAB sidder med uden stemmeret.",
+              "One vote per organisation: VA, AB, AKB and the Kommune; BO-VEST and KAB hold no vote."),
+            r("ALB-B3", "Bestyrelsen er kun beslutningsdygtig, når alle stemmeberettigede organisationer er "
+                        "repræsenteret; det tjekkes, når afstemningen åbner og når den lukkes.",
+              "Quorate only when every voting organisation is represented."),
+            r("ALB-B4", "Beslutninger søges truffet i konsensus; gør et medlem indsigelse, afgøres sagen ved flertal.",
+              "Decisions are sought by consensus; where that fails, by majority."),
+            r("ALB-B5", "Et medlem, der er forhindret i et møde, kan sende en suppleant fra samme organisation "
+                        "med samme mandat.",
+              "A member may send a substitute from the same organisation, with the same mandate."),
+            r("ALB-B6", "BO-VEST er mødeleder.", "BO-VEST leads the meetings.", tenant_file),
+            r("ALB-B7", "Bestyrelsen og sekretariatet kan indkalde til ekstraordinære møder; et enkelt medlem kan ikke.",
+              "The board and the secretariat may call extraordinary meetings; a single member may not."),
+            r("ALB-B10", "Faste punkter: status på projektet, opfølgning på aftaler, budgetopfølgning hvert halve år, "
+                         "mål og succeskriterier hvert år, indkomne indstillinger og nyt fra parterne.",
+              "Standing items: status, follow-up, budget every half year, goals yearly, incoming "
+              "recommendations, news from the parties."),
+            r("ALB-B11", "Person- og personalesager behandles under tavshedspligt som lukkede punkter og udelades "
+                         "af det offentlige referat.",
+              "Person and personnel matters are confidential and left out of the public minutes.", "core"),
+            r("ALB-B12", "Bestyrelsen behandler indstillinger fra de tre ressourcegrupper og fra sekretariatet.",
+              "The board handles recommendations from the three resource groups and the secretariat."),
+        ]
+    if body.kind == "resource_group":
+        out += [
+            r("ALB-R1", "Ressourcegruppen er rådgivende og træffer ikke beslutninger; dens indstillinger går "
+                        "via sekretariatet til bestyrelsen.",
+              "Advisory: no decisions; recommendations go to the board via the secretariat."),
+            r("ALB-R5", "Gruppen kan invitere gæster (andre parter) til temadrøftelser på et enkelt punkt.",
+              "The group may invite guests to theme discussions on one item.", "core"),
+            r("ALB-R6", "Person- og personalesager behandles under tavshedspligt og udelades af det offentlige referat.",
+              "Person and personnel matters are confidential, as in the board.", "core"),
+        ]
+    if body.kind == "steering_group":
+        out += [
+            r("ALB-S1", "Styregruppen består af 2 repræsentanter for de lokale afdelingsbestyrelser, den lokale "
+                        "driftsleder, 1-2 kommunale repræsentanter og en boligsocial medarbejder som sekretær; "
+                        "andre kan inviteres.",
+              "Two tenant-board representatives, the operations manager, 1-2 municipal representatives, "
+              "a housing-social secretary.", tenant_file),
+            r("ALB-S2", "Styregruppen beslutter kun på aktivitetsniveau inden for delaftalerne; en ændring af en "
+                        "delaftale indstilles til den relevante ressourcegruppe.",
+              "Decides at activity level only; a sub-agreement change is recommended to the resource group."),
+            r("ALB-S4", "Der vælges en mødeleder på hvert møde, og referatet godkendes på det næste møde.",
+              "A meeting leader is chosen at each meeting; minutes are approved at the next one."),
+            r("ALB-S5", "Faste punkter: nyt fra kommunen, afdelingsbestyrelsen, driften og ABC; status på lokale "
+                        "projekter; kommende aktiviteter; indstillinger til ressourcegrupperne.",
+              "Standing items: news, local projects, coming activities, recommendations to the resource groups."),
+            r("ALB-P1", "Vejen for et forslag: styregruppe → ressourcegruppe → bestyrelse, via sekretariatet.",
+              "Route: steering group → resource group → board, via the secretariat."),
+        ]
+    return out

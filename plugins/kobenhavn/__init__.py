@@ -2,7 +2,9 @@
 
 No stand-ins (KBH-6); a mandate may be delegated for one year at a time (KBH-7); a
 district board decides only on the plans of its own districts (KBH-4), and only the
-housing organisations in a plan's grant vote on its adjustment (KBH-5).
+housing organisations in a plan's grant vote on its adjustment (KBH-5). Each plan of a
+district board has exactly one grant, i.e. one strategic agreement (KBH-10), checked when
+the tenant file is read.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core import hookimpl
-from core.rules import Rulebook
+from core.rules import Problem, Rulebook
 from core.rules.types import VoteUnit
 
 NAME = "kobenhavn"
@@ -55,6 +57,37 @@ def _last_day_of_year_from(day: date) -> date:
 
 def _grants(body) -> dict[str, list[str]]:
     return {g["plan"]: list(g["organisations"]) for g in body.extra.get("grants", [])}
+
+
+@hookimpl
+def validate_body(body):
+    # KBH-10: one strategic agreement per grant/plan: every plan of a district board has
+    # exactly one grant entry (the organisations that signed its strategic agreement).
+    if body.kind != "district_board":
+        return []
+    problems = []
+    plans = list(body.extra.get("plans", []))
+    granted = [g.get("plan") for g in body.extra.get("grants", [])]
+    for plan in sorted({p for p in granted if granted.count(p) > 1}):
+        problems.append(Problem(
+            "extra", "grants",
+            f"{plan} har mere end én bevilling; der er én strategisk samarbejdsaftale pr. bevilling",
+            "KBH-10", NAME,
+        ))
+    for plan in plans:
+        if plan not in granted:
+            problems.append(Problem(
+                "extra", "grants",
+                f"{plan} mangler sin bevilling (én strategisk samarbejdsaftale pr. plan)",
+                "KBH-10", NAME,
+            ))
+    for plan in granted:
+        if plan not in plans:
+            problems.append(Problem(
+                "extra", "grants", f"bevillingen til {plan} hører ikke til en af bydelens planer",
+                "KBH-10", NAME,
+            ))
+    return problems
 
 
 @hookimpl
@@ -107,3 +140,53 @@ def vote_units(body, attendees, matter):
     return units
 
 from plugins.kobenhavn.proposals import proposal_route  # noqa: F401
+
+
+@hookimpl
+def describe_rules(body):
+    """The kommissorium page: what this plugin (and the tenant file) enforce for the body."""
+    from core.rules.types import RuleDescription
+
+    tenant_file = f"tenants/{body.tenant}.toml"
+
+    def r(clause, da, en, source=NAME):
+        return RuleDescription(clause, da, en, source)
+
+    duty = [
+        r("KBH-6", "Der er mødepligt, og man sender ikke vikarer.", "Attendance is a duty; no stand-ins."),
+        r("KBH-7", "Et medlem kan lægge sit mandat hos en anden, fx den administrerende boligorganisation, "
+                   "for et år ad gangen.",
+          "A member may delegate its mandate for one year at a time."),
+    ]
+    if body.kind == "forum":
+        return [
+            r("KBH-1", "Samarbejdsforum er strategisk og byomfattende og anbefaler vinkler til "
+                       "bydelsbestyrelserne, som hver beslutter for sine egne bydele.",
+              "Strategic and city-wide; recommends to the district boards."),
+            *duty,
+        ]
+    if body.kind == "district_board":
+        plans = ", ".join(body.extra.get("plans", []))
+        return [
+            r("KBH-3", "En af tre bydelsbestyrelser; 3 møder om året.", "One of three district boards; 3 meetings a year.",
+              tenant_file),
+            r("KBH-4", f"Bydelsbestyrelsen beslutter konkrete ændringer af helhedsplanerne i sine bydele og kun dér "
+                       f"({plans}).",
+              "Decides on the plans of its own districts only."),
+            r("KBH-5", "Ved justering af en helhedsplan har kun boligorganisationerne i den konkrete bevilling "
+                       "beslutningskompetence; forvaltningerne bevarer deres stemme.",
+              "Only the housing organisations in the plan's grant decide its adjustment."),
+            *duty,
+            r("KBH-8", "Medlemmer: én fra hver af SOF Voksen, SOF BBU, BUF, BIF, ØKF, TMF og KFF og hver "
+                       "boligorganisation med en afdeling i en af bydelens helhedsplaner; Boligsocialt Sekretariat "
+                       "København skriver referat; oplægsholdere kan inviteres til enkelte punkter.",
+              "The seven administrations and the housing organisations of its plans; the secretariat "
+              "writes the minutes.", tenant_file),
+            r("KBH-10", "Der er én strategisk samarbejdsaftale pr. bevilling: hver helhedsplan har præcis én bevilling.",
+              "One strategic agreement per grant: every plan has exactly one grant."),
+        ]
+    if body.kind == "local_group":
+        return [r("KBH-9", "Den lokale styre-/følgegruppe følger planens implementering, mødes så ofte den selv "
+                           "beslutter og indstiller til bydelsbestyrelsen i sin bydel.",
+                  "Follows the plan locally, meets as often as it decides, recommends to its district board.")]
+    return []

@@ -94,3 +94,57 @@ def standing_items(body, meeting_number, year):
         # SLA-7: dates for next year are agreed at the year's last meeting.
         items.append(StandingItem(f"Mødedatoer for {year + 1}", ItemKind.DECISION, "SLA-7", NAME))
     return items
+
+
+@hookimpl
+def describe_rules(body):
+    """The kommissorium page: what this plugin (and the tenant file) enforce for the body."""
+    from core.rules.types import RuleDescription
+
+    tenant_file = f"tenants/{body.tenant}.toml"
+
+    def r(clause, da, en, source=NAME):
+        return RuleDescription(clause, da, en, source)
+
+    if body.kind == "board":
+        return [
+            r("SLA-1", "Bestyrelsen har 6 medlemmer: én fra ledelsen i hver af de fem boligorganisationer og én "
+                       "fra Slagelse Kommunes direktion.",
+              "Six members: one from each housing organisation's management and one from the Kommune.", tenant_file),
+            r("SLA-2", "Et formandskab af to direktører, fra en boligorganisation og fra kommunen, forbereder og "
+                       "leder møderne.",
+              "A chairmanship of two directors prepares and leads the meetings.", tenant_file),
+            r("SLA-3", "Kompetencechefen er sekretær, skriver referatet og indkalder sammen med formandskabet "
+                       "med faste punkter.",
+              "The competence chief is secretary, writes the minutes and sends out invitations.", tenant_file),
+            r("SLA-4", "Hver boligorganisation og kommunen har én stemme, uanset hvor mange medlemmer der er til "
+                       "stede: 6 stemmer i alt. En afstemning afgøres ved flertal.",
+              "One vote per housing organisation and one for the Kommune: 6 votes; majority decides."),
+            r("SLA-5", "Mødelederen konkluderer beslutningen ud fra drøftelsen; gør ingen indsigelse, er punktet "
+                       "besluttet. Ved indsigelse stemmes der.",
+              "The meeting leader concludes; with no objection the item is decided, otherwise a vote."),
+            r("SLA-6", "Et medlems særstandpunkt føres til referat, når medlemmet beder om det.",
+              "A member's dissent is recorded in the minutes on request.", "core"),
+            r("SLA-7", "Ekstraordinært møde holdes, når formanden, et flertal af medlemmerne eller kompetencechefen "
+                       "beder om det; næste års mødedatoer aftales på årets sidste møde.",
+              "Extraordinary meetings at the request of the chair, a majority or the competence chief; "
+              "next year's dates at the year's last meeting."),
+            r("SLA-10", "Bestyrelsen godkender ændringer af delaftaler og afgør konflikter; økonomi er fast punkt, "
+                        "og én gang om året følges der op på LBF-portalens indikatorer og succeskriterierne.",
+              "Approves sub-agreement changes; economy is a standing item; yearly follow-up on the LBF indicators."),
+            r("SLA-11", "De lokale følgegrupper indstiller til bestyrelsen, som beslutter.",
+              "The local follow groups recommend to the board, which decides."),
+            r("SLA-12", "Bestyrelsen godkender koordinationsgruppens kommissorium.",
+              "The board approves the coordination group's kommissorium."),
+            r("SLA-13", "Ad hoc-deltagere kan inviteres til enkelte punkter.",
+              "Ad hoc participants may be invited to specific items.", "core"),
+        ]
+    if body.kind == "follow_group":
+        return [r("SLA-11", "Følgegruppen koordinerer lokalt og indstiller til den boligsociale bestyrelse, som beslutter.",
+                  "The follow group coordinates locally and recommends to the board, which decides.")]
+    if body.kind == "coordination_group":
+        return [r("SLA-12", "Koordinationsgruppen (4 centerchefer, 2 fra politiet, kompetencechefen som leder) har sit "
+                            "eget kommissorium, som bestyrelsen godkender; gruppens indstillinger går til bestyrelsen.",
+                  "The coordination group has its own kommissorium, approved by the board; its proposals go "
+                  "to the board.")]
+    return []

@@ -126,3 +126,22 @@ def test_hook_follow_ups(hooks):
 
 def test_hook_validate_body(hooks):
     assert hooks.collect("validate_body", body=board()) == []
+
+
+def test_hook_describe_rules(hooks):
+    """The core default describes the competence and the tenant file's kommissorium facts,
+    each with the clause [bodies.sources] gives it (or a CORE-* clause)."""
+    body = board(meetings_per_year=4, notice_days=5, minutes_due_days=14, approval_mode="email",
+                 approval_due_days=28, information_recipients=("DAB",),
+                 sources={"notice_days": "X-8", "approval_mode": "X-9"})
+    rules = {r.clause: r for r in hooks.collect("describe_rules", body=body)}
+    assert set(rules) == {"CORE-COMPETENCE", "CORE-MEETINGS-PER-YEAR", "X-8", "CORE-MINUTES-DUE-DAYS",
+                          "X-9", "CORE-INFORMATION-RECIPIENTS"}
+    assert rules["CORE-COMPETENCE"].text == "Bestyrelsen træffer beslutninger inden for sit kommissorium."
+    assert rules["X-8"].text == "Dagsorden og materiale udsendes senest 5 dage før mødet."
+    assert rules["X-9"].text == "Medlemmerne godkender referatet pr. e-mail senest 28 dage efter mødet."
+    assert rules["X-8"].source == "tenants/test.toml" and rules["CORE-COMPETENCE"].source == "core"
+    assert all(r.text_en for r in rules.values())
+    advisory = hooks.collect("describe_rules", body=board(competence="advises"))
+    assert [r.text for r in advisory] == [
+        "Bestyrelsen er rådgivende og træffer ikke beslutninger; det indstiller til andre organer."]

@@ -222,21 +222,22 @@ def test_the_theme_group_cannot_skip_the_hearing_VEJ_6(vejle):
     assert resp.status_code == 409 and resp.get_json()["clause"] == "VEJ-6"
 
 
-def test_fku_deciding_is_refused_VEJ_6(vejle):
-    """An area group's proposal goes by the core's default route to its parent, FKU; FKU only
-    prepares and recommends, so recording a decision there is refused and changes nothing."""
+def test_area_group_proposal_is_forwarded_by_fku_to_bpu_VEJ_7_VEJ_6(vejle):
+    """An area group's proposal used to go by the core's default route to its parent, FKU,
+    and stop there, since FKU only prepares and recommends (VEJ-6). The Vejle plugin now
+    routes it through FKU to BPU (VEJ-7): FKU forwards, BPU decides."""
     resp = vejle.as_("nermin.noerager@aab.example").post(
         body="omraadegruppe-noerremarken", title="Nyt fælleshus", text="x", decision_sought="y")
     assert resp.status_code == 201, resp.get_json()
     p = resp.get_json()
-    assert [(s["body"], s["action"], s["clause"]) for s in p["steps"]] == [("fku", "decide", "CORE-ROUTE")]
-    before = vejle.as_(FS_SECRETARY).get(f"/{p['id']}").get_json()
-    resp = vejle.post(f"/{p['id']}/decision", body="fku", outcome="adopted", text="FKU vedtager.")
-    assert resp.status_code == 422
-    body = resp.get_json()
-    assert (body["clause"], body["rule"]) == ("VEJ-6", "body_competence")
-    assert "Boligpolitisk udvalg beslutter" in body["message"]
-    assert vejle.get(f"/{p['id']}").get_json() == before
+    assert [(s["body"], s["action"], s["clause"]) for s in p["steps"]] == [
+        ("fku", "forward", "VEJ-7"), ("bpu", "decide", "VEJ-6")]
+    resp = vejle.as_(FS_SECRETARY).post(f"/{p['id']}/decision", body="fku", outcome="adopted",
+                                        text="FKU lægger forslaget frem for BPU.")
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["where"]["body"] == "bpu" and resp.get_json()["state"] != "adopted"
+    resp = vejle.post(f"/{p['id']}/decision", body="bpu", outcome="adopted", text="BPU vedtager.")
+    assert resp.status_code == 200 and resp.get_json()["state"] == "adopted"
 
 
 def test_anyone_in_bolivvejle_may_raise_a_topic_in_a_theme_group_VEJ_5(vejle):

@@ -80,3 +80,31 @@ def test_only_the_chairs_organisation_sends_substitutes_ISH_4(sync_tenant, host,
     assert hooks.substitute_allowed(body=facts, seat=chair, substitute_organisations=frozenset({"ISH-KOM"})).ok
     refused = hooks.substitute_allowed(body=facts, seat=vibo, substitute_organisations=frozenset({"VIBO"}))
     assert not refused.ok and refused.clause == "ISH-4"
+
+
+def _dry_run(client, votes, topics):
+    return client.post("/api/v1/tenants/ishoj/bodies/bestyrelse/dry-run", json={
+        "matter": {"title": "Budget 2026", "topics": topics}, "votes": votes})
+
+
+def test_weighted_two_thirds_for_a_budget_through_the_api_ISH_1_ISH_2(sync_tenant, client, login):
+    """End to end through the HTTP API (the decisions feature's dry run, the same rules as a
+    real motion): 1300 of 2000 weighted votes for a budget is a majority but not two thirds
+    (ISH-1, ISH-2); 1400 is enough; an ordinary item passes with the weighted majority."""
+    sync_tenant(TENANT_FILE)
+    login(client, "sekretaer@ishoj.example")
+    split = {"ISH-KOM": "yes", "DAB": "yes", "VIBO": "no", "ISH-BO": "no"}
+
+    resp = _dry_run(client, split, ["budget"])
+    assert resp.status_code == 200, resp.get_json()
+    budget = resp.get_json()
+    assert budget["stored"] is False and budget["result"] == "rejected"
+    assert budget["tally"]["clause"] == "ISH-2" and budget["counts"] == {"yes": 1300, "no": 700, "abstain": 0}
+    assert "to tredjedele af de afgivne stemmevægte" in budget["tally"]["reason"]
+    assert "2000 af 2000 stemmevægte" in budget["quorum"]["at_close"]["reason"]  # ISH-3
+
+    with_ishbo = _dry_run(client, {**split, "ISH-BO": "yes"}, ["budget"]).get_json()
+    assert with_ishbo["result"] == "adopted" and with_ishbo["counts"]["yes"] == 1400
+
+    ordinary = _dry_run(client, split, []).get_json()
+    assert ordinary["result"] == "adopted" and ordinary["tally"]["clause"] == "CORE-MAJORITY"
