@@ -100,18 +100,48 @@ def _is_scoped(mapper) -> bool:
     return issubclass(mapper.class_, TenantScoped)
 
 
+_SCOPED_TABLES: tuple[int, dict] = (0, {})
+
+
+def _scoped_tables() -> dict:
+    """Tenant-scoped tables → model names, rebuilt only when models are added."""
+    global _SCOPED_TABLES
+    from core.extensions import db
+
+    mappers = db.Model.registry.mappers
+    if _SCOPED_TABLES[0] != len(mappers):
+        _SCOPED_TABLES = (
+            len(mappers),
+            {m.local_table: m.class_.__name__ for m in mappers if _is_scoped(m)},
+        )
+    return _SCOPED_TABLES[1]
+
+
+def _scoped_names(state) -> list[str]:
+    """The tenant-scoped entities a statement touches: its mappers, and the tables in its
+    FROM clause (``select(func.count()).select_from(Body)`` names no mapper)."""
+    names = {m.class_.__name__ for m in state.all_mappers if _is_scoped(m)}
+    if state.is_select:
+        tables = _scoped_tables()
+        for from_ in state.statement.get_final_froms():
+            for table in sa.sql.util.find_tables(from_, include_joins=True):
+                if table in tables:
+                    names.add(tables[table])
+    return sorted(names)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_for_tenant(state) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria travel with the query that loaded the parent
-    if not any(_is_scoped(m) for m in state.all_mappers):
+    names = _scoped_names(state)
+    if not names:
         return
     _sync_row_level_security(state.session)
     scope = _scope.get()
     if scope is None:
-        names = sorted(m.class_.__name__ for m in state.all_mappers if _is_scoped(m))
         raise TenancyError(f"query on tenant-scoped {', '.join(names)} outside a tenant scope")
     if scope.tenant_id is None:
         return

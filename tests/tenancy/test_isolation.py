@@ -101,3 +101,14 @@ def test_api_answers_404_for_another_tenants_body(two_tenants, client):
     assert "bby" not in resp.get_data(as_text=True).replace("bby-gruppe", "")
     listed = client.get("/api/v1/tenants/aby/bodies").get_json()
     assert [b["key"] for b in listed] == ["bestyrelse", "aby-gruppe"]
+
+
+def test_a_count_over_a_tenant_table_is_filtered_too(two_tenants, in_tenant):
+    """``select(func.count()).select_from(Body)`` names no mapper, only a table."""
+    with in_tenant("aby"):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Body)) == 2
+        joined = sa.select(sa.func.count()).select_from(Seat).join(Body, Seat.body_id == Body.id)
+        assert db.session.scalar(joined) == 4
+    db.session.expunge_all()
+    with pytest.raises(TenancyError, match="Body"):
+        db.session.scalar(sa.select(sa.func.count()).select_from(Body))
