@@ -160,7 +160,8 @@ def _id_in(table: sa.Table, tenant: Tenant, body: Body | None) -> int:
     elif "tenant_id" not in table.c:
         pytest.fail(f"isolation walk: no rule to pick a row of {tenant.slug} in the global "
                     f"table {table.name}; add one in {__file__}")
-    value = db.session.execute(query.order_by(table.c.id).limit(1)).scalar()
+    with all_tenants():  # the query names its tenant itself
+        value = db.session.execute(query.order_by(table.c.id).limit(1)).scalar()
     if value is None:
         pytest.fail(f"isolation walk: no row of tenant {tenant.slug} in {table.name}"
                     f"{' for body ' + body.key if body else ''}; seed one in _seed()")
