@@ -166,3 +166,8 @@ def validate_body(body):
 @hookimpl(trylast=True)
 def pending_for_user(user_id, tenant):
     return []
+
+
+@hookimpl(trylast=True)
+def decision_taken(tenant, body, decision):
+    return []

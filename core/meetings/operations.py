@@ -718,6 +718,67 @@ def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
     return entry
 
 
+#: The result of a motion as the minutes state it; also the public wording of a closed
+#: item's decision until the secretary writes one (ALB-B11: published without the
+#: confidential part).
+RESULT_DA = {
+    "adopted": "Vedtaget.",
+    "rejected": "Forkastet.",
+    "not_quorate": "Ikke beslutningsdygtig; intet blev besluttet.",
+}
+
+#: Meeting states in which a motion's decision is written into the minutes being drafted.
+#: Once the minutes are sent, they change only by the secretary's hand (a correction).
+_DRAFTING_STATES = (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+
+
+def record_motion_decision(
+    item: AgendaItem, *, decision: str, result: str, explanation: str, dissents: list[dict],
+) -> MinutesEntry | None:
+    """A motion on ``item`` has closed (the decisions feature calls this): its decision —
+    text, result, explanation and dissents (SLA-6) — goes into the item's minutes entry.
+
+    The minutes draft is started if the meeting is still under way. For a closed item the
+    public decision is the result alone until the secretary writes a public wording
+    (ALB-B11, ALB-R6), so nothing confidential is published. Once the minutes are sent, the
+    motion's decision is not written (``None``): the secretary corrects the minutes.
+    """
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES:
+        return None
+    version = meeting.minutes_versions[0] if meeting.minutes_versions else None
+    if version is None:
+        version = MinutesVersion(number=1)
+        meeting.minutes_versions.append(version)
+        db.session.flush()
+    entry = _entry(version, item)
+    entry.decision = decision
+    entry.result = result
+    entry.explanation = explanation
+    if item.is_confidential and not entry.public_decision:
+        entry.public_decision = RESULT_DA.get(result, "")
+    by_motion = {d.get("email") for d in dissents}
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") not in by_motion] + [
+        dict(d) for d in dissents
+    ]
+    db.session.flush()
+    return entry
+
+
+def record_motion_dissent(item: AgendaItem, dissent: dict) -> MinutesEntry | None:
+    """A dissent recorded on a closed motion (SLA-6) joins the item's minutes entry, while
+    the minutes are being drafted."""
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES or not meeting.minutes_versions:
+        return None
+    entry = _entry(meeting.minutes_versions[0], item)
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") != dissent.get("email")] + [
+        dict(dissent)
+    ]
+    db.session.flush()
+    return entry
+
+
 def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str) -> MinutesEntry:
     """SLA-6: a member's dissent (særstandpunkt) is recorded in the minutes on request."""
     version = draft(meeting)
