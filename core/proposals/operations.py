@@ -474,12 +474,15 @@ def record_decision(
 
 
 def _participating_housing_organisations() -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation)
-        .join(Participation, Participation.organisation_id == Organisation.id)
+    # Select the tenant-scoped Participation itself: the tenant filter applies to the
+    # statement's selected entities, and a global Organisation joined to it would
+    # otherwise bring every tenant's participations along.
+    parts = db.session.scalars(
+        sa.select(Participation)
+        .join(Organisation, Participation.organisation_id == Organisation.id)
         .where(Organisation.kind == OrganisationKind.HOUSING_ORGANISATION)
-        .order_by(Organisation.code)
-    ))
+    ).all()
+    return sorted((p.organisation for p in parts), key=lambda o: o.code)
 
 
 def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now):
