@@ -23,6 +23,7 @@ from flask_smorest import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat, SeatRole
 from core.extensions import db
@@ -843,7 +844,8 @@ def current_version(meeting: Meeting) -> MinutesVersion | None:
 
 
 def _finish_approval(
-    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None
+    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None,
+    actor_id: int | None = None,
 ) -> None:
     """Approve; ``decided_at`` is when the approval happened (the meeting that approved it,
     ALB-S4), which is what the approval deadline is measured against."""
@@ -856,6 +858,11 @@ def _finish_approval(
     d = deadlines(meeting, rules)
     _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause,
                    decided_at or at)
+    # Approved minutes are final: their approval goes to the audit chain.
+    audit.record("minutes.approved", f"meeting:{meeting.id}", {
+        "version": version.number, "approval": how,
+        "entries": {str(e.item_id): e.decision for e in version.entries},
+    }, actor_id=actor_id)
 
 
 def approve_by_member(
@@ -877,16 +884,20 @@ def approve_by_member(
         approval = MinutesApproval(user=user, approved_at=now())
         version.approvals.append(approval)
         db.session.flush()
+        audit.record("minutes.approval", f"meeting:{meeting.id}", {
+            "version": version.number, "clause": deadlines(meeting, rules).approval_clause,
+        }, actor_id=user.id)
     if {a.user_id for a in version.approvals} >= {u.id for u in approvers}:
         _finish_approval(meeting, rules, {
             "mode": "email", "clause": deadlines(meeting, rules).approval_clause,
             "approved_by": sorted(a.user.email for a in version.approvals),
-        })
+        }, actor_id=user.id)
     db.session.flush()
     return approval
 
 
-def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules) -> Meeting:
+def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules,
+                    actor_id: int | None = None) -> Meeting:
     """ALB-S4: approved at the next meeting (as an item on its agenda); SLA-9: approved by
     the board. The secretary records the approval."""
     mode = rules.approval_mode
@@ -912,7 +923,7 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     _finish_approval(meeting, rules, {
         "mode": mode, "clause": clause,
         "at_meeting": at_meeting.id if at_meeting is not None else None,
-    }, decided_at=at_meeting.starts_at if at_meeting is not None else None)
+    }, decided_at=at_meeting.starts_at if at_meeting is not None else None, actor_id=actor_id)
     db.session.flush()
     return meeting
 

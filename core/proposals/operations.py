@@ -24,6 +24,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
+from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
@@ -445,6 +446,13 @@ def record_decision(
            clause=verdict.clause if verdict else step.clause, now=now,
            data={"body": body.key, "action": step.action, "outcome": outcome.value,
                  "text": text, "provenance": step.provenance})
+    # Every decision or position on a proposal goes to the audit chain; a motion's full
+    # outcome is already there (motion.closed), so the motion is named, not copied.
+    audit.record("proposal.decided", f"proposal:{proposal.id}", {
+        "step": step.position, "body": body.key, "action": step.action,
+        "outcome": outcome.value, "text": text,
+        "provenance": {k: v for k, v in step.provenance.items() if k != "outcome"},
+    }, actor_id=actor.id if actor is not None else None)
     if deciding:
         _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now)
 
