@@ -7,8 +7,8 @@ decision sets off (``follow_ups``). A refused move raises before anything is wri
 the rule's reason and clause. Operations flush, never commit.
 
 :func:`record_decision` is the single door through which a body's decision or position on
-a step is recorded: the secretary's API action today, a closed motion on the step's agenda
-item once the motions feature calls it.
+a step is recorded: the secretary's API action, or a closed motion on the step's agenda
+item (the ``decision_taken`` event hook, implemented in :mod:`core.proposals.hooks`).
 """
 
 from __future__ import annotations
