@@ -753,7 +753,10 @@ def record_motion_decision(
         meeting.minutes_versions.append(version)
         db.session.flush()
     entry = _entry(version, item)
-    entry.decision = decision
+    # Only an adopted motion's text is the decision; otherwise the minutes say what became
+    # of the proposal, so nobody reads a rejected text as decided.
+    entry.decision = decision if result == "adopted" else f"{RESULT_DA.get(result, result)} " \
+        f"Forslaget var: {decision}"
     entry.result = result
     entry.explanation = explanation
     if item.is_confidential and not entry.public_decision:

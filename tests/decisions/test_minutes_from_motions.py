@@ -114,3 +114,13 @@ def test_closed_items_decision_is_published_without_the_confidential_part_ALB_B1
     assert closed["decision"] == "Vedtaget." and closed["result"] == "adopted"
     assert closed["explanation"] is None
     assert SECRET_TEXT not in str(public) and "Personalesag" not in str(public)
+
+
+def test_a_rejected_motion_is_not_minuted_as_decided_ALB_B4(board, member):
+    meeting, budget, _ = board
+    motion = _decide(member, budget, "Budgettet godkendes.",
+                     ((VA, "no"), (AB, "no"), (MAYOR, "yes"), (AKB, "no")))
+    assert _close(member, motion)["result"] == "rejected"
+    entry = _entries(member, SECRETARY, meeting)[budget]
+    assert entry["result"] == "rejected"
+    assert entry["decision"] == "Forkastet. Forslaget var: Budgettet godkendes."
