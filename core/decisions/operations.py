@@ -534,6 +534,21 @@ def _minutes_dissent(d: Dissent) -> dict:
             "organisation": d.organisation, "text": d.text}
 
 
+def votes_waiting(user, *, hooks, tenant) -> list[tuple[Motion, VoteUnit, str]]:
+    """The votes ``user`` may cast now and has not: for every motion open for voting, each
+    eligible unit the user may cast (present holder, substitute or delegate; ALB-B2, ALB-B5,
+    KBH-7) whose vote is not cast yet, with the unit's display name."""
+    out = []
+    motions = db.session.scalars(
+        sa.select(Motion).where(Motion.phase == MotionPhase.VOTING).order_by(Motion.id)).all()
+    for motion in motions:
+        sit = _motion_situation(hooks, tenant, motion)
+        cast = set(db.session.scalars(sa.select(Vote.unit_key).where(Vote.motion_id == motion.id)))
+        out += [(motion, u, sit.names.get(u.key, u.label)) for u in sit.units
+                if u.eligible and user.email in u.casters and u.key not in cast]
+    return out
+
+
 def _casts(motion: Motion) -> tuple[list[Cast], list[str]]:
     votes = list(db.session.scalars(sa.select(Vote).where(Vote.motion_id == motion.id)
                                     .order_by(Vote.id)))
