@@ -49,6 +49,7 @@ from core.decisions.models import (
 )
 from core.extensions import db
 from core.identity.permissions import Role, role_in_body
+from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem, AttendanceStatus, ItemKind, Meeting, MeetingState
 from core.models import utcnow
@@ -57,9 +58,11 @@ from core.rules.types import (
     Attendee,
     BodyFacts,
     Choice,
+    DecisionTaken,
     Matter,
     Procedure,
     ProcedureChoice,
+    TenantFacts,
     Verdict,
     VoteUnit,
 )
@@ -520,7 +523,30 @@ def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent
     audit.record("dissent.recorded", f"motion:{motion.id}", {
         "organisation": dissent.organisation, "text": text,
     }, actor_id=user.id)
+    if motion.phase is MotionPhase.CLOSED:  # after the close: it joins the minutes (SLA-6)
+        meetings.record_motion_dissent(motion.item, _minutes_dissent(dissent))
     return dissent
+
+
+def _minutes_dissent(d: Dissent) -> dict:
+    """A dissent as the minutes entry keeps it (the meetings feature's shape)."""
+    return {"by": d.person.name if d.person else "", "email": d.person.email if d.person else None,
+            "organisation": d.organisation, "text": d.text}
+
+
+def votes_waiting(user, *, hooks, tenant) -> list[tuple[Motion, VoteUnit, str]]:
+    """The votes ``user`` may cast now and has not: for every motion open for voting, each
+    eligible unit the user may cast (present holder, substitute or delegate; ALB-B2, ALB-B5,
+    KBH-7) whose vote is not cast yet, with the unit's display name."""
+    out = []
+    motions = db.session.scalars(
+        sa.select(Motion).where(Motion.phase == MotionPhase.VOTING).order_by(Motion.id)).all()
+    for motion in motions:
+        sit = _motion_situation(hooks, tenant, motion)
+        cast = set(db.session.scalars(sa.select(Vote.unit_key).where(Vote.motion_id == motion.id)))
+        out += [(motion, u, sit.names.get(u.key, u.label)) for u in sit.units
+                if u.eligible and user.email in u.casters and u.key not in cast]
+    return out
 
 
 def _casts(motion: Motion) -> tuple[list[Cast], list[str]]:
@@ -580,6 +606,23 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     audit.record("motion.closed", f"motion:{motion.id}", {
         "item_id": motion.item_id, "result": outcome["result"], "outcome": outcome,
     }, actor_id=user.id)
+    # The decision goes into the item's minutes entry (decisions may call meetings) ...
+    meetings.record_motion_decision(
+        motion.item, decision=motion.text, result=outcome["result"],
+        explanation=outcome["explanation"]["da"],
+        dissents=[_minutes_dissent(d) for d in motion.dissents],
+    )
+    # ... and the features above (proposals) react through the event hook.
+    hooks.decision_taken(
+        tenant=TenantFacts(id=tenant.id, slug=tenant.slug, name=tenant.name), body=sit.body,
+        decision=DecisionTaken(
+            motion_id=motion.id, item_id=motion.item_id, result=outcome["result"],
+            passed=outcome["passed"], text=motion.text,
+            explanation=outcome["explanation"]["da"],
+            explanation_en=outcome["explanation"].get("en", ""), outcome=outcome,
+            user_id=user.id,
+        ),
+    )
     return motion
 
 

@@ -222,3 +222,8 @@ def describe_rules(body):
                         f"Dagsordener og referater sendes til orientering til {names}.",
                         f"Agendas and minutes go to {names} for information."))
     return out
+
+
+@hookimpl(trylast=True)
+def decision_taken(tenant, body, decision):
+    return []

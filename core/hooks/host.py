@@ -19,7 +19,11 @@ CORE = "core"
 
 #: Core features that implement hooks themselves (e.g. ``pending_for_user``), registered
 #: for every tenant as ``core.<module>``. A feature adds its module here (one line).
-CORE_FEATURES: tuple[str, ...] = ()
+CORE_FEATURES: tuple[str, ...] = (
+    "core.meetings.pending",
+    "core.decisions.pending",
+    "core.proposals.hooks",
+)
 
 
 def _is_core(name: str) -> bool:

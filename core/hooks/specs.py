@@ -22,6 +22,7 @@ from core.rules.types import (
     Ballot,
     BodyFacts,
     Caller,
+    DecisionTaken,
     Delegation,
     FollowUp,
     Matter,
@@ -305,4 +306,28 @@ def pending_for_user(user_id: int, tenant: TenantFacts) -> Sequence[PendingItem]
     :param tenant: the tenant asked about.
     :return: a list of :class:`~core.rules.types.PendingItem`. Collected from every plugin,
         without duplicates. Core default: nothing pending (an empty list).
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Events: what happened, for the features above to react to
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def decision_taken(tenant: TenantFacts, body: BodyFacts, decision: DecisionTaken) -> Sequence[str]:
+    """A body's motion on an agenda item has closed with a stored, explained outcome.
+
+    Called by the decisions feature inside the closing request's transaction, after the
+    outcome is stored, so a feature built on decisions (proposals: the step placed on that
+    item moves on through ``record_decision``) can react without decisions knowing it. An
+    implementation only flushes; it must not commit, and it must not refuse the close (a
+    decision taken is taken): where it cannot act, it leaves things as they are.
+
+    :param tenant: the tenant.
+    :param body: the deciding body.
+    :param decision: the motion's outcome (:class:`~core.rules.types.DecisionTaken`):
+        ``item_id``, ``result``, ``passed``, ``text``, the explanation and the full outcome.
+    :return: short notes on what each implementation did (for the log), collected from
+        every plugin. Core default: nothing (an empty list).
     """

@@ -290,7 +290,7 @@ def pending_for(user: User, tenants: list[Tenant]) -> dict[str, list[dict]]:
         hooks = host.for_tenant(tenant.plugins)
         with tenant_scope(tenant.id):
             items = hooks.collect("pending_for_user", user_id=user.id, tenant=tenant_facts(tenant))
-        out[tenant.slug] = [asdict(i) for i in items]
+        out[tenant.slug] = [{**asdict(i), "tenant": tenant.slug} for i in items]
     return out
 
 

@@ -14,6 +14,8 @@ class PendingItemSchema(Schema):
     url = fields.String(allow_none=True)
     due = fields.Date(allow_none=True)
     clause = fields.String(allow_none=True)
+    #: The tenant's slug (the item is also listed under its tenant).
+    tenant = fields.String()
 
 
 class MeSeatSchema(Schema):

@@ -337,7 +337,7 @@ def approve_as_member(meeting_id: int):
 def approve_by_body(data, meeting_id: int):
     """Record approval at the next meeting (ALB-S4) or by the board (SLA-9)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body))
+    ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body), actor_id=_user().id)
     _commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 

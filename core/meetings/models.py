@@ -362,6 +362,11 @@ class MinutesEntry(TenantScoped, db.Model):
     public_decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: Dissents recorded on request (SLA-6): ``[{"by": "...", "text": "..."}]``.
     dissents: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: The result when a motion decided the item (adopted, rejected, not_quorate), written
+    #: by the decisions feature when the motion closes; empty for a decision written by hand.
+    result: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    #: The motion's explained outcome in Danish (who voted how, quorum, clauses).
+    explanation: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
 
     version = relationship("MinutesVersion", back_populates="entries")
     item = relationship("AgendaItem")

@@ -23,6 +23,7 @@ from flask_smorest import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat, SeatRole
 from core.extensions import db
@@ -718,6 +719,70 @@ def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
     return entry
 
 
+#: The result of a motion as the minutes state it; also the public wording of a closed
+#: item's decision until the secretary writes one (ALB-B11: published without the
+#: confidential part).
+RESULT_DA = {
+    "adopted": "Vedtaget.",
+    "rejected": "Forkastet.",
+    "not_quorate": "Ikke beslutningsdygtig; intet blev besluttet.",
+}
+
+#: Meeting states in which a motion's decision is written into the minutes being drafted.
+#: Once the minutes are sent, they change only by the secretary's hand (a correction).
+_DRAFTING_STATES = (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+
+
+def record_motion_decision(
+    item: AgendaItem, *, decision: str, result: str, explanation: str, dissents: list[dict],
+) -> MinutesEntry | None:
+    """A motion on ``item`` has closed (the decisions feature calls this): its decision —
+    text, result, explanation and dissents (SLA-6) — goes into the item's minutes entry.
+
+    The minutes draft is started if the meeting is still under way. For a closed item the
+    public decision is the result alone until the secretary writes a public wording
+    (ALB-B11, ALB-R6), so nothing confidential is published. Once the minutes are sent, the
+    motion's decision is not written (``None``): the secretary corrects the minutes.
+    """
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES:
+        return None
+    version = meeting.minutes_versions[0] if meeting.minutes_versions else None
+    if version is None:
+        version = MinutesVersion(number=1)
+        meeting.minutes_versions.append(version)
+        db.session.flush()
+    entry = _entry(version, item)
+    # Only an adopted motion's text is the decision; otherwise the minutes say what became
+    # of the proposal, so nobody reads a rejected text as decided.
+    entry.decision = decision if result == "adopted" else f"{RESULT_DA.get(result, result)} " \
+        f"Forslaget var: {decision}"
+    entry.result = result
+    entry.explanation = explanation
+    if item.is_confidential and not entry.public_decision:
+        entry.public_decision = RESULT_DA.get(result, "")
+    by_motion = {d.get("email") for d in dissents}
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") not in by_motion] + [
+        dict(d) for d in dissents
+    ]
+    db.session.flush()
+    return entry
+
+
+def record_motion_dissent(item: AgendaItem, dissent: dict) -> MinutesEntry | None:
+    """A dissent recorded on a closed motion (SLA-6) joins the item's minutes entry, while
+    the minutes are being drafted."""
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES or not meeting.minutes_versions:
+        return None
+    entry = _entry(meeting.minutes_versions[0], item)
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") != dissent.get("email")] + [
+        dict(dissent)
+    ]
+    db.session.flush()
+    return entry
+
+
 def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str) -> MinutesEntry:
     """SLA-6: a member's dissent (særstandpunkt) is recorded in the minutes on request."""
     version = draft(meeting)
@@ -782,7 +847,8 @@ def current_version(meeting: Meeting) -> MinutesVersion | None:
 
 
 def _finish_approval(
-    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None
+    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None,
+    actor_id: int | None = None,
 ) -> None:
     """Approve; ``decided_at`` is when the approval happened (the meeting that approved it,
     ALB-S4), which is what the approval deadline is measured against."""
@@ -795,6 +861,11 @@ def _finish_approval(
     d = deadlines(meeting, rules)
     _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause,
                    decided_at or at)
+    # Approved minutes are final: their approval goes to the audit chain.
+    audit.record("minutes.approved", f"meeting:{meeting.id}", {
+        "version": version.number, "approval": how,
+        "entries": {str(e.item_id): e.decision for e in version.entries},
+    }, actor_id=actor_id)
 
 
 def approve_by_member(
@@ -816,16 +887,20 @@ def approve_by_member(
         approval = MinutesApproval(user=user, approved_at=now())
         version.approvals.append(approval)
         db.session.flush()
+        audit.record("minutes.approval", f"meeting:{meeting.id}", {
+            "version": version.number, "clause": deadlines(meeting, rules).approval_clause,
+        }, actor_id=user.id)
     if {a.user_id for a in version.approvals} >= {u.id for u in approvers}:
         _finish_approval(meeting, rules, {
             "mode": "email", "clause": deadlines(meeting, rules).approval_clause,
             "approved_by": sorted(a.user.email for a in version.approvals),
-        })
+        }, actor_id=user.id)
     db.session.flush()
     return approval
 
 
-def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules) -> Meeting:
+def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules,
+                    actor_id: int | None = None) -> Meeting:
     """ALB-S4: approved at the next meeting (as an item on its agenda); SLA-9: approved by
     the board. The secretary records the approval."""
     mode = rules.approval_mode
@@ -851,7 +926,7 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     _finish_approval(meeting, rules, {
         "mode": mode, "clause": clause,
         "at_meeting": at_meeting.id if at_meeting is not None else None,
-    }, decided_at=at_meeting.starts_at if at_meeting is not None else None)
+    }, decided_at=at_meeting.starts_at if at_meeting is not None else None, actor_id=actor_id)
     db.session.flush()
     return meeting
 

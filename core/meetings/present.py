@@ -56,7 +56,10 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
     see_closed = ops.can_see_confidential(role)
     versions = []
     # A draft is the members' business; others receive the minutes when they are sent.
-    drafting = meeting.state is MeetingState.HELD and role < Role.MEMBER
+    # (A motion closed during the meeting starts the draft before the meeting is recorded held.)
+    drafting = meeting.state in (
+        MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD
+    ) and role < Role.MEMBER
     for v in [] if drafting else meeting.minutes_versions:
         entries = []
         for e in sorted(v.entries, key=lambda e: items[e.item_id].position if e.item_id in items else 0):
@@ -70,6 +73,9 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
                 "decision": e.public_decision if closed else e.decision,
                 "public_decision": e.public_decision,
                 "dissents": [] if closed else e.dissents,
+                # A motion's result is public; its explanation may name the confidential.
+                "result": e.result,
+                "explanation": "" if closed else e.explanation,
             })
         versions.append({
             "number": v.number, "correction_reason": v.correction_reason,
@@ -123,6 +129,8 @@ def public_meeting(meeting: Meeting) -> dict:
             "case_text": "" if closed else item.case_text,
             "recommendation": "" if closed else item.recommendation,
             "decision": None if e is None else (e.public_decision if closed else e.decision),
+            "result": None if e is None else e.result,
+            "explanation": None if e is None or closed else e.explanation,
         })
     return {
         "id": meeting.id, "body": meeting.body.key, "body_name": meeting.body.name,

@@ -240,6 +240,10 @@ class MinutesEntrySchema(Schema):
     decision = fields.String()
     public_decision = fields.String()
     dissents = fields.List(fields.Dict())
+    #: The result when a motion decided the item (adopted, rejected, not_quorate).
+    result = fields.String(allow_none=True)
+    #: The motion's explained outcome (empty for a closed item shown to non-members).
+    explanation = fields.String()
 
 
 class MinutesVersionSchema(Schema):
@@ -304,6 +308,8 @@ class PublicItemSchema(Schema):
     case_text = fields.String()
     recommendation = fields.String()
     decision = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    explanation = fields.String(allow_none=True)
 
 
 class PublicMeetingSchema(Schema):

@@ -41,3 +41,8 @@ class Notification(TenantScoped, db.Model):
     attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: The last delivery error.
     last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: A prepared mail's subject line, for a feature that writes its own message (hearing
+    #: reminders); empty for the meetings' kinds, which are rendered when sent.
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: A prepared mail's text (see ``title``).
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

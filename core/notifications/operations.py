@@ -19,6 +19,10 @@ Kinds (the subject is ``meeting:<id>``):
 * ``minutes_due`` — to the secretary: the minutes are due (ALB-B9, ALB-R4, ALB-S3);
 * ``minutes_sent`` — the minutes, to members and information recipients;
 * ``approval_due`` — to members who have not yet approved (ALB-B9).
+
+Other features hand over *prepared* mails with :func:`write_prepared` (a subject line and a
+text written when the row is written; e.g. the proposals' hearing reminders, VEJ-6): the
+same outbox, the same once-per-(kind, subject, recipient), the same delivery.
 """
 
 from __future__ import annotations
@@ -160,7 +164,16 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
     return out
 
 
-def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime) -> int:
+def write_prepared(tenant_id: int, kind: str, subject: str, recipients: list[str], *,
+                   title: str, text: str, now: datetime | None = None) -> int:
+    """Put a prepared mail (``title``, ``text``) in the outbox for each recipient, once per
+    (kind, subject, recipient); the next ``tick`` hands it to delivery. Returns how many
+    rows were new."""
+    return _write(tenant_id, kind, subject, recipients, now or utcnow(), title=title, text=text)
+
+
+def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime, *,
+           title: str = "", text: str = "") -> int:
     """Insert the rows that do not exist yet; an existing (kind, subject, recipient) is left alone."""
     if not recipients:
         return 0
@@ -171,7 +184,7 @@ def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: 
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(Notification.__table__).values([
         {"tenant_id": tenant_id, "kind": kind, "subject": subject, "recipient": r,
-         "created_at": now, "attempts": 0, "last_error": ""}
+         "created_at": now, "attempts": 0, "last_error": "", "title": title, "text": text}
         for r in _unique(recipients)
     ]).on_conflict_do_nothing(
         index_elements=["tenant_id", "kind", "subject", "recipient"]
@@ -248,6 +261,8 @@ def render(notification: Notification, tenant) -> EmailMessage:
     """The e-mail for an outbox row, from the current state of the meeting; what a recipient
     sees of closed items depends on who they are (ALB-B11, ALB-R6)."""
     kind, ref = notification.kind, notification.subject
+    if notification.text:
+        return _prepared(notification)
     meeting = db.session.get(Meeting, int(ref.split(":")[1]))
     if meeting is None:
         raise LookupError(f"{ref} no longer exists")
@@ -310,6 +325,18 @@ def render(notification: Notification, tenant) -> EmailMessage:
             subtype="calendar", filename="invitation.ics",
             params={"method": method},
         )
+    return msg
+
+
+def _prepared(notification: Notification) -> EmailMessage:
+    """A mail another feature wrote in full when it put the row in the outbox."""
+    msg = EmailMessage()
+    msg["Subject"] = notification.title
+    msg["From"] = current_app.config.get("MAIL_FROM", "kommissorium@localhost")
+    msg["To"] = notification.recipient
+    msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
+    msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
+    msg.set_content(notification.text)
     return msg
 
 

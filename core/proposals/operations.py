@@ -7,8 +7,8 @@ decision sets off (``follow_ups``). A refused move raises before anything is wri
 the rule's reason and clause. Operations flush, never commit.
 
 :func:`record_decision` is the single door through which a body's decision or position on
-a step is recorded: the secretary's API action today, a closed motion on the step's agenda
-item once the motions feature calls it.
+a step is recorded: the secretary's API action, or a closed motion on the step's agenda
+item (the ``decision_taken`` event hook, implemented in :mod:`core.proposals.hooks`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
+from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
@@ -445,6 +446,13 @@ def record_decision(
            clause=verdict.clause if verdict else step.clause, now=now,
            data={"body": body.key, "action": step.action, "outcome": outcome.value,
                  "text": text, "provenance": step.provenance})
+    # Every decision or position on a proposal goes to the audit chain; a motion's full
+    # outcome is already there (motion.closed), so the motion is named, not copied.
+    audit.record("proposal.decided", f"proposal:{proposal.id}", {
+        "step": step.position, "body": body.key, "action": step.action,
+        "outcome": outcome.value, "text": text,
+        "provenance": {k: v for k, v in step.provenance.items() if k != "outcome"},
+    }, actor_id=actor.id if actor is not None else None)
     if deciding:
         _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now)
 
@@ -474,12 +482,15 @@ def record_decision(
 
 
 def _participating_housing_organisations() -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation)
-        .join(Participation, Participation.organisation_id == Organisation.id)
+    # Select the tenant-scoped Participation itself: the tenant filter applies to the
+    # statement's selected entities, and a global Organisation joined to it would
+    # otherwise bring every tenant's participations along.
+    parts = db.session.scalars(
+        sa.select(Participation)
+        .join(Organisation, Participation.organisation_id == Organisation.id)
         .where(Organisation.kind == OrganisationKind.HOUSING_ORGANISATION)
-        .order_by(Organisation.code)
-    ))
+    ).all()
+    return sorted((p.organisation for p in parts), key=lambda o: o.code)
 
 
 def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now):
@@ -729,7 +740,12 @@ def due_hearing_reminders(now: datetime) -> list[DueReminder]:
 
 
 def write_hearing_reminders(now: datetime) -> list[HearingReminder]:
-    """Write the due reminders as rows for the notification outbox to deliver."""
+    """Write the due reminders as rows, and hand each to the notification outbox: one mail
+    to every person who acts for the organisation asked (VEJ-6), once per hearing,
+    organisation and kind; ``kommissorium tick`` delivers them. ``delivered_at`` is when
+    the reminder went to the outbox."""
+    from core.notifications.operations import write_prepared
+
     rows = []
     for d in due_hearing_reminders(now):
         row = HearingReminder(tenant_id=d.tenant_id, hearing_id=d.hearing_id,
@@ -737,8 +753,52 @@ def write_hearing_reminders(now: datetime) -> list[HearingReminder]:
                               created_at=now)
         db.session.add(row)
         rows.append(row)
+        db.session.flush()
+        title, text = _reminder_mail(d)
+        write_prepared(d.tenant_id, f"hearing_{d.kind.value}",
+                       f"hearing:{d.hearing_id}:org:{d.organisation_id}",
+                       _acting_for(d.organisation_id), title=title, text=text, now=now)
+        row.delivered_at = now
     db.session.flush()
     return rows
+
+
+def _acting_for(organisation_id: int) -> list[str]:
+    """The people who act for an organisation (their affiliation), who can log in."""
+    from core.identity.models import Affiliation, User
+
+    return list(db.session.scalars(
+        sa.select(User.email).join(Affiliation, Affiliation.user_id == User.id)
+        .where(Affiliation.organisation_id == organisation_id, User.is_enabled.is_(True))
+        .order_by(User.email)
+    ))
+
+
+def _reminder_mail(d: DueReminder) -> tuple[str, str]:
+    """The reminder's subject line and text, with the deadline in the tenant's time zone."""
+    from zoneinfo import ZoneInfo
+
+    from core.tenants.models import Tenant
+
+    tenant = db.session.get(Tenant, d.tenant_id)
+    proposal = db.session.get(Proposal, d.proposal_id)
+    org = db.session.get(Organisation, d.organisation_id)
+    step = db.session.get(Hearing, d.hearing_id).step
+    deadline = d.deadline_at.astimezone(ZoneInfo(tenant.timezone or "UTC")).strftime("%d.%m.%Y kl. %H:%M")
+    link = f"/api/v1/tenants/{tenant.slug}/proposals/{proposal.id}/hearing/responses"
+    if d.kind is ReminderKind.OVERDUE:
+        title = f"Høringsfristen er overskredet: {proposal.title}"
+        first = (f"Fristen for {org.name}s høringssvar om \"{proposal.title}\" var {deadline}, "
+                 "og vi har ikke modtaget et svar.")
+    else:
+        title = f"Påmindelse om høringssvar: {proposal.title}"
+        first = f"{org.name} er i høring om \"{proposal.title}\". Fristen for høringssvar er {deadline}."
+    text = "\n".join([
+        first, "",
+        "Svar med bemærkninger eller \"ingen bemærkninger\" på:", link, "",
+        f"({step.clause or proposal.route_clause})",
+    ])
+    return title, text
 
 
 # ---------------------------------------------------------------------------------------

@@ -339,6 +339,7 @@ __all__ = [
     "VoteUnit",
     "RuleDescription",
 
+    "DecisionTaken",
 ]
 
 
@@ -382,3 +383,25 @@ class RuleDescription:
     text: str
     text_en: str
     source: str = "core"
+
+
+@dataclass(frozen=True)
+class DecisionTaken:
+    """A decision a body has taken on an agenda item by a motion, as event hooks see it.
+
+    ``result`` is ``adopted``, ``rejected`` or ``not_quorate`` (nothing was decided);
+    ``passed`` is true only for ``adopted``; ``text`` is the motion's text (the decision as
+    proposed or concluded); ``explanation``/``explanation_en`` say why, with the clauses;
+    ``outcome`` is the full explained outcome as stored on the motion; ``user_id`` is who
+    closed the motion.
+    """
+
+    motion_id: int
+    item_id: int
+    result: str
+    passed: bool
+    text: str
+    explanation: str = ""
+    explanation_en: str = ""
+    outcome: dict = field(default_factory=dict, hash=False, compare=False)
+    user_id: int | None = None

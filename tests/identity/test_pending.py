@@ -20,7 +20,8 @@ class Reminder:
         return [PendingItem(kind="hearing_answer_due", title="Høringssvar", clause="T-1")]
 
 
-def test_pending_for_user_default_is_nothing():
+def test_pending_for_user_default_is_nothing(monkeypatch):
+    monkeypatch.setattr(host_module, "CORE_FEATURES", ())  # the core default alone
     hooks = PluginHost(entry_points=False).for_tenant(())
     assert hooks.collect("pending_for_user", user_id=1,
                          tenant=TenantFacts(id=1, slug="x", name="X")) == []

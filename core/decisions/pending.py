@@ -1,0 +1,41 @@
+"""What the decisions feature has waiting for a user (the ``pending_for_user`` hook,
+registered for every tenant through ``CORE_FEATURES`` in core/hooks/host.py):
+
+* ``vote_to_cast`` — a motion open for voting where the user may cast a unit's vote (its
+  present holder, substitute or delegate; ALB-B2, ALB-B5, KBH-7) and that unit's vote has
+  not been cast (:func:`core.decisions.operations.votes_waiting`).
+
+Runs inside the tenant's scope, so it sees that tenant's motions only.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from core.decisions import operations as ops
+from core.extensions import db
+from core.hooks import hookimpl
+from core.identity.models import User
+from core.rules.types import PendingItem
+from core.tenants.models import Tenant
+
+
+@hookimpl
+def pending_for_user(user_id, tenant):
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    tenant_row = db.session.get(Tenant, tenant.id)
+    hooks = current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
+    out: list[PendingItem] = []
+    for motion, unit, name in ops.votes_waiting(user, hooks=hooks, tenant=tenant_row):
+        item = motion.item
+        body = item.meeting.body
+        out.append(PendingItem(
+            kind="vote_to_cast",
+            title=f"Afgiv {name}s stemme: {item.title} ({body.name})",
+            title_en=f"Cast {name}'s vote: {item.title} ({body.name})",
+            body=body.key, url=f"/api/v1/tenants/{tenant.slug}/motions/{motion.id}/votes",
+            due=item.meeting.starts_at.date(), clause=unit.clause,
+        ))
+    return out

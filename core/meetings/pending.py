@@ -1,0 +1,94 @@
+"""What the meetings feature has waiting for a user (the ``pending_for_user`` hook,
+registered for every tenant through ``CORE_FEATURES`` in core/hooks/host.py):
+
+* ``agenda_to_read`` — a published agenda of an upcoming meeting, for the body's members
+  and its information recipients (KBH-2);
+* ``minutes_to_approve`` — minutes sent for approval by e-mail that the user, one of the
+  approvers, has not approved yet (ALB-B9), due by the approval deadline;
+* ``minutes_to_write`` — for the body's secretary (and the secretariat): a held meeting
+  whose minutes have not been sent, due by the minutes deadline (ALB-B9, ALB-R4, ALB-S3).
+
+Runs inside the tenant's scope, so it sees that tenant's meetings only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.bodies.models import Body
+from core.extensions import db
+from core.hooks import hookimpl
+from core.identity.models import User
+from core.identity.permissions import Role, role_in_body
+from core.meetings import operations as ops
+from core.meetings.models import Meeting, MeetingState
+from core.rules.types import PendingItem
+from core.tenants.models import Tenant
+
+
+def _label(meeting: Meeting) -> str:
+    when = meeting.starts_at.date().isoformat()
+    return f"{meeting.body.name} {when}" + (f" ({meeting.title})" if meeting.title else "")
+
+
+def _receives_agenda(user: User, body: Body, day: date) -> bool:
+    """A member (a seat valid on the day) or an information recipient (KBH-2); the
+    secretariat's administrators are not readers of every body's agenda."""
+    if any(s.holder_id == user.id and s.is_valid_on(day) for s in body.seats):
+        return True
+    orgs = {a.organisation_id for a in user.affiliations}
+    return bool(orgs & {r.organisation_id for r in body.information_recipients})
+
+
+def _due(at) -> date | None:
+    return at.date() if at is not None else None
+
+
+@hookimpl
+def pending_for_user(user_id, tenant):
+    user = db.session.get(User, user_id)
+    if user is None:
+        return []
+    tenant_row = db.session.get(Tenant, tenant.id)
+    hooks = current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
+    base = f"/api/v1/tenants/{tenant.slug}/meetings"
+    now = ops.now()
+    meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.state.in_((
+            MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_SENT,
+        ))).order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    out: list[PendingItem] = []
+    for m in meetings:
+        if m.state is MeetingState.AGENDA_PUBLISHED:
+            if m.starts_at >= now and _receives_agenda(user, m.body, m.starts_at.date()):
+                out.append(PendingItem(
+                    kind="agenda_to_read", title=f"Læs dagsordenen: {_label(m)}",
+                    title_en=f"Read the agenda: {_label(m)}", body=m.body.key,
+                    url=f"{base}/{m.id}", due=m.starts_at.date(),
+                ))
+            continue
+        rules = ops.meeting_rules(m.body, tenant_row, hooks)
+        d = ops.deadlines(m, rules)
+        if m.state is MeetingState.HELD:
+            if role_in_body(user, m.body) >= Role.BODY_SECRETARY:
+                out.append(PendingItem(
+                    kind="minutes_to_write", title=f"Skriv og send referatet: {_label(m)}",
+                    title_en=f"Write and send the minutes: {_label(m)}", body=m.body.key,
+                    url=f"{base}/{m.id}/minutes", due=_due(d.minutes_due_at),
+                    clause=d.minutes_clause,
+                ))
+        elif rules.approval_mode == "email" and m.minutes_versions:
+            approved = {a.user_id for a in m.minutes_versions[0].approvals}
+            expected = {u.id for u in ops.expected_approvers(m, tenant_row, hooks)}
+            if user.id in expected and user.id not in approved:
+                out.append(PendingItem(
+                    kind="minutes_to_approve", title=f"Godkend referatet: {_label(m)}",
+                    title_en=f"Approve the minutes: {_label(m)}", body=m.body.key,
+                    url=f"{base}/{m.id}/minutes", due=_due(d.approval_due_at),
+                    clause=d.approval_clause,
+                ))
+    return out
