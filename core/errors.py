@@ -55,14 +55,14 @@ def error_page(code: int, message: str = ""):
 def handle_http_exception(error: HTTPException):
     if (error.code or 500) >= 400:
         _rollback()
+    data = getattr(error, "data", None) or {}
+    message = data.get("message") or error.description or error.name
     if _is_page() and (error.code or 500) >= 400:
-        resp = error_page(error.code or 500)
+        resp = error_page(error.code or 500, message if error.code in (400, 409, 422) else "")
         for name, value in (getattr(error, "get_headers", lambda: [])() or []):
             if name.lower() not in ("content-type", "content-length"):
                 resp.headers[name] = value
         return resp
-    data = getattr(error, "data", None) or {}
-    message = data.get("message") or error.description or error.name
     if error.code == 422 and "messages" in data:
         return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
     if error.code == 422 and data.get("errors"):
