@@ -1000,4 +1000,4 @@ def upcoming_for_user(user: User, after: datetime, limit: int = 10) -> list[tupl
             .where(Meeting.body_id.in_(held), Meeting.starts_at >= after,
                    Meeting.state != MeetingState.CANCELLED)
             .order_by(Meeting.starts_at).limit(limit)
-        ).tuples())
+        ).all())
