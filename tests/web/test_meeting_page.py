@@ -167,3 +167,10 @@ def test_attendance_member_sends_apologies(board, create_meeting, member, submit
     html = submit(member(VA), page(meeting), f"{page(meeting)}/fremmoede", seat="va-formand",
                   status="apologies").get_data(as_text=True)
     assert "Fremmødet er registreret." in html and "Afbud" in html
+
+
+def test_secretary_cancels_a_meeting_with_a_reason(board, create_meeting, member, submit, state):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    html = submit(member(SECRETARY), page(meeting), f"{page(meeting)}/aflys",
+                  reason="Mødelokalet er oversvømmet.").get_data(as_text=True)
+    assert "Mødet er aflyst." in html and state(meeting) is MeetingState.CANCELLED
