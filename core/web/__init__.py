@@ -16,20 +16,26 @@ from core.tenants.models import Tenant
 bp = Blueprint("web", __name__, template_folder="templates")
 bind_tenant(bp)
 
+def N_(text: str) -> str:
+    """Mark a text for the message catalogues; it is translated where it is shown."""
+    return text
+
+
 APPROVAL_MODES = {
-    "email": "Godkendes af medlemmerne på mail",
-    "next_meeting": "Godkendes på næste møde",
-    "board": "Godkendes af bestyrelsen",
-    "none": "Kommissoriet siger intet om godkendelse",
+    "email": N_("Godkendes af medlemmerne på mail"),
+    "next_meeting": N_("Godkendes på næste møde"),
+    "board": N_("Godkendes af bestyrelsen"),
+    "none": N_("Kommissoriet siger intet om godkendelse"),
 }
 ROLES = {
-    "member": "Medlem",
-    "chair": "Formand",
-    "meeting_leader": "Mødeleder",
-    "secretary": "Sekretær",
-    "observer": "Observatør",
+    "member": N_("Medlem"),
+    "chair": N_("Formand"),
+    "meeting_leader": N_("Mødeleder"),
+    "secretary": N_("Sekretær"),
+    "observer": N_("Observatør"),
 }
-COMPETENCE = {"decides": "Besluttende", "advises": "Rådgivende", "limited": "Begrænset kompetence"}
+COMPETENCE = {"decides": N_("Besluttende"), "advises": N_("Rådgivende"),
+              "limited": N_("Begrænset kompetence")}
 
 
 @bp.app_context_processor
