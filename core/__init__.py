@@ -27,7 +27,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.extensions import api, db, login_manager, migrate
     from core.hooks.host import PluginHost
 
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__, instance_relative_config=False, static_folder="web/static")
     app.config.from_object(Config)
     if config:
         app.config.update(config)
@@ -82,6 +82,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     errors.register(app)
 
     from core.web import bp as web_bp
+    from core.web.i18n import init_i18n
+
+    init_i18n(app)
 
     app.register_blueprint(web_bp)
     from core.identity.views import bp as identity_pages_bp

@@ -34,11 +34,35 @@ def _rollback() -> None:
         log.debug("no session to roll back", exc_info=True)
 
 
+def _is_page() -> bool:
+    """A request for a page (not the API): errors answer with an HTML page in the user's
+    language, the API keeps its JSON envelope."""
+    from flask import request
+
+    return bool(request) and not request.path.startswith("/api/")
+
+
+def error_page(code: int, message: str = ""):
+    from flask import make_response, render_template
+
+    try:
+        return make_response(render_template("web/error.html", code=code, detail=message), code)
+    except Exception:  # pragma: no cover - a broken template must not hide the error
+        log.exception("error page failed")
+        return make_response(envelope(code, message or "Error"))
+
+
 def handle_http_exception(error: HTTPException):
     if (error.code or 500) >= 400:
         _rollback()
     data = getattr(error, "data", None) or {}
     message = data.get("message") or error.description or error.name
+    if _is_page() and (error.code or 500) >= 400:
+        resp = error_page(error.code or 500, message if error.code in (400, 409, 422) else "")
+        for name, value in (getattr(error, "get_headers", lambda: [])() or []):
+            if name.lower() not in ("content-type", "content-length"):
+                resp.headers[name] = value
+        return resp
     if error.code == 422 and "messages" in data:
         return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
     if error.code == 422 and data.get("errors"):
@@ -54,6 +78,8 @@ def handle_http_exception(error: HTTPException):
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
     _rollback()
+    if _is_page():
+        return error_page(500)
     return envelope(500, InternalServerError.description)
 
 

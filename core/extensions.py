@@ -40,3 +40,8 @@ csrf = CSRFProtect()
 talisman = Talisman()
 mail = Mail()
 oauth = OAuth()
+
+# Languages of the pages (core/web/i18n.py)
+from flask_babel import Babel
+
+babel = Babel()

@@ -722,3 +722,13 @@ def dry_run(
         competence=competence,
     )
     return result | outcome | {"follow_ups": _follow_ups(hooks, sit, outcome["passed"])}
+
+
+def units_for_user(motion: Motion, user, *, hooks, tenant) -> list[dict]:
+    """The eligible units ``user`` may cast a vote for on ``motion``, each with its display
+    name (the pages' vote form asks for one of these; ``cast_vote`` decides)."""
+    if user is None or motion.phase is not MotionPhase.VOTING:
+        return []
+    sit = _motion_situation(hooks, tenant, motion)
+    return [{"key": u.key, "label": u.label, "name": sit.names.get(u.key, u.label)}
+            for u in sit.units if user.email in u.casters and u.eligible]

@@ -1060,3 +1060,19 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
         ],
         "overdue": open_overdue,
     }
+
+
+def upcoming_for_user(user: User, after: datetime, limit: int = 10) -> list[tuple[Meeting, object]]:
+    """The next meetings, across tenants, of the bodies where ``user`` holds a seat (for the
+    dashboard): ``(meeting, tenant)`` pairs, soonest first; cancelled meetings left out."""
+    from core.tenancy import all_tenants
+    from core.tenants.models import Tenant
+
+    with all_tenants():
+        held = sa.select(Seat.body_id).where(Seat.holder_id == user.id)
+        return list(db.session.execute(
+            sa.select(Meeting, Tenant).join(Tenant, Tenant.id == Meeting.tenant_id)
+            .where(Meeting.body_id.in_(held), Meeting.starts_at >= after,
+                   Meeting.state != MeetingState.CANCELLED)
+            .order_by(Meeting.starts_at).limit(limit)
+        ).all())

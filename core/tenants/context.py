@@ -32,7 +32,8 @@ def bind_tenant(bp: Blueprint) -> Blueprint:
 
     @bp.url_defaults
     def _add_tenant(endpoint, values):
-        if "tenant" not in values and getattr(g, "tenant", None) is not None:
+        if ("tenant" not in values and getattr(g, "tenant", None) is not None
+                and current_app.url_map.is_endpoint_expecting(endpoint, "tenant")):
             values["tenant"] = g.tenant.slug
 
     return bp

@@ -16,32 +16,86 @@ from core.tenants.models import Tenant
 bp = Blueprint("web", __name__, template_folder="templates")
 bind_tenant(bp)
 
+def N_(text: str) -> str:
+    """Mark a text for the message catalogues; it is translated where it is shown."""
+    return text
+
+
 APPROVAL_MODES = {
-    "email": "Godkendes af medlemmerne på mail",
-    "next_meeting": "Godkendes på næste møde",
-    "board": "Godkendes af bestyrelsen",
-    "none": "Kommissoriet siger intet om godkendelse",
+    "email": N_("Godkendes af medlemmerne på mail"),
+    "next_meeting": N_("Godkendes på næste møde"),
+    "board": N_("Godkendes af bestyrelsen"),
+    "none": N_("Kommissoriet siger intet om godkendelse"),
 }
 ROLES = {
-    "member": "Medlem",
-    "chair": "Formand",
-    "meeting_leader": "Mødeleder",
-    "secretary": "Sekretær",
-    "observer": "Observatør",
+    "member": N_("Medlem"),
+    "chair": N_("Formand"),
+    "meeting_leader": N_("Mødeleder"),
+    "secretary": N_("Sekretær"),
+    "observer": N_("Observatør"),
 }
-COMPETENCE = {"decides": "Besluttende", "advises": "Rådgivende", "limited": "Begrænset kompetence"}
+COMPETENCE = {"decides": N_("Besluttende"), "advises": N_("Rådgivende"),
+              "limited": N_("Begrænset kompetence")}
 
 
 @bp.app_context_processor
 def _labels():
-    return {"APPROVAL_MODES": APPROVAL_MODES, "ROLES": ROLES, "COMPETENCE": COMPETENCE}
+    from flask_babel import gettext as _
+
+    return {
+        "APPROVAL_MODES": {k: _(v) for k, v in APPROVAL_MODES.items()},
+        "ROLES": {k: _(v) for k, v in ROLES.items()},
+        "COMPETENCE": {k: _(v) for k, v in COMPETENCE.items()},
+        "KINDS": {"B": _("Beslutning"), "D": _("Drøftelse"), "O": _("Orientering")},
+        "CHOICES": {"yes": _("Ja"), "no": _("Nej"), "abstain": _("Undlader")},
+        "RESULTS": {"adopted": _("Vedtaget"), "rejected": _("Forkastet"),
+                    "not_quorate": _("Ikke afgjort (ikke beslutningsdygtigt)")},
+        "STATES": {"planned": _("planlagt"), "agenda_published": _("indkaldt (dagsordenen er udsendt)"),
+                   "held": _("afholdt"), "minutes_sent": _("afholdt, og referatet er udsendt"),
+                   "minutes_approved": _("afholdt, og referatet er godkendt"), "cancelled": _("aflyst")},
+        "ATTENDANCE": {"expected": _("Forventet"), "present": _("Til stede"),
+                       "apologies": _("Afbud"), "absent": _("Fraværende")},
+    }
+
+
+def tenant_zone(tenant=None):
+    """The tenant's time zone (pages show local times); Copenhagen where it is unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    tenant = tenant or g.get("tenant")
+    try:
+        return ZoneInfo((tenant.timezone if tenant is not None else None) or "Europe/Copenhagen")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Copenhagen")
+
+
+@bp.app_template_filter("local")
+def _local(value, tenant=None, fmt="%d.%m.%Y kl. %H:%M"):
+    """A UTC time as the tenant's local time, e.g. ``01.10.2020 kl. 16:00``."""
+    if value is None:
+        return ""
+    if not hasattr(value, "astimezone"):
+        return str(value)
+    return value.astimezone(tenant_zone(tenant)).strftime(fmt)
 
 
 @bp.route("/")
 @access(Role.PUBLIC)
 def index():
     tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
-    return render_template("web/index.html", tenants=tenants, me=_my_overview())
+    return render_template("web/index.html", tenants=tenants, me=_my_overview(),
+                           upcoming=_upcoming())
+
+
+def _upcoming():
+    """The logged-in user's next meetings across tenants (the dashboard)."""
+    from flask_login import current_user
+
+    from core.meetings.operations import now, upcoming_for_user
+
+    if not current_user or not current_user.is_authenticated:
+        return []
+    return upcoming_for_user(current_user._get_current_object(), now())
 
 
 def _my_overview():
@@ -67,3 +121,6 @@ def body(key: str):
     body = bodies.get_body(key)
     info = SimpleNamespace(**bodies.describe_body(body, g.tenant, tenant_hooks()))
     return render_template("web/body.html", tenant=g.tenant, body=info)
+
+
+from core.web import views  # noqa: E402,F401  (registers the pages on ``bp``)

@@ -1,0 +1,67 @@
+"""Languages of the pages: Danish by default, English on request (Flask-Babel).
+
+The message catalogues are in ``core/translations/<lang>/LC_MESSAGES/messages.po``; the
+source language of the templates is Danish, so the Danish catalogue is the identity and
+the English one carries the translations. Refresh them with::
+
+    pybabel extract -F babel.cfg -o core/translations/messages.pot .
+    pybabel update -i core/translations/messages.pot -d core/translations
+    pybabel compile -d core/translations
+
+The compiled ``.mo`` files are committed; :func:`ensure_compiled` compiles a catalogue
+again at start-up where its ``.po`` is newer (a fresh clone, an edited translation).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request, session
+
+#: The languages offered, in the order the switch shows them.
+LANGUAGES = {"da": "Dansk", "en": "English"}
+DEFAULT_LANGUAGE = "da"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+log = logging.getLogger(__name__)
+
+
+def select_locale() -> str:
+    """The language chosen with the switch (kept in the session), else Danish."""
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def ensure_compiled(directory: Path = TRANSLATIONS) -> None:
+    """Compile each ``messages.po`` whose ``messages.mo`` is missing or older."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in directory.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=po.parent.parent.name)
+            with mo.open("wb") as f:
+                write_mo(f, catalog)
+        except OSError:  # a read-only install: the committed .mo is used
+            log.warning("could not compile %s", po)
+
+
+def init_i18n(app: Flask) -> None:
+    from core.extensions import babel
+
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Copenhagen")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    ensure_compiled()
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages():
+        from flask_babel import get_locale
+
+        return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or DEFAULT_LANGUAGE)}

@@ -1,0 +1,176 @@
+"""The meeting page: agenda (B/D/O), attachments, closed items, attendance, the live vote,
+minutes and approval — each through plain forms, as a browser without JavaScript uses them."""
+
+from __future__ import annotations
+
+import re
+import pytest
+
+from core.extensions import db
+from core.meetings.models import Meeting, MeetingState
+
+T = "albertslund"
+LEADER = "lise.lindholm@bo-vest.example"  # BO-VEST's meeting leader (ALB-B6)
+SECRETARY = "sanne.skov@abc.example"  # secretary of Bestyrelsen and tenant administrator
+VA, AB, AKB = "vibeke.vestergaard@va.example", "bent.albrechtsen@ab.example", "kamma.berthelsen@akb.example"
+MAYOR = "steffen.borg@albertslund.example"
+OUTSIDER = "dagmar.dalsgaard@albertslund.example"  # no seat in Bestyrelsen
+
+
+@pytest.fixture
+def board(sync_tenant):
+    sync_tenant(T)
+
+
+@pytest.fixture
+def state(in_tenant):
+    def _state(meeting_id):
+        with in_tenant(T):
+            return db.session.get(Meeting, meeting_id).state
+
+    return _state
+
+
+def page(meeting_id: int) -> str:
+    return f"/{T}/moeder/{meeting_id}"
+
+
+def test_agenda_shows_kinds_and_closed_items_only_to_members_ALB_B11(board, create_meeting, create_item, member):
+    meeting = create_meeting(T, "bestyrelse")
+    create_item(T, meeting, title="Budget 2021", kind="B")
+    create_item(T, meeting, title="Orientering om byggeriet", kind="O")
+    create_item(T, meeting, title="Fyring af inspektøren", kind="D", confidential=True)
+    html = member(VA).get(page(meeting)).get_data(as_text=True)
+    assert "Budget 2021" in html and "Orientering om byggeriet" in html
+    assert 'class="kind" title="Beslutning">B<' in html and 'title="Orientering">O<' in html
+    assert "Fyring af inspektøren" in html and 'aria-label="Lukket punkt"' in html  # padlock
+    # the secretariat's information recipient of the body sees a padlock, not the content
+    public = member(None).get(f"/{T}/offentlig/moeder/{meeting}").get_data(as_text=True)
+    assert "Lukket punkt" in public and "Fyring" not in public and "Budget 2021" in public
+
+
+def test_meeting_page_is_404_for_a_member_of_another_body_and_401_page_for_the_anonymous(
+        board, create_meeting, member):
+    meeting = create_meeting(T, "bestyrelse")
+    resp = member(OUTSIDER).get(page(meeting))
+    assert resp.status_code == 404
+    assert resp.mimetype == "text/html" and "Siden findes ikke" in resp.get_data(as_text=True)
+    resp = member(None).get(page(meeting))
+    assert resp.status_code == 401 and "Du skal logge ind" in resp.get_data(as_text=True)
+    # the API keeps its JSON envelope
+    api = member(None).get(f"/api/v1/tenants/{T}/meetings/{meeting}")
+    assert api.status_code == 401 and api.get_json()["code"] == 401
+
+
+def test_secretary_prepares_and_publishes_an_agenda_without_javascript(
+        board, create_meeting, member, submit, state):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    sec = member(SECRETARY)
+    html = submit(sec, page(meeting), f"{page(meeting)}/punkter", kind="B", title="Nyt legehus",
+                  case_text="Beboerne ønsker et legehus.", recommendation="Bestyrelsen godkender.").get_data(as_text=True)
+    assert "Punktet er sat på dagsordenen." in html and "Nyt legehus" in html
+    item_id = re.search(r'/punkter/(\d+)/bilag', html).group(1)
+    resp = sec.post(f"{page(meeting)}/punkter/{item_id}/bilag", data={
+        "csrf_token": _token(sec, page(meeting)),
+        "file": (__import__("io").BytesIO(b"%PDF-1.4\n%test\n"), "tegning.pdf"),
+    }, content_type="multipart/form-data", follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert "tegning.pdf" in html, html[:2000]
+    att = re.search(r'href="(/api/v1/tenants/albertslund/attachments/\d+)"', html).group(1)
+    assert member(VA).get(att).data.startswith(b"%PDF")
+    html = submit(sec, page(meeting), f"{page(meeting)}/udsend-dagsorden").get_data(as_text=True)
+    assert "Dagsordenen er udsendt." in html
+    assert state(meeting) is MeetingState.AGENDA_PUBLISHED
+    assert "Budget" not in member(None).get(f"/{T}/offentlig").get_data(as_text=True)
+    assert "Nyt legehus" in member(None).get(f"/{T}/offentlig/moeder/{meeting}").get_data(as_text=True)
+
+
+def _token(client, url):
+    from tests.web.conftest import csrf_token
+
+    return csrf_token(client, url)
+
+
+def test_a_refused_form_shows_the_rules_reason_on_the_page(board, create_meeting, member, submit):
+    """A member asks for an item after the agenda went out: refused, and the page says why."""
+    meeting = create_meeting(T, "bestyrelse")
+    html = submit(member(VA), page(meeting), f"{page(meeting)}/punkter", kind="D",
+                  title="For sent").get_data(as_text=True)
+    assert ('class="flash error" role="alert">Dagsordenen er udsendt; kontakt sekretariatet'
+            in html)
+    assert "For sent" not in html
+
+
+def test_form_without_csrf_token_is_refused(board, create_meeting, member, state):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    resp = member(SECRETARY).post(f"{page(meeting)}/udsend-dagsorden")
+    assert resp.status_code == 400 and resp.mimetype == "text/html"
+    assert state(meeting) is MeetingState.PLANNED
+
+
+def test_live_vote_cast_for_my_organisation_seen_by_the_others_ALB_B2_ALB_B4(
+        board, decision_item, meeting_of, member, submit):
+    item = decision_item(T, "bestyrelse", title="Budget for 2021", )
+    meeting = meeting_of(T, item)
+    fragment = f"/{T}/punkter/{item}/afstemning"
+    html = submit(member(LEADER), page(meeting), fragment, text="Budgettet godkendes.").get_data(as_text=True)
+    assert "Afstemningen er åbnet." in html
+    motion = re.search(r'/afstemninger/(\d+)/til-afstemning', html).group(1)
+    submit(member(LEADER), page(meeting), f"/{T}/afstemninger/{motion}/til-afstemning")
+    # VA's member sees a form to vote for VA, and nobody has voted
+    va_page = member(VA).get(page(meeting)).get_data(as_text=True)
+    assert "Din stemme for VA" in va_page and "ingen endnu" in va_page
+    html = submit(member(VA), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice="yes",
+                  unit="org:VA").get_data(as_text=True)
+    assert "Din stemme er afgivet." in html and "Du har stemt for VA: Ja" in html
+    # another organisation's member sees VA's vote in the fragment the page polls
+    seen = member(AB).get(fragment).get_data(as_text=True)
+    assert "Har stemt (1)" in seen and "VA (Ja)" in seen and "Din stemme for AB" in seen
+    # a second vote for VA is refused with the rule's reason (one vote per unit, ALB-B2)
+    again = submit(member(VA), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice="no",
+                   unit="org:VA").get_data(as_text=True)
+    assert "Din stemme for VA" not in again
+    for who, choice in ((AB, "yes"), (MAYOR, "yes"), (AKB, "no")):
+        submit(member(who), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice=choice)
+    html = submit(member(LEADER), page(meeting), f"/{T}/afstemninger/{motion}/luk").get_data(as_text=True)
+    assert "Resultat: Vedtaget" in html
+    assert "Vedtaget: 3 af 4 organisationer stemte for (VA, AB, Albertslund Kommune)" in html
+
+
+def test_minutes_drafted_sent_and_approved_by_a_member_with_one_click_ALB_B9(
+        board, create_meeting, create_item, attend, member, submit):
+    meeting = create_meeting(T, "bestyrelse")
+    item = create_item(T, meeting, title="Budget", kind="B")
+    sec = member(SECRETARY)
+    submit(sec, page(meeting), f"{page(meeting)}/afholdt")
+    html = submit(sec, page(meeting), f"{page(meeting)}/punkter/{item}/referat",
+                  decision="Budgettet blev godkendt.").get_data(as_text=True)
+    assert "Referatet er gemt." in html and "Budgettet blev godkendt." in html
+    html = submit(sec, page(meeting), f"{page(meeting)}/send-referat").get_data(as_text=True)
+    assert "Referatet er udsendt." in html
+    va = member(VA).get(page(meeting)).get_data(as_text=True)
+    assert "Godkend referatet" in va
+    html = submit(member(VA), page(meeting), f"{page(meeting)}/referat/godkend").get_data(as_text=True)
+    assert "Du har godkendt referatet." in html and "Godkend referatet</button>" not in html
+
+
+def test_ical_link_gives_the_meeting(board, create_meeting, member):
+    meeting = create_meeting(T, "bestyrelse")
+    html = member(VA).get(page(meeting)).get_data(as_text=True)
+    assert f"/{T}/moeder/{meeting}/kalender.ics" in html
+    resp = member(VA).get(f"/{T}/moeder/{meeting}/kalender.ics")
+    assert resp.mimetype == "text/calendar" and b"BEGIN:VEVENT" in resp.data
+
+
+def test_attendance_member_sends_apologies(board, create_meeting, member, submit):
+    meeting = create_meeting(T, "bestyrelse")
+    html = submit(member(VA), page(meeting), f"{page(meeting)}/fremmoede", seat="va-formand",
+                  status="apologies").get_data(as_text=True)
+    assert "Fremmødet er registreret." in html and "Afbud" in html
+
+
+def test_secretary_cancels_a_meeting_with_a_reason(board, create_meeting, member, submit, state):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    html = submit(member(SECRETARY), page(meeting), f"{page(meeting)}/aflys",
+                  reason="Mødelokalet er oversvømmet.").get_data(as_text=True)
+    assert "Mødet er aflyst." in html and state(meeting) is MeetingState.CANCELLED
