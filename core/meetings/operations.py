@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat, SeatRole
@@ -112,6 +112,21 @@ def get_meeting(meeting_id: int) -> Meeting:
     if meeting is None:
         abort(404, message="Not found.")
     return meeting
+
+
+def load_for_view(meeting: Meeting) -> Meeting:
+    """The meeting with what its detail shows loaded in a fixed number of statements,
+    however long the agenda (issue #9 (b); tests/bench/test_query_counts.py): items with
+    their attachments, attendance with seat and person, breaches."""
+    return db.session.scalars(
+        sa.select(Meeting).where(Meeting.id == meeting.id)
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.attachments),
+            selectinload(Meeting.attendances).joinedload(Attendance.person),
+            selectinload(Meeting.breaches),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def get_item(meeting: Meeting, item_id: int) -> AgendaItem:
