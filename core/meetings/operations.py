@@ -117,16 +117,22 @@ def get_meeting(meeting_id: int) -> Meeting:
 def load_for_view(meeting: Meeting) -> Meeting:
     """The meeting with what its detail shows loaded in a fixed number of statements,
     however long the agenda (issue #9 (b); tests/bench/test_query_counts.py): items with
-    their attachments, attendance with seat and person, breaches."""
-    return db.session.scalars(
-        sa.select(Meeting).where(Meeting.id == meeting.id)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.attachments),
-            selectinload(Meeting.attendances).joinedload(Attendance.person),
-            selectinload(Meeting.breaches),
-        )
-        .execution_options(populate_existing=True)
-    ).one()
+    their attachments, attendance with its people, breaches; one statement each."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    items = db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position).options(selectinload(AgendaItem.attachments))
+    ).all()
+    attendances = db.session.scalars(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
+        # the view shows people's e-mails only, not their affiliations
+        .options(joinedload(Attendance.person).lazyload(User.affiliations))
+    ).all()
+    set_committed_value(meeting, "items", items)
+    set_committed_value(meeting, "attendances", attendances)
+    meeting.breaches  # noqa: B018 - one statement, loaded here with the rest
+    return meeting
 
 
 def get_item(meeting: Meeting, item_id: int) -> AgendaItem:

@@ -45,7 +45,19 @@ def _emails(user_ids: set[int]) -> dict[int, str]:
     from core.extensions import db
     from core.identity.models import User
 
-    return dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids))).all())
+    from sqlalchemy.orm.util import identity_key
+
+    found, missing = {}, set()
+    for user_id in user_ids:  # seat holders are usually loaded already
+        user = db.session.identity_map.get(identity_key(User, user_id))
+        if user is not None:
+            found[user_id] = user.email
+        else:
+            missing.add(user_id)
+    if missing:
+        found.update(db.session.execute(
+            sa.select(User.id, User.email).where(User.id.in_(missing))).all())
+    return found
 
 
 def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
