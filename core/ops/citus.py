@@ -64,7 +64,9 @@ def _cols(names) -> str:
 
 
 def _is_scoped(table: sa.Table) -> bool:
-    return DISTRIBUTION_COLUMN in table.c
+    # A nullable tenant_id is an owner, not the tenant scope (identity_providers: a global
+    # table, owned by an organisation or a tenant, read before any tenant is chosen).
+    return DISTRIBUTION_COLUMN in table.c and not table.c[DISTRIBUTION_COLUMN].nullable
 
 
 def _fk_action(fk: sa.ForeignKeyConstraint, local: list[str]) -> str:
