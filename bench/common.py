@@ -233,9 +233,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_get(url: str, timeout: float = 10) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+def http_get(url: str, timeout: float = 10, headers: dict | None = None) -> bytes:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                timeout=timeout) as resp:
         return resp.read()
+
+
+def session_cookie(app, email: str) -> str:
+    """A session cookie logging ``email`` in, as Flask-Login's ``login_user`` leaves it
+    (signed with the app's SECRET_KEY, which the benchmark's gunicorn shares)."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).filter_by(email=email))
+    assert user_id is not None, email
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client.get_cookie("session").value
 
 
 @contextlib.contextmanager
@@ -287,11 +306,13 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int = 8, threads: int = 1) -> dict:
+def wrk(url: str, seconds: int, connections: int = 8, threads: int = 1,
+        headers: dict | None = None) -> dict:
     """Run wrk against ``url``; requests per second, latency percentiles (ms), errors."""
+    extra = [a for k, v in (headers or {}).items() for a in ("-H", f"{k}: {v}")]
     out = subprocess.run(
         ["wrk", "--latency", "--timeout", "10s", "-t", str(threads), "-c", str(connections),
-         "-d", f"{seconds}s", url],
+         "-d", f"{seconds}s", *extra, url],
         capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     return parse_wrk(out)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 START, END = "<!-- bench-summary:start -->", "<!-- bench-summary:end -->"
-ORDER = ["load", "sql", "scale", "memory"]
+ORDER = ["load", "sql", "votes", "scale", "memory"]
 
 
 def table() -> str:

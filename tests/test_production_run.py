@@ -1,8 +1,8 @@
 """The production stack on this machine (deploy/prod-run.py, `make prod-run`): gunicorn with
 deploy/gunicorn.conf.py, an rq worker and the tick loop, on a fresh PostgreSQL database and
-real Redis, exercised over HTTP and stopped cleanly with SIGTERM.
-
-The lead extends this to a meeting from agenda to vote and minutes once those land.
+real Redis, exercised over HTTP and stopped cleanly with SIGTERM: a meeting of a København
+district board goes from agenda to a vote and minutes over HTTP, and the tick loop and the
+rq worker mail the minutes to the members through a real SMTP server (aiosmtpd).
 """
 
 import json
@@ -90,16 +90,82 @@ def _wait_ready(http: Http, proc, timeout=90):
     raise AssertionError("the stack never became ready")
 
 
-def test_production_stack_serves_the_api_and_stops_cleanly(fresh_database, tmp_path):
+K = "/api/v1/tenants/kobenhavn"
+AMAGER = "bydelsbestyrelse-amager-vvvk"
+BSK = "bolette.sejr@bsk.example"  # the district board's secretary (KBH-8)
+VOTERS = ("asger.abildgaard@aab.example", "dorit.mejer@domea.example", "signe.vang@sof.kk.example")
+SYDHAVNEN = "Helhedsplan Sydhavnen 2020-2024"  # granted to AAB and Domea (KBH-5)
+
+
+def _set_password(env, email):
+    done = subprocess.run([os.path.join(BIN, "kommissorium"), "users", "set-password", email,
+                           "--password", "s3cret-pw"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=PROJECT_ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _meeting_from_agenda_to_minutes(env, port, smtp):
+    """Plan, add a decision item, publish the agenda, record attendance, open a motion,
+    vote, close it, write and send the minutes; the tick loop writes the notifications and
+    the rq worker mails them (a meeting that began two hours ago, so tick sees it)."""
+    from datetime import UTC, datetime, timedelta
+
+    people = {}
+    for email in (BSK, *VOTERS):
+        _set_password(env, email)
+        people[email] = Http(port)
+        people[email].json("POST", "/api/v1/auth/login", {"email": email, "password": "s3cret-pw"})
+    sec = people[BSK]
+    starts_at = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+    meeting = sec.json("POST", f"{K}/bodies/{AMAGER}/meetings",
+                       {"starts_at": starts_at.isoformat()}, expect=201)
+    m = meeting["id"]
+    item = sec.json("POST", f"{K}/meetings/{m}/items", {
+        "kind": "B", "title": "Justering af helhedsplanen", "plan": SYDHAVNEN,
+        "district": "Amager"}, expect=201)
+    assert sec.json("POST", f"{K}/meetings/{m}/publish-agenda")["state"] == "agenda_published"
+    body = sec.json("GET", f"{K}/bodies/{AMAGER}")
+    for seat in body["seats"]:
+        if seat.get("holder"):
+            sec.json("PUT", f"{K}/meetings/{m}/attendance/{seat['key']}", {"status": "present"})
+    motion = sec.json("POST", f"{K}/items/{item['id']}/motion", {"text": "Justeringen godkendes."},
+                      expect=201)
+    if motion["phase"] != "voting":
+        motion = sec.json("POST", f"{K}/motions/{motion['id']}/voting")
+    for email in VOTERS:
+        people[email].json("POST", f"{K}/motions/{motion['id']}/votes", {"choice": "yes"}, expect=201)
+    closed = sec.json("POST", f"{K}/motions/{motion['id']}/close")
+    assert closed["outcome"]["result"] == "adopted" and closed["outcome"]["counts"]["yes"] == 3
+    sec.json("POST", f"{K}/meetings/{m}/held")
+    sec.json("PUT", f"{K}/meetings/{m}/items/{item['id']}/minutes",
+             {"decision": "Justeringen blev godkendt."})
+    assert sec.json("POST", f"{K}/meetings/{m}/send-minutes")["state"] in ("minutes_sent", "minutes_approved")
+
+    # the tick loop (every 5 s) and the worker deliver the minutes to the members
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        minutes = [msg for msg in smtp.messages if str(msg["Subject"]).startswith("Referat")]
+        if {msg["To"] for msg in minutes} >= set(VOTERS):
+            break
+        time.sleep(0.5)
+    minutes = [msg for msg in smtp.messages if str(msg["Subject"]).startswith("Referat")]
+    assert {msg["To"] for msg in minutes} >= set(VOTERS), [msg["Subject"] for msg in smtp.messages]
+    assert len(minutes) == len({msg["To"] for msg in minutes})  # each member once
+    return m
+
+
+def test_production_stack_serves_the_api_and_stops_cleanly(fresh_database, tmp_path, make_smtp_server):
     from redis import Redis
     from rq import Queue
 
     database_url, redis_url = fresh_database
     port = _free_port()
+    smtp = make_smtp_server(_free_port())
     queue_name = f"test-prod-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": uuid.uuid4().hex, "KOMMISSORIUM_QUEUE": queue_name,
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port)}
     env.pop("TEST_DATABASE_URL", None)
     run_dir = tmp_path / "run"
     proc = subprocess.Popen(
@@ -144,6 +210,9 @@ def test_production_stack_serves_the_api_and_stops_cleanly(fresh_database, tmp_p
         for _ in range(4):  # whichever worker answers, the session holds
             me = http.json("GET", "/api/v1/me")
             assert me["email"] == email and "kobenhavn" in {t["slug"] for t in me["tenants"]}
+
+        # a meeting from agenda to a vote and minutes, mailed by the worker through tick
+        _meeting_from_agenda_to_minutes(env, port, smtp)
 
         # the rq worker takes jobs from Redis
         q = Queue(queue_name, connection=Redis.from_url(redis_url))

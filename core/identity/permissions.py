@@ -47,7 +47,36 @@ def _user():
     return user if user is not None and user.is_authenticated else None
 
 
+def _request_memo() -> dict:
+    """A dict that lives as long as the current request (``g`` outlives it in tests and CLI
+    commands, which keep one app context across requests)."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return {}
+    req = request._get_current_object()
+    memo = getattr(req, "_kommissorium_memo", None)
+    if memo is None:
+        memo = req._kommissorium_memo = {}
+    return memo
+
+
+def keep_for_request(row) -> None:
+    """Hold ``row`` until the request ends: the session's identity map holds rows weakly,
+    so a row a pre-parse check loaded would otherwise be loaded again by the handler."""
+    if row is not None:
+        _request_memo().setdefault("rows", []).append(row)
+
+
 def _is_tenant_admin(user, tenant_id: int) -> bool:
+    memo = _request_memo()
+    key = ("tenant_admin", user.id, tenant_id)
+    if key not in memo:
+        memo[key] = _query_tenant_admin(user, tenant_id)
+    return memo[key]
+
+
+def _query_tenant_admin(user, tenant_id: int) -> bool:
     from core.tenants.models import TenantAdmin
 
     return db.session.scalar(

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 
 from core.bodies import operations as bodies
 from core.extensions import db
-from core.identity.permissions import Role, access, body_from_param, require
+from core.identity.permissions import Role, access, body_from_param, keep_for_request, require
 from core.meetings import operations as ops
 from core.meetings import present
 from core.meetings.models import Meeting
@@ -74,6 +74,7 @@ def _meeting(meeting_id: int, role: Role) -> tuple[Meeting, Role]:
 
 
 def _view(meeting: Meeting, role: Role):
+    meeting = ops.load_for_view(meeting)
     return present.meeting_view(meeting, role, _rules(meeting.body))
 
 
@@ -410,7 +411,13 @@ def public_meeting(meeting_id: int):
 @body_from_param("meeting_id")
 def _body_of_meeting(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
-    return meeting.body if meeting is not None else None
+    # The session's identity map holds rows weakly: keep this one for the handler, which
+    # would otherwise load the meeting and its body (and check the role) a second time.
+    if meeting is None:
+        return None
+    keep_for_request(meeting)
+    keep_for_request(meeting.body)
+    return meeting.body
 
 
 @body_from_param("item_id")

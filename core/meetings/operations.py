@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
@@ -112,6 +112,27 @@ def get_meeting(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         abort(404, message="Not found.")
+    return meeting
+
+
+def load_for_view(meeting: Meeting) -> Meeting:
+    """The meeting with what its detail shows loaded in a fixed number of statements,
+    however long the agenda (issue #9 (b); tests/bench/test_query_counts.py): items with
+    their attachments, attendance with its people, breaches; one statement each."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    items = db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position).options(selectinload(AgendaItem.attachments))
+    ).all()
+    attendances = db.session.scalars(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
+        # the view shows people's e-mails only, not their affiliations
+        .options(joinedload(Attendance.person).lazyload(User.affiliations))
+    ).all()
+    set_committed_value(meeting, "items", items)
+    set_committed_value(meeting, "attendances", attendances)
+    meeting.breaches  # noqa: B018 - one statement, loaded here with the rest
     return meeting
 
 

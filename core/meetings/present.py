@@ -24,19 +24,40 @@ def _redacted_item(item) -> SimpleNamespace:
 
 def visible_items(meeting: Meeting, role: Role) -> list:
     out = []
+    see_closed = ops.can_see_confidential(role)
+    emails = _emails({i.submitted_by_id for i in meeting.items
+                      if i.submitted_by_id is not None and (see_closed or not i.is_confidential)})
     for item in meeting.items:
-        if item.is_confidential and not ops.can_see_confidential(role):
+        if item.is_confidential and not see_closed:
             out.append(_redacted_item(item))
             continue
-        item.submitted_by_email = None
-        if item.submitted_by_id is not None:
-            from core.extensions import db
-            from core.identity.models import User
-
-            user = db.session.get(User, item.submitted_by_id)
-            item.submitted_by_email = user.email if user else None
+        item.submitted_by_email = emails.get(item.submitted_by_id)
         out.append(item)
     return out
+
+
+def _emails(user_ids: set[int]) -> dict[int, str]:
+    """The submitters' e-mails in one statement (not one per item)."""
+    if not user_ids:
+        return {}
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+
+    from sqlalchemy.orm.util import identity_key
+
+    found, missing = {}, set()
+    for user_id in user_ids:  # seat holders are usually loaded already
+        user = db.session.identity_map.get(identity_key(User, user_id))
+        if user is not None:
+            found[user_id] = user.email
+        else:
+            missing.add(user_id)
+    if missing:
+        found.update(db.session.execute(
+            sa.select(User.id, User.email).where(User.id.in_(missing))).all())
+    return found
 
 
 def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:

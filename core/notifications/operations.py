@@ -35,6 +35,7 @@ from email.utils import make_msgid
 
 import sqlalchemy as sa
 from flask import current_app
+from redis.exceptions import RedisError
 
 from core.bodies.models import SeatRole
 from core.extensions import db
@@ -232,13 +233,24 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
                     sa.update(Notification).where(Notification.id.in_(ready)).values(queued_at=now)
                 )
                 db.session.commit()
+        unqueued = []
         for notification_id in ready:
             try:
                 enqueue(deliver, tenant.id, notification_id)
                 report.queued += 1
+            except RedisError:  # the queue is away: the row waits for the next tick
+                log.warning("could not queue notification %s", notification_id, exc_info=True)
+                unqueued.append(notification_id)
+                report.failed += 1
             except Exception:  # in-process delivery failed; the row keeps its error
                 log.warning("delivery of notification %s failed", notification_id, exc_info=True)
                 report.failed += 1
+        if unqueued:
+            # Never handed over: the next tick hands it over at once, not 15 minutes on.
+            with tenant_scope(tenant.id):
+                db.session.execute(sa.update(Notification).where(Notification.id.in_(unqueued))
+                                   .values(queued_at=None))
+                db.session.commit()
     return report
 
 

@@ -1,7 +1,7 @@
 """Distributing the tenant-scoped tables by ``tenant_id`` on Citus (deploy/citus/README.md).
 
 The plan is generated from the SQLAlchemy metadata, so a feature that adds a table is
-covered without anyone editing a list: every table with a non-null ``tenant_id`` column is
+covered without anyone editing a list: every table with a ``tenant_id`` column is
 distributed by it, every other table becomes a reference table (copied to every node).
 
 Citus needs ``tenant_id`` in every primary key, unique constraint and foreign key between
@@ -64,8 +64,8 @@ def _cols(names) -> str:
 
 
 def _is_scoped(table: sa.Table) -> bool:
-    # Tenant-scoped means a non-null tenant_id (the TenantScoped mixin). A global table with
-    # an optional tenant_id (an identity provider configured for one tenant) stays global.
+    # A nullable tenant_id is an owner, not the tenant scope (identity_providers: a global
+    # table, owned by an organisation or a tenant, read before any tenant is chosen).
     return DISTRIBUTION_COLUMN in table.c and not table.c[DISTRIBUTION_COLUMN].nullable
 
 

@@ -18,14 +18,16 @@ def _calls(sql: str, fn: str) -> list[str]:
 
 def test_every_tenant_scoped_table_is_distributed_and_every_other_referenced(app):
     sql = plan(db.metadata).sql()
+    # a nullable tenant_id is an owner, not the scope: identity_providers is global
     scoped = {t.name for t in db.metadata.sorted_tables
-              if "tenant_id" in t.c and not t.c.tenant_id.nullable}
+              if "tenant_id" in t.c and not t.c["tenant_id"].nullable}
     global_ = {t.name for t in db.metadata.sorted_tables} - scoped
     distributed = _calls(sql, "create_distributed_table")
     referenced = _calls(sql, "create_reference_table")
     assert sorted(distributed) == sorted(scoped) and len(distributed) == len(set(distributed))
     assert sorted(referenced) == sorted(global_) and len(referenced) == len(set(referenced))
-    assert {"bodies", "seats", "meetings"} <= scoped and {"users", "tenants"} <= global_
+    assert {"bodies", "seats", "meetings"} <= scoped
+    assert {"users", "tenants", "identity_providers"} <= global_
     # all co-located with the first, by tenant_id
     first = distributed[0]
     for line in sql.splitlines():
@@ -46,8 +48,8 @@ def test_keys_include_tenant_id_and_references_are_made_first(app):
     pos = {line: i for i, line in enumerate(sql.splitlines())}
     drop = pos['ALTER TABLE "seats" DROP CONSTRAINT "fk_seats_body_id_bodies";']
     rekey = next(i for line, i in pos.items() if 'DROP CONSTRAINT "pk_bodies"' in line)
-    distribute = next(i for line, i in pos.items()
-                      if line.startswith("SELECT create_distributed_table('seats', 'tenant_id'"))
+    first = _calls(sql, "create_distributed_table")[0]
+    distribute = pos[f"SELECT create_distributed_table('seats', 'tenant_id', colocate_with => '{first}');"]
     readd = next(i for line, i in pos.items() if 'ADD CONSTRAINT "fk_seats_body_id_bodies"' in line)
     assert drop < rekey < distribute < readd
     last_reference = max(i for line, i in pos.items() if "create_reference_table" in line)
@@ -93,7 +95,9 @@ def test_the_cli_prints_the_plan(app):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("-- Citus: distribute")
     assert "for migration head" in result.output
-    assert "SELECT create_distributed_table('bodies', 'tenant_id'" in result.output
+    first = _calls(result.output, "create_distributed_table")[0]
+    assert f"SELECT create_distributed_table('{first}', 'tenant_id');" in result.output
+    assert "SELECT create_distributed_table('bodies', 'tenant_id', colocate_with" in result.output
 
 
 RECORDERS = """
