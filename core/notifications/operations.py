@@ -344,7 +344,7 @@ def _prepared(notification: Notification) -> EmailMessage:
     """A mail another feature wrote in full when it put the row in the outbox."""
     msg = EmailMessage()
     msg["Subject"] = notification.title
-    msg["From"] = current_app.config.get("MAIL_FROM", "kommissorium@localhost")
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = notification.recipient
     msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
     msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
