@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import current_app
 
 from core.bodies.models import Body
@@ -60,6 +61,11 @@ def pending_for_user(user_id, tenant):
         sa.select(Meeting).where(Meeting.state.in_((
             MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_SENT,
         ))).order_by(Meeting.starts_at, Meeting.id)
+        # every meeting's body with its seats and recipients in three statements, not per meeting
+        .options(
+            selectinload(Meeting.body).selectinload(Body.seats),
+            selectinload(Meeting.body).selectinload(Body.information_recipients),
+        )
     ).all()
     out: list[PendingItem] = []
     for m in meetings:
