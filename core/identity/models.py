@@ -40,6 +40,10 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the user's personal data was erased (GDPR); the row stays, pseudonymised.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: A keyed hash (HMAC-SHA256 with the secret key) of the e-mail address an erased user
+    #: had: the address itself is gone, but a tenant file that still lists it is refused
+    #: instead of re-creating the person (see ``core.identity.operations.erasure_digest``).
+    erased_email_digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
 
     affiliations = relationship(
         "Affiliation", back_populates="user", cascade="all, delete-orphan", lazy="selectin"

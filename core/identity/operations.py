@@ -252,6 +252,24 @@ def export_personal_data(user: User) -> dict:
     return data
 
 
+def erasure_digest(email: str) -> str:
+    """The keyed hash an erased user's e-mail address is remembered by (HMAC-SHA256 with
+    ``SECRET_KEY``): enough to recognise the address in a tenant file, not to recover it.
+    Rotating the secret key forgets which addresses were erased."""
+    import hashlib
+    import hmac
+
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def erased_on(email: str):
+    """When the person who had ``email`` was erased, or ``None``."""
+    return db.session.scalar(
+        sa.select(User.erased_at).where(User.erased_email_digest == erasure_digest(email))
+    )
+
+
 def erase_user(user: User) -> User:
     """Pseudonymise ``user`` (GDPR art. 17) while the record of what they did stays.
 
@@ -262,6 +280,7 @@ def erase_user(user: User) -> User:
     """
     from core.tenants.models import TenantAdmin
 
+    user.erased_email_digest = erasure_digest(user.email)
     user.name = f"Slettet bruger {user.id}"
     user.email = f"erased-{user.id}@invalid"
     user.password_hash = None

@@ -23,6 +23,7 @@ from core.bodies.models import (
 )
 from core.extensions import db
 from core.identity.models import Affiliation, User
+from core.identity.operations import erased_on
 from core.models import utcnow
 from core.organisations.models import Organisation, OrganisationKind
 from core.rules.types import Problem
@@ -92,6 +93,14 @@ def _check_globals(tf: TenantFile) -> None:
                         f"differs from the organisation shared with tenant(s) {', '.join(others)}",
                     ))
         for p in tf.data["people"]:
+            erased = erased_on(p["email"])
+            if erased is not None:
+                problems.append(Problem(
+                    f"people[{p['email']}]", "email",
+                    f"this person's personal data was erased on {erased:%Y-%m-%d} at their "
+                    "request; remove them from the tenant file (and their seats)",
+                ))
+                continue
             user = db.session.scalar(sa.select(User).filter_by(email=p["email"]))
             if user is not None and user.name != p["name"]:
                 problems.append(Problem(

@@ -94,3 +94,25 @@ def test_users_export_and_erase_commands(app, member, database_url, monkeypatch)
     db.session.expire_all()
     assert db.session.get(User, member.id).erased_at is not None
     assert runner.invoke(main, ["users", "export", EMAIL]).exit_code != 0
+
+
+def test_a_tenant_file_listing_an_erased_person_is_refused_not_re_created(
+    client, member, sync_tenant, write_tenant_file
+):
+    from core.identity.operations import erasure_digest
+    from core.tenants.filespec import TenantFileError
+
+    assert client.post("/api/v1/me/erase", json={"confirm": True}).status_code == 204
+    db.session.expire_all()
+    users_before = db.session.scalar(sa.select(sa.func.count(User.id)))
+    erased = db.session.get(User, member.id)
+    assert erased.erased_email_digest == erasure_digest(EMAIL.upper())
+    assert EMAIL not in json.dumps([erased.email, erased.name, erased.erased_email_digest])
+
+    with pytest.raises(TenantFileError) as exc:
+        sync_tenant(write_tenant_file(two_bodies("aby", "A")))
+    (problem,) = [p for p in exc.value.problems if p.entry == f"people[{EMAIL}]"]
+    assert problem.field == "email" and "erased on" in problem.message
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == users_before, "nothing re-created"
+    assert db.session.scalar(sa.select(User).filter_by(email=EMAIL)) is None
