@@ -146,3 +146,42 @@ def verify(tenant_ids: list[int] | None = None) -> list[ChainReport]:
                 sa.select(AuditEntry.tenant_id).distinct().order_by(AuditEntry.tenant_id)
             ))
         return [verify_chain(t) for t in tenant_ids]
+
+
+# ---------------------------------------------------------------------------- anchors
+
+
+@dataclass
+class Anchor:
+    """A chain's latest link as written down outside the database (``audit head``):
+    a later rewrite of the whole chain, hashes recomputed, no longer matches it."""
+
+    tenant_id: int
+    seq: int
+    hash: str
+
+
+def heads() -> list[Anchor]:
+    """Each tenant's latest entry: what to keep outside the database."""
+    with all_tenants():
+        latest = (sa.select(AuditEntry.tenant_id, sa.func.max(AuditEntry.seq).label("seq"))
+                  .group_by(AuditEntry.tenant_id).subquery())
+        rows = db.session.execute(
+            sa.select(AuditEntry.tenant_id, AuditEntry.seq, AuditEntry.hash)
+            .join(latest, sa.and_(AuditEntry.tenant_id == latest.c.tenant_id,
+                                  AuditEntry.seq == latest.c.seq))
+            .order_by(AuditEntry.tenant_id)
+        ).all()
+    return [Anchor(*row) for row in rows]
+
+
+def check_anchor(anchor: Anchor) -> str | None:
+    """Why the stored chain does not hold ``anchor`` any more, or ``None`` if it does."""
+    with all_tenants():
+        stored = db.session.scalar(sa.select(AuditEntry.hash).where(
+            AuditEntry.tenant_id == anchor.tenant_id, AuditEntry.seq == anchor.seq))
+    if stored is None:
+        return f"entry {anchor.seq} recorded in the anchor is missing"
+    if stored != anchor.hash:
+        return f"entry {anchor.seq} no longer has the hash recorded in the anchor (the chain was rewritten)"
+    return None

@@ -160,3 +160,57 @@ def test_postgresql_refuses_updates_and_deletes_of_entries(decided, in_tenant):
                 db.session.execute(statement)
             db.session.rollback()
     assert len(entries(in_tenant)) == 7
+
+
+def _rewrite_from(in_tenant, seq, **values):
+    """Change entry ``seq`` and recompute every hash from there on: a chain rewritten as a
+    whole, consistent in itself."""
+    from core.audit.operations import entry_hash
+
+    tamper(in_tenant, seq, **values)
+    with in_tenant("albertslund") as tenant:
+        rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.seq >= seq - 1)
+                                  .order_by(AuditEntry.seq)).all()
+        for row in rows:
+            db.session.refresh(row)
+        prev = rows[0].hash
+        forged = []
+        for row in rows[1:]:
+            h = entry_hash(tenant_id=tenant.id, seq=row.seq, at=row.at, actor_id=row.actor_id,
+                           action=row.action, subject=row.subject, payload=row.payload,
+                           prev_hash=prev)
+            forged.append((row.seq, prev, h))
+            prev = h
+    for s, p, h in forged:
+        tamper(in_tenant, s, prev_hash=p, hash=h)
+
+
+def test_an_anchor_kept_outside_catches_a_chain_rewritten_as_a_whole(decided, in_tenant, run, tmp_path):
+    head = run("audit", "head")
+    assert head.exit_code == 0, head.output
+    (line,) = head.output.splitlines()
+    slug, seq, digest = line.split()
+    assert (slug, seq) == ("albertslund", "7") and digest == entries(in_tenant)[-1].hash
+    anchor = tmp_path / "anchor.txt"
+    anchor.write_text(f"# kept by the operator\n{line}\n")
+    result = run("audit", "verify", "--anchor", str(anchor))
+    assert result.exit_code == 0 and "albertslund: anchor at entry 7 matches" in result.output
+
+    # AKB's "no" becomes a "yes" and every later hash is recomputed: the chain alone holds
+    log = entries(in_tenant)
+    _rewrite_from(in_tenant, 5, payload={**log[4].payload, "choice": "yes"})
+    assert run("audit", "verify").exit_code == 0
+    result = run("audit", "verify", "--anchor", str(anchor))
+    assert result.exit_code == 1
+    assert ("albertslund: entry 7 no longer has the hash recorded in the anchor "
+            "(the chain was rewritten)") in result.output
+
+
+def test_a_malformed_anchor_file_is_refused_naming_the_line(decided, run, tmp_path):
+    anchor = tmp_path / "anchor.txt"
+    anchor.write_text("albertslund 7\n")
+    result = run("audit", "verify", "--anchor", str(anchor))
+    assert result.exit_code != 0
+    assert f"{anchor}:1: expected 'SLUG SEQ HASH'" in result.output
+    anchor.write_text(f"vejle 1 {'a' * 64}\n")
+    assert f"{anchor}:1: no tenant vejle" in run("audit", "verify", "--anchor", str(anchor)).output
