@@ -16,6 +16,7 @@ APP_COMMANDS = {
     "web": ["gunicorn", "--config", "/app/deploy/gunicorn.conf.py"],
     "worker": ["kommissorium", "worker"],
     "tick": ["kommissorium", "tick"],
+    "audit-head": ["kommissorium", "audit", "head"],
     "migrate": ["kommissorium", "db", "upgrade"],
 }
 
@@ -122,6 +123,7 @@ def test_k8s_has_every_object(k8s):
         ("Service", "kommissorium-web"),
         ("Deployment", "kommissorium-worker"),
         ("CronJob", "kommissorium-tick"),
+        ("CronJob", "kommissorium-audit-head"),
         ("Job", "kommissorium-migrate"),
         ("PodDisruptionBudget", "kommissorium-web"),
         ("HorizontalPodAutoscaler", "kommissorium-web"),
