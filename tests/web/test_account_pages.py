@@ -95,6 +95,7 @@ def test_a_token_without_a_name_or_with_an_unknown_scope_is_refused_naming_the_f
     html = submit(member(VA), "/min-konto", "/min-konto/noegler", name="Rapport", scope="admin").get_data(as_text=True)
     assert "Feltet «Adgang»" in html
     assert _tokens(VA) == []
+    assert member(None).post("/min-konto/noegler", data={"name": "x"}).status_code == 401
 
 
 def test_revoke_a_token_and_not_another_persons(board, member, submit):
@@ -138,6 +139,8 @@ def test_erasing_my_account_needs_the_confirmation_then_logs_me_out(board, membe
     assert erased.erased_at is not None and erased.email == f"erased-{user_id}@invalid"
     assert not erased.is_enabled
     assert member(VA).get("/min-konto").status_code == 401
+    assert member(None).get("/min-konto/slet").status_code == 401
+    assert member(None).post("/min-konto/slet", data={"confirm": "true"}).status_code == 401
 
 
 # --------------------------------------------------------------------------- the tenant's people
