@@ -401,7 +401,7 @@ def tenant_people(tenant) -> list[dict]:
 
     def entry(user):
         return people.setdefault(user.id, {
-            "name": user.name, "email": user.email, "is_admin": False, "seats": [],
+            "id": user.id, "name": user.name, "email": user.email, "is_admin": False, "seats": [],
             "organisations": [o.code for o in user.organisations],
         })
 

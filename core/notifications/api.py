@@ -14,8 +14,7 @@ from core.bodies.models import Seat
 from core.extensions import db
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings.models import Meeting
-from core.notifications import ical
-from core.notifications.models import Notification
+from core.notifications import ical, operations
 from core.tenancy import all_tenants
 from core.tenants.context import bind_tenant, current_tenant
 from core.tenants.models import Tenant
@@ -63,7 +62,7 @@ def outbox():
 
     if role_in_tenant(current_user._get_current_object(), current_tenant()) < Role.TENANT_ADMIN:
         abort(403, message="You may not do this here.")
-    return db.session.scalars(sa.select(Notification).order_by(Notification.id.desc()).limit(500))
+    return operations.outbox()
 
 
 @me_blp.route("/calendar.ics")

@@ -269,6 +269,14 @@ SUBJECTS = {
 }
 
 
+def outbox(limit: int = 500) -> list[Notification]:
+    """The current tenant's notifications, newest first: what was sent, what waits, what
+    failed and why (the secretariat's outbox, in the API and on its page)."""
+    return db.session.scalars(
+        sa.select(Notification).order_by(Notification.id.desc()).limit(limit)
+    ).all()
+
+
 def render(notification: Notification, tenant) -> EmailMessage:
     """The e-mail for an outbox row, from the current state of the meeting; what a recipient
     sees of closed items depends on who they are (ALB-B11, ALB-R6)."""

@@ -1,0 +1,252 @@
+"""The pages of a person's account and of the people in a tenant (core/identity and
+core/notifications on the web): "Min konto" across tenants (tenants, bodies and seats,
+personal API tokens, the personal data as a file, erasing the account, the calendar feed),
+the tenant's people with the platform administrator's export and erasure, a body's contact
+list, and the secretariat's outbox.
+
+Each page allows exactly what its API route allows (core/identity/api.py,
+core/notifications/api.py): the same declared role, the same body check, the same
+operation and schema. Erasure asks for an explicit confirmation on a page of its own.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort as flask_abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from marshmallow import ValidationError
+
+from core.bodies import operations as bodies
+from core.extensions import db
+from core.identity import operations as identity
+from core.identity.models import User
+from core.identity.permissions import Role, access, require, role_in_body
+from core.identity.schemas import EraseSchema, TokenCreateSchema
+from core.models import utcnow
+from core.notifications import operations as notifications
+from core.tenants.context import current_tenant
+from core.web import N_, bp
+
+#: The form fields' names as the pages show them, for messages about bad input.
+FIELDS = {
+    "name": N_("Navn"),
+    "scope": N_("Adgang"),
+    "confirm": N_("Bekræftelse"),
+}
+#: What to do about a bad field, in the person's words.
+FIELD_HELP = {
+    "name": N_("Skriv et navn på 1–100 tegn."),
+    "scope": N_("Vælg «Kun læse» eller «Læse og skrive»."),
+    "confirm": N_("Sæt kryds i feltet for at bekræfte sletningen."),
+}
+SCOPES = {"read": N_("Kun læse"), "write": N_("Læse og skrive")}
+KINDS = {
+    "agenda_published": N_("Dagsordenen er udsendt"),
+    "meeting_changed": N_("Mødet er ændret"),
+    "meeting_cancelled": N_("Mødet er aflyst"),
+    "submission_deadline_near": N_("Fristen for punkter nærmer sig"),
+    "agenda_due": N_("Dagsordenen skal udsendes"),
+    "minutes_due": N_("Referatet skal udsendes"),
+    "minutes_sent": N_("Referatet er udsendt"),
+    "approval_due": N_("Referatet venter på godkendelse"),
+    "hearing_deadline_near": N_("Høringsfristen nærmer sig"),
+    "hearing_overdue": N_("Høringsfristen er overskredet"),
+}
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _valid(schema, data: dict) -> dict | None:
+    """The form's input checked with the API's schema; on bad input, a message per field
+    (naming it) is flashed and ``None`` returned, so nothing changes."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        for name in exc.messages:
+            label = _(FIELDS.get(name, name))
+            help_text = _(FIELD_HELP[name]) if name in FIELD_HELP else " ".join(map(str, exc.messages[name]))
+            flash(_("Feltet «%(field)s»: %(help)s", field=label, help=help_text), "error")
+        return None
+
+
+def _json_download(data: dict, filename: str) -> Response:
+    resp = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _session_only() -> None:
+    """As the API: managing tokens or erasing needs the person. Pages never accept an API
+    token (core/identity/auth.py reads tokens on /api/ only); this keeps that true here."""
+    if g.get("api_token_id") is not None:
+        flask_abort(403)
+
+
+# --------------------------------------------------------------------------- my account
+
+
+def _account_page(new_token=None, status: int = 200):
+    user = _me()
+    resp = Response(render_template(
+        "web/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
+        new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
+    ), status=status)
+    if new_token is not None:
+        resp.headers["Cache-Control"] = "no-store"  # the token is shown this once
+    return resp
+
+
+@bp.route("/min-konto")
+@access(Role.AUTHENTICATED)
+def account():
+    """The logged-in person's account across tenants (GET /api/v1/me, /me/tokens)."""
+    return _account_page()
+
+
+@bp.route("/min-konto/noegler", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def create_token():
+    """Create a personal API token (POST /api/v1/me/tokens); the page shows it this once,
+    answered directly rather than through a redirect, so the token is never stored in
+    the session."""
+    _session_only()
+    data = _valid(TokenCreateSchema(), {"name": request.form.get("name", "").strip(),
+                                        "scope": request.form.get("scope", "read")})
+    if data is None:
+        return redirect(url_for("web.account") + "#noegler")
+    row, token = identity.create_token(_me(), data["name"], data["scope"])
+    db.session.commit()
+    flash(_("Nøglen «%(name)s» er oprettet.", name=row.name), "success")
+    return _account_page(new_token=(row, token), status=201)
+
+
+@bp.route("/min-konto/noegler/tilbagekald", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def revoke_token():
+    """Revoke one of the person's tokens (DELETE /api/v1/me/tokens/<id>); another person's
+    token is as if it did not exist (404)."""
+    token_id = request.form.get("token", "")
+    token = identity.get_own_token(_me(), int(token_id)) if token_id.isdigit() else None
+    if token is None:
+        flask_abort(404)
+    identity.revoke_token(token)
+    db.session.commit()
+    flash(_("Nøglen «%(name)s» er tilbagekaldt; den virker ikke længere.", name=token.name), "success")
+    return redirect(url_for("web.account") + "#noegler")
+
+
+@bp.route("/min-konto/persondata")
+@access(Role.AUTHENTICATED)
+def my_personal_data():
+    """Everything personal the platform holds about the person, as a JSON file
+    (GET /api/v1/me/personal-data; GDPR art. 15 and 20)."""
+    return _json_download(identity.export_personal_data(_me()),
+                          f"persondata-{utcnow():%Y-%m-%d}.json")
+
+
+@bp.route("/min-konto/slet", methods=["GET", "POST"])
+@access(Role.AUTHENTICATED)
+def erase_me():
+    """Erase the person's account (POST /api/v1/me/erase, GDPR art. 17): the page explains
+    what happens; the form needs the confirmation ticked; then the person is logged out."""
+    if request.method == "GET":
+        return render_template("web/account_erase.html", me=identity.overview(_me()),
+                               tokens=identity.list_tokens(_me()))
+    _session_only()
+    if _valid(EraseSchema(), {"confirm": request.form.get("confirm", "")}) is None:
+        return redirect(url_for("web.erase_me"))
+    identity.erase_user(_me())
+    db.session.commit()
+    logout_user()
+    flash(_("Din konto er slettet, og du er logget ud."), "success")
+    return redirect(url_for("web.index"))
+
+
+# --------------------------------------------------------------------------- the tenant's people
+
+
+def _person(user_id: int) -> User:
+    """A person of this tenant (a seat or its administration); others are 404 here."""
+    if user_id not in {p["id"] for p in identity.tenant_people(current_tenant())}:
+        flask_abort(404)
+    user = db.session.get(User, user_id)
+    if user is None:
+        flask_abort(404)
+    return user
+
+
+@bp.route("/<tenant>/personer")
+@access(Role.TENANT_ADMIN)
+def people():
+    """Everyone with a seat or the administration in the tenant (GET .../people), for its
+    secretariat; the platform administrator also exports and erases (/users/<id>/...)."""
+    return render_template("web/people.html", tenant=g.tenant,
+                           people=identity.tenant_people(current_tenant()),
+                           may_erase=_me().is_platform_admin)
+
+
+@bp.route("/<tenant>/personer/<int:user_id>/persondata")
+@access(Role.PLATFORM_ADMIN)
+def person_data(user_id: int):
+    """A person's personal data as a JSON file (GET /api/v1/users/<id>/personal-data)."""
+    return _json_download(identity.export_personal_data(_person(user_id)),
+                          f"persondata-{user_id}-{utcnow():%Y-%m-%d}.json")
+
+
+@bp.route("/<tenant>/personer/<int:user_id>/slet", methods=["GET", "POST"])
+@access(Role.PLATFORM_ADMIN)
+def erase_person(user_id: int):
+    """Erase a person (POST /api/v1/users/<id>/erase) after an explicit confirmation."""
+    person = _person(user_id)
+    if request.method == "GET":
+        return render_template("web/person_erase.html", tenant=g.tenant, person=person)
+    _session_only()
+    if _valid(EraseSchema(), {"confirm": request.form.get("confirm", "")}) is None:
+        return redirect(url_for("web.erase_person", user_id=user_id))
+    name = person.name
+    identity.erase_user(person)
+    db.session.commit()
+    flash(_("%(name)s er slettet (gjort anonym).", name=name), "success")
+    if person.id == _me().id:
+        logout_user()
+        return redirect(url_for("web.index"))
+    return redirect(url_for("web.people"))
+
+
+# --------------------------------------------------------------------------- a body's contacts
+
+
+@bp.route("/<tenant>/organer/<key>/kontakter")
+@access(Role.MEMBER)
+def body_contacts(key: str):
+    """The body's members and their e-mail (GET .../bodies/<key>/contacts): for its members,
+    its secretary and the secretariat; others who may see the body are refused (403)."""
+    body = bodies.get_body(key)
+    require(Role.MEMBER, body)
+    return render_template("web/contacts.html", tenant=g.tenant, body=body,
+                           contacts=identity.body_contacts(body))
+
+
+@bp.app_template_global()
+def sees_contacts(key: str) -> bool:
+    """Whether the logged-in person may open the body's contact list (a link shown or not)."""
+    if not current_user.is_authenticated:
+        return False
+    return role_in_body(_me(), bodies.get_body(key)) >= Role.MEMBER
+
+
+# --------------------------------------------------------------------------- the outbox
+
+
+@bp.route("/<tenant>/udsendelser")
+@access(Role.TENANT_ADMIN)
+def outbox():
+    """The notifications the platform has sent or will send in this tenant (GET
+    .../notifications): the secretariat's view of what went out, what waits and what failed."""
+    return render_template("web/outbox.html", tenant=g.tenant, rows=notifications.outbox(),
+                           kinds={k: _(v) for k, v in KINDS.items()})

@@ -1,0 +1,84 @@
+"""In a real browser, with axe-core on every page visited: a member manages their account
+(a token created, shown once and revoked; personal data; erasure confirmed on its own
+page), the secretariat sees the people, a body's contacts and the outbox, and the login
+page offers the identity providers."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from core.identity.models import ApiToken, IdentityProvider, User
+from core.notifications.models import Notification
+from core.tenancy import tenant_scope
+from core.tenants.models import Tenant
+
+T = "albertslund"
+SECRETARY = "sanne.skov@abc.example"
+VA = "vibeke.vestergaard@va.example"
+
+
+@pytest.fixture
+def board(sync_tenant, passwords):
+    sync_tenant(T)
+    passwords(SECRETARY, VA)
+
+
+def test_member_manages_tokens_and_erases_the_account(board, visitor):
+    va_id = db.session.scalar(sa.select(User.id).filter_by(email=VA))
+    va = visitor()
+    va.login(VA)
+    page = va.goto("/min-konto")
+    va.shoot("account")
+    page.get_by_label("Navn").fill("Kalender")
+    page.get_by_label("Læse og skrive").check()
+    page.get_by_role("button", name="Opret nøgle").click()
+    page.get_by_text("Nøglen «Kalender» er oprettet.").wait_for()
+    va.axe()
+    secret = page.locator("#ny-noegle").inner_text()
+    assert secret.startswith("kmt_")
+    page.get_by_role("button", name="Tilbagekald Kalender").click()
+    page.get_by_text("Nøglen «Kalender» er tilbagekaldt; den virker ikke længere.").wait_for()
+    va.axe()
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(ApiToken.revoked_at).filter_by(name="Kalender")) is not None
+    page = va.goto("/min-konto/slet")
+    va.shoot("account-erase")
+    page.get_by_label("Jeg forstår, at min konto slettes").check()
+    page.get_by_role("button", name="Slet min konto").click()
+    page.get_by_text("Din konto er slettet, og du er logget ud.").wait_for()
+    va.axe()
+    db.session.expire_all()
+    erased = db.session.get(User, va_id)
+    assert erased.erased_at is not None and erased.email == f"erased-{va_id}@invalid"
+    assert page.get_by_role("link", name="Log ind").count() == 1
+
+
+def test_secretariat_pages_and_the_login_buttons(board, visitor):
+    tenant_id = db.session.scalar(sa.select(Tenant.id).filter_by(slug=T))
+    db.session.add(IdentityProvider(key="kab", name="KAB (Microsoft Entra ID)", issuer="https://idp.kab.example",
+                                    client_id="kommissorium", client_secret_env="KAB_SECRET", tenant_id=tenant_id))
+    with tenant_scope(tenant_id):
+        db.session.add(Notification(tenant_id=tenant_id, kind="minutes_sent", subject="meeting:1",
+                                    recipient=VA, attempts=1, last_error="timeout"))
+        db.session.commit()
+    admin = db.session.scalar(sa.select(User).filter_by(email=SECRETARY))
+    admin.is_platform_admin = True
+    db.session.commit()
+    sec = visitor()
+    page = sec.goto("/log-ind")
+    assert page.get_by_role("link", name="Log ind med KAB (Microsoft Entra ID)").count() == 1
+    sec.shoot("login-providers")
+    sec.login(SECRETARY)
+    page = sec.goto(f"/{T}/personer")
+    assert "Vibeke Demo Vestergaard" in page.content()
+    sec.shoot("people")
+    va_id = db.session.scalar(sa.select(User.id).filter_by(email=VA))
+    sec.goto(f"/{T}/personer/{va_id}/slet")
+    page = sec.goto(f"/{T}/organer/bestyrelse/kontakter")
+    assert VA in page.content()
+    page = sec.goto(f"/{T}/udsendelser")
+    assert "Fejlet efter 1 forsøg: timeout" in page.content()
+    sec.shoot("outbox")
+    sec.goto(f"/{T}/organer/bestyrelse")
