@@ -146,7 +146,7 @@ def body_meetings(key: str):
     return render_template(
         "web/meetings.html", tenant=g.tenant, body=body, year=year,
         meetings=meetings.body_meetings(body, year), is_secretary=role >= Role.BODY_SECRETARY,
-        STATE=meetings.STATE_DA,
+        is_member=role >= Role.MEMBER, STATE=meetings.STATE_DA,
     )
 
 
@@ -185,7 +185,10 @@ def _vote_context(item) -> dict:
     user = _user()
     motion = decisions.motion_for_item(item)
     ctx = {"item": item, "motion": motion, "may_lead": decisions.may_lead(user, item.meeting.body),
-           "units": [], "cast": [], "explanation": None}
+           "units": [], "cast": [], "explanation": None,
+           # SLA-6: those present may have a dissent recorded (the operation decides).
+           "present": bool(user) and any(a.person_id == user.id and a.status.value == "present"
+                                         for a in item.meeting.attendances)}
     if motion is None:
         return ctx
     voted = {v.unit_key: v for v in motion.votes}
@@ -310,7 +313,8 @@ def record_attendance(meeting_id: int):
     """Attendance: a member for their own seat (present, apologies), the secretary for any."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     seat_key = request.form.get("seat", "")
-    data = _load(AttendanceInputSchema(), _form("status"))
+    form = {n: request.form[n].strip() for n in ("status", "acting_as", "person") if request.form.get(n, "").strip()}
+    data = _load(AttendanceInputSchema(), form)
     return _act(
         lambda: meetings.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(),
                                            tenant_hooks()),
