@@ -169,7 +169,12 @@ def _parse(schema, data: dict) -> dict:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        abort(422, message="The input is invalid.", errors={"form": exc.messages})
+        errors = exc.messages
+        if isinstance(errors, dict):
+            # A field left empty is "to be filled in", whatever limit it broke.
+            errors = {k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
+                      for k, v in errors.items()}
+        abort(422, message="The input is invalid.", errors={"form": errors})
 
 
 def _do(action, done: str, back: str, then=None):
