@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import g, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import ValidationError
@@ -40,7 +40,15 @@ from core.organisations.models import Organisation
 from core.rules.types import Matter
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
-from core.web.views import SEES, _meeting, _meeting_url, _user, _visible_motion, refusal_message
+from core.web.views import (
+    SEES,
+    _act,
+    _meeting,
+    _meeting_url,
+    _user,
+    _visible_motion,
+    refusal_message,
+)
 
 #: The form fields' names as the pages show them, so a message names the field.
 FIELDS = {
@@ -116,9 +124,12 @@ def _admin_labels():
     return {
         "BREACHES": {k: _(v) for k, v in BREACHES.items()},
         "ON_BEHALF_OF": {k: _(v) for k, v in ON_BEHALF_OF.items()},
-        "DRY_RESULTS": {"adopted": _("Vedtaget"), "rejected": _("Forkastet"),
-                        "not_quorate": _("Ikke beslutningsdygtigt"),
-                        "refused": _("Kan ikke afgøres i dette organ")},
+        "DRY_RESULTS": {
+            "adopted": _("Vedtaget"),
+            "rejected": _("Forkastet"),
+            "not_quorate": _("Ikke beslutningsdygtigt"),
+            "refused": _("Kan ikke afgøres i dette organ"),
+        },
     }
 
 
@@ -144,7 +155,9 @@ def _field_messages(errors, prefix: str = "") -> list[str]:
             elif key in FIELDS:
                 out += _field_messages(value, _(FIELDS[key]))
             else:
-                label = f"{prefix} {key}".strip() if not key.isdigit() else f"{prefix} ({int(key) + 1})"
+                label = (
+                    f"{prefix} {key}".strip() if not key.isdigit() else f"{prefix} ({int(key) + 1})"
+                )
                 out += _field_messages(value, label.strip())
     elif isinstance(errors, list | tuple):
         for v in errors:
@@ -172,25 +185,17 @@ def _parse(schema, data: dict) -> dict:
         errors = exc.messages
         if isinstance(errors, dict):
             # A field left empty is "to be filled in", whatever limit it broke.
-            errors = {k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
-                      for k, v in errors.items()}
+            errors = {
+                k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
+                for k, v in errors.items()
+            }
         abort(422, message="The input is invalid.", errors={"form": errors})
 
 
 def _do(action, done: str, back: str, then=None):
-    """Run ``action`` (parse + operation) and commit; a refusal or invalid input is flashed
-    on ``back`` and nothing is changed. ``then(result)`` gives the page to go to on success."""
-    try:
-        result = action()
-        db.session.commit()
-        flash(done, "success")
-    except HTTPException as exc:
-        db.session.rollback()
-        if exc.code not in (409, 422):
-            raise
-        flash(_explain(exc), "error")
-        return redirect(back)
-    return redirect(then(result) if then else back)
+    """Run ``action`` (parse + operation) and commit, as the other pages do; a refusal or
+    invalid input is flashed on ``back``, naming the fields, and nothing is changed."""
+    return _act(action, done, back, then=then, explain=_explain)
 
 
 def _filled(*names: str) -> dict:
@@ -206,8 +211,15 @@ def _starts_at() -> dict:
     try:
         when = datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M").replace(tzinfo=tenant_zone())
     except ValueError:
-        abort(422, message="The input is invalid.", errors={"form": {"starts_at": [
-            _("skriv datoen som ÅÅÅÅ-MM-DD og klokkeslættet som TT:MM.")]}})
+        abort(
+            422,
+            message="The input is invalid.",
+            errors={
+                "form": {
+                    "starts_at": [_("skriv datoen som ÅÅÅÅ-MM-DD og klokkeslættet som TT:MM.")]
+                }
+            },
+        )
     return {"starts_at": when.isoformat()}
 
 
@@ -241,13 +253,26 @@ def create_meeting(key: str):
     body, _role = _body(key, Role.MEMBER)
 
     def act():
-        form = _filled("kind", "title", "duration_minutes", "location", "online_url",
-                       "on_behalf_of", "call_reason")
-        data = _parse(MeetingCreateSchema(), {**form, **_starts_at(), "supporters": _lines("supporters")})
+        form = _filled(
+            "kind",
+            "title",
+            "duration_minutes",
+            "location",
+            "online_url",
+            "on_behalf_of",
+            "call_reason",
+        )
+        data = _parse(
+            MeetingCreateSchema(), {**form, **_starts_at(), "supporters": _lines("supporters")}
+        )
         return meetings.create_meeting(body, data, _user(), current_tenant(), tenant_hooks())
 
-    return _do(act, _("Mødet er oprettet."), url_for("web.body_meetings", key=key) + "#nyt-moede",
-               then=lambda m: _meeting_url(m))
+    return _do(
+        act,
+        _("Mødet er oprettet."),
+        url_for("web.body_meetings", key=key) + "#nyt-moede",
+        then=lambda m: _meeting_url(m),
+    )
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/rediger")
@@ -255,9 +280,13 @@ def create_meeting(key: str):
 def edit_meeting(meeting_id: int):
     """The form to move a meeting (time, duration, place, link) or rename it."""
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    return render_template("web/meeting_edit.html", tenant=g.tenant, meeting=meeting,
-                           editable=meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED),
-                           zone=tenant_zone())
+    return render_template(
+        "web/meeting_edit.html",
+        tenant=g.tenant,
+        meeting=meeting,
+        editable=meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED),
+        zone=tenant_zone(),
+    )
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/rediger", methods=["POST"])
@@ -268,8 +297,11 @@ def update_meeting(meeting_id: int):
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
 
     def act():
-        form = {n: request.form[n].strip() for n in ("title", "location", "online_url")
-                if n in request.form}
+        form = {
+            n: request.form[n].strip()
+            for n in ("title", "location", "online_url")
+            if n in request.form
+        }
         form.update(_filled("duration_minutes"))
         cleared_url = form.get("online_url") == ""
         if cleared_url:
@@ -279,8 +311,12 @@ def update_meeting(meeting_id: int):
             data["online_url"] = ""
         return meetings.update_meeting(meeting, data)
 
-    return _do(act, _("Mødet er ændret."), url_for("web.edit_meeting", meeting_id=meeting.id),
-               then=lambda m: _meeting_url(m))
+    return _do(
+        act,
+        _("Mødet er ændret."),
+        url_for("web.edit_meeting", meeting_id=meeting.id),
+        then=lambda m: _meeting_url(m),
+    )
 
 
 # --------------------------------------------------------------------------- agenda items
@@ -293,9 +329,14 @@ def edit_item(meeting_id: int, item_id: int):
     place on the agenda."""
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
-    return render_template("web/item_edit.html", tenant=g.tenant, meeting=meeting, item=item,
-                           REASONS=meetings.CONFIDENTIALITY_REASONS,
-                           editable=meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED))
+    return render_template(
+        "web/item_edit.html",
+        tenant=g.tenant,
+        meeting=meeting,
+        item=item,
+        REASONS=meetings.CONFIDENTIALITY_REASONS,
+        editable=meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED),
+    )
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/rediger", methods=["POST"])
@@ -306,8 +347,11 @@ def update_item(meeting_id: int, item_id: int):
     item = meetings.get_item(meeting, item_id)
 
     def act():
-        form = {n: request.form[n].strip() for n in ("kind", "title", "case_text", "recommendation",
-                                                      "confidentiality_reason") if n in request.form}
+        form = {
+            n: request.form[n].strip()
+            for n in ("kind", "title", "case_text", "recommendation", "confidentiality_reason")
+            if n in request.form
+        }
         form["is_confidential"] = request.form.get("is_confidential") == "on"
         if not form["is_confidential"]:
             form["confidentiality_reason"] = ""
@@ -315,8 +359,12 @@ def update_item(meeting_id: int, item_id: int):
         form.update(_filled("position"))
         return meetings.update_item(meeting, item, _parse(ItemUpdateSchema(), form))
 
-    return _do(act, _("Punktet er ændret."), url_for("web.edit_item", meeting_id=meeting.id, item_id=item.id),
-               then=lambda i: _meeting_url(meeting, f"punkt-{i.id}"))
+    return _do(
+        act,
+        _("Punktet er ændret."),
+        url_for("web.edit_item", meeting_id=meeting.id, item_id=item.id),
+        then=lambda i: _meeting_url(meeting, f"punkt-{i.id}"),
+    )
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/flyt", methods=["POST"])
@@ -325,8 +373,13 @@ def move_item(meeting_id: int, item_id: int):
     """Move an item up or down the agenda (or to a numbered place)."""
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
-    return _do(lambda: meetings.update_item(meeting, item, _parse(ItemUpdateSchema(), _filled("position"))),
-               _("Punktet er flyttet."), _meeting_url(meeting, "dagsorden"))
+    return _do(
+        lambda: meetings.update_item(
+            meeting, item, _parse(ItemUpdateSchema(), _filled("position"))
+        ),
+        _("Punktet er flyttet."),
+        _meeting_url(meeting, "dagsorden"),
+    )
 
 
 # --------------------------------------------------------------------------- mandates (KBH-7)
@@ -338,19 +391,35 @@ def delegations(key: str):
     """The body's delegated mandates (KBH-7), with the form for its secretary."""
     body, role = _body(key, Role.MEMBER)
     rows = db.session.scalars(
-        sa.select(MandateDelegation).join(Seat, Seat.id == MandateDelegation.seat_id)
-        .where(Seat.body_id == body.id).order_by(MandateDelegation.starts_on.desc(), MandateDelegation.id.desc())
+        sa.select(MandateDelegation)
+        .join(Seat, Seat.id == MandateDelegation.seat_id)
+        .where(Seat.body_id == body.id)
+        .order_by(MandateDelegation.starts_on.desc(), MandateDelegation.id.desc())
     ).all()
     # The organisations taking part in the tenant's bodies, and those administering them
     # (KBH-7: e.g. the organisation that administers the member).
     ids = sa.select(Seat.organisation_id)
-    orgs = db.session.scalars(sa.select(Organisation).where(sa.or_(
-        Organisation.id.in_(ids),
-        Organisation.id.in_(sa.select(Organisation.administered_by_id).where(Organisation.id.in_(ids))),
-    )).order_by(Organisation.code)).all()
-    return render_template("web/delegations.html", tenant=g.tenant, body=body, delegations=rows,
-                           organisations=orgs, is_secretary=role >= Role.BODY_SECRETARY,
-                           today=meetings.now().date())
+    orgs = db.session.scalars(
+        sa.select(Organisation)
+        .where(
+            sa.or_(
+                Organisation.id.in_(ids),
+                Organisation.id.in_(
+                    sa.select(Organisation.administered_by_id).where(Organisation.id.in_(ids))
+                ),
+            )
+        )
+        .order_by(Organisation.code)
+    ).all()
+    return render_template(
+        "web/delegations.html",
+        tenant=g.tenant,
+        body=body,
+        delegations=rows,
+        organisations=orgs,
+        is_secretary=role >= Role.BODY_SECRETARY,
+        today=meetings.now().date(),
+    )
 
 
 @bp.route("/<tenant>/organer/<key>/mandater", methods=["POST"])
@@ -362,8 +431,10 @@ def delegate_mandate(key: str):
     back = url_for("web.delegations", key=key)
 
     def act():
-        data = _parse(DelegationCreateSchema(),
-                      _filled("seat", "to_organisation", "to_person", "starts_on", "ends_on"))
+        data = _parse(
+            DelegationCreateSchema(),
+            _filled("seat", "to_organisation", "to_person", "starts_on", "ends_on"),
+        )
         return meetings.delegate_mandate(body, data, _user(), current_tenant(), tenant_hooks())
 
     return _do(act, _("Mandatet er uddelegeret."), back)
@@ -372,15 +443,21 @@ def delegate_mandate(key: str):
 # --------------------------------------------------------------------------- dissents (SLA-6)
 
 
-@bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/saerstandpunkt", methods=["POST"])
+@bp.route(
+    "/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/saerstandpunkt", methods=["POST"]
+)
 @access(Role.MEMBER)
 def record_dissent(meeting_id: int, item_id: int):
     """A member has a dissent (særstandpunkt) recorded in the item's minutes (SLA-6)."""
     meeting, _role = _meeting(meeting_id, Role.MEMBER)
     item = meetings.get_item(meeting, item_id)
-    return _do(lambda: meetings.record_dissent(meeting, item, _user(),
-                                               _parse(DissentInputSchema(), _filled("text"))["text"]),
-               _("Dit særstandpunkt er ført til referat."), _meeting_url(meeting, f"referat-{item.id}"))
+    return _do(
+        lambda: meetings.record_dissent(
+            meeting, item, _user(), _parse(DissentInputSchema(), _filled("text"))["text"]
+        ),
+        _("Dit særstandpunkt er ført til referat."),
+        _meeting_url(meeting, f"referat-{item.id}"),
+    )
 
 
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/saerstandpunkt", methods=["POST"])
@@ -389,9 +466,15 @@ def motion_dissent(motion_id: int):
     """A present member's dissent on a motion, for the minutes (SLA-6)."""
     motion = _visible_motion(motion_id)
     return _do(
-        lambda: decisions.record_dissent(motion, user=_user(), hooks=tenant_hooks(), tenant=current_tenant(),
-                                         **_parse(DissentCreateSchema(), _filled("text"))),
-        _("Dit særstandpunkt er ført til referat."), _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
+        lambda: decisions.record_dissent(
+            motion,
+            user=_user(),
+            hooks=tenant_hooks(),
+            tenant=current_tenant(),
+            **_parse(DissentCreateSchema(), _filled("text")),
+        ),
+        _("Dit særstandpunkt er ført til referat."),
+        _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
     )
 
 
@@ -406,9 +489,16 @@ def change_vote(motion_id: int):
     motion = _visible_motion(motion_id)
     unit = request.form.get("unit", "")
     return _do(
-        lambda: decisions.change_vote(motion, unit, user=_user(), hooks=tenant_hooks(), tenant=current_tenant(),
-                                      **_parse(VoteChangeSchema(), _filled("choice"))),
-        _("Din stemme er ændret."), _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
+        lambda: decisions.change_vote(
+            motion,
+            unit,
+            user=_user(),
+            hooks=tenant_hooks(),
+            tenant=current_tenant(),
+            **_parse(VoteChangeSchema(), _filled("choice")),
+        ),
+        _("Din stemme er ændret."),
+        _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
     )
 
 
@@ -423,8 +513,13 @@ def correction_form(meeting_id: int):
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
     latest = meetings.current_version(meeting)
     entries = {e.item_id: e for e in latest.entries} if latest is not None else {}
-    return render_template("web/minutes_correction.html", tenant=g.tenant, meeting=meeting, latest=latest,
-                           entries=entries)
+    return render_template(
+        "web/minutes_correction.html",
+        tenant=g.tenant,
+        meeting=meeting,
+        latest=latest,
+        entries=entries,
+    )
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/referat/rettelse", methods=["POST"])
@@ -448,12 +543,18 @@ def correct_minutes(meeting_id: int):
                         change[field] = value
             if change:
                 changes.append({"item_id": item.id, **change})
-        data = _parse(CorrectionSchema(), {"reason": request.form.get("reason", "").strip(), "entries": changes})
+        data = _parse(
+            CorrectionSchema(),
+            {"reason": request.form.get("reason", "").strip(), "entries": changes},
+        )
         return meetings.correct_minutes(meeting, data["reason"], data["entries"], _user())
 
-    return _do(act, _("Referatet er rettet; rettelsen er en ny version."),
-               url_for("web.correction_form", meeting_id=meeting.id),
-               then=lambda v: _meeting_url(meeting, "referat"))
+    return _do(
+        act,
+        _("Referatet er rettet; rettelsen er en ny version."),
+        url_for("web.correction_form", meeting_id=meeting.id),
+        then=lambda v: _meeting_url(meeting, "referat"),
+    )
 
 
 # --------------------------------------------------------------------------- dry run
@@ -464,9 +565,15 @@ def _dry_items(body):
     from core.meetings.models import AgendaItem, ItemKind, Meeting
 
     return db.session.scalars(
-        sa.select(AgendaItem).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.body_id == body.id, AgendaItem.kind == ItemKind.DECISION,
-               Meeting.state.in_((MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)))
+        sa.select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            Meeting.body_id == body.id,
+            AgendaItem.kind == ItemKind.DECISION,
+            Meeting.state.in_(
+                (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+            ),
+        )
         .order_by(Meeting.starts_at, AgendaItem.position)
     ).all()
 
@@ -477,16 +584,34 @@ def _run(body, data: dict) -> dict:
     if data["item_id"] is not None:
         item = decisions.get_item(data["item_id"])
         if item.meeting.body_id != body.id or not decisions.is_visible(item, _user()):
-            abort(422, message="The input is invalid.", errors={"form": {"item_id": [_("Punktet findes ikke i organet.")]}})
+            abort(
+                422,
+                message="The input is invalid.",
+                errors={"form": {"item_id": [_("Punktet findes ikke i organet.")]}},
+            )
         matter = decisions.matter_for(item, data["majority"])
     else:
         m = data["matter"] or {}
-        matter = Matter(title=m.get("title") or "Prøveafstemning", topics=frozenset(m.get("topics", ())),
-                        plan=m.get("plan"), district=m.get("district"), majority=data["majority"])
+        matter = Matter(
+            title=m.get("title") or "Prøveafstemning",
+            topics=frozenset(m.get("topics", ())),
+            plan=m.get("plan"),
+            district=m.get("district"),
+            majority=data["majority"],
+        )
     try:
-        return decisions.dry_run(body, hooks=tenant_hooks(), tenant=current_tenant(), matter=matter, item=item,
-                                 present=data["present"], votes=data["votes"], objections=data["objections"],
-                                 secret=data["secret"], weighted=data["weighted"])
+        return decisions.dry_run(
+            body,
+            hooks=tenant_hooks(),
+            tenant=current_tenant(),
+            matter=matter,
+            item=item,
+            present=data["present"],
+            votes=data["votes"],
+            objections=data["objections"],
+            secret=data["secret"],
+            weighted=data["weighted"],
+        )
     finally:
         db.session.rollback()  # a dry run stores nothing, whatever the rules touched
 
@@ -501,15 +626,26 @@ def dry_run(key: str):
     f = request.form
     seats = [s for s in body.seats if s.is_valid_on(meetings.now().date())] or list(body.seats)
     result, error, asked = None, None, request.method == "POST"
-    baseline = _run(body, _parse(DryRunSchema(), {}))  # every seat present: the units and their rights
+    baseline = _run(
+        body, _parse(DryRunSchema(), {})
+    )  # every seat present: the units and their rights
     if asked:
-        votes = {k[len("vote-"):]: v for k, v in f.items() if k.startswith("vote-") and v}
-        matter = {"title": f.get("title", "").strip() or "Prøveafstemning",
-                  "topics": [t.strip() for t in f.get("topics", "").split(",") if t.strip()],
-                  "plan": f.get("plan", "").strip() or None, "district": f.get("district", "").strip() or None}
-        raw = {"present": f.getlist("present"), "votes": votes, "objections": f.getlist("object"),
-               "majority": f.get("majority", "simple"), "secret": f.get("secret") == "on",
-               "weighted": f.get("weighted") == "on", "matter": matter}
+        votes = {k[len("vote-") :]: v for k, v in f.items() if k.startswith("vote-") and v}
+        matter = {
+            "title": f.get("title", "").strip() or "Prøveafstemning",
+            "topics": [t.strip() for t in f.get("topics", "").split(",") if t.strip()],
+            "plan": f.get("plan", "").strip() or None,
+            "district": f.get("district", "").strip() or None,
+        }
+        raw = {
+            "present": f.getlist("present"),
+            "votes": votes,
+            "objections": f.getlist("object"),
+            "majority": f.get("majority", "simple"),
+            "secret": f.get("secret") == "on",
+            "weighted": f.get("weighted") == "on",
+            "matter": matter,
+        }
         if f.get("item_id"):
             raw["item_id"] = f.get("item_id")
         try:
@@ -519,6 +655,16 @@ def dry_run(key: str):
                 raise
             error = _explain(exc)
     lang = session.get("lang", "da")
-    return render_template("web/dry_run.html", tenant=g.tenant, body=body, seats=seats, baseline=baseline,
-                           result=result, error=error, asked=asked, form=f, lang=lang,
-                           items=_dry_items(body)), (422 if error else 200)
+    return render_template(
+        "web/dry_run.html",
+        tenant=g.tenant,
+        body=body,
+        seats=seats,
+        baseline=baseline,
+        result=result,
+        error=error,
+        asked=asked,
+        form=f,
+        lang=lang,
+        items=_dry_items(body),
+    ), (422 if error else 200)

@@ -84,18 +84,20 @@ def refusal_message(exc: HTTPException) -> str:
     return message
 
 
-def _act(action, done: str, back: str):
-    """Run an operation and commit; a rule's refusal (409/422) becomes a message on ``back``."""
+def _act(action, done: str, back: str, then=None, explain=refusal_message):
+    """Run an operation and commit; a rule's refusal (409/422) becomes a message on ``back``
+    (worded by ``explain``). ``then(result)`` gives the page to go to on success."""
     try:
-        action()
+        result = action()
         db.session.commit()
         flash(done, "success")
     except HTTPException as exc:
         db.session.rollback()
         if exc.code not in (409, 422):
             raise
-        flash(refusal_message(exc), "error")
-    return redirect(back)
+        flash(explain(exc), "error")
+        return redirect(back)
+    return redirect(then(result) if then else back)
 
 
 def _load(schema, data: dict) -> dict:

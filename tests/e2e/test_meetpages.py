@@ -71,6 +71,7 @@ def test_secretary_creates_moves_and_edits_a_meeting_by_keyboard(board, visitor)
     page.get_by_text("Punktet er ændret.").wait_for()
     assert "Personalesager (forvaltningslovens § 27)" in page.content()
     sec.axe()
+
     # reorder: move item 2 up by keyboard
     def heading(n: int) -> str:
         return " ".join(page.locator("ol.agenda > li").nth(n).locator("h3").text_content().split())
