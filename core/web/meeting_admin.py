@@ -37,7 +37,6 @@ from core.meetings.schemas import (
     MeetingUpdateSchema,
 )
 from core.organisations.models import Organisation
-from core.rules.types import Matter
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
 from core.web.views import (
@@ -124,6 +123,11 @@ def _admin_labels():
     return {
         "BREACHES": {k: _(v) for k, v in BREACHES.items()},
         "ON_BEHALF_OF": {k: _(v) for k, v in ON_BEHALF_OF.items()},
+        "ACTING_AS": {
+            "holder": _("Indehaver"),
+            "substitute": _("Suppleant"),
+            "delegate": _("Uddelegeret mandat"),
+        },
         "DRY_RESULTS": {
             "adopted": _("Vedtaget"),
             "rejected": _("Forkastet"),
@@ -579,38 +583,10 @@ def _dry_items(body):
 
 
 def _run(body, data: dict) -> dict:
-    """The API's dry run (core/decisions/api.py) on the form's input; stores nothing."""
-    item = None
-    if data["item_id"] is not None:
-        item = decisions.get_item(data["item_id"])
-        if item.meeting.body_id != body.id or not decisions.is_visible(item, _user()):
-            abort(
-                422,
-                message="The input is invalid.",
-                errors={"form": {"item_id": [_("Punktet findes ikke i organet.")]}},
-            )
-        matter = decisions.matter_for(item, data["majority"])
-    else:
-        m = data["matter"] or {}
-        matter = Matter(
-            title=m.get("title") or "Prøveafstemning",
-            topics=frozenset(m.get("topics", ())),
-            plan=m.get("plan"),
-            district=m.get("district"),
-            majority=data["majority"],
-        )
+    """The API's dry run on the form's input; stores nothing."""
     try:
-        return decisions.dry_run(
-            body,
-            hooks=tenant_hooks(),
-            tenant=current_tenant(),
-            matter=matter,
-            item=item,
-            present=data["present"],
-            votes=data["votes"],
-            objections=data["objections"],
-            secret=data["secret"],
-            weighted=data["weighted"],
+        return decisions.dry_run_for_input(
+            body, data, user=_user(), hooks=tenant_hooks(), tenant=current_tenant()
         )
     finally:
         db.session.rollback()  # a dry run stores nothing, whatever the rules touched
@@ -638,7 +614,10 @@ def dry_run(key: str):
             "district": f.get("district", "").strip() or None,
         }
         raw = {
-            "present": f.getlist("present"),
+            # With an agenda item, its recorded attendance may stand in for the list.
+            "present": None
+            if f.get("item_id") and f.get("item_attendance") == "on"
+            else f.getlist("present"),
             "votes": votes,
             "objections": f.getlist("object"),
             "majority": f.get("majority", "simple"),

@@ -477,6 +477,7 @@ def test_secretary_delegates_a_mandate_and_the_delegate_attends_KBH_7(
         person="aysel.holm@kab.example",
     ).get_data(as_text=True)
     assert "Fremmødet er registreret." in html
+    assert "Til stede (Uddelegeret mandat, KBH-7)" in html
 
 
 def test_a_delegation_for_more_than_a_year_is_refused_with_its_clause_KBH_7(
@@ -784,6 +785,29 @@ def test_dry_run_vote_for_an_absent_unit_names_it_and_outsiders_may_not(
     assert "Stemmer org:VA: Er ikke til stede og kan ikke stemme." in resp.get_data(as_text=True)
     assert member(OUTSIDER).get(dry()).status_code in (403, 404)
     assert member(None).get(dry()).status_code == 401
+
+
+def test_dry_run_on_an_agenda_item_uses_its_recorded_attendance_ALB_B3(
+    board, decision_item, meeting_of, member, submit
+):
+    item = decision_item(
+        T, "bestyrelse", present=["va-formand", "ab-formand", "borgmester"], title="Budget 2021"
+    )
+    form = member(SECRETARY).get(dry()).get_data(as_text=True)
+    assert f'<option value="{item}"' in form and "Budget 2021" in form
+    html = submit(
+        member(SECRETARY), dry(), dry(), item_id=str(item), item_attendance="on"
+    ).get_data(as_text=True)
+    assert "Ikke beslutningsdygtigt" in html and "AKB var ikke repræsenteret" in html
+    html = submit(
+        member(SECRETARY),
+        dry(),
+        dry(),
+        item_id=str(item),
+        present=_all_seats(member),
+        **{"vote-org:VA": "yes", "vote-org:AB": "yes"},
+    ).get_data(as_text=True)
+    assert "Beslutningsdygtigt: Ja" in html
 
 
 def _seat_keys(look):
