@@ -23,7 +23,6 @@ from core.decisions.schemas import (
 )
 from core.extensions import db
 from core.identity.permissions import Role, access, body_from_param
-from core.rules.types import Matter
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
@@ -168,25 +167,7 @@ def close_motion(motion_id: int):
 @access(Role.AUTHENTICATED)
 def dry_run(data, key: str):
     """What would the outcome be if these units attended and voted so? Stores nothing."""
-    body = get_body(key)
-    item = None
-    majority = data["majority"]
-    if data["item_id"] is not None:
-        item = _visible_item(data["item_id"])
-        if item.meeting.body_id != body.id:
-            abort(404, message="Punktet findes ikke i dette organ.")
-        matter = operations.matter_for(item, majority)
-    else:
-        m = data["matter"] or {}
-        matter = Matter(
-            title=m.get("title", "Prøveafstemning"), topics=frozenset(m.get("topics", ())),
-            plan=m.get("plan"), district=m.get("district"), majority=majority,
-        )
-    result = operations.dry_run(
-        body, **_rules(), matter=matter, item=item, present=data["present"],
-        votes=data["votes"], objections=data["objections"], secret=data["secret"],
-        weighted=data["weighted"],
-    )
+    result = operations.dry_run_for_input(get_body(key), data, user=_user(), **_rules())
     db.session.rollback()  # a dry run stores nothing, whatever the rules touched
     return result
 

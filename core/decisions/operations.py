@@ -724,6 +724,32 @@ def dry_run(
     return result | outcome | {"follow_ups": _follow_ups(hooks, sit, outcome["passed"])}
 
 
+def dry_run_for_input(body: Body, data: Mapping, *, user, hooks, tenant) -> dict:
+    """A dry run asked for with ``DryRunSchema``'s input (the API and the page): the matter
+    from the agenda item ``item_id`` (visible to ``user`` and in ``body``), else from
+    ``matter``. Stores nothing; the caller rolls back whatever the rules touched."""
+    item = None
+    majority = data["majority"]
+    if data.get("item_id") is not None:
+        item = get_item(data["item_id"])
+        if not is_visible(item, user):
+            abort(404, message="Punktet findes ikke.")
+        if item.meeting.body_id != body.id:
+            abort(404, message="Punktet findes ikke i dette organ.")
+        matter = matter_for(item, majority)
+    else:
+        m = data.get("matter") or {}
+        matter = Matter(
+            title=m.get("title") or "Prøveafstemning", topics=frozenset(m.get("topics", ())),
+            plan=m.get("plan"), district=m.get("district"), majority=majority,
+        )
+    return dry_run(
+        body, hooks=hooks, tenant=tenant, matter=matter, item=item, present=data.get("present"),
+        votes=data.get("votes"), objections=data.get("objections", ()),
+        secret=data.get("secret", False), weighted=data.get("weighted", False),
+    )
+
+
 def units_for_user(motion: Motion, user, *, hooks, tenant) -> list[dict]:
     """The eligible units ``user`` may cast a vote for on ``motion``, each with its display
     name (the pages' vote form asks for one of these; ``cast_vote`` decides)."""

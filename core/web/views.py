@@ -84,18 +84,20 @@ def refusal_message(exc: HTTPException) -> str:
     return message
 
 
-def _act(action, done: str, back: str):
-    """Run an operation and commit; a rule's refusal (409/422) becomes a message on ``back``."""
+def _act(action, done: str, back: str, then=None, explain=refusal_message):
+    """Run an operation and commit; a rule's refusal (409/422) becomes a message on ``back``
+    (worded by ``explain``). ``then(result)`` gives the page to go to on success."""
     try:
-        action()
+        result = action()
         db.session.commit()
         flash(done, "success")
     except HTTPException as exc:
         db.session.rollback()
         if exc.code not in (409, 422):
             raise
-        flash(refusal_message(exc), "error")
-    return redirect(back)
+        flash(explain(exc), "error")
+        return redirect(back)
+    return redirect(then(result) if then else back)
 
 
 def _load(schema, data: dict) -> dict:
@@ -146,7 +148,7 @@ def body_meetings(key: str):
     return render_template(
         "web/meetings.html", tenant=g.tenant, body=body, year=year,
         meetings=meetings.body_meetings(body, year), is_secretary=role >= Role.BODY_SECRETARY,
-        STATE=meetings.STATE_DA,
+        is_member=role >= Role.MEMBER, STATE=meetings.STATE_DA,
     )
 
 
@@ -185,7 +187,10 @@ def _vote_context(item) -> dict:
     user = _user()
     motion = decisions.motion_for_item(item)
     ctx = {"item": item, "motion": motion, "may_lead": decisions.may_lead(user, item.meeting.body),
-           "units": [], "cast": [], "explanation": None}
+           "units": [], "cast": [], "explanation": None,
+           # SLA-6: those present may have a dissent recorded (the operation decides).
+           "present": bool(user) and any(a.person_id == user.id and a.status.value == "present"
+                                         for a in item.meeting.attendances)}
     if motion is None:
         return ctx
     voted = {v.unit_key: v for v in motion.votes}
@@ -310,7 +315,8 @@ def record_attendance(meeting_id: int):
     """Attendance: a member for their own seat (present, apologies), the secretary for any."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     seat_key = request.form.get("seat", "")
-    data = _load(AttendanceInputSchema(), _form("status"))
+    form = {n: request.form[n].strip() for n in ("status", "acting_as", "person") if request.form.get(n, "").strip()}
+    data = _load(AttendanceInputSchema(), form)
     return _act(
         lambda: meetings.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(),
                                            tenant_hooks()),
