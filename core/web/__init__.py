@@ -124,3 +124,4 @@ def body(key: str):
 
 
 from core.web import views  # noqa: E402,F401  (registers the pages on ``bp``)
+from core.web import proposal_pages  # noqa: E402,F401  (the proposal actions' pages)
