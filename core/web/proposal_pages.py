@@ -39,7 +39,7 @@ from core.web import N_, bp, tenant_zone
 
 # --------------------------------------------------------------------------- labels
 
-STEP_STATES = {"waiting": N_("venter"), "active": N_("her nu"), "done": N_("behandlet"),
+STEP_STATES = {"waiting": N_("venter"), "active": N_("i gang"), "done": N_("behandlet"),
                "not_reached": N_("nået ikke hertil")}
 STEP_OUTCOMES = {"adopted": N_("vedtaget"), "rejected": N_("forkastet"),
                  "carried_on": N_("ført videre"), "not_carried_on": N_("ikke ført videre"),
@@ -90,7 +90,7 @@ def _problem(message: str) -> str:
         return _("skal udfyldes")
     if message.startswith("Must be one of"):
         return _("vælg en af mulighederne")
-    if message.startswith("Longer than maximum"):
+    if message.startswith(("Longer than maximum", "Length must be between")):
         return _("er for lang")
     if message.startswith(("Must be greater", "Must be less")):
         return _("er uden for det tilladte interval")
@@ -168,7 +168,10 @@ def _forbid_unless(allowed: bool) -> None:
 
 
 def _stripped(*names: str) -> dict:
-    return {n: request.form[n].strip() for n in names if n in request.form}
+    """The form's fields, trimmed; an empty field is left out, so a required one is
+    reported as not filled in."""
+    values = {n: request.form.get(n, "").strip() for n in names}
+    return {n: v for n, v in values.items() if v}
 
 
 def _participating_organisations():
