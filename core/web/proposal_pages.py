@@ -124,6 +124,11 @@ def _message(exc: HTTPException, labels: dict) -> str:
     return message
 
 
+def _named(labels: dict, field: str) -> str:
+    """A field's label in the reader's language."""
+    return _(labels[field])
+
+
 def _refused(message: str, back: str):
     flash(message, "error")
     return redirect(back)
@@ -239,7 +244,7 @@ def start_proposal():
         return bad
     origin = db.session.scalar(sa.select(Body).filter_by(key=data.pop("body")))
     if origin is None:
-        return _refused(_("%(field)s: vælg et organ fra listen.", field=_(START_FIELDS["body"])), back)
+        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(START_FIELDS, "body")), back)
     upload = request.files.get("file")
 
     def action():
@@ -266,7 +271,7 @@ def attach_to_proposal(proposal_id: int):
     back = _proposal_url(p.id, "bilag")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _refused(_("%(field)s: vælg en fil.", field=_(FILE_FIELDS["file"])), back)
+        return _refused(_("%(field)s: vælg en fil.", field=_named(FILE_FIELDS, "file")), back)
     return _run(lambda: ops.add_attachment(p, filename=upload.filename, stream=upload.stream, actor=user),
                 _("Bilaget er vedhæftet."), back, FILE_FIELDS)
 
@@ -302,7 +307,7 @@ def decide_proposal(proposal_id: int):
         return bad
     body = db.session.scalar(sa.select(Body).filter_by(key=data["body"]))
     if body is None:
-        return _refused(_("%(field)s: vælg et organ fra listen.", field=_(DECISION_FIELDS["body"])), back)
+        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(DECISION_FIELDS, "body")), back)
     user = _user()
     _forbid_unless(ops.may_manage(user, current_tenant(), body))
     return _run(
@@ -352,11 +357,11 @@ def open_proposal_hearing(proposal_id: int):
     deadline = _deadline(tenant_zone())
     if deadline is None:
         return _refused(_("%(field)s: skriv datoen som ÅÅÅÅ-MM-DD og tiden som TT:MM.",
-                          field=_(HEARING_FIELDS["deadline_at"])), back)
+                          field=_named(HEARING_FIELDS, "deadline_at")), back)
     organisations = [c for c in request.form.getlist("organisations") if c]
     if not organisations:
         return _refused(_("%(field)s: vælg mindst én organisation.",
-                          field=_(HEARING_FIELDS["organisations"])), back)
+                          field=_named(HEARING_FIELDS, "organisations")), back)
     form = {"deadline_at": deadline, "organisations": organisations,
             "remind_days_before": request.form.get("remind_days_before", "").strip() or "3"}
     data, bad = _validated(HearingOpenSchema(), form, HEARING_FIELDS, back)
