@@ -207,7 +207,11 @@ def attach(files, proposal_id: int):
 @access(Role.AUTHENTICATED)
 def download(proposal_id: int, attachment_id: int):
     """Download an attachment, as stored."""
-    proposal = _visible(proposal_id)
+    return attachment_response(_visible(proposal_id), attachment_id)
+
+
+def attachment_response(proposal, attachment_id: int) -> Response:
+    """One of the proposal's attachments as a download (the API's and the page's)."""
     attachment = db.session.get(ProposalAttachment, attachment_id)
     if attachment is None or attachment.proposal_id != proposal.id:
         abort(404, message="Not found.")

@@ -16,7 +16,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
@@ -27,12 +27,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, role_in_tenant
 from core.proposals import operations as ops
-from core.proposals.models import (
-    FollowUpTask,
-    ProposalAttachment,
-    ProposalState,
-    StepKind,
-)
+from core.proposals.models import FollowUpTask, ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
@@ -280,16 +275,9 @@ def attach_to_proposal(proposal_id: int):
 @access(Role.AUTHENTICATED)
 def proposal_attachment(proposal_id: int, attachment_id: int):
     """Download an attachment, as stored (checked against its checksum)."""
-    from core.proposals.api import _content_disposition
+    from core.proposals.api import attachment_response
 
-    p = _visible(proposal_id)
-    attachment = db.session.get(ProposalAttachment, attachment_id)
-    if attachment is None or attachment.proposal_id != p.id:
-        abort(404, message="Not found.")
-    resp = Response(ops.attachment_content(attachment), mimetype=attachment.content_type)
-    resp.headers["Content-Disposition"] = _content_disposition(attachment.filename)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return attachment_response(_visible(proposal_id), attachment_id)
 
 
 # --------------------------------------------------------------------------- decisions and meetings

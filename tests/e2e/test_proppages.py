@@ -10,11 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.models import utcnow
 from tests.fixtures.decisions import member  # noqa: F401
+from tests.web.test_proposal_actions import adopt_principle
 
 T = "vejle"
-V = "/api/v1/tenants/vejle/proposals"
 THEME = "temagruppe-boligsocial"
 THEME_MEMBER = "tina.tvede@vejle.example"
 THEME_SECRETARY = "susan.soerensen@bolivvejle.example"
@@ -85,18 +84,7 @@ def test_proposal_started_heard_and_carried_on_in_the_browser_VEJ_5_VEJ_6(vejle,
 
 
 def test_follow_ups_marked_done_in_the_browser_and_pages_in_english_VEJ_1(vejle, member, visitor):
-    tina, sec, fs = member(THEME_MEMBER), member(THEME_SECRETARY), member(FS_SECRETARY)
-    resp = tina.post(V, json={"body": THEME, "title": "Principper", "text": "Udkast.",
-                              "decision_sought": "BPU vedtager.", "topics": ["principle"]})
-    pid = resp.get_json()["id"]
-    deadline = (utcnow() + timedelta(days=21)).isoformat()
-    assert sec.post(f"{V}/{pid}/hearing", json={"deadline_at": deadline, "organisations": ["AAB"]}).status_code == 200
-    assert member(AAB).post(f"{V}/{pid}/hearing/responses",
-                            json={"organisation": "AAB", "kind": "no_comments"}).status_code == 200
-    assert sec.post(f"{V}/{pid}/hearing/close").status_code == 200
-    for who, body in ((sec, THEME), (fs, "fku"), (fs, "bpu")):
-        assert who.post(f"{V}/{pid}/decision", json={"body": body, "outcome": "adopted",
-                                                      "text": "Ja."}).status_code == 200
+    pid = adopt_principle(member)
 
     lærke = visitor()
     lærke.login(FS_SECRETARY)

@@ -212,8 +212,13 @@ def test_hearing_opened_answered_closed_then_placed_and_decided_VEJ_6(
 
 
 @pytest.fixture
-def decided(vejle, member, in_tenant):
-    """A principle adopted by BPU: the follow-ups of VEJ-1 are open."""
+def decided(vejle, member):
+    return adopt_principle(member)
+
+
+def adopt_principle(member) -> int:
+    """A principle taken through the API to BPU's adoption: the follow-ups of VEJ-1 are
+    open. Returns the proposal's id."""
     pid = _started(member)
     sec, fs = member(THEME_SECRETARY), member(FS_SECRETARY)
     deadline = (utcnow() + timedelta(days=21)).isoformat()
