@@ -344,3 +344,24 @@ def test_a_plugins_pending_work_without_a_page_falls_back_to_a_page(
         ("/api/v1/tenants/albertslund/reports/1", "/albertslund/organer/bestyrelse"),
         ("/api/v1/tenants/albertslund/surveys/1", "/albertslund/"),
     ]
+
+
+def test_start_in_a_steering_group_follows_its_route_or_is_refused_ALB_S2_ALB_P1(
+        sync_tenant, member, submit, in_tenant):
+    """A change to a sub-agreement goes to the resource group of its effort area (ALB-P1);
+    without the effort area among the topics the route's rule refuses, with its clause."""
+    sync_tenant("albertslund")
+    hassan = member("hassan.hyldgaard@va.example")  # member of the Hyldespjældet steering group
+    form = {"body": "styregruppe-hyldespjaeldet", "title": "Lektiecafé flyttes",
+            "text": "Lektiecaféen flyttes til Hyldespjældet.", "decision_sought": "Delaftalen ændres."}
+    html = submit(hassan, "/albertslund/forslag", "/albertslund/forslag", topics="sub_agreement",
+                  **form).get_data(as_text=True)
+    assert "indsatsområdet" in _flash_error(html) and _flash_error(html).endswith("(ALB-S2)")
+    with in_tenant("albertslund"):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 0
+    html = submit(hassan, "/albertslund/forslag", "/albertslund/forslag", topics="sub_agreement, FF",
+                  **form).get_data(as_text=True)
+    assert "Forslaget er rejst." in html and "(ALB-P1)" in html and "indstiller" in html
+    with in_tenant("albertslund"):
+        p = db.session.scalar(sa.select(Proposal))
+        assert p.route_clause == "ALB-P1" and p.steps[0].body.key == "ressourcegruppe-ff"
