@@ -12,7 +12,7 @@ from core.extensions import db
 from core.identity.permissions import Role, access, check_param
 from core.organisations.models import Organisation
 from core.proposals import operations
-from core.proposals.models import FollowUpTask, ProposalAttachment, ResponseKind
+from core.proposals.models import ProposalAttachment, ResponseKind
 from core.proposals.schemas import (
     ProposalAttachmentSchema,
     AttachmentUploadSchema,
@@ -238,9 +238,7 @@ def follow_up_done(data, proposal_id: int, task_id: int):
     """Mark a follow-up done: by those who act for the organisation, the secretary of the
     body concerned or of the deciding body, or the secretariat."""
     proposal = _visible(proposal_id)
-    task = db.session.get(FollowUpTask, task_id)
-    if task is None or task.proposal_id != proposal.id:
-        abort(404, message="Not found.")
+    task = operations.get_follow_up(proposal, task_id)
     user = _user()
     _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task))
     operations.complete_follow_up(proposal, task, note=data["note"], actor=user)

@@ -550,6 +550,14 @@ def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, act
                    data={"assignee_kind": kind, "assignee": assignee})
 
 
+def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
+    """One of the proposal's follow-up tasks; 404 for any other id."""
+    task = db.session.get(FollowUpTask, task_id)
+    if task is None or task.proposal_id != proposal.id:
+        abort(404, message="Not found.")
+    return task
+
+
 def may_complete_follow_up(user, tenant, proposal: Proposal, task: FollowUpTask) -> bool:
     """Those who act for the organisation, the secretary of the body concerned or of the
     deciding body, or the secretariat (VEJ-1)."""

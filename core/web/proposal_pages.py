@@ -27,7 +27,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, role_in_tenant
 from core.proposals import operations as ops
-from core.proposals.models import FollowUpTask, ProposalState, StepKind
+from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
@@ -394,9 +394,7 @@ def follow_up_done(proposal_id: int, task_id: int):
     """Mark a follow-up done, with a note: those who act for the organisation, the
     secretary of the body concerned or of the deciding body, or the secretariat (VEJ-1)."""
     p = _visible(proposal_id)
-    task = db.session.get(FollowUpTask, task_id)
-    if task is None or task.proposal_id != p.id:
-        abort(404, message="Not found.")
+    task = ops.get_follow_up(p, task_id)
     user = _user()
     _forbid_unless(ops.may_complete_follow_up(user, current_tenant(), p, task))
     back = url_for("web.follow_ups")
