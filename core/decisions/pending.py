@@ -16,6 +16,7 @@ from core.decisions import operations as ops
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
+from core.identity.operations import page_url
 from core.rules.types import PendingItem
 from core.tenants.models import Tenant
 
@@ -37,5 +38,7 @@ def pending_for_user(user_id, tenant):
             title_en=f"Cast {name}'s vote: {item.title} ({body.name})",
             body=body.key, url=f"/api/v1/tenants/{tenant.slug}/motions/{motion.id}/votes",
             due=item.meeting.starts_at.date(), clause=unit.clause,
+            page_url=page_url("web.meeting", tenant=tenant.slug, meeting_id=item.meeting_id,
+                              _anchor=f"punkt-{item.id}"),
         ))
     return out

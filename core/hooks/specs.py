@@ -305,7 +305,9 @@ def pending_for_user(user_id: int, tenant: TenantFacts) -> Sequence[PendingItem]
     :param user_id: the user's id.
     :param tenant: the tenant asked about.
     :return: a list of :class:`~core.rules.types.PendingItem`. Collected from every plugin,
-        without duplicates. Core default: nothing pending (an empty list).
+        without duplicates. Core default: nothing pending (an empty list). An item's
+        ``page_url`` is the page where the work is done; without one the dashboard links
+        ``url`` if it is a page, else the body's or the tenant's page.
     """
 
 

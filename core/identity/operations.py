@@ -309,8 +309,32 @@ def pending_for(user: User, tenants: list[Tenant]) -> dict[str, list[dict]]:
         hooks = host.for_tenant(tenant.plugins)
         with tenant_scope(tenant.id):
             items = hooks.collect("pending_for_user", user_id=user.id, tenant=tenant_facts(tenant))
-        out[tenant.slug] = [{**asdict(i), "tenant": tenant.slug} for i in items]
+        out[tenant.slug] = [
+            {**asdict(i), "page_url": i.page_url or _fallback_page(i, tenant.slug), "tenant": tenant.slug}
+            for i in items
+        ]
     return out
+
+
+def _fallback_page(item, slug: str) -> str:
+    """A page for pending work whose hook gave no ``page_url`` (a plugin's): its ``url``
+    when that is a page of the app, else the body's page, else the tenant's."""
+    if item.url and item.url.startswith("/") and not item.url.startswith(("/api/", "//")):
+        return item.url
+    if item.body:
+        return page_url("web.body", tenant=slug, key=item.body) or f"/{slug}/organer/{item.body}"
+    return page_url("web.tenant_home", tenant=slug) or f"/{slug}/"
+
+
+def page_url(endpoint: str, **values) -> str | None:
+    """The path of a page (``url_for``), for pending work's ``page_url``; ``None`` outside
+    a request, where no URL can be built."""
+    from flask import url_for
+
+    try:
+        return url_for(endpoint, **values)
+    except RuntimeError:
+        return None
 
 
 def tenant_facts(tenant: Tenant):

@@ -14,6 +14,9 @@ class PendingItemSchema(Schema):
     url = fields.String(allow_none=True)
     due = fields.Date(allow_none=True)
     clause = fields.String(allow_none=True)
+    #: The page where a person does it (``url`` is the API path, or a plugin's own link);
+    #: when the hook gave none: ``url`` if it is a page, else the body's or tenant's page.
+    page_url = fields.String()
     #: The tenant's slug (the item is also listed under its tenant).
     tenant = fields.String()
 

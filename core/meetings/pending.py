@@ -23,6 +23,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
+from core.identity.operations import page_url
 from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as ops
 from core.meetings.models import Meeting, MeetingState
@@ -56,6 +57,10 @@ def pending_for_user(user_id, tenant):
     tenant_row = db.session.get(Tenant, tenant.id)
     hooks = current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
     base = f"/api/v1/tenants/{tenant.slug}/meetings"
+
+    def page(m: Meeting, anchor: str) -> str | None:
+        return page_url("web.meeting", tenant=tenant.slug, meeting_id=m.id, _anchor=anchor)
+
     now = ops.now()
     meetings = db.session.scalars(
         sa.select(Meeting).where(Meeting.state.in_((
@@ -74,7 +79,7 @@ def pending_for_user(user_id, tenant):
                 out.append(PendingItem(
                     kind="agenda_to_read", title=f"Læs dagsordenen: {_label(m)}",
                     title_en=f"Read the agenda: {_label(m)}", body=m.body.key,
-                    url=f"{base}/{m.id}", due=m.starts_at.date(),
+                    url=f"{base}/{m.id}", due=m.starts_at.date(), page_url=page(m, "dagsorden"),
                 ))
             continue
         rules = ops.meeting_rules(m.body, tenant_row, hooks)
@@ -85,7 +90,7 @@ def pending_for_user(user_id, tenant):
                     kind="minutes_to_write", title=f"Skriv og send referatet: {_label(m)}",
                     title_en=f"Write and send the minutes: {_label(m)}", body=m.body.key,
                     url=f"{base}/{m.id}/minutes", due=_due(d.minutes_due_at),
-                    clause=d.minutes_clause,
+                    clause=d.minutes_clause, page_url=page(m, "referat"),
                 ))
         elif rules.approval_mode == "email" and m.minutes_versions:
             approved = {a.user_id for a in m.minutes_versions[0].approvals}
@@ -95,6 +100,6 @@ def pending_for_user(user_id, tenant):
                     kind="minutes_to_approve", title=f"Godkend referatet: {_label(m)}",
                     title_en=f"Approve the minutes: {_label(m)}", body=m.body.key,
                     url=f"{base}/{m.id}/minutes", due=_due(d.approval_due_at),
-                    clause=d.approval_clause,
+                    clause=d.approval_clause, page_url=page(m, "referat"),
                 ))
     return out

@@ -10,10 +10,9 @@ from flask_smorest import Blueprint, abort
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param
-from core.models import utcnow
 from core.organisations.models import Organisation
 from core.proposals import operations
-from core.proposals.models import FollowUpTask, ProposalAttachment, ResponseKind
+from core.proposals.models import ProposalAttachment, ResponseKind
 from core.proposals.schemas import (
     ProposalAttachmentSchema,
     AttachmentUploadSchema,
@@ -132,16 +131,9 @@ def decide(data, proposal_id: int):
 def place(proposal_id: int):
     """Put the current step on its body's next planned meeting (once one is planned)."""
     proposal = _visible(proposal_id)
-    step = proposal.current_step
-    if step is None or step.body is None:
-        abort(409, message="Forslaget er ikke hos et organ nu.", clause=proposal.route_clause,
-              rule="proposal_route")
+    step = operations.body_step_now(proposal)
     _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body))
-    operations.lock(proposal)
-    if operations.next_planned_meeting(step.body, utcnow()) is None:
-        abort(409, message=f"{step.body.name} har intet planlagt møde.", clause=step.clause,
-              rule="proposal_route")
-    operations.place_step(tenant_hooks(), current_tenant(), proposal, step)
+    operations.place_current_step(tenant_hooks(), current_tenant(), proposal)
     db.session.commit()
     return proposal
 
@@ -215,7 +207,11 @@ def attach(files, proposal_id: int):
 @access(Role.AUTHENTICATED)
 def download(proposal_id: int, attachment_id: int):
     """Download an attachment, as stored."""
-    proposal = _visible(proposal_id)
+    return attachment_response(_visible(proposal_id), attachment_id)
+
+
+def attachment_response(proposal, attachment_id: int) -> Response:
+    """One of the proposal's attachments as a download (the API's and the page's)."""
     attachment = db.session.get(ProposalAttachment, attachment_id)
     if attachment is None or attachment.proposal_id != proposal.id:
         abort(404, message="Not found.")
@@ -242,16 +238,9 @@ def follow_up_done(data, proposal_id: int, task_id: int):
     """Mark a follow-up done: by those who act for the organisation, the secretary of the
     body concerned or of the deciding body, or the secretariat."""
     proposal = _visible(proposal_id)
-    task = db.session.get(FollowUpTask, task_id)
-    if task is None or task.proposal_id != proposal.id:
-        abort(404, message="Not found.")
-    user, tenant = _user(), current_tenant()
-    deciding = next(s.body for s in proposal.steps if s.id == task.step_id)
-    _forbid_unless(
-        (task.organisation is not None and operations.may_answer_for(user, tenant, task.organisation))
-        or (task.body is not None and operations.may_manage(user, tenant, task.body))
-        or operations.may_manage(user, tenant, deciding)
-    )
+    task = operations.get_follow_up(proposal, task_id)
+    user = _user()
+    _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task))
     operations.complete_follow_up(proposal, task, note=data["note"], actor=user)
     db.session.commit()
     return task

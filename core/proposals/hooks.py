@@ -17,6 +17,7 @@ from core.bodies.facts import body_facts
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
+from core.identity.operations import page_url
 from core.identity.permissions import Role, role_in_body
 from core.proposals import operations as ops
 from core.proposals.models import (
@@ -101,6 +102,8 @@ def pending_for_user(user_id, tenant):
                     title_en=f"Hearing answer from {asked.organisation.code}: {p.title}",
                     body=p.origin_body.key, url=_url(tenant, p.id, "/hearing/responses"),
                     due=h.deadline_at.date(), clause=h.step.clause,
+                    page_url=page_url("web.proposal", tenant=tenant.slug, proposal_id=p.id,
+                                      _anchor="hoering"),
                 ))
     # VEJ-1: follow-ups for the user's organisations, or for a body the user is secretary of.
     tasks = db.session.scalars(
@@ -116,5 +119,6 @@ def pending_for_user(user_id, tenant):
                 title_en=f"Follow-up: {t.title} ({t.assignee})",
                 body=t.body.key if t.body is not None else None,
                 url=_url(tenant, t.proposal_id, f"/follow-ups/{t.id}/done"), clause=t.clause,
+                page_url=page_url("web.follow_ups", tenant=tenant.slug, _anchor=f"opfoelgning-{t.id}"),
             ))
     return out

@@ -223,6 +223,20 @@ def start_proposal(
     return proposal
 
 
+def origin_choices(hooks, tenant, user, *, now: datetime | None = None) -> list[tuple[Body, object]]:
+    """Every body of the tenant with the ``proposal_origin_allowed`` verdict for ``user``:
+    where the user may start a proposal, and why not elsewhere (the same question
+    :func:`start_proposal` asks, asked before the form is filled in)."""
+    now = now or utcnow()
+    takes_part = _takes_part(user, tenant)
+    return [
+        (body, hooks.proposal_origin_allowed(
+            body=body_facts(body, tenant.slug), proposer=caller_for(user, body, tenant, now),
+            takes_part=takes_part))
+        for body in _all_bodies()
+    ]
+
+
 def _step_label(step: ProposalStep) -> str:
     return f"{step.action}:{step.body.key}" if step.body is not None else "hearing"
 
@@ -314,6 +328,25 @@ def _answer_line(a: dict) -> str:
     if a["status"] == "no_comments":
         return f"- {a['organisation_name']}: ingen bemærkninger{late}"
     return f"- {a['organisation_name']}{late}: {a['text']}"
+
+
+def body_step_now(proposal: Proposal) -> ProposalStep:
+    """The step at a body where the proposal is now, or a refusal citing its route."""
+    step = proposal.current_step
+    if step is None or step.body is None:
+        _refuse(409, "Forslaget er ikke hos et organ nu.", proposal.route_clause, "proposal_route")
+    return step
+
+
+def place_current_step(hooks, tenant, proposal: Proposal, *, now: datetime | None = None):
+    """Put the current step on its body's next planned meeting, once one is planned (a
+    step that arrived while its body had none waits for this)."""
+    now = now or utcnow()
+    lock(proposal)
+    step = body_step_now(proposal)
+    if next_planned_meeting(step.body, now) is None:
+        _refuse(409, f"{step.body.name} har intet planlagt møde.", step.clause, "proposal_route")
+    return place_step(hooks, tenant, proposal, step, now=now)
 
 
 def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: datetime | None = None):
@@ -515,6 +548,25 @@ def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, act
             _event(proposal, "follow_up_created", f"Opfølgning: {up.title} ({assignee}).",
                    step=step, actor=actor, clause=up.clause, now=now,
                    data={"assignee_kind": kind, "assignee": assignee})
+
+
+def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
+    """One of the proposal's follow-up tasks; 404 for any other id."""
+    task = db.session.get(FollowUpTask, task_id)
+    if task is None or task.proposal_id != proposal.id:
+        abort(404, message="Not found.")
+    return task
+
+
+def may_complete_follow_up(user, tenant, proposal: Proposal, task: FollowUpTask) -> bool:
+    """Those who act for the organisation, the secretary of the body concerned or of the
+    deciding body, or the secretariat (VEJ-1)."""
+    deciding = next((s.body for s in proposal.steps if s.id == task.step_id), None)
+    return bool(
+        (task.organisation is not None and may_answer_for(user, tenant, task.organisation))
+        or (task.body is not None and may_manage(user, tenant, task.body))
+        or (deciding is not None and may_manage(user, tenant, deciding))
+    )
 
 
 def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, actor, now=None):

@@ -358,7 +358,10 @@ class PendingItem:
 
     ``kind`` is a short key (``agenda_to_read``, ``vote_to_cast``, ``minutes_to_approve``,
     ``hearing_answer_due``, ``minutes_to_write``); ``title`` is Danish, ``title_en`` English;
-    ``url`` a path in the app; ``due`` the last day, if any; ``clause`` the rule that set it.
+    ``url`` a path in the app (the core's features give the API path that acts on it);
+    ``due`` the last day, if any; ``clause`` the rule that set it; ``page_url`` the page
+    where a person does it (a meeting's agenda, a proposal's hearing). Without a
+    ``page_url`` the dashboard links ``url`` if it is a page, else the body's page.
     """
 
     kind: str
@@ -368,6 +371,7 @@ class PendingItem:
     url: str | None = None
     due: date | None = None
     clause: str | None = None
+    page_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,4 @@ def body(key: str):
 from core.web import views  # noqa: E402,F401  (registers the pages on ``bp``)
 from core.web import account  # noqa: E402,F401  (the account, people, contacts and outbox pages)
 from core.web import meeting_admin  # noqa: E402,F401  (the pages for the rest of the meetings API)
+from core.web import proposal_pages  # noqa: E402,F401  (the proposal actions' pages)

@@ -487,12 +487,16 @@ def proposals():
     """The proposals the user may follow, with where each is now."""
     from core.proposals import operations as proposals_ops
 
+    from core.web.proposal_pages import start_choices
+
     user = _user()
     visible = proposals_ops.visible_proposals(user, current_tenant())
-    if not visible and role_in_tenant(user, current_tenant()) < Role.INFORMATION_RECIPIENT:
+    start = start_choices(user)
+    if (not visible and not start.allowed
+            and role_in_tenant(user, current_tenant()) < Role.INFORMATION_RECIPIENT):
         abort(404, message="Not found.")  # nothing to follow here: the tenant is not theirs
     return render_template("web/proposals.html", tenant=g.tenant, proposals=visible,
-                           where={p.id: proposals_ops.where_is(p) for p in visible})
+                           where={p.id: proposals_ops.where_is(p) for p in visible}, start=start)
 
 
 @bp.route("/<tenant>/forslag/<int:proposal_id>")
@@ -514,8 +518,10 @@ def proposal(proposal_id: int):
         answerable = [r for r in rows if r["status"] == "missing" and step.hearing.closed_at is None
                       and _may_answer(user, r["organisation"])]
         hearings.append(SimpleNamespace(step=step, hearing=step.hearing, rows=rows, answerable=answerable))
+    from core.web.proposal_pages import proposal_actions
+
     return render_template("web/proposal.html", tenant=g.tenant, p=p, where=proposals_ops.where_is(p),
-                           hearings=hearings)
+                           hearings=hearings, actions=proposal_actions(p, user))
 
 
 def _may_answer(user, code: str) -> bool:

@@ -1,0 +1,405 @@
+"""The proposal pages' actions: start a proposal where the rules let the user
+(``proposal_origin_allowed``, the route from ``proposal_route``: VEJ-5/VEJ-6/VEJ-7, KBH-1,
+SLA-11/SLA-12, ALB-P1), attach and download files, record a body's decision on a step,
+place a step on its body's next meeting, open and close a hearing (VEJ-6), and the
+follow-ups a decision set off (VEJ-1).
+
+Every action is what the proposals API does (core/proposals/api.py), through the same
+operations and schemas: parse the form, call the operation, commit, redirect. Bad input
+comes back as a message naming the field and changes nothing; a rule's refusal comes back
+with its reason and clause.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import abort
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from core.bodies.models import Body
+from core.extensions import db
+from core.identity.permissions import Role, access, role_in_tenant
+from core.proposals import operations as ops
+from core.proposals.models import ProposalState, StepKind
+from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
+from core.tenants.context import current_tenant, tenant_hooks
+from core.web import N_, bp, tenant_zone
+
+# --------------------------------------------------------------------------- labels
+
+STEP_STATES = {"waiting": N_("venter"), "active": N_("i gang"), "done": N_("behandlet"),
+               "not_reached": N_("nået ikke hertil")}
+STEP_OUTCOMES = {"adopted": N_("vedtaget"), "rejected": N_("forkastet"),
+                 "carried_on": N_("ført videre"), "not_carried_on": N_("ikke ført videre"),
+                 "heard": N_("høringssvarene er samlet")}
+STEP_ACTIONS = {"decide": N_("beslutter"), "recommend": N_("indstiller"),
+                "revise": N_("bearbejder forslaget"), "forward": N_("sender videre"),
+                "hear": N_("høring")}
+STEP_KINDS = {"body": N_("Organ"), "hearing": N_("Høring")}
+PROPOSAL_STATES = {"in_progress": N_("undervejs"), "adopted": N_("vedtaget"),
+                   "rejected": N_("forkastet"), "stopped": N_("standset")}
+
+#: The forms' fields as the person sees them, for messages that name the field.
+START_FIELDS = {"body": N_("Organ"), "title": N_("Titel"), "text": N_("Forslaget"),
+                "decision_sought": N_("Der ønskes besluttet"), "topics": N_("Emner"),
+                "plan": N_("Helhedsplan"), "district": N_("Bydel"), "file": N_("Bilag")}
+DECISION_FIELDS = {"body": N_("Organ"), "outcome": N_("Beslutning"), "text": N_("Beslutningens ordlyd")}
+HEARING_FIELDS = {"deadline_at": N_("Svarfrist"), "remind_days_before": N_("Påmindelse (dage før fristen)"),
+                  "organisations": N_("Organisationer")}
+FILE_FIELDS = {"file": N_("Bilag")}
+NOTE_FIELDS = {"note": N_("Bemærkning")}
+
+
+@bp.app_context_processor
+def _proposal_labels():
+    def tr(labels):
+        return {k: _(v) for k, v in labels.items()}
+
+    return {"STEP_STATES": tr(STEP_STATES), "STEP_OUTCOMES": tr(STEP_OUTCOMES),
+            "STEP_ACTIONS": tr(STEP_ACTIONS), "STEP_KINDS": tr(STEP_KINDS),
+            "PROPOSAL_STATES": tr(PROPOSAL_STATES)}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _user():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _proposal_url(proposal_id: int, anchor: str = "") -> str:
+    return url_for("web.proposal", proposal_id=proposal_id) + (f"#{anchor}" if anchor else "")
+
+
+def _problem(message: str) -> str:
+    """marshmallow's English messages in the reader's language; the operations' own
+    messages are Danish already."""
+    if message.startswith(("Missing data", "Shorter than minimum", "Field may not be null")):
+        return _("skal udfyldes")
+    if message.startswith("Must be one of"):
+        return _("vælg en af mulighederne")
+    if message.startswith(("Longer than maximum", "Length must be between")):
+        return _("er for lang")
+    if message.startswith(("Must be greater", "Must be less")):
+        return _("er uden for det tilladte interval")
+    if message.startswith("Not a valid"):
+        return _("er ikke gyldig")
+    return message
+
+
+def _field_problems(errors, labels: dict, field: str | None = None) -> list[str]:
+    """``{location: {field: [messages]}}`` (or without the location) as «Field: problem»."""
+    if isinstance(errors, dict):
+        out = []
+        for key, value in errors.items():
+            name = key if isinstance(key, str) and key not in ("json", "form", "files", "query") else field
+            out += _field_problems(value, labels, name)
+        return out
+    if isinstance(errors, list | tuple):
+        return [p for value in errors for p in _field_problems(value, labels, field)]
+    label = _(labels[field]) if field in labels else (field or "")
+    problem = _problem(str(errors))
+    return [f"{label}: {problem}" if label else problem]
+
+
+def _message(exc: HTTPException, labels: dict) -> str:
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    message = " ".join(p.rstrip(".") + "." for p in _field_problems(errors, labels)) if errors else (
+        data.get("message") or exc.description or "")
+    if data.get("clause"):
+        message = f"{message} ({data['clause']})"
+    return message
+
+
+def _named(labels: dict, field: str) -> str:
+    """A field's label in the reader's language."""
+    return _(labels[field])
+
+
+def _refused(message: str, back: str):
+    flash(message, "error")
+    return redirect(back)
+
+
+def _validated(schema, data: dict, labels: dict, back: str):
+    """``(data, None)``, or ``(None, redirect)`` with a message naming each bad field."""
+    try:
+        return schema.load(data), None
+    except ValidationError as exc:
+        problems = _field_problems(exc.messages, labels)
+        return None, _refused(" ".join(p.rstrip(".") + "." for p in problems), back)
+
+
+def _run(action, done: str, back: str, labels: dict, then=None):
+    """Run an operation and commit; a rule's refusal (409, 413, 422, or a rule's 403 such
+    as ``proposal_origin_allowed``) is a message on ``back`` naming its clause, and nothing
+    is kept. ``then(result)`` is where to go after success (else ``back``)."""
+    try:
+        result = action()
+        db.session.commit()
+    except HTTPException as exc:
+        db.session.rollback()
+        data = getattr(exc, "data", None) or {}
+        if exc.code in (409, 413, 422) or (exc.code == 403 and data.get("rule")):
+            return _refused(_message(exc, labels), back)
+        raise
+    flash(done, "success")
+    return redirect(then(result) if then else back)
+
+
+def _visible(proposal_id: int):
+    proposal = ops.get_proposal(proposal_id)
+    if not ops.can_see(_user(), current_tenant(), proposal):
+        abort(404, message="Not found.")
+    return proposal
+
+
+def _forbid_unless(allowed: bool) -> None:
+    if not allowed:
+        abort(403, message="You may not do this here.")
+
+
+def _stripped(*names: str) -> dict:
+    """The form's fields, trimmed; an empty field is left out, so a required one is
+    reported as not filled in."""
+    values = {n: request.form.get(n, "").strip() for n in names}
+    return {n: v for n, v in values.items() if v}
+
+
+def _participating_organisations():
+    from core.tenants.models import Participation
+
+    parts = db.session.scalars(sa.select(Participation)).all()
+    return sorted({p.organisation for p in parts}, key=lambda o: o.code)
+
+
+# --------------------------------------------------------------------------- what a page offers
+
+
+def start_choices(user) -> SimpleNamespace:
+    """Where the user may start a proposal, and where not with the rule's reason."""
+    verdicts = ops.origin_choices(tenant_hooks(), current_tenant(), user) if user else []
+    return SimpleNamespace(allowed=[(b, v) for b, v in verdicts if v.ok],
+                           refused=[(b, v) for b, v in verdicts if not v.ok])
+
+
+def proposal_actions(p, user) -> SimpleNamespace:
+    """What the user may do on proposal ``p`` now (the forms the page shows); the
+    operations decide again when the form is sent."""
+    tenant = current_tenant()
+    step = p.current_step if p.state is ProposalState.IN_PROGRESS else None
+    manages_origin = ops.may_manage(user, tenant, p.origin_body)
+    route_bodies = list({s.body.id: s.body for s in p.steps if s.body is not None}.values())
+    deciders = [b for b in route_bodies if ops.may_manage(user, tenant, b)]
+    at_body = step is not None and step.kind is StepKind.BODY
+    in_hearing = step is not None and step.kind is StepKind.HEARING
+    organisations = []
+    if in_hearing and step.hearing is None and manages_origin:
+        named = list(step.organisations or ())
+        organisations = [(o, o.code in named) for o in _participating_organisations()]
+        known = {o.code for o, _checked in organisations}
+        organisations += [(SimpleNamespace(code=c, name=c), True) for c in named if c not in known]
+    return SimpleNamespace(
+        step=step,
+        may_attach=step is not None and (p.proposed_by_id == user.id or manages_origin),
+        deciders=deciders if at_body else [],
+        deciding=at_body and step.action in ops.DECIDING_ACTIONS,
+        may_place=at_body and step.agenda_item_id is None and ops.may_manage(user, tenant, step.body),
+        may_open_hearing=in_hearing and step.hearing is None and manages_origin,
+        may_close_hearing=in_hearing and step.hearing is not None and step.hearing.closed_at is None
+        and manages_origin,
+        organisations=organisations,
+    )
+
+
+# --------------------------------------------------------------------------- starting
+
+
+@bp.route("/<tenant>/forslag", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def start_proposal():
+    """Start a proposal in a body the rules let the user start from; its route comes from
+    the tenant's rules, and a refusal names its clause (VEJ-5, CORE-ORIGIN …)."""
+    back = url_for("web.proposals") + "#nyt-forslag"
+    user = _user()
+    form = _stripped("body", "title", "text", "decision_sought", "plan", "district")
+    form["topics"] = [t.strip() for t in request.form.get("topics", "").split(",") if t.strip()]
+    for name in ("plan", "district"):
+        form[name] = form.get(name) or None
+    data, bad = _validated(ProposalCreateSchema(), form, START_FIELDS, back)
+    if bad:
+        return bad
+    origin = db.session.scalar(sa.select(Body).filter_by(key=data.pop("body")))
+    if origin is None:
+        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(START_FIELDS, "body")), back)
+    upload = request.files.get("file")
+
+    def action():
+        proposal = ops.start_proposal(tenant_hooks(), current_tenant(), origin=origin, proposer=user, **data)
+        if upload is not None and upload.filename:
+            ops.add_attachment(proposal, filename=upload.filename, stream=upload.stream, actor=user)
+        return proposal
+
+    return _run(action, _("Forslaget er rejst."), back, START_FIELDS,
+                then=lambda proposal: _proposal_url(proposal.id))
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/bilag", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def attach_to_proposal(proposal_id: int):
+    """Attach a file (bilag): the proposer or the originating body's secretary; PDF, office
+    documents, images or text, within the size limit."""
+    p = _visible(proposal_id)
+    user = _user()
+    _forbid_unless(p.proposed_by_id == user.id or ops.may_manage(user, current_tenant(), p.origin_body))
+    back = _proposal_url(p.id, "bilag")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _refused(_("%(field)s: vælg en fil.", field=_named(FILE_FIELDS, "file")), back)
+    return _run(lambda: ops.add_attachment(p, filename=upload.filename, stream=upload.stream, actor=user),
+                _("Bilaget er vedhæftet."), back, FILE_FIELDS)
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/bilag/<int:attachment_id>")
+@access(Role.AUTHENTICATED)
+def proposal_attachment(proposal_id: int, attachment_id: int):
+    """Download an attachment, as stored (checked against its checksum)."""
+    from core.proposals.api import attachment_response
+
+    return attachment_response(_visible(proposal_id), attachment_id)
+
+
+# --------------------------------------------------------------------------- decisions and meetings
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/beslutning", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def decide_proposal(proposal_id: int):
+    """Record the decision (or position) of the body the proposal is at, by its secretary;
+    a body later on the route, or one not on it, is refused with the route's clause."""
+    p = _visible(proposal_id)
+    back = _proposal_url(p.id, "behandling")
+    data, bad = _validated(DecisionSchema(), _stripped("body", "outcome", "text"), DECISION_FIELDS, back)
+    if bad:
+        return bad
+    body = db.session.scalar(sa.select(Body).filter_by(key=data["body"]))
+    if body is None:
+        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(DECISION_FIELDS, "body")), back)
+    user = _user()
+    _forbid_unless(ops.may_manage(user, current_tenant(), body))
+    return _run(
+        lambda: ops.record_decision(
+            tenant_hooks(), current_tenant(), p, body, passed=data["outcome"] == "adopted",
+            text=data["text"], provenance={"by": "secretary", "user": user.email}, actor=user),
+        _("Beslutningen er registreret."), back, DECISION_FIELDS,
+    )
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/dagsorden", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def place_proposal(proposal_id: int):
+    """Put the current step on its body's next planned meeting (once one is planned)."""
+    p = _visible(proposal_id)
+    back = _proposal_url(p.id, "behandling")
+
+    try:
+        body = ops.body_step_now(p).body
+    except HTTPException as exc:
+        return _refused(_message(exc, {}), back)
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), body))
+    return _run(lambda: ops.place_current_step(tenant_hooks(), current_tenant(), p),
+                _("Forslaget er sat på dagsordenen."), back, {})
+
+
+# --------------------------------------------------------------------------- hearings
+
+
+def _deadline(zone) -> str | None:
+    """The form's date and time (the tenant's local time) as an ISO timestamp, or None."""
+    day = request.form.get("deadline_date", "").strip()
+    time = request.form.get("deadline_time", "").strip() or "12:00"
+    try:
+        return datetime.strptime(f"{day} {time}", "%Y-%m-%d %H:%M").replace(tzinfo=zone).isoformat()
+    except ValueError:
+        return None
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/hoering", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def open_proposal_hearing(proposal_id: int):
+    """Send the proposal to hearing (VEJ-6): the organisations asked and the deadline."""
+    p = _visible(proposal_id)
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body))
+    back = _proposal_url(p.id, "hoering")
+    deadline = _deadline(tenant_zone())
+    if deadline is None:
+        return _refused(_("%(field)s: skriv datoen som ÅÅÅÅ-MM-DD og tiden som TT:MM.",
+                          field=_named(HEARING_FIELDS, "deadline_at")), back)
+    organisations = [c for c in request.form.getlist("organisations") if c]
+    if not organisations:
+        return _refused(_("%(field)s: vælg mindst én organisation.",
+                          field=_named(HEARING_FIELDS, "organisations")), back)
+    form = {"deadline_at": deadline, "organisations": organisations,
+            "remind_days_before": request.form.get("remind_days_before", "").strip() or "3"}
+    data, bad = _validated(HearingOpenSchema(), form, HEARING_FIELDS, back)
+    if bad:
+        return bad
+    return _run(lambda: ops.open_hearing(p, actor=_user(), **data), _("Forslaget er sendt i høring."),
+                back, HEARING_FIELDS)
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/hoering/afslut", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def close_proposal_hearing(proposal_id: int):
+    """Collect the answers and move the proposal on with them; before the deadline only
+    when every organisation has answered (VEJ-6)."""
+    p = _visible(proposal_id)
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body))
+    return _run(lambda: ops.close_hearing(tenant_hooks(), current_tenant(), p, actor=_user()),
+                _("Høringen er afsluttet, og forslaget er sendt videre med svarene."),
+                _proposal_url(p.id, "hoering"), {})
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+@bp.route("/<tenant>/forslag/opfoelgninger")
+@access(Role.AUTHENTICATED)
+def follow_ups():
+    """Follow-ups not yet done (VEJ-1) on the proposals the user may follow, with the form
+    to mark done those the user may close."""
+    user, tenant = _user(), current_tenant()
+    tasks = ops.open_follow_ups(user, tenant)
+    if not tasks and role_in_tenant(user, tenant) < Role.INFORMATION_RECIPIENT:
+        abort(404, message="Not found.")  # nothing to follow here: the tenant is not theirs
+    rows = [SimpleNamespace(task=t, may_close=ops.may_complete_follow_up(user, tenant, t.proposal, t))
+            for t in tasks]
+    return render_template("web/follow_ups.html", tenant=g.tenant, rows=rows)
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/opfoelgninger/<int:task_id>/udfoert", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def follow_up_done(proposal_id: int, task_id: int):
+    """Mark a follow-up done, with a note: those who act for the organisation, the
+    secretary of the body concerned or of the deciding body, or the secretariat (VEJ-1)."""
+    p = _visible(proposal_id)
+    task = ops.get_follow_up(p, task_id)
+    user = _user()
+    _forbid_unless(ops.may_complete_follow_up(user, current_tenant(), p, task))
+    back = url_for("web.follow_ups")
+    data, bad = _validated(FollowUpDoneSchema(), _stripped("note"), NOTE_FIELDS, back)
+    if bad:
+        return bad
+    return _run(lambda: ops.complete_follow_up(p, task, note=data["note"], actor=user),
+                _("Opfølgningen er markeret som udført."), back, NOTE_FIELDS)
