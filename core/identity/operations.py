@@ -344,10 +344,17 @@ def tenant_facts(tenant: Tenant):
 
 
 def overview(user: User) -> dict:
-    """Every tenant where the user holds a seat or administers, with their bodies and seats.
+    """Every tenant where the user holds a seat or administers, with their bodies and seats,
+    and every tenant where an organisation they act for takes part in the plan or receives
+    the material of a body (KBH-2): a hearing answer or an agenda to read may wait there too.
 
     Spans tenants on purpose, and filters by the user itself.
     """
+    from core.bodies.models import BodyRecipient
+    from core.organisations.models import Organisation
+    from core.tenants.models import Participation
+
+    org_ids = [a.organisation_id for a in user.affiliations]
     with all_tenants():
         rows = db.session.execute(
             sa.select(Tenant, Body, Seat)
@@ -362,16 +369,36 @@ def overview(user: User) -> dict:
         admin_tenants = db.session.scalars(
             sa.select(Tenant).where(Tenant.id.in_(admin_of)).order_by(Tenant.name)
         ).all()
+        through_orgs: dict[int, set[str]] = {}
+        tenants_of_orgs: dict[int, Tenant] = {}
+        if org_ids:
+            taking_part = (
+                sa.select(Participation.tenant_id, Participation.organisation_id)
+                .where(Participation.organisation_id.in_(org_ids))
+                .union(sa.select(BodyRecipient.tenant_id, BodyRecipient.organisation_id)
+                       .where(BodyRecipient.organisation_id.in_(org_ids)))
+                .subquery()
+            )
+            for tenant, code in db.session.execute(
+                sa.select(Tenant, Organisation.code)
+                .join(taking_part, taking_part.c.tenant_id == Tenant.id)
+                .join(Organisation, Organisation.id == taking_part.c.organisation_id)
+            ).all():
+                tenants_of_orgs[tenant.id] = tenant
+                through_orgs.setdefault(tenant.id, set()).add(code)
     tenants: dict[int, dict] = {}
-    tenant_rows = {t.id: t for t in admin_tenants} | {t.id: t for t, _, _ in rows}
+    tenant_rows = tenants_of_orgs | {t.id: t for t in admin_tenants} | {t.id: t for t, _, _ in rows}
+
+    def entry(tenant: Tenant) -> dict:
+        return tenants.setdefault(tenant.id, {
+            "slug": tenant.slug, "name": tenant.name, "is_admin": tenant.id in admin_of, "bodies": {},
+            "organisations": sorted(through_orgs.get(tenant.id, ())),
+        })
+
     for t in admin_tenants:
-        tenants[t.id] = {"slug": t.slug, "name": t.name, "is_admin": True, "bodies": {}}
+        entry(t)
     for tenant, body, seat in rows:
-        entry = tenants.setdefault(
-            tenant.id,
-            {"slug": tenant.slug, "name": tenant.name, "is_admin": tenant.id in admin_of, "bodies": {}},
-        )
-        b = entry["bodies"].setdefault(body.id, {"key": body.key, "name": body.name, "seats": []})
+        b = entry(tenant)["bodies"].setdefault(body.id, {"key": body.key, "name": body.name, "seats": []})
         b["seats"].append({
             "key": seat.key,
             "title": seat.title,
@@ -379,6 +406,8 @@ def overview(user: User) -> dict:
             "is_voting": seat.is_voting,
             "organisation": seat.organisation.code,
         })
+    for t in tenants_of_orgs.values():
+        entry(t)
     pending = pending_for(user, list(tenant_rows.values()))
     return {
         "email": user.email,
