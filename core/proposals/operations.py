@@ -971,21 +971,29 @@ def open_follow_ups(user, tenant) -> list[FollowUpTask]:
 
 
 def where_is(proposal: Proposal) -> dict:
-    """Where the proposal is now, in a sentence for its originating body."""
+    """Where the proposal is now, in a sentence for its originating body (``text``, Danish;
+    ``text_en``, English)."""
     step = proposal.current_step
     if proposal.state is not ProposalState.IN_PROGRESS:
         last = next((s for s in reversed(proposal.steps) if s.state is StepState.DONE), None)
+        by = last.body.name if last and last.body else None
+        da, en = {
+            ProposalState.ADOPTED: ("Vedtaget", "Adopted"),
+            ProposalState.REJECTED: ("Forkastet", "Rejected"),
+            ProposalState.STOPPED: ("Standset", "Stopped"),
+        }[proposal.state]
         return {"state": proposal.state.value, "step": last.position if last else None,
                 "body": last.body.key if last and last.body else None,
-                "text": {
-                    ProposalState.ADOPTED: "Vedtaget",
-                    ProposalState.REJECTED: "Forkastet",
-                    ProposalState.STOPPED: "Standset",
-                }[proposal.state] + (f" af {last.body.name}" if last and last.body else "") + "."}
+                "text": da + (f" af {by}" if by else "") + ".",
+                "text_en": en + (f" by {by}" if by else "") + "."}
     if step.kind is StepKind.HEARING:
-        text = "I høring." if step.hearing is not None else "Venter på at blive sendt i høring."
-        return {"state": "in_hearing", "step": step.position, "body": None, "text": text}
-    where = (f" på mødet {step.meeting.starts_at:%Y-%m-%d}" if step.meeting is not None
-             else " (venter på et planlagt møde)")
+        opened = step.hearing is not None
+        return {"state": "in_hearing", "step": step.position, "body": None,
+                "text": "I høring." if opened else "Venter på at blive sendt i høring.",
+                "text_en": "In hearing." if opened else "Waiting to be sent for hearing."}
+    if step.meeting is not None:
+        da, en = f" på mødet {step.meeting.starts_at:%Y-%m-%d}", f" on the meeting of {step.meeting.starts_at:%Y-%m-%d}"
+    else:
+        da, en = " (venter på et planlagt møde)", " (waiting for a planned meeting)"
     return {"state": "at_body", "step": step.position, "body": step.body.key,
-            "text": f"Hos {step.body.name}{where}."}
+            "text": f"Hos {step.body.name}{da}.", "text_en": f"With {step.body.name}{en}."}

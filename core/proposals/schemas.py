@@ -137,6 +137,7 @@ class WhereSchema(Schema):
     step = fields.Integer(allow_none=True)
     body = fields.String(allow_none=True)
     text = fields.String()
+    text_en = fields.String()
 
 
 class ProposalSummarySchema(Schema):

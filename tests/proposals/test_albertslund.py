@@ -87,7 +87,7 @@ def test_steering_group_proposal_climbs_to_the_board_via_the_secretariat_ALB_P1_
     p = alb.as_(STEERING_MEMBER).get(f"/{p['id']}").get_json()
     assert p["state"] == "adopted"
     assert p["where"] == {"state": "adopted", "step": 3, "body": "bestyrelse",
-                          "text": "Vedtaget af Bestyrelsen."}
+                          "text": "Vedtaget af Bestyrelsen.", "text_en": "Adopted by Bestyrelsen."}
     board_step = p["steps"][2]
     assert board_step["outcome"] == "adopted"
     assert board_step["decision_text"] == "Bestyrelsen godkender ændringen af delaftalen."

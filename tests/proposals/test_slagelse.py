@@ -34,6 +34,7 @@ def test_follow_group_recommends_to_the_board_which_decides_SLA_11(sla, plan_mee
     p = sla.as_(MEMBER).get(f"/{p['id']}").get_json()
     assert p["state"] == "rejected"
     assert p["where"]["text"] == "Forkastet af Den boligsociale bestyrelse."
+    assert p["where"]["text_en"] == "Rejected by Den boligsociale bestyrelse."
     assert p["steps"][0]["decision_text"] == "Ingen midler i år; genoptages ved budgetrevisionen."
 
 
@@ -41,6 +42,7 @@ def test_a_step_without_a_planned_meeting_waits_and_is_placed_later_SLA_11(sla, 
     p = sla.as_(MEMBER).post(body=FOLLOW_GROUP, title="x", text="y", decision_sought="z").get_json()
     assert p["steps"][0]["meeting_id"] is None
     assert "venter på et planlagt møde" in p["where"]["text"]
+    assert p["where"]["text_en"].endswith("(waiting for a planned meeting).")
     assert sla.as_(BOARD_SECRETARY).post(f"/{p['id']}/place").status_code == 409
     meeting = plan_meeting("slagelse", "bestyrelse", days=5)
     resp = sla.post(f"/{p['id']}/place")

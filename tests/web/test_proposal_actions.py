@@ -93,6 +93,15 @@ def test_start_a_proposal_from_the_page_with_a_file_VEJ_5_VEJ_6(vejle, member, s
     assert download.status_code == 200 and download.data == PDF
     assert download.headers["Content-Type"] == "application/pdf"
     assert "principper.pdf" in download.headers["Content-Disposition"]
+    # where it is now, in the reader's language
+    assert "Venter på at blive sendt i høring." in html
+    submit(tina, f"/vejle/forslag/{pid}", "/sprog", follow=False, lang="en", next=f"/vejle/forslag/{pid}")
+    from flask_babel import refresh
+
+    refresh()  # the tests' app context spans requests; a new request would choose afresh
+    english = tina.get(f"/vejle/forslag/{pid}").get_data(as_text=True)
+    assert "Waiting to be sent for hearing." in english and "Venter på at blive sendt" not in english
+    assert "Waiting to be sent for hearing." in tina.get("/vejle/forslag").get_data(as_text=True)
 
 
 def test_start_with_a_missing_field_names_it_and_changes_nothing(vejle, member, submit, in_tenant):
