@@ -33,13 +33,14 @@ def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
 
 
 def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
-    """The body's seats in order. A stored body's are read in one statement of plain
-    columns: ORM rows for every seat, its organisation and holder cost more than a vote
-    did (200 seats). Seats loaded and changed in memory are taken as they are."""
+    """The body's seats in order: the seats in memory when they are loaded (a page that
+    loaded many bodies' seats at once; they may hold unsaved changes); else one statement
+    of plain columns, since ORM rows for every seat, its organisation and holder cost
+    more than a vote did (200 seats)."""
     from core.extensions import db
 
     state = sa.inspect(body)
-    if not state.persistent or ("seats" in state.dict and _changed(db.session, body.seats)):
+    if not state.persistent or "seats" in state.dict:
         return tuple(
             SeatFacts(s.key, s.title, s.organisation.code, s.role.value, s.is_voting,
                       s.holder.email if s.holder is not None else None)
@@ -58,7 +59,3 @@ def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
     return tuple(SeatFacts(r.key, r.title, r.code, r.role.value, r.is_voting, r.email)
                  for r in rows)
 
-
-def _changed(session, seats) -> bool:
-    # Without autoflush, seats changed in memory are not in the database yet.
-    return not session.autoflush and any(s in session.dirty or s in session.new for s in seats)

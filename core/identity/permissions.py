@@ -124,7 +124,8 @@ def role_in_body(user, body, on: date | None = None) -> Role:
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
     on = on or date.today()
-    held = [s for s in body.seats if s.holder_id == user.id and s.is_valid_on(on)]
+    held = [s for s in _seats_held(user, body)
+            if (s.valid_from is None or s.valid_from <= on) and (s.valid_to is None or on <= s.valid_to)]
     if any(s.role.value == "secretary" for s in held):
         return Role.BODY_SECRETARY
     if held:
@@ -133,6 +134,24 @@ def role_in_body(user, body, on: date | None = None) -> Role:
     if user_orgs & {r.organisation_id for r in body.information_recipients}:
         return Role.INFORMATION_RECIPIENT
     return Role.AUTHENTICATED
+
+
+def _seats_held(user, body) -> list:
+    """The user's seats in the body: from the seats in memory when they are loaded (and
+    may hold unsaved changes), else one statement for just those seats (not every seat
+    of the body with its holder and organisation, on every request)."""
+    from core.bodies.models import Seat
+
+    state = sa.inspect(body)
+    if "seats" in state.dict or not state.persistent:
+        return [s for s in body.seats if s.holder_id == user.id]
+    memo = _request_memo()
+    key = ("seats_held", user.id, body.id)
+    if key not in memo:
+        memo[key] = db.session.execute(
+            sa.select(Seat.role, Seat.valid_from, Seat.valid_to)
+            .where(Seat.body_id == body.id, Seat.holder_id == user.id)).all()
+    return memo[key]
 
 
 def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
