@@ -144,9 +144,12 @@ def get_meeting(meeting_id: int):
         if again is role:  # stored only under the audience it was rendered for
             cached.store(payload)
     tag = cache.etag(payload)
-    if tag in request.if_none_match:
-        return Response(status=304, headers={"ETag": tag})
-    return Response(payload, mimetype="application/json", headers={"ETag": tag})
+    if request.if_none_match.contains(tag):
+        resp = Response(status=304)
+    else:
+        resp = Response(payload, mimetype="application/json")
+    resp.set_etag(tag)
+    return resp
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])

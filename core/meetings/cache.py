@@ -167,7 +167,7 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
 
 
 def etag(payload: bytes) -> str:
-    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+    return hashlib.sha256(payload).hexdigest()[:32]
 
 
 # ----------------------------------------------------------------------------- writing
