@@ -196,8 +196,11 @@ def dispose(app) -> None:
             engine.dispose()
 
 
-def tenant_copies(count: int, folder: Path) -> list[Path]:
-    """``count`` tenant files made from the bundled ones under new slugs (<slug>-NNN)."""
+def tenant_copies(count: int, folder: Path, own_people: bool = False) -> list[Path]:
+    """``count`` tenant files made from the bundled ones under new slugs (<slug>-NNN).
+
+    ``own_people``: every copy after the first has people of its own (``name+NNN@…``), as
+    real tenants do; else the copies of one bundled file share its people."""
     bundled = sorted(TENANTS.glob("*.toml"))
     made = []
     for i in range(count):
@@ -208,6 +211,8 @@ def tenant_copies(count: int, folder: Path) -> list[Path]:
         text = text.replace(f'slug = "{slug}"', f'slug = "{new}"', 1)
         text = re.sub(r'^(name = ")([^"]*)(")', rf"\g<1>\g<2> {i:03d}\g<3>", text, count=1,
                       flags=re.MULTILINE)
+        if own_people and i > 0:
+            text = re.sub(r'"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+)"', rf'"\g<1>+{i:03d}@\g<2>"', text)
         path = folder / f"{new}.toml"
         path.write_text(text, encoding="utf-8")
         made.append(path)
