@@ -88,7 +88,7 @@ def _query_tenant_admin(user, tenant_id: int) -> bool:
 
 def role_in_tenant(user, tenant) -> Role:
     """The highest role ``user`` has anywhere in ``tenant``."""
-    from core.bodies.models import Seat, SeatRole
+    from core.bodies.models import SeatRole
 
     if user is None:
         return Role.PUBLIC
@@ -96,9 +96,7 @@ def role_in_tenant(user, tenant) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, tenant.id):
         return Role.TENANT_ADMIN
-    roles = set(db.session.scalars(
-        sa.select(Seat.role).where(Seat.tenant_id == tenant.id, Seat.holder_id == user.id)
-    ))
+    roles = {s.role for s in _seats_in_tenant(user, tenant.id)}
     if SeatRole.SECRETARY in roles:
         return Role.BODY_SECRETARY
     if roles:
@@ -140,17 +138,23 @@ def _seats_held(user, body) -> list:
     """The user's seats in the body: from the seats in memory when they are loaded (and
     may hold unsaved changes), else one statement for just those seats (not every seat
     of the body with its holder and organisation, on every request)."""
-    from core.bodies.models import Seat
-
     state = sa.inspect(body)
     if "seats" in state.dict or not state.persistent:
         return [s for s in body.seats if s.holder_id == user.id]
+    return [s for s in _seats_in_tenant(user, body.tenant_id) if s.body_id == body.id]
+
+
+def _seats_in_tenant(user, tenant_id: int) -> list:
+    """The user's seats in the tenant (body, role, validity), read once per request: the
+    tenant-level check and the body-level check both need them."""
+    from core.bodies.models import Seat
+
     memo = _request_memo()
-    key = ("seats_held", user.id, body.id)
+    key = ("seats_in_tenant", user.id, tenant_id)
     if key not in memo:
         memo[key] = db.session.execute(
-            sa.select(Seat.role, Seat.valid_from, Seat.valid_to)
-            .where(Seat.body_id == body.id, Seat.holder_id == user.id)).all()
+            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to)
+            .where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id)).all()
     return memo[key]
 
 

@@ -430,7 +430,9 @@ def public_meeting(meeting_id: int):
 
 @body_from_param("meeting_id")
 def _body_of_meeting(meeting_id: int):
-    meeting = db.session.get(Meeting, meeting_id)
+    from sqlalchemy.orm import joinedload
+
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.body)])
     # The session's identity map holds rows weakly: keep this one for the handler, which
     # would otherwise load the meeting and its body (and check the role) a second time.
     if meeting is None:

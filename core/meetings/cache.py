@@ -30,7 +30,6 @@ import re
 import threading
 from collections import OrderedDict
 
-import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -250,4 +249,4 @@ def reset_touched() -> None:
     _touched.set(None)
 
 
-__all__ = ["Cached", "etag", "init_app", "lookup", "reset_touched", "sa"]
+__all__ = ["Cached", "etag", "init_app", "lookup", "reset_touched"]
