@@ -1,5 +1,5 @@
 """The meeting document (``GET …/meetings/<id>``) kept serialized per meeting and audience,
-with generation counters so a write is never hidden (docs/decisions/0012-meeting-document-cache.md).
+with generation counters so a write is never hidden (docs/decisions/0008-meeting-document-cache.md).
 
 * The document is the JSON the endpoint answers, as bytes, for one meeting and one
   *audience*: the caller's role in the body (members see closed items and attendance,

@@ -1,4 +1,4 @@
-"""The meeting document cache (core/meetings/cache.py, docs/decisions/0012-meeting-document-cache.md):
+"""The meeting document cache (core/meetings/cache.py, docs/decisions/0008-meeting-document-cache.md):
 after every write a meeting goes through, the document served equals a fresh, uncached
 render, for each audience; a cached document never crosses roles (closed items, ALB-B11,
 KBH-2) or tenants; the ETag answers 304. Runs on SQLite and, with TEST_DATABASE_URL and
