@@ -42,6 +42,15 @@ TTL_SECONDS = 3600
 LOCAL_SIZE = 512
 PLATFORM = "*"
 
+#: Tables whose rows never appear in, nor decide, a meeting document: writing them bumps
+#: nothing. An API token's ``last_used_at`` is written on every request made with it, the
+#: outbox on every mail sent, the audit chain beside every decision. Any table not named
+#: here invalidates; add one only if no part of the document could ever come from it.
+IGNORED_TABLES = frozenset({
+    "api_tokens", "password_resets", "external_identities", "identity_providers",
+    "notifications", "audit_entries",
+})
+
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 #: Tenants (or ``PLATFORM``) written in this context and not yet committed.
 _touched: contextvars.ContextVar[frozenset | None] = contextvars.ContextVar(
@@ -185,6 +194,8 @@ def _note_write(conn, cursor, statement, parameters, context, executemany) -> No
     from core.tenancy import _scope
 
     table = m.group(1).lower()
+    if table in IGNORED_TABLES:
+        return
     scope = _scope.get()
     tenant = scope.tenant_id if scope is not None else None
     what = tenant if (tenant is not None and table in _scoped_tables()) else PLATFORM

@@ -230,3 +230,26 @@ def test_the_cache_can_be_turned_off(app, api, forum, lookups):
     for _ in range(2):
         assert api(MEMBER, T).get(f"meetings/{forum}").status_code == 200
     assert lookups == [False, False]
+
+
+def test_a_token_reader_is_served_from_the_cache_and_still_checked(app, client, forum, lookups):
+    """An API token's use is recorded on every request (``last_used_at``): that write
+    must not defeat the cache, and a revoked token is refused though the document is warm."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity import operations
+    from core.identity.models import User
+
+    user = db.session.scalar(sa.select(User).filter_by(email=MEMBER))
+    row, secret = operations.create_token(user, "lesning", "read")
+    db.session.commit()
+    path = f"/api/v1/tenants/{T}/meetings/{forum}"
+    headers = {"Authorization": f"Bearer {secret}"}
+    for _ in range(3):
+        resp = client.get(path, headers=headers)
+        assert resp.status_code == 200 and resp.get_json()["id"] == forum
+    assert lookups[-2:] == [True, True]
+    operations.revoke_token(row)
+    db.session.commit()
+    assert client.get(path, headers=headers).status_code == 401
