@@ -33,10 +33,6 @@ keepalive = 5
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 preload_app = True
-# The meeting document cache (core/meetings/cache.py) counts writes in Redis; without Redis
-# each process would count only its own, so several workers without Redis go without it.
-if not os.environ.get("REDIS_URL") and workers > 1:
-    os.environ["KOMMISSORIUM_MEETING_CACHE"] = "off"
 # Behind a proxy (ingress, load balancer): trust its X-Forwarded-* from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The heartbeat file on tmpfs: a container's disk may be slow or read-only.

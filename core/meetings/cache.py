@@ -14,9 +14,11 @@ with generation counters so a write is never hidden (docs/decisions/0008-meeting
   session commits, so a document rendered from a snapshot older than a write is stored
   under a generation nobody asks for any more.
 * Where: Redis when ``REDIS_URL`` is set (the counters and documents shared by every
-  worker; one round trip reads both generations and the document); else a dictionary in
-  the process, correct only while one process serves (``deploy/gunicorn.conf.py`` turns
-  the cache off for several workers without Redis). ``MEETING_CACHE=off`` turns it off.
+  worker, rq worker and ``tick``; one round trip reads both generations and the document).
+  Without Redis the cache is off by default (``MEETING_CACHE=auto``): other processes
+  (``tick``, a second worker) write to the same database and could not bump a counter in
+  this one. ``MEETING_CACHE=on`` keeps it in the process anyway (a single process that is
+  the database's only writer; the tests); ``off`` turns it off everywhere.
 * Authentication and the role check still run on every request, before the cache is
   asked; the ETag lets a client revalidate for a 304.
 """
@@ -115,9 +117,10 @@ _stores_lock = threading.Lock()
 def _store():
     """This application's store, or ``None`` when the cache is off."""
     cfg = current_app.config
-    if str(cfg.get("MEETING_CACHE", "on")).lower() in ("off", "0", "false", "no"):
-        return None
+    mode = str(cfg.get("MEETING_CACHE", "auto")).lower()
     url = cfg.get("REDIS_URL") or ""
+    if mode in ("off", "0", "false", "no") or (mode == "auto" and not url):
+        return None
     key = (url, cfg["SQLALCHEMY_DATABASE_URI"], id(current_app) if not url else None)
     store = _stores.get(key)
     if store is None:
@@ -240,7 +243,7 @@ def _before_commit(conn) -> None:
 def init_app(app) -> None:
     from core.extensions import db
 
-    app.config.setdefault("MEETING_CACHE", "on")
+    app.config.setdefault("MEETING_CACHE", "auto")
     # A thread serves many requests: writes it noticed and never committed (rolled back)
     # changed nothing, and must not keep the next request from the cache.
     app.before_request(reset_touched)

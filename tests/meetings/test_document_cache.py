@@ -253,3 +253,13 @@ def test_a_token_reader_is_served_from_the_cache_and_still_checked(app, client, 
     operations.revoke_token(row)
     db.session.commit()
     assert client.get(path, headers=headers).status_code == 401
+
+
+def test_without_redis_the_cache_is_off_by_default(app, api, forum, lookups, monkeypatch):
+    """``tick`` and other workers write to the same database and cannot bump a counter kept
+    in this process: without Redis, ``auto`` does not cache."""
+    monkeypatch.setitem(app.config, "REDIS_URL", "")
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "auto")
+    for _ in range(2):
+        assert api(MEMBER, T).get(f"meetings/{forum}").status_code == 200
+    assert lookups == [False, False]
