@@ -135,7 +135,9 @@ def get_meeting(meeting_id: int):
     meeting, role = _meeting(meeting_id, SEES)
     cached = cache.lookup(meeting.tenant_id, meeting.id, role.name)
     payload = cached.doc
-    if payload is None:
+    if payload is None and not cached.storable:
+        payload = jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
+    elif payload is None:
         # Rows read before the generations were read may predate a write that the
         # generations already count: render from fresh rows.
         db.session.expire_all()

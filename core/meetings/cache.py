@@ -152,6 +152,11 @@ class Cached:
         self._stamp = (":".join(map(str, gens)) + "\n").encode()
         self.doc = doc[len(self._stamp):] if doc is not None and doc.startswith(self._stamp) else None
 
+    @property
+    def storable(self) -> bool:
+        """Whether a rendered document will be kept (the cache is on and usable)."""
+        return self._store is not None
+
     def store(self, payload: bytes) -> None:
         if self._store is not None:
             try:
