@@ -212,11 +212,12 @@ def _note_write(conn, cursor, statement, parameters, context, executemany) -> No
         _touched.set(touched | {what})
 
 
-def _after_commit(session) -> None:
+def _bump(forget: bool) -> None:
     touched = _touched.get()
     if not touched or not has_app_context():
         return
-    _touched.set(None)
+    if forget:
+        _touched.set(None)
     store = _store()
     if store is None:
         return
@@ -230,19 +231,14 @@ def _after_commit(session) -> None:
         current_app.config["MEETING_CACHE"] = "off"
 
 
+def _after_commit(session) -> None:
+    _bump(forget=True)
+
+
 def _before_commit(conn) -> None:
     # Writes committed on a connection outside a session (``engine.begin()``) have no
     # ``after_commit``: bump before the commit too. A session's commit bumps again after.
-    touched = _touched.get()
-    if not touched or not has_app_context():
-        return
-    store = _store()
-    if store is not None:
-        try:
-            store.bump([_gen_key(t) for t in touched])
-        except Exception:  # noqa: BLE001
-            log.error("meeting document cache: could not bump generations", exc_info=True)
-            current_app.config["MEETING_CACHE"] = "off"
+    _bump(forget=False)
 
 
 def init_app(app) -> None:
