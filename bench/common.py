@@ -147,6 +147,11 @@ def redis_url() -> str:
             or "redis://127.0.0.1:6379/0")
 
 
+#: Every database a benchmark makes is named with this prefix (``BENCH_DATABASE_PREFIX``),
+#: so the ones a shared server holds can be told apart.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
+
+
 @contextlib.contextmanager
 def fresh_database(tag: str):
     """A new, empty PostgreSQL database for this benchmark; dropped afterwards."""
@@ -155,7 +160,7 @@ def fresh_database(tag: str):
     from core.config import normalise_database_url
 
     url = sa.engine.make_url(normalise_database_url(admin_url()))
-    name = f"bench_{tag}_{uuid.uuid4().hex[:6]}"
+    name = f"{DATABASE_PREFIX}{tag}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
