@@ -1,6 +1,6 @@
 """Years of history for the scale benchmark, written in bulk (Core ``INSERT … RETURNING``
 in batches on one connection, not the ORM and not the API: a hundred tenants' five years
-are about a million rows).
+are about half a million rows).
 
 Per tenant, per body, per year: the body's ordinary meetings (``meetings_per_year``, at most
 ``MAX_MEETINGS``), each held, with every seat present, ``ITEMS`` agenda items (the first

@@ -195,15 +195,26 @@ def _scoped_tables() -> set[str]:
     return {t.name for t in tables()}
 
 
+#: Statements that change nothing, by their first word.
+_READS = frozenset({"select", "show", "set", "begin", "commit", "rollback", "savepoint",
+                    "release", "pragma", "explain", "values", "start", "end"})
+_WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b", re.I)
+
+
 def _note_write(conn, cursor, statement, parameters, context, executemany) -> None:
     m = _WRITE.match(statement)
     if m is None:
+        words = statement.split(None, 1)
+        first = words[0].lower() if words else ""
+        if first in _READS or (first == "with" and not _WRITE_WORD.search(statement)):
+            return
+        table = None  # a write we cannot attribute (a CTE, DDL …): it may touch anything
+    else:
+        table = m.group(1).lower()
+    if table in IGNORED_TABLES:
         return
     from core.tenancy import _scope
 
-    table = m.group(1).lower()
-    if table in IGNORED_TABLES:
-        return
     scope = _scope.get()
     tenant = scope.tenant_id if scope is not None else None
     what = tenant if (tenant is not None and table in _scoped_tables()) else PLATFORM

@@ -178,6 +178,13 @@ def test_a_write_outside_the_meeting_api_is_seen_too(app, api, forum, lookups, i
         db.session.commit()
     check(app, api, forum, lookups, audiences=(SECRETARY, RECIPIENT))
     assert api(RECIPIENT, T).get(f"meetings/{forum}").get_json()["location"] == "Flyttet"
+    # A write the cache cannot attribute to a table (here behind a CTE) invalidates all.
+    with in_tenant(T):
+        db.session.execute(sa.text("WITH m AS (SELECT :id AS id) UPDATE meetings SET location = 'CTE' "
+                                   "WHERE id IN (SELECT id FROM m)"), {"id": forum})
+        db.session.commit()
+    check(app, api, forum, lookups, audiences=(SECRETARY, RECIPIENT))
+    assert api(RECIPIENT, T).get(f"meetings/{forum}").get_json()["location"] == "CTE"
 
 
 def test_closed_items_are_never_served_to_an_information_recipient(app, api, forum, lookups):
