@@ -3,7 +3,8 @@
 A held meeting of Albertslund's bestyrelse with 30 decision items, each with a submitter, an
 attachment, and a closed motion with every present seat's vote (tests/fixtures/big_meeting.py).
 gunicorn (deploy/gunicorn.conf.py, 2 workers x 4 threads) on PostgreSQL; wrk on loopback,
-logged in as a member (a session cookie), drives
+logged in as a member (a session cookie; the login and the role in the body are checked on
+every request), with Redis for the meeting document cache (core/meetings/cache.py), drives
 ``GET /api/v1/tenants/albertslund/meetings/<id>`` and ``GET /_bench/floor`` (the same
 bytes, from memory, through the same server and middleware, with the same cookie) in
 alternating rounds. Target: the endpoint's throughput >= 0.5 of the floor's. p50 and p99
@@ -26,6 +27,7 @@ from common import (
     http_get,
     make_app,
     median,
+    redis_url,
     session_cookie,
     sync,
     wrk,
@@ -70,8 +72,11 @@ def main() -> int:
         dispose(app)
         path = f"/api/v1/tenants/albertslund/meetings/{meeting_id}"
         floor_file = Path(tmp) / "floor.json"
+        # With Redis, as in production: the meeting document cache is shared by the
+        # workers (without Redis, several workers run without it).
         with gunicorn(url, workers=2, threads=4, KOMMISSORIUM_BENCH=1,
-                      KOMMISSORIUM_BENCH_FLOOR_FILE=floor_file) as (_, base):
+                      KOMMISSORIUM_BENCH_FLOOR_FILE=floor_file,
+                      REDIS_URL=redis_url()) as (_, base):
             payload = http_get(base + path, headers=headers)
             assert payload.count(b'"attachments"') == ITEMS, "every item in the payload"
             floor_file.write_bytes(payload)
@@ -88,7 +93,7 @@ def main() -> int:
     errors = sum(r["errors"] for r in real + floor)
     result.details.update(path="/api/v1/tenants/albertslund/meetings/<id>", items=ITEMS,
                           payload_bytes=len(payload), rounds=ROUNDS, seconds=SECONDS,
-                          connections=CONNECTIONS, gunicorn_workers=2, gunicorn_threads=4,
+                          connections=CONNECTIONS, gunicorn_workers=2, gunicorn_threads=4, redis=True,
                           runs={"endpoint": real, "floor": floor}, errors=errors)
     result.figure("throughput endpoint / floor", rps_real / rps_floor, "", ">= 0.5")
     result.figure("non-2xx responses and socket errors", errors, "", "== 0")

@@ -147,6 +147,11 @@ def redis_url() -> str:
             or "redis://127.0.0.1:6379/0")
 
 
+#: Every database a benchmark makes is named with this prefix (``BENCH_DATABASE_PREFIX``),
+#: so the ones a shared server holds can be told apart.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
+
+
 @contextlib.contextmanager
 def fresh_database(tag: str):
     """A new, empty PostgreSQL database for this benchmark; dropped afterwards."""
@@ -155,7 +160,7 @@ def fresh_database(tag: str):
     from core.config import normalise_database_url
 
     url = sa.engine.make_url(normalise_database_url(admin_url()))
-    name = f"bench_{tag}_{uuid.uuid4().hex[:6]}"
+    name = f"{DATABASE_PREFIX}{tag}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -196,8 +201,11 @@ def dispose(app) -> None:
             engine.dispose()
 
 
-def tenant_copies(count: int, folder: Path) -> list[Path]:
-    """``count`` tenant files made from the bundled ones under new slugs (<slug>-NNN)."""
+def tenant_copies(count: int, folder: Path, own_people: bool = False) -> list[Path]:
+    """``count`` tenant files made from the bundled ones under new slugs (<slug>-NNN).
+
+    ``own_people``: every copy after the first has people of its own (``name+NNN@…``), as
+    real tenants do; else the copies of one bundled file share its people."""
     bundled = sorted(TENANTS.glob("*.toml"))
     made = []
     for i in range(count):
@@ -208,6 +216,8 @@ def tenant_copies(count: int, folder: Path) -> list[Path]:
         text = text.replace(f'slug = "{slug}"', f'slug = "{new}"', 1)
         text = re.sub(r'^(name = ")([^"]*)(")', rf"\g<1>\g<2> {i:03d}\g<3>", text, count=1,
                       flags=re.MULTILINE)
+        if own_people and i > 0:
+            text = re.sub(r'"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+)"', rf'"\g<1>+{i:03d}@\g<2>"', text)
         path = folder / f"{new}.toml"
         path.write_text(text, encoding="utf-8")
         made.append(path)

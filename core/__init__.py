@@ -50,6 +50,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     _import_models()
     db.init_app(app)
+    from core.meetings import cache as meeting_cache
+
+    meeting_cache.init_app(app)  # the meeting document cache: writes bump its generations
     _sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)

@@ -117,9 +117,22 @@ def _scoped_tables() -> dict:
     return _SCOPED_TABLES[1]
 
 
+#: Statement shape (SQLAlchemy's cache key, which leaves out bound values) → the names
+#: :func:`_scoped_names` found. Working out a statement's FROM clause costs about as much
+#: as compiling it, on every execution; the answer depends only on the shape.
+_NAMES_CACHE: dict = {}
+_NAMES_CACHE_SIZE = 4096
+
+
 def _scoped_names(state) -> list[str]:
     """The tenant-scoped entities a statement touches: its mappers, and the tables in its
     FROM clause (``select(func.count()).select_from(Body)`` names no mapper)."""
+    key = state.statement._generate_cache_key()
+    if key is not None:
+        key = (key.key, state.is_select, len(db_mappers()))
+        names = _NAMES_CACHE.get(key)
+        if names is not None:
+            return names
     names = {m.class_.__name__ for m in state.all_mappers if _is_scoped(m)}
     if state.is_select:
         tables = _scoped_tables()
@@ -127,7 +140,18 @@ def _scoped_names(state) -> list[str]:
             for table in sa.sql.util.find_tables(from_, include_joins=True):
                 if table in tables:
                     names.add(tables[table])
-    return sorted(names)
+    names = sorted(names)
+    if key is not None:
+        if len(_NAMES_CACHE) >= _NAMES_CACHE_SIZE:
+            _NAMES_CACHE.clear()
+        _NAMES_CACHE[key] = names
+    return names
+
+
+def db_mappers():
+    from core.extensions import db
+
+    return db.Model.registry.mappers
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -154,12 +154,14 @@ class Situation:
     weights_clause: str | None = None
 
 
-def _display_names(body: Body, units: Sequence[VoteUnit]) -> dict[str, str]:
+def _display_names(facts: BodyFacts, units: Sequence[VoteUnit]) -> dict[str, str]:
     """Units are named by organisation code, as members know them (VA, AKB); a
     municipality by its name (Albertslund Kommune), since its code is an internal key;
     a seat unit by its organisation's code, or else the seat's title."""
-    orgs = {o.code: o for o in db.session.scalars(sa.select(Organisation))}
-    seats = {s.key: s for s in body.seats}
+    codes = {u.key.partition(":")[2] for u in units} | {u.label for u in units}
+    orgs = {o.code: o for o in db.session.scalars(
+        sa.select(Organisation).where(Organisation.code.in_(codes)))} if codes else {}
+    seats = {s.key: s for s in facts.seats}
 
     def org_name(code: str) -> str:
         org = orgs.get(code)
@@ -206,7 +208,7 @@ def situation(
     if weighted:
         units, weights_clause = _apply_weights(units, facts)
     return Situation(facts, matter, tuple(attendees), tuple(units),
-                     _display_names(body, units), weights_clause)
+                     _display_names(facts, units), weights_clause)
 
 
 def _motion_situation(hooks, tenant, motion: Motion) -> Situation:

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g
 from flask_smorest import abort
 from limits import parse_many
 from redis.exceptions import RedisError
+from sqlalchemy.orm import lazyload
 
 from core.extensions import db, limiter, login_manager
 from core.identity import operations
@@ -22,7 +23,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def init_auth(app: Flask) -> None:
     @login_manager.user_loader
     def _load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
+        # The affiliations only when asked for (an information recipient's role): a seat
+        # holder's requests need none, and this runs on every request.
+        user = db.session.get(User, int(user_id), options=[lazyload(User.affiliations)])
         return user if user is not None and user.is_enabled else None
 
     @login_manager.request_loader

@@ -88,7 +88,7 @@ def _query_tenant_admin(user, tenant_id: int) -> bool:
 
 def role_in_tenant(user, tenant) -> Role:
     """The highest role ``user`` has anywhere in ``tenant``."""
-    from core.bodies.models import Seat, SeatRole
+    from core.bodies.models import SeatRole
 
     if user is None:
         return Role.PUBLIC
@@ -96,9 +96,7 @@ def role_in_tenant(user, tenant) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, tenant.id):
         return Role.TENANT_ADMIN
-    roles = set(db.session.scalars(
-        sa.select(Seat.role).where(Seat.tenant_id == tenant.id, Seat.holder_id == user.id)
-    ))
+    roles = {s.role for s in _seats_in_tenant(user, tenant.id)}
     if SeatRole.SECRETARY in roles:
         return Role.BODY_SECRETARY
     if roles:
@@ -124,7 +122,8 @@ def role_in_body(user, body, on: date | None = None) -> Role:
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
     on = on or date.today()
-    held = [s for s in body.seats if s.holder_id == user.id and s.is_valid_on(on)]
+    held = [s for s in _seats_held(user, body)
+            if (s.valid_from is None or s.valid_from <= on) and (s.valid_to is None or on <= s.valid_to)]
     if any(s.role.value == "secretary" for s in held):
         return Role.BODY_SECRETARY
     if held:
@@ -133,6 +132,30 @@ def role_in_body(user, body, on: date | None = None) -> Role:
     if user_orgs & {r.organisation_id for r in body.information_recipients}:
         return Role.INFORMATION_RECIPIENT
     return Role.AUTHENTICATED
+
+
+def _seats_held(user, body) -> list:
+    """The user's seats in the body: from the seats in memory when they are loaded (and
+    may hold unsaved changes), else one statement for just those seats (not every seat
+    of the body with its holder and organisation, on every request)."""
+    state = sa.inspect(body)
+    if "seats" in state.dict or not state.persistent:
+        return [s for s in body.seats if s.holder_id == user.id]
+    return [s for s in _seats_in_tenant(user, body.tenant_id) if s.body_id == body.id]
+
+
+def _seats_in_tenant(user, tenant_id: int) -> list:
+    """The user's seats in the tenant (body, role, validity), read once per request: the
+    tenant-level check and the body-level check both need them."""
+    from core.bodies.models import Seat
+
+    memo = _request_memo()
+    key = ("seats_in_tenant", user.id, tenant_id)
+    if key not in memo:
+        memo[key] = db.session.execute(
+            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to)
+            .where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id)).all()
+    return memo[key]
 
 
 def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:

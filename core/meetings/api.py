@@ -6,7 +6,7 @@ Handlers are thin: load, check access, call the operation, commit, dump.
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, jsonify, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -14,7 +14,7 @@ from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity.permissions import Role, access, body_from_param, keep_for_request, require
 from core.meetings import operations as ops
-from core.meetings import present
+from core.meetings import cache, present
 from core.meetings.models import Meeting
 from core.meetings.schemas import (
     ApproveInputSchema,
@@ -127,9 +127,31 @@ def create_meeting(data, key: str):
 @blp.response(200, MeetingSchema)
 @access(Role.INFORMATION_RECIPIENT)
 def get_meeting(meeting_id: int):
-    """A meeting with its deadlines, agenda (closed items for members only) and attendance."""
+    """A meeting with its deadlines, agenda (closed items for members only) and attendance.
+
+    Served from the meeting document cache while nothing was written since it was rendered
+    for this audience (core/meetings/cache.py); the caller's access is checked first, on
+    every request. ``If-None-Match`` with the ETag answers 304."""
     meeting, role = _meeting(meeting_id, SEES)
-    return _view(meeting, role)
+    cached = cache.lookup(meeting.tenant_id, meeting.id, role.name)
+    payload = cached.doc
+    if payload is None and not cached.storable:
+        payload = jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
+    elif payload is None:
+        # Rows read before the generations were read may predate a write that the
+        # generations already count: render from fresh rows.
+        db.session.expire_all()
+        meeting, again = _meeting(meeting_id, SEES)
+        payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
+        if again is role:  # stored only under the audience it was rendered for
+            cached.store(payload)
+    tag = cache.etag(payload)
+    if request.if_none_match.contains(tag):
+        resp = Response(status=304)
+    else:
+        resp = Response(payload, mimetype="application/json")
+    resp.set_etag(tag)
+    return resp
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])
@@ -410,7 +432,9 @@ def public_meeting(meeting_id: int):
 
 @body_from_param("meeting_id")
 def _body_of_meeting(meeting_id: int):
-    meeting = db.session.get(Meeting, meeting_id)
+    from sqlalchemy.orm import joinedload
+
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.body)])
     # The session's identity map holds rows weakly: keep this one for the handler, which
     # would otherwise load the meeting and its body (and check the role) a second time.
     if meeting is None:

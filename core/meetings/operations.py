@@ -118,7 +118,7 @@ def get_meeting(meeting_id: int) -> Meeting:
 def load_for_view(meeting: Meeting) -> Meeting:
     """The meeting with what its detail shows loaded in a fixed number of statements,
     however long the agenda (issue #9 (b); tests/bench/test_query_counts.py): items with
-    their attachments, attendance with its people, breaches; one statement each."""
+    their attachments, attendance with its people and seats, breaches; one statement each."""
     from sqlalchemy.orm.attributes import set_committed_value
 
     items = db.session.scalars(
@@ -128,7 +128,9 @@ def load_for_view(meeting: Meeting) -> Meeting:
     attendances = db.session.scalars(
         sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
         # the view shows people's e-mails only, not their affiliations
-        .options(joinedload(Attendance.person).lazyload(User.affiliations))
+        .options(joinedload(Attendance.person).lazyload(User.affiliations),
+                 # the seat's key only: not its holder and organisation, which it joins by default
+                 joinedload(Attendance.seat).lazyload("*"))
     ).all()
     set_committed_value(meeting, "items", items)
     set_committed_value(meeting, "attendances", attendances)

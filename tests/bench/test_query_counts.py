@@ -12,11 +12,11 @@ from tests.fixtures.big_meeting import add_body, big_meeting
 #: The statements one request may send (first-request work excluded). Lower is fine:
 #: lower the pin with the change that earns it.
 #: PostgreSQL adds the statements that set the row-level-security tenant per transaction.
-MAX_DETAIL = {"sqlite": 14, "postgresql": 16}
+MAX_DETAIL = {"sqlite": 11, "postgresql": 13}
 # The dashboard also gathers what waits for the user in each tenant (agendas, minutes,
 # votes, hearings, follow-ups: pending_for_user); PostgreSQL adds the row-level-security
 # settings per transaction.
-MAX_DASHBOARD = {"sqlite": 15, "postgresql": 18}
+MAX_DASHBOARD = {"sqlite": 14, "postgresql": 17}
 
 
 def _count(client, path: str) -> tuple[int, list[str]]:
@@ -34,6 +34,12 @@ def _count(client, path: str) -> tuple[int, list[str]]:
         sa.event.remove(db.engine, "before_cursor_execute", counter)
     assert resp.status_code == 200, (path, resp.status_code, resp.get_data(as_text=True)[:500])
     return len(seen), seen
+
+
+@pytest.fixture(autouse=True)
+def _render(app, monkeypatch):
+    """Count the statements of a render, not of a cached document (core/meetings/cache.py)."""
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "off")
 
 
 @pytest.fixture
@@ -68,3 +74,14 @@ def test_dashboard_statements_do_not_grow_with_agenda_items(app, sync_tenant, me
         counts[items] = _count(member(emails[1]), "/api/v1/me")
     assert counts[50][0] == counts[5][0], "\n\n".join(counts[50][1])
     assert counts[50][0] <= MAX_DASHBOARD[db.engine.dialect.name], (counts[50][0], counts[50][1])
+
+
+def test_meeting_detail_statements_do_not_grow_with_seats(app, sync_tenant, member):
+    """Attendance shows each seat's key: the seats come with the attendance, not one by one."""
+    sync_tenant("albertslund")
+    counts = {}
+    for key, seats in (("few", 5), ("many", 40)):
+        emails = add_body("albertslund", key, seats=seats)
+        meeting = big_meeting("albertslund", key, items=3)
+        counts[seats] = _count(member(emails[1]), f"/api/v1/tenants/albertslund/meetings/{meeting}")
+    assert counts[40][0] == counts[5][0], "\n\n".join(counts[40][1])
