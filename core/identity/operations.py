@@ -363,12 +363,12 @@ def overview(user: User) -> dict:
             .where(Seat.holder_id == user.id)
             .order_by(Tenant.name, Body.id, Seat.position)
         ).all()
-        admin_of = set(
-            db.session.scalars(sa.select(TenantAdmin.tenant_id).where(TenantAdmin.user_id == user.id))
-        )
         admin_tenants = db.session.scalars(
-            sa.select(Tenant).where(Tenant.id.in_(admin_of)).order_by(Tenant.name)
+            sa.select(Tenant).where(Tenant.id.in_(
+                sa.select(TenantAdmin.tenant_id).where(TenantAdmin.user_id == user.id)
+            )).order_by(Tenant.name)
         ).all()
+        admin_of = {t.id for t in admin_tenants}
         through_orgs: dict[int, set[str]] = {}
         tenants_of_orgs: dict[int, Tenant] = {}
         if org_ids:
