@@ -252,7 +252,7 @@ def _apply_rls(session: Session, connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     wanted = _rls_settings(_scope.get())
-    if session.info.get("rls") == wanted:
+    if session.info.get("rls", _UNSET) == wanted:
         return
     tenant, bypass = wanted
     # SET LOCAL through set_config(..., true): it ends with the transaction, so a pooled
@@ -262,6 +262,12 @@ def _apply_rls(session: Session, connection) -> None:
         {"t": tenant, "b": bypass},
     )
     session.info["rls"] = wanted
+
+
+#: What a transaction starts with: the settings are only ever set LOCAL (they end with
+#: the transaction), so a new transaction reads them as unset (NULL) or empty — no tenant,
+#: no bypass: it sees no tenant's rows. Work outside any scope needs no ``set_config``.
+_UNSET = _rls_settings(None)
 
 
 @event.listens_for(Session, "after_begin")

@@ -68,6 +68,13 @@ def keep_for_request(row) -> None:
         _request_memo().setdefault("rows", []).append(row)
 
 
+def forget_roles() -> None:
+    """Forget the roles worked out in this request, to work them out again from fresh rows."""
+    memo = _request_memo()
+    for key in [k for k in memo if k != "rows"]:
+        del memo[key]
+
+
 def _is_tenant_admin(user, tenant_id: int) -> bool:
     memo = _request_memo()
     key = ("tenant_admin", user.id, tenant_id)
@@ -305,6 +312,6 @@ def enforce_declared_access() -> None:
 
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     role = getattr(view, "access_role", None)
-    if isinstance(role, Role):
+    if isinstance(role, Role) and g.get("access_checked") != role:  # unless decided already
         _check_declared(role)
         g.access_checked = role

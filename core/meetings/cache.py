@@ -31,6 +31,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -182,6 +183,57 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
     return Cached(store, doc_key, gens, doc)
 
 
+# ------------------------------------------------------------------- access decisions
+#
+# Whether the logged-in user U may read meeting M of the tenant named S on day D, and as
+# which audience, is a function of rows in users, affiliations, tenants, tenant_admins,
+# seats (with their validity: hence the day) and body_recipients. A write to any of them
+# bumps the platform's or the tenant's generation like any other, so the decision is kept
+# under the same two generations as the documents
+# (docs/decisions/0009-cached-access-decision.md).
+
+
+def _decision_key(slug: str, user_id: int, meeting_id: int) -> str:
+    return f"{_prefix()}:access:{slug}:{user_id}:{meeting_id}:{date.today().isoformat()}"
+
+
+def remember_decision(slug: str, user_id: int, cached: Cached, tenant_id: int,
+                      meeting_id: int, audience: str) -> None:
+    """Keep the decision the request has just made, under the generations ``cached`` read
+    before the rows it was made from (see :func:`lookup`)."""
+    if cached.storable:
+        try:
+            cached._store.store(_decision_key(slug, user_id, meeting_id),
+                                cached._stamp + f"{tenant_id}:{audience}".encode())
+        except Exception:  # noqa: BLE001
+            log.warning("meeting document cache: storing a decision failed", exc_info=True)
+
+
+def decided_document(slug: str, user_id: int, meeting_id: int) -> bytes | None:
+    """The document for a caller whose decision is stored and fresh, without the database:
+    two reads (the decision with the platform's generation, then the tenant's generation
+    with the document the decision names). ``None`` — decide in full — on any miss."""
+    store = _store()
+    if store is None or _touched.get():
+        return None
+    try:
+        (platform,), decision = store.read([_gen_key(PLATFORM)], _decision_key(slug, user_id, meeting_id))
+        if decision is None:
+            return None
+        stamp, _, decided = decision.decode().partition("\n")
+        tenant_gen, platform_gen = map(int, stamp.split(":"))
+        tenant_id, audience = decided.split(":")
+        if platform_gen != platform:
+            return None
+        (tenant,), doc = store.read([_gen_key(tenant_id)], f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}")
+    except Exception:  # noqa: BLE001
+        log.warning("meeting document cache: reading a decision failed", exc_info=True)
+        return None
+    if tenant != tenant_gen:
+        return None
+    return Cached(store, "", [tenant_gen, platform_gen], doc).doc
+
+
 def etag(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()[:32]
 
@@ -275,4 +327,5 @@ def reset_touched() -> None:
     _touched.set(None)
 
 
-__all__ = ["Cached", "etag", "init_app", "lookup", "reset_touched"]
+__all__ = ["Cached", "decided_document", "etag", "init_app", "lookup", "remember_decision",
+           "reset_touched"]
