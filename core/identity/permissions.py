@@ -120,6 +120,11 @@ def role_in_tenant(user, tenant) -> Role:
     return Role.AUTHENTICATED
 
 
+def today() -> date:
+    """The day seats are valid on (``valid_from``/``valid_to``) when no day is given."""
+    return date.today()
+
+
 def role_in_body(user, body, on: date | None = None) -> Role:
     """The highest role ``user`` has in ``body`` (on a given day; seats have validity)."""
     if user is None:
@@ -128,7 +133,7 @@ def role_in_body(user, body, on: date | None = None) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
-    on = on or date.today()
+    on = on or today()
     held = [s for s in _seats_held(user, body)
             if (s.valid_from is None or s.valid_from <= on) and (s.valid_to is None or on <= s.valid_to)]
     if any(s.role.value == "secretary" for s in held):

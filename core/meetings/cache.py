@@ -31,7 +31,6 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -78,6 +77,15 @@ class _Local:
                 self.docs.move_to_end(doc_key)
             return [self.gens.get(k, 0) for k in gen_keys], doc
 
+    def read_decided(self, decision_key: str, platform_key: str):
+        with self.lock:
+            decision = self.docs.get(decision_key)
+            if decision is None:
+                return None, [], None
+            tenant_key, doc_key = decision.decode().split("\n")[1:]
+            gens = [self.gens.get(k, 0) for k in (tenant_key, platform_key)]
+            return decision, gens, self.docs.get(doc_key)
+
     def store(self, doc_key: str, doc: bytes) -> None:
         with self.lock:
             self.docs[doc_key] = doc
@@ -96,10 +104,30 @@ class _Redis:
         from redis import Redis
 
         self.conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        self._read_decided = None
 
     def read(self, gen_keys: list[str], doc_key: str) -> tuple[list[int], bytes | None]:
         *gens, doc = self.conn.mget([*gen_keys, doc_key])
         return [int(g or 0) for g in gens], doc
+
+    #: A decision's line 2 and 3 name the keys of its tenant's generation and document.
+    #: (Keys computed in a script: fine for one Redis, not for a Redis Cluster.)
+    _READ_DECIDED = """
+    local decision = redis.call('GET', KEYS[1])
+    if not decision then return {} end
+    local tenant_key, doc_key = string.match(decision, '\\n([^\\n]+)\\n([^\\n]+)$')
+    return {decision, redis.call('GET', tenant_key), redis.call('GET', KEYS[2]),
+            redis.call('GET', doc_key)}
+    """
+
+    def read_decided(self, decision_key: str, platform_key: str):
+        if self._read_decided is None:
+            self._read_decided = self.conn.register_script(self._READ_DECIDED)
+        found = self._read_decided(keys=[decision_key, platform_key])
+        if not found:
+            return None, [], None
+        decision, tenant, platform, doc = found
+        return decision, [int(tenant or 0), int(platform or 0)], doc
 
     def store(self, doc_key: str, doc: bytes) -> None:
         self.conn.set(doc_key, doc, ex=TTL_SECONDS)
@@ -142,15 +170,26 @@ def _gen_key(scope) -> str:
     return f"{_prefix()}:gen:{scope}"
 
 
+def _doc_key(tenant_id: int, meeting_id: int, audience: str) -> str:
+    return f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}"
+
+
 # ----------------------------------------------------------------------------- reading
+
+
+def _stamp(gens: list[int]) -> bytes:
+    """What a stored document or decision starts with: the generations it was made under."""
+    return (":".join(map(str, gens)) + "\n").encode()
 
 
 class Cached:
     """One look-up: ``doc`` when fresh; else ``store(bytes)`` after rendering."""
 
-    def __init__(self, store, doc_key: str, gens: list[int], doc: bytes | None):
+    def __init__(self, store, doc_key: str, gens: list[int], doc: bytes | None, day=None):
         self._store, self._key, self._gens = store, doc_key, gens
-        self._stamp = (":".join(map(str, gens)) + "\n").encode()
+        #: The day a decision made after this look-up is valid for (the earliest it can be made on).
+        self.day = day
+        self._stamp = _stamp(gens)
         self.doc = doc[len(self._stamp):] if doc is not None and doc.startswith(self._stamp) else None
 
     @property
@@ -171,7 +210,8 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
     store = _store()
     if store is None:
         return Cached(None, "", [], None)
-    doc_key = f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}"
+    day = _today()  # before the generations: a decision made after them is made on this day or later
+    doc_key = _doc_key(tenant_id, meeting_id, audience)
     try:
         gens, doc = store.read([_gen_key(tenant_id), _gen_key(PLATFORM)], doc_key)
     except Exception:  # noqa: BLE001
@@ -180,7 +220,7 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
     if _touched.get():
         # This request has written and not committed: its own view is not the stored one.
         return Cached(None, "", [], None)
-    return Cached(store, doc_key, gens, doc)
+    return Cached(store, doc_key, gens, doc, day)
 
 
 # ------------------------------------------------------------------- access decisions
@@ -193,45 +233,47 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
 # (docs/decisions/0009-cached-access-decision.md).
 
 
-def _decision_key(slug: str, user_id: int, meeting_id: int) -> str:
-    return f"{_prefix()}:access:{slug}:{user_id}:{meeting_id}:{date.today().isoformat()}"
+def _today():
+    from core.identity import permissions
+
+    return permissions.today()
+
+
+def _decision_key(slug: str, user_id: int, meeting_id: int, day) -> str:
+    # The day: a seat's validity ends with a day, not with a write.
+    return f"{_prefix()}:access:{slug}:{user_id}:{meeting_id}:{day.isoformat()}"
 
 
 def remember_decision(slug: str, user_id: int, cached: Cached, tenant_id: int,
                       meeting_id: int, audience: str) -> None:
-    """Keep the decision the request has just made, under the generations ``cached`` read
-    before the rows it was made from (see :func:`lookup`)."""
+    """Keep the decision the request has just made, stamped with the generations ``cached``
+    read before the rows it was made from (see :func:`lookup`). It names the keys of the
+    tenant's generation and of the document, so one round trip reads everything."""
     if cached.storable:
+        decision = f"{_gen_key(tenant_id)}\n{_doc_key(tenant_id, meeting_id, audience)}"
         try:
-            cached._store.store(_decision_key(slug, user_id, meeting_id),
-                                cached._stamp + f"{tenant_id}:{audience}".encode())
+            cached._store.store(_decision_key(slug, user_id, meeting_id, cached.day),
+                                cached._stamp + decision.encode())
         except Exception:  # noqa: BLE001
             log.warning("meeting document cache: storing a decision failed", exc_info=True)
 
 
 def decided_document(slug: str, user_id: int, meeting_id: int) -> bytes | None:
-    """The document for a caller whose decision is stored and fresh, without the database:
-    two reads (the decision with the platform's generation, then the tenant's generation
-    with the document the decision names). ``None`` — decide in full — on any miss."""
+    """The document for a caller whose decision is stored and fresh, without the database,
+    in one read: the decision, the platform's generation, and the tenant's generation and
+    the document the decision names. ``None`` (decide in full) on any miss."""
     store = _store()
     if store is None or _touched.get():
         return None
     try:
-        (platform,), decision = store.read([_gen_key(PLATFORM)], _decision_key(slug, user_id, meeting_id))
-        if decision is None:
-            return None
-        stamp, _, decided = decision.decode().partition("\n")
-        tenant_gen, platform_gen = map(int, stamp.split(":"))
-        tenant_id, audience = decided.split(":")
-        if platform_gen != platform:
-            return None
-        (tenant,), doc = store.read([_gen_key(tenant_id)], f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}")
+        decision, gens, doc = store.read_decided(_decision_key(slug, user_id, meeting_id, _today()),
+                                                 _gen_key(PLATFORM))
     except Exception:  # noqa: BLE001
         log.warning("meeting document cache: reading a decision failed", exc_info=True)
         return None
-    if tenant != tenant_gen:
-        return None
-    return Cached(store, "", [tenant_gen, platform_gen], doc).doc
+    if decision is None or not decision.startswith(_stamp(gens)):
+        return None  # decided before a write
+    return Cached(store, "", gens, doc).doc
 
 
 def etag(payload: bytes) -> str:
