@@ -157,8 +157,9 @@ def get_meeting(meeting_id: int):
     """A meeting with its deadlines, agenda (closed items for members only) and attendance.
 
     Served from the meeting document cache while nothing was written since it was rendered
-    for this audience (core/meetings/cache.py); the caller's access is checked first, on
-    every request. ``If-None-Match`` with the ETag answers 304."""
+    for this audience (core/meetings/cache.py); the caller's access is checked first, in
+    full or, when nothing was written since, from the cached decision
+    (:func:`_decided_from_cache`). ``If-None-Match`` with the ETag answers 304."""
     payload = g.pop("decided_document", None)  # _decided_from_cache
     if payload is None:
         payload = _meeting_document(meeting_id)

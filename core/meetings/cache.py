@@ -19,8 +19,11 @@ with generation counters so a write is never hidden (docs/decisions/0008-meeting
   (``tick``, a second worker) write to the same database and could not bump a counter in
   this one. ``MEETING_CACHE=on`` keeps it in the process anyway (a single process that is
   the database's only writer; the tests); ``off`` turns it off everywhere.
-* Authentication and the role check still run on every request, before the cache is
-  asked; the ETag lets a client revalidate for a 304.
+* The access decision (may this user, logged in by the session, read this meeting today,
+  as which audience) is kept under the same generations, so a request whose decision and
+  document are both fresh reads one Redis round trip and no database
+  (docs/decisions/0009-cached-access-decision.md); on any miss the request is decided in
+  full. The ETag lets a client revalidate for a 304.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ is answered without the database; after any write that changes who may read the 
 the very next request answers exactly as the same request with the cache off. Runs on
 SQLite and, with TEST_DATABASE_URL and TEST_REDIS_URL, on PostgreSQL with Redis."""
 
+import contextlib
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -82,17 +83,23 @@ def warm(client, path, decided):
     return second
 
 
+@contextlib.contextmanager
+def cache_off(app):
+    app.config["MEETING_CACHE"] = "off"
+    try:
+        yield
+    finally:
+        app.config["MEETING_CACHE"] = "on"
+
+
 def same_as_uncached(app, client, path, decided):
     """The next request through the cached path, and the same request with the cache off:
     they answer alike. Returns the answer."""
     del decided[:]
     cached = _answer(client.get(path))
     assert decided and decided[0] is False, "a decision made before the write was used"
-    app.config["MEETING_CACHE"] = "off"
-    try:
+    with cache_off(app):
         uncached = _answer(client.get(path))
-    finally:
-        app.config["MEETING_CACHE"] = "on"
     assert cached == uncached
     return cached
 
@@ -194,11 +201,8 @@ def test_a_revoked_token_is_refused_on_the_next_request(app, api, meeting, decid
     assert session.client.delete(f"/api/v1/me/tokens/{made.get_json()['id']}").status_code == 204
     del decided[:]
     cached = _answer(by_token.get(path, headers=headers))
-    app.config["MEETING_CACHE"] = "off"
-    try:
+    with cache_off(app):
         uncached = _answer(by_token.get(path, headers=headers))
-    finally:
-        app.config["MEETING_CACHE"] = "on"
     assert cached == uncached and cached[0] == 401
     assert True not in decided, "a token request was answered from a session's decision"
 
