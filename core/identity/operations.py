@@ -368,7 +368,7 @@ def overview(user: User) -> dict:
         )
         admin_tenants = db.session.scalars(
             sa.select(Tenant).where(Tenant.id.in_(admin_of)).order_by(Tenant.name)
-        ).all()
+        ).all() if admin_of else []  # most users administer nothing: no statement for that
         through_orgs: dict[int, set[str]] = {}
         tenants_of_orgs: dict[int, Tenant] = {}
         if org_ids:
