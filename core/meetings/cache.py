@@ -73,21 +73,13 @@ class _Local:
         self.gens: dict[str, int] = {}
         self.docs: OrderedDict[str, bytes] = OrderedDict()
 
-    def read(self, gen_keys: list[str], doc_key: str) -> tuple[list[int], bytes | None]:
+    def read(self, gen_keys: list[str], *doc_keys: str) -> tuple[list[int], list[bytes | None]]:
         with self.lock:
-            doc = self.docs.get(doc_key)
-            if doc is not None:
-                self.docs.move_to_end(doc_key)
-            return [self.gens.get(k, 0) for k in gen_keys], doc
-
-    def read_decided(self, decision_key: str, platform_key: str):
-        with self.lock:
-            decision = self.docs.get(decision_key)
-            if decision is None:
-                return None, [], None
-            tenant_key, doc_key = decision.decode().split("\n")[1:]
-            gens = [self.gens.get(k, 0) for k in (tenant_key, platform_key)]
-            return decision, gens, self.docs.get(doc_key)
+            docs = [self.docs.get(k) for k in doc_keys]
+            for k, doc in zip(doc_keys, docs):
+                if doc is not None:
+                    self.docs.move_to_end(k)
+            return [self.gens.get(k, 0) for k in gen_keys], docs
 
     def store(self, doc_key: str, doc: bytes) -> None:
         with self.lock:
@@ -107,30 +99,11 @@ class _Redis:
         from redis import Redis
 
         self.conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        self._read_decided = None
 
-    def read(self, gen_keys: list[str], doc_key: str) -> tuple[list[int], bytes | None]:
-        *gens, doc = self.conn.mget([*gen_keys, doc_key])
-        return [int(g or 0) for g in gens], doc
-
-    #: A decision's line 2 and 3 name the keys of its tenant's generation and document.
-    #: (Keys computed in a script: fine for one Redis, not for a Redis Cluster.)
-    _READ_DECIDED = """
-    local decision = redis.call('GET', KEYS[1])
-    if not decision then return {} end
-    local tenant_key, doc_key = string.match(decision, '\\n([^\\n]+)\\n([^\\n]+)$')
-    return {decision, redis.call('GET', tenant_key), redis.call('GET', KEYS[2]),
-            redis.call('GET', doc_key)}
-    """
-
-    def read_decided(self, decision_key: str, platform_key: str):
-        if self._read_decided is None:
-            self._read_decided = self.conn.register_script(self._READ_DECIDED)
-        found = self._read_decided(keys=[decision_key, platform_key])
-        if not found:
-            return None, [], None
-        decision, tenant, platform, doc = found
-        return decision, [int(tenant or 0), int(platform or 0)], doc
+    def read(self, gen_keys: list[str], *doc_keys: str) -> tuple[list[int], list[bytes | None]]:
+        """One ``MGET``: Redis answers it from one instant."""
+        found = self.conn.mget([*gen_keys, *doc_keys])
+        return [int(g or 0) for g in found[:len(gen_keys)]], found[len(gen_keys):]
 
     def store(self, doc_key: str, doc: bytes) -> None:
         self.conn.set(doc_key, doc, ex=TTL_SECONDS)
@@ -216,7 +189,7 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
     day = _today()  # before the generations: a decision made after them is made on this day or later
     doc_key = _doc_key(tenant_id, meeting_id, audience)
     try:
-        gens, doc = store.read([_gen_key(tenant_id), _gen_key(PLATFORM)], doc_key)
+        gens, (doc,) = store.read([_gen_key(tenant_id), _gen_key(PLATFORM)], doc_key)
     except Exception:  # noqa: BLE001
         log.warning("meeting document cache: read failed", exc_info=True)
         return Cached(None, "", [], None)
@@ -261,20 +234,47 @@ def remember_decision(slug: str, user_id: int, cached: Cached, tenant_id: int,
             log.warning("meeting document cache: storing a decision failed", exc_info=True)
 
 
+#: Decision key -> the keys of the generation and the document it named when last read
+#: here: a guess at what to read in the same ``MGET`` as the decision (checked against it).
+_named: dict[str, tuple[str, str]] = {}
+
+
+def _names(decision: bytes) -> tuple[str, str]:
+    _stamp_line, tenant_key, doc_key = decision.decode().split("\n")
+    return tenant_key, doc_key
+
+
 def decided_document(slug: str, user_id: int, meeting_id: int) -> bytes | None:
-    """The document for a caller whose decision is stored and fresh, without the database,
-    in one read: the decision, the platform's generation, and the tenant's generation and
-    the document the decision names. ``None`` (decide in full) on any miss."""
+    """The document for a caller whose decision is stored and fresh, without the database:
+    one ``MGET`` of the decision, the generations and the document it names (two when this
+    process has not read the decision before). ``None`` (decide in full) on any miss."""
     store = _store()
     if store is None or _touched.get():
         return None
+    key = _decision_key(slug, user_id, meeting_id, _today())
+    named = _named.get(key)
     try:
-        decision, gens, doc = store.read_decided(_decision_key(slug, user_id, meeting_id, _today()),
-                                                 _gen_key(PLATFORM))
+        if named is None:
+            _, (decision,) = store.read([], key)
+            if decision is None:
+                return None
+            named = _names(decision)
+        for _ in range(2):
+            gens, (decision, doc) = store.read([named[0], _gen_key(PLATFORM)], key, named[1])
+            if decision is None:
+                return None
+            if _names(decision) == named:
+                break
+            named = _names(decision)  # it names other keys than when last read here
+        else:
+            return None
     except Exception:  # noqa: BLE001
         log.warning("meeting document cache: reading a decision failed", exc_info=True)
         return None
-    if decision is None or not decision.startswith(_stamp(gens)):
+    if len(_named) > 10_000:
+        _named.clear()
+    _named[key] = named
+    if not decision.startswith(_stamp(gens)):
         return None  # decided before a write
     return Cached(store, "", gens, doc).doc
 

@@ -177,6 +177,25 @@ def test_the_new_seat_holder_is_decided_in_full(app, api, meeting, decided):
     warm(outsider, path, decided)
 
 
+def test_a_member_made_secretary_gets_the_secretarys_document(app, api, meeting, decided):
+    """The decision names another document now: the one this process remembered reading
+    with the decision is not served."""
+    from core.bodies.models import SeatRole
+
+    client = api(MEMBER, T)
+    path = f"meetings/{meeting}"
+    warm(client, path, decided)
+    _write(lambda: setattr(_seat_of(MEMBER), "role", SeatRole.SECRETARY))
+    # A fresh members' document that must not reach her any more.
+    tenant_id = db.session.scalar(sa.select(Tenant.id).filter_by(slug=T))
+    cache.lookup(tenant_id, meeting, "MEMBER").store(b'{"audience": "members"}')
+    expected = same_as_uncached(app, client, path, decided)
+    assert expected[1] != {"audience": "members"}
+    for _ in range(3):
+        assert _answer(client.get(path)) == expected
+    assert warm(client, path, decided).get_json() == expected[1]
+
+
 def test_a_seat_ending_today_is_refused_tomorrow_without_any_write(
         app, api, meeting, decided, monkeypatch):
     today = date.today()
