@@ -11,7 +11,8 @@ Every tenant-scoped table mixes in :class:`TenantScoped`. Work runs inside a sco
   so a forgotten scope fails loudly instead of leaking.
 
 On PostgreSQL, row-level security on ``tenant_id`` is the second wall: every transaction
-sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) from the scope, and the
+in a scope sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) from it (one
+outside any scope sets nothing: unset, the policy shows no rows), and the
 policy (:func:`enable_row_level_security`, applied in the migrations) shows only that tenant's
 rows even to raw SQL.
 """
