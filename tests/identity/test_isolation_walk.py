@@ -335,8 +335,12 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
         meetings = list(db.session.scalars(sa.select(Meeting.id)))
     served = []
     real = cache.decided_document
-    monkeypatch.setattr(cache, "decided_document",
-                        lambda *args: served.append(real(*args)) or served[-1])
+
+    def spy(*args):
+        served.append(real(*args))
+        return served[-1]
+
+    monkeypatch.setattr(cache, "decided_document", spy)
     for name in ROLES[1:]:
         _as(client, _user(f"{name}@{A}.example"))
         for meeting_id in meetings:
