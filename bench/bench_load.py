@@ -3,8 +3,9 @@
 A held meeting of Albertslund's bestyrelse with 30 decision items, each with a submitter, an
 attachment, and a closed motion with every present seat's vote (tests/fixtures/big_meeting.py).
 gunicorn (deploy/gunicorn.conf.py, 2 workers x 4 threads) on PostgreSQL; wrk on loopback,
-logged in as a member (a session cookie; the login and the role in the body are checked on
-every request), with Redis for the meeting document cache (core/meetings/cache.py), drives
+logged in as a member (a session cookie, verified on every request; the role in the body
+from the cached access decision while nothing is written, docs/decisions/0009), with Redis
+for the meeting document cache (core/meetings/cache.py), drives
 ``GET /api/v1/tenants/albertslund/meetings/<id>`` and ``GET /_bench/floor`` (the same
 bytes, from memory, through the same server and middleware, with the same cookie) in
 alternating rounds. Target: the endpoint's throughput >= 0.5 of the floor's. p50 and p99

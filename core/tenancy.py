@@ -11,7 +11,8 @@ Every tenant-scoped table mixes in :class:`TenantScoped`. Work runs inside a sco
   so a forgotten scope fails loudly instead of leaking.
 
 On PostgreSQL, row-level security on ``tenant_id`` is the second wall: every transaction
-sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) from the scope, and the
+in a scope sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) from it (one
+outside any scope sets nothing: unset, the policy shows no rows), and the
 policy (:func:`enable_row_level_security`, applied in the migrations) shows only that tenant's
 rows even to raw SQL.
 """
@@ -252,7 +253,7 @@ def _apply_rls(session: Session, connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     wanted = _rls_settings(_scope.get())
-    if session.info.get("rls") == wanted:
+    if session.info.get("rls", _UNSET) == wanted:
         return
     tenant, bypass = wanted
     # SET LOCAL through set_config(..., true): it ends with the transaction, so a pooled
@@ -262,6 +263,12 @@ def _apply_rls(session: Session, connection) -> None:
         {"t": tenant, "b": bypass},
     )
     session.info["rls"] = wanted
+
+
+#: What a transaction starts with: the settings are only ever set LOCAL (they end with
+#: the transaction), so a new transaction reads them as unset (NULL) or empty — no tenant,
+#: no bypass: it sees no tenant's rows. Work outside any scope needs no ``set_config``.
+_UNSET = _rls_settings(None)
 
 
 @event.listens_for(Session, "after_begin")

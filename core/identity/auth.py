@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, session
+from flask_login import UserMixin, current_user
 from flask_smorest import abort
 from limits import parse_many
 from redis.exceptions import RedisError
@@ -23,6 +24,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def init_auth(app: Flask) -> None:
     @login_manager.user_loader
     def _load_user(user_id: str):
+        if g.get("login_without_row"):
+            return SessionLogin(int(user_id))
         # The affiliations only when asked for (an information recipient's role): a seat
         # holder's requests need none, and this runs on every request.
         user = db.session.get(User, int(user_id), options=[lazyload(User.affiliations)])
@@ -39,12 +42,46 @@ def init_auth(app: Flask) -> None:
     def _forget_request_identity(exc=None):
         # ``g`` lives on the app context, which tests (and CLI commands) keep open across
         # requests: who called must not carry over to the next request.
-        for key in ("_login_user", "access_checked", "api_token_id", "tenant"):
+        for key in ("_login_user", "access_checked", "api_token_id", "tenant", "decided_document"):
             g.pop(key, None)
 
     @login_manager.unauthorized_handler
     def _unauthorized():
         abort(401, message="Log in first.")
+
+
+class SessionLogin(UserMixin):
+    """A user logged in by the session cookie, known by id only (:func:`session_user_id`)."""
+
+    def __init__(self, user_id: int):
+        self.id = user_id
+
+
+def session_user_id() -> int | None:
+    """The id of the user the session cookie logs in, verified as Flask-Login verifies it
+    on every request (the cookie's signature, session protection), without loading the
+    user's row: for a request answered from a cached access decision, which vouches that
+    the user was enabled when nothing had been written since (core/meetings/cache.py).
+    ``None`` for an anonymous caller or one not logged in by the session (an API token).
+    Call :func:`forget_login` if the request is then decided in full."""
+    if "_user_id" not in session:
+        return None
+    g.login_without_row = True
+    try:
+        user = current_user._get_current_object()
+    finally:
+        g.pop("login_without_row")
+    return user.id if isinstance(user, SessionLogin) else None
+
+
+def forget_login() -> None:
+    """Let Flask-Login load the user's row (after :func:`session_user_id`)."""
+    g.pop("_login_user", None)
+
+
+def logged_in_by_session() -> bool:
+    """Whether this request's user came from the session cookie (not an API token)."""
+    return "_user_id" in session and g.get("api_token_id") is None
 
 
 def user_for_token(secret: str, method: str) -> User:

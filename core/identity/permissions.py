@@ -68,6 +68,13 @@ def keep_for_request(row) -> None:
         _request_memo().setdefault("rows", []).append(row)
 
 
+def forget_roles() -> None:
+    """Forget the roles worked out in this request, to work them out again from fresh rows."""
+    memo = _request_memo()
+    for key in [k for k in memo if k != "rows"]:
+        del memo[key]
+
+
 def _is_tenant_admin(user, tenant_id: int) -> bool:
     memo = _request_memo()
     key = ("tenant_admin", user.id, tenant_id)
@@ -113,6 +120,11 @@ def role_in_tenant(user, tenant) -> Role:
     return Role.AUTHENTICATED
 
 
+def today() -> date:
+    """The day seats are valid on (``valid_from``/``valid_to``) when no day is given."""
+    return date.today()
+
+
 def role_in_body(user, body, on: date | None = None) -> Role:
     """The highest role ``user`` has in ``body`` (on a given day; seats have validity)."""
     if user is None:
@@ -121,7 +133,7 @@ def role_in_body(user, body, on: date | None = None) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
-    on = on or date.today()
+    on = on or today()
     held = [s for s in _seats_held(user, body)
             if (s.valid_from is None or s.valid_from <= on) and (s.valid_to is None or on <= s.valid_to)]
     if any(s.role.value == "secretary" for s in held):
@@ -305,6 +317,6 @@ def enforce_declared_access() -> None:
 
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     role = getattr(view, "access_role", None)
-    if isinstance(role, Role):
+    if isinstance(role, Role) and g.get("access_checked") != role:  # unless decided already
         _check_declared(role)
         g.access_checked = role

@@ -6,13 +6,21 @@ Handlers are thin: load, check access, call the operation, commit, dump.
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.bodies import operations as bodies
 from core.extensions import db
-from core.identity.permissions import Role, access, body_from_param, keep_for_request, require
+from core.identity.auth import forget_login, logged_in_by_session, session_user_id
+from core.identity.permissions import (
+    Role,
+    access,
+    body_from_param,
+    forget_roles,
+    keep_for_request,
+    require,
+)
 from core.meetings import operations as ops
 from core.meetings import cache, present
 from core.meetings.models import Meeting
@@ -47,7 +55,26 @@ blp = Blueprint(
     "meetings", __name__, url_prefix="/api/v1/tenants/<tenant>",
     description="Meetings: annual plan, agendas, attendance, minutes, deadlines",
 )
-bind_tenant(blp)
+
+
+@blp.url_value_preprocessor
+def _decided_from_cache(endpoint, values):
+    """A meeting's document for a caller whose access decision is cached and fresh, before
+    the tenant, the user's row or the role are loaded (docs/decisions/0009-cached-access-decision.md).
+    The login is verified as on every request; on any miss the request is decided in full."""
+    if endpoint != "meetings.get_meeting" or not values:
+        return
+    user_id = session_user_id()
+    doc = user_id and cache.decided_document(values["tenant"], user_id, values["meeting_id"])
+    if doc is None:
+        forget_login()
+        return
+    values.pop("tenant")  # the tenant is not loaded (bind_tenant skips it)
+    g.access_checked = SEES  # the route's declared role: decided
+    g.decided_document = doc
+
+
+bind_tenant(blp)  # after _decided_from_cache
 
 public_blp = Blueprint(
     "public", __name__, url_prefix="/api/v1/public/tenants/<tenant>",
@@ -130,21 +157,12 @@ def get_meeting(meeting_id: int):
     """A meeting with its deadlines, agenda (closed items for members only) and attendance.
 
     Served from the meeting document cache while nothing was written since it was rendered
-    for this audience (core/meetings/cache.py); the caller's access is checked first, on
-    every request. ``If-None-Match`` with the ETag answers 304."""
-    meeting, role = _meeting(meeting_id, SEES)
-    cached = cache.lookup(meeting.tenant_id, meeting.id, role.name)
-    payload = cached.doc
-    if payload is None and not cached.storable:
-        payload = jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
-    elif payload is None:
-        # Rows read before the generations were read may predate a write that the
-        # generations already count: render from fresh rows.
-        db.session.expire_all()
-        meeting, again = _meeting(meeting_id, SEES)
-        payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
-        if again is role:  # stored only under the audience it was rendered for
-            cached.store(payload)
+    for this audience (core/meetings/cache.py); the caller's access is checked first, in
+    full or, when nothing was written since, from the cached decision
+    (:func:`_decided_from_cache`). ``If-None-Match`` with the ETag answers 304."""
+    payload = g.pop("decided_document", None)  # _decided_from_cache
+    if payload is None:
+        payload = _meeting_document(meeting_id)
     tag = cache.etag(payload)
     if request.if_none_match.contains(tag):
         resp = Response(status=304)
@@ -152,6 +170,30 @@ def get_meeting(meeting_id: int):
         resp = Response(payload, mimetype="application/json")
     resp.set_etag(tag)
     return resp
+
+
+def _meeting_document(meeting_id: int) -> bytes:
+    meeting, role = _meeting(meeting_id, SEES)
+    cached = cache.lookup(meeting.tenant_id, meeting.id, role.name)
+    payload = cached.doc
+    if not cached.storable:
+        return jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
+    remember = logged_in_by_session()
+    if payload is not None and not remember:
+        return payload
+    # Rows read before the generations were read may predate a write that the generations
+    # already count: decide (and render) again from fresh rows.
+    db.session.expire_all()
+    forget_roles()
+    meeting, again = _meeting(meeting_id, SEES)
+    if payload is None:
+        payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
+        if again is role:  # stored only under the audience it was rendered for
+            cached.store(payload)
+    if again is role and remember and _user().is_enabled:
+        cache.remember_decision(current_tenant().slug, _user().id, cached, meeting.tenant_id,
+                                meeting.id, role.name)
+    return payload
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["PATCH"])

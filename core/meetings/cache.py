@@ -19,8 +19,11 @@ with generation counters so a write is never hidden (docs/decisions/0008-meeting
   (``tick``, a second worker) write to the same database and could not bump a counter in
   this one. ``MEETING_CACHE=on`` keeps it in the process anyway (a single process that is
   the database's only writer; the tests); ``off`` turns it off everywhere.
-* Authentication and the role check still run on every request, before the cache is
-  asked; the ETag lets a client revalidate for a 304.
+* The access decision (may this user, logged in by the session, read this meeting today,
+  as which audience) is kept under the same generations, so a request whose decision and
+  document are both fresh reads one Redis round trip and no database
+  (docs/decisions/0009-cached-access-decision.md); on any miss the request is decided in
+  full. The ETag lets a client revalidate for a 304.
 """
 
 from __future__ import annotations
@@ -70,12 +73,13 @@ class _Local:
         self.gens: dict[str, int] = {}
         self.docs: OrderedDict[str, bytes] = OrderedDict()
 
-    def read(self, gen_keys: list[str], doc_key: str) -> tuple[list[int], bytes | None]:
+    def read(self, gen_keys: list[str], *doc_keys: str) -> tuple[list[int], list[bytes | None]]:
         with self.lock:
-            doc = self.docs.get(doc_key)
-            if doc is not None:
-                self.docs.move_to_end(doc_key)
-            return [self.gens.get(k, 0) for k in gen_keys], doc
+            docs = [self.docs.get(k) for k in doc_keys]
+            for k, doc in zip(doc_keys, docs):
+                if doc is not None:
+                    self.docs.move_to_end(k)
+            return [self.gens.get(k, 0) for k in gen_keys], docs
 
     def store(self, doc_key: str, doc: bytes) -> None:
         with self.lock:
@@ -96,9 +100,10 @@ class _Redis:
 
         self.conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
 
-    def read(self, gen_keys: list[str], doc_key: str) -> tuple[list[int], bytes | None]:
-        *gens, doc = self.conn.mget([*gen_keys, doc_key])
-        return [int(g or 0) for g in gens], doc
+    def read(self, gen_keys: list[str], *doc_keys: str) -> tuple[list[int], list[bytes | None]]:
+        """One ``MGET``: Redis answers it from one instant."""
+        found = self.conn.mget([*gen_keys, *doc_keys])
+        return [int(g or 0) for g in found[:len(gen_keys)]], found[len(gen_keys):]
 
     def store(self, doc_key: str, doc: bytes) -> None:
         self.conn.set(doc_key, doc, ex=TTL_SECONDS)
@@ -141,15 +146,26 @@ def _gen_key(scope) -> str:
     return f"{_prefix()}:gen:{scope}"
 
 
+def _doc_key(tenant_id: int, meeting_id: int, audience: str) -> str:
+    return f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}"
+
+
 # ----------------------------------------------------------------------------- reading
+
+
+def _stamp(gens: list[int]) -> bytes:
+    """What a stored document or decision starts with: the generations it was made under."""
+    return (":".join(map(str, gens)) + "\n").encode()
 
 
 class Cached:
     """One look-up: ``doc`` when fresh; else ``store(bytes)`` after rendering."""
 
-    def __init__(self, store, doc_key: str, gens: list[int], doc: bytes | None):
+    def __init__(self, store, doc_key: str, gens: list[int], doc: bytes | None, day=None):
         self._store, self._key, self._gens = store, doc_key, gens
-        self._stamp = (":".join(map(str, gens)) + "\n").encode()
+        #: The day a decision made after this look-up is valid for (the earliest it can be made on).
+        self.day = day
+        self._stamp = _stamp(gens)
         self.doc = doc[len(self._stamp):] if doc is not None and doc.startswith(self._stamp) else None
 
     @property
@@ -170,16 +186,97 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
     store = _store()
     if store is None:
         return Cached(None, "", [], None)
-    doc_key = f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}"
+    day = _today()  # before the generations: a decision made after them is made on this day or later
+    doc_key = _doc_key(tenant_id, meeting_id, audience)
     try:
-        gens, doc = store.read([_gen_key(tenant_id), _gen_key(PLATFORM)], doc_key)
+        gens, (doc,) = store.read([_gen_key(tenant_id), _gen_key(PLATFORM)], doc_key)
     except Exception:  # noqa: BLE001
         log.warning("meeting document cache: read failed", exc_info=True)
         return Cached(None, "", [], None)
     if _touched.get():
         # This request has written and not committed: its own view is not the stored one.
         return Cached(None, "", [], None)
-    return Cached(store, doc_key, gens, doc)
+    return Cached(store, doc_key, gens, doc, day)
+
+
+# ------------------------------------------------------------------- access decisions
+#
+# Whether the logged-in user U may read meeting M of the tenant named S on day D, and as
+# which audience, is a function of rows in users, affiliations, tenants, tenant_admins,
+# seats (with their validity: hence the day) and body_recipients. A write to any of them
+# bumps the platform's or the tenant's generation like any other, so the decision is kept
+# under the same two generations as the documents
+# (docs/decisions/0009-cached-access-decision.md).
+
+
+def _today():
+    from core.identity import permissions
+
+    return permissions.today()
+
+
+def _decision_key(slug: str, user_id: int, meeting_id: int, day) -> str:
+    # The day: a seat's validity ends with a day, not with a write.
+    return f"{_prefix()}:access:{slug}:{user_id}:{meeting_id}:{day.isoformat()}"
+
+
+def remember_decision(slug: str, user_id: int, cached: Cached, tenant_id: int,
+                      meeting_id: int, audience: str) -> None:
+    """Keep the decision the request has just made, stamped with the generations ``cached``
+    read before the rows it was made from (see :func:`lookup`). It names the keys of the
+    tenant's generation and of the document, so one round trip reads everything."""
+    if cached.storable:
+        decision = f"{_gen_key(tenant_id)}\n{_doc_key(tenant_id, meeting_id, audience)}"
+        try:
+            cached._store.store(_decision_key(slug, user_id, meeting_id, cached.day),
+                                cached._stamp + decision.encode())
+        except Exception:  # noqa: BLE001
+            log.warning("meeting document cache: storing a decision failed", exc_info=True)
+
+
+#: Decision key -> the keys of the generation and the document it named when last read
+#: here: a guess at what to read in the same ``MGET`` as the decision (checked against it).
+_named: dict[str, tuple[str, str]] = {}
+
+
+def _names(decision: bytes) -> tuple[str, str]:
+    _stamp_line, tenant_key, doc_key = decision.decode().split("\n")
+    return tenant_key, doc_key
+
+
+def decided_document(slug: str, user_id: int, meeting_id: int) -> bytes | None:
+    """The document for a caller whose decision is stored and fresh, without the database:
+    one ``MGET`` of the decision, the generations and the document it names (two when this
+    process has not read the decision before). ``None`` (decide in full) on any miss."""
+    store = _store()
+    if store is None or _touched.get():
+        return None
+    key = _decision_key(slug, user_id, meeting_id, _today())
+    named = _named.get(key)
+    try:
+        if named is None:
+            _, (decision,) = store.read([], key)
+            if decision is None:
+                return None
+            named = _names(decision)
+        for _ in range(2):
+            gens, (decision, doc) = store.read([named[0], _gen_key(PLATFORM)], key, named[1])
+            if decision is None:
+                return None
+            if _names(decision) == named:
+                break
+            named = _names(decision)  # it names other keys than when last read here
+        else:
+            return None
+    except Exception:  # noqa: BLE001
+        log.warning("meeting document cache: reading a decision failed", exc_info=True)
+        return None
+    if len(_named) > 10_000:
+        _named.clear()
+    _named[key] = named
+    if not decision.startswith(_stamp(gens)):
+        return None  # decided before a write
+    return Cached(store, "", gens, doc).doc
 
 
 def etag(payload: bytes) -> str:
@@ -275,4 +372,5 @@ def reset_touched() -> None:
     _touched.set(None)
 
 
-__all__ = ["Cached", "etag", "init_app", "lookup", "reset_touched"]
+__all__ = ["Cached", "decided_document", "etag", "init_app", "lookup", "remember_decision",
+           "reset_touched"]

@@ -320,6 +320,38 @@ def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_no
     assert counts["refused"] > 0
 
 
+def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
+    app, client, walk_world, monkeypatch
+):
+    """The walk again with the meeting document cache on, after every user of A has read
+    every meeting of A they may see (their documents and access decisions cached,
+    docs/decisions/0009-cached-access-decision.md): still nothing of B, nor of a body of
+    A they do not sit in."""
+    from core.meetings import cache
+
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
+    a, b = walk_world[A], walk_world[B]
+    with tenant_scope(a.id):
+        meetings = list(db.session.scalars(sa.select(Meeting.id)))
+    served = []
+    real = cache.decided_document
+
+    def spy(*args):
+        served.append(real(*args))
+        return served[-1]
+
+    monkeypatch.setattr(cache, "decided_document", spy)
+    for name in ROLES[1:]:
+        _as(client, _user(f"{name}@{A}.example"))
+        for meeting_id in meetings:
+            for _ in range(2):
+                client.get(f"/api/v1/tenants/{A}/meetings/{meeting_id}")
+    assert any(doc is not None for doc in served), "no access decision was cached"
+    _, _, failures, _, refused = walk(app, client, a, b)
+    assert not failures, "isolation walk with the cache on found:\n" + "\n".join(failures)
+    assert ("/api/v1/tenants/<tenant>/meetings/<int:meeting_id>", "GET") in refused
+
+
 def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world):
     """The walk is not a test that cannot fail: a route declared MEMBER whose URL names a
     row the core cannot trace to a body (no ``body_from_param`` for it) and that never

@@ -25,16 +25,24 @@ def at(*args):
 
 @pytest.fixture
 def lookups(monkeypatch):
-    """Every look-up of the cache: True for a document served from it."""
+    """Every look-up of the cache: True for a document served from it (by a cached access
+    decision, or after the access was decided in full)."""
     seen = []
-    real = cache.lookup
+    real, decided = cache.lookup, cache.decided_document
 
     def spy(*args, **kwargs):
         found = real(*args, **kwargs)
         seen.append(found.doc is not None)
         return found
 
+    def spy_decided(*args, **kwargs):
+        found = decided(*args, **kwargs)
+        if found is not None:  # else the request is decided in full, and looks up
+            seen.append(True)
+        return found
+
     monkeypatch.setattr(cache, "lookup", spy)
+    monkeypatch.setattr(cache, "decided_document", spy_decided)
     return seen
 
 
