@@ -345,14 +345,14 @@ def tenant_facts(tenant: Tenant):
 
 def overview(user: User) -> dict:
     """Every tenant where the user holds a seat or administers, with their bodies and seats,
-    and every tenant where an organisation they act for takes part in the plan or receives
-    the material of a body (KBH-2): a hearing answer or an agenda to read may wait there too.
+    and every tenant where an organisation they act for receives a body's material (KBH-2)
+    or owes an answer to an open hearing (VEJ-6) or has an open follow-up (VEJ-1) — found by
+    one statement across tenants, so a housing organisation taking part in many plans does
+    not put every one of them on each of its people's dashboards.
 
     Spans tenants on purpose, and filters by the user itself.
     """
-    from core.bodies.models import BodyRecipient
     from core.organisations.models import Organisation
-    from core.tenants.models import Participation
 
     org_ids = [a.organisation_id for a in user.affiliations]
     with all_tenants():
@@ -372,13 +372,7 @@ def overview(user: User) -> dict:
         through_orgs: dict[int, set[str]] = {}
         tenants_of_orgs: dict[int, Tenant] = {}
         if org_ids:
-            taking_part = (
-                sa.select(Participation.tenant_id, Participation.organisation_id)
-                .where(Participation.organisation_id.in_(org_ids))
-                .union(sa.select(BodyRecipient.tenant_id, BodyRecipient.organisation_id)
-                       .where(BodyRecipient.organisation_id.in_(org_ids)))
-                .subquery()
-            )
+            taking_part = _awaiting_organisations(org_ids).subquery()
             for tenant, code in db.session.execute(
                 sa.select(Tenant, Organisation.code)
                 .join(taking_part, taking_part.c.tenant_id == Tenant.id)
@@ -418,6 +412,36 @@ def overview(user: User) -> dict:
             for t in sorted(tenants.values(), key=lambda t: t["name"])
         ],
     }
+
+
+def _awaiting_organisations(org_ids: list[int]):
+    """(tenant_id, organisation_id) where one of ``org_ids`` receives a body's material, is
+    asked in an open hearing it has not answered, or has an open follow-up: the tenants
+    worth listing for someone without a seat there."""
+    from core.bodies.models import BodyRecipient
+    from core.proposals.models import (
+        FollowUpState,
+        FollowUpTask,
+        Hearing,
+        HearingOrganisation,
+        HearingResponse,
+        ProposalStep,
+        StepState,
+    )
+
+    answered = sa.exists().where(HearingResponse.hearing_id == HearingOrganisation.hearing_id,
+                                 HearingResponse.organisation_id == HearingOrganisation.organisation_id)
+    return sa.union(
+        sa.select(BodyRecipient.tenant_id, BodyRecipient.organisation_id)
+        .where(BodyRecipient.organisation_id.in_(org_ids)),
+        sa.select(HearingOrganisation.tenant_id, HearingOrganisation.organisation_id)
+        .join(Hearing, Hearing.id == HearingOrganisation.hearing_id)
+        .join(ProposalStep, ProposalStep.id == Hearing.step_id)
+        .where(HearingOrganisation.organisation_id.in_(org_ids), Hearing.closed_at.is_(None),
+               ProposalStep.state == StepState.ACTIVE, ~answered),
+        sa.select(FollowUpTask.tenant_id, FollowUpTask.organisation_id)
+        .where(FollowUpTask.organisation_id.in_(org_ids), FollowUpTask.state == FollowUpState.OPEN),
+    )
 
 
 def list_providers() -> list[IdentityProvider]:

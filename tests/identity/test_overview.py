@@ -1,6 +1,6 @@
 """One login across tenants: /api/v1/me and the dashboard list every tenant where the user
-has a seat, administers, or acts for an organisation that takes part in the plan or receives
-a body's material (KBH-2) — a hearing answer may wait there without a seat (VEJ-6)."""
+has a seat, administers, or acts for an organisation that receives a body's material (KBH-2)
+or owes a hearing answer (VEJ-6) — without a seat there."""
 
 from __future__ import annotations
 
@@ -31,9 +31,8 @@ def test_a_person_without_a_seat_sees_the_hearing_their_organisation_owes_VEJ_6(
     sync_tenant("vejle")
     _person_of("AAB")
     login(client, NEW)
-    (tenant,) = [t for t in client.get("/api/v1/me").get_json()["tenants"] if t["slug"] == "vejle"]
-    assert tenant["bodies"] == [] and tenant["organisations"] == ["AAB"] and not tenant["is_admin"]
-    assert tenant["pending"] == []
+    # AAB takes part in Vejle's plan, but nothing waits for it there: not listed
+    assert [t for t in client.get("/api/v1/me").get_json()["tenants"] if t["slug"] == "vejle"] == []
 
     from tests.proposals.test_vejle import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
 
@@ -43,6 +42,7 @@ def test_a_person_without_a_seat_sees_the_hearing_their_organisation_owes_VEJ_6(
     assert opened.status_code == 200, opened.get_json()
     login(client, NEW)
     (tenant,) = [t for t in client.get("/api/v1/me").get_json()["tenants"] if t["slug"] == "vejle"]
+    assert tenant["bodies"] == [] and tenant["organisations"] == ["AAB"] and not tenant["is_admin"]
     (due,) = tenant["pending"]
     assert due["kind"] == "hearing_answer_due" and due["title"].startswith("Høringssvar fra AAB")
     page = client.get("/").get_data(as_text=True)
@@ -67,3 +67,20 @@ def test_a_person_of_no_organisation_in_the_tenant_does_not_see_it(client, login
     login(client, "nils.nord@fa09.example")
     slugs = [t["slug"] for t in client.get("/api/v1/me").get_json()["tenants"]]
     assert "vejle" not in slugs and "kobenhavn" in slugs
+
+
+def test_the_tenant_goes_from_the_dashboard_once_the_organisation_has_answered_VEJ_6(
+    client, login, sync_tenant, api
+):
+    from tests.proposals.test_vejle import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
+
+    sync_tenant("vejle")
+    _person_of("AAB")
+    p = api(THEME_MEMBER, "vejle").post("proposals", json=PRINCIPLE).get_json()
+    deadline = (utcnow() + timedelta(days=21)).isoformat()
+    api(THEME_SECRETARY, "vejle").post(f"proposals/{p['id']}/hearing", json={"deadline_at": deadline})
+    answered = api(NEW, "vejle").post(f"proposals/{p['id']}/hearing/responses",
+                                      json={"organisation": "AAB", "kind": "no_comments"})
+    assert answered.status_code == 200, answered.get_json()
+    login(client, NEW)
+    assert "vejle" not in [t["slug"] for t in client.get("/api/v1/me").get_json()["tenants"]]
