@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## Run the platform on SQLite with the four demo tenants, on http://127.0.0.1:5000
 demo: $(STAMP)
-	$(BIN)/kommissorium demo
+	MAIL_BACKEND=$${MAIL_BACKEND:-console} $(BIN)/kommissorium demo
 
 ## Install what the tests need and run them (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
 test: $(STAMP)

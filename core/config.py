@@ -100,6 +100,9 @@ class IdentityConfig:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    #: The authorities a TLS mail server's certificate is checked against, when not the
+    #: system's (a relay with a private CA); notifications verify the certificate always.
+    MAIL_SSL_CAFILE = os.environ.get("MAIL_SSL_CAFILE") or None
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "kommissorium@localhost")
