@@ -30,7 +30,6 @@ login_manager = LoginManager()
 from authlib.integrations.flask_client import OAuth
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_mailman import Mail
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
@@ -38,7 +37,6 @@ from flask_wtf.csrf import CSRFProtect
 limiter = Limiter(key_func=get_remote_address)
 csrf = CSRFProtect()
 talisman = Talisman()
-mail = Mail()
 oauth = OAuth()
 
 # Languages of the pages (core/web/i18n.py)

@@ -1,29 +1,15 @@
-"""E-mail for identity: the password-reset link, sent by SMTP (Flask-Mailman).
-
-The SMTP settings are read from the app's ``MAIL_*`` config at send time.
-"""
+"""E-mail for identity: the password-reset link, sent through core/mail.py."""
 
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 
 from flask import current_app
-from flask_mailman import EmailMessage
 
-from core.extensions import mail
+from core import mail
 
 log = logging.getLogger(__name__)
-
-
-def _connection():
-    cfg = current_app.config
-    return mail.get_connection(
-        backend=cfg.get("MAIL_BACKEND") or "smtp",
-        host=cfg["MAIL_SERVER"], port=cfg["MAIL_PORT"],
-        username=cfg.get("MAIL_USERNAME"), password=cfg.get("MAIL_PASSWORD"),
-        use_tls=cfg.get("MAIL_USE_TLS", False), use_ssl=cfg.get("MAIL_USE_SSL", False),
-        timeout=cfg.get("MAIL_TIMEOUT"),
-    )
 
 
 def reset_link(token: str) -> str:
@@ -40,14 +26,12 @@ def send_password_reset(user, token: str) -> None:
         f"{reset_link(token)}\n\n"
         "Har du ikke bedt om det, kan du se bort fra denne mail.\n"
     )
-    message = EmailMessage(
-        subject="Nulstil din adgangskode til Kommissorium",
-        body=body,
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[user.email],
-        connection=_connection(),
-    )
+    message = EmailMessage()
+    message["Subject"] = "Nulstil din adgangskode til Kommissorium"
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = user.email
+    message.set_content(body)
     try:
-        message.send()
-    except OSError:
+        mail.send(message)
+    except (OSError, ValueError):  # the relay down or refusing, TLS unverifiable, a bad MAIL_BACKEND
         log.exception("password-reset mail for user %s could not be sent", user.id)

@@ -9,7 +9,7 @@ import re
 
 from flask import Flask, request
 
-from core.extensions import csrf, limiter, mail, oauth, talisman
+from core.extensions import csrf, limiter, oauth, talisman
 from core.identity.permissions import enforce_declared_access
 
 #: The pages' own policy: everything from us; inline styles (the base template has one).
@@ -43,7 +43,6 @@ def init_security(app: Flask) -> None:
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
     limiter.init_app(app)
-    mail.init_app(app)
     oauth.init_app(app)
     csrf.init_app(app)
 

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 from redis.exceptions import RedisError
 
+from core import mail
 from core.bodies.models import SeatRole
 from core.extensions import db
 from core.identity.models import Affiliation, User
@@ -372,33 +373,5 @@ def _zone(tenant):
 
 
 def send_email(msg: EmailMessage) -> None:
-    """Hand the message to the configured SMTP server (``MAIL_SERVER``, ``MAIL_PORT`` …):
-    implicit TLS with ``MAIL_USE_SSL``, STARTTLS with ``MAIL_USE_TLS``, the server's
-    certificate verified against the system's authorities (or ``MAIL_SSL_CAFILE``) and its
-    name. ``MAIL_BACKEND=console`` prints the mail instead (development)."""
-    import smtplib
-    import ssl
-    import sys
-
-    cfg = current_app.config
-    backend = cfg.get("MAIL_BACKEND") or "smtp"
-    if backend == "console":
-        sys.stdout.write(msg.as_string() + "\n" + "-" * 79 + "\n")
-        sys.stdout.flush()
-        return
-    if backend != "smtp":
-        raise ValueError(f"MAIL_BACKEND={backend!r}: notifications are sent by 'smtp' or printed by 'console'")
-    host, port = cfg.get("MAIL_SERVER", "localhost"), int(cfg.get("MAIL_PORT", 25))
-    timeout = float(cfg.get("MAIL_TIMEOUT", 10))
-    secure = cfg.get("MAIL_USE_SSL") or cfg.get("MAIL_USE_TLS")
-    context = ssl.create_default_context(cafile=cfg.get("MAIL_SSL_CAFILE") or None) if secure else None
-    if cfg.get("MAIL_USE_SSL"):
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
-        if cfg.get("MAIL_USE_TLS") and not cfg.get("MAIL_USE_SSL"):
-            smtp.starttls(context=context)
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD", ""))
-        smtp.send_message(msg)
+    """Send a rendered notification (core/mail.py)."""
+    mail.send(msg)

@@ -1,4 +1,4 @@
-"""Notifications over TLS: implicit TLS (MAIL_USE_SSL) and STARTTLS (MAIL_USE_TLS) to a real
+"""Mail over TLS (core/mail.py, notifications and password resets alike): implicit TLS (MAIL_USE_SSL) and STARTTLS (MAIL_USE_TLS) to a real
 SMTP server with a certificate of its own; the certificate and the server's name are
 verified (MAIL_SSL_CAFILE names a private authority), so an unverifiable server gets no
 mail. MAIL_BACKEND=console prints instead of sending."""
@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from core.notifications.operations import send_email
+from core.mail import send as send_email
 from tests.fixtures.mail import Recorder, free_port
 
 
@@ -116,3 +116,15 @@ def test_an_unknown_backend_is_refused_by_name(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "locmem")
     with pytest.raises(ValueError, match="MAIL_BACKEND='locmem'"):
         send_email(_mail())
+
+
+def test_the_password_reset_mail_takes_the_same_verified_transport(
+    app, client, sync_tenant, tls_server, certificate, monkeypatch
+):
+    sync_tenant("albertslund")
+    server = tls_server(False)  # STARTTLS
+    monkeypatch.setitem(app.config, "MAIL_SSL_CAFILE", str(certificate[0]))
+    resp = client.post("/api/v1/auth/password-reset", json={"email": "sanne.skov@abc.example"})
+    assert resp.status_code < 300
+    (mail,) = server.messages
+    assert mail["To"] == "sanne.skov@abc.example" and "/adgangskode/" in mail.get_content()
