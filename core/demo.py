@@ -42,7 +42,7 @@ class _PersonClient(FlaskClient):
 
 
 class DemoError(RuntimeError):
-    pass
+    """A step of the demo year was refused (the message names the step and the answer)."""
 
 
 @contextmanager

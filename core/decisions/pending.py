@@ -10,24 +10,18 @@ Runs inside the tenant's scope, so it sees that tenant's motions only.
 
 from __future__ import annotations
 
-from flask import current_app
-
 from core.decisions import operations as ops
-from core.extensions import db
 from core.hooks import hookimpl
-from core.identity.models import User
-from core.identity.operations import page_url
+from core.identity.operations import page_url, pending_subject
 from core.rules.types import PendingItem
-from core.tenants.models import Tenant
 
 
 @hookimpl
 def pending_for_user(user_id, tenant):
-    user = db.session.get(User, user_id)
-    if user is None:
+    subject = pending_subject(user_id, tenant)
+    if subject is None:
         return []
-    tenant_row = db.session.get(Tenant, tenant.id)
-    hooks = current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
+    user, tenant_row, hooks = subject
     out: list[PendingItem] = []
     for motion, unit, name in ops.votes_waiting(user, hooks=hooks, tenant=tenant_row):
         item = motion.item

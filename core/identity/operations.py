@@ -326,6 +326,16 @@ def _fallback_page(item, slug: str) -> str:
     return page_url("web.tenant_home", tenant=slug) or f"/{slug}/"
 
 
+def pending_subject(user_id: int, tenant):
+    """For a ``pending_for_user`` hook: the user, the tenant's row and the tenant's rule
+    hooks, or ``None`` when the user does not exist."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    tenant_row = db.session.get(Tenant, tenant.id)
+    return user, tenant_row, current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
+
+
 def page_url(endpoint: str, **values) -> str | None:
     """The path of a page (``url_for``), for pending work's ``page_url``; ``None`` outside
     a request, where no URL can be built."""

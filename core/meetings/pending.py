@@ -17,18 +17,16 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import current_app
 
 from core.bodies.models import Body
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
-from core.identity.operations import page_url
+from core.identity.operations import page_url, pending_subject
 from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as ops
 from core.meetings.models import Meeting, MeetingState
 from core.rules.types import PendingItem
-from core.tenants.models import Tenant
 
 
 def _label(meeting: Meeting) -> str:
@@ -51,11 +49,10 @@ def _due(at) -> date | None:
 
 @hookimpl
 def pending_for_user(user_id, tenant):
-    user = db.session.get(User, user_id)
-    if user is None:
+    subject = pending_subject(user_id, tenant)
+    if subject is None:
         return []
-    tenant_row = db.session.get(Tenant, tenant.id)
-    hooks = current_app.extensions["kommissorium.host"].for_tenant(tenant_row.plugins)
+    user, tenant_row, hooks = subject
     base = f"/api/v1/tenants/{tenant.slug}/meetings"
 
     def page(m: Meeting, anchor: str) -> str | None:
