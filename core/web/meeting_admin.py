@@ -39,6 +39,7 @@ from core.meetings.schemas import (
 from core.organisations.models import Organisation
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
+from core.web.forms import field_problems
 from core.web.views import (
     SEES,
     _act,
@@ -83,22 +84,6 @@ FIELDS = {
     "item_id": N_("Dagsordenspunkt"),
 }
 
-#: marshmallow's messages, as the pages say them.
-MESSAGES = {
-    "Missing data for required field.": N_("skal udfyldes."),
-    "Field may not be null.": N_("skal udfyldes."),
-    "Not a valid datetime.": N_("er ikke et gyldigt tidspunkt."),
-    "Not a valid date.": N_("er ikke en gyldig dato (ÅÅÅÅ-MM-DD)."),
-    "Not a valid URL.": N_("er ikke en gyldig adresse (https://…)."),
-    "Not a valid email address.": N_("er ikke en gyldig e-mailadresse."),
-    "Not a valid integer.": N_("skal være et helt tal."),
-    "Must be one of": N_("har en værdi, der ikke kan vælges."),
-    "Longer than maximum length": N_("er for lang."),
-    "Shorter than minimum length": N_("skal udfyldes."),
-    "Must be greater than or equal to": N_("er uden for det tilladte interval."),
-    "Unknown field.": N_("kendes ikke."),
-}
-
 #: Breach and overdue kinds (compliance, the meeting page), in Danish.
 BREACHES = {
     "agenda_late": N_("Dagsordenen blev udsendt for sent"),
@@ -140,43 +125,11 @@ def _admin_labels():
 # --------------------------------------------------------------------------- helpers
 
 
-def _say(message: str) -> str:
-    for english, danish in MESSAGES.items():
-        if message.startswith(english):
-            return _(danish)
-    return message
-
-
-def _field_messages(errors, prefix: str = "") -> list[str]:
-    """``{field: [messages]}`` (nested by location, list index or unit) as sentences that
-    name the field."""
-    out = []
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            key = str(key)
-            if key in ("json", "form", "query", "files"):
-                out += _field_messages(value, prefix)
-            elif key in FIELDS:
-                out += _field_messages(value, _(FIELDS[key]))
-            else:
-                label = (
-                    f"{prefix} {key}".strip() if not key.isdigit() else f"{prefix} ({int(key) + 1})"
-                )
-                out += _field_messages(value, label.strip())
-    elif isinstance(errors, list | tuple):
-        for v in errors:
-            out += _field_messages(v, prefix)
-    else:
-        text = _say(str(errors))
-        out.append(f"{prefix}: {text}" if prefix else text)
-    return out
-
-
 def _explain(exc: HTTPException) -> str:
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     if errors:
-        message = " ".join(_field_messages(errors))
+        message = " ".join(field_problems(errors, FIELDS))
         return f"{message} ({data['clause']})" if data.get("clause") else message
     return refusal_message(exc)
 

@@ -18,7 +18,6 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -31,6 +30,8 @@ from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
+from core.web.forms import problems_text
+from core.web.views import _act, _user
 
 # --------------------------------------------------------------------------- labels
 
@@ -70,50 +71,14 @@ def _proposal_labels():
 # --------------------------------------------------------------------------- helpers
 
 
-def _user():
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
 def _proposal_url(proposal_id: int, anchor: str = "") -> str:
     return url_for("web.proposal", proposal_id=proposal_id) + (f"#{anchor}" if anchor else "")
-
-
-def _problem(message: str) -> str:
-    """marshmallow's English messages in the reader's language; the operations' own
-    messages are Danish already."""
-    if message.startswith(("Missing data", "Shorter than minimum", "Field may not be null")):
-        return _("skal udfyldes")
-    if message.startswith("Must be one of"):
-        return _("vælg en af mulighederne")
-    if message.startswith(("Longer than maximum", "Length must be between")):
-        return _("er for lang")
-    if message.startswith(("Must be greater", "Must be less")):
-        return _("er uden for det tilladte interval")
-    if message.startswith("Not a valid"):
-        return _("er ikke gyldig")
-    return message
-
-
-def _field_problems(errors, labels: dict, field: str | None = None) -> list[str]:
-    """``{location: {field: [messages]}}`` (or without the location) as «Field: problem»."""
-    if isinstance(errors, dict):
-        out = []
-        for key, value in errors.items():
-            name = key if isinstance(key, str) and key not in ("json", "form", "files", "query") else field
-            out += _field_problems(value, labels, name)
-        return out
-    if isinstance(errors, list | tuple):
-        return [p for value in errors for p in _field_problems(value, labels, field)]
-    label = _(labels[field]) if field in labels else (field or "")
-    problem = _problem(str(errors))
-    return [f"{label}: {problem}" if label else problem]
 
 
 def _message(exc: HTTPException, labels: dict) -> str:
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
-    message = " ".join(p.rstrip(".") + "." for p in _field_problems(errors, labels)) if errors else (
-        data.get("message") or exc.description or "")
+    message = problems_text(errors, labels) if errors else (data.get("message") or exc.description or "")
     if data.get("clause"):
         message = f"{message} ({data['clause']})"
     return message
@@ -134,25 +99,12 @@ def _validated(schema, data: dict, labels: dict, back: str):
     try:
         return schema.load(data), None
     except ValidationError as exc:
-        problems = _field_problems(exc.messages, labels)
-        return None, _refused(" ".join(p.rstrip(".") + "." for p in problems), back)
+        return None, _refused(problems_text(exc.messages, labels), back)
 
 
 def _run(action, done: str, back: str, labels: dict, then=None):
-    """Run an operation and commit; a rule's refusal (409, 413, 422, or a rule's 403 such
-    as ``proposal_origin_allowed``) is a message on ``back`` naming its clause, and nothing
-    is kept. ``then(result)`` is where to go after success (else ``back``)."""
-    try:
-        result = action()
-        db.session.commit()
-    except HTTPException as exc:
-        db.session.rollback()
-        data = getattr(exc, "data", None) or {}
-        if exc.code in (409, 413, 422) or (exc.code == 403 and data.get("rule")):
-            return _refused(_message(exc, labels), back)
-        raise
-    flash(done, "success")
-    return redirect(then(result) if then else back)
+    """:func:`core.web.views._act` with refusals worded for these forms' ``labels``."""
+    return _act(action, done, back, then=then, explain=lambda exc: _message(exc, labels))
 
 
 def _visible(proposal_id: int):

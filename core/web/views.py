@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.bodies import operations as bodies
 from core.decisions import operations as decisions
-from core.decisions.models import Motion, MotionPhase
+from core.decisions.models import Motion
 from core.extensions import db
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings import operations as meetings
@@ -85,15 +85,17 @@ def refusal_message(exc: HTTPException) -> str:
 
 
 def _act(action, done: str, back: str, then=None, explain=refusal_message):
-    """Run an operation and commit; a rule's refusal (409/422) becomes a message on ``back``
-    (worded by ``explain``). ``then(result)`` gives the page to go to on success."""
+    """Run an operation and commit; a rule's refusal (409, 413, 422, or a 403 that names
+    its rule, as ``proposal_origin_allowed``) becomes a message on ``back`` (worded by
+    ``explain``) and nothing is kept. ``then(result)`` gives the page to go to on success."""
     try:
         result = action()
         db.session.commit()
         flash(done, "success")
     except HTTPException as exc:
         db.session.rollback()
-        if exc.code not in (409, 422):
+        data = getattr(exc, "data", None) or {}
+        if exc.code not in (409, 413, 422) and not (exc.code == 403 and data.get("rule")):
             raise
         flash(explain(exc), "error")
         return redirect(back)
