@@ -90,6 +90,18 @@ def _wait_ready(http: Http, proc, timeout=90):
     raise AssertionError("the stack never became ready")
 
 
+def _children_when(pid, count, timeout=30):
+    """The master's children once there are ``count`` of them: gunicorn forks its workers
+    one after another with a short random pause, so the first can answer /readyz before
+    the last exists."""
+    deadline = time.monotonic() + timeout
+    while True:
+        children = [c.pid for c in psutil.Process(pid).children()]
+        if len(children) >= count or time.monotonic() > deadline:
+            return children
+        time.sleep(0.2)
+
+
 K = "/api/v1/tenants/kobenhavn"
 AMAGER = "bydelsbestyrelse-amager-vvvk"
 BSK = "bolette.sejr@bsk.example"  # the district board's secretary (KBH-8)
@@ -178,7 +190,7 @@ def test_production_stack_serves_the_api_and_stops_cleanly(fresh_database, tmp_p
         ready = _wait_ready(http, proc)
         assert ready["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
         state = json.loads((run_dir / "stack.json").read_text())
-        gunicorn_workers = [c.pid for c in psutil.Process(state["pids"]["web"]).children()]
+        gunicorn_workers = _children_when(state["pids"]["web"], count=2)
         assert len(gunicorn_workers) == 2
         everything = [*state["pids"].values(), *gunicorn_workers]
 
