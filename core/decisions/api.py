@@ -17,6 +17,7 @@ from core.decisions.schemas import (
     ObjectionCreateSchema,
     ObjectionSchema,
     OutcomeSchema,
+    RecordVotesSchema,
     VoteChangeSchema,
     VoteCreateSchema,
     VoteSchema,
@@ -115,6 +116,19 @@ def cast_vote(data, motion_id: int):
     vote = operations.cast_vote(_visible_motion(motion_id), user=_user(), **_rules(), **data)
     db.session.commit()
     return vote
+
+
+@blp.route("/motions/<int:motion_id>/recorded-votes", methods=["POST"])
+@blp.arguments(RecordVotesSchema)
+@blp.response(201, VoteSchema(many=True))
+@access(Role.AUTHENTICATED)
+def record_votes(data, motion_id: int):
+    """Record the votes given in the room (a show of hands) for the units present: the
+    meeting leader, chair or secretary; all of them or none, never in a secret ballot."""
+    votes = operations.record_votes(_visible_motion(motion_id), data["votes"], user=_user(),
+                                    **_rules())
+    db.session.commit()
+    return votes
 
 
 @blp.route("/motions/<int:motion_id>/votes/<unit>", methods=["PUT"])

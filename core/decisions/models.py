@@ -156,13 +156,19 @@ class Vote(TenantScoped, db.Model):
     )
     #: In what capacity that person was present (holder, substitute, delegate).
     cast_as: Mapped[CastAs] = mapped_column(enum_column(CastAs, "cast_as"), nullable=False)
+    #: The meeting leader or secretary who recorded the vote as given in the room (a show of
+    #: hands); ``None`` when the representative cast it themselves.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     #: When it was cast.
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     #: When it was last changed, if ever.
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     motion = relationship("Motion", back_populates="votes")
-    cast_by = relationship("User")
+    cast_by = relationship("User", foreign_keys=[cast_by_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     changes = relationship("VoteChange", back_populates="vote", order_by="VoteChange.id")
 
 

@@ -48,6 +48,7 @@ from core.decisions.models import (
     VoteChoice,
 )
 from core.extensions import db
+from core.identity.models import User
 from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
@@ -434,6 +435,16 @@ def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
     _require_phase(motion, MotionPhase.VOTING, acting="stemmes")
     sit = _motion_situation(hooks, tenant, motion)
     vote_unit = _units_of(user, sit, unit, acting="stemme")
+    attendee = _attendee_for(user, sit, vote_unit)
+    return _store_vote(motion, sit, vote_unit, choice, cast_by_id=user.id,
+                       cast_as=attendee.acting_as if attendee else "holder", actor_id=user.id)
+
+
+def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str, *,
+                cast_by_id: int | None, cast_as: str, actor_id: int,
+                recorded_by_id: int | None = None) -> Vote:
+    """Store one unit's vote (and its anonymous ballots in a secret ballot), or refuse a
+    second vote for the unit with a 409, and write it to the audit log."""
     name = sit.names.get(vote_unit.key, vote_unit.label)
 
     def already():
@@ -444,13 +455,11 @@ def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
         Vote.motion_id == motion.id, Vote.unit_key == vote_unit.key))
     if exists:
         already()
-    attendee = _attendee_for(user, sit, vote_unit)
     vote = Vote(
         motion_id=motion.id, unit_key=vote_unit.key, unit_label=vote_unit.label,
         weight=vote_unit.weight,
         choice=None if motion.is_secret else VoteChoice(choice),
-        cast_by_id=user.id,
-        cast_as=CastAs(attendee.acting_as if attendee else "holder"),
+        cast_by_id=cast_by_id, cast_as=CastAs(cast_as), recorded_by_id=recorded_by_id,
     )
     db.session.add(vote)
     try:
@@ -463,17 +472,100 @@ def cast_vote(motion: Motion, *, user, hooks, tenant, choice: str,
         db.session.add_all([SecretBallot(motion_id=motion.id, choice=VoteChoice(choice), weight=1)
                             for _ in range(vote_unit.weight)])
         db.session.flush()
-    audit.record("vote.cast", f"motion:{motion.id}", {
+    details = {
         "unit": vote_unit.key, "weight": vote_unit.weight,
         "choice": None if motion.is_secret else choice,
         "cast_as": vote.cast_as.value, "secret": motion.is_secret,
-    }, actor_id=user.id)
+    }
+    if recorded_by_id is not None:
+        details["recorded_for"] = cast_by_id
+    audit.record("vote.recorded" if recorded_by_id is not None else "vote.cast",
+                 f"motion:{motion.id}", details, actor_id=actor_id)
     return vote
+
+
+def recordable_units(motion: Motion, *, hooks, tenant) -> list[dict]:
+    """The units whose vote the meeting leader may record from the room now: eligible,
+    represented at the meeting, and without a vote yet; each with its display name."""
+    if motion.phase is not MotionPhase.VOTING or motion.is_secret:
+        return []
+    sit = _motion_situation(hooks, tenant, motion)
+    cast = set(db.session.scalars(sa.select(Vote.unit_key).where(Vote.motion_id == motion.id)))
+    return [{"key": u.key, "label": u.label, "name": sit.names.get(u.key, u.label)}
+            for u in sit.units if u.eligible and u.present and u.key not in cast]
+
+
+def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenant) -> list[Vote]:
+    """Record the votes given in the room (a show of hands) for units whose representatives
+    are present, as the meeting leader or secretary counted them: all of them or none.
+
+    The same rules apply as to a vote cast by the member: only eligible units, only units
+    represented at the meeting (attendance, with its stand-in and delegation rules: ALB-B5,
+    KBH-6, KBH-7), one vote per unit (ALB-B2, SLA-4, KBH-5). The vote is the present
+    representative's (holder before substitute or delegate), and it keeps who recorded it.
+    A secret ballot cannot be recorded by someone else: that would not be secret."""
+    _require_phase(motion, MotionPhase.VOTING, acting="stemmes")
+    sit = _motion_situation(hooks, tenant, motion)
+    _require_leader(user, motion.item.meeting.body, sit, "registrere stemmer fra mødet")
+    if motion.is_secret:
+        refuse(409, "En hemmelig afstemning kan ikke registreres af mødelederen; hvert medlem "
+               "afgiver selv sin stemme.", clause="CORE-SECRET", rule="motion")
+    units_clause = next((u.clause for u in sit.units if u.clause), "CORE-UNITS")
+    by_key = {name: u for u in sit.units for name in (sit.names.get(u.key), u.label, u.key) if name}
+    chosen: list[tuple[VoteUnit, str]] = []
+    errors: dict[int, dict] = {}
+    for i, entry in enumerate(votes):
+        unit = by_key.get(entry["unit"])
+        if unit is None:
+            errors[i] = {"unit": [f"{entry['unit']} er ikke stemmeberettiget i {sit.body.name}."]}
+        elif any(u.key == unit.key for u, _ in chosen):
+            errors[i] = {"unit": [f"{sit.names.get(unit.key, unit.label)} står der to gange."]}
+        else:
+            chosen.append((unit, entry["choice"]))
+    if errors:
+        db.session.rollback()
+        abort(422, message="Stemmerne kunne ikke registreres.", errors={"json": {"votes": errors}})
+    for unit, _choice in chosen:
+        name = sit.names.get(unit.key, unit.label)
+        if not unit.eligible:
+            refuse(409, unit.reason or f"{name} har ikke stemmeret i denne sag.",
+                   clause=unit.clause or units_clause, rule="vote_units")
+        if not unit.present:
+            refuse(409, f"{name} er ikke repræsenteret ved mødet; kun de fremmødtes stemmer kan "
+                   "registreres.", clause=unit.clause or "CORE-ATTENDANCE", rule="vote_units")
+    people = _people_by_email({p for unit, _ in chosen for p in unit.casters})
+    stored = []
+    for unit, choice in chosen:
+        attendee = _representative(sit, unit)
+        person = people.get(attendee.person) if attendee else None
+        stored.append(_store_vote(
+            motion, sit, unit, choice, cast_by_id=person.id if person else None,
+            cast_as=attendee.acting_as if attendee else "holder", actor_id=user.id,
+            recorded_by_id=user.id))
+    return stored
+
+
+def _representative(sit: Situation, unit: VoteUnit) -> Attendee | None:
+    """Who is present for ``unit``: a holder before a substitute or a delegate."""
+    kind, _, ref = unit.key.partition(":")
+    here = [a for a in sit.attendees if a.is_voting and a.person in unit.casters]
+    exact = [a for a in here if (kind == "seat" and a.seat_key == ref)
+             or (kind == "org" and a.organisation == ref)] or here
+    order = {"holder": 0, "substitute": 1, "delegate": 2}
+    return min(exact, key=lambda a: order.get(a.acting_as, 3), default=None)
+
+
+def _people_by_email(emails: Iterable[str]) -> dict:
+    emails = set(emails)
+    if not emails:
+        return {}
+    return {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
 
 
 def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: str) -> Vote:
     """Change a vote while voting is open (not in a secret ballot), by whoever cast it and
-    while they still represent the unit; the change is kept in ``vote_changes`` and in
+    while they still represent the unit, or, for a vote recorded from the room, by the
+    meeting leader correcting the count; the change is kept in ``vote_changes`` and in
     the audit log."""
     _require_phase(motion, MotionPhase.VOTING, acting="ændres stemmer")
     if motion.is_secret:
@@ -483,10 +575,14 @@ def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: s
         Vote.motion_id == motion.id, sa.or_(Vote.unit_key == unit_key, Vote.unit_label == unit_key)))
     if vote is None:
         abort(404, message=f"{unit_key} har ikke stemt.")
-    if vote.cast_by_id != user.id:
+    sit = _motion_situation(hooks, tenant, motion)
+    if vote.recorded_by_id is not None and may_lead(user, motion.item.meeting.body, sit):
+        pass  # the meeting leader corrects a vote recorded from the room
+    elif vote.cast_by_id != user.id:
         refuse(409, "Kun den, der afgav stemmen, kan ændre den.", clause="CORE-VOTE-CHANGE",
                rule="motion")
-    _units_of(user, _motion_situation(hooks, tenant, motion), vote.unit_key, acting="stemme")
+    else:
+        _units_of(user, sit, vote.unit_key, acting="stemme")
     new = VoteChoice(choice)
     if new is vote.choice:
         return vote

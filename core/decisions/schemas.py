@@ -22,6 +22,18 @@ class VoteCreateSchema(Schema):
     unit = fields.String(load_default=None)
 
 
+class RecordedVoteSchema(Schema):
+    #: The unit (its key, e.g. ``org:AKB``, or its label).
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+
+
+class RecordVotesSchema(Schema):
+    #: The votes counted in the room, one per unit: all are recorded or none.
+    votes = fields.List(fields.Nested(RecordedVoteSchema), required=True,
+                        validate=validate.Length(min=1, max=500))
+
+
 class VoteChangeSchema(Schema):
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
 
@@ -43,6 +55,8 @@ class VoteSchema(Schema):
     choice = fields.Function(lambda v: v.choice.value if v.choice is not None else None)
     cast_by = fields.Function(lambda v: v.cast_by.name if v.cast_by is not None else None)
     cast_as = fields.Function(lambda v: v.cast_as.value)
+    #: The meeting leader or secretary who recorded it from the room, if not cast in person.
+    recorded_by = fields.Function(lambda v: v.recorded_by.name if v.recorded_by is not None else None)
     cast_at = fields.DateTime()
     changed_at = fields.DateTime(allow_none=True)
 

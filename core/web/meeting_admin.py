@@ -438,11 +438,17 @@ def motion_dissent(motion_id: int):
 # --------------------------------------------------------------------------- votes
 
 
+def _own_vote(motion, unit: str) -> bool:
+    user = _user()
+    return any(v.cast_by_id == user.id and unit in (v.unit_key, v.unit_label) for v in motion.votes)
+
+
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/ret-stemme", methods=["POST"])
 @access(Role.AUTHENTICATED)
 def change_vote(motion_id: int):
     """Change one's own vote while voting is open (not in a secret ballot); the change is
-    logged. Only the person who cast the vote may change it."""
+    logged. Only the person who cast the vote may change it, or the meeting leader a vote
+    recorded from the room."""
     motion = _visible_motion(motion_id)
     unit = request.form.get("unit", "")
     return _do(
@@ -454,7 +460,7 @@ def change_vote(motion_id: int):
             tenant=current_tenant(),
             **_parse(VoteChangeSchema(), _filled("choice")),
         ),
-        _("Din stemme er ændret."),
+        _("Din stemme er ændret.") if _own_vote(motion, unit) else _("Stemmen er ændret."),
         _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
     )
 

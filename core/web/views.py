@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from core.bodies import operations as bodies
 from core.decisions import operations as decisions
 from core.decisions.models import Motion
+from core.decisions.schemas import RecordVotesSchema
 from core.extensions import db
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings import operations as meetings
@@ -197,6 +198,9 @@ def _vote_context(item) -> dict:
         return ctx
     voted = {v.unit_key: v for v in motion.votes}
     mine = decisions.units_for_user(motion, user, hooks=tenant_hooks(), tenant=current_tenant())
+    if ctx["may_lead"]:  # the votes given in the room, for the leader to record
+        ctx["recordable"] = decisions.recordable_units(motion, hooks=tenant_hooks(),
+                                                       tenant=current_tenant())
     ctx["units"] = [u for u in mine if u["key"] not in voted]
     ctx["cast"] = [voted[u["key"]] for u in mine if u["key"] in voted]
     if motion.outcome:
@@ -389,6 +393,24 @@ def cast_vote(motion_id: int):
     unit = request.form.get("unit") or None
     return _motion_step(motion_id, lambda m, **kw: decisions.cast_vote(m, choice=choice, unit=unit, **kw),
                         _("Din stemme er afgivet."))
+
+
+@bp.route("/<tenant>/afstemninger/<int:motion_id>/registrer", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def record_votes(motion_id: int):
+    """Record the votes given in the room (a show of hands), one choice per unit present;
+    a unit left blank is not recorded (the meeting leader, chair or secretary)."""
+    motion = _visible_motion(motion_id)
+    votes = [{"unit": key.removeprefix("vote-"), "choice": choice}
+             for key, choice in request.form.items() if key.startswith("vote-") and choice]
+    if not votes:
+        flash(_("Vælg ja, nej eller undlader for mindst én stemmeberettiget."), "error")
+        return redirect(_back_to_item(motion.item))
+    return _motion_step(
+        motion_id,
+        lambda m, **kw: decisions.record_votes(
+            m, _load(RecordVotesSchema(), {"votes": votes})["votes"], **kw),
+        _("Stemmerne fra mødet er registreret."))
 
 
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/til-afstemning", methods=["POST"])

@@ -137,6 +137,42 @@ def test_live_vote_cast_for_my_organisation_seen_by_the_others_ALB_B2_ALB_B4(
     assert "Vedtaget: 3 af 4 organisationer stemte for (VA, AB, Albertslund Kommune)" in html
 
 
+def test_the_leader_records_the_rooms_show_of_hands_on_the_page_ALB_B2(
+        board, decision_item, meeting_of, member, submit):
+    item = decision_item(T, "bestyrelse", title="Budget for 2021")
+    meeting = meeting_of(T, item)
+    fragment = f"/{T}/punkter/{item}/afstemning"
+    html = submit(member(LEADER), page(meeting), fragment, text="Budgettet godkendes.").get_data(as_text=True)
+    motion = re.search(r'/afstemninger/(\d+)/til-afstemning', html).group(1)
+    submit(member(LEADER), page(meeting), f"/{T}/afstemninger/{motion}/til-afstemning")
+    # AKB votes on its own device; the leader's form lists the others present
+    submit(member(AKB), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice="no")
+    leader_page = member(LEADER).get(page(meeting)).get_data(as_text=True)
+    assert "Registrér stemmerne fra mødet" in leader_page
+    assert 'name="vote-org:VA"' in leader_page and 'name="vote-org:AKB"' not in leader_page
+    assert "Registrér stemmerne fra mødet" not in member(VA).get(page(meeting)).get_data(as_text=True)
+    record = f"/{T}/afstemninger/{motion}/registrer"
+    # nothing chosen: a message, nothing recorded
+    html = submit(member(LEADER), page(meeting), record).get_data(as_text=True)
+    assert "Vælg ja, nej eller undlader for mindst én stemmeberettiget." in html
+    # VA and AB by hand; the municipality's line left blank is not recorded
+    html = submit(member(LEADER), page(meeting), record, **{
+        "vote-org:VA": "yes", "vote-org:AB": "yes", "vote-org:ALB-KOM": ""}).get_data(as_text=True)
+    assert "Stemmerne fra mødet er registreret." in html
+    assert "VA (Ja, registreret på mødet)" in html and "AKB (Nej)" in html
+    assert 'name="vote-org:VA"' not in html and 'name="vote-org:ALB-KOM"' in html
+    # a miscount is corrected by the leader
+    html = submit(member(LEADER), page(meeting), f"/{T}/afstemninger/{motion}/ret-stemme",
+                  unit="org:AB", choice="abstain").get_data(as_text=True)
+    assert "Stemmen er ændret." in html and "AB (Undlader, registreret på mødet)" in html
+    # a unit that voted in the meantime stops the batch: the page says why, nothing kept
+    submit(member(MAYOR), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice="yes")
+    html = submit(member(LEADER), page(meeting), record, **{"vote-org:ALB-KOM": "no"}).get_data(as_text=True)
+    assert "Albertslund Kommune har allerede stemt" in html and "(ALB-B2)" in html
+    html = member(AB).get(fragment).get_data(as_text=True)
+    assert "Har stemt (4)" in html and "ALB-KOM (Ja)" in html, html
+
+
 def test_minutes_drafted_sent_and_approved_by_a_member_with_one_click_ALB_B9(
         board, create_meeting, create_item, attend, member, submit):
     meeting = create_meeting(T, "bestyrelse")
