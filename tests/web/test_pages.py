@@ -116,3 +116,26 @@ def test_catalogues_are_compiled_at_start(tmp_path):
     (target / "messages.po").write_bytes(po.read_bytes())
     ensure_compiled(tmp_path)
     assert (target / "messages.mo").stat().st_size > 1000
+
+
+def test_every_text_of_the_pages_has_an_english_translation():
+    """Every message the code and templates mark for translation (babel.cfg) has a non-empty,
+    non-fuzzy English entry: a page in English never falls back to Danish."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    from core.web.i18n import TRANSLATIONS
+
+    root = TRANSLATIONS.parent.parent
+    with open(root / "babel.cfg") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    wanted = {msg[2] if isinstance(msg[2], str) else msg[2][0]
+              for msg in extract_from_dir(str(root), method_map, options_map,
+                                          keywords={"_": None, "gettext": None, "N_": None,
+                                                    "ngettext": (1, 2), "lazy_gettext": None})}
+    with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalog = read_po(f)
+    missing = sorted(m for m in wanted if m and (
+        catalog.get(m) is None or not catalog.get(m).string or catalog.get(m).fuzzy))
+    assert not missing, f"{len(missing)} texts without an English translation: {missing[:10]}"
