@@ -123,6 +123,35 @@ def test_members_of_two_organisations_vote_live_and_by_keyboard_ALB_B2(
     leader.shoot("vote-result")
 
 
+def test_the_leader_records_a_show_of_hands_by_keyboard_and_members_see_it_live_ALB_B2(
+        board, decision_item, meeting_of, visitor):
+    leader = visitor()
+    leader.login(LEADER)
+    item, meeting = _open_vote(decision_item, meeting_of, leader)
+    va = visitor()
+    va.login(VA)
+    va_page = va.goto(f"/{T}/moeder/{meeting}")
+    page = leader.goto(f"/{T}/moeder/{meeting}")
+    # the leader picks VA's and AB's choices with the keyboard alone, then sends
+    page.get_by_label("VA", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # — → Ja
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "vote-org:AB"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # — → Ja → Nej
+    page.get_by_role("button", name="Registrér stemmerne").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Stemmerne fra mødet er registreret.").wait_for()
+    assert "VA (Ja, registreret på mødet)" in page.content()
+    leader.axe()
+    leader.shoot("votes-recorded-from-the-room")
+    # VA's page shows the recorded votes without a reload, and VA's vote form is gone
+    live = va_page.locator(f"#vote-{item}")
+    live.get_by_text("AB (Nej, registreret på mødet)").wait_for(timeout=10_000)
+    assert "Din stemme for VA" not in live.inner_text()
+    va.axe()
+
+
 def test_minutes_approved_by_a_member_with_one_click_ALB_B9(
         board, create_meeting, create_item, visitor):
     meeting = create_meeting(T, "bestyrelse")
