@@ -547,7 +547,7 @@ def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, act
             db.session.add(task)
             _event(proposal, "follow_up_created", f"Opfølgning: {up.title} ({assignee}).",
                    step=step, actor=actor, clause=up.clause, now=now,
-                   data={"assignee_kind": kind, "assignee": assignee})
+                   data={"assignee_kind": kind, "assignee": assignee, "title": up.title})
 
 
 def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
@@ -580,7 +580,8 @@ def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, act
     task.done_at = now
     task.done_by_id = actor.id if actor is not None else None
     _event(proposal, "follow_up_done", f"Opfølgning udført: {task.title} ({task.assignee}). {note}".strip(),
-           actor=actor, clause=task.clause, now=now, data={"follow_up_id": task.id})
+           actor=actor, clause=task.clause, now=now,
+           data={"follow_up_id": task.id, "title": task.title, "assignee": task.assignee, "note": note})
     db.session.flush()
     return task
 
@@ -903,7 +904,7 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
         attachment.proposal = proposal
     db.session.add(attachment)
     _event(proposal, "attachment_added", f"Bilag vedhæftet: {attachment.filename}.", actor=actor,
-           now=now, data={"sha256": digest, "size_bytes": len(content)})
+           now=now, data={"sha256": digest, "size_bytes": len(content), "filename": attachment.filename})
     db.session.flush()
     return attachment
 

@@ -26,6 +26,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, role_in_tenant
 from core.proposals import operations as ops
+from core.proposals.history import describe as describe_event
 from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
@@ -65,7 +66,9 @@ def _proposal_labels():
 
     return {"STEP_STATES": tr(STEP_STATES), "STEP_OUTCOMES": tr(STEP_OUTCOMES),
             "STEP_ACTIONS": tr(STEP_ACTIONS), "STEP_KINDS": tr(STEP_KINDS),
-            "PROPOSAL_STATES": tr(PROPOSAL_STATES)}
+            "PROPOSAL_STATES": tr(PROPOSAL_STATES),
+            # A history line in the reader's language (the stored message is Danish).
+            "describe_event": describe_event}
 
 
 # --------------------------------------------------------------------------- helpers
