@@ -42,11 +42,81 @@ def _is_page() -> bool:
     return bool(request) and not request.path.startswith("/api/")
 
 
-def error_page(code: int, message: str = ""):
+def _reading() -> bool:
+    """Whether the refused request only reads (a page to see) rather than acts."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD")
+
+
+def _who_may(role: str, body: str | None) -> str:
+    """Who holds ``role`` (a :class:`~core.identity.permissions.Role` by name), in words a
+    board member knows, in the reader's language."""
+    from flask_babel import gettext as _
+
+    if role == "information_recipient":
+        return (_("Kun medlemmer af %(body)s og de organisationer, der modtager organets materiale,", body=body)
+                if body else _("Kun organets medlemmer og de organisationer, der modtager organets materiale,"))
+    if role == "member":
+        return _("Kun medlemmer af %(body)s", body=body) if body else _("Kun organets medlemmer")
+    if role == "body_secretary":
+        return (_("Kun sekretæren for %(body)s og sekretariatet", body=body) if body
+                else _("Kun organets sekretær og sekretariatet"))
+    if role == "tenant_admin":
+        return _("Kun sekretariatet")
+    if role == "platform_admin":
+        return _("Kun platformens administratorer")
+    return ""
+
+
+def refusal_reason(code: int, data: dict) -> str:
+    """Why a page was refused, for the error page in the reader's language.
+
+    401: log in first. 403: who may (from the role the refusal names, core.identity.
+    permissions.refuse), or the refusal's own reason and clause (a rule's answer, an
+    operation's narrower check: ``reason``/``reason_en``). Nothing for other codes: a 404
+    says nothing, so another tenant's resource stays unknown."""
+    from flask_babel import get_locale, gettext as _
+
+    if code == 401:
+        return (_("Du skal være logget ind for at se denne side.") if _reading()
+                else _("Du skal være logget ind for at gøre dette."))
+    if code != 403:
+        return ""
+    english = str(get_locale() or "da") == "en"
+    if data.get("reason") or data.get("reason_en") or data.get("rule"):
+        said = (data.get("reason_en") if english and data.get("reason_en")
+                else data.get("reason") or data.get("message") or "")
+        return f"{said} ({data['clause']})" if data.get("clause") else said
+    who = _who_may(data.get("role") or "", data.get("body"))
+    if not who:
+        return _("Du har ikke den rolle, der skal til.")
+    return (_("%(who)s kan se denne side.", who=who) if _reading()
+            else _("%(who)s kan gøre dette.", who=who))
+
+
+def _login_next() -> str | None:
+    """Where the login page sends the user back to: the refused page itself (a read), or
+    the page a refused form was sent from (same site only)."""
+    from urllib.parse import urlsplit
+
+    from flask import request
+
+    if _reading():
+        return request.full_path.rstrip("?")
+    ref = urlsplit(request.referrer or "")
+    if ref.netloc and ref.netloc != request.host:
+        return None
+    return (ref.path + (f"?{ref.query}" if ref.query else "")) or None
+
+
+def error_page(code: int, message: str = "", reason: str = ""):
     from flask import make_response, render_template
 
     try:
-        return make_response(render_template("web/error.html", code=code, detail=message), code)
+        return make_response(render_template(
+            "web/error.html", code=code, detail=message, reason=reason,
+            login_next=_login_next() if code == 401 else None), code)
     except Exception:  # pragma: no cover - a broken template must not hide the error
         log.exception("error page failed")
         return make_response(envelope(code, message or "Error"))
@@ -58,7 +128,9 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     message = data.get("message") or error.description or error.name
     if _is_page() and (error.code or 500) >= 400:
-        resp = error_page(error.code or 500, message if error.code in (400, 409, 422) else "")
+        code = error.code or 500
+        resp = error_page(code, message if code in (400, 409, 422) else "",
+                          refusal_reason(code, data) if code in (401, 403) else "")
         for name, value in (getattr(error, "get_headers", lambda: [])() or []):
             if name.lower() not in ("content-type", "content-length"):
                 resp.headers[name] = value

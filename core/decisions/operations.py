@@ -250,9 +250,18 @@ def may_lead(user, body: Body, sit: Situation | None = None) -> bool:
     )
 
 
+#: What a meeting's leader does, in English, for the refusal's ``reason_en``.
+_LEADS_EN = {
+    "åbne et forslag til beslutning": "open a motion",
+    "sætte forslaget til afstemning": "put the motion to the vote",
+    "afslutte forslaget": "close the motion",
+}
+
+
 def _require_leader(user, body: Body, sit: Situation | None, what: str) -> None:
     if not may_lead(user, body, sit):
-        abort(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.")
+        abort(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.",
+              reason_en=f"Only the meeting leader, the chair or the secretary may {_LEADS_EN.get(what, what)}.")
 
 
 def is_visible(item: AgendaItem, user) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable
+from typing import NoReturn
 from datetime import date
 
 import sqlalchemy as sa
@@ -170,6 +171,30 @@ def _seats_in_tenant(user, tenant_id: int) -> list:
     return memo[key]
 
 
+#: A missing right in the API's English; the pages word it in the reader's language from
+#: the ``role`` (and ``body``) the 403 carries (core/errors.py).
+_NEEDS_EN = {
+    Role.AUTHENTICATED: "You may not do this here.",
+    Role.INFORMATION_RECIPIENT: "Only the members of {body} and the organisations that receive "
+                                "its material may see this.",
+    Role.MEMBER: "Only the members of {body} may do this.",
+    Role.BODY_SECRETARY: "Only the secretary of {body} and the tenant's secretariat may do this.",
+    Role.TENANT_ADMIN: "Only the tenant's secretariat may do this.",
+    Role.PLATFORM_ADMIN: "Only platform administrators may do this.",
+}
+
+
+def refuse(role: Role, body=None, **extra) -> NoReturn:
+    """403: the caller may know the resource but lacks ``role`` (in ``body``, where given).
+
+    The answer names the role needed, so the page can say who may (docs/permissions.md);
+    ``extra`` (``reason``/``reason_en``) says it more precisely where a check is narrower
+    than a role (the proposer, those who act for an organisation)."""
+    name = body.name if body is not None else "the body"
+    abort(403, message=extra.get("reason_en") or _NEEDS_EN[role].format(body=name), role=role.name.lower(),
+          body=body.name if body is not None else None, **extra)
+
+
 def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
     """Check the current user's role in ``body``.
 
@@ -183,7 +208,7 @@ def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
     if have < role:
         if _user() is None:
             abort(401, message="Log in first.")
-        abort(403, message="You may not do this here.")
+        refuse(role, body)
     return have
 
 
@@ -244,7 +269,7 @@ def _check_declared(role: Role) -> None:
         abort(401, message="Log in first.")
     if role >= Role.PLATFORM_ADMIN:
         if not user.is_platform_admin:
-            abort(403, message="Only platform administrators may do this.")
+            refuse(Role.PLATFORM_ADMIN)
         return
     tenant = getattr(g, "tenant", None)
     if tenant is None:
@@ -264,7 +289,7 @@ def _check_declared(role: Role) -> None:
         abort(404, message="Not found.")
     # Tenant-wide roles are decided here in full.
     if role >= Role.TENANT_ADMIN and have < role:
-        abort(403, message="Only the tenant's secretariat may do this.")
+        refuse(Role.TENANT_ADMIN)
     # Body roles: on the body the URL names, before the input is parsed.
     for name, value in (request.view_args or {}).items():
         if name in _PARAM_CHECKS:
@@ -281,7 +306,7 @@ def _check_declared(role: Role) -> None:
         if in_body < Role.INFORMATION_RECIPIENT and not getattr(loader, "public", False):
             abort(404, message="Not found.")
         if in_body < role:
-            abort(403, message="You may not do this here.")
+            refuse(role, body)
         break
 
 

@@ -3,7 +3,7 @@ mailed reset link. Forms carry CSRF tokens (core/identity/security.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -62,13 +62,22 @@ def login():
         db.session.commit()
         if user is not None:
             login_user(user)
-            return redirect(url_for("web.index"))
+            return redirect(_back_to() or url_for("web.index"))
         if error is None:
             error, status = "Forkert e-mail eller adgangskode.", 401
     providers = operations.list_providers()
     return render_template(
-        "identity/login.html", form=form, error=error, providers=providers
+        "identity/login.html", form=form, error=error, providers=providers, next=_back_to()
     ), status
+
+
+def _back_to() -> str | None:
+    """The page to return to after logging in (``?next=``, from a page that needed a
+    login: core/errors.py); a path on this site only, never another site."""
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
 
 
 @bp.route("/log-ud", methods=["POST"])

@@ -312,7 +312,8 @@ def create_meeting(body: Body, data: dict, user: User, tenant, hooks) -> Meeting
     role = role_in_body(user, body)
     if kind is MeetingKind.ORDINARY:
         if role < Role.BODY_SECRETARY:
-            abort(403, message="Kun sekretariatet planlægger ordinære møder.")
+            abort(403, message="Kun sekretariatet planlægger ordinære møder.",
+                  reason_en="Only the secretariat plans ordinary meetings.")
         return _new_meeting(body, data, kind, tenant, hooks)
 
     caller = _caller(body, user, role, data)
@@ -599,7 +600,8 @@ def record_attendance(
     if seat is None or not seat.is_valid_on(meeting.starts_at.date()):
         abort(404, message="Not found.")
     if role < Role.BODY_SECRETARY and seat.holder_id != user.id:
-        abort(403, message="Et medlem kan kun melde fremmøde eller afbud for sin egen plads.")
+        abort(403, message="Et medlem kan kun melde fremmøde eller afbud for sin egen plads.",
+              reason_en="A member can only report attendance or apologies for their own seat.")
 
     status = AttendanceStatus(data.get("status", "present"))
     acting_as = ActingAs(data.get("acting_as", "holder"))
@@ -903,7 +905,8 @@ def approve_by_member(
         _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
     approvers = expected_approvers(meeting, tenant, hooks)
     if user.id not in {u.id for u in approvers}:
-        abort(403, message="Kun organets medlemmer godkender referatet.")
+        abort(403, message="Kun organets medlemmer godkender referatet.",
+              reason_en="Only the body's members approve the minutes.")
     version = meeting.minutes_versions[0]
     approval = next((a for a in version.approvals if a.user_id == user.id), None)
     if approval is None:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from core.bodies.models import Body
 from core.extensions import db
-from core.identity.permissions import Role, access, check_param
+from core.identity.permissions import Role, access, check_param, refuse
 from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import ProposalAttachment, ResponseKind
@@ -64,9 +64,11 @@ def _pre_check(proposal_id: int, declared: Role) -> None:
         _forbid_unless(any(operations.may_manage(_user(), current_tenant(), b) for b in bodies))
 
 
-def _forbid_unless(allowed: bool):
+def _forbid_unless(allowed: bool, body=None, **reason):
+    """403 unless ``allowed``: a secretary's action (of ``body``), or one whose ``reason``
+    says who may."""
     if not allowed:
-        abort(403, message="You may not do this here.")
+        refuse(Role.BODY_SECRETARY, body, **reason)
 
 
 @blp.route("", methods=["POST"])
@@ -115,7 +117,7 @@ def decide(data, proposal_id: int):
     """Record the decision (or position) of the body the proposal is at, by its secretary."""
     proposal = _visible(proposal_id)
     body = _body(data["body"])
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), body))
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), body), body)
     operations.record_decision(
         tenant_hooks(), current_tenant(), proposal, body,
         passed=data["outcome"] == "adopted", text=data["text"],
@@ -132,7 +134,7 @@ def place(proposal_id: int):
     """Put the current step on its body's next planned meeting (once one is planned)."""
     proposal = _visible(proposal_id)
     step = operations.body_step_now(proposal)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body))
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body), step.body)
     operations.place_current_step(tenant_hooks(), current_tenant(), proposal)
     db.session.commit()
     return proposal
@@ -145,7 +147,8 @@ def place(proposal_id: int):
 def open_hearing(data, proposal_id: int):
     """Send the proposal to hearing: the organisations asked and the deadline."""
     proposal = _visible(proposal_id)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body))
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
+                   proposal.origin_body)
     operations.open_hearing(proposal, actor=_user(), **data)
     db.session.commit()
     return proposal
@@ -162,7 +165,7 @@ def respond(data, proposal_id: int):
     if org is None:
         abort(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"organisation": ["Unknown organisation."]}})
-    _forbid_unless(operations.may_answer_for(_user(), current_tenant(), org))
+    _forbid_unless(operations.may_answer_for(_user(), current_tenant(), org), **operations.MAY_ANSWER)
     operations.respond_to_hearing(
         proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=_user()
     )
@@ -176,7 +179,8 @@ def respond(data, proposal_id: int):
 def close_hearing(proposal_id: int):
     """Collect the answers and move the proposal on with them."""
     proposal = _visible(proposal_id)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body))
+    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
+                   proposal.origin_body)
     operations.close_hearing(tenant_hooks(), current_tenant(), proposal, actor=_user())
     db.session.commit()
     return proposal
@@ -192,7 +196,8 @@ def attach(files, proposal_id: int):
     user = _user()
     _forbid_unless(
         proposal.proposed_by_id == user.id
-        or operations.may_manage(user, current_tenant(), proposal.origin_body)
+        or operations.may_manage(user, current_tenant(), proposal.origin_body),
+        **operations.MAY_ATTACH,
     )
     upload = files["file"]
     attachment = operations.add_attachment(
@@ -240,7 +245,8 @@ def follow_up_done(data, proposal_id: int, task_id: int):
     proposal = _visible(proposal_id)
     task = operations.get_follow_up(proposal, task_id)
     user = _user()
-    _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task))
+    _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task),
+                   **operations.MAY_COMPLETE)
     operations.complete_follow_up(proposal, task, note=data["note"], actor=user)
     db.session.commit()
     return task

@@ -138,8 +138,30 @@ def _event(proposal, kind, message, *, step=None, actor=None, clause=None, data=
     return ev
 
 
-def _refuse(code: int, message: str, clause: str | None, rule: str):
+def _refuse(code: int, message: str, clause: str | None, rule: str, reason_en: str | None = None):
+    if reason_en:  # the pages show it to a reader who chose English (core/errors.py)
+        abort(code, message=message, clause=clause, rule=rule, reason_en=reason_en)
     abort(code, message=message, clause=clause, rule=rule)
+
+
+#: Who may, where the check is narrower than a role: the reason a refusal (403) gives, in
+#: Danish and English (core.identity.permissions.refuse).
+MAY_ATTACH = {
+    "reason": "Kun forslagsstilleren, sekretæren for det organ, forslaget er rejst i, og "
+              "sekretariatet kan vedhæfte bilag.",
+    "reason_en": "Only the proposer, the secretary of the body the proposal was raised in and "
+                 "the secretariat may attach files.",
+}
+MAY_ANSWER = {
+    "reason": "Kun de, der handler for organisationen, kan afgive dens høringssvar.",
+    "reason_en": "Only those who act for the organisation may give its answer to the hearing.",
+}
+MAY_COMPLETE = {
+    "reason": "Kun de, der handler for organisationen, sekretæren for det organ, opfølgningen "
+              "angår eller som besluttede, og sekretariatet kan markere opfølgningen som udført.",
+    "reason_en": "Only those who act for the organisation, the secretary of the body concerned "
+                 "or of the deciding body, and the secretariat may mark the follow-up done.",
+}
 
 
 def lock(proposal: Proposal) -> None:
@@ -172,7 +194,7 @@ def start_proposal(
         takes_part=_takes_part(proposer, tenant),
     )
     if not verdict.ok:
-        _refuse(403, verdict.reason, verdict.clause, "proposal_origin_allowed")
+        _refuse(403, verdict.reason, verdict.clause, "proposal_origin_allowed", verdict.reason_en)
 
     proposal = Proposal(
         origin_body=origin, proposed_by=proposer, title=title, text=text,
@@ -547,7 +569,7 @@ def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, act
             db.session.add(task)
             _event(proposal, "follow_up_created", f"Opfølgning: {up.title} ({assignee}).",
                    step=step, actor=actor, clause=up.clause, now=now,
-                   data={"assignee_kind": kind, "assignee": assignee})
+                   data={"assignee_kind": kind, "assignee": assignee, "title": up.title})
 
 
 def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
@@ -580,7 +602,8 @@ def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, act
     task.done_at = now
     task.done_by_id = actor.id if actor is not None else None
     _event(proposal, "follow_up_done", f"Opfølgning udført: {task.title} ({task.assignee}). {note}".strip(),
-           actor=actor, clause=task.clause, now=now, data={"follow_up_id": task.id})
+           actor=actor, clause=task.clause, now=now,
+           data={"follow_up_id": task.id, "title": task.title, "assignee": task.assignee, "note": note})
     db.session.flush()
     return task
 
@@ -903,7 +926,7 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
         attachment.proposal = proposal
     db.session.add(attachment)
     _event(proposal, "attachment_added", f"Bilag vedhæftet: {attachment.filename}.", actor=actor,
-           now=now, data={"sha256": digest, "size_bytes": len(content)})
+           now=now, data={"sha256": digest, "size_bytes": len(content), "filename": attachment.filename})
     db.session.flush()
     return attachment
 

@@ -110,12 +110,21 @@ class StepSchema(Schema):
 
 class EventSchema(Schema):
     kind = fields.String()
+    #: What happened, in Danish: the record, as stored.
     message = fields.String()
+    #: The same in English, worded from ``kind`` and ``data`` (core/proposals/history.py);
+    #: the Danish message for a kind the core does not know.
+    text_en = fields.Method("_text_en")
     clause = fields.String(allow_none=True)
     step = fields.Function(lambda e: e.step.position if e.step is not None else None)
     actor = fields.Function(lambda e: e.actor.name if e.actor is not None else None)
     data = fields.Dict()
     created_at = fields.DateTime()
+
+    def _text_en(self, event):
+        from core.proposals.history import describe_en
+
+        return describe_en(event)
 
 
 class FollowUpSchema(Schema):

@@ -24,8 +24,9 @@ from werkzeug.exceptions import HTTPException
 
 from core.bodies.models import Body
 from core.extensions import db
-from core.identity.permissions import Role, access, role_in_tenant
+from core.identity.permissions import Role, access, refuse, role_in_tenant
 from core.proposals import operations as ops
+from core.proposals.history import describe as describe_event
 from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
@@ -65,7 +66,9 @@ def _proposal_labels():
 
     return {"STEP_STATES": tr(STEP_STATES), "STEP_OUTCOMES": tr(STEP_OUTCOMES),
             "STEP_ACTIONS": tr(STEP_ACTIONS), "STEP_KINDS": tr(STEP_KINDS),
-            "PROPOSAL_STATES": tr(PROPOSAL_STATES)}
+            "PROPOSAL_STATES": tr(PROPOSAL_STATES),
+            # A history line in the reader's language (the stored message is Danish).
+            "describe_event": describe_event}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -114,9 +117,11 @@ def _visible(proposal_id: int):
     return proposal
 
 
-def _forbid_unless(allowed: bool) -> None:
+def _forbid_unless(allowed: bool, body=None, **reason) -> None:
+    """403 unless ``allowed``: a secretary's action (of ``body``), or one whose ``reason``
+    (``reason``/``reason_en``) says who may; the error page says it (core/errors.py)."""
     if not allowed:
-        abort(403, message="You may not do this here.")
+        refuse(Role.BODY_SECRETARY, body, **reason)
 
 
 def _stripped(*names: str) -> dict:
@@ -214,7 +219,8 @@ def attach_to_proposal(proposal_id: int):
     documents, images or text, within the size limit."""
     p = _visible(proposal_id)
     user = _user()
-    _forbid_unless(p.proposed_by_id == user.id or ops.may_manage(user, current_tenant(), p.origin_body))
+    _forbid_unless(p.proposed_by_id == user.id or ops.may_manage(user, current_tenant(), p.origin_body),
+                   **ops.MAY_ATTACH)
     back = _proposal_url(p.id, "bilag")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -249,7 +255,7 @@ def decide_proposal(proposal_id: int):
     if body is None:
         return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(DECISION_FIELDS, "body")), back)
     user = _user()
-    _forbid_unless(ops.may_manage(user, current_tenant(), body))
+    _forbid_unless(ops.may_manage(user, current_tenant(), body), body)
     return _run(
         lambda: ops.record_decision(
             tenant_hooks(), current_tenant(), p, body, passed=data["outcome"] == "adopted",
@@ -269,7 +275,7 @@ def place_proposal(proposal_id: int):
         body = ops.body_step_now(p).body
     except HTTPException as exc:
         return _refused(_message(exc, {}), back)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), body))
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), body), body)
     return _run(lambda: ops.place_current_step(tenant_hooks(), current_tenant(), p),
                 _("Forslaget er sat på dagsordenen."), back, {})
 
@@ -292,7 +298,7 @@ def _deadline(zone) -> str | None:
 def open_proposal_hearing(proposal_id: int):
     """Send the proposal to hearing (VEJ-6): the organisations asked and the deadline."""
     p = _visible(proposal_id)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body))
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body), p.origin_body)
     back = _proposal_url(p.id, "hoering")
     deadline = _deadline(tenant_zone())
     if deadline is None:
@@ -317,7 +323,7 @@ def close_proposal_hearing(proposal_id: int):
     """Collect the answers and move the proposal on with them; before the deadline only
     when every organisation has answered (VEJ-6)."""
     p = _visible(proposal_id)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body))
+    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body), p.origin_body)
     return _run(lambda: ops.close_hearing(tenant_hooks(), current_tenant(), p, actor=_user()),
                 _("Høringen er afsluttet, og forslaget er sendt videre med svarene."),
                 _proposal_url(p.id, "hoering"), {})
@@ -348,7 +354,7 @@ def follow_up_done(proposal_id: int, task_id: int):
     p = _visible(proposal_id)
     task = ops.get_follow_up(p, task_id)
     user = _user()
-    _forbid_unless(ops.may_complete_follow_up(user, current_tenant(), p, task))
+    _forbid_unless(ops.may_complete_follow_up(user, current_tenant(), p, task), **ops.MAY_COMPLETE)
     back = url_for("web.follow_ups")
     data, bad = _validated(FollowUpDoneSchema(), _stripped("note"), NOTE_FIELDS, back)
     if bad:

@@ -26,7 +26,7 @@ from core.decisions import operations as decisions
 from core.decisions.models import Motion
 from core.decisions.schemas import RecordVotesSchema
 from core.extensions import db
-from core.identity.permissions import Role, access, require, role_in_tenant
+from core.identity.permissions import Role, access, refuse, require, role_in_tenant
 from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import ItemKind, Meeting, MeetingState
@@ -570,7 +570,7 @@ def answer_hearing(proposal_id: int):
         abort(404, message="Not found.")
     org = db.session.scalar(sa.select(Organisation).filter_by(code=request.form.get("organisation", "")))
     if org is None or not proposals_ops.may_answer_for(user, current_tenant(), org):
-        abort(403, message="You may not answer for this organisation.")
+        refuse(Role.AUTHENTICATED, **proposals_ops.MAY_ANSWER)
     kind = request.form.get("kind", "")
     if kind not in {k.value for k in ResponseKind}:
         abort(422, message="The input is invalid.", errors={"form": {"kind": [_("Vælg et svar.")]}})

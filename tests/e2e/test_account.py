@@ -82,3 +82,28 @@ def test_secretariat_pages_and_the_login_buttons(board, visitor):
     assert "Fejlet efter 1 forsøg: timeout" in page.content()
     sec.shoot("outbox")
     sec.goto(f"/{T}/organer/bestyrelse")
+
+
+def test_refused_pages_say_why_and_the_login_returns_to_the_page(board, visitor, create_meeting):
+    """A 403 page names who may (Danish and English), a 401 page links to the login, which
+    returns to the page afterwards; each page passes axe (docs/permissions.md)."""
+    meeting = create_meeting(T, "bestyrelse")
+    anonymous = visitor()
+    page = anonymous.goto(f"/{T}/moeder/{meeting}")  # 401, checked by axe
+    assert page.get_by_text("Du skal være logget ind for at se denne side.").count() == 1
+    anonymous.shoot("refused-401")
+    page.locator("main").get_by_role("link", name="Log ind").click()
+    page.get_by_label("E-mail").fill(VA)
+    page.get_by_label("Adgangskode").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(anonymous.base + f"/{T}/moeder/{meeting}")
+    anonymous.axe()
+
+    page = anonymous.goto(f"/{T}/sekretariat")  # 403, checked by axe
+    assert page.get_by_role("heading", name="Du har ikke adgang til dette").count() == 1
+    assert page.get_by_text("Kun sekretariatet kan se denne side.").count() == 1
+    anonymous.shoot("refused-403")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"**/{T}/sekretariat*")
+    anonymous.axe()
+    assert page.get_by_text("Only the secretariat can see this page.").count() == 1

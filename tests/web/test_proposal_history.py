@@ -1,0 +1,53 @@
+"""The proposal page's history in the reader's language: each event worded from its kind
+and data (core/proposals/history.py), Danish by default and English when chosen."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import pytest
+
+from core.proposals.history import WORDINGS
+from tests.proposals.story import THEME_MEMBER, V, vejle_story
+
+
+@pytest.fixture
+def story(sync_tenant, member, in_tenant):
+    sync_tenant("vejle")
+    return vejle_story(member, in_tenant)
+
+
+def _history(page: str) -> list[str]:
+    section = page.split(">Historik<")[-1] if ">Historik<" in page else page.split(">History<")[-1]
+    items = re.findall(r"<li>(.*?)</li>", section.split("</ul>")[0], flags=re.S)
+    return [htmllib.unescape(re.sub(r"\s+", " ", i)).strip() for i in items]
+
+
+def test_english_page_shows_the_history_in_english_VEJ_6(story, member, submit):
+    tina = member(THEME_MEMBER)
+    page = f"/vejle/forslag/{story}"
+    events = tina.get(f"{V}/{story}").get_json()["history"]
+    assert {e["kind"] for e in events} == set(WORDINGS)
+
+    danish = _history(tina.get(page).get_data(as_text=True))
+    assert len(danish) == len(events)
+    assert any("Forslaget er rejst i Boligsocial temagruppe." in line for line in danish)
+    assert any("Forslaget er sendt til Forum for Koordination og Udvikling (sender videre)." in line
+               for line in danish)
+
+    submit(tina, page, "/sprog", follow=False, lang="en", next=page)
+    from flask_babel import refresh
+
+    refresh()  # the tests' app context spans requests; a new request would choose afresh
+    html = tina.get(page).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    english = _history(html)
+    assert len(english) == len(events)
+    for line, event in zip(english, events, strict=True):
+        assert event["text_en"] in line, (event["kind"], line)
+        assert event["message"] not in line, f"{event['kind']} still in Danish: {line}"
+    assert any("Lejerbo answered after the deadline: comments." in line for line in english)
+    assert any("The proposal was adopted by Boligpolitisk udvalg." in line for line in english)
+    # The clause stays beside the line.
+    assert any(line.endswith("(VEJ-1)") and "Follow-up: " in line for line in english)
