@@ -255,6 +255,7 @@ _LEADS_EN = {
     "åbne et forslag til beslutning": "open a motion",
     "sætte forslaget til afstemning": "put the motion to the vote",
     "afslutte forslaget": "close the motion",
+    "registrere stemmer fra mødet": "record the votes given in the meeting",
 }
 
 

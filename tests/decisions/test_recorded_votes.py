@@ -94,6 +94,8 @@ def test_a_unit_that_voted_in_person_stops_the_whole_batch_ALB_B2(board_motion, 
 def test_only_the_leader_chair_or_secretary_records(board_motion, member, in_tenant):
     resp = record(member, T, board_motion, [("AB", "yes")], VA)
     assert resp.status_code == 403
+    assert resp.get_json()["message"] == ("Kun mødelederen, formanden eller sekretæren kan "
+                                          "registrere stemmer fra mødet.")
     assert stored_votes(in_tenant, "albertslund", board_motion) == {}
 
 
