@@ -67,6 +67,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.meetings.api import blp as meetings_blp
     from core.meetings.api import public_blp as public_meetings_blp
     from core.notifications.api import blp as calendar_blp
+    from core.notifications.api import feed_blp as calendar_feed_blp
     from core.notifications.api import me_blp as my_calendar_blp
     from core.proposals.api import blp as proposals_blp
     from core.tenants.api import blp as tenants_blp
@@ -74,7 +75,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
-        calendar_blp, my_calendar_blp, decisions_blp, proposals_blp,
+        calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)

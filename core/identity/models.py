@@ -204,3 +204,26 @@ class ExternalIdentity(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user = relationship("User")
+
+
+class CalendarFeed(db.Model):
+    """A person's secret calendar address, for a calendar program that subscribes without a
+    login (global table: the feed spans tenants). Only the secret's sha256 is stored; at
+    most one address per person (a new one replaces the old)."""
+
+    __tablename__ = "calendar_feeds"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The person whose meetings the feed shows; one address per person.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    #: Hex sha256 of the secret in the address (the address is shown once, never stored).
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    #: When the address was made (a new address resets it).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When a calendar program last fetched the feed, to the hour (not written on every fetch).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")

@@ -14,11 +14,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from core.bodies.models import Body, Seat
 from core.extensions import db
 from core.identity.models import (
     ApiToken,
+    CalendarFeed,
     ExternalIdentity,
     IdentityProvider,
     PasswordReset,
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 #: Prefixes make our secrets recognisable (to the owner, to secret scanners, to the log filter).
 API_TOKEN_PREFIX = "kmt_"
 RESET_TOKEN_PREFIX = "kmr_"
+CALENDAR_FEED_PREFIX = "kmc_"
+#: A feed's ``last_used_at`` is written at most this often (calendar programs poll).
+CALENDAR_FEED_USE_RESOLUTION = timedelta(hours=1)
 
 
 class LockedOut(Exception):
@@ -177,6 +182,59 @@ def mark_token_used(token_id: int) -> None:
         )
 
 
+# --- the calendar subscription address ------------------------------------------------
+
+
+def calendar_feed(user: User) -> CalendarFeed | None:
+    """The user's calendar address (its dates, never its secret), or ``None``."""
+    return db.session.scalar(sa.select(CalendarFeed).filter_by(user_id=user.id))
+
+
+def create_calendar_feed(user: User) -> tuple[CalendarFeed, str]:
+    """A new secret calendar address for ``user``; an old one stops working at once (one
+    address per person). Returns the row and the secret, which is shown once."""
+    secret = CALENDAR_FEED_PREFIX + secrets.token_urlsafe(32)
+    fresh = {"secret_hash": _sha256(secret), "created_at": utcnow(), "last_used_at": None}
+    row = calendar_feed(user)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = CalendarFeed(user_id=user.id, **fresh)
+                db.session.add(row)
+            return row, secret
+        except IntegrityError:  # made by a request at the same moment: replace that one
+            row = calendar_feed(user)
+    for name, value in fresh.items():
+        setattr(row, name, value)
+    db.session.flush()
+    return row, secret
+
+
+def delete_calendar_feed(user: User) -> bool:
+    """Switch the user's calendar address off; ``False`` if there was none."""
+    deleted = db.session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    db.session.flush()
+    return deleted.rowcount > 0
+
+
+def calendar_feed_for(secret: str) -> CalendarFeed | None:
+    """The live calendar address with this secret, or ``None`` (unknown, replaced, switched
+    off, or its user disabled or erased)."""
+    row = db.session.scalar(sa.select(CalendarFeed).filter_by(secret_hash=_sha256(secret)))
+    if row is None or not row.user.is_enabled or row.user.erased_at is not None:
+        return None
+    return row
+
+
+def mark_calendar_feed_used(feed: CalendarFeed) -> None:
+    """Record a fetch, at most once an hour: calendar programs poll often, and a write on
+    every poll would cost more than knowing the minute is worth."""
+    now = utcnow()
+    if feed.last_used_at is None or now - feed.last_used_at >= CALENDAR_FEED_USE_RESOLUTION:
+        feed.last_used_at = now
+        db.session.flush()
+
+
 # --- OpenID Connect ----------------------------------------------------------------------
 
 
@@ -247,9 +305,18 @@ def export_personal_data(user: User) -> dict:
              "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
             for t in list_tokens(user)
         ],
+        "calendar_feed": _feed_export(calendar_feed(user)),
     }
     data["tenants"] = overview(user)["tenants"]
     return data
+
+
+def _feed_export(feed: CalendarFeed | None) -> dict | None:
+    """Whether the user has a calendar address and its dates; never the secret."""
+    if feed is None:
+        return None
+    return {"created_at": feed.created_at.isoformat(),
+            "last_used_at": feed.last_used_at.isoformat() if feed.last_used_at else None}
 
 
 def erasure_digest(email: str) -> str:
@@ -274,9 +341,9 @@ def erase_user(user: User) -> User:
     """Pseudonymise ``user`` (GDPR art. 17) while the record of what they did stays.
 
     Name and e-mail are replaced, login is disabled (password, identities, tokens, reset
-    links removed), affiliations and tenant administration are removed. Seats, attendance,
-    votes and minutes keep pointing at the same row, which now reads as a pseudonym, so
-    decisions stay explainable and audit chains intact.
+    links and the calendar address removed), affiliations and tenant administration are
+    removed. Seats, attendance, votes and minutes keep pointing at the same row, which now
+    reads as a pseudonym, so decisions stay explainable and audit chains intact.
     """
     from core.tenants.models import TenantAdmin
 
@@ -290,7 +357,7 @@ def erase_user(user: User) -> User:
     user.locked_until = None
     user.erased_at = utcnow()
     user.affiliations.clear()
-    for model in (ApiToken, PasswordReset, ExternalIdentity):
+    for model in (ApiToken, PasswordReset, ExternalIdentity, CalendarFeed):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     with all_tenants():
         db.session.execute(sa.delete(TenantAdmin).where(TenantAdmin.user_id == user.id))

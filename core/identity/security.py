@@ -80,11 +80,13 @@ def init_security(app: Flask) -> None:
 # --- logs without secrets or personal data -------------------------------------------------
 
 _PATTERNS = [
-    (re.compile(r"km[tr]_[A-Za-z0-9_\-]{8,}"), "km?_[redacted]"),
+    (re.compile(r"km[trc]_[A-Za-z0-9_\-]{8,}"), "km?_[redacted]"),
     (re.compile(r"(?i)(bearer\s+)[^\s'\"]+"), r"\1[redacted]"),
     (re.compile(r"(?i)(\"?(?:password|passwd|secret|token|client_secret|code)\"?\s*[=:]\s*)"
                 r"(\"[^\"]*\"|'[^']*'|[^\s&,;}]+)"), r"\1[redacted]"),
     (re.compile(r"(/adgangskode/)[^\s?\"']+"), r"\1[redacted]"),
+    # a calendar address's secret, even one mistyped (without its prefix)
+    (re.compile(r"(/calendar/)[^\s/?\"']+?(\.ics)"), r"\1[redacted]\2"),
     (re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"), "[email]"),
 ]
 
@@ -95,9 +97,15 @@ def redact(text: str) -> str:
     return text
 
 
+#: What every log record has; anything else is an extra field a handler may write.
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "request_id", "tenant"}
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message with tokens, passwords, secrets and e-mail
-    addresses replaced, so no handler ever writes them."""
+    """Rewrites each record's message, and the extra fields a structured record carries
+    (the request log's ``path``), with tokens, passwords, secrets and e-mail addresses
+    replaced, so no handler ever writes them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -107,6 +115,10 @@ class RedactingFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
+        for name, value in list(vars(record).items()):
+            # the fields a structured log adds (the request log's ``path``) are written too
+            if name not in _RECORD_FIELDS and isinstance(value, str):
+                setattr(record, name, redact(value))
         if record.exc_info and not record.exc_text:
             # format the traceback now, redacted; handlers reuse the cached text
             record.exc_text = logging.Formatter().formatException(record.exc_info)

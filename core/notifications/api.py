@@ -1,25 +1,29 @@
-"""Calendar feeds: a body's meetings (public, like its published agendas) and the logged-in
-user's own meetings across tenants; and the outbox for the secretariat."""
+"""Calendar feeds: a body's meetings (public, like its published agendas), the logged-in
+user's own meetings across tenants, and the same at the user's secret calendar address for a
+calendar program that cannot log in (docs/decisions/0011-calendar-subscription-feed.md);
+and the outbox for the secretariat."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response
+from flask import Response, g
 from flask_login import current_user
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from core.bodies import operations as bodies
-from core.bodies.models import Seat
 from core.extensions import db
+from core.identity import operations as identity
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
-from core.tenancy import all_tenants
 from core.tenants.context import bind_tenant, current_tenant
-from core.tenants.models import Tenant
 
 ICS = "text/calendar; charset=utf-8"
+#: How long a calendar program (or the browser) may keep a personal feed before asking
+#: again: changes reach the subscriber within the quarter hour, and a program polling more
+#: often costs nothing. ``private``: no shared cache may keep it (the address is a secret).
+FEED_MAX_AGE = 900
 
 blp = Blueprint(
     "calendar", __name__, url_prefix="/api/v1/tenants/<tenant>",
@@ -28,6 +32,11 @@ blp = Blueprint(
 bind_tenant(blp)
 
 me_blp = Blueprint("my_calendar", __name__, url_prefix="/api/v1/me", description="The user's calendar")
+
+feed_blp = Blueprint(
+    "calendar_feed", __name__, url_prefix="/api/v1/calendar",
+    description="The user's meetings at a secret address, for calendar programs (no login)",
+)
 
 
 class NotificationSchema(Schema):
@@ -40,6 +49,20 @@ class NotificationSchema(Schema):
     sent_at = fields.AwareDateTime(allow_none=True)
     attempts = fields.Integer()
     last_error = fields.String()
+
+
+class CalendarFeedSchema(Schema):
+    #: When the address was made.
+    created_at = fields.AwareDateTime()
+    #: When a calendar program last fetched it (to the hour), or ``null``.
+    last_used_at = fields.AwareDateTime(allow_none=True)
+
+
+class NewCalendarFeedSchema(CalendarFeedSchema):
+    #: The address to subscribe to, shown this once.
+    url = fields.String()
+    #: The same address as ``webcal://``, which opens the person's calendar program.
+    webcal_url = fields.String()
 
 
 @blp.route("/bodies/<key>/calendar.ics")
@@ -65,18 +88,64 @@ def outbox():
     return operations.outbox()
 
 
+def _personal_feed(user) -> Response:
+    resp = Response(operations.user_calendar(user), mimetype=ICS)
+    resp.headers["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
+    return resp
+
+
 @me_blp.route("/calendar.ics")
 @access(Role.AUTHENTICATED)
 def my_calendar():
     """The meetings of every body where the user holds a seat, in every tenant."""
-    user = current_user._get_current_object()
-    with all_tenants():
-        bodies_held = sa.select(Seat.body_id).where(Seat.holder_id == user.id)
-        rows = db.session.execute(
-            sa.select(Meeting, Tenant.slug)
-            .join(Tenant, Tenant.id == Meeting.tenant_id)
-            .where(Meeting.body_id.in_(bodies_held))
-            .order_by(Meeting.starts_at)
-        ).all()
-        data = ical.feed(((m, slug) for m, slug in rows), f"Møder for {user.name}")
-    return Response(data, mimetype=ICS)
+    return _personal_feed(current_user._get_current_object())
+
+
+@me_blp.route("/calendar-feed")
+@me_blp.response(200, CalendarFeedSchema)
+@access(Role.AUTHENTICATED)
+def calendar_feed():
+    """Whether the user has a secret calendar address: when it was made and last fetched
+    (never the address itself); 404 when there is none."""
+    feed = identity.calendar_feed(current_user._get_current_object())
+    if feed is None:
+        abort(404, message="Not found.")
+    return feed
+
+
+@me_blp.route("/calendar-feed", methods=["POST"])
+@me_blp.response(201, NewCalendarFeedSchema)
+@access(Role.AUTHENTICATED)
+def create_calendar_feed():
+    """Make the user's secret calendar address, for a calendar program to subscribe to; an
+    address made before stops working. The answer shows the address this once."""
+    if g.get("api_token_id") is not None:
+        abort(403, message="This needs a logged-in person, not an API token.")
+    feed, secret = identity.create_calendar_feed(current_user._get_current_object())
+    db.session.commit()
+    return {"created_at": feed.created_at, "last_used_at": None, **operations.feed_address(secret)}
+
+
+@me_blp.route("/calendar-feed", methods=["DELETE"])
+@me_blp.response(204)
+@access(Role.AUTHENTICATED)
+def delete_calendar_feed():
+    """Switch the user's calendar address off; a calendar program fetching it gets 404."""
+    if not identity.delete_calendar_feed(current_user._get_current_object()):
+        abort(404, message="Not found.")
+    db.session.commit()
+
+
+@feed_blp.route("/<secret>.ics")
+@access(Role.PUBLIC)
+def subscribed_calendar(secret: str):
+    """The user's meetings (as ``/api/v1/me/calendar.ics``) for whoever holds the secret
+    address: no login, no cookie. An unknown, replaced or switched-off address, or one of a
+    disabled or erased user, answers 404."""
+    feed = identity.calendar_feed_for(secret)
+    if feed is None:
+        abort(404, message="Not found.")
+    identity.mark_calendar_feed_used(feed)
+    resp = _personal_feed(feed.user)
+    db.session.commit()
+    return resp

@@ -65,9 +65,16 @@ def invitation(meeting: Meeting, tenant_slug: str, recipient: str) -> bytes:
     return cal.to_ical()
 
 
+#: How often a subscribed calendar program should fetch a feed again (RFC 7986's
+#: REFRESH-INTERVAL; X-PUBLISHED-TTL for Outlook and Apple Calendar).
+REFRESH = timedelta(hours=1)
+
+
 def feed(meetings: Iterable[tuple[Meeting, str]], name: str) -> bytes:
     """A subscribable calendar of meetings (each with its tenant's slug)."""
     cal = _calendar(name=name)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     for meeting, slug in meetings:
         cal.add_component(meeting_event(meeting, slug))
     return cal.to_ical()

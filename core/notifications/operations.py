@@ -375,3 +375,46 @@ def _zone(tenant):
 def send_email(msg: EmailMessage) -> None:
     """Send a rendered notification (core/mail.py)."""
     mail.send(msg)
+
+
+# --- the person's own calendar ------------------------------------------------------------
+
+
+def user_calendar(user: User) -> bytes:
+    """The meetings of every body where ``user`` holds a seat that has not ended, in every
+    tenant, as an iCalendar feed: time and place only, never the agenda. The same feed for
+    the logged-in person (``/api/v1/me/calendar.ics``) and for a calendar program holding
+    the person's secret address (``/api/v1/calendar/<secret>.ics``).
+
+    Spans tenants on purpose, and filters by the user itself. A seat whose last day has
+    passed takes its body's meetings out of the feed, past ones too; a seat not yet begun
+    already shows its body's coming meetings.
+    """
+    from sqlalchemy.orm import selectinload
+
+    from core.bodies.models import Seat
+    from core.identity.permissions import today
+    from core.tenancy import all_tenants
+
+    seats_held = sa.select(Seat.body_id).where(
+        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= today()))
+    with all_tenants():
+        rows = db.session.execute(
+            sa.select(Meeting, Tenant.slug)
+            .join(Tenant, Tenant.id == Meeting.tenant_id)
+            .where(Meeting.body_id.in_(seats_held))
+            .options(selectinload(Meeting.body))
+            .order_by(Meeting.starts_at, Meeting.id)
+        ).all()
+        return ical.feed(((m, slug) for m, slug in rows), f"Møder for {user.name}")
+
+
+def feed_address(secret: str) -> dict[str, str]:
+    """A calendar address for subscribing, from the platform's public address
+    (``PUBLIC_URL``): ``url`` (https) and ``webcal_url`` (the same address, which a click
+    opens in the person's calendar program)."""
+    from flask import url_for
+
+    url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for(
+        "calendar_feed.subscribed_calendar", secret=secret)
+    return {"url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}

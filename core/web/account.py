@@ -1,6 +1,7 @@
 """The pages of a person's account and of the people in a tenant (core/identity and
 core/notifications on the web): "Min konto" across tenants (tenants, bodies and seats,
-personal API tokens, the personal data as a file, erasing the account, the calendar feed),
+personal API tokens, the personal data as a file, erasing the account, the calendar feed
+and its secret address for calendar programs),
 the tenant's people with the platform administrator's export and erasure, a body's contact
 list, and the secretariat's outbox.
 
@@ -90,14 +91,15 @@ def _session_only() -> None:
 # --------------------------------------------------------------------------- my account
 
 
-def _account_page(new_token=None, status: int = 200):
+def _account_page(new_token=None, new_feed=None, status: int = 200):
     user = _me()
     resp = Response(render_template(
         "web/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
         new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
+        feed=identity.calendar_feed(user), new_feed=new_feed,
     ), status=status)
-    if new_token is not None:
-        resp.headers["Cache-Control"] = "no-store"  # the token is shown this once
+    if new_token is not None or new_feed is not None:
+        resp.headers["Cache-Control"] = "no-store"  # the token or address is shown this once
     return resp
 
 
@@ -138,6 +140,32 @@ def revoke_token():
     db.session.commit()
     flash(_("Nøglen «%(name)s» er tilbagekaldt; den virker ikke længere.", name=token.name), "success")
     return redirect(url_for("web.account") + "#noegler")
+
+
+@bp.route("/min-konto/kalender", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def create_calendar_feed():
+    """Make the person's secret calendar address, or a new one in place of the old (POST
+    /api/v1/me/calendar-feed); the page shows it this once, answered directly (not through
+    a redirect), so the address is never stored in the session."""
+    _session_only()
+    replaced = identity.calendar_feed(_me()) is not None
+    secret = identity.create_calendar_feed(_me())[1]
+    db.session.commit()
+    flash(_("Du har fået en ny kalenderadresse; den gamle virker ikke længere.") if replaced
+          else _("Din kalenderadresse er oprettet."), "success")
+    return _account_page(new_feed=notifications.feed_address(secret), status=201)
+
+
+@bp.route("/min-konto/kalender/sluk", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def delete_calendar_feed():
+    """Switch the person's calendar address off (DELETE /api/v1/me/calendar-feed)."""
+    if identity.delete_calendar_feed(_me()):
+        db.session.commit()
+        flash(_("Din kalenderadresse er slået fra; kalenderprogrammer kan ikke længere hente den."),
+              "success")
+    return redirect(url_for("web.account") + "#kalender")
 
 
 @bp.route("/min-konto/persondata")

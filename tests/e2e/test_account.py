@@ -1,7 +1,8 @@
 """In a real browser, with axe-core on every page visited: a member manages their account
-(a token created, shown once and revoked; personal data; erasure confirmed on its own
-page), the secretariat sees the people, a body's contacts and the outbox, and the login
-page offers the identity providers."""
+(a token created, shown once and revoked; a calendar address made, shown once, fetched
+without cookies and switched off; personal data; erasure confirmed on its own page), the
+secretariat sees the people, a body's contacts and the outbox, and the login page offers
+the identity providers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.identity.models import ApiToken, IdentityProvider, User
+from core.identity.models import ApiToken, CalendarFeed, IdentityProvider, User
 from core.notifications.models import Notification
 from core.tenancy import tenant_scope
 from core.tenants.models import Tenant
@@ -53,6 +54,33 @@ def test_member_manages_tokens_and_erases_the_account(board, visitor):
     erased = db.session.get(User, va_id)
     assert erased.erased_at is not None and erased.email == f"erased-{va_id}@invalid"
     assert page.get_by_role("link", name="Log ind").count() == 1
+
+
+def test_member_subscribes_to_the_calendar_address_and_switches_it_off(board, visitor):
+    va = visitor()
+    va.login(VA)
+    page = va.goto("/min-konto#kalender")
+    page.get_by_role("button", name="Opret kalenderadresse").click()
+    page.get_by_text("Din kalenderadresse er oprettet.").wait_for()
+    va.axe()
+    va.shoot("account-calendar-address")
+    address = page.locator("#kalender-adresse").inner_text()
+    path = "/" + address.split("://", 1)[1].split("/", 1)[1]
+    assert path.startswith("/api/v1/calendar/kmc_")
+    webcal = page.get_by_role("link", name="Åbn i mit kalenderprogram").get_attribute("href")
+    assert webcal.startswith("webcal://")
+    program = visitor()  # a calendar program: a context of its own, no cookies
+    fetched = program.context.request.get(va.base + path)
+    assert fetched.status == 200 and b"BEGIN:VCALENDAR" in fetched.body()
+    assert fetched.headers["cache-control"] == "private, max-age=900"
+    page = va.goto("/min-konto")  # shown once: not on the next visit
+    assert page.locator("#kalender-adresse").count() == 0 and path not in page.content()
+    page.get_by_role("button", name="Slå adressen fra").click()
+    page.get_by_text("Din kalenderadresse er slået fra").wait_for()
+    va.axe()
+    assert program.context.request.get(va.base + path).status == 404
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(CalendarFeed.id)) is None
 
 
 def test_secretariat_pages_and_the_login_buttons(board, visitor):

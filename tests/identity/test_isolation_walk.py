@@ -13,7 +13,9 @@ tenant, by name:
   or a table ending in ``_<thing>s``) of the other tenant, within the targeted body when
   the table has a ``body_id`` or ``meeting_id``; ``user_id`` is a person of the other
   tenant, ``api_token_id`` that person's token;
-* ``provider`` — the other tenant's identity provider; ``token`` — a reset token.
+* ``provider`` — the other tenant's identity provider; ``token`` — a reset token;
+  ``secret`` — the calendar address of the other tenant's member (a public route: the
+  secret is the credential, docs/decisions/0011-calendar-subscription-feed.md).
 
 A parameter it cannot fill fails the test loudly: add a filler or seed a row in
 :func:`_seed` (routes added later — meetings, motions, proposals — are walked
@@ -52,6 +54,8 @@ A, B = "aby", "bby"
 ROLES = ("anonymous", "outsider", "recipient", "member", "secretary", "admin")
 BODY_PARAMS = {"key", "body_key", "body"}
 REFUSED = {401, 403, 404}
+#: The secret calendar address of each tenant's member, made in :func:`_seed`.
+FEED_SECRETS: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -86,6 +90,7 @@ def _seed() -> dict:
                 tenant_id=tenant.id,
             ))
         operations.create_token(_user(f"member@{slug}.example"), "walk", "write")
+        FEED_SECRETS[slug] = operations.create_calendar_feed(_user(f"member@{slug}.example"))[1]
     db.session.commit()
     return world
 
@@ -179,6 +184,8 @@ def _fill(rule, tenant: Tenant, body: Body | None) -> dict:
             values[param] = f"idp-{tenant.slug}"
         elif param == "token":
             values[param] = "kmr_" + "x" * 43
+        elif param == "secret":
+            values[param] = FEED_SECRETS[tenant.slug]
         elif param == "seat_key":
             values[param] = body.seats[0].key
         elif param == "unit":
@@ -224,12 +231,13 @@ def _seated_bodies(user: User, tenant: Tenant) -> set[str]:
 B_MARKERS = re.compile(r"bby|B Walk Kommune|B-BO|B-KOM|B-INFO")
 
 
-def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, set]:
-    """Walk every route of ``app``; returns (tried, counts, failures, protected, refused)."""
+def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, set, set]:
+    """Walk every route of ``app``; returns (tried, counts, failures, protected, refused,
+    public)."""
     users = {r: (None if r == "anonymous" else _user(f"{r}@{A}.example")) for r in ROLES}
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in UNDECLARED_OK]
     counts = {"routes": len(rules), "refused": 0, "public": 0, "own": 0, "allowed": 0}
-    refused_routes, protected_routes, failures = set(), set(), []
+    refused_routes, protected_routes, public_routes, failures = set(), set(), set(), []
     tried = 0
 
     for rule in rules:
@@ -281,6 +289,7 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                         continue
                     if role == Role.PUBLIC:
                         counts["public"] += 1
+                        public_routes.add((rule.rule, method))
                         continue
                     if (role == Role.AUTHENTICATED and rule.arguments == {"tenant"}
                             and label == "tenant B" and user is not None):
@@ -299,13 +308,13 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                     counts["refused"] += 1
                     refused_routes.add((rule.rule, method))
     _as(client, None)
-    return tried, counts, failures, protected_routes, refused_routes
+    return tried, counts, failures, protected_routes, refused_routes, public_routes
 
 
 def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_not_sit_in(
     app, client, walk_world, capsys
 ):
-    tried, counts, failures, protected, refused = walk(app, client, walk_world[A], walk_world[B])
+    tried, counts, failures, protected, refused, public = walk(app, client, walk_world[A], walk_world[B])
     with capsys.disabled():
         print(
             f"\nisolation walk: {tried} route × tenant × role combinations tried over "
@@ -318,6 +327,9 @@ def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_no
     with_params = {r for r in protected if "<" in r[0]}
     assert with_params <= refused, f"protected routes never refused: {with_params - refused}"
     assert counts["refused"] > 0
+    # the calendar address is walked, with tenant B's real secret: public, and no crash
+    assert ("/api/v1/calendar/<secret>.ics", "GET") in public
+    assert ("/api/v1/me/calendar-feed", "POST") in protected
 
 
 def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
@@ -347,7 +359,7 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
             for _ in range(2):
                 client.get(f"/api/v1/tenants/{A}/meetings/{meeting_id}")
     assert any(doc is not None for doc in served), "no access decision was cached"
-    _, _, failures, _, refused = walk(app, client, a, b)
+    _, _, failures, _, refused, _ = walk(app, client, a, b)
     assert not failures, "isolation walk with the cache on found:\n" + "\n".join(failures)
     assert ("/api/v1/tenants/<tenant>/meetings/<int:meeting_id>", "GET") in refused
 
@@ -379,7 +391,7 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world
     with other.app_context():
         a = db.session.scalar(sa.select(Tenant).filter_by(slug=A))
         b = db.session.scalar(sa.select(Tenant).filter_by(slug=B))
-        _, _, failures, _, _ = walk(other, other.test_client(), a, b)
+        _, _, failures, _, _, _ = walk(other, other.test_client(), a, b)
         db.session.remove()
     _dispose(other)
     assert any("/leaky/" in f and "as member (A body bestyrelse): 200" in f for f in failures), failures

@@ -113,6 +113,71 @@ def test_revoke_a_token_and_not_another_persons(board, member, submit):
     assert member(None).post("/min-konto/noegler/tilbagekald", data={"token": mine_id}).status_code == 401
 
 
+def _feed_address(html: str) -> str:
+    return html.split('<code id="kalender-adresse">')[1].split("</code>")[0]
+
+
+def _feed_path(address: str) -> str:
+    return "/" + address.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_the_calendar_address_is_shown_once_and_a_calendar_program_can_use_it(board, member, submit, app):
+    page = member(VA).get("/min-konto").get_data(as_text=True)
+    assert "Abonnér i Outlook, Google Kalender eller Apple Kalender" in page
+    assert "Opret kalenderadresse" in page and "kalender-adresse" not in page
+    resp = submit(member(VA), "/min-konto", "/min-konto/kalender")
+    assert resp.status_code == 201 and resp.headers["Cache-Control"] == "no-store"
+    html = resp.get_data(as_text=True)
+    address = _feed_address(html)
+    assert address.startswith(app.config["PUBLIC_URL"].rstrip("/") + "/api/v1/calendar/kmc_")
+    assert f'href="webcal://{address.split("://", 1)[1]}"' in html
+    assert "Din kalenderadresse er oprettet." in html and "Den vises ikke igen" in html
+    with member(VA).session_transaction() as session:  # never kept in the session
+        assert address.split("/")[-1][:-4] not in json.dumps(dict(session), default=str)
+    feed = app.test_client(use_cookies=False).get(_feed_path(address))
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    # shown this once: the page afterwards tells that there is an address, not what it is
+    again = member(VA).get("/min-konto").get_data(as_text=True)
+    assert "Du har en kalenderadresse, oprettet" in again and "Sidst hentet af et kalenderprogram" in again
+    assert address.split("/")[-1] not in again and "kalender-adresse" not in again
+    assert "Lav en ny adresse" in again and "Slå adressen fra" in again
+
+
+def test_a_new_calendar_address_from_the_page_stops_the_old_one(board, member, submit, app):
+    old = _feed_address(submit(member(VA), "/min-konto", "/min-konto/kalender").get_data(as_text=True))
+    html = submit(member(VA), "/min-konto", "/min-konto/kalender").get_data(as_text=True)
+    assert "Du har fået en ny kalenderadresse; den gamle virker ikke længere." in html
+    new = _feed_address(html)
+    assert new != old
+    assert app.test_client().get(_feed_path(old)).status_code == 404
+    assert app.test_client().get(_feed_path(new)).status_code == 200
+
+
+def test_switching_the_calendar_address_off_from_the_page(board, member, submit, app):
+    address = _feed_address(submit(member(VA), "/min-konto", "/min-konto/kalender").get_data(as_text=True))
+    html = submit(member(VA), "/min-konto", "/min-konto/kalender/sluk").get_data(as_text=True)
+    assert "Din kalenderadresse er slået fra" in html and "Opret kalenderadresse" in html
+    assert app.test_client().get(_feed_path(address)).status_code == 404
+    assert member(None).post("/min-konto/kalender", data={}).status_code == 401
+    assert member(None).post("/min-konto/kalender/sluk", data={}).status_code == 401
+    assert member(VA).post("/min-konto/kalender", data={}).status_code == 400  # no CSRF token
+
+
+def test_the_calendar_address_section_in_english(board, member, submit):
+    from flask_babel import refresh
+
+    submit(member(VA), "/min-konto", "/sprog", follow=False, lang="en", next="/min-konto")
+    refresh()  # the tests' app context spans requests; a new request would choose afresh
+    html = member(VA).get("/min-konto").get_data(as_text=True)
+    assert "Subscribe in Outlook, Google Calendar or Apple Calendar" in html
+    assert "Create a calendar address" in html
+    html = submit(member(VA), "/min-konto", "/min-konto/kalender").get_data(as_text=True)
+    assert "Your calendar address has been created." in html and "Open in my calendar program" in html
+    refresh()
+    html = member(VA).get("/min-konto").get_data(as_text=True)
+    assert "You have a calendar address, created" in html and "Switch the address off" in html
+
+
 def test_my_personal_data_downloads_as_a_json_file(board, member):
     resp = member(VA).get("/min-konto/persondata")
     assert resp.status_code == 200 and resp.mimetype == "application/json"

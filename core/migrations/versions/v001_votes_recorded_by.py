@@ -1,7 +1,7 @@
 """votes remember who recorded them from the room (a show of hands)
 
 Revision ID: v001
-Revises: f001
+Revises: c001
 Create Date: 2026-11-22
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "v001"
-down_revision = "f001"
+down_revision = "c001"
 branch_labels = None
 depends_on = None
 
