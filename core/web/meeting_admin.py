@@ -4,9 +4,9 @@ agenda items, delegate a seat's mandate (KBH-7), dissents (SLA-6) on the minutes
 motion, correct final minutes (a new version), change one's vote, and the rules' dry run.
 
 Handlers stay thin as in ``views``: the API's schemas validate the form, the feature's
-operation decides, one commit, post/redirect/get. A refusal (409/422) is flashed on the page
-it was asked from, with its clause; invalid input names the field (in Danish) and changes
-nothing.
+operation decides, one commit, post/redirect/get. A refusal (409/422) or invalid input
+changes nothing and renders the page the form was sent from again, with what was typed,
+each message naming its field, and a rule's clause (core/web/forms.py).
 """
 
 from __future__ import annotations
@@ -149,10 +149,11 @@ def _parse(schema, data: dict) -> dict:
         abort(422, message="The input is invalid.", errors={"form": errors})
 
 
-def _do(action, done: str, back: str, then=None):
+def _do(action, done: str, back: str, then=None, linked: bool = True):
     """Run ``action`` (parse + operation) and commit, as the other pages do; a refusal or
-    invalid input is flashed on ``back``, naming the fields, and nothing is changed."""
-    return _act(action, done, back, then=then, explain=_explain)
+    invalid input renders ``back`` again with what was typed and each field's message, and
+    nothing is changed."""
+    return _act(action, done, back, then=then, labels=FIELDS, linked=linked)
 
 
 def _filled(*names: str) -> dict:
@@ -336,6 +337,7 @@ def move_item(meeting_id: int, item_id: int):
         ),
         _("Punktet er flyttet."),
         _meeting_url(meeting, "dagsorden"),
+        linked=False,  # two buttons per item, no field to type in
     )
 
 
@@ -456,6 +458,7 @@ def change_vote(motion_id: int):
         ),
         _("Din stemme er ændret."),
         _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
+        linked=False,  # a form per unit on the page
     )
 
 

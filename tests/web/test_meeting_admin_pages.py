@@ -27,6 +27,7 @@ from core.meetings.models import (
     MeetingState,
     MinutesEntry,
 )
+from tests.web.refused import error_text, field_message
 
 T = "albertslund"
 SECRETARY = "sanne.skov@abc.example"  # secretary of Bestyrelsen and tenant administrator
@@ -79,9 +80,7 @@ def _count(model, *where):
 
 
 def _error(html: str) -> str:
-    found = re.search(r'class="flash error" role="alert">([^<]*)<', html)
-    assert found, "no error message on the page"
-    return found.group(1)
+    return error_text(html)
 
 
 # --------------------------------------------------------------------------- create a meeting

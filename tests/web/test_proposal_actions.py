@@ -25,6 +25,7 @@ from core.proposals.models import (
     StepOutcome,
     StepState,
 )
+from tests.web.refused import error_text, field_message, problems
 
 V = "/api/v1/tenants/vejle/proposals"
 THEME = "temagruppe-boligsocial"
@@ -59,8 +60,7 @@ def _started(member) -> int:
 
 
 def _flash_error(html: str) -> str:
-    found = re.search(r'class="flash error"[^>]*>([^<]*)<', html)
-    return found.group(1) if found else ""
+    return error_text(html) if problems(html) else ""
 
 
 # --------------------------------------------------------------------------- starting, attachments
