@@ -189,6 +189,7 @@ class Form:
 
     def __init__(self, endpoint: str, args: dict, refusal: Refusal | None, which: tuple | None = None):
         self.endpoint = endpoint
+        # The arguments by name, so a template and the route give the same key.
         self.key = "-".join([endpoint.rpartition(".")[2].replace("_", "-")]
                             + [str(args[k]) for k in sorted(args)] + ([str(which[1])] if which else []))
         self.refusal = refusal

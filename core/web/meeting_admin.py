@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask import g, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_smorest import abort
-from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from core.bodies import operations as bodies
@@ -43,6 +42,7 @@ from core.web.forms import field_problems
 from core.web.views import (
     SEES,
     _act,
+    _load,
     _meeting,
     _meeting_url,
     _user,
@@ -134,19 +134,8 @@ def _explain(exc: HTTPException) -> str:
     return refusal_message(exc)
 
 
-def _parse(schema, data: dict) -> dict:
-    """Validate form input with the API's schema; invalid input is a 422 naming the fields."""
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        errors = exc.messages
-        if isinstance(errors, dict):
-            # A field left empty is "to be filled in", whatever limit it broke.
-            errors = {
-                k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
-                for k, v in errors.items()
-            }
-        abort(422, message="The input is invalid.", errors={"form": errors})
+#: Validate form input with the API's schema; invalid input is a 422 naming the fields.
+_parse = _load
 
 
 def _do(action, done: str, back: str, then=None, linked: bool = True):

@@ -108,11 +108,16 @@ def _act(action, done: str, back: str, then=None, labels: dict | None = None, li
 
 
 def _load(schema, data: dict) -> dict:
-    """Validate form input with the API's schema; invalid input is a 422 with field messages."""
+    """Validate form input with the API's schema; invalid input is a 422 with field messages.
+    A field left empty is "to be filled in", whatever limit it broke."""
     try:
         return schema.load(data)
     except ValidationError as exc:
-        abort(422, message="The input is invalid.", errors={"form": exc.messages})
+        errors = exc.messages
+        if isinstance(errors, dict):
+            errors = {k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
+                      for k, v in errors.items()}
+        abort(422, message="The input is invalid.", errors={"form": errors})
 
 
 def _form(*names: str) -> dict:
@@ -291,7 +296,8 @@ def record_held(meeting_id: int):
 @access(Role.BODY_SECRETARY)
 def cancel_meeting(meeting_id: int):
     """Cancel a meeting that has not been held, with a reason."""
-    return _secretary_step(meeting_id, lambda m: meetings.cancel(m, _load(CancelSchema(), _form("reason"))["reason"]),
+    reason = {"reason": request.form.get("reason", "").strip()}
+    return _secretary_step(meeting_id, lambda m: meetings.cancel(m, _load(CancelSchema(), reason)["reason"]),
                            _("Mødet er aflyst."), labels=CANCEL_FIELDS)
 
 
