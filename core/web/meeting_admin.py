@@ -38,7 +38,7 @@ from core.meetings.schemas import (
 from core.organisations.models import Organisation
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
-from core.web.forms import field_problems
+from core.web.forms import refusal_of
 from core.web.views import (
     SEES,
     _act,
@@ -47,7 +47,6 @@ from core.web.views import (
     _meeting_url,
     _user,
     _visible_motion,
-    refusal_message,
 )
 
 #: The form fields' names as the pages show them, so a message names the field.
@@ -123,15 +122,6 @@ def _admin_labels():
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _explain(exc: HTTPException) -> str:
-    data = getattr(exc, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
-    if errors:
-        message = " ".join(field_problems(errors, FIELDS))
-        return f"{message} ({data['clause']})" if data.get("clause") else message
-    return refusal_message(exc)
 
 
 #: Validate form input with the API's schema; invalid input is a 422 naming the fields.
@@ -577,7 +567,10 @@ def dry_run(key: str):
         except HTTPException as exc:
             if exc.code not in (409, 422):
                 raise
-            error = _explain(exc)
+            # As every refused form: the summary at the top (base.html); the form keeps its
+            # input (``form``). Its fields repeat per seat and unit, so the messages are unlinked.
+            g.refusal = refusal_of(exc, FIELDS, linked=False)
+            error = True
     lang = session.get("lang", "da")
     return render_template(
         "web/dry_run.html",

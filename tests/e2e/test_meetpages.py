@@ -146,7 +146,7 @@ def test_mandates_and_minutes_correction_pages(district, create_meeting, create_
     meeting = create_meeting(KBH, AMAGER, state=MeetingState.HELD)
     item = create_item(KBH, meeting, title="Helhedsplanens budget", kind="B")
     page = sec.goto(f"/{KBH}/moeder/{meeting}")
-    page.locator(f"#decision-{item}").fill("Budgettet blev godkendt.")
+    page.locator(f"#write-minutes-{item}-{meeting}-decision").fill("Budgettet blev godkendt.")
     page.get_by_role("button", name="Gem punkt 1").click()
     page.get_by_text("Referatet er gemt.").wait_for()
     page.get_by_role("button", name="Send referatet").click()
