@@ -103,6 +103,18 @@ def test_a_token_without_a_name_or_with_an_unknown_scope_is_refused_naming_the_f
     assert member(None).post("/min-konto/noegler", data={"name": "x"}).status_code == 401
 
 
+def test_a_refused_form_in_english_names_the_field_in_english(board, member, submit):
+    va = member(VA)
+    submit(va, "/min-konto", "/sprog", follow=False, lang="en", next="/min-konto")
+    from flask_babel import refresh
+
+    refresh()  # the tests' app context spans requests; a new request would choose afresh
+    html = submit(va, "/min-konto", "/min-konto/noegler", name="", scope="read").get_data(as_text=True)
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert field_message(html, "create-token-name") == "Name: must be filled in."
+    assert _tokens(VA) == []
+
+
 def test_revoke_a_token_and_not_another_persons(board, member, submit):
     mine, _ = operations.create_token(_user(VA), "Rapport", "read")
     theirs, _ = operations.create_token(_user(AB), "Hemmelig", "read")
