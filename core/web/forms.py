@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, g, request
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -231,21 +231,15 @@ class Form:
     def attrs(self, field: str, described: str = "") -> Markup:
         """The field's ``id``, and when it was refused ``aria-invalid`` and
         ``aria-describedby`` pointing at its message (before ``described``, a help text's id)."""
-        ids = ([f"{self.id(field)}-fejl"] if self.errors(field) else []) + ([described] if described else [])
-        out = f' id="{escape(self.id(field))}"'
-        if self.errors(field):
-            out += ' aria-invalid="true"'
-        if ids:
-            out += f' aria-describedby="{escape(" ".join(ids))}"'
-        return Markup(out)
+        return Markup(' id="{}"').format(self.id(field)) + self.invalid(field, described)
 
     def invalid(self, field: str, described: str = "") -> Markup:
         """:meth:`attrs` without the id, for a second input of the same field (a time)."""
         ids = ([f"{self.id(field)}-fejl"] if self.errors(field) else []) + ([described] if described else [])
-        out = ' aria-invalid="true"' if self.errors(field) else ""
+        out = Markup(' aria-invalid="true"') if self.errors(field) else Markup("")
         if ids:
-            out += f' aria-describedby="{escape(" ".join(ids))}"'
-        return Markup(out)
+            out += Markup(' aria-describedby="{}"').format(" ".join(ids))
+        return out
 
     def message(self, field: str) -> Markup:
         """The field's message, shown next to it (between its label and the input)."""
