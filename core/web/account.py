@@ -18,6 +18,7 @@ from flask import Response, abort as flask_abort, flash, g, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as BaseResponse
 
 from core.bodies import operations as bodies
 from core.extensions import db
@@ -29,18 +30,14 @@ from core.models import utcnow
 from core.notifications import operations as notifications
 from core.tenants.context import current_tenant
 from core.web import N_, bp
+from core.web.forms import refuse_invalid
 
-#: The form fields' names as the pages show them, for messages about bad input.
+#: The form fields' names as the pages show them, for messages about bad input
+#: (worded as on every page, core/web/forms.py).
 FIELDS = {
     "name": N_("Navn"),
     "scope": N_("Adgang"),
     "confirm": N_("Bekræftelse"),
-}
-#: What to do about a bad field, in the person's words.
-FIELD_HELP = {
-    "name": N_("Skriv et navn på 1–100 tegn."),
-    "scope": N_("Vælg «Kun læse» eller «Læse og skrive»."),
-    "confirm": N_("Sæt kryds i feltet for at bekræfte sletningen."),
 }
 SCOPES = {"read": N_("Kun læse"), "write": N_("Læse og skrive")}
 KINDS = {
@@ -61,17 +58,19 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _valid(schema, data: dict) -> dict | None:
-    """The form's input checked with the API's schema; on bad input, a message per field
-    (naming it) is flashed and ``None`` returned, so nothing changes."""
+def _valid(schema, data: dict, page) -> dict | BaseResponse:
+    """The form's input checked with the API's schema; on bad input, ``page`` (a function
+    rendering the form's page) comes back with what was typed and a message by each field
+    (core/web/forms.py), and nothing changes."""
     try:
         return schema.load(data)
     except ValidationError as exc:
-        for name in exc.messages:
-            label = _(FIELDS.get(name, name))
-            help_text = _(FIELD_HELP[name]) if name in FIELD_HELP else " ".join(map(str, exc.messages[name]))
-            flash(_("Feltet «%(field)s»: %(help)s", field=label, help=help_text), "error")
-        return None
+        return refuse_invalid(page, exc, FIELDS)
+
+
+def _confirmed() -> dict:
+    """The erase form's checkbox: unticked is ``False`` (refused as not ticked)."""
+    return {"confirm": request.form.get("confirm", "") or False}
 
 
 def _json_download(data: dict, filename: str) -> Response:
@@ -117,10 +116,11 @@ def create_token():
     answered directly rather than through a redirect, so the token is never stored in
     the session."""
     _session_only()
-    data = _valid(TokenCreateSchema(), {"name": request.form.get("name", "").strip(),
-                                        "scope": request.form.get("scope", "read")})
-    if data is None:
-        return redirect(url_for("web.account") + "#noegler")
+    name = request.form.get("name", "").strip()
+    data = _valid(TokenCreateSchema(), {**({"name": name} if name else {}),
+                                        "scope": request.form.get("scope", "read")}, _account_page)
+    if isinstance(data, BaseResponse):
+        return data
     row, token = identity.create_token(_me(), data["name"], data["scope"])
     db.session.commit()
     flash(_("Nøglen «%(name)s» er oprettet.", name=row.name), "success")
@@ -182,12 +182,16 @@ def my_personal_data():
 def erase_me():
     """Erase the person's account (POST /api/v1/me/erase, GDPR art. 17): the page explains
     what happens; the form needs the confirmation ticked; then the person is logged out."""
-    if request.method == "GET":
+    def page():
         return render_template("web/account_erase.html", me=identity.overview(_me()),
                                tokens=identity.list_tokens(_me()))
+
+    if request.method == "GET":
+        return page()
     _session_only()
-    if _valid(EraseSchema(), {"confirm": request.form.get("confirm", "")}) is None:
-        return redirect(url_for("web.erase_me"))
+    refused = _valid(EraseSchema(), _confirmed(), page)
+    if isinstance(refused, BaseResponse):
+        return refused
     identity.erase_user(_me())
     db.session.commit()
     logout_user()
@@ -231,11 +235,15 @@ def person_data(user_id: int):
 def erase_person(user_id: int):
     """Erase a person (POST /api/v1/users/<id>/erase) after an explicit confirmation."""
     person = _person(user_id)
-    if request.method == "GET":
+    def page():
         return render_template("web/person_erase.html", tenant=g.tenant, person=person)
+
+    if request.method == "GET":
+        return page()
     _session_only()
-    if _valid(EraseSchema(), {"confirm": request.form.get("confirm", "")}) is None:
-        return redirect(url_for("web.erase_person", user_id=user_id))
+    refused = _valid(EraseSchema(), _confirmed(), page)
+    if isinstance(refused, BaseResponse):
+        return refused
     name = person.name
     identity.erase_user(person)
     db.session.commit()

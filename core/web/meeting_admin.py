@@ -4,9 +4,9 @@ agenda items, delegate a seat's mandate (KBH-7), dissents (SLA-6) on the minutes
 motion, correct final minutes (a new version), change one's vote, and the rules' dry run.
 
 Handlers stay thin as in ``views``: the API's schemas validate the form, the feature's
-operation decides, one commit, post/redirect/get. A refusal (409/422) is flashed on the page
-it was asked from, with its clause; invalid input names the field (in Danish) and changes
-nothing.
+operation decides, one commit, post/redirect/get. A refusal (409/422) or invalid input
+changes nothing and renders the page the form was sent from again, with what was typed,
+each message naming its field, and a rule's clause (core/web/forms.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask import g, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_smorest import abort
-from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from core.bodies import operations as bodies
@@ -39,15 +38,15 @@ from core.meetings.schemas import (
 from core.organisations.models import Organisation
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
-from core.web.forms import field_problems
+from core.web.forms import refusal_of
 from core.web.views import (
     SEES,
     _act,
+    _load,
     _meeting,
     _meeting_url,
     _user,
     _visible_motion,
-    refusal_message,
 )
 
 #: The form fields' names as the pages show them, so a message names the field.
@@ -125,34 +124,15 @@ def _admin_labels():
 # --------------------------------------------------------------------------- helpers
 
 
-def _explain(exc: HTTPException) -> str:
-    data = getattr(exc, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
-    if errors:
-        message = " ".join(field_problems(errors, FIELDS))
-        return f"{message} ({data['clause']})" if data.get("clause") else message
-    return refusal_message(exc)
+#: Validate form input with the API's schema; invalid input is a 422 naming the fields.
+_parse = _load
 
 
-def _parse(schema, data: dict) -> dict:
-    """Validate form input with the API's schema; invalid input is a 422 naming the fields."""
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        errors = exc.messages
-        if isinstance(errors, dict):
-            # A field left empty is "to be filled in", whatever limit it broke.
-            errors = {
-                k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
-                for k, v in errors.items()
-            }
-        abort(422, message="The input is invalid.", errors={"form": errors})
-
-
-def _do(action, done: str, back: str, then=None):
+def _do(action, done: str, back: str, then=None, linked: bool = True):
     """Run ``action`` (parse + operation) and commit, as the other pages do; a refusal or
-    invalid input is flashed on ``back``, naming the fields, and nothing is changed."""
-    return _act(action, done, back, then=then, explain=_explain)
+    invalid input renders ``back`` again with what was typed and each field's message, and
+    nothing is changed."""
+    return _act(action, done, back, then=then, labels=FIELDS, linked=linked)
 
 
 def _filled(*names: str) -> dict:
@@ -336,6 +316,7 @@ def move_item(meeting_id: int, item_id: int):
         ),
         _("Punktet er flyttet."),
         _meeting_url(meeting, "dagsorden"),
+        linked=False,  # two buttons per item, no field to type in
     )
 
 
@@ -462,6 +443,7 @@ def change_vote(motion_id: int):
         ),
         _("Din stemme er ændret.") if _own_vote(motion, unit) else _("Stemmen er ændret."),
         _meeting_url(motion.item.meeting, f"punkt-{motion.item.id}"),
+        linked=False,  # a form per unit on the page
     )
 
 
@@ -591,7 +573,10 @@ def dry_run(key: str):
         except HTTPException as exc:
             if exc.code not in (409, 422):
                 raise
-            error = _explain(exc)
+            # As every refused form: the summary at the top (base.html); the form keeps its
+            # input (``form``). Its fields repeat per seat and unit, so the messages are unlinked.
+            g.refusal = refusal_of(exc, FIELDS, linked=False)
+            error = True
     lang = session.get("lang", "da")
     return render_template(
         "web/dry_run.html",

@@ -6,8 +6,9 @@ follow-ups a decision set off (VEJ-1).
 
 Every action is what the proposals API does (core/proposals/api.py), through the same
 operations and schemas: parse the form, call the operation, commit, redirect. Bad input
-comes back as a message naming the field and changes nothing; a rule's refusal comes back
-with its reason and clause.
+changes nothing and comes back as the page again, with what was typed and a message naming
+the field by it (a chosen file cannot be kept: the page says so); a rule's refusal comes
+back with its reason and clause (core/web/forms.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import ValidationError
@@ -31,7 +32,7 @@ from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, tenant_zone
-from core.web.forms import problems_text
+from core.web.forms import refuse_field, refuse_form, refuse_invalid, refusal_of
 from core.web.views import _act, _user
 
 # --------------------------------------------------------------------------- labels
@@ -78,36 +79,17 @@ def _proposal_url(proposal_id: int, anchor: str = "") -> str:
     return url_for("web.proposal", proposal_id=proposal_id) + (f"#{anchor}" if anchor else "")
 
 
-def _message(exc: HTTPException, labels: dict) -> str:
-    data = getattr(exc, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
-    message = problems_text(errors, labels) if errors else (data.get("message") or exc.description or "")
-    if data.get("clause"):
-        message = f"{message} ({data['clause']})"
-    return message
-
-
-def _named(labels: dict, field: str) -> str:
-    """A field's label in the reader's language."""
-    return _(labels[field])
-
-
-def _refused(message: str, back: str):
-    flash(message, "error")
-    return redirect(back)
-
-
 def _validated(schema, data: dict, labels: dict, back: str):
-    """``(data, None)``, or ``(None, redirect)`` with a message naming each bad field."""
+    """``(data, None)``, or ``(None, page)``: the page again with each bad field's message."""
     try:
         return schema.load(data), None
     except ValidationError as exc:
-        return None, _refused(problems_text(exc.messages, labels), back)
+        return None, refuse_invalid(back, exc, labels)
 
 
 def _run(action, done: str, back: str, labels: dict, then=None):
     """:func:`core.web.views._act` with refusals worded for these forms' ``labels``."""
-    return _act(action, done, back, then=then, explain=lambda exc: _message(exc, labels))
+    return _act(action, done, back, then=then, labels=labels)
 
 
 def _visible(proposal_id: int):
@@ -196,7 +178,7 @@ def start_proposal():
         return bad
     origin = db.session.scalar(sa.select(Body).filter_by(key=data.pop("body")))
     if origin is None:
-        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(START_FIELDS, "body")), back)
+        return refuse_field(back, "body", _("vælg et organ fra listen."), START_FIELDS)
     upload = request.files.get("file")
 
     def action():
@@ -224,7 +206,7 @@ def attach_to_proposal(proposal_id: int):
     back = _proposal_url(p.id, "bilag")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _refused(_("%(field)s: vælg en fil.", field=_named(FILE_FIELDS, "file")), back)
+        return refuse_field(back, "file", _("vælg en fil."), FILE_FIELDS)
     return _run(lambda: ops.add_attachment(p, filename=upload.filename, stream=upload.stream, actor=user),
                 _("Bilaget er vedhæftet."), back, FILE_FIELDS)
 
@@ -253,7 +235,7 @@ def decide_proposal(proposal_id: int):
         return bad
     body = db.session.scalar(sa.select(Body).filter_by(key=data["body"]))
     if body is None:
-        return _refused(_("%(field)s: vælg et organ fra listen.", field=_named(DECISION_FIELDS, "body")), back)
+        return refuse_field(back, "body", _("vælg et organ fra listen."), DECISION_FIELDS)
     user = _user()
     _forbid_unless(ops.may_manage(user, current_tenant(), body), body)
     return _run(
@@ -274,7 +256,7 @@ def place_proposal(proposal_id: int):
     try:
         body = ops.body_step_now(p).body
     except HTTPException as exc:
-        return _refused(_message(exc, {}), back)
+        return refuse_form(back, refusal_of(exc, {}), exc.code)
     _forbid_unless(ops.may_manage(_user(), current_tenant(), body), body)
     return _run(lambda: ops.place_current_step(tenant_hooks(), current_tenant(), p),
                 _("Forslaget er sat på dagsordenen."), back, {})
@@ -302,12 +284,11 @@ def open_proposal_hearing(proposal_id: int):
     back = _proposal_url(p.id, "hoering")
     deadline = _deadline(tenant_zone())
     if deadline is None:
-        return _refused(_("%(field)s: skriv datoen som ÅÅÅÅ-MM-DD og tiden som TT:MM.",
-                          field=_named(HEARING_FIELDS, "deadline_at")), back)
+        return refuse_field(back, "deadline_at", _("skriv datoen som ÅÅÅÅ-MM-DD og tiden som TT:MM."),
+                            HEARING_FIELDS)
     organisations = [c for c in request.form.getlist("organisations") if c]
     if not organisations:
-        return _refused(_("%(field)s: vælg mindst én organisation.",
-                          field=_named(HEARING_FIELDS, "organisations")), back)
+        return refuse_field(back, "organisations", _("vælg mindst én organisation."), HEARING_FIELDS)
     form = {"deadline_at": deadline, "organisations": organisations,
             "remind_days_before": request.form.get("remind_days_before", "").strip() or "3"}
     data, bad = _validated(HearingOpenSchema(), form, HEARING_FIELDS, back)

@@ -3,9 +3,11 @@ the body's meetings and annual plan, compliance, proposals and hearings, the pub
 the secretariat's overview and the accessibility statement.
 
 Handlers are thin: parse the form (with the API's marshmallow schemas), call the feature's
-operation, commit, redirect (post/redirect/get). A rule's refusal (409/422) comes back as a
-message on the page it was asked from, with its clause; a missing right answers with the
-HTML error page (core/errors.py). Every form carries a CSRF token
+operation, commit, redirect (post/redirect/get). Bad input or a rule's refusal (409/422)
+changes nothing and comes back as the page the form was sent from, with what was typed and
+each message next to its field, the clause with a rule's reason (core/web/forms.py,
+docs/decisions/0012-forms-keep-what-was-typed.md); a missing right answers with the HTML
+error page (core/errors.py). Every form carries a CSRF token
 (core/identity/security.py checks it on every POST outside /api/).
 """
 
@@ -33,7 +35,8 @@ from core.meetings.models import ItemKind, Meeting, MeetingState
 from core.meetings.schemas import AttendanceInputSchema, CancelSchema, ItemCreateSchema, PlanSchema
 from core.models import utcnow
 from core.tenants.context import current_tenant, tenant_hooks
-from core.web import bp
+from core.web import N_, bp
+from core.web.forms import refuse_field, refuse_form, refusal_of
 from core.web.i18n import LANGUAGES
 
 #: Who may know a meeting exists (as the meetings API).
@@ -85,10 +88,13 @@ def refusal_message(exc: HTTPException) -> str:
     return message
 
 
-def _act(action, done: str, back: str, then=None, explain=refusal_message):
-    """Run an operation and commit; a rule's refusal (409, 413, 422, or a 403 that names
-    its rule, as ``proposal_origin_allowed``) becomes a message on ``back`` (worded by
-    ``explain``) and nothing is kept. ``then(result)`` gives the page to go to on success."""
+def _act(action, done: str, back: str, then=None, labels: dict | None = None, linked: bool = True,
+         which: str | None = None):
+    """Run an operation (with the parsing of its form) and commit; invalid input or a
+    rule's refusal (409, 413, 422, or a 403 that names its rule, as
+    ``proposal_origin_allowed``) keeps nothing and renders the page at ``back`` again with
+    what was typed and the messages, each naming its field by ``labels``
+    (:func:`core.web.forms.refuse_form`; ``linked`` and ``which`` as there). ``then(result)`` gives the page to go to on success."""
     try:
         result = action()
         db.session.commit()
@@ -98,21 +104,38 @@ def _act(action, done: str, back: str, then=None, explain=refusal_message):
         data = getattr(exc, "data", None) or {}
         if exc.code not in (409, 413, 422) and not (exc.code == 403 and data.get("rule")):
             raise
-        flash(explain(exc), "error")
-        return redirect(back)
+        return refuse_form(back, refusal_of(exc, labels or {}, linked, which), exc.code)
     return redirect(then(result) if then else back)
 
 
 def _load(schema, data: dict) -> dict:
-    """Validate form input with the API's schema; invalid input is a 422 with field messages."""
+    """Validate form input with the API's schema; invalid input is a 422 with field messages.
+    A field left empty is "to be filled in", whatever limit it broke."""
     try:
         return schema.load(data)
     except ValidationError as exc:
-        abort(422, message="The input is invalid.", errors={"form": exc.messages})
+        errors = exc.messages
+        if isinstance(errors, dict):
+            errors = {k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
+                      for k, v in errors.items()}
+        abort(422, message="The input is invalid.", errors={"form": errors})
 
 
 def _form(*names: str) -> dict:
     return {n: request.form[n] for n in names if n in request.form}
+
+
+#: The fields of the meeting page's forms as the page labels them (messages name them).
+PLAN_FIELDS = {"year": N_("År"), "meetings": N_("Ordinære møder, ét pr. linje")}
+CANCEL_FIELDS = {"reason": N_("Begrundelse")}
+ITEM_FIELDS = {"kind": N_("Art"), "title": N_("Overskrift"), "case_text": N_("Sagsfremstilling"),
+               "recommendation": N_("Indstilling"), "is_confidential": N_("Lukket punkt"),
+               "confidentiality_reason": N_("Begrundelse for lukket punkt"), "file": N_("Bilag")}
+ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "person": N_("Person")}
+MOTION_FIELDS = {"text": N_("Forslag til beslutning"), "choice": N_("Stemme")}
+MINUTES_FIELDS = {"decision": N_("Beslutning"), "public_decision": N_("Offentlig beslutning"),
+                  "at_meeting": N_("Godkendt på mødet")}
+ANSWER_FIELDS = {"kind": N_("Høringssvar"), "text": N_("Bemærkninger")}
 
 
 # --------------------------------------------------------------------------- language
@@ -175,14 +198,18 @@ def plan_year(key: str):
         try:
             starts = datetime.strptime(when.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
         except ValueError:
-            flash(_("Linje %(n)s: skriv tidspunktet som ÅÅÅÅ-MM-DD TT:MM.", n=n), "error")
-            return redirect(url_for("web.body_meetings", key=key))
+            return refuse_field(url_for("web.body_meetings", key=key), "meetings",
+                                _("skriv tidspunktet på linje %(n)s som ÅÅÅÅ-MM-DD TT:MM.", n=n), PLAN_FIELDS)
         rows.append({"starts_at": starts.isoformat(), "location": place.strip()})
-    data = _load(PlanSchema(), {"year": request.form.get("year"), "meetings": rows})
-    return _act(
-        lambda: meetings.plan_year(body, data["year"], data["meetings"], current_tenant(), tenant_hooks()),
-        _("Årsplanen er gemt."), url_for("web.body_meetings", key=key, year=data["year"]),
-    )
+
+    def act():
+        data = _load(PlanSchema(), {"year": request.form.get("year"), "meetings": rows})
+        return meetings.plan_year(body, data["year"], data["meetings"], current_tenant(), tenant_hooks())
+
+    year = request.form.get("year", "")
+    return _act(act, _("Årsplanen er gemt."),
+                url_for("web.body_meetings", key=key, **({"year": year} if year.isdigit() else {})),
+                labels=PLAN_FIELDS)
 
 
 def _vote_context(item) -> dict:
@@ -249,9 +276,9 @@ def meeting_calendar(meeting_id: int):
     return resp
 
 
-def _secretary_step(meeting_id: int, step, done: str):
+def _secretary_step(meeting_id: int, step, done: str, labels: dict | None = None):
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    return _act(lambda: step(meeting), done, _meeting_url(meeting))
+    return _act(lambda: step(meeting), done, _meeting_url(meeting), labels=labels)
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/udsend-dagsorden", methods=["POST"])
@@ -273,8 +300,9 @@ def record_held(meeting_id: int):
 @access(Role.BODY_SECRETARY)
 def cancel_meeting(meeting_id: int):
     """Cancel a meeting that has not been held, with a reason."""
-    data = _load(CancelSchema(), _form("reason"))
-    return _secretary_step(meeting_id, lambda m: meetings.cancel(m, data["reason"]), _("Mødet er aflyst."))
+    reason = {"reason": request.form.get("reason", "").strip()}
+    return _secretary_step(meeting_id, lambda m: meetings.cancel(m, _load(CancelSchema(), reason)["reason"]),
+                           _("Mødet er aflyst."), labels=CANCEL_FIELDS)
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter", methods=["POST"])
@@ -286,9 +314,9 @@ def add_item(meeting_id: int):
     form["is_confidential"] = request.form.get("is_confidential") == "on"
     if not form["is_confidential"]:
         form["confidentiality_reason"] = ""
-    data = _load(ItemCreateSchema(), form)
-    return _act(lambda: meetings.add_item(meeting, data, _user(), role, _rules(meeting.body)),
-                _("Punktet er sat på dagsordenen."), _meeting_url(meeting, "dagsorden"))
+    return _act(lambda: meetings.add_item(meeting, _load(ItemCreateSchema(), form), _user(), role,
+                                          _rules(meeting.body)),
+                _("Punktet er sat på dagsordenen."), _meeting_url(meeting, "dagsorden"), labels=ITEM_FIELDS)
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/slet", methods=["POST"])
@@ -308,11 +336,11 @@ def add_attachment(meeting_id: int, item_id: int):
     meeting, _role = _meeting(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
     upload = request.files.get("file")
+    back = _meeting_url(meeting, f"punkt-{item.id}")
     if upload is None or not upload.filename:
-        flash(_("Vælg en fil."), "error")
-        return redirect(_meeting_url(meeting, f"punkt-{item.id}"))
+        return refuse_field(back, "file", _("vælg en fil."), ITEM_FIELDS)
     return _act(lambda: meetings.add_attachment(meeting, item, upload, _user()),
-                _("Bilaget er vedhæftet."), _meeting_url(meeting, f"punkt-{item.id}"))
+                _("Bilaget er vedhæftet."), back, labels=ITEM_FIELDS)
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/fremmoede", methods=["POST"])
@@ -322,11 +350,10 @@ def record_attendance(meeting_id: int):
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     seat_key = request.form.get("seat", "")
     form = {n: request.form[n].strip() for n in ("status", "acting_as", "person") if request.form.get(n, "").strip()}
-    data = _load(AttendanceInputSchema(), form)
     return _act(
-        lambda: meetings.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(),
-                                           tenant_hooks()),
-        _("Fremmødet er registreret."), _meeting_url(meeting, "fremmoede"),
+        lambda: meetings.record_attendance(meeting, seat_key, _load(AttendanceInputSchema(), form), _user(),
+                                           role, current_tenant(), tenant_hooks()),
+        _("Fremmødet er registreret."), _meeting_url(meeting, "fremmoede"), labels=ATTENDANCE_FIELDS,
     )
 
 
@@ -371,14 +398,15 @@ def open_motion(item_id: int):
             item, user=_user(), hooks=tenant_hooks(), tenant=current_tenant(), text=text,
             secret=request.form.get("secret") == "on",
             majority="two_thirds" if request.form.get("majority") == "two_thirds" else "simple"),
-        _("Afstemningen er åbnet."), _back_to_item(item),
+        _("Afstemningen er åbnet."), _back_to_item(item), labels=MOTION_FIELDS,
     )
 
 
 def _motion_step(motion_id: int, step, done: str):
+    # A vote's forms repeat per unit on the page: their messages stand unlinked at the top.
     motion = _visible_motion(motion_id)
     return _act(lambda: step(motion, user=_user(), hooks=tenant_hooks(), tenant=current_tenant()),
-                done, _back_to_item(motion.item))
+                done, _back_to_item(motion.item), labels=MOTION_FIELDS, linked=False)
 
 
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/stem", methods=["POST"])
@@ -388,8 +416,8 @@ def cast_vote(motion_id: int):
     choice = request.form.get("choice", "")
     if choice not in ("yes", "no", "abstain"):
         motion = _visible_motion(motion_id)
-        flash(_("Vælg ja, nej eller undlader."), "error")
-        return redirect(_back_to_item(motion.item))
+        return refuse_field(_back_to_item(motion.item), "choice", _("vælg ja, nej eller undlader."),
+                            MOTION_FIELDS, linked=False)
     unit = request.form.get("unit") or None
     return _motion_step(motion_id, lambda m, **kw: decisions.cast_vote(m, choice=choice, unit=unit, **kw),
                         _("Din stemme er afgivet."))
@@ -448,7 +476,7 @@ def write_minutes(meeting_id: int, item_id: int):
     item = meetings.get_item(meeting, item_id)
     data = _form("decision", "public_decision")
     return _act(lambda: meetings.write_entry(meeting, item, data), _("Referatet er gemt."),
-                _meeting_url(meeting, f"referat-{item.id}"))
+                _meeting_url(meeting, f"referat-{item.id}"), labels=MINUTES_FIELDS)
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/send-referat", methods=["POST"])
@@ -477,7 +505,7 @@ def approve_by_body(meeting_id: int):
     """Record the approval by the board or at the next meeting (SLA-9, ALB-S4)."""
     at = request.form.get("at_meeting", type=int)
     return _secretary_step(meeting_id, lambda m: meetings.approve_by_body(m, at, _rules(m.body)),
-                           _("Godkendelsen er registreret."))
+                           _("Godkendelsen er registreret."), labels=MINUTES_FIELDS)
 
 
 # --------------------------------------------------------------------------- compliance
@@ -571,13 +599,14 @@ def answer_hearing(proposal_id: int):
     org = db.session.scalar(sa.select(Organisation).filter_by(code=request.form.get("organisation", "")))
     if org is None or not proposals_ops.may_answer_for(user, current_tenant(), org):
         refuse(Role.AUTHENTICATED, **proposals_ops.MAY_ANSWER)
+    back = url_for("web.proposal", proposal_id=p.id) + "#hoering"
     kind = request.form.get("kind", "")
     if kind not in {k.value for k in ResponseKind}:
-        abort(422, message="The input is invalid.", errors={"form": {"kind": [_("Vælg et svar.")]}})
+        return refuse_field(back, "kind", _("vælg et svar."), ANSWER_FIELDS, which="organisation")
     return _act(
         lambda: proposals_ops.respond_to_hearing(p, org, kind=ResponseKind(kind),
                                                  text=request.form.get("text", ""), actor=user),
-        _("Høringssvaret er afgivet."), url_for("web.proposal", proposal_id=p.id) + "#hoering",
+        _("Høringssvaret er afgivet."), back, labels=ANSWER_FIELDS, which="organisation",
     )
 
 

@@ -146,7 +146,7 @@ def test_mandates_and_minutes_correction_pages(district, create_meeting, create_
     meeting = create_meeting(KBH, AMAGER, state=MeetingState.HELD)
     item = create_item(KBH, meeting, title="Helhedsplanens budget", kind="B")
     page = sec.goto(f"/{KBH}/moeder/{meeting}")
-    page.locator(f"#decision-{item}").fill("Budgettet blev godkendt.")
+    page.locator(f"#write-minutes-{item}-{meeting}-decision").fill("Budgettet blev godkendt.")
     page.get_by_role("button", name="Gem punkt 1").click()
     page.get_by_text("Referatet er gemt.").wait_for()
     page.get_by_role("button", name="Send referatet").click()
@@ -161,3 +161,54 @@ def test_mandates_and_minutes_correction_pages(district, create_meeting, create_
     assert "Version 2" in page.content()
     sec.axe()
     sec.shoot("meetpages-minutes-corrected")
+
+
+def test_a_refused_form_keeps_what_was_typed_and_links_each_message_to_its_field(
+    board, create_meeting, create_item, visitor
+):
+    """GOV.UK's pattern (docs/decisions/0012-forms-keep-what-was-typed.md): the summary at the
+    top links to the field, the field is marked invalid and described by its message, and
+    the page passes axe with zero violations."""
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    item = create_item(T, meeting, title="Legeplads", kind="B")
+    sec = visitor()
+    sec.login(SECRETARY)
+    page = sec.goto(f"/{T}/moeder/{meeting}/punkter/{item}/rediger")
+    page.get_by_label("Overskrift").fill("Ny legeplads ved Hyldagerparken")
+    page.get_by_label("Sagsfremstilling").fill("Beboerne har ønsket en ny legeplads.\n" * 40)
+    page.get_by_label("Lukket punkt", exact=True).check()
+    _submit_by_keyboard(page, "Gem punktet")
+    page.get_by_role("heading", name="Der er et problem").wait_for()
+    sec.axe()
+    sec.shoot("meetpages-refused-item")
+    assert page.title().startswith("Fejl: ")
+    assert page.get_by_label("Overskrift").input_value() == "Ny legeplads ved Hyldagerparken"
+    assert page.get_by_label("Sagsfremstilling").input_value().count("ny legeplads") == 40
+    assert page.get_by_label("Lukket punkt", exact=True).is_checked()
+    field = page.get_by_label("Begrundelse for lukket punkt")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    assert message.inner_text().startswith("Begrundelse for lukket punkt: Et lukket punkt kræver")
+    link = page.get_by_role("link", name=re.compile("^Begrundelse for lukket punkt: "))
+    assert link.get_attribute("href") == f"#{field.get_attribute('id')}"
+    # put right from the keyboard, it is saved
+    field.select_option("personnel")
+    _submit_by_keyboard(page, "Gem punktet")
+    page.get_by_text("Punktet er ændret.").wait_for()
+    assert "Ny legeplads ved Hyldagerparken" in page.content()
+    sec.axe()
+
+
+def test_a_refused_new_meeting_keeps_the_typed_fields_without_javascript(board, visitor):
+    sec = visitor(javascript=False)
+    sec.login(SECRETARY)
+    page = sec.goto(f"/{T}/organer/bestyrelse/moeder?year=2020")
+    page.get_by_label("Sted").fill("Rådhuset")
+    page.get_by_label("Link til onlinemøde").fill("teams")
+    page.get_by_label("Overskrift").fill("Budgetmøde")
+    page.get_by_role("button", name="Opret mødet").click()
+    page.get_by_role("heading", name="Der er et problem").wait_for()
+    assert page.get_by_label("Sted").input_value() == "Rådhuset"
+    assert page.get_by_label("Overskrift").input_value() == "Budgetmøde"
+    assert page.get_by_label("Dato").get_attribute("aria-invalid") == "true"
+    assert page.get_by_role("link", name="Tidspunkt: skal udfyldes.").is_visible()

@@ -19,6 +19,7 @@ from core.identity.models import ApiToken, User
 from core.notifications.models import Notification
 from core.tenancy import tenant_scope
 from core.tenants.models import Tenant
+from tests.web.refused import error_text, field_message
 
 T = "albertslund"
 SECRETARY = "sanne.skov@abc.example"  # secretary of Bestyrelsen and the tenant administrator
@@ -90,12 +91,28 @@ def test_create_a_token_shows_it_once_and_it_works(board, member, submit, client
 
 
 def test_a_token_without_a_name_or_with_an_unknown_scope_is_refused_naming_the_field(board, member, submit):
-    html = submit(member(VA), "/min-konto", "/min-konto/noegler", name="  ", scope="read").get_data(as_text=True)
-    assert "Feltet «Navn»: Skriv et navn på 1–100 tegn." in html
+    resp = submit(member(VA), "/min-konto", "/min-konto/noegler", name="  ", scope="write")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, "create-token-name") == "Navn: skal udfyldes."
+    assert 'id="scope-write" name="scope" value="write" checked' in html  # the choice is kept
     html = submit(member(VA), "/min-konto", "/min-konto/noegler", name="Rapport", scope="admin").get_data(as_text=True)
-    assert "Feltet «Adgang»" in html
+    assert error_text(html) == "Adgang: har en værdi, der ikke kan vælges."
+    assert 'name="name" value="Rapport"' in html
     assert _tokens(VA) == []
     assert member(None).post("/min-konto/noegler", data={"name": "x"}).status_code == 401
+
+
+def test_a_refused_form_in_english_names_the_field_in_english(board, member, submit):
+    va = member(VA)
+    submit(va, "/min-konto", "/sprog", follow=False, lang="en", next="/min-konto")
+    from flask_babel import refresh
+
+    refresh()  # the tests' app context spans requests; a new request would choose afresh
+    html = submit(va, "/min-konto", "/min-konto/noegler", name="", scope="read").get_data(as_text=True)
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert field_message(html, "create-token-name") == "Name: must be filled in."
+    assert _tokens(VA) == []
 
 
 def test_revoke_a_token_and_not_another_persons(board, member, submit):
@@ -190,9 +207,9 @@ def test_my_personal_data_downloads_as_a_json_file(board, member):
 def test_erasing_my_account_needs_the_confirmation_then_logs_me_out(board, member, submit):
     page = member(VA).get("/min-konto/slet").get_data(as_text=True)
     assert "Sletningen kan ikke fortrydes." in page and "dine stemmer" in page
-    assert 'name="confirm"' in page and '<label for="confirm">' in page
+    assert 'name="confirm"' in page and '<label for="erase-me-confirm">' in page
     html = submit(member(VA), "/min-konto/slet", "/min-konto/slet").get_data(as_text=True)
-    assert "Feltet «Bekræftelse»: Sæt kryds i feltet for at bekræfte sletningen." in html
+    assert field_message(html, "erase-me-confirm") == "Bekræftelse: skal afkrydses."
     db.session.expire_all()
     user = _user(VA)
     assert user is not None and user.erased_at is None and user.is_enabled
@@ -244,7 +261,7 @@ def test_platform_admin_exports_and_erases_a_person_after_confirming(platform_ad
     page = f"/{T}/personer/{va_id}/slet"
     assert "Sletningen kan ikke fortrydes." in member(SECRETARY).get(page).get_data(as_text=True)
     html = submit(member(SECRETARY), page, page).get_data(as_text=True)
-    assert "Feltet «Bekræftelse»" in html
+    assert error_text(html) == "Bekræftelse: skal afkrydses."
     assert _user(VA).erased_at is None
     html = submit(member(SECRETARY), page, page, confirm="true").get_data(as_text=True)
     assert "Vibeke Demo Vestergaard er slettet (gjort anonym)." in html

@@ -27,6 +27,7 @@ from core.meetings.models import (
     MeetingState,
     MinutesEntry,
 )
+from tests.web.refused import error_text, field_message
 
 T = "albertslund"
 SECRETARY = "sanne.skov@abc.example"  # secretary of Bestyrelsen and tenant administrator
@@ -79,9 +80,7 @@ def _count(model, *where):
 
 
 def _error(html: str) -> str:
-    found = re.search(r'class="flash error" role="alert">([^<]*)<', html)
-    assert found, "no error message on the page"
-    return found.group(1)
+    return error_text(html)
 
 
 # --------------------------------------------------------------------------- create a meeting
@@ -858,3 +857,123 @@ def test_breached_deadlines_have_danish_names_on_the_compliance_and_meeting_page
     refresh()  # the tests' app context spans requests; a new request would choose afresh
     english = member(VA).get(page(meeting)).get_data(as_text=True)
     assert "The agenda went out late" in english
+
+
+# --------------------------------------------------------------------------- a refused form keeps what was typed
+# (docs/decisions/0012-forms-keep-what-was-typed.md): the page again with status 422 (409 for
+# a rule's conflict), the typed values in the fields, the message by the field (aria-invalid,
+# aria-describedby) and in the summary at the top linking to it; nothing is written.
+
+LONG = "Lang sagsfremstilling. " * 400  # ~9 KB: more than a session cookie could carry
+
+
+def test_a_refused_item_edit_keeps_the_typed_texts_and_names_the_reason_ALB_B11(
+    board, create_meeting, create_item, member, submit, look
+):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    item = create_item(T, meeting, title="Legeplads", kind="B")
+    edit = f"{page(meeting)}/punkter/{item}/rediger"
+    resp = submit(member(SECRETARY), edit, edit, kind="D", title="Ny titel", case_text=LONG,
+                  recommendation="Indstilles til drøftelse", is_confidential="on",
+                  confidentiality_reason="", guests="Gæst Hansen, VA, gaest@va.example", position="1")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and resp.headers["Cache-Control"] == "no-store"
+    field = f"update-item-{item}-{meeting}-confidentiality_reason"
+    assert field_message(html, field).startswith("Begrundelse for lukket punkt: Et lukket punkt kræver")
+    assert (f'<a href="#{field}">Begrundelse for lukket punkt: Et lukket punkt kræver' in html)
+    assert 'value="Ny titel"' in html and LONG.strip() in html and "Indstilles til drøftelse" in html
+    assert "Gæst Hansen, VA, gaest@va.example" in html
+    assert 'id="edit-kind-D" checked' in html and 'name="is_confidential" checked' in html
+    assert html.count('aria-invalid="true"') == 1
+    assert "<title>Fejl: " in html
+    row = look(T, lambda: db.session.get(AgendaItem, item))
+    assert (row.title, row.kind.value, row.is_confidential, row.guests or []) == ("Legeplads", "B", False, [])
+
+
+def test_a_refused_meeting_move_keeps_the_typed_time_and_place(
+    board, create_meeting, member, submit, look
+):
+    meeting = create_meeting(T, "bestyrelse")
+    edit = f"{page(meeting)}/rediger"
+    resp = submit(member(SECRETARY), edit, edit, date="2020-10-08", time="18:30", title="Flyttet",
+                  duration_minutes="90", location="Kulturhuset", online_url="ikke en adresse")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, f"update-meeting-{meeting}-online_url") == (
+        "Link til onlinemøde: er ikke en gyldig adresse (https://…).")
+    for typed in ('value="2020-10-08"', 'value="18:30"', 'value="Flyttet"', 'value="90"',
+                  'value="Kulturhuset"', 'value="ikke en adresse"'):
+        assert typed in html
+    m = look(T, lambda: db.session.get(Meeting, meeting))
+    assert m.location == "" and m.title != "Flyttet"
+    assert m.starts_at == datetime(2020, 10, 1, 14, tzinfo=UTC)
+
+
+def test_a_refused_new_meeting_keeps_the_typed_fields_and_creates_nothing(board, member, submit, look):
+    resp = submit(member(SECRETARY), meetings_of(T, "bestyrelse"), meetings_of(T, "bestyrelse"),
+                  kind="extraordinary", date="12-11-2020", time="17:00", title="Budgetmøde",
+                  location="Rådhuset", on_behalf_of="secretariat", call_reason="Akut budget")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, "create-meeting-bestyrelse-starts_at").startswith(
+        "Tidspunkt: skriv datoen som ÅÅÅÅ-MM-DD")
+    assert 'value="12-11-2020"' in html and 'value="Budgetmøde"' in html and 'value="Rådhuset"' in html
+    assert 'id="new-kind-extraordinary" checked' in html and 'value="secretariat" selected' in html
+    assert ">Akut budget</textarea>" in html
+    assert look(T, lambda: _count(Meeting)) == 0
+
+
+def test_a_refused_new_item_keeps_the_typed_texts_on_the_meeting_page(
+    board, create_meeting, member, submit, look
+):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    resp = submit(member(SECRETARY), page(meeting), f"{page(meeting)}/punkter", kind="O",
+                  title="Nyt punkt", case_text=LONG, is_confidential="on", confidentiality_reason="")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    field = f"add-item-{meeting}-confidentiality_reason"
+    assert field_message(html, field).startswith("Begrundelse for lukket punkt:")
+    assert 'value="Nyt punkt"' in html and LONG.strip() in html and 'id="kind-O" checked' in html
+    assert "<details open>" in html  # the form is shown open, not folded away
+    assert look(T, lambda: _count(AgendaItem, AgendaItem.meeting_id == meeting)) == 0
+
+
+def test_a_refused_cancellation_and_dissent_name_their_field_and_change_nothing(
+    board, create_meeting, create_item, member, submit, look
+):
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.PLANNED)
+    resp = submit(member(SECRETARY), page(meeting), f"{page(meeting)}/aflys", reason="  ")
+    assert resp.status_code == 422
+    assert field_message(resp.get_data(as_text=True), f"cancel-meeting-{meeting}-reason") == (
+        "Begrundelse: skal udfyldes.")
+    assert look(T, lambda: db.session.get(Meeting, meeting).state) is MeetingState.PLANNED
+    held = create_meeting(T, "bestyrelse", state=MeetingState.HELD)
+    item = create_item(T, held, title="Budget", kind="B")
+    html = submit(member(VA), page(held), f"{page(held)}/punkter/{item}/saerstandpunkt",
+                  text="").get_data(as_text=True)
+    assert field_message(html, f"record-dissent-{item}-{held}-text") == "Særstandpunkt: skal udfyldes."
+    assert look(T, lambda: _count(MinutesEntry)) == 0
+
+
+def test_a_refused_delegation_keeps_the_typed_dates_and_person_KBH_7(district, member, submit, look):
+    resp = submit(member(KBH_SEC), mandates(), mandates(), seat="domea", to_organisation="KAB",
+                  to_person="someone@example.org", starts_on="2020-09-01", ends_on="")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, f"delegate-mandate-{AMAGER}-ends_on") == "Til og med: skal udfyldes."
+    assert 'value="someone@example.org"' in html and 'value="2020-09-01"' in html
+    assert look(KBH, lambda: _count(MandateDelegation)) == 0
+
+
+def test_a_refused_correction_keeps_the_typed_decisions(
+    district, create_meeting, create_item, member, submit, look
+):
+    meeting, item, url = _final_minutes(create_meeting, create_item, member, submit)
+    form = f"{url}/referat/rettelse"
+    resp = submit(member(KBH_SEC), form, form, reason="", **{f"decision-{item}": "Rettet: 2,1 mio. kr."})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, f"correct-minutes-{meeting}-reason") == (
+        "Begrundelse for rettelsen: skal udfyldes.")
+    assert ">Rettet: 2,1 mio. kr.</textarea>" in html and "Budgettet blev godkendt.</textarea>" not in html
+    assert look(KBH, lambda: len(db.session.get(Meeting, meeting).minutes_versions)) == 1

@@ -64,7 +64,8 @@ def test_secretary_plans_the_year_ALB_B7(board, member, submit):
     assert "10.03.2027 kl. 17:00" in html and "09.06.2027 kl. 17:00" in html
     bad = submit(member(SECRETARY), page, f"/{T}/organer/bestyrelse/aarsplan", year="2027",
                  meetings="i marts").get_data(as_text=True)
-    assert "Linje 1: skriv tidspunktet som ÅÅÅÅ-MM-DD TT:MM." in bad
+    assert "Ordinære møder, ét pr. linje: skriv tidspunktet på linje 1 som ÅÅÅÅ-MM-DD TT:MM." in bad
+    assert ">i marts</textarea>" in bad  # what was typed is still there
     assert member(VA).post(f"/{T}/organer/bestyrelse/aarsplan").status_code in (400, 403)
 
 

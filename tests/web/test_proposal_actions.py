@@ -25,6 +25,7 @@ from core.proposals.models import (
     StepOutcome,
     StepState,
 )
+from tests.web.refused import error_text, field_message, problems
 
 V = "/api/v1/tenants/vejle/proposals"
 THEME = "temagruppe-boligsocial"
@@ -59,8 +60,7 @@ def _started(member) -> int:
 
 
 def _flash_error(html: str) -> str:
-    found = re.search(r'class="flash error"[^>]*>([^<]*)<', html)
-    return found.group(1) if found else ""
+    return error_text(html) if problems(html) else ""
 
 
 # --------------------------------------------------------------------------- starting, attachments
@@ -106,10 +106,20 @@ def test_start_a_proposal_from_the_page_with_a_file_VEJ_5_VEJ_6(vejle, member, s
 
 def test_start_with_a_missing_field_names_it_and_changes_nothing(vejle, member, submit, in_tenant):
     before = _count(in_tenant, Proposal)
-    html = submit(member(THEME_MEMBER), "/vejle/forslag", "/vejle/forslag", body=THEME, title="  ",
-                  text="Udkast.", decision_sought="BPU vedtager.").get_data(as_text=True)
+    resp = submit(member(THEME_MEMBER), "/vejle/forslag", "/vejle/forslag", body=THEME, title="  ",
+                  text="Udkast.", decision_sought="BPU vedtager.", topics="principle, FF",
+                  plan="Helhedsplan Øst", file=(io.BytesIO(PDF), "principper.pdf"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
     assert _flash_error(html) == "Titel: skal udfyldes."
+    assert field_message(html, "start-proposal-title") == "Titel: skal udfyldes."
+    # what was typed is still there; the file cannot be kept, and the page says so
+    assert ">Udkast.</textarea>" in html and ">BPU vedtager.</textarea>" in html
+    assert 'value="principle, FF"' in html and 'value="Helhedsplan Øst"' in html
+    assert f'<option value="{THEME}" selected>' in html
+    assert "Filen blev ikke gemt, fordi formularen blev afvist. Vælg den igen." in html
     assert _count(in_tenant, Proposal) == before
+    assert _count(in_tenant, ProposalAttachment) == 0
 
 
 def test_start_where_the_rules_refuse_shows_the_clause_CORE_ORIGIN(vejle, member, submit, in_tenant):
@@ -161,8 +171,11 @@ def test_hearing_opened_answered_closed_then_placed_and_decided_VEJ_6(
     assert _flash_error(html).startswith("Svarfrist: skriv datoen som ÅÅÅÅ-MM-DD")
     html = submit(sec, page, f"{page}/hoering", deadline_date="2020-01-01", organisations="AAB").get_data(as_text=True)
     assert _flash_error(html).startswith("Svarfrist: Fristen skal ligge efter i dag.")
-    html = submit(sec, page, f"{page}/hoering", deadline_date=_in_days(21)).get_data(as_text=True)
+    html = submit(sec, page, f"{page}/hoering", deadline_date=_in_days(21), deadline_time="15:30",
+                  remind_days_before="7").get_data(as_text=True)
     assert _flash_error(html) == "Organisationer: vælg mindst én organisation."
+    assert f'value="{_in_days(21)}"' in html and 'value="15:30"' in html and 'value="7"' in html
+    assert 'name="organisations" value="AAB" checked' not in html  # unticked as sent
     assert _count(in_tenant, Hearing) == 0
 
     html = submit(sec, page, f"{page}/hoering", deadline_date=_in_days(21), deadline_time="15:00",
@@ -198,6 +211,8 @@ def test_hearing_opened_answered_closed_then_placed_and_decided_VEJ_6(
     html = submit(sec, page, f"{page}/beslutning", body=THEME, text="Temagruppen fører forslaget videre.") \
         .get_data(as_text=True)
     assert _flash_error(html) == "Beslutning: skal udfyldes."
+    assert field_message(html, f"decide-proposal-{pid}-outcome") == "Beslutning: skal udfyldes."
+    assert ">Temagruppen fører forslaget videre.</textarea>" in html
     # the theme group's position carries the proposal on to FKU
     html = submit(sec, page, f"{page}/beslutning", body=THEME, outcome="adopted",
                   text="Høringssvarene er indarbejdet.").get_data(as_text=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.models import utcnow
+from tests.web.refused import error_text, field_message
 
 V = "/api/v1/tenants/vejle/proposals"
 THEME_MEMBER = "tina.tvede@vejle.example"
@@ -42,7 +43,19 @@ def test_proposal_timeline_and_hearing_answered_from_the_page_VEJ_6(in_hearing, 
     assert 'name="organisation" value="AAB"' not in html
     again = submit(member(AAB), page, f"{page}/hoeringssvar", organisation="AAB",
                    kind="no_comments").get_data(as_text=True)
-    assert 'class="flash error"' in again and "allerede svaret" in again
+    assert "allerede svaret" in error_text(again)
+
+
+def test_a_refused_hearing_answer_keeps_the_typed_comments_VEJ_6(in_hearing, member, submit):
+    page = f"/vejle/forslag/{in_hearing}"
+    resp = submit(member(AAB), page, f"{page}/hoeringssvar", organisation="AAB",
+                  text="Vi ønsker en overgangsperiode.")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert field_message(html, f"answer-hearing-{in_hearing}-AAB-kind") == "Høringssvar: vælg et svar."
+    assert ">Vi ønsker en overgangsperiode.</textarea>" in html
+    # nothing was answered: the form for AAB is still offered on the page
+    assert 'name="organisation" value="AAB"' in member(AAB).get(page).get_data(as_text=True)
 
 
 def test_hearing_answer_for_another_organisation_is_refused(in_hearing, member, submit):
