@@ -36,7 +36,7 @@ from core.meetings.schemas import AttendanceInputSchema, CancelSchema, ItemCreat
 from core.models import utcnow
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp
-from core.web.forms import refuse_field, refuse_form, refusal_of
+from core.web.forms import Refusal, refuse_field, refuse_form, refusal_of
 from core.web.i18n import LANGUAGES
 
 #: Who may know a meeting exists (as the meetings API).
@@ -132,7 +132,8 @@ ITEM_FIELDS = {"kind": N_("Art"), "title": N_("Overskrift"), "case_text": N_("Sa
                "recommendation": N_("Indstilling"), "is_confidential": N_("Lukket punkt"),
                "confidentiality_reason": N_("Begrundelse for lukket punkt"), "file": N_("Bilag")}
 ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "person": N_("Person")}
-MOTION_FIELDS = {"text": N_("Forslag til beslutning"), "choice": N_("Stemme")}
+MOTION_FIELDS = {"text": N_("Forslag til beslutning"), "choice": N_("Stemme"),
+                 "unit": N_("Stemmeberettiget")}
 MINUTES_FIELDS = {"decision": N_("Beslutning"), "public_decision": N_("Offentlig beslutning"),
                   "at_meeting": N_("Godkendt på mødet")}
 ANSWER_FIELDS = {"kind": N_("Høringssvar"), "text": N_("Bemærkninger")}
@@ -432,8 +433,8 @@ def record_votes(motion_id: int):
     votes = [{"unit": key.removeprefix("vote-"), "choice": choice}
              for key, choice in request.form.items() if key.startswith("vote-") and choice]
     if not votes:
-        flash(_("Vælg ja, nej eller undlader for mindst én stemmeberettiget."), "error")
-        return redirect(_back_to_item(motion.item))
+        return refuse_form(_back_to_item(motion.item), Refusal(
+            {}, [_("Vælg ja, nej eller undlader for mindst én stemmeberettiget.")]))
     return _motion_step(
         motion_id,
         lambda m, **kw: decisions.record_votes(

@@ -156,6 +156,13 @@ def test_the_leader_records_the_rooms_show_of_hands_on_the_page_ALB_B2(
     # nothing chosen: a message, nothing recorded
     html = submit(member(LEADER), page(meeting), record).get_data(as_text=True)
     assert "Vælg ja, nej eller undlader for mindst én stemmeberettiget." in html
+    # a refused batch (a unit not on the list) keeps the leader's choices on the page
+    resp = submit(member(LEADER), page(meeting), record, **{"vote-org:VA": "yes", "vote-org:BO-VEST": "no"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "<li>Stemmeberettiget: org:BO-VEST er ikke stemmeberettiget i Bestyrelsen.</li>" in html
+    assert re.search(r'name="vote-org:VA"[^>]*>\s*<option value="">—</option>\s*'
+                     r'<option value="yes" selected>', html)
     # VA and AB by hand; the municipality's line left blank is not recorded
     html = submit(member(LEADER), page(meeting), record, **{
         "vote-org:VA": "yes", "vote-org:AB": "yes", "vote-org:ALB-KOM": ""}).get_data(as_text=True)
@@ -166,9 +173,12 @@ def test_the_leader_records_the_rooms_show_of_hands_on_the_page_ALB_B2(
     html = submit(member(LEADER), page(meeting), f"/{T}/afstemninger/{motion}/ret-stemme",
                   unit="org:AB", choice="abstain").get_data(as_text=True)
     assert "Stemmen er ændret." in html and "AB (Undlader, registreret på mødet)" in html
-    # a unit that voted in the meantime stops the batch: the page says why, nothing kept
+    # a unit that voted in the meantime stops the batch: the page says why, nothing kept,
+    # and the leader's choices are still chosen
     submit(member(MAYOR), page(meeting), f"/{T}/afstemninger/{motion}/stem", choice="yes")
-    html = submit(member(LEADER), page(meeting), record, **{"vote-org:ALB-KOM": "no"}).get_data(as_text=True)
+    resp = submit(member(LEADER), page(meeting), record, **{"vote-org:ALB-KOM": "no"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 409
     assert "Albertslund Kommune har allerede stemt" in html and "(ALB-B2)" in html
     html = member(AB).get(fragment).get_data(as_text=True)
     assert "Har stemt (4)" in html and "ALB-KOM (Ja)" in html, html
