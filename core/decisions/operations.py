@@ -494,17 +494,6 @@ def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str
     return vote
 
 
-def recordable_units(motion: Motion, *, hooks, tenant) -> list[dict]:
-    """The units whose vote the meeting leader may record from the room now: eligible,
-    represented at the meeting, and without a vote yet; each with its display name."""
-    if motion.phase is not MotionPhase.VOTING or motion.is_secret:
-        return []
-    sit = _motion_situation(hooks, tenant, motion)
-    cast = set(db.session.scalars(sa.select(Vote.unit_key).where(Vote.motion_id == motion.id)))
-    return [{"key": u.key, "label": u.label, "name": sit.names.get(u.key, u.label)}
-            for u in sit.units if u.eligible and u.present and u.key not in cast]
-
-
 def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenant) -> list[Vote]:
     """Record the votes given in the room (a show of hands) for units whose representatives
     are present, as the meeting leader or secretary counted them: all of them or none.
@@ -858,11 +847,25 @@ def dry_run_for_input(body: Body, data: Mapping, *, user, hooks, tenant) -> dict
     )
 
 
-def units_for_user(motion: Motion, user, *, hooks, tenant) -> list[dict]:
-    """The eligible units ``user`` may cast a vote for on ``motion``, each with its display
-    name (the pages' vote form asks for one of these; ``cast_vote`` decides)."""
-    if user is None or motion.phase is not MotionPhase.VOTING:
-        return []
+def voting_view(motion: Motion, user, *, hooks, tenant, leader: bool = False) -> dict:
+    """What the pages' live vote needs, from one look at the situation while the motion is
+    open for voting: ``names`` (each unit's display name), ``mine`` (the eligible units
+    ``user`` may cast a vote for; ``cast_vote`` decides) and, for a ``leader``,
+    ``recordable`` (the units whose vote given in the room may be recorded now: eligible,
+    represented at the meeting, without a vote yet; never in a secret ballot)."""
+    out = {"names": {}, "mine": [], "recordable": []}
+    if motion.phase is not MotionPhase.VOTING:
+        return out
     sit = _motion_situation(hooks, tenant, motion)
-    return [{"key": u.key, "label": u.label, "name": sit.names.get(u.key, u.label)}
-            for u in sit.units if user.email in u.casters and u.eligible]
+
+    def row(u):
+        return {"key": u.key, "label": u.label, "name": sit.names.get(u.key, u.label)}
+
+    out["names"] = {u.key: sit.names.get(u.key, u.label) for u in sit.units}
+    if user is not None:
+        out["mine"] = [row(u) for u in sit.units if user.email in u.casters and u.eligible]
+    if leader and not motion.is_secret:
+        cast = {v.unit_key for v in motion.votes}
+        out["recordable"] = [row(u) for u in sit.units
+                             if u.eligible and u.present and u.key not in cast]
+    return out

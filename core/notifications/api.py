@@ -73,7 +73,11 @@ def body_calendar(key: str):
     require(Role.PUBLIC, body)
     meetings = db.session.scalars(sa.select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.starts_at))
     slug = current_tenant().slug
-    return Response(ical.feed(((m, slug) for m in meetings), body.name), mimetype=ICS)
+    resp = Response(ical.feed(((m, slug) for m in meetings), body.name), mimetype=ICS)
+    # Public, like the published agendas: shared caches may keep it as long as a calendar
+    # program waits between fetches anyway.
+    resp.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
+    return resp
 
 
 @blp.route("/notifications")

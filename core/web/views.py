@@ -218,17 +218,18 @@ def _vote_context(item) -> dict:
     user = _user()
     motion = decisions.motion_for_item(item)
     ctx = {"item": item, "motion": motion, "may_lead": decisions.may_lead(user, item.meeting.body),
-           "units": [], "cast": [], "explanation": None,
+           "units": [], "cast": [], "names": {}, "recordable": [], "explanation": None,
            # SLA-6: those present may have a dissent recorded (the operation decides).
            "present": bool(user) and any(a.person_id == user.id and a.status.value == "present"
                                          for a in item.meeting.attendances)}
     if motion is None:
         return ctx
     voted = {v.unit_key: v for v in motion.votes}
-    mine = decisions.units_for_user(motion, user, hooks=tenant_hooks(), tenant=current_tenant())
-    if ctx["may_lead"]:  # the votes given in the room, for the leader to record
-        ctx["recordable"] = decisions.recordable_units(motion, hooks=tenant_hooks(),
-                                                       tenant=current_tenant())
+    view = decisions.voting_view(motion, user, hooks=tenant_hooks(), tenant=current_tenant(),
+                                 leader=ctx["may_lead"])
+    mine = view["mine"]
+    ctx["names"] = view["names"]
+    ctx["recordable"] = view["recordable"]  # the votes given in the room, for the leader
     ctx["units"] = [u for u in mine if u["key"] not in voted]
     ctx["cast"] = [voted[u["key"]] for u in mine if u["key"] in voted]
     if motion.outcome:

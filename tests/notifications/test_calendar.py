@@ -18,6 +18,7 @@ def test_body_feed_lists_the_bodys_meetings(sync_tenant, clock, make_meeting, cl
     make_meeting("albertslund", "ressourcegruppe-ff", at(2018, 3, 20, 14))
     resp = client.get("/api/v1/tenants/albertslund/bodies/bestyrelse/calendar.ics")
     assert resp.status_code == 200 and resp.mimetype == "text/calendar"
+    assert resp.headers["Cache-Control"] == "public, max-age=900"
     cal = Calendar.from_ical(resp.data)
     events = cal.walk("VEVENT")
     assert len(events) == 2

@@ -181,7 +181,7 @@ def test_the_leader_records_the_rooms_show_of_hands_on_the_page_ALB_B2(
     assert resp.status_code == 409
     assert "Albertslund Kommune har allerede stemt" in html and "(ALB-B2)" in html
     html = member(AB).get(fragment).get_data(as_text=True)
-    assert "Har stemt (4)" in html and "ALB-KOM (Ja)" in html, html
+    assert "Har stemt (4)" in html and "Albertslund Kommune (Ja)" in html, html
 
 
 def test_minutes_drafted_sent_and_approved_by_a_member_with_one_click_ALB_B9(
