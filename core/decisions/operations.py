@@ -251,18 +251,10 @@ def may_lead(user, body: Body, sit: Situation | None = None) -> bool:
 
 
 #: What a meeting's leader does, in English, for the refusal's ``reason_en``.
-_LEADS_EN = {
-    "åbne et forslag til beslutning": "open a motion",
-    "sætte forslaget til afstemning": "put the motion to the vote",
-    "afslutte forslaget": "close the motion",
-    "registrere stemmer fra mødet": "record the votes given in the meeting",
-}
-
-
-def _require_leader(user, body: Body, sit: Situation | None, what: str) -> None:
+def _require_leader(user, body: Body, sit: Situation | None, what: str, what_en: str) -> None:
     if not may_lead(user, body, sit):
         abort(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.",
-              reason_en=f"Only the meeting leader, the chair or the secretary may {_LEADS_EN.get(what, what)}.")
+              reason_en=f"Only the meeting leader, the chair or the secretary may {what_en}.")
 
 
 def is_visible(item: AgendaItem, user) -> bool:
@@ -311,11 +303,17 @@ def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> Vot
 
 def _attendee_for(user, sit: Situation, unit: VoteUnit) -> Attendee | None:
     """The seat through which ``user`` casts ``unit``'s vote (for holder/substitute/delegate)."""
-    kind, _, ref = unit.key.partition(":")
     mine = [a for a in sit.attendees if a.person == user.email and a.is_voting]
-    exact = [a for a in mine if (kind == "seat" and a.seat_key == ref)
+    return next(iter(_seats_of(unit, mine)), None)
+
+
+def _seats_of(unit: VoteUnit, attendees: list[Attendee]) -> list[Attendee]:
+    """Those of ``attendees`` that sit for ``unit`` itself (its seat, or a seat of its
+    organisation), or all of them when none does."""
+    kind, _, ref = unit.key.partition(":")
+    exact = [a for a in attendees if (kind == "seat" and a.seat_key == ref)
              or (kind == "org" and a.organisation == ref)]
-    return next(iter(exact or mine), None)
+    return exact or attendees
 
 
 # ------------------------------------------------------------------------- motions
@@ -331,7 +329,8 @@ def open_motion(
     body: Body = meeting.body
     matter = matter_for(item, majority)
     sit = situation(hooks, tenant, body, matter, meeting_attendees(meeting), weighted=weighted)
-    _require_leader(user, body, sit, "åbne et forslag til beslutning")
+    _require_leader(user, body, sit, "åbne et forslag til beslutning",
+                    "open a motion")
     if item.kind is not ItemKind.DECISION:
         refuse(422, "Kun beslutningspunkter (B) kan afgøres; punktet er et "
                f"{'drøftelsespunkt (D)' if item.kind is ItemKind.DISCUSSION else 'orienteringspunkt (O)'}.",
@@ -409,7 +408,8 @@ def open_voting(motion: Motion, *, user, hooks, tenant) -> Motion:
     """Consensus was not reached: the meeting leader puts the motion to a majority vote
     (ALB-B4)."""
     sit = _motion_situation(hooks, tenant, motion)
-    _require_leader(user, motion.item.meeting.body, sit, "sætte forslaget til afstemning")
+    _require_leader(user, motion.item.meeting.body, sit, "sætte forslaget til afstemning",
+                    "put the motion to the vote")
     _require_phase(motion, MotionPhase.DELIBERATION, acting="sættes til afstemning")
     quorum = _start_voting(motion, sit, hooks)
     db.session.flush()
@@ -505,7 +505,8 @@ def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenan
     A secret ballot cannot be recorded by someone else: that would not be secret."""
     _require_phase(motion, MotionPhase.VOTING, acting="stemmes")
     sit = _motion_situation(hooks, tenant, motion)
-    _require_leader(user, motion.item.meeting.body, sit, "registrere stemmer fra mødet")
+    _require_leader(user, motion.item.meeting.body, sit, "registrere stemmer fra mødet",
+                    "record the votes given in the meeting")
     if motion.is_secret:
         refuse(409, "En hemmelig afstemning kan ikke registreres af mødelederen; hvert medlem "
                "afgiver selv sin stemme.", clause="CORE-SECRET", rule="motion")
@@ -546,12 +547,9 @@ def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenan
 
 def _representative(sit: Situation, unit: VoteUnit) -> Attendee | None:
     """Who is present for ``unit``: a holder before a substitute or a delegate."""
-    kind, _, ref = unit.key.partition(":")
     here = [a for a in sit.attendees if a.is_voting and a.person in unit.casters]
-    exact = [a for a in here if (kind == "seat" and a.seat_key == ref)
-             or (kind == "org" and a.organisation == ref)] or here
     order = {"holder": 0, "substitute": 1, "delegate": 2}
-    return min(exact, key=lambda a: order.get(a.acting_as, 3), default=None)
+    return min(_seats_of(unit, here), key=lambda a: order.get(a.acting_as, 3), default=None)
 
 
 def _people_by_email(emails: Iterable[str]) -> dict:
@@ -672,7 +670,8 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     """Close the motion: the quorum is checked again, the outcome computed and stored with
     its explanation, and the motion takes no more votes."""
     sit = _motion_situation(hooks, tenant, motion)
-    _require_leader(user, motion.item.meeting.body, sit, "afslutte forslaget")
+    _require_leader(user, motion.item.meeting.body, sit, "afslutte forslaget",
+                    "close the motion")
     _require_phase(motion, MotionPhase.DELIBERATION, MotionPhase.VOTING, acting="afsluttes igen")
     if motion.phase is MotionPhase.DELIBERATION:
         decided_by = BY_CONSENSUS if motion.procedure is ProcedureKind.CONSENSUS_THEN_MAJORITY \

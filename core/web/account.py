@@ -177,6 +177,14 @@ def my_personal_data():
                           f"persondata-{utcnow():%Y-%m-%d}.json")
 
 
+def _unconfirmed_erase(page) -> BaseResponse | None:
+    """An erasure asked for from a session and confirmed goes ahead (``None``); without the
+    ticked confirmation the erase ``page`` comes back with its message."""
+    _session_only()
+    refused = _valid(EraseSchema(), _confirmed(), page)
+    return refused if isinstance(refused, BaseResponse) else None
+
+
 @bp.route("/min-konto/slet", methods=["GET", "POST"])
 @access(Role.AUTHENTICATED)
 def erase_me():
@@ -188,9 +196,8 @@ def erase_me():
 
     if request.method == "GET":
         return page()
-    _session_only()
-    refused = _valid(EraseSchema(), _confirmed(), page)
-    if isinstance(refused, BaseResponse):
+    refused = _unconfirmed_erase(page)
+    if refused is not None:
         return refused
     identity.erase_user(_me())
     db.session.commit()
@@ -240,9 +247,8 @@ def erase_person(user_id: int):
 
     if request.method == "GET":
         return page()
-    _session_only()
-    refused = _valid(EraseSchema(), _confirmed(), page)
-    if isinstance(refused, BaseResponse):
+    refused = _unconfirmed_erase(page)
+    if refused is not None:
         return refused
     name = person.name
     identity.erase_user(person)

@@ -67,11 +67,6 @@ def field_problems(errors, labels: dict, prefix: str = "") -> list[str]:
     return out
 
 
-def problems_text(errors, labels: dict) -> str:
-    """:func:`field_problems` as one text, each sentence ending with a full stop."""
-    return " ".join(p.rstrip(".") + "." for p in field_problems(errors, labels))
-
-
 # --------------------------------------------------------------------------- a refused form
 #
 # A refused form comes back as the page it was sent from, rendered again in the same request

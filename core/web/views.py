@@ -63,31 +63,6 @@ def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
     return url_for("web.meeting", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
 
 
-def refusal_message(exc: HTTPException) -> str:
-    """A rule's refusal as one sentence for the page: its reason, field messages and clause."""
-    data = getattr(exc, "data", None) or {}
-    message = data.get("message") or exc.description or ""
-    errors = data.get("errors") or data.get("messages")
-    if errors:
-        found = []
-
-        def walk(v):
-            if isinstance(v, dict):
-                for x in v.values():
-                    walk(x)
-            elif isinstance(v, list | tuple):
-                for x in v:
-                    walk(x)
-            else:
-                found.append(str(v))
-
-        walk(errors)
-        message = " ".join(found) or message
-    if data.get("clause"):
-        message = f"{message} ({data['clause']})"
-    return message
-
-
 def _act(action, done: str, back: str, then=None, labels: dict | None = None, linked: bool = True,
          which: str | None = None):
     """Run an operation (with the parsing of its form) and commit; invalid input or a
