@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from core.bodies.operations import get_body
-from core.decisions import operations
+from core.decisions import operations, present
 from core.decisions.schemas import (
     DissentCreateSchema,
     DissentSchema,
@@ -38,17 +38,12 @@ def _user():
 
 
 def _visible_item(item_id: int):
-    item = operations.get_item(item_id)
-    if not operations.is_visible(item, _user()):
-        abort(404, message="Punktet findes ikke.")
-    return item
+    """The item, where the caller may read it (one 404 for unknown and unreadable)."""
+    return present.readable_item(item_id, _user())[0]
 
 
 def _visible_motion(motion_id: int):
-    motion = operations.get_motion(motion_id)
-    if not operations.is_visible(motion.item, _user()):
-        abort(404, message="Forslaget findes ikke.")
-    return motion
+    return present.readable_motion(motion_id, _user())[0]
 
 
 def _rules() -> dict:
@@ -71,29 +66,34 @@ def open_motion(data, item_id: int):
 @blp.response(200, MotionSchema)
 @access(Role.PUBLIC)
 def get_item_motion(item_id: int):
-    """The item's motion, with its outcome once closed."""
-    motion = operations.motion_for_item(_visible_item(item_id))
-    if motion is None:
-        abort(404, message="Punktet har intet forslag til beslutning.")
-    return motion
+    """The item's motion, with its outcome once closed, as the meeting's access lets the
+    caller read it (core/decisions/present.py): the public reads a published agenda's
+    proposed decision, and the outcome once the minutes are final."""
+    return present.as_read(*present.readable_motion_of_item(item_id, _user()))
 
 
 @blp.route("/motions/<int:motion_id>")
 @blp.response(200, MotionSchema)
 @access(Role.PUBLIC)
 def get_motion(motion_id: int):
-    """A motion: its phase, votes (choices hidden in a secret ballot) and outcome."""
-    return _visible_motion(motion_id)
+    """A motion: its phase, votes (choices hidden in a secret ballot) and outcome, as the
+    meeting's access lets the caller read it (the public: no votes, no names)."""
+    return present.as_read(*present.readable_motion(motion_id, _user()))
 
 
 @blp.route("/motions/<int:motion_id>/outcome")
 @blp.response(200, OutcomeSchema)
 @access(Role.PUBLIC)
 def get_outcome(motion_id: int):
-    """The stored, explained outcome of a closed motion."""
-    motion = _visible_motion(motion_id)
+    """The stored, explained outcome of a closed motion (for the public: once the minutes
+    are final, without the persons behind the units)."""
+    motion, reader = present.readable_motion(motion_id, _user())
     if motion.outcome is None:
         abort(404, message="Forslaget er ikke afgjort endnu.")
+    if reader is present.Reader.PUBLIC:
+        if not present.outcome_is_public(motion):
+            abort(404, message="Udfaldet er offentligt, når referatet er endeligt.")
+        return {"stored": True, **present.public_outcome(motion.outcome)}
     return {"stored": True, **motion.outcome}
 
 

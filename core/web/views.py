@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.bodies import operations as bodies
 from core.decisions import operations as decisions
+from core.decisions import present as decision_reading
 from core.decisions.models import Motion
 from core.decisions.schemas import RecordVotesSchema
 from core.extensions import db
@@ -338,17 +339,11 @@ def record_attendance(meeting_id: int):
 
 
 def _visible_item(item_id: int):
-    item = decisions.get_item(item_id)
-    if not decisions.is_visible(item, _user()):
-        abort(404, message="Not found.")
-    return item
+    return decision_reading.readable_item(item_id, _user())[0]
 
 
 def _visible_motion(motion_id: int) -> Motion:
-    motion = decisions.get_motion(motion_id)
-    if not decisions.is_visible(motion.item, _user()):
-        abort(404, message="Not found.")
-    return motion
+    return decision_reading.readable_motion(motion_id, _user())[0]
 
 
 def _back_to_item(item) -> str:

@@ -59,7 +59,7 @@ def test_outcome_explained_three_of_four_organisations_ALB_B2_ALB_B3_ALB_B4(boar
     closed = close(member, motion)
     assert closed["phase"] == "closed" and closed["result"] == "adopted"
 
-    outcome = member(None).get(f"{T}/motions/{motion['id']}/outcome").get_json()
+    outcome = member(SECRETARY).get(f"{T}/motions/{motion['id']}/outcome").get_json()
     assert outcome["stored"] is True and outcome["passed"] is True
     assert outcome["counts"] == {"yes": 3, "no": 1, "abstain": 0}
     assert outcome["votes"] == {"yes": ["VA", "AB", "Albertslund Kommune"], "no": ["AKB"],

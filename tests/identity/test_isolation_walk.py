@@ -23,7 +23,10 @@ automatically as long as their rows are seeded here).
 
 Expected: a route declared above PUBLIC answers 401 to the anonymous and 403 or 404 to
 everyone else — except a logged-in route under a tenant that names no row (a list filtered
-to the caller, raising a topic), which must show nothing of tenant B; PUBLIC routes are public by declaration and must only not crash (no 500).
+to the caller, raising a topic), which must show nothing of tenant B. PUBLIC routes are
+walked against the rows of an unpublished meeting (the board's) and of a closed item on a
+published agenda (the group's): they must not crash (no 500) and must not show either's
+text to a stranger (``SECRETS``).
 Protected routes without a resource parameter (``/api/v1/me`` …) must not mention tenant
 B at all.
 """
@@ -42,7 +45,7 @@ from core.identity import operations
 from core.identity.models import IdentityProvider, User
 from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.decisions.models import Motion, MotionPhase, ProcedureKind
-from core.meetings.models import AgendaItem, Attachment, ItemKind, Meeting
+from core.meetings.models import AgendaItem, Attachment, ItemKind, Meeting, MeetingState
 from core.proposals.models import FollowUpTask, Proposal, ProposalStep, StepKind
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant
@@ -73,12 +76,19 @@ def _seed() -> dict:
         world[slug] = tenant
         with tenant_scope(tenant.id):
             for body in db.session.scalars(sa.select(Body)):
+                # The board's meeting is not yet published; the group's is, with a closed
+                # item: public routes must show neither (SECRETS).
+                closed = body.key == "gruppe"
                 meeting = Meeting(body_id=body.id, title=f"Møde i {body.key}",
-                                  starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC))
+                                  starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC),
+                                  state=MeetingState.AGENDA_PUBLISHED if closed else MeetingState.PLANNED)
                 db.session.add(meeting)
                 db.session.flush()
-                item = AgendaItem(meeting_id=meeting.id, position=1,
-                                  kind=ItemKind.DECISION, title="Budget")
+                item = AgendaItem(meeting_id=meeting.id, position=1, kind=ItemKind.DECISION,
+                                  title="Personalesag FORTROLIGT" if closed else "Budget UPUBLICERET",
+                                  case_text="FORTROLIGT" if closed else "UPUBLICERET",
+                                  is_confidential=closed,
+                                  confidentiality_reason="Personsag (forvaltningsloven § 27)" if closed else "")
                 db.session.add(item)
                 db.session.flush()
                 _seed_body_rows(body, item)
@@ -98,7 +108,7 @@ def _seed() -> dict:
 def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     """A motion, an attachment, a proposal with a step and a follow-up, in ``body``."""
     db.session.add(Motion(
-        item_id=item.id, text="Forslaget vedtages", procedure=ProcedureKind.VOTE,
+        item_id=item.id, text=f"Forslaget vedtages {item.case_text}", procedure=ProcedureKind.VOTE,
         procedure_rule={}, competence_rule={}, phase=MotionPhase.DELIBERATION, quorum_at_open={},
     ))
     db.session.add(Attachment(
@@ -229,6 +239,9 @@ def _seated_bodies(user: User, tenant: Tenant) -> set[str]:
 
 
 B_MARKERS = re.compile(r"bby|B Walk Kommune|B-BO|B-KOM|B-INFO")
+#: Text of an unpublished agenda (the board's meeting) and of a closed item (the group's
+#: published meeting), seeded in every tenant: no public route may show it to a stranger.
+SECRETS = re.compile(r"UPUBLICERET|FORTROLIGT")
 
 
 def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, set, set]:
@@ -246,6 +259,8 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
         targets = []
         if rule.arguments:
             targets.append(("tenant B", b, _bodies(b)["bestyrelse"]))
+            if role == Role.PUBLIC and _body_scoped(rule):
+                targets.append(("tenant B, closed item", b, _bodies(b)["gruppe"]))
         for method in methods:
             if role > Role.PUBLIC:
                 protected_routes.add((rule.rule, method))
@@ -288,6 +303,16 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                         counts["own"] += 1
                         continue
                     if role == Role.PUBLIC:
+                        # Public by declaration, yet only what the public may read: never
+                        # an unpublished agenda's or a closed item's text.
+                        may_read = False
+                        if tenant is a and user is not None:
+                            with tenant_scope(a.id):
+                                may_read = role_in_body(user, body) >= Role.INFORMATION_RECIPIENT
+                        if not may_read and SECRETS.search(resp.get_data(as_text=True)):
+                            failures.append(f"{where}: {resp.status_code}, shows an "
+                                            "unpublished agenda's or a closed item's text")
+                            continue
                         counts["public"] += 1
                         public_routes.add((rule.rule, method))
                         continue
@@ -395,3 +420,36 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world
         db.session.remove()
     _dispose(other)
     assert any("/leaky/" in f and "as member (A body bestyrelse): 200" in f for f in failures), failures
+
+
+def test_the_walk_catches_a_public_route_that_shows_an_unpublished_agenda(app, walk_world):
+    """A route "public by declaration" is walked against unpublished and closed rows: one
+    that shows a motion whatever its meeting's state (as the motion routes once did) is
+    reported, for the anonymous and for a logged-in stranger alike."""
+    from flask import Blueprint
+
+    from core.decisions.models import Motion
+    from core.identity.permissions import access
+    from core.tenants.context import bind_tenant
+    from core.testing import _dispose
+
+    leaky = Blueprint("leaky_public", __name__)
+    bind_tenant(leaky)
+
+    @leaky.route("/api/v1/tenants/<tenant>/leaky-public/<int:motion_id>")
+    @access(Role.PUBLIC)
+    def leaky_motion(motion_id):
+        return {"text": db.session.get(Motion, motion_id).text}  # no reading rule at all
+
+    other = extra_app(app)
+    other.register_blueprint(leaky)
+    with other.app_context():
+        a = db.session.scalar(sa.select(Tenant).filter_by(slug=A))
+        b = db.session.scalar(sa.select(Tenant).filter_by(slug=B))
+        _, _, failures, _, _, _ = walk(other, other.test_client(), a, b)
+        db.session.remove()
+    _dispose(other)
+    leaks = [f for f in failures if "/leaky-public/" in f]
+    assert any("as anonymous (tenant B)" in f for f in leaks), failures
+    assert any("as outsider (tenant B, closed item)" in f for f in leaks), failures
+    assert not [f for f in failures if "/leaky-public/" not in f], failures
