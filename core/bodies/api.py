@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask_smorest import Blueprint
+from core.openapi import Blueprint
 
 from core.identity.permissions import Role, access, body_from_param
 from core.bodies import operations

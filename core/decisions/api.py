@@ -4,7 +4,9 @@ and the dry run. Thin: parse, call the operation, commit once, dump."""
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
+
+from core.openapi import Blueprint
 
 from core.bodies.operations import get_body
 from core.decisions import operations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 from flask_login import current_user
-from flask_smorest import Blueprint
+from core.openapi import Blueprint, file_response
 
 from core.bodies import operations as bodies
 from core.extensions import db
@@ -292,6 +292,7 @@ def add_attachment(files, meeting_id: int, item_id: int):
 
 
 @blp.route("/attachments/<int:attachment_id>")
+@blp.doc(**file_response("*/*", "The bilag, with the content type it was uploaded with."))
 @access(Role.INFORMATION_RECIPIENT)
 def download_attachment(attachment_id: int):
     """Download a bilag; a closed item's bilag only for the body's members (ALB-B11)."""

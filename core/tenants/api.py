@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
+from core.openapi import Blueprint
 
 from core.identity.permissions import Role, access
 from core.extensions import db
