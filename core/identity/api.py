@@ -13,8 +13,6 @@ from flask import current_app, g, redirect, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import abort
 
-from core.openapi import Blueprint, redirect_response
-
 from core.bodies.operations import get_body
 from core.extensions import db, limiter, oauth
 from core.identity import mail, operations
@@ -33,6 +31,7 @@ from core.identity.schemas import (
     TokenCreateSchema,
     TokenSchema,
 )
+from core.openapi import Blueprint, redirect_response
 from core.tenants.context import bind_tenant, current_tenant
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 from flask_login import current_user
-from core.openapi import Blueprint, file_response
 
 from core.bodies import operations as bodies
 from core.extensions import db
@@ -49,6 +48,7 @@ from core.meetings.schemas import (
     UploadSchema,
     YearQuerySchema,
 )
+from core.openapi import Blueprint, file_response
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(

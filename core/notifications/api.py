@@ -9,8 +9,6 @@ import sqlalchemy as sa
 from flask import Response, g
 from flask_login import current_user
 from flask_smorest import abort
-
-from core.openapi import Blueprint, file_response
 from marshmallow import Schema, fields
 
 from core.bodies import operations as bodies
@@ -19,6 +17,7 @@ from core.identity import operations as identity
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
+from core.openapi import Blueprint, file_response
 from core.tenants.context import bind_tenant, current_tenant
 
 #: werkzeug adds ``; charset=utf-8`` to a text type itself.

@@ -7,11 +7,10 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import abort
 
-from core.openapi import Blueprint, file_response
-
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param, refuse
+from core.openapi import Blueprint, file_response
 from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import ProposalAttachment, ResponseKind
