@@ -139,7 +139,9 @@ def handle_http_exception(error: HTTPException):
         return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
     if error.code == 422 and data.get("errors"):
         return envelope(422, message, data["errors"])
-    extra = {k: v for k, v in data.items() if k in ("rule", "clause")}
+    # the fields core.openapi.ErrorSchema documents: a rule's refusal names its rule and
+    # clause and says it in English too
+    extra = {k: v for k, v in data.items() if k in ("rule", "clause", "reason_en")}
     resp, code = envelope(error.code or 500, message, **extra)
     for name, value in (getattr(error, "get_headers", lambda: [])() or []):
         if name.lower() not in ("content-type", "content-length"):

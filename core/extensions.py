@@ -2,7 +2,7 @@
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
+from core.openapi import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask_smorest import Blueprint
-
 from core.identity.permissions import Role, access, body_from_param
 from core.bodies import operations
 from core.bodies.facts import body_facts
 from core.bodies.schemas import BodyKommissoriumSchema, BodySchema, BodySummarySchema
+from core.openapi import Blueprint
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(

@@ -1,12 +1,14 @@
 from marshmallow import Schema, fields
 
+from core.openapi import Boolean
+
 
 class SeatSchema(Schema):
     key = fields.String()
     title = fields.String()
     organisation = fields.Function(lambda s: s.organisation.code)
     role = fields.Function(lambda s: s.role.value)
-    is_voting = fields.Boolean()
+    is_voting = Boolean()
     holder = fields.Function(lambda s: s.holder.name if s.holder is not None else None)
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)

@@ -4,7 +4,7 @@ and the dry run. Thin: parse, call the operation, commit once, dump."""
 from __future__ import annotations
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from core.bodies.operations import get_body
 from core.decisions import operations, present
@@ -24,6 +24,7 @@ from core.decisions.schemas import (
 )
 from core.extensions import db
 from core.identity.permissions import Role, access, body_from_param
+from core.openapi import Blueprint
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(

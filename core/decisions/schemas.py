@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from core.openapi import Boolean
+
 CHOICES = ("yes", "no", "abstain")
 
 
@@ -9,9 +11,9 @@ class MotionCreateSchema(Schema):
     #: The proposed decision, or the meeting leader's conclusion (SLA-5).
     text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
     #: Secret ballot (a core option).
-    secret = fields.Boolean(load_default=False)
+    secret = Boolean(load_default=False)
     #: Weighted units from the body's vote_weights (a core option).
-    weighted = fields.Boolean(load_default=False)
+    weighted = Boolean(load_default=False)
     #: The majority required (a core option).
     majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
 
@@ -85,8 +87,8 @@ class MotionSchema(Schema):
     procedure_rule = fields.Dict()
     competence_rule = fields.Dict()
     phase = fields.Function(lambda m: m.phase.value)
-    secret = fields.Boolean(attribute="is_secret")
-    weighted = fields.Boolean(attribute="is_weighted")
+    secret = Boolean(attribute="is_secret")
+    weighted = Boolean(attribute="is_weighted")
     majority = fields.Function(lambda m: m.majority.value)
     quorum_at_open = fields.Dict()
     quorum_at_voting = fields.Dict(allow_none=True)
@@ -119,17 +121,17 @@ class DryRunSchema(Schema):
                         load_default=dict)
     #: Units objecting to consensus or to the conclusion (SLA-5, ALB-B4).
     objections = fields.List(fields.String(), load_default=list)
-    secret = fields.Boolean(load_default=False)
-    weighted = fields.Boolean(load_default=False)
+    secret = Boolean(load_default=False)
+    weighted = Boolean(load_default=False)
     majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
 
 
 class OutcomeSchema(Schema):
     """An explained outcome (stored with a closed motion, or computed by a dry run)."""
 
-    stored = fields.Boolean()
+    stored = Boolean()
     result = fields.String()
-    passed = fields.Boolean()
+    passed = Boolean()
     decided_by = fields.String(allow_none=True)
     competence = fields.Dict(allow_none=True)
     procedure = fields.Dict()

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import requests
 from flask import current_app, g, redirect, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from core.bodies.operations import get_body
 from core.extensions import db, limiter, oauth
@@ -31,6 +31,7 @@ from core.identity.schemas import (
     TokenCreateSchema,
     TokenSchema,
 )
+from core.openapi import Blueprint, redirect_response
 from core.tenants.context import bind_tenant, current_tenant
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def _session_only() -> None:
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
+@blp.alt_response(401, response="UNAUTHORIZED", description="Wrong e-mail or password.")
+@blp.alt_response(423, response="LOCKED", description="Too many wrong passwords in a row.")
 @access(Role.PUBLIC)
 @limiter.limit(_login_limit)
 def login(credentials):
@@ -152,6 +155,7 @@ def list_providers():
 
 
 @blp.route("/auth/oidc/<provider>/login")
+@blp.doc(**redirect_response("To the identity provider's login page.", 502))
 @access(Role.PUBLIC)
 @limiter.limit(_login_limit)
 def oidc_login(provider: str):
@@ -167,6 +171,7 @@ def oidc_login(provider: str):
 
 
 @blp.route("/auth/oidc/<provider>/callback")
+@blp.doc(**redirect_response("Logged in: to the start page.", 401, 403, 502))
 @access(Role.PUBLIC)
 @limiter.limit(_login_limit)
 def oidc_callback(provider: str):

@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from core.openapi import Boolean
+
 
 class LoginSchema(Schema):
     email = fields.Email(required=True)
@@ -25,7 +27,7 @@ class MeSeatSchema(Schema):
     key = fields.String()
     title = fields.String()
     role = fields.String()
-    is_voting = fields.Boolean()
+    is_voting = Boolean()
     organisation = fields.String()
 
 
@@ -38,7 +40,7 @@ class MeBodySchema(Schema):
 class MeTenantSchema(Schema):
     slug = fields.String()
     name = fields.String()
-    is_admin = fields.Boolean()
+    is_admin = Boolean()
     bodies = fields.List(fields.Nested(MeBodySchema))
     #: The user's organisations that take part in the tenant's plan or receive a body's
     #: material there (KBH-2): why a tenant without a seat of theirs is listed.
@@ -92,7 +94,7 @@ class ProviderSchema(Schema):
 
 
 class EraseSchema(Schema):
-    confirm = fields.Boolean(required=True, validate=validate.Equal(True))
+    confirm = Boolean(required=True, validate=validate.Equal(True))
 
 
 class ContactSchema(Schema):
@@ -106,6 +108,6 @@ class ContactSchema(Schema):
 class PersonSchema(Schema):
     name = fields.String()
     email = fields.String()
-    is_admin = fields.Boolean()
+    is_admin = Boolean()
     organisations = fields.List(fields.String())
     seats = fields.List(fields.String())

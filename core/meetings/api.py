@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from core.bodies import operations as bodies
 from core.extensions import db
@@ -49,6 +48,7 @@ from core.meetings.schemas import (
     UploadSchema,
     YearQuerySchema,
 )
+from core.openapi import Blueprint, file_response
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
@@ -292,6 +292,7 @@ def add_attachment(files, meeting_id: int, item_id: int):
 
 
 @blp.route("/attachments/<int:attachment_id>")
+@blp.doc(**file_response("*/*", "The bilag, with the content type it was uploaded with."))
 @access(Role.INFORMATION_RECIPIENT)
 def download_attachment(attachment_id: int):
     """Download a bilag; a closed item's bilag only for the body's members (ALB-B11)."""

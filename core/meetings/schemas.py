@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.meetings.models import ActingAs, AttendanceStatus, ItemKind, MeetingKind, MeetingState
 from core.meetings.operations import CONFIDENTIALITY_REASONS
+from core.openapi import Boolean
 
 
 def _values(enum_cls):
@@ -70,7 +71,7 @@ class _ItemFields(Schema):
     title = fields.String(validate=validate.Length(min=1, max=300))
     case_text = fields.String()
     recommendation = fields.String()
-    is_confidential = fields.Boolean()
+    is_confidential = Boolean()
     confidentiality_reason = fields.String(
         validate=validate.OneOf(list(CONFIDENTIALITY_REASONS) + [""])
     )
@@ -166,7 +167,7 @@ class ItemSchema(Schema):
     title = fields.String()
     case_text = fields.String()
     recommendation = fields.String()
-    is_confidential = fields.Boolean()
+    is_confidential = Boolean()
     confidentiality_reason = fields.String()
     standing_clause = fields.String(allow_none=True)
     topics = fields.List(fields.String())
@@ -236,7 +237,7 @@ class MinutesEntrySchema(Schema):
     item_id = fields.Integer()
     position = fields.Integer()
     title = fields.String()
-    is_confidential = fields.Boolean()
+    is_confidential = Boolean()
     decision = fields.String()
     public_decision = fields.String()
     dissents = fields.List(fields.Dict())
@@ -283,7 +284,7 @@ class ComplianceSchema(Schema):
     meetings_held = fields.Integer()
     extraordinary_held = fields.Integer()
     meetings_cancelled = fields.Integer()
-    requirement_met = fields.Boolean()
+    requirement_met = Boolean()
     agendas_published = fields.Integer()
     agendas_on_time = fields.Integer()
     agenda_clause = fields.String(allow_none=True)
@@ -304,7 +305,7 @@ class PublicItemSchema(Schema):
     position = fields.Integer()
     kind = fields.String()
     title = fields.String()
-    is_confidential = fields.Boolean()
+    is_confidential = Boolean()
     case_text = fields.String()
     recommendation = fields.String()
     decision = fields.String(allow_none=True)

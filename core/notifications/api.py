@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, g
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from core.bodies import operations as bodies
@@ -17,9 +17,12 @@ from core.identity import operations as identity
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
+from core.openapi import Blueprint, file_response
 from core.tenants.context import bind_tenant, current_tenant
 
-ICS = "text/calendar; charset=utf-8"
+#: werkzeug adds ``; charset=utf-8`` to a text type itself.
+ICS = "text/calendar"
+_ICS_DOC = file_response(ICS, "The meetings as an iCalendar feed (RFC 5545), UTF-8.")
 #: How long a calendar program (or the browser) may keep a personal feed before asking
 #: again: changes reach the subscriber within the quarter hour, and a program polling more
 #: often costs nothing. ``private``: no shared cache may keep it (the address is a secret).
@@ -66,6 +69,7 @@ class NewCalendarFeedSchema(CalendarFeedSchema):
 
 
 @blp.route("/bodies/<key>/calendar.ics")
+@blp.doc(**_ICS_DOC)
 @access(Role.PUBLIC)
 def body_calendar(key: str):
     """The body's meetings as an iCalendar feed (time and place only, no agenda)."""
@@ -99,6 +103,7 @@ def _personal_feed(user) -> Response:
 
 
 @me_blp.route("/calendar.ics")
+@me_blp.doc(**_ICS_DOC)
 @access(Role.AUTHENTICATED)
 def my_calendar():
     """The meetings of every body where the user holds a seat, in every tenant."""
@@ -141,6 +146,7 @@ def delete_calendar_feed():
 
 
 @feed_blp.route("/<secret>.ics")
+@feed_blp.doc(**_ICS_DOC)
 @access(Role.PUBLIC)
 def subscribed_calendar(secret: str):
     """The user's meetings (as ``/api/v1/me/calendar.ics``) for whoever holds the secret

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param, refuse
+from core.openapi import Blueprint, file_response
 from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import ProposalAttachment, ResponseKind
@@ -208,7 +209,7 @@ def attach(files, proposal_id: int):
 
 
 @blp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
-@blp.response(200)
+@blp.doc(**file_response("*/*", "The attachment, with the content type it was uploaded with."))
 @access(Role.AUTHENTICATED)
 def download(proposal_id: int, attachment_id: int):
     """Download an attachment, as stored."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from core.openapi import Boolean
+
 
 class ProposalCreateSchema(Schema):
     #: The body the proposal starts in (its key).
@@ -59,8 +61,8 @@ class AnswerSchema(Schema):
     organisation_name = fields.String()
     #: comments, no_comments or missing.
     status = fields.String()
-    is_late = fields.Boolean()
-    is_overdue = fields.Boolean()
+    is_late = Boolean()
+    is_overdue = Boolean()
     responded_at = fields.String(allow_none=True)
     text = fields.String()
 

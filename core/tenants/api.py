@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from core.identity.permissions import Role, access
 from core.extensions import db
+from core.openapi import Blueprint
 from core.organisations.models import Organisation
 from core.tenants.context import bind_tenant, current_tenant
 from core.tenants.models import Participation, Tenant

@@ -70,7 +70,7 @@ def _valid(schema, data: dict, page) -> dict | BaseResponse:
 
 def _confirmed() -> dict:
     """The erase form's checkbox: unticked is ``False`` (refused as not ticked)."""
-    return {"confirm": request.form.get("confirm", "") or False}
+    return {"confirm": request.form.get("confirm") == "true"}
 
 
 def _json_download(data: dict, filename: str) -> Response:
