@@ -28,6 +28,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.hooks.host import PluginHost
 
     app = Flask(__name__, instance_relative_config=False, static_folder="web/static")
+    from core import inputs
+
+    inputs.bound_ids(app)  # before any route: every <int:…> is a bounded id
     app.config.from_object(Config)
     if config:
         app.config.update(config)
@@ -82,6 +85,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity.security import init_security
 
     init_security(app)
+    inputs.init_app(app)  # after the declared access check
     app.teardown_request(release_tenant)
     errors.register(app)
 

@@ -33,6 +33,13 @@ class Config:
     ATTACHMENTS_DIR = os.environ.get("KOMMISSORIUM_ATTACHMENTS_DIR", "")
     #: The largest attachment accepted, in bytes.
     MAX_ATTACHMENT_BYTES = int(os.environ.get("KOMMISSORIUM_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+    #: The largest JSON body the API reads, in bytes (a larger one: 413).
+    API_MAX_JSON_BYTES = int(os.environ.get("KOMMISSORIUM_API_MAX_JSON_BYTES", str(1024 * 1024)))
+    #: How deeply a JSON body may nest (deeper: 400); no input of the API nests beyond 4.
+    API_MAX_JSON_DEPTH = int(os.environ.get("KOMMISSORIUM_API_MAX_JSON_DEPTH", "32"))
+    #: The largest request of any kind (an upload included), in bytes: the attachment
+    #: limit and room for the form around it.
+    MAX_CONTENT_LENGTH = int(os.environ.get("KOMMISSORIUM_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))) + 1024 * 1024
     #: Refuse to serve on a database whose schema is behind the migrations.
     REQUIRE_MIGRATED_DATABASE = True
 

@@ -123,8 +123,7 @@ def error_page(code: int, message: str = "", reason: str = ""):
 
 
 def handle_http_exception(error: HTTPException):
-    if (error.code or 500) >= 400:
-        _rollback()
+    _rollback()  # a refusal writes nothing, and its page must not trip over a failed transaction
     data = getattr(error, "data", None) or {}
     message = data.get("message") or error.description or error.name
     if _is_page() and (error.code or 500) >= 400:
@@ -150,8 +149,8 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
+    _rollback()  # first: a failed transaction must not fail the error page or envelope too
     log.exception("unhandled error")
-    _rollback()
     if _is_page():
         return error_page(500)
     return envelope(500, InternalServerError.description)
@@ -161,6 +160,7 @@ def handle_database_unavailable(error: Exception):
     """The database did not answer (down, restarting, timed out): 503, try again shortly.
 
     Nothing was written: a request commits once, at its end, and this error stops it before."""
+    _rollback()
     log.error("database unavailable: %s", error)
     resp, code = envelope(503, "The database is unavailable; try again in a moment.")
     resp.headers["Retry-After"] = "5"

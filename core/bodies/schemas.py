@@ -1,11 +1,12 @@
 from marshmallow import Schema, fields
 
+from core.fields import Text
 from core.openapi import Boolean
 
 
 class SeatSchema(Schema):
-    key = fields.String()
-    title = fields.String()
+    key = Text()
+    title = Text()
     organisation = fields.Function(lambda s: s.organisation.code)
     role = fields.Function(lambda s: s.role.value)
     is_voting = Boolean()
@@ -15,8 +16,8 @@ class SeatSchema(Schema):
 
 
 class BodySummarySchema(Schema):
-    key = fields.String()
-    name = fields.String()
+    key = Text()
+    name = Text()
     kind = fields.Function(lambda b: b.kind.value)
     competence = fields.Function(lambda b: b.competence.value)
     parent = fields.Function(lambda b: b.parent.key if b.parent is not None else None)
@@ -26,7 +27,7 @@ class BodySummarySchema(Schema):
 
 class DeadlineSchema(Schema):
     days = fields.Integer()
-    clause = fields.String(allow_none=True)
+    clause = Text(allow_none=True)
 
 
 class KommissoriumSchema(Schema):
@@ -35,36 +36,36 @@ class KommissoriumSchema(Schema):
     meetings_per_year = fields.Integer()
     notice = fields.Nested(DeadlineSchema, allow_none=True)
     minutes_due = fields.Nested(DeadlineSchema, allow_none=True)
-    approval_mode = fields.String()
+    approval_mode = Text()
     approval_due = fields.Nested(DeadlineSchema, allow_none=True)
     submission_deadline = fields.Nested(DeadlineSchema, allow_none=True)
-    clause = fields.String(allow_none=True)
-    source = fields.String()
+    clause = Text(allow_none=True)
+    source = Text()
 
 
 class RuleDescriptionSchema(Schema):
     """One rule of the body's kommissorium, in plain Danish, with who enforces it."""
 
-    clause = fields.String()
-    text = fields.String()
-    text_en = fields.String()
-    source = fields.String()
+    clause = Text()
+    text = Text()
+    text_en = Text()
+    source = Text()
 
 
 class BodyKommissoriumSchema(Schema):
     """The kommissorium page of a body: every rule the software applies to it."""
 
-    key = fields.String()
-    name = fields.String()
+    key = Text()
+    name = Text()
     rules = fields.List(fields.Nested(RuleDescriptionSchema))
 
 
 class BodySchema(BodySummarySchema):
-    competence_note = fields.String()
+    competence_note = Text()
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
     meeting_duration_minutes = fields.Integer(allow_none=True)
-    clauses = fields.List(fields.String())
-    information_recipients = fields.List(fields.String())
+    clauses = fields.List(Text())
+    information_recipients = fields.List(Text())
     kommissorium = fields.Nested(KommissoriumSchema)
     seats = fields.List(fields.Nested(SeatSchema))

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from core.fields import Text, VisibleText
 from core.openapi import Boolean
 
 CHOICES = ("yes", "no", "abstain")
@@ -9,25 +10,25 @@ CHOICES = ("yes", "no", "abstain")
 
 class MotionCreateSchema(Schema):
     #: The proposed decision, or the meeting leader's conclusion (SLA-5).
-    text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=10_000))
     #: Secret ballot (a core option).
     secret = Boolean(load_default=False)
     #: Weighted units from the body's vote_weights (a core option).
     weighted = Boolean(load_default=False)
     #: The majority required (a core option).
-    majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
+    majority = Text(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
 
 
 class VoteCreateSchema(Schema):
-    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+    choice = Text(required=True, validate=validate.OneOf(CHOICES))
     #: The unit to vote for, when the caster represents more than one.
-    unit = fields.String(load_default=None)
+    unit = Text(load_default=None)
 
 
 class RecordedVoteSchema(Schema):
     #: The unit (its key, e.g. ``org:AKB``, or its label).
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+    unit = Text(required=True, validate=validate.Length(min=1, max=200))
+    choice = Text(required=True, validate=validate.OneOf(CHOICES))
 
 
 class RecordVotesSchema(Schema):
@@ -37,21 +38,21 @@ class RecordVotesSchema(Schema):
 
 
 class VoteChangeSchema(Schema):
-    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+    choice = Text(required=True, validate=validate.OneOf(CHOICES))
 
 
 class ObjectionCreateSchema(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=5_000))
-    unit = fields.String(load_default=None)
+    reason = Text(load_default="", validate=validate.Length(max=5_000))
+    unit = Text(load_default=None)
 
 
 class DissentCreateSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=10_000))
 
 
 class VoteSchema(Schema):
-    unit = fields.String(attribute="unit_key")
-    unit_label = fields.String()
+    unit = Text(attribute="unit_key")
+    unit_label = Text()
     weight = fields.Integer()
     #: None in a secret ballot.
     choice = fields.Function(lambda v: v.choice.value if v.choice is not None else None)
@@ -64,17 +65,17 @@ class VoteSchema(Schema):
 
 
 class ObjectionSchema(Schema):
-    unit = fields.String(attribute="unit_key")
-    unit_label = fields.String()
+    unit = Text(attribute="unit_key")
+    unit_label = Text()
     person = fields.Function(lambda o: o.person.name if o.person is not None else None)
-    reason = fields.String()
+    reason = Text()
     objected_at = fields.DateTime()
 
 
 class DissentSchema(Schema):
-    organisation = fields.String()
+    organisation = Text()
     person = fields.Function(lambda d: d.person.name if d.person is not None else None)
-    text = fields.String()
+    text = Text()
     recorded_at = fields.DateTime()
 
 
@@ -82,7 +83,7 @@ class MotionSchema(Schema):
     id = fields.Integer()
     item_id = fields.Integer()
     meeting_id = fields.Function(lambda m: m.item.meeting_id)
-    text = fields.String()
+    text = Text()
     procedure = fields.Function(lambda m: m.procedure.value)
     procedure_rule = fields.Dict()
     competence_rule = fields.Dict()
@@ -103,10 +104,10 @@ class MotionSchema(Schema):
 
 
 class MatterSchema(Schema):
-    title = fields.String(load_default="Prøveafstemning")
-    topics = fields.List(fields.String(), load_default=list)
-    plan = fields.String(load_default=None, allow_none=True)
-    district = fields.String(load_default=None, allow_none=True)
+    title = Text(load_default="Prøveafstemning")
+    topics = fields.List(Text(), load_default=list)
+    plan = Text(load_default=None, allow_none=True)
+    district = Text(load_default=None, allow_none=True)
 
 
 class DryRunSchema(Schema):
@@ -115,24 +116,24 @@ class DryRunSchema(Schema):
     #: The matter, when no item is given.
     matter = fields.Nested(MatterSchema, load_default=None, allow_none=True)
     #: Seat keys or organisation codes present (default: the item's attendance, or all).
-    present = fields.List(fields.String(), load_default=None, allow_none=True)
+    present = fields.List(Text(), load_default=None, allow_none=True)
     #: Choice per unit (unit key such as ``org:VA`` or label such as ``VA``).
-    votes = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(CHOICES)),
+    votes = fields.Dict(keys=Text(), values=Text(validate=validate.OneOf(CHOICES)),
                         load_default=dict)
     #: Units objecting to consensus or to the conclusion (SLA-5, ALB-B4).
-    objections = fields.List(fields.String(), load_default=list)
+    objections = fields.List(Text(), load_default=list)
     secret = Boolean(load_default=False)
     weighted = Boolean(load_default=False)
-    majority = fields.String(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
+    majority = Text(load_default="simple", validate=validate.OneOf(("simple", "two_thirds")))
 
 
 class OutcomeSchema(Schema):
     """An explained outcome (stored with a closed motion, or computed by a dry run)."""
 
     stored = Boolean()
-    result = fields.String()
+    result = Text()
     passed = Boolean()
-    decided_by = fields.String(allow_none=True)
+    decided_by = Text(allow_none=True)
     competence = fields.Dict(allow_none=True)
     procedure = fields.Dict()
     options = fields.Dict()
@@ -140,7 +141,7 @@ class OutcomeSchema(Schema):
     counts = fields.Dict(allow_none=True)
     votes = fields.Dict(allow_none=True)
     tally = fields.Dict(allow_none=True)
-    objections = fields.List(fields.String())
+    objections = fields.List(Text())
     quorum = fields.Dict()
     provenance = fields.List(fields.Dict())
     explanation = fields.Dict()

@@ -1,58 +1,59 @@
 from marshmallow import Schema, fields, validate
 
+from core.fields import Text, VisibleText
 from core.openapi import Boolean
 
 
 class LoginSchema(Schema):
     email = fields.Email(required=True)
-    password = fields.String(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
+    password = Text(required=True, validate=validate.Length(min=1, max=1024), load_only=True)
 
 
 class PendingItemSchema(Schema):
-    kind = fields.String()
-    title = fields.String()
-    title_en = fields.String()
-    body = fields.String(allow_none=True)
-    url = fields.String(allow_none=True)
+    kind = Text()
+    title = Text()
+    title_en = Text()
+    body = Text(allow_none=True)
+    url = Text(allow_none=True)
     due = fields.Date(allow_none=True)
-    clause = fields.String(allow_none=True)
+    clause = Text(allow_none=True)
     #: The page where a person does it (``url`` is the API path, or a plugin's own link);
     #: when the hook gave none: ``url`` if it is a page, else the body's or tenant's page.
-    page_url = fields.String()
+    page_url = Text()
     #: The tenant's slug (the item is also listed under its tenant).
-    tenant = fields.String()
+    tenant = Text()
 
 
 class MeSeatSchema(Schema):
-    key = fields.String()
-    title = fields.String()
-    role = fields.String()
+    key = Text()
+    title = Text()
+    role = Text()
     is_voting = Boolean()
-    organisation = fields.String()
+    organisation = Text()
 
 
 class MeBodySchema(Schema):
-    key = fields.String()
-    name = fields.String()
+    key = Text()
+    name = Text()
     seats = fields.List(fields.Nested(MeSeatSchema))
 
 
 class MeTenantSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
+    slug = Text()
+    name = Text()
     is_admin = Boolean()
     bodies = fields.List(fields.Nested(MeBodySchema))
     #: The user's organisations that take part in the tenant's plan or receive a body's
     #: material there (KBH-2): why a tenant without a seat of theirs is listed.
-    organisations = fields.List(fields.String())
+    organisations = fields.List(Text())
     #: What waits for the user in this tenant (the ``pending_for_user`` hook).
     pending = fields.List(fields.Nested(PendingItemSchema))
 
 
 class MeSchema(Schema):
-    email = fields.String()
-    name = fields.String()
-    organisations = fields.List(fields.String())
+    email = Text()
+    name = Text()
+    organisations = fields.List(Text())
     tenants = fields.List(fields.Nested(MeTenantSchema))
 
 
@@ -61,21 +62,21 @@ class PasswordResetRequestSchema(Schema):
 
 
 class PasswordResetSchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=10, max=200), load_only=True)
-    password = fields.String(
+    token = Text(required=True, validate=validate.Length(min=10, max=200), load_only=True)
+    password = Text(
         required=True, validate=validate.Length(min=10, max=1024), load_only=True
     )
 
 
 class TokenCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    scope = fields.String(load_default="read", validate=validate.OneOf(["read", "write"]))
+    name = VisibleText(required=True, validate=validate.Length(min=1, max=100))
+    scope = Text(load_default="read", validate=validate.OneOf(["read", "write"]))
 
 
 class TokenSchema(Schema):
     id = fields.Integer()
-    name = fields.String()
-    prefix = fields.String()
+    name = Text()
+    prefix = Text()
     scope = fields.Function(lambda t: t.scope.value)
     created_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
@@ -84,13 +85,13 @@ class TokenSchema(Schema):
 
 class NewTokenSchema(TokenSchema):
     #: The token itself: shown this once, never again.
-    token = fields.String()
+    token = Text()
 
 
 class ProviderSchema(Schema):
-    key = fields.String()
-    name = fields.String()
-    login_url = fields.String()
+    key = Text()
+    name = Text()
+    login_url = Text()
 
 
 class EraseSchema(Schema):
@@ -98,16 +99,16 @@ class EraseSchema(Schema):
 
 
 class ContactSchema(Schema):
-    seat = fields.String()
-    title = fields.String()
-    organisation = fields.String()
-    name = fields.String()
-    email = fields.String()
+    seat = Text()
+    title = Text()
+    organisation = Text()
+    name = Text()
+    email = Text()
 
 
 class PersonSchema(Schema):
-    name = fields.String()
-    email = fields.String()
+    name = Text()
+    email = Text()
     is_admin = Boolean()
-    organisations = fields.List(fields.String())
-    seats = fields.List(fields.String())
+    organisations = fields.List(Text())
+    seats = fields.List(Text())

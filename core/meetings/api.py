@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 from flask_login import current_user
 
+from core import files
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity.auth import forget_login, logged_in_by_session, session_user_id
@@ -305,7 +306,8 @@ def download_attachment(attachment_id: int):
         abort(404, message="Not found.")
     data = ops.read_attachment(att)
     resp = Response(data, mimetype=att.content_type)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{att.filename}"'
+    resp.headers["Content-Disposition"] = files.content_disposition(att.filename)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["X-Content-SHA256"] = att.sha256
     return resp
 

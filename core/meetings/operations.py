@@ -12,7 +12,6 @@ minutes approved, or cancelled from planned / agenda published.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from flask_smorest import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from core import files
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat, SeatRole
@@ -60,18 +60,6 @@ CONFIDENTIALITY_REASONS = {
     "business_secrets": "Forretningshemmeligheder (forvaltningslovens § 27)",
 }
 
-#: File types an attachment (bilag) may have.
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "text/plain",
-    "text/csv",
-    "image/png",
-    "image/jpeg",
-}
 
 STATE_DA = {
     MeetingState.PLANNED: "planlagt",
@@ -546,25 +534,16 @@ def attachment_path(att: Attachment) -> Path:
 
 def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> Attachment:
     """Store a bilag on disk under its SHA-256, refusing a file too large or of a type not
-    allowed; the row keeps the checksum so a download can be verified."""
+    allowed by its content (core/files.py); the row keeps the checksum so a download can
+    be verified."""
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
         _refuse_transition(meeting, meeting.state, "få nye bilag")
-    limit = current_app.config.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
-    content_type = (upload.mimetype or "").lower()
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        abort(422, message="The input is invalid; see errors for each field.",
-              errors={"files": {"file": [f"Filtypen {content_type or '?'} er ikke tilladt."]}})
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        abort(413, message=f"Bilaget er større end {limit} bytes.")
-    if not data:
-        abort(422, message="The input is invalid; see errors for each field.",
-              errors={"files": {"file": ["Filen er tom."]}})
-    digest = hashlib.sha256(data).hexdigest()
+    checked = files.checked_upload(upload.filename, upload.stream)
+    data, digest = checked.content, checked.sha256
     att = Attachment(
-        filename=os.path.basename(upload.filename or "bilag")[:255],
-        content_type=content_type,
-        size_bytes=len(data),
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size_bytes=checked.size_bytes,
         sha256=digest,
         uploaded_by_id=user.id,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from core.fields import Text, VisibleText
 from core.meetings.models import ActingAs, AttendanceStatus, ItemKind, MeetingKind, MeetingState
 from core.meetings.operations import CONFIDENTIALITY_REASONS
 from core.openapi import Boolean
@@ -19,32 +20,32 @@ def _values(enum_cls):
 
 class GuestSchema(Schema):
     #: A guest invited to one item (ALB-R5, SLA-13, KBH-8).
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    organisation = fields.String(load_default="", validate=validate.Length(max=200))
+    name = VisibleText(required=True, validate=validate.Length(min=1, max=200))
+    organisation = Text(load_default="", validate=validate.Length(max=200))
     email = fields.Email(load_default="")
 
 
 class MeetingCreateSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
-    kind = fields.String(load_default="ordinary", validate=validate.OneOf(_values(MeetingKind)))
-    title = fields.String(load_default="", validate=validate.Length(max=200))
+    kind = Text(load_default="ordinary", validate=validate.OneOf(_values(MeetingKind)))
+    title = Text(load_default="", validate=validate.Length(max=200))
     duration_minutes = fields.Integer(load_default=None, validate=validate.Range(min=15, max=24 * 60))
-    location = fields.String(load_default="", validate=validate.Length(max=300))
+    location = Text(load_default="", validate=validate.Length(max=300))
     online_url = fields.Url(load_default="")
     #: For an extraordinary meeting: on whose behalf it is called (ALB-B7, SLA-7).
-    on_behalf_of = fields.String(
+    on_behalf_of = Text(
         load_default="self", validate=validate.OneOf(["self", "body", "secretariat", "members_majority"])
     )
-    call_reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    call_reason = Text(load_default="", validate=validate.Length(max=2000))
     #: With ``members_majority``: the members who back the call (SLA-7).
     supporters = fields.List(fields.Email(), load_default=list)
 
 
 class PlannedMeetingSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
-    title = fields.String(load_default="", validate=validate.Length(max=200))
+    title = Text(load_default="", validate=validate.Length(max=200))
     duration_minutes = fields.Integer(load_default=None, validate=validate.Range(min=15, max=24 * 60))
-    location = fields.String(load_default="", validate=validate.Length(max=300))
+    location = Text(load_default="", validate=validate.Length(max=300))
     online_url = fields.Url(load_default="")
 
 
@@ -56,34 +57,34 @@ class PlanSchema(Schema):
 
 class MeetingUpdateSchema(Schema):
     starts_at = fields.AwareDateTime()
-    title = fields.String(validate=validate.Length(max=200))
+    title = Text(validate=validate.Length(max=200))
     duration_minutes = fields.Integer(validate=validate.Range(min=15, max=24 * 60))
-    location = fields.String(validate=validate.Length(max=300))
+    location = Text(validate=validate.Length(max=300))
     online_url = fields.Url()
 
 
 class CancelSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = VisibleText(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class _ItemFields(Schema):
-    kind = fields.String(validate=validate.OneOf(_values(ItemKind)))
-    title = fields.String(validate=validate.Length(min=1, max=300))
-    case_text = fields.String()
-    recommendation = fields.String()
+    kind = Text(validate=validate.OneOf(_values(ItemKind)))
+    title = VisibleText(validate=validate.Length(min=1, max=300))
+    case_text = Text()
+    recommendation = Text()
     is_confidential = Boolean()
-    confidentiality_reason = fields.String(
+    confidentiality_reason = Text(
         validate=validate.OneOf(list(CONFIDENTIALITY_REASONS) + [""])
     )
-    topics = fields.List(fields.String(validate=validate.Length(max=64)))
-    plan = fields.String(allow_none=True, validate=validate.Length(max=200))
-    district = fields.String(allow_none=True, validate=validate.Length(max=200))
+    topics = fields.List(Text(validate=validate.Length(max=64)))
+    plan = Text(allow_none=True, validate=validate.Length(max=200))
+    district = Text(allow_none=True, validate=validate.Length(max=200))
     guests = fields.List(fields.Nested(GuestSchema))
 
 
 class ItemCreateSchema(_ItemFields):
-    kind = fields.String(required=True, validate=validate.OneOf(_values(ItemKind)))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = Text(required=True, validate=validate.OneOf(_values(ItemKind)))
+    title = VisibleText(required=True, validate=validate.Length(min=1, max=300))
 
     @validates_schema
     def _closed_needs_reason(self, data, **kwargs):
@@ -96,34 +97,34 @@ class ItemUpdateSchema(_ItemFields):
 
 
 class AttendanceInputSchema(Schema):
-    status = fields.String(load_default="present", validate=validate.OneOf(_values(AttendanceStatus)))
+    status = Text(load_default="present", validate=validate.OneOf(_values(AttendanceStatus)))
     person = fields.Email(load_default=None, allow_none=True)
-    acting_as = fields.String(load_default="holder", validate=validate.OneOf(_values(ActingAs)))
+    acting_as = Text(load_default="holder", validate=validate.OneOf(_values(ActingAs)))
 
 
 class DelegationCreateSchema(Schema):
-    seat = fields.String(required=True)
-    to_organisation = fields.String(required=True)
+    seat = Text(required=True)
+    to_organisation = Text(required=True)
     to_person = fields.Email(load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
 
 
 class MinutesDissentSchema(Schema):
-    by = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    text = fields.String(required=True, validate=validate.Length(min=1))
-    email = fields.String(load_default="")
-    organisation = fields.String(load_default="")
+    by = VisibleText(required=True, validate=validate.Length(min=1, max=200))
+    text = VisibleText(required=True, validate=validate.Length(min=1))
+    email = Text(load_default="")
+    organisation = Text(load_default="")
 
 
 class MinutesEntryInputSchema(Schema):
-    decision = fields.String()
-    public_decision = fields.String()
+    decision = Text()
+    public_decision = Text()
     dissents = fields.List(fields.Nested(MinutesDissentSchema))
 
 
 class DissentInputSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))
 
 
 class ApproveInputSchema(Schema):
@@ -136,7 +137,7 @@ class CorrectionEntrySchema(MinutesEntryInputSchema):
 
 
 class CorrectionSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = VisibleText(required=True, validate=validate.Length(min=1, max=2000))
     entries = fields.List(fields.Nested(CorrectionEntrySchema), load_default=list)
 
 
@@ -153,10 +154,10 @@ class UploadSchema(Schema):
 
 class ItemAttachmentSchema(Schema):
     id = fields.Integer()
-    filename = fields.String()
-    content_type = fields.String()
+    filename = Text()
+    content_type = Text()
     size_bytes = fields.Integer()
-    sha256 = fields.String()
+    sha256 = Text()
     created_at = fields.AwareDateTime()
 
 
@@ -164,15 +165,15 @@ class ItemSchema(Schema):
     id = fields.Integer()
     position = fields.Integer()
     kind = fields.Function(lambda i: i.kind.value)
-    title = fields.String()
-    case_text = fields.String()
-    recommendation = fields.String()
+    title = Text()
+    case_text = Text()
+    recommendation = Text()
     is_confidential = Boolean()
-    confidentiality_reason = fields.String()
-    standing_clause = fields.String(allow_none=True)
-    topics = fields.List(fields.String())
-    plan = fields.String(allow_none=True)
-    district = fields.String(allow_none=True)
+    confidentiality_reason = Text()
+    standing_clause = Text(allow_none=True)
+    topics = fields.List(Text())
+    plan = Text(allow_none=True)
+    district = Text(allow_none=True)
     guests = fields.List(fields.Dict())
     submitted_by = fields.Function(lambda i: getattr(i, "submitted_by_email", None))
     approves_minutes_of_id = fields.Integer(allow_none=True)
@@ -181,14 +182,14 @@ class ItemSchema(Schema):
 
 class DeadlinesSchema(Schema):
     agenda_due_at = fields.AwareDateTime(allow_none=True)
-    agenda_clause = fields.String(allow_none=True)
+    agenda_clause = Text(allow_none=True)
     submission_due_at = fields.AwareDateTime(allow_none=True)
-    submission_clause = fields.String(allow_none=True)
+    submission_clause = Text(allow_none=True)
     minutes_due_at = fields.AwareDateTime(allow_none=True)
-    minutes_clause = fields.String(allow_none=True)
-    approval_mode = fields.String()
+    minutes_clause = Text(allow_none=True)
+    approval_mode = Text()
     approval_due_at = fields.AwareDateTime(allow_none=True)
-    approval_clause = fields.String(allow_none=True)
+    approval_clause = Text(allow_none=True)
 
 
 class AttendanceSchema(Schema):
@@ -203,7 +204,7 @@ class BreachSchema(Schema):
     kind = fields.Function(lambda b: b.kind.value)
     due_at = fields.AwareDateTime()
     happened_at = fields.AwareDateTime()
-    clause = fields.String(allow_none=True)
+    clause = Text(allow_none=True)
 
 
 class MeetingSummarySchema(Schema):
@@ -211,21 +212,21 @@ class MeetingSummarySchema(Schema):
     body = fields.Function(lambda m: m.body.key)
     kind = fields.Function(lambda m: m.kind.value)
     state = fields.Function(lambda m: m.state.value)
-    title = fields.String()
+    title = Text()
     starts_at = fields.AwareDateTime()
     duration_minutes = fields.Integer()
-    location = fields.String()
-    online_url = fields.String()
+    location = Text()
+    online_url = Text()
 
 
 class MeetingSchema(MeetingSummarySchema):
-    call_reason = fields.String()
+    call_reason = Text()
     agenda_published_at = fields.AwareDateTime(allow_none=True)
     held_at = fields.AwareDateTime(allow_none=True)
     minutes_sent_at = fields.AwareDateTime(allow_none=True)
     minutes_approved_at = fields.AwareDateTime(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
-    cancel_reason = fields.String()
+    cancel_reason = Text()
     minutes_approval = fields.Dict(allow_none=True)
     deadlines = fields.Nested(DeadlinesSchema)
     items = fields.List(fields.Nested(ItemSchema))
@@ -236,32 +237,32 @@ class MeetingSchema(MeetingSummarySchema):
 class MinutesEntrySchema(Schema):
     item_id = fields.Integer()
     position = fields.Integer()
-    title = fields.String()
+    title = Text()
     is_confidential = Boolean()
-    decision = fields.String()
-    public_decision = fields.String()
+    decision = Text()
+    public_decision = Text()
     dissents = fields.List(fields.Dict())
     #: The result when a motion decided the item (adopted, rejected, not_quorate).
-    result = fields.String(allow_none=True)
+    result = Text(allow_none=True)
     #: The motion's explained outcome (empty for a closed item shown to non-members).
-    explanation = fields.String()
+    explanation = Text()
 
 
 class MinutesVersionSchema(Schema):
     number = fields.Integer()
-    correction_reason = fields.String()
+    correction_reason = Text()
     approved_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
     entries = fields.List(fields.Nested(MinutesEntrySchema))
-    approved_by = fields.List(fields.String())
+    approved_by = fields.List(Text())
 
 
 class MinutesSchema(Schema):
     meeting_id = fields.Integer()
-    state = fields.String()
-    approval_mode = fields.String()
+    state = Text()
+    approval_mode = Text()
     approval = fields.Dict(allow_none=True)
-    awaiting_approval_from = fields.List(fields.String())
+    awaiting_approval_from = fields.List(Text())
     versions = fields.List(fields.Nested(MinutesVersionSchema))
 
 
@@ -276,10 +277,10 @@ class DelegationSchema(Schema):
 
 
 class ComplianceSchema(Schema):
-    body = fields.String()
+    body = Text()
     year = fields.Integer()
     meetings_required = fields.Integer()
-    meetings_required_clause = fields.String(allow_none=True)
+    meetings_required_clause = Text(allow_none=True)
     meetings_planned = fields.Integer()
     meetings_held = fields.Integer()
     extraordinary_held = fields.Integer()
@@ -287,11 +288,11 @@ class ComplianceSchema(Schema):
     requirement_met = Boolean()
     agendas_published = fields.Integer()
     agendas_on_time = fields.Integer()
-    agenda_clause = fields.String(allow_none=True)
+    agenda_clause = Text(allow_none=True)
     minutes_sent = fields.Integer()
     minutes_on_time = fields.Integer()
-    minutes_clause = fields.String(allow_none=True)
-    approval_mode = fields.String()
+    minutes_clause = Text(allow_none=True)
+    approval_mode = Text()
     minutes_approved = fields.Integer(allow_none=True)
     minutes_approved_on_time = fields.Integer(allow_none=True)
     breaches = fields.List(fields.Dict())
@@ -303,25 +304,25 @@ class ComplianceSchema(Schema):
 
 class PublicItemSchema(Schema):
     position = fields.Integer()
-    kind = fields.String()
-    title = fields.String()
+    kind = Text()
+    title = Text()
     is_confidential = Boolean()
-    case_text = fields.String()
-    recommendation = fields.String()
-    decision = fields.String(allow_none=True)
-    result = fields.String(allow_none=True)
-    explanation = fields.String(allow_none=True)
+    case_text = Text()
+    recommendation = Text()
+    decision = Text(allow_none=True)
+    result = Text(allow_none=True)
+    explanation = Text(allow_none=True)
 
 
 class PublicMeetingSchema(Schema):
     id = fields.Integer()
-    body = fields.String()
-    body_name = fields.String()
-    kind = fields.String()
-    state = fields.String()
-    title = fields.String()
+    body = Text()
+    body_name = Text()
+    kind = Text()
+    state = Text()
+    title = Text()
     starts_at = fields.AwareDateTime()
-    location = fields.String()
+    location = Text()
     agenda_published_at = fields.AwareDateTime(allow_none=True)
     minutes_approved_at = fields.AwareDateTime(allow_none=True)
     minutes_version = fields.Integer(allow_none=True)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
+from core.fields import Text
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity import operations as identity
@@ -44,14 +45,14 @@ feed_blp = Blueprint(
 
 class NotificationSchema(Schema):
     id = fields.Integer()
-    kind = fields.String()
-    subject = fields.String()
-    recipient = fields.String()
+    kind = Text()
+    subject = Text()
+    recipient = Text()
     created_at = fields.AwareDateTime()
     queued_at = fields.AwareDateTime(allow_none=True)
     sent_at = fields.AwareDateTime(allow_none=True)
     attempts = fields.Integer()
-    last_error = fields.String()
+    last_error = Text()
 
 
 class CalendarFeedSchema(Schema):
@@ -63,9 +64,9 @@ class CalendarFeedSchema(Schema):
 
 class NewCalendarFeedSchema(CalendarFeedSchema):
     #: The address to subscribe to, shown this once.
-    url = fields.String()
+    url = Text()
     #: The same address as ``webcal://``, which opens the person's calendar program.
-    webcal_url = fields.String()
+    webcal_url = Text()
 
 
 @blp.route("/bodies/<key>/calendar.ics")

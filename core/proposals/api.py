@@ -7,6 +7,7 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import abort
 
+from core import files
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param, refuse
@@ -223,17 +224,10 @@ def attachment_response(proposal, attachment_id: int) -> Response:
         abort(404, message="Not found.")
     content = operations.attachment_content(attachment)
     resp = Response(content, mimetype=attachment.content_type)
-    resp.headers["Content-Disposition"] = _content_disposition(attachment.filename)
+    resp.headers["Content-Disposition"] = files.content_disposition(attachment.filename)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Digest"] = f"sha-256={attachment.sha256}"
     return resp
-
-
-def _content_disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @blp.route("/<int:proposal_id>/follow-ups/<int:task_id>/done", methods=["POST"])

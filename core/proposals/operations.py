@@ -14,16 +14,15 @@ item (the ``decision_taken`` event hook, implemented in :mod:`core.proposals.hoo
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import filetype
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
+from core import files
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
@@ -58,20 +57,6 @@ from core.tenants.models import Participation
 #: (recommend, revise, forward) it takes a position and carries the proposal on or not.
 DECIDING_ACTIONS = frozenset({"decide"})
 
-#: Media types a proposal attachment may have, detected from the content.
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-    "text/plain": ".txt",
-}
-#: The default size limit of one attachment (``PROPOSAL_ATTACHMENT_MAX_BYTES`` overrides).
-DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 # ---------------------------------------------------------------------------------------
@@ -881,12 +866,6 @@ def _reminder_mail(d: DueReminder) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
-def _safe_filename(name: str) -> str:
-    name = os.path.basename((name or "").replace("\\", "/"))
-    name = "".join(c for c in name if c.isprintable() and c not in '/\\:*?"<>|').strip(" .")
-    return name[:255] or "bilag"
-
-
 def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now=None) -> ProposalAttachment:
     """Store a file with its checksum; refuse one that is empty, too large, or of a type
     the platform does not accept (detected from the content, not the name)."""
@@ -894,31 +873,12 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
     if proposal.state is not ProposalState.IN_PROGRESS:
         _refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
                 proposal.route_clause, "proposal_route")
-    limit = current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES)
-    content = stream.read(limit + 1)
-    if len(content) > limit:
-        abort(413, message=f"Bilaget er større end {limit // (1024 * 1024)} MB.")
-    if not content:
-        abort(422, message="The input is invalid; see errors for each field.",
-              errors={"files": {"file": ["Filen er tom."]}})
-    kind = filetype.guess(content)
-    if kind is not None:
-        mime = kind.mime
-    else:
-        try:
-            content.decode("utf-8")
-            mime = "text/plain" if filename.lower().endswith(".txt") else None
-        except UnicodeDecodeError:
-            mime = None
-    if mime not in ALLOWED_ATTACHMENT_TYPES:
-        abort(422, message="The input is invalid; see errors for each field.",
-              errors={"files": {"file": [
-                  "Filtypen accepteres ikke (PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG eller tekst)."]}})
-    digest = hashlib.sha256(content).hexdigest()
+    checked = files.checked_upload(filename, stream, current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES"))
+    content, digest = checked.content, checked.sha256
     if any(a.sha256 == digest for a in proposal.attachments):
         _refuse(409, "Den samme fil er allerede vedhæftet.", None, "attachment")
     attachment = ProposalAttachment(
-        filename=_safe_filename(filename), content_type=mime, size_bytes=len(content),
+        filename=checked.filename, content_type=checked.content_type, size_bytes=len(content),
         sha256=digest, content=content, uploaded_by_id=actor.id if actor is not None else None,
         created_at=now,
     )

@@ -5,42 +5,43 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from core.fields import Text, VisibleText
 from core.openapi import Boolean
 
 
 class ProposalCreateSchema(Schema):
     #: The body the proposal starts in (its key).
-    body = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    text = fields.String(required=True, validate=validate.Length(min=1))
-    decision_sought = fields.String(required=True, validate=validate.Length(min=1))
-    topics = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)
-    plan = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    body = Text(required=True, validate=validate.Length(min=1, max=64))
+    title = VisibleText(required=True, validate=validate.Length(min=1, max=300))
+    text = VisibleText(required=True, validate=validate.Length(min=1))
+    decision_sought = VisibleText(required=True, validate=validate.Length(min=1))
+    topics = fields.List(VisibleText(validate=validate.Length(min=1, max=64)), load_default=list)
+    plan = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    district = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class DecisionSchema(Schema):
     #: The body whose decision (or position) this is.
-    body = fields.String(required=True)
-    outcome = fields.String(required=True, validate=validate.OneOf(["adopted", "rejected"]))
-    text = fields.String(required=True, validate=validate.Length(min=1))
+    body = Text(required=True)
+    outcome = Text(required=True, validate=validate.OneOf(["adopted", "rejected"]))
+    text = VisibleText(required=True, validate=validate.Length(min=1))
 
 
 class HearingOpenSchema(Schema):
     deadline_at = fields.AwareDateTime(required=True, default_timezone=None)
     remind_days_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=60))
     #: Organisation codes; by default those the route names.
-    organisations = fields.List(fields.String(), load_default=None, allow_none=True)
+    organisations = fields.List(Text(), load_default=None, allow_none=True)
 
 
 class HearingResponseCreateSchema(Schema):
-    organisation = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["comments", "no_comments"]))
-    text = fields.String(load_default="")
+    organisation = Text(required=True)
+    kind = Text(required=True, validate=validate.OneOf(["comments", "no_comments"]))
+    text = Text(load_default="")
 
 
 class FollowUpDoneSchema(Schema):
-    note = fields.String(load_default="")
+    note = Text(load_default="")
 
 
 class AttachmentUploadSchema(Schema):
@@ -49,22 +50,22 @@ class AttachmentUploadSchema(Schema):
 
 class ProposalAttachmentSchema(Schema):
     id = fields.Integer()
-    filename = fields.String()
-    content_type = fields.String()
+    filename = Text()
+    content_type = Text()
     size_bytes = fields.Integer()
-    sha256 = fields.String()
+    sha256 = Text()
     created_at = fields.DateTime()
 
 
 class AnswerSchema(Schema):
-    organisation = fields.String()
-    organisation_name = fields.String()
+    organisation = Text()
+    organisation_name = Text()
     #: comments, no_comments or missing.
-    status = fields.String()
+    status = Text()
     is_late = Boolean()
     is_overdue = Boolean()
-    responded_at = fields.String(allow_none=True)
-    text = fields.String()
+    responded_at = Text(allow_none=True)
+    text = Text()
 
 
 class HearingSchema(Schema):
@@ -79,14 +80,14 @@ class HearingSchema(Schema):
 class StepSchema(Schema):
     position = fields.Integer()
     kind = fields.Function(lambda s: s.kind.value)
-    action = fields.String()
+    action = Text()
     body = fields.Function(lambda s: s.body.key if s.body is not None else None)
     body_name = fields.Function(lambda s: s.body.name if s.body is not None else None)
-    organisations = fields.List(fields.String())
-    clause = fields.String(allow_none=True)
+    organisations = fields.List(Text())
+    clause = Text(allow_none=True)
     state = fields.Function(lambda s: s.state.value)
     outcome = fields.Function(lambda s: s.outcome.value if s.outcome is not None else None)
-    decision_text = fields.String()
+    decision_text = Text()
     provenance = fields.Dict(allow_none=True)
     meeting_id = fields.Integer(allow_none=True)
     agenda_item_id = fields.Integer(allow_none=True)
@@ -111,13 +112,13 @@ class StepSchema(Schema):
 
 
 class EventSchema(Schema):
-    kind = fields.String()
+    kind = Text()
     #: What happened, in Danish: the record, as stored.
-    message = fields.String()
+    message = Text()
     #: The same in English, worded from ``kind`` and ``data`` (core/proposals/history.py);
     #: the Danish message for a kind the core does not know.
     text_en = fields.Method("_text_en")
-    clause = fields.String(allow_none=True)
+    clause = Text(allow_none=True)
     step = fields.Function(lambda e: e.step.position if e.step is not None else None)
     actor = fields.Function(lambda e: e.actor.name if e.actor is not None else None)
     data = fields.Dict()
@@ -132,28 +133,28 @@ class EventSchema(Schema):
 class FollowUpSchema(Schema):
     id = fields.Integer()
     proposal_id = fields.Integer()
-    assignee_kind = fields.String()
-    assignee = fields.String()
-    title = fields.String()
-    clause = fields.String(allow_none=True)
-    source = fields.String()
+    assignee_kind = Text()
+    assignee = Text()
+    title = Text()
+    clause = Text(allow_none=True)
+    source = Text()
     state = fields.Function(lambda t: t.state.value)
-    note = fields.String()
+    note = Text()
     created_at = fields.DateTime()
     done_at = fields.DateTime(allow_none=True)
 
 
 class WhereSchema(Schema):
-    state = fields.String()
+    state = Text()
     step = fields.Integer(allow_none=True)
-    body = fields.String(allow_none=True)
-    text = fields.String()
-    text_en = fields.String()
+    body = Text(allow_none=True)
+    text = Text()
+    text_en = Text()
 
 
 class ProposalSummarySchema(Schema):
     id = fields.Integer()
-    title = fields.String()
+    title = Text()
     origin = fields.Function(lambda p: p.origin_body.key)
     state = fields.Function(lambda p: p.state.value)
     where = fields.Method("_where")
@@ -166,11 +167,11 @@ class ProposalSummarySchema(Schema):
 
 
 class ProposalSchema(ProposalSummarySchema):
-    text = fields.String()
-    decision_sought = fields.String()
-    topics = fields.List(fields.String())
-    plan = fields.String(allow_none=True)
-    district = fields.String(allow_none=True)
+    text = Text()
+    decision_sought = Text()
+    topics = fields.List(Text())
+    plan = Text(allow_none=True)
+    district = Text(allow_none=True)
     proposed_by = fields.Function(lambda p: p.proposed_by.name if p.proposed_by else None)
     route = fields.Function(lambda p: {
         "reason": p.route_reason, "clause": p.route_clause, "source": p.route_source,

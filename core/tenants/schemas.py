@@ -1,9 +1,10 @@
 from marshmallow import Schema, fields
+from core.fields import Text
 
 
 class OrganisationSchema(Schema):
-    code = fields.String()
-    name = fields.String()
+    code = Text()
+    name = Text()
     kind = fields.Function(lambda o: o.kind.value)
     administered_by = fields.Function(
         lambda o: o.administered_by.code if o.administered_by is not None else None
@@ -11,11 +12,11 @@ class OrganisationSchema(Schema):
 
 
 class TenantSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-    plan = fields.String()
-    plugins = fields.List(fields.String())
+    slug = Text()
+    name = Text()
+    plan = Text()
+    plugins = fields.List(Text())
     organisation = fields.Function(lambda t: t.organisation.code if t.organisation else None)
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
-    timezone = fields.String()
+    timezone = Text()

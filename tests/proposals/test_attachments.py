@@ -50,6 +50,18 @@ def test_the_type_is_detected_from_the_content_not_the_name(proposal):
     assert resp.status_code == 422 and "file" in resp.get_json()["errors"]["files"]
     assert _upload(sla, pid, "Referat fra følgegruppen\n".encode(), "referat.txt").status_code == 201
     assert _upload(sla, pid, b"", "tom.pdf").status_code == 422
+    html = _upload(sla, pid, b"<!DOCTYPE html><html><script>alert(1)</script></html>", "rapport.pdf")
+    assert html.status_code == 422 and "file" in html.get_json()["errors"]["files"]
+    assert _upload(sla, pid, b"<html></html>", "side.txt").status_code == 201  # text, served as text
+
+
+def test_a_file_name_is_cleaned_as_the_meetings_bilag_are(proposal):
+    """One upload policy (core/files.py) for both kinds of attachment."""
+    sla, pid = proposal
+    resp = _upload(sla, pid, PDF, "bud\u202egdp.exe\x00" + "x" * 5000 + ".pdf")
+    assert resp.status_code == 201, resp.get_json()
+    name = resp.get_json()["filename"]
+    assert name.startswith("budgdp.exe") and name.endswith(".pdf") and len(name) == 255
 
 
 def test_too_large_attachment_is_refused(proposal, app):
