@@ -278,11 +278,14 @@ def _check_declared(role: Role) -> None:
 
     have = role_in_tenant(user, tenant)
     if role <= Role.AUTHENTICATED:
-        # Logged in is not enough to see a tenant's rows: the user holds a role there or
-        # acts for an organisation taking part (a substitute, a heard organisation). A
-        # route naming no row (raising a topic, VEJ-5) is left to its rule, which explains.
+        # Logged in is not enough to see a tenant's rows or to write into it: the user
+        # holds a role there or acts for an organisation taking part (a substitute, a heard
+        # organisation). Everyone else meets the tenant wall (404) before any rule; only a
+        # reading route naming no row is left to its rule, which explains.
         names_a_row = set(request.view_args or {}) - {"tenant"}
-        if names_a_row and have < Role.INFORMATION_RECIPIENT and not _takes_part(user, tenant):
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if ((names_a_row or writes) and have < Role.INFORMATION_RECIPIENT
+                and not _takes_part(user, tenant)):
             abort(404, message="Not found.")
         return
     if have < min(role, Role.INFORMATION_RECIPIENT):

@@ -21,9 +21,10 @@ A parameter it cannot fill fails the test loudly: add a filler or seed a row in
 :func:`_seed` (routes added later — meetings, motions, proposals — are walked
 automatically as long as their rows are seeded here).
 
-Expected: a route declared above PUBLIC answers 401 to the anonymous and 403 or 404 to
-everyone else — except a logged-in route under a tenant that names no row (a list filtered
-to the caller, raising a topic), which must show nothing of tenant B. PUBLIC routes are
+Expected: a route declared above PUBLIC answers 401 to the anonymous, 404 to a logged-in
+user on tenant B (the tenant wall, before any rule: a write into B included), and 403 or 404
+on tenant A's bodies the user does not sit in — except a logged-in reading route under a
+tenant that names no row (a list filtered to the caller), which must show nothing of B. PUBLIC routes are
 walked against the rows of an unpublished meeting (the board's) and of a closed item on a
 published agenda (the group's): they must not crash (no 500) and must not show either's
 text to a stranger (``SECRETS``).
@@ -317,16 +318,20 @@ def walk(app, client, a: Tenant, b: Tenant) -> tuple[int, dict, list[str], set, 
                         public_routes.add((rule.rule, method))
                         continue
                     if (role == Role.AUTHENTICATED and rule.arguments == {"tenant"}
-                            and label == "tenant B" and user is not None):
-                        # A list filtered to the caller, or an action whose own rule
-                        # answers (raising a topic, VEJ-5): it must show nothing of B.
+                            and method == "GET" and label == "tenant B" and user is not None):
+                        # A list filtered to the caller: it must show nothing of B.
                         data = resp.get_json(silent=True)
                         if B_MARKERS.search(resp.get_data(as_text=True).replace(url, "")) or (
                                 isinstance(data, list) and data):
                             failures.append(f"{where}: shows tenant B's rows")
                         counts["own"] += 1
                         continue
-                    expected = {401} if user is None else {403, 404}
+                    if user is None:
+                        expected = {401}
+                    elif label == "tenant B" and role < Role.PLATFORM_ADMIN:
+                        expected = {404}  # the tenant wall, before any rule: B is not theirs
+                    else:
+                        expected = {403, 404}
                     if resp.status_code not in expected:
                         failures.append(f"{where}: {resp.status_code}, expected {sorted(expected)}")
                         continue

@@ -253,7 +253,21 @@ def test_a_non_member_may_not_start_a_proposal_in_fku_CORE_ORIGIN(vejle):
     assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("CORE-ORIGIN", "proposal_origin_allowed")
 
 
-def test_someone_outside_bolivvejle_may_not_raise_a_topic_VEJ_5(vejle, sync_tenant, api):
+def test_someone_outside_vejle_meets_the_tenant_wall_before_any_rule(vejle, sync_tenant, api):
+    # Slagelse's person, logged in, posting a topic into Vejle: Vejle is not theirs (404),
+    # whatever a rule would have said.
     sync_tenant("slagelse")
     resp = vejle.as_("frede.fogh@fob.example").post(**PRINCIPLE)
-    assert resp.status_code == 403 and resp.get_json()["clause"] == "VEJ-5"
+    assert resp.status_code == 404
+    assert "clause" not in resp.get_json()
+
+
+def test_someone_outside_bolivvejle_may_not_raise_a_topic_VEJ_5():
+    from types import SimpleNamespace
+
+    import plugins.vejle as vejle_rules
+
+    group = SimpleNamespace(kind="theme_group", name="Temagruppe Beskæftigelse")
+    verdict = vejle_rules.proposal_origin_allowed(body=group, proposer=None, takes_part=False)
+    assert not verdict.ok and verdict.clause == "VEJ-5"
+    assert vejle_rules.proposal_origin_allowed(body=group, proposer=None, takes_part=True).ok
