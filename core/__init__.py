@@ -28,7 +28,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.hooks.host import PluginHost
 
     app = Flask(__name__, instance_relative_config=False, static_folder="web/static")
-    from core import inputs
+    from core import inputs, transactions
 
     inputs.bound_ids(app)  # before any route: every <int:…> is a bounded id
     app.config.from_object(Config)
@@ -86,6 +86,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     init_security(app)
     inputs.init_app(app)  # after the declared access check
+    transactions.init_app(app)  # after both: a repeated key answers only the one who may ask
     app.teardown_request(release_tenant)
     errors.register(app)
 
@@ -120,6 +121,7 @@ def _import_models() -> None:
     import core.organisations.models  # noqa: F401
     import core.proposals.models  # noqa: F401
     import core.tenants.models  # noqa: F401
+    import core.transactions  # noqa: F401  (idempotency_keys)
 
 
 def _migrations_dir():

@@ -37,6 +37,8 @@ class Config:
     API_MAX_JSON_BYTES = int(os.environ.get("KOMMISSORIUM_API_MAX_JSON_BYTES", str(1024 * 1024)))
     #: How deeply a JSON body may nest (deeper: 400); no input of the API nests beyond 4.
     API_MAX_JSON_DEPTH = int(os.environ.get("KOMMISSORIUM_API_MAX_JSON_DEPTH", "32"))
+    #: How long the answer to a POST with an ``Idempotency-Key`` is replayed for the key.
+    IDEMPOTENCY_KEY_HOURS = int(os.environ.get("KOMMISSORIUM_IDEMPOTENCY_KEY_HOURS", "24"))
     #: The largest request of any kind (an upload included), in bytes: the attachment
     #: limit and room for the form around it.
     MAX_CONTENT_LENGTH = int(os.environ.get("KOMMISSORIUM_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))) + 1024 * 1024

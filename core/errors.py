@@ -76,7 +76,8 @@ def refusal_reason(code: int, data: dict) -> str:
     permissions.refuse), or the refusal's own reason and clause (a rule's answer, an
     operation's narrower check: ``reason``/``reason_en``). Nothing for other codes: a 404
     says nothing, so another tenant's resource stays unknown."""
-    from flask_babel import get_locale, gettext as _
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
 
     if code == 401:
         return (_("Du skal være logget ind for at se denne side.") if _reading()
@@ -136,8 +137,8 @@ def handle_http_exception(error: HTTPException):
         return resp
     if error.code == 422 and "messages" in data:
         return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
-    if error.code == 422 and data.get("errors"):
-        return envelope(422, message, data["errors"])
+    if error.code in (400, 422) and data.get("errors"):  # each field (or header) named
+        return envelope(error.code, message, data["errors"])
     # the fields core.openapi.ErrorSchema documents: a rule's refusal names its rule and
     # clause and says it in English too
     extra = {k: v for k, v in data.items() if k in ("rule", "clause", "reason_en")}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import abort
 
+from core import transactions
 from core.bodies.operations import get_body
 from core.decisions import operations, present
 from core.decisions.schemas import (
@@ -59,7 +60,7 @@ def open_motion(data, item_id: int):
     """Open a motion on a decision item (the meeting leader, chair or secretary)."""
     item = _visible_item(item_id)
     motion = operations.open_motion(item, user=_user(), **_rules(), **data)
-    db.session.commit()
+    transactions.commit()
     return motion
 
 
@@ -104,7 +105,7 @@ def get_outcome(motion_id: int):
 def open_voting(motion_id: int):
     """Consensus was not reached: put the motion to a majority vote (ALB-B4)."""
     motion = operations.open_voting(_visible_motion(motion_id), user=_user(), **_rules())
-    db.session.commit()
+    transactions.commit()
     return motion
 
 
@@ -115,7 +116,7 @@ def open_voting(motion_id: int):
 def cast_vote(data, motion_id: int):
     """Cast the vote of the unit the logged-in member represents (once)."""
     vote = operations.cast_vote(_visible_motion(motion_id), user=_user(), **_rules(), **data)
-    db.session.commit()
+    transactions.commit()
     return vote
 
 
@@ -128,7 +129,7 @@ def record_votes(data, motion_id: int):
     meeting leader, chair or secretary; all of them or none, never in a secret ballot."""
     votes = operations.record_votes(_visible_motion(motion_id), data["votes"], user=_user(),
                                     **_rules())
-    db.session.commit()
+    transactions.commit()
     return votes
 
 
@@ -140,7 +141,7 @@ def change_vote(data, motion_id: int, unit: str):
     """Change one's vote while voting is open; the change is logged."""
     vote = operations.change_vote(_visible_motion(motion_id), unit, user=_user(), **_rules(),
                                   **data)
-    db.session.commit()
+    transactions.commit()
     return vote
 
 
@@ -151,7 +152,7 @@ def change_vote(data, motion_id: int, unit: str):
 def object_to(data, motion_id: int):
     """Object to the conclusion or to consensus: the motion goes to a vote (SLA-5, ALB-B4)."""
     objection = operations.object_to(_visible_motion(motion_id), user=_user(), **_rules(), **data)
-    db.session.commit()
+    transactions.commit()
     return objection
 
 
@@ -162,7 +163,7 @@ def object_to(data, motion_id: int):
 def record_dissent(data, motion_id: int):
     """Have one's dissent (særstandpunkt) recorded in the minutes (SLA-6)."""
     dissent = operations.record_dissent(_visible_motion(motion_id), user=_user(), **_rules(), **data)
-    db.session.commit()
+    transactions.commit()
     return dissent
 
 
@@ -172,7 +173,7 @@ def record_dissent(data, motion_id: int):
 def close_motion(motion_id: int):
     """Close the motion: quorum checked again, outcome computed, explained and stored."""
     motion = operations.close_motion(_visible_motion(motion_id), user=_user(), **_rules())
-    db.session.commit()
+    transactions.commit()
     return motion
 
 

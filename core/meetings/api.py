@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 from flask_login import current_user
 
-from core import files
+from core import files, transactions
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity.auth import forget_login, logged_in_by_session, session_user_id
@@ -21,12 +21,11 @@ from core.identity.permissions import (
     keep_for_request,
     require,
 )
-from core.meetings import operations as ops
 from core.meetings import cache, present
+from core.meetings import operations as ops
 from core.meetings.models import Meeting
 from core.meetings.schemas import (
     ApproveInputSchema,
-    ItemAttachmentSchema,
     AttendanceInputSchema,
     AttendanceSchema,
     CancelSchema,
@@ -35,6 +34,7 @@ from core.meetings.schemas import (
     DelegationCreateSchema,
     DelegationSchema,
     DissentInputSchema,
+    ItemAttachmentSchema,
     ItemCreateSchema,
     ItemSchema,
     ItemUpdateSchema,
@@ -106,10 +106,6 @@ def _view(meeting: Meeting, role: Role):
     return present.meeting_view(meeting, role, _rules(meeting.body))
 
 
-def _commit():
-    db.session.commit()
-
-
 # --------------------------------------------------------------------------- meetings
 
 
@@ -133,7 +129,7 @@ def plan_year(data, key: str):
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
     meetings = ops.plan_year(body, data["year"], data["meetings"], current_tenant(), tenant_hooks())
-    _commit()
+    transactions.commit()
     return meetings
 
 
@@ -147,7 +143,7 @@ def create_meeting(data, key: str):
     body = bodies.get_body(key)
     role = require(Role.MEMBER, body, visible_from=SEES)
     meeting = ops.create_meeting(body, data, _user(), current_tenant(), tenant_hooks())
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -205,7 +201,7 @@ def update_meeting(data, meeting_id: int):
     """Change time, place or link before the meeting is held."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.update_meeting(meeting, data)
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -216,7 +212,7 @@ def publish_agenda(meeting_id: int):
     """Send out the agenda; after the notice deadline it is recorded as a breach (ALB-B8)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.publish_agenda(meeting, _rules(meeting.body))
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -227,7 +223,7 @@ def record_held(meeting_id: int):
     """Record that the meeting took place."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.record_held(meeting)
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -239,7 +235,7 @@ def cancel_meeting(data, meeting_id: int):
     """Cancel a meeting that has not been held."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.cancel(meeting, data["reason"])
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -254,7 +250,7 @@ def add_item(data, meeting_id: int):
     """Add an item (secretariat), or ask for one as a member before the deadline (ALB-R3)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     item = ops.add_item(meeting, data, _user(), role, _rules(meeting.body))
-    _commit()
+    transactions.commit()
     return present.visible_items(meeting, role)[item.position - 1]
 
 
@@ -266,7 +262,7 @@ def update_item(data, meeting_id: int, item_id: int):
     """Change an item (kind, texts, confidentiality, guests, position)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     item = ops.update_item(meeting, ops.get_item(meeting, item_id), data)
-    _commit()
+    transactions.commit()
     return item
 
 
@@ -277,7 +273,7 @@ def remove_item(meeting_id: int, item_id: int):
     """Take an item off the agenda."""
     meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.remove_item(meeting, ops.get_item(meeting, item_id))
-    _commit()
+    transactions.commit()
 
 
 @blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/attachments", methods=["POST"])
@@ -288,7 +284,7 @@ def add_attachment(files, meeting_id: int, item_id: int):
     """Attach a file (bilag): checksum, size and type limits."""
     meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
     att = ops.add_attachment(meeting, ops.get_item(meeting, item_id), files["file"], _user())
-    _commit()
+    transactions.commit()
     return att
 
 
@@ -323,7 +319,7 @@ def record_attendance(data, meeting_id: int, seat_key: str):
     """Who fills a seat: holder, substitute (ALB-B5; KBH-6), delegate (KBH-7), or apologies."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     att = ops.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(), tenant_hooks())
-    _commit()
+    transactions.commit()
     return att
 
 
@@ -336,7 +332,7 @@ def delegate_mandate(data, key: str):
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
     delegation = ops.delegate_mandate(body, data, _user(), current_tenant(), tenant_hooks())
-    _commit()
+    transactions.commit()
     return delegation
 
 
@@ -360,7 +356,7 @@ def write_minutes_entry(data, meeting_id: int, item_id: int):
     """Write the decision on an item (and dissents) in the draft minutes."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.write_entry(meeting, ops.get_item(meeting, item_id), data)
-    _commit()
+    transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
@@ -372,7 +368,7 @@ def record_dissent(data, meeting_id: int, item_id: int):
     """A member asks for a dissent to be recorded (SLA-6)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     ops.record_dissent(meeting, ops.get_item(meeting, item_id), _user(), data["text"])
-    _commit()
+    transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
@@ -383,7 +379,7 @@ def send_minutes(meeting_id: int):
     """Send the minutes; after the minutes deadline it is recorded as a breach (ALB-B9)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.send_minutes(meeting, _rules(meeting.body))
-    _commit()
+    transactions.commit()
     return _view(meeting, role)
 
 
@@ -394,7 +390,7 @@ def approve_as_member(meeting_id: int):
     """A member approves the minutes (ALB-B9: by e-mail within 4 weeks)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     ops.approve_by_member(meeting, _user(), _rules(meeting.body), current_tenant(), tenant_hooks())
-    _commit()
+    transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
@@ -406,7 +402,7 @@ def approve_by_body(data, meeting_id: int):
     """Record approval at the next meeting (ALB-S4) or by the board (SLA-9)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body), actor_id=_user().id)
-    _commit()
+    transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 
@@ -418,7 +414,7 @@ def correct_minutes(data, meeting_id: int):
     """Correct final minutes: a new version with its reason."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.correct_minutes(meeting, data["reason"], data["entries"], _user())
-    _commit()
+    transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
 

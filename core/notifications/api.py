@@ -11,9 +11,10 @@ from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
-from core.fields import Text
+from core import transactions
 from core.bodies import operations as bodies
 from core.extensions import db
+from core.fields import Text
 from core.identity import operations as identity
 from core.identity.permissions import Role, access, require, role_in_tenant
 from core.meetings.models import Meeting
@@ -132,7 +133,7 @@ def create_calendar_feed():
     if g.get("api_token_id") is not None:
         abort(403, message="This needs a logged-in person, not an API token.")
     feed, secret = identity.create_calendar_feed(current_user._get_current_object())
-    db.session.commit()
+    transactions.commit()
     return {"created_at": feed.created_at, "last_used_at": None, **operations.feed_address(secret)}
 
 
@@ -143,7 +144,7 @@ def delete_calendar_feed():
     """Switch the user's calendar address off; a calendar program fetching it gets 404."""
     if not identity.delete_calendar_feed(current_user._get_current_object()):
         abort(404, message="Not found.")
-    db.session.commit()
+    transactions.commit()
 
 
 @feed_blp.route("/<secret>.ics")
@@ -158,5 +159,5 @@ def subscribed_calendar(secret: str):
         abort(404, message="Not found.")
     identity.mark_calendar_feed_used(feed)
     resp = _personal_feed(feed.user)
-    db.session.commit()
+    transactions.commit()
     return resp

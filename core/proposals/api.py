@@ -7,7 +7,7 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import abort
 
-from core import files
+from core import files, transactions
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param, refuse
@@ -16,13 +16,13 @@ from core.organisations.models import Organisation
 from core.proposals import operations
 from core.proposals.models import ProposalAttachment, ResponseKind
 from core.proposals.schemas import (
-    ProposalAttachmentSchema,
     AttachmentUploadSchema,
     DecisionSchema,
     FollowUpDoneSchema,
     FollowUpSchema,
     HearingOpenSchema,
     HearingResponseCreateSchema,
+    ProposalAttachmentSchema,
     ProposalCreateSchema,
     ProposalSchema,
     ProposalSummarySchema,
@@ -83,7 +83,7 @@ def start(data):
     proposal = operations.start_proposal(
         tenant_hooks(), current_tenant(), origin=origin, proposer=_user(), **data
     )
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -125,7 +125,7 @@ def decide(data, proposal_id: int):
         passed=data["outcome"] == "adopted", text=data["text"],
         provenance={"by": "secretary", "user": _user().email}, actor=_user(),
     )
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -138,7 +138,7 @@ def place(proposal_id: int):
     step = operations.body_step_now(proposal)
     _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body), step.body)
     operations.place_current_step(tenant_hooks(), current_tenant(), proposal)
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -152,7 +152,7 @@ def open_hearing(data, proposal_id: int):
     _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
                    proposal.origin_body)
     operations.open_hearing(proposal, actor=_user(), **data)
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -171,7 +171,7 @@ def respond(data, proposal_id: int):
     operations.respond_to_hearing(
         proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=_user()
     )
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -184,7 +184,7 @@ def close_hearing(proposal_id: int):
     _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
                    proposal.origin_body)
     operations.close_hearing(tenant_hooks(), current_tenant(), proposal, actor=_user())
-    db.session.commit()
+    transactions.commit()
     return proposal
 
 
@@ -205,7 +205,7 @@ def attach(files, proposal_id: int):
     attachment = operations.add_attachment(
         proposal, filename=upload.filename or "", stream=upload.stream, actor=user
     )
-    db.session.commit()
+    transactions.commit()
     return attachment
 
 
@@ -243,5 +243,5 @@ def follow_up_done(data, proposal_id: int, task_id: int):
     _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task),
                    **operations.MAY_COMPLETE)
     operations.complete_follow_up(proposal, task, note=data["note"], actor=user)
-    db.session.commit()
+    transactions.commit()
     return task

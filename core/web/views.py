@@ -16,13 +16,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Response, abort as flask_abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Response, flash, g, redirect, render_template, request, session, url_for
+from flask import abort as flask_abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from core import transactions
 from core.bodies import operations as bodies
 from core.decisions import operations as decisions
 from core.decisions import present as decision_reading
@@ -37,7 +39,7 @@ from core.meetings.schemas import AttendanceInputSchema, CancelSchema, ItemCreat
 from core.models import utcnow
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp
-from core.web.forms import Refusal, refuse_field, refuse_form, refusal_of
+from core.web.forms import Refusal, refusal_of, refuse_field, refuse_form
 from core.web.i18n import LANGUAGES
 
 #: Who may know a meeting exists (as the meetings API).
@@ -73,7 +75,7 @@ def _act(action, done: str, back: str, then=None, labels: dict | None = None, li
     (:func:`core.web.forms.refuse_form`; ``linked`` and ``which`` as there). ``then(result)`` gives the page to go to on success."""
     try:
         result = action()
-        db.session.commit()
+        transactions.commit()
         flash(done, "success")
     except HTTPException as exc:
         db.session.rollback()
@@ -510,7 +512,6 @@ def secretariat():
 def proposals():
     """The proposals the user may follow, with where each is now."""
     from core.proposals import operations as proposals_ops
-
     from core.web.proposal_pages import start_choices
 
     user = _user()
