@@ -12,6 +12,8 @@ server but the version on the user's row.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, session
@@ -20,6 +22,7 @@ from flask_smorest import abort
 from limits import parse_many
 from redis.exceptions import RedisError
 from sqlalchemy.orm import lazyload
+from werkzeug.exceptions import TooManyRequests
 
 from core.extensions import db, limiter, login_manager
 from core.identity import operations
@@ -193,14 +196,18 @@ def user_for_token(secret: str, method: str) -> User:
     token = operations.token_for(secret)
     if token is None:
         abort(401, message="Unknown or revoked API token.")
+    exhausted = None
     try:
-        allowed = all(limiter.limiter.hit(item, "api-token", str(token.id))
-                      for item in parse_many(current_app.config["RATELIMIT_TOKEN"]))
+        for item in parse_many(current_app.config["RATELIMIT_TOKEN"]):
+            if not limiter.limiter.hit(item, "api-token", str(token.id)):
+                exhausted = limiter.limiter.get_window_stats(item, "api-token", str(token.id))
+                break
     except (RedisError, OSError):
         log.warning("rate-limit storage unavailable; token %s not counted", token.id)
-        allowed = True
-    if not allowed:
-        abort(429, message="Too many requests with this API token; slow down.")
+    if exhausted is not None:
+        error = TooManyRequests(retry_after=max(1, math.ceil(exhausted.reset_time - time.time())))
+        error.data = {"message": "Too many requests with this API token; slow down."}
+        raise error
     if token.scope is not TokenScope.WRITE and method not in SAFE_METHODS:
         abort(403, message="This API token may only read.")
     operations.mark_token_used(token.id)
