@@ -255,15 +255,16 @@ def session_cookie(app, email: str) -> str:
     import sqlalchemy as sa
 
     from core.extensions import db
+    from core.identity.auth import log_in_session
     from core.identity.models import User
 
     with app.app_context():
-        user_id = db.session.scalar(sa.select(User.id).filter_by(email=email))
-    assert user_id is not None, email
+        user = db.session.execute(
+            sa.select(User.id, User.session_version).filter_by(email=email)).first()
+    assert user is not None, email
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+        log_in_session(session, user)
     return client.get_cookie("session").value
 
 

@@ -105,7 +105,7 @@ def tenants_check(path: str | None):
 
 @main.group()
 def users():
-    """Users: passwords and administrators."""
+    """Users: passwords, disabling, GDPR export and erasure."""
 
 
 @users.command("set-password")
@@ -113,19 +113,43 @@ def users():
 @click.password_option()
 @with_appcontext
 def users_set_password(email: str, password: str):
-    """Set a user's password."""
-    import sqlalchemy as sa
-
+    """Set a user's password; every session of theirs ends."""
     from core.extensions import db
-    from core.identity.models import User
-    from core.identity.passwords import hash_password
+    from core.identity.operations import set_password
 
-    user = db.session.scalar(sa.select(User).filter_by(email=email.lower()))
-    if user is None:
-        raise click.ClickException(f"no user {email}")
-    user.password_hash = hash_password(password)
+    set_password(_user_by_email(email), password)
     db.session.commit()
-    click.echo(f"password set for {email}")
+    click.echo(f"password set for {email}; their sessions have ended")
+
+
+@users.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email: str):
+    """Stop a user logging in: every session ends and every API token is revoked."""
+    from core.extensions import db
+    from core.identity.operations import disable_user
+
+    user = _user_by_email(email)
+    disable_user(user)
+    db.session.commit()
+    click.echo(f"user {user.id} disabled; their sessions have ended and their API tokens are revoked")
+
+
+@users.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email: str):
+    """Let a disabled user log in again (old sessions and tokens stay ended)."""
+    from core.extensions import db
+    from core.identity.operations import enable_user
+
+    user = _user_by_email(email)
+    if user.erased_at is not None:
+        raise click.ClickException(f"user {user.id} was erased and cannot log in again")
+    enable_user(user)
+    db.session.commit()
+    click.echo(f"user {user.id} enabled")
 
 
 def _user_by_email(email: str):

@@ -83,12 +83,25 @@ def normalise_database_url(url: str) -> str:
 class IdentityConfig:
     """Login, mail, rate limits and security headers (docs/identity.md)."""
 
-    #: Wrong passwords in a row before password login is locked for a while.
-    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
-    #: How long the lockout lasts.
-    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
-    #: Rate limit on login and reset requests per client address. Generous: a municipality's
-    #: staff often share one address; each account is protected by the lockout above.
+    #: A session ends after this many minutes without a request (idle lifetime).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    #: A session ends this many hours after the login, however busy (absolute lifetime);
+    #: Flask's PERMANENT_SESSION_LIFETIME follows it (core/identity/auth.py).
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    #: Wrong passwords for one e-mail address from one client address before that address
+    #: must wait (429); the limits add up to growing waits (core/identity/throttle.py).
+    LOGIN_THROTTLE_PER_ADDRESS = os.environ.get(
+        "LOGIN_THROTTLE_PER_ADDRESS", "5 per 15 minutes;10 per hour;20 per day")
+    #: Wrong passwords for one e-mail address from all client addresses together: above
+    #: what one address can reach, so one attacker cannot lock the owner out; a browser that
+    #: has logged in to the account before is not held by it.
+    LOGIN_THROTTLE_PER_ACCOUNT = os.environ.get(
+        "LOGIN_THROTTLE_PER_ACCOUNT", "30 per hour;100 per day")
+    #: How long the device cookie marks a browser as one that has logged in to an account.
+    LOGIN_DEVICE_DAYS = int(os.environ.get("LOGIN_DEVICE_DAYS", "180"))
+    #: Rate limit on login and reset requests per client address, whatever the e-mail.
+    #: Generous: a municipality's staff often share one address; each e-mail address is
+    #: protected by the throttle above.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "60/minute;600/hour")
     #: Rate limit per personal API token.
     RATELIMIT_TOKEN = os.environ.get("RATELIMIT_TOKEN", "300/minute")
@@ -96,7 +109,7 @@ class IdentityConfig:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_HEADERS_ENABLED = True
     #: If Redis is down, count in memory per instance rather than refuse every login
-    #: (the per-account lockout in the database still holds).
+    #: (the login throttle then counts per instance too).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: How long a password-reset link is valid.
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))

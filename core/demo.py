@@ -71,6 +71,7 @@ class Demo:
 
     def as_(self, email: str) -> _PersonClient:
         from core.extensions import db
+        from core.identity.auth import log_in_session
         from core.identity.models import User
 
         if email not in self.clients:
@@ -79,8 +80,7 @@ class Demo:
                 raise DemoError(f"no user {email}")
             c = _PersonClient(current_app, current_app.response_class, use_cookies=True)
             with c.session_transaction() as session:
-                session["_user_id"] = str(user.id)
-                session["_fresh"] = True
+                log_in_session(session, user)
             self.clients[email] = c
         return self.clients[email]
 

@@ -142,11 +142,36 @@ def handle_http_exception(error: HTTPException):
     # the fields core.openapi.ErrorSchema documents: a rule's refusal names its rule and
     # clause and says it in English too
     extra = {k: v for k, v in data.items() if k in ("rule", "clause", "reason_en")}
+    retry_after = _retry_after(error) if error.code == 429 else None
+    if retry_after is not None:
+        extra["retry_after"] = retry_after
     resp, code = envelope(error.code or 500, message, **extra)
     for name, value in (getattr(error, "get_headers", lambda: [])() or []):
         if name.lower() not in ("content-type", "content-length"):
             resp.headers[name] = value
+    if retry_after is not None:
+        resp.headers["Retry-After"] = str(retry_after)
     return resp, code
+
+
+def _retry_after(error: HTTPException) -> int | None:
+    """Seconds until a throttled client may try again: the refusal's own (the login
+    throttle), or the reset of the Flask-Limiter limit that was hit."""
+    import math
+    import time
+
+    seconds = getattr(error, "retry_after", None)
+    if isinstance(seconds, int):
+        return seconds
+    from flask_limiter.errors import RateLimitExceeded
+
+    if isinstance(error, RateLimitExceeded):
+        from core.extensions import limiter
+
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, math.ceil(current.reset_at - time.time()))
+    return None
 
 
 def handle_unexpected(error: Exception):

@@ -39,6 +39,9 @@ class ErrorSchema(Schema):
         "description": "The kommissorium clause the refusal comes from, e.g. KBH-6."})
     reason_en = fields.String(allow_none=True, metadata={
         "description": "The refusal in English, where message is the Danish members read."})
+    retry_after = fields.Integer(metadata={
+        "description": "Throttled (429): seconds to wait before trying again, as the "
+                       "Retry-After header says."})
 
 
 class Boolean(fields.Boolean):

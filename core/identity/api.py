@@ -9,15 +9,16 @@ import os
 from types import SimpleNamespace
 
 import requests
-from flask import current_app, g, redirect, url_for
+from flask import after_this_request, current_app, redirect, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import abort
 
 from core.bodies.operations import get_body
 from core.extensions import db, limiter, oauth
-from core.identity import mail, operations
+from core.identity import mail, operations, throttle
+from core.identity.auth import logged_in_by_session
 from core.identity.models import User
-from core.identity.permissions import Role, access, require
+from core.identity.permissions import Role, access, require, session_only
 from core.identity.schemas import (
     ContactSchema,
     EraseSchema,
@@ -47,35 +48,28 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _session_only() -> None:
-    """Tokens act for programs; managing tokens or erasing a user needs the person."""
-    if g.get("api_token_id") is not None:
-        abort(403, message="This needs a logged-in person, not an API token.")
-
-
 @blp.route("/auth/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, response="UNAUTHORIZED", description="Wrong e-mail or password.")
-@blp.alt_response(423, response="LOCKED", description="Too many wrong passwords in a row.")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description=(
+    "Too many wrong passwords for this e-mail address from this client address (or from "
+    "all together), or too many requests from this client address: wait `retry_after` "
+    "seconds (also the `Retry-After` header). Known and unknown addresses answer alike."))
 @access(Role.PUBLIC)
 @limiter.limit(_login_limit)
 def login(credentials):
     """Log in with e-mail and password; sets the session cookie.
 
-    Wrong passwords are counted: after several in a row the account's password login is
-    locked for a while (423), and each client address is rate-limited (429).
+    Wrong passwords are throttled per e-mail address and client address, and per e-mail
+    address across client addresses with a higher limit (429 with `Retry-After`); a right
+    password from a client address that is not throttled still logs in.
     """
-    try:
-        user = operations.authenticate(credentials["email"], credentials["password"])
-    except operations.LockedOut as locked:
-        db.session.commit()
-        abort(423, message="For mange forkerte adgangskoder; prøv igen efter "
-              f"{locked.until:%H:%M} UTC.")
-    db.session.commit()
+    user = throttle.password_login(credentials["email"], credentials["password"])
     if user is None:
         abort(401, message="Wrong e-mail or password.")
     login_user(user)
+    after_this_request(lambda response: throttle.remember_device(response, user.id))
     return operations.overview(user)
 
 
@@ -83,7 +77,11 @@ def login(credentials):
 @blp.response(204)
 @access(Role.PUBLIC)
 def logout():
-    """Log out."""
+    """Log out: ends every session of the person (all browsers and devices), not their
+    personal API tokens. Called with an API token, it ends no session."""
+    if current_user.is_authenticated and logged_in_by_session():
+        operations.end_sessions(_me())
+        db.session.commit()
     logout_user()
 
 
@@ -112,7 +110,7 @@ def confirm_password_reset(args):
     user = operations.finish_password_reset(args["token"], args["password"])
     if user is None:
         abort(400, message="The link is unknown, used or expired.")
-    db.session.commit()
+    db.session.commit()  # every session of the user ends with the old password
 
 
 # --- OpenID Connect ----------------------------------------------------------------------
@@ -215,6 +213,7 @@ def me():
 @blp.route("/me/tokens")
 @blp.response(200, TokenSchema(many=True))
 @access(Role.AUTHENTICATED)
+@session_only
 def list_tokens():
     """The user's personal API tokens (never the tokens themselves), with last use."""
     return operations.list_tokens(_me())
@@ -224,9 +223,9 @@ def list_tokens():
 @blp.arguments(TokenCreateSchema)
 @blp.response(201, NewTokenSchema)
 @access(Role.AUTHENTICATED)
+@session_only
 def create_token(args):
     """Create a personal API token; the answer shows the token this once."""
-    _session_only()
     row, token = operations.create_token(_me(), args["name"], args["scope"])
     db.session.commit()
     return SimpleNamespace(**{k: getattr(row, k) for k in (
@@ -237,6 +236,7 @@ def create_token(args):
 @blp.route("/me/tokens/<int:api_token_id>", methods=["DELETE"])
 @blp.response(204)
 @access(Role.AUTHENTICATED)
+@session_only
 def revoke_token(api_token_id: int):
     """Revoke one of the user's tokens; another user's token answers 404."""
     token = operations.get_own_token(_me(), api_token_id)
@@ -258,9 +258,10 @@ def export_my_data():
 @blp.arguments(EraseSchema)
 @blp.response(204)
 @access(Role.AUTHENTICATED)
+@session_only
 def erase_me(args):
-    """GDPR: pseudonymise the user and log them out; seats, votes and minutes stay."""
-    _session_only()
+    """GDPR: pseudonymise the user and log them out (every session ends); seats, votes and
+    minutes stay."""
     operations.erase_user(_me())
     db.session.commit()
     logout_user()
@@ -285,11 +286,15 @@ def export_user_data(user_id: int):
 @blp.arguments(EraseSchema)
 @blp.response(204)
 @access(Role.PLATFORM_ADMIN)
+@session_only
 def erase_user(args, user_id: int):
-    """GDPR, for the platform administrator: pseudonymise a user."""
-    _session_only()
-    operations.erase_user(_user_or_404(user_id))
+    """GDPR, for the platform administrator: pseudonymise a user (every session of theirs
+    ends)."""
+    user = _user_or_404(user_id)
+    operations.erase_user(user)
     db.session.commit()
+    if logged_in_by_session() and user.id == current_user.id:
+        logout_user()
 
 
 # --- people within a tenant --------------------------------------------------------------

@@ -32,12 +32,11 @@ class User(UserMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: When the user was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    #: Wrong passwords in a row since the last successful login (lockout).
-    failed_logins: Mapped[int] = mapped_column(
-        sa.Integer, nullable=False, default=0, server_default="0"
+    #: Sessions carry the version they were issued under; bumping it (logout, a new
+    #: password, disabling, erasure) ends every session of the user at once (core/identity/auth.py).
+    session_version: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=1, server_default="1"
     )
-    #: Password login is refused until then after too many wrong passwords.
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the user's personal data was erased (GDPR); the row stays, pseudonymised.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: A keyed hash (HMAC-SHA256 with the secret key) of the e-mail address an erased user

@@ -1,5 +1,5 @@
-"""Who a user is across tenants, and how they prove it: passwords with lockout, reset
-links, OpenID Connect identities, personal API tokens, and GDPR export and erasure.
+"""Who a user is across tenants, and how they prove it: passwords, reset links, ending
+every session of a user (the session version), disabling a user, OpenID Connect identities, personal API tokens, and GDPR export and erasure.
 
 Operations change state and flush; the API commits (one commit per request).
 """
@@ -42,14 +42,6 @@ CALENDAR_FEED_PREFIX = "kmc_"
 CALENDAR_FEED_USE_RESOLUTION = timedelta(hours=1)
 
 
-class LockedOut(Exception):
-    """Password login is locked after too many wrong passwords."""
-
-    def __init__(self, until):
-        super().__init__(f"locked until {until.isoformat()}")
-        self.until = until
-
-
 def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -59,34 +51,52 @@ def find_user(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user with this e-mail and password, or ``None``.
-
-    Counts wrong passwords; after ``LOGIN_LOCKOUT_ATTEMPTS`` in a row password login is
-    refused for ``LOGIN_LOCKOUT_MINUTES`` (raises :class:`LockedOut`), even with the right
-    password. Flushes the counter; the caller commits either way.
-    """
+    """The enabled user with this e-mail and password, or ``None``. An unknown e-mail costs
+    the same work as a known one; wrong passwords are throttled by the caller
+    (core/identity/throttle.py), not counted on the user's row."""
     user = find_user(email)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        verify_password(None, password)  # same work as a real attempt
-        raise LockedOut(user.locked_until)
     if not verify_password(user.password_hash if user else None, password):
-        if user is not None:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]:
-                user.locked_until = now + timedelta(
-                    minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]
-                )
-                user.failed_logins = 0
-                log.warning("password login locked for user %s", user.id)
-            db.session.flush()
         return None
     if not user.is_enabled:
         return None
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
     return user
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` at once: sessions carry the version they were issued
+    under, and a session whose version is not the user's is not logged in
+    (core/identity/auth.py). Flushes; the caller commits."""
+    user.session_version = User.session_version + 1  # in SQL: concurrent bumps both count
+    db.session.flush()
+    db.session.refresh(user, ["session_version"])
+    log.info("sessions of user %s ended", user.id)
+
+
+def set_password(user: User, new_password: str) -> None:
+    """A new password for ``user``; every session of theirs ends (whoever knew the old one
+    may hold one)."""
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+
+
+def disable_user(user: User) -> None:
+    """Stop ``user`` logging in: every session ends and every personal API token is revoked
+    (so enabling them again brings no old token back)."""
+    user.is_enabled = False
+    db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    end_sessions(user)
+
+
+def enable_user(user: User) -> None:
+    """Let a disabled user log in again (with a new login; old sessions and tokens stay ended)."""
+    user.is_enabled = True
+    db.session.flush()
 
 
 # --- password reset ----------------------------------------------------------------------
@@ -127,10 +137,7 @@ def finish_password_reset(token: str, new_password: str) -> User | None:
         return None
     reset.used_at = now
     user = reset.user
-    user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
+    set_password(user, new_password)
     return user
 
 
@@ -340,8 +347,8 @@ def erased_on(email: str):
 def erase_user(user: User) -> User:
     """Pseudonymise ``user`` (GDPR art. 17) while the record of what they did stays.
 
-    Name and e-mail are replaced, login is disabled (password, identities, tokens, reset
-    links and the calendar address removed), affiliations and tenant administration are
+    Name and e-mail are replaced, login is disabled (every session ended; password,
+    identities, tokens, reset links and the calendar address removed), affiliations and tenant administration are
     removed. Seats, attendance, votes and minutes keep pointing at the same row, which now
     reads as a pseudonym, so decisions stay explainable and audit chains intact.
     """
@@ -353,15 +360,13 @@ def erase_user(user: User) -> User:
     user.password_hash = None
     user.is_enabled = False
     user.is_platform_admin = False
-    user.failed_logins = 0
-    user.locked_until = None
     user.erased_at = utcnow()
     user.affiliations.clear()
     for model in (ApiToken, PasswordReset, ExternalIdentity, CalendarFeed):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     with all_tenants():
         db.session.execute(sa.delete(TenantAdmin).where(TenantAdmin.user_id == user.id))
-    db.session.flush()
+    end_sessions(user)
     return user
 
 
@@ -542,6 +547,36 @@ def body_contacts(body) -> list[dict]:
         for s in sorted(body.seats, key=lambda s: s.position)
         if s.holder is not None and s.is_valid_on(today) and s.holder.erased_at is None
     ]
+
+
+def tenant_person(tenant_id: int, email: str) -> User | None:
+    """The person with ``email`` if they are one of the tenant's own people: holding (or
+    having held) a seat in one of its bodies, administering it, or acting for an
+    organisation that holds a seat there, takes part in its plan or receives a body's
+    material. ``None`` alike for an address nobody has, an erased person and a platform
+    user with no tie to the tenant: a tenant's secretariat looking a person up (a substitute,
+    a delegate) learns nothing about who else has an account on the platform."""
+    from core.bodies.models import BodyRecipient
+    from core.tenants.models import Participation
+
+    user = find_user(email)
+    if user is None or user.erased_at is not None:
+        return None
+    ties = [
+        sa.select(Seat.id).where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id),
+        sa.select(TenantAdmin.id).where(TenantAdmin.tenant_id == tenant_id,
+                                        TenantAdmin.user_id == user.id),
+    ]
+    org_ids = [a.organisation_id for a in user.affiliations]
+    if org_ids:
+        ties += [
+            sa.select(Seat.id).where(Seat.tenant_id == tenant_id, Seat.organisation_id.in_(org_ids)),
+            sa.select(Participation.id).where(Participation.tenant_id == tenant_id,
+                                              Participation.organisation_id.in_(org_ids)),
+            sa.select(BodyRecipient.id).where(BodyRecipient.tenant_id == tenant_id,
+                                              BodyRecipient.organisation_id.in_(org_ids)),
+        ]
+    return user if db.session.scalar(sa.select(sa.or_(*(t.exists() for t in ties)))) else None
 
 
 def tenant_people(tenant) -> list[dict]:

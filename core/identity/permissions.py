@@ -336,8 +336,35 @@ def access(role: Role):
     return decorator
 
 
+#: Why a route declared :func:`session_only` refuses an API token.
+SESSION_ONLY_MESSAGE = ("Personal API tokens, the calendar address and erasure are managed by "
+                        "the person, logged in with a session; an API token may not do this.")
+
+
+def refuse_token() -> None:
+    """403 if the request is made with a personal API token rather than a session."""
+    if g.get("api_token_id") is not None:
+        abort(403, message=SESSION_ONLY_MESSAGE)
+
+
+def session_only(view):
+    """Declare that a route needs the person logged in by the session: an API token is
+    refused with 403 (a write token must not mint, list or revoke tokens, nor erase its
+    user). Checked with the declared role, before the request body is read
+    (:func:`enforce_declared_access`); put it below :func:`access`."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        refuse_token()
+        return view(*args, **kwargs)
+
+    wrapper.session_only = True
+    return wrapper
+
+
 def enforce_declared_access() -> None:
-    """``before_request``: check the route's declared role before anything else runs.
+    """``before_request``: check the route's declared role before anything else runs, and
+    refuse an API token on a route declared :func:`session_only`.
 
     Runs after the tenant is resolved (url_value_preprocessor), before arguments are parsed.
     """
@@ -348,3 +375,5 @@ def enforce_declared_access() -> None:
     if isinstance(role, Role) and g.get("access_checked") != role:  # unless decided already
         _check_declared(role)
         g.access_checked = role
+    if getattr(view, "session_only", False):
+        refuse_token()

@@ -3,14 +3,15 @@ mailed reset link. Forms carry CSRF tokens (core/identity/security.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
+from werkzeug.exceptions import TooManyRequests
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from core.extensions import db, limiter
-from core.identity import mail, operations
+from core.identity import mail, operations, throttle
 from core.identity.permissions import Role, access
 
 bp = Blueprint("identity_pages", __name__, template_folder="templates")
@@ -34,7 +35,7 @@ def reset_password(token: str):
         if operations.finish_password_reset(token, form.password.data) is None:
             failed = True
         else:
-            db.session.commit()
+            db.session.commit()  # every session of the user ends with the old password
             done = True
     status = 400 if failed else 200
     return render_template("identity/reset.html", form=form, done=done, failed=failed), status
@@ -51,24 +52,26 @@ class LoginForm(FlaskForm):
 def login():
     """Log in with e-mail and password, or through an organisation's identity provider."""
     form = LoginForm()
-    error, status = None, 200
+    error, status, retry_after = None, 200, None
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(form.email.data, form.password.data)
-        except operations.LockedOut as locked:
-            user, error, status = None, (
-                f"For mange forkerte adgangskoder. Prøv igen efter {locked.until:%H:%M} UTC."
-            ), 423
-        db.session.commit()
+            user = throttle.password_login(form.email.data, form.password.data)
+        except TooManyRequests as throttled:
+            user, retry_after, status = None, throttled.retry_after, 429
+            error = ("For mange forkerte adgangskoder til denne adresse. Prøv igen om "
+                     f"{max(1, -(-retry_after // 60))} minutter, eller nulstil adgangskoden.")
         if user is not None:
             login_user(user)
-            return redirect(_back_to() or url_for("web.index"))
+            return throttle.remember_device(redirect(_back_to() or url_for("web.index")), user.id)
         if error is None:
             error, status = "Forkert e-mail eller adgangskode.", 401
     providers = operations.list_providers()
-    return render_template(
+    page = make_response(render_template(
         "identity/login.html", form=form, error=error, providers=providers, next=_back_to()
-    ), status
+    ), status)
+    if retry_after is not None:
+        page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 def _back_to() -> str | None:
@@ -83,7 +86,10 @@ def _back_to() -> str | None:
 @bp.route("/log-ud", methods=["POST"])
 @access(Role.PUBLIC)
 def logout():
-    """Log out (a CSRF-protected form post)."""
+    """Log out (a CSRF-protected form post): every session of the person ends."""
+    if current_user.is_authenticated:
+        operations.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     return redirect(url_for("web.index"))
 

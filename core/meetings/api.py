@@ -12,7 +12,7 @@ from flask_login import current_user
 from core import files, transactions
 from core.bodies import operations as bodies
 from core.extensions import db
-from core.identity.auth import forget_login, logged_in_by_session, session_user_id
+from core.identity.auth import forget_login, logged_in_by_session, session_login, session_user_id
 from core.identity.permissions import (
     Role,
     access,
@@ -66,7 +66,8 @@ def _decided_from_cache(endpoint, values):
     if endpoint != "meetings.get_meeting" or not values:
         return
     user_id = session_user_id()
-    doc = user_id and cache.decided_document(values["tenant"], user_id, values["meeting_id"])
+    login = session_login(user_id) if user_id else None
+    doc = login and cache.decided_document(values["tenant"], login, values["meeting_id"])
     if doc is None:
         forget_login()
         return
@@ -187,9 +188,10 @@ def _meeting_document(meeting_id: int) -> bytes:
         payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
         if again is role:  # stored only under the audience it was rendered for
             cached.store(payload)
-    if again is role and remember and _user().is_enabled:
-        cache.remember_decision(current_tenant().slug, _user().id, cached, meeting.tenant_id,
-                                meeting.id, role.name)
+    user = _user()
+    if again is role and remember and user.is_enabled and session_login(user.id, user) is not None:
+        cache.remember_decision(current_tenant().slug, session_login(user.id, user), cached,
+                                meeting.tenant_id, meeting.id, role.name)
     return payload
 
 

@@ -215,20 +215,22 @@ def _today():
     return permissions.today()
 
 
-def _decision_key(slug: str, user_id: int, meeting_id: int, day) -> str:
+def _decision_key(slug: str, login: str, meeting_id: int, day) -> str:
     # The day: a seat's validity ends with a day, not with a write.
-    return f"{_prefix()}:access:{slug}:{user_id}:{meeting_id}:{day.isoformat()}"
+    return f"{_prefix()}:access:{slug}:{login}:{meeting_id}:{day.isoformat()}"
 
 
-def remember_decision(slug: str, user_id: int, cached: Cached, tenant_id: int,
+def remember_decision(slug: str, login: str, cached: Cached, tenant_id: int,
                       meeting_id: int, audience: str) -> None:
     """Keep the decision the request has just made, stamped with the generations ``cached``
-    read before the rows it was made from (see :func:`lookup`). It names the keys of the
+    read before the rows it was made from (see :func:`lookup`). ``login`` is the session's
+    user and session version (core.identity.auth.session_login): a session ended by its
+    version never meets a decision made for a later session of the same user. It names the keys of the
     tenant's generation and of the document, so one round trip reads everything."""
     if cached.storable:
         decision = f"{_gen_key(tenant_id)}\n{_doc_key(tenant_id, meeting_id, audience)}"
         try:
-            cached._store.store(_decision_key(slug, user_id, meeting_id, cached.day),
+            cached._store.store(_decision_key(slug, login, meeting_id, cached.day),
                                 cached._stamp + decision.encode())
         except Exception:  # noqa: BLE001
             log.warning("meeting document cache: storing a decision failed", exc_info=True)
@@ -244,14 +246,14 @@ def _names(decision: bytes) -> tuple[str, str]:
     return tenant_key, doc_key
 
 
-def decided_document(slug: str, user_id: int, meeting_id: int) -> bytes | None:
+def decided_document(slug: str, login: str, meeting_id: int) -> bytes | None:
     """The document for a caller whose decision is stored and fresh, without the database:
     one ``MGET`` of the decision, the generations and the document it names (two when this
     process has not read the decision before). ``None`` (decide in full) on any miss."""
     store = _store()
     if store is None or _touched.get():
         return None
-    key = _decision_key(slug, user_id, meeting_id, _today())
+    key = _decision_key(slug, login, meeting_id, _today())
     named = _named.get(key)
     try:
         if named is None:

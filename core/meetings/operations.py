@@ -27,6 +27,7 @@ from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat, SeatRole
 from core.extensions import db
+from core.identity import operations as identity
 from core.identity.models import User
 from core.identity.permissions import Role, role_in_body
 from core.meetings.models import (
@@ -69,6 +70,11 @@ STATE_DA = {
     MeetingState.MINUTES_APPROVED: "afholdt, og referatet er godkendt",
     MeetingState.CANCELLED: "aflyst",
 }
+
+#: The answer to a person looked up by e-mail who is not one of the tenant's own people,
+#: whether or not anyone has the address (core.identity.operations.tenant_person).
+NOT_A_TENANT_PERSON = ("Ingen person med denne adresse i denne kommune (et medlem, en "
+                       "administrator eller en, der handler for en af kommunens organisationer).")
 
 #: The lifecycle: from each state, the states a meeting may move to.
 TRANSITIONS = {
@@ -586,10 +592,12 @@ def record_attendance(
     acting_as = ActingAs(data.get("acting_as", "holder"))
     person = seat.holder
     if data.get("person"):
-        person = db.session.scalar(sa.select(User).filter_by(email=data["person"].lower()))
+        # Only the tenant's own people are found: an unknown address and a platform user
+        # from elsewhere answer alike, so the lookup tells nobody who has an account.
+        person = identity.tenant_person(meeting.tenant_id, data["person"])
         if person is None:
             abort(422, message="The input is invalid; see errors for each field.",
-                  errors={"json": {"person": ["Ukendt person."]}})
+                  errors={"json": {"person": [NOT_A_TENANT_PERSON]}})
     verdict = None
     facts = body_facts(meeting.body, tenant.slug)
     seat_facts = next(s for s in facts.seats if s.key == seat.key)

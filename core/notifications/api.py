@@ -6,7 +6,7 @@ and the outbox for the secretariat."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, g
+from flask import Response
 from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields
@@ -16,7 +16,7 @@ from core.bodies import operations as bodies
 from core.extensions import db
 from core.fields import Text
 from core.identity import operations as identity
-from core.identity.permissions import Role, access, require, role_in_tenant
+from core.identity.permissions import Role, access, require, role_in_tenant, session_only
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
 from core.openapi import Blueprint, file_response
@@ -127,11 +127,10 @@ def calendar_feed():
 @me_blp.route("/calendar-feed", methods=["POST"])
 @me_blp.response(201, NewCalendarFeedSchema)
 @access(Role.AUTHENTICATED)
+@session_only
 def create_calendar_feed():
     """Make the user's secret calendar address, for a calendar program to subscribe to; an
     address made before stops working. The answer shows the address this once."""
-    if g.get("api_token_id") is not None:
-        abort(403, message="This needs a logged-in person, not an API token.")
     feed, secret = identity.create_calendar_feed(current_user._get_current_object())
     transactions.commit()
     return {"created_at": feed.created_at, "last_used_at": None, **operations.feed_address(secret)}

@@ -93,16 +93,18 @@ def cluster_app(cluster):
         upgrade(revision="heads")
         sync_tenant_file(PROJECT_ROOT / "tenants" / "albertslund.toml", app.extensions["kommissorium.host"])
         db.session.commit()
-        user_id = db.session.scalar(sa.select(User.id).filter_by(email=SANNE))
-    yield app, user_id
+        user = db.session.execute(
+            sa.select(User.id, User.session_version).filter_by(email=SANNE)).one()
+    yield app, user
     _dispose(app)
 
 
-def _client(app, user_id):
+def _client(app, user):
+    from core.identity.auth import log_in_session
+
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+        log_in_session(session, user)
     return client
 
 
@@ -127,8 +129,8 @@ def _stored(app):
 
 
 def test_a_postgres_restart_answers_503_never_500_and_leaves_no_partial_write(cluster, cluster_app):
-    app, user_id = cluster_app
-    client = _client(app, user_id)
+    app, user = cluster_app
+    client = _client(app, user)
     assert _plan(client, 2019).status_code == 201
 
     cluster.stop("fast")  # the database is away
@@ -142,7 +144,7 @@ def test_a_postgres_restart_answers_503_never_500_and_leaves_no_partial_write(cl
     stop = threading.Event()
 
     def writer():
-        own = _client(app, user_id)
+        own = _client(app, user)
         year = 2030
         while not stop.is_set() and year < 2099:
             outcomes[year] = _plan(own, year).status_code

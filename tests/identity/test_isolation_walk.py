@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity import operations
+from core.identity.auth import log_in_session
 from core.identity.models import IdentityProvider, User
 from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.decisions.models import Motion, MotionPhase, ProcedureKind
@@ -224,8 +225,7 @@ def _as(client, user: User | None) -> None:
     with client.session_transaction() as session:
         session.clear()
         if user is not None:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+            log_in_session(session, user)
 
 
 def _bodies(tenant: Tenant) -> dict[str, Body]:

@@ -90,6 +90,8 @@ def test_token_use_is_rate_limited(app, client, karin, monkeypatch):
     other = app.test_client()
     codes = [other.get("/api/v1/me", headers=_bearer(token)).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+    refused = other.get("/api/v1/me", headers=_bearer(token))
+    assert 0 < refused.get_json()["retry_after"] <= 61 and int(refused.headers["Retry-After"]) > 0
 
 
 def test_another_users_token_cannot_be_revoked(app, client, karin, login):

@@ -133,3 +133,31 @@ def test_attendance_is_frozen_once_minutes_are_sent(board_meeting, api, clock):
             sec.put(f"meetings/{board_meeting}/items/{item['id']}/minutes", json={"decision": "Godkendt."})
     assert sec.post(f"meetings/{board_meeting}/send-minutes").status_code == 200
     assert sec.put(f"meetings/{board_meeting}/attendance/va-formand", json={"status": "present"}).status_code == 409
+
+
+def test_a_person_outside_the_tenant_answers_as_an_unknown_address(board_meeting, sync_tenant, api):
+    """The secretariat looking a person up learns nothing about who else has an account on
+    the platform: a København member with no tie to Albertslund answers exactly as an
+    address nobody has (#13), where the rule would otherwise have explained her refusal."""
+    sync_tenant("kobenhavn")
+    url = f"meetings/{board_meeting}/attendance/va-formand"
+    answers = [
+        api(SANNE).put(url, json={"status": "present", "acting_as": acting_as, "person": email})
+        for email in ("freja.storm@fsb.example", "nobody.here@fsb.example")
+        for acting_as in ("substitute", "delegate", "holder")
+    ]
+    bodies = [(r.status_code, r.get_json()) for r in answers]
+    assert bodies[:3] == bodies[3:]
+    assert all(code == 422 for code, _ in bodies)
+    assert "kommune" in bodies[0][1]["errors"]["json"]["person"][0]
+    assert "clause" not in bodies[0][1]
+
+
+def test_a_person_of_an_organisation_in_the_tenant_is_found_ALB_B5(board_meeting, sync_tenant, api):
+    """KAB holds a seat in Albertslund: a KAB person without a seat there is one of its
+    people, and the rule decides (refused here: a substitute comes from the seat's own
+    organisation)."""
+    sync_tenant("kobenhavn")
+    resp = api(SANNE).put(f"meetings/{board_meeting}/attendance/va-formand", json={
+        "status": "present", "acting_as": "substitute", "person": "aysel.holm@kab.example"})
+    assert resp.status_code == 422 and resp.get_json()["clause"] == "ALB-B5"

@@ -87,7 +87,8 @@ class Api:
         self.client, self.login, self.slug = client, login, slug
 
     def as_(self, email):
-        self.client.post("/api/v1/auth/logout")
+        # A new login replaces the client's session; a logout would end every session of
+        # the person logged in before, the ``member`` fixture's clients among them.
         self.login(self.client, email)
         return self
 
