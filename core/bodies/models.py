@@ -149,6 +149,25 @@ class Body(TenantScoped, db.Model):
         lists, while its past meetings keep it."""
         return self.ended_on is None or day < self.ended_on
 
+    @property
+    def is_ended(self) -> bool:
+        return not self.is_current_on(date.today())
+
+    @property
+    def current_seats(self) -> list[Seat]:
+        """The seats not ended today (the body's page, its lists, its rules' facts)."""
+        today = date.today()
+        return [s for s in self.seats if s.ended_on is None or today < s.ended_on]
+
+    def seats_on(self, day: date) -> list[Seat]:
+        """The seats valid on ``day`` (a meeting's seats: its attendance, its members)."""
+        return [s for s in self.seats if s.is_valid_on(day)]
+
+    @classmethod
+    def current_sql(cls, day: date):
+        """:meth:`is_current_on` as an SQL condition."""
+        return sa.or_(cls.ended_on.is_(None), cls.ended_on > day)
+
     def __repr__(self) -> str:
         return f"<Body {self.key}>"
 
@@ -198,6 +217,11 @@ class Seat(TenantScoped, db.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return seat_valid_on(self.valid_from, self.valid_to, self.ended_on, day)
+
+    @classmethod
+    def not_ended_sql(cls, day: date):
+        """Not ended by ``day``, as an SQL condition."""
+        return sa.or_(cls.ended_on.is_(None), cls.ended_on > day)
 
     def __repr__(self) -> str:
         return f"<Seat {self.key}>"

@@ -498,10 +498,28 @@ def body_history(body: Body) -> dict[str, int]:
     return counts
 
 
+#: Table names as a report says them: (one, several).
+_WORDS = {
+    "meetings": ("meeting", "meetings"),
+    "attendances": ("attendance record", "attendance records"),
+    "mandate_delegations": ("delegated mandate", "delegated mandates"),
+    "proposals": ("proposal", "proposals"),
+    "proposal_steps": ("proposal step", "proposal steps"),
+    "follow_up_tasks": ("follow-up", "follow-ups"),
+    "bodies": ("body reporting to it", "bodies reporting to it"),
+}
+
+
 def describe_history(history: dict[str, int]) -> str:
+    """``{"meetings": 1, "attendances": 3}`` → ``"3 attendance records, 1 meeting"``."""
     if not history:
         return "no history"
-    return ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(history.items()))
+
+    def words(name: str, n: int) -> str:
+        one, several = _WORDS.get(name, (name.replace("_", " "), name.replace("_", " ")))
+        return f"{n} {one if n == 1 else several}"
+
+    return ", ".join(words(name, n) for name, n in sorted(history.items()))
 
 
 # ---------------------------------------------------------------------------- prune
