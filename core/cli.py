@@ -54,7 +54,10 @@ def _paths(path: str | None) -> list[Path]:
 def tenants_sync(path: str | None):
     """Load tenant files (a file, or every *.toml in a folder; default: tenants/).
 
-    Idempotent: a second run changes nothing. A file with problems changes nothing."""
+    Idempotent: a second run changes nothing. A file with problems changes nothing. What a
+    file no longer names (a body, a seat) is ended, never deleted, and listed; every change
+    is written to the tenant's audit log. ``tenants prune`` removes ended rows without
+    history."""
     from core.extensions import db
     from core.schema import ensure_migrated
     from core.tenants.filespec import TenantFileError
@@ -78,6 +81,36 @@ def tenants_sync(path: str | None):
         click.echo(str(report))
     if failed:
         sys.exit(1)
+
+
+@tenants.command("prune")
+@click.argument("slug")
+@click.option("--confirm", is_flag=True,
+              help="Remove what is listed; without it, nothing is removed.")
+@with_appcontext
+def tenants_prune(slug: str, confirm: bool):
+    """List the ended bodies and seats of tenant SLUG that have no history (no meetings,
+    attendance, proposals …); with --confirm, remove them, each removal audited.
+
+    Rows with history are never removed: they stay ended."""
+    from core.extensions import db
+    from core.schema import ensure_migrated
+    from core.tenants.operations import prune_tenant
+
+    ensure_migrated()
+    try:
+        report = prune_tenant(slug, confirm=confirm)
+        if confirm:
+            db.session.commit()
+        else:
+            db.session.rollback()  # a listing writes nothing
+    except LookupError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(str(report))
 
 
 @tenants.command("check")
@@ -321,11 +354,14 @@ def _read_anchors(path: str, slugs: dict[int, str]):
               help="A file of 'SLUG SEQ HASH' lines printed earlier by 'audit head'.")
 @with_appcontext
 def audit_verify(slug: str | None, anchor_file: str | None):
-    """Recompute every tenant's hash chain and report the first broken link of each; with
-    ``--anchor``, also check that each recorded head is still in the chain.
+    """Recompute every tenant's hash chain and report the first broken link of each;
+    compare every stored vote and every closed motion's result and outcome with the audit
+    log and name each row that differs (table, id, field, the table's and the log's value);
+    with ``--anchor``, also check that each recorded head is still in the chain.
 
-    Exit status 1 if any chain is broken or any anchor does not match."""
+    Exit status 1 if any chain is broken, any row differs or any anchor does not match."""
     from core.audit.operations import check_anchor, verify
+    from core.decisions.operations import audit_mismatches
 
     slugs = _tenant_slugs()
     ids = None
@@ -336,14 +372,24 @@ def audit_verify(slug: str | None, anchor_file: str | None):
     reports = verify(ids)
     if not reports:
         click.echo("no audit entries")
-    for r in reports:
-        name = slugs.get(r.tenant_id, str(r.tenant_id))
-        if r.ok:
+    failed = False
+    checked = {r.tenant_id for r in reports}
+    for tenant_id in sorted(checked | set(ids or slugs)):
+        name = slugs.get(tenant_id, str(tenant_id))
+        r = next((r for r in reports if r.tenant_id == tenant_id), None)
+        if r is not None and r.ok:
             click.echo(f"{name}: {r.entries} entries, chain intact")
-        else:
+        elif r is not None:
+            failed = True
             click.echo(f"{name}: chain broken at entry {r.broken_at_seq} (id {r.entry_id}): "
                        f"{r.problem}", err=True)
-    failed = not all(r.ok for r in reports)
+        mismatches = audit_mismatches(tenant_id)
+        for m in mismatches:
+            click.echo(f"{name}: differs from the audit log: {m}", err=True)
+        if mismatches:
+            failed = True
+        elif r is not None:
+            click.echo(f"{name}: votes and outcomes agree with the audit log")
     for a in _read_anchors(anchor_file, slugs) if anchor_file else []:
         if slug is not None and slugs[a.tenant_id] != slug:
             continue

@@ -35,3 +35,36 @@ def test_the_calendar_feed_migration_downgrades_and_upgrades(app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+def _audit_tenant_fk_ondelete() -> str | None:
+    import sqlalchemy as sa
+
+    (fk,) = [fk for fk in sa.inspect(db.engine).get_foreign_keys("audit_entries")
+             if fk["referred_table"] == "tenants"]
+    return (fk.get("options") or {}).get("ondelete")
+
+
+def test_the_ended_on_and_audit_restrict_migration_downgrades_and_upgrades(app):
+    """e001 (bodies and seats get ``ended_on``; the audit log's tenant key becomes RESTRICT)
+    goes down to v001 and up again, on PostgreSQL and on SQLite (batch mode rebuilds the
+    audit table there)."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    def columns(table):
+        return {c["name"] for c in sa.inspect(db.engine).get_columns(table)}
+
+    assert _audit_tenant_fk_ondelete().upper() == "RESTRICT"
+    db.session.remove()
+    downgrade(revision="v001")
+    try:
+        assert "ended_on" not in columns("bodies") and "ended_on" not in columns("seats")
+        assert _audit_tenant_fk_ondelete().upper() == "CASCADE"
+    finally:
+        upgrade(revision="heads")
+    assert "ended_on" in columns("bodies") and "ended_on" in columns("seats")
+    assert _audit_tenant_fk_ondelete().upper() == "RESTRICT"
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []

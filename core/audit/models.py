@@ -28,6 +28,11 @@ class AuditEntry(TenantScoped, db.Model):
 
     #: Primary key.
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The tenant whose chain this is. RESTRICT, not the CASCADE of other tenant-scoped
+    #: tables: deleting a tenant must not take its audit log with it (the database refuses).
+    tenant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tenants.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
     #: Position in the tenant's chain, from 1, without gaps.
     seq: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     #: When the event happened (UTC, whole microseconds are hashed).

@@ -148,6 +148,67 @@ def verify(tenant_ids: list[int] | None = None) -> list[ChainReport]:
         return [verify_chain(t) for t in tenant_ids]
 
 
+# ---------------------------------------------------------------------------- live rows
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A stored row that does not say what the audit log says it should: a change made
+    past the application (SQL with the triggers off, a restore of the wrong backup).
+
+    The feature that owns the rows finds these (``core.decisions.operations.
+    audit_mismatches`` for votes and outcomes); the audit log only holds the record."""
+
+    tenant_id: int
+    #: The table and primary key of the row (``None``: the row the log names is missing).
+    table: str
+    row_id: int | None
+    #: The field that differs, a dotted path into JSON (``outcome.counts.yes``).
+    field: str
+    stored: object
+    audited: object
+    #: The audit subject the row belongs to, e.g. ``motion:12``.
+    subject: str
+
+    def __str__(self) -> str:
+        row = f"{self.table} id {self.row_id}" if self.row_id is not None else f"{self.table} (missing)"
+        return (f"{row} of {self.subject}: {self.field} is {_shown(self.stored)} in the table, "
+                f"{_shown(self.audited)} in the audit log")
+
+
+def _shown(value) -> str:
+    if value is ABSENT:
+        return "absent"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "absent"
+
+
+#: A value one side does not have (a row or a key that is not there).
+ABSENT = _Absent()
+
+
+def first_difference(stored, audited, path: str) -> tuple[str, object, object] | None:
+    """The first place (a dotted path) where two JSON values differ, or ``None``."""
+    if isinstance(stored, dict) and isinstance(audited, dict):
+        for key in sorted(stored.keys() | audited.keys(), key=str):
+            found = first_difference(stored.get(key, ABSENT), audited.get(key, ABSENT),
+                                     f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(audited, list) and len(stored) == len(audited):
+        for i, (a, b) in enumerate(zip(stored, audited, strict=True)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if stored == audited else (path, stored, audited)
+
+
 # ---------------------------------------------------------------------------- anchors
 
 

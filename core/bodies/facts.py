@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from core.bodies.models import Body, Seat
@@ -33,7 +35,8 @@ def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
 
 
 def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
-    """The body's seats in order: the seats in memory when they are loaded (a page that
+    """The body's seats in order, without those ended (``tenants sync`` ends a seat its
+    file no longer names): the seats in memory when they are loaded (a page that
     loaded many bodies' seats at once; they may hold unsaved changes); else one statement
     of plain columns, since ORM rows for every seat, its organisation and holder cost
     more than a vote did (200 seats)."""
@@ -44,7 +47,7 @@ def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
         return tuple(
             SeatFacts(s.key, s.title, s.organisation.code, s.role.value, s.is_voting,
                       s.holder.email if s.holder is not None else None)
-            for s in body.seats
+            for s in body.current_seats
         )
     from core.identity.models import User
     from core.organisations.models import Organisation
@@ -53,7 +56,7 @@ def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
         sa.select(Seat.key, Seat.title, Organisation.code, Seat.role, Seat.is_voting, User.email)
         .join(Organisation, Organisation.id == Seat.organisation_id)
         .outerjoin(User, User.id == Seat.holder_id)
-        .where(Seat.body_id == body.id)
+        .where(Seat.body_id == body.id, Seat.not_ended_sql(date.today()))
         .order_by(Seat.position, Seat.id)
     ).all()
     return tuple(SeatFacts(r.key, r.title, r.code, r.role.value, r.is_voting, r.email)

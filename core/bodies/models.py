@@ -58,6 +58,23 @@ class SeatRole(enum.Enum):
     OBSERVER = "observer"
 
 
+def seat_valid_on(valid_from: date | None, valid_to: date | None, ended_on: date | None,
+                  day: date) -> bool:
+    """Whether a seat counts on ``day``: within its validity from the tenant file, and
+    before the day it was ended (a seat ended today no longer counts today)."""
+    return ((valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+            and (ended_on is None or day < ended_on))
+
+
+def seat_valid_on_sql(seat, day: date):
+    """:func:`seat_valid_on` as an SQL condition on ``seat`` (the class or an alias)."""
+    return sa.and_(
+        sa.or_(seat.valid_from.is_(None), seat.valid_from <= day),
+        sa.or_(seat.valid_to.is_(None), seat.valid_to >= day),
+        sa.or_(seat.ended_on.is_(None), seat.ended_on > day),
+    )
+
+
 class Body(TenantScoped, db.Model):
     """A governance body: a board, a group, a forum or a committee of one tenant."""
 
@@ -86,6 +103,9 @@ class Body(TenantScoped, db.Model):
     period_start: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: Last day the body works.
     period_end: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: The day the body stopped counting, because its tenant file no longer names it
+    #: (``tenants sync`` ends, never deletes); ``None`` while it is current.
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: Minimum ordinary meetings a year (0: as needed).
     meetings_per_year: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: The agenda goes out at least this many days before a meeting.
@@ -123,6 +143,30 @@ class Body(TenantScoped, db.Model):
     @property
     def decides(self) -> bool:
         return self.competence is not Competence.ADVISES
+
+    def is_current_on(self, day: date) -> bool:
+        """Not ended by that day: an ended body takes no new meetings and leaves the
+        lists, while its past meetings keep it."""
+        return self.ended_on is None or day < self.ended_on
+
+    @property
+    def is_ended(self) -> bool:
+        return not self.is_current_on(date.today())
+
+    @property
+    def current_seats(self) -> list[Seat]:
+        """The seats not ended today (the body's page, its lists, its rules' facts)."""
+        today = date.today()
+        return [s for s in self.seats if s.ended_on is None or today < s.ended_on]
+
+    def seats_on(self, day: date) -> list[Seat]:
+        """The seats valid on ``day`` (a meeting's seats: its attendance, its members)."""
+        return [s for s in self.seats if s.is_valid_on(day)]
+
+    @classmethod
+    def current_sql(cls, day: date):
+        """:meth:`is_current_on` as an SQL condition."""
+        return sa.or_(cls.ended_on.is_(None), cls.ended_on > day)
 
     def __repr__(self) -> str:
         return f"<Body {self.key}>"
@@ -162,15 +206,22 @@ class Seat(TenantScoped, db.Model):
     valid_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: Last day the seat is valid.
     valid_to: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: The day the seat stopped counting, because its tenant file no longer names it (or
+    #: its body was ended); ``None`` while it is current. Unlike ``valid_to`` it is set by
+    #: ``tenants sync``, not by the file, and the seat's past stays as it was.
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
     body = relationship("Body", back_populates="seats")
     organisation = relationship("Organisation", lazy="joined")
     holder = relationship("User", lazy="joined")
 
     def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return seat_valid_on(self.valid_from, self.valid_to, self.ended_on, day)
+
+    @classmethod
+    def not_ended_sql(cls, day: date):
+        """Not ended by ``day``, as an SQL condition."""
+        return sa.or_(cls.ended_on.is_(None), cls.ended_on > day)
 
     def __repr__(self) -> str:
         return f"<Seat {self.key}>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import sqlalchemy as sa
 from flask_smorest import abort
@@ -14,8 +15,11 @@ from core.extensions import db
 
 
 def list_bodies() -> list[Body]:
+    """The tenant's current bodies: one its tenant file no longer names is ended and left
+    out (its page, meetings and minutes stay reachable by key)."""
     return db.session.scalars(
         sa.select(Body)
+        .where(Body.current_sql(date.today()))
         .options(selectinload(Body.seats), selectinload(Body.parent))
         .order_by(Body.id)
     ).all()
@@ -40,9 +44,10 @@ def describe_body(body: Body, tenant, hooks) -> dict:
     facts = body_facts(body, tenant.slug)
     return {
         **{c: getattr(body, c) for c in (
-            "key", "name", "kind", "competence", "parent", "seats", "competence_note",
-            "period_start", "period_end", "meeting_duration_minutes", "clauses",
+            "key", "name", "kind", "competence", "parent", "competence_note",
+            "period_start", "period_end", "ended_on", "meeting_duration_minutes", "clauses",
         )},
+        "seats": body.current_seats,
         "information_recipients": hooks.collect("information_recipients", body=facts),
         "kommissorium": hooks.meeting_rules(body=facts),
         "rules": kommissorium_rules(facts, hooks),

@@ -15,14 +15,19 @@ class SeatSchema(Schema):
     valid_to = fields.Date(allow_none=True)
 
 
+def _current_seats(b) -> list:
+    """A body's seats not ended; a described body (``describe_body``) holds only those."""
+    return b.current_seats if hasattr(b, "current_seats") else b.seats
+
+
 class BodySummarySchema(Schema):
     key = Text()
     name = Text()
     kind = fields.Function(lambda b: b.kind.value)
     competence = fields.Function(lambda b: b.competence.value)
     parent = fields.Function(lambda b: b.parent.key if b.parent is not None else None)
-    seat_count = fields.Function(lambda b: len(b.seats))
-    voting_seat_count = fields.Function(lambda b: sum(1 for s in b.seats if s.is_voting))
+    seat_count = fields.Function(lambda b: len(_current_seats(b)))
+    voting_seat_count = fields.Function(lambda b: sum(1 for s in _current_seats(b) if s.is_voting))
 
 
 class DeadlineSchema(Schema):
@@ -64,6 +69,8 @@ class BodySchema(BodySummarySchema):
     competence_note = Text()
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
+    #: The day the body ended (its tenant file no longer names it); ``null`` while current.
+    ended_on = fields.Date(allow_none=True)
     meeting_duration_minutes = fields.Integer(allow_none=True)
     clauses = fields.List(Text())
     information_recipients = fields.List(Text())

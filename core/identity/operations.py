@@ -10,7 +10,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -442,7 +442,8 @@ def overview(user: User) -> dict:
             sa.select(Tenant, Body, Seat)
             .join(Body, Body.tenant_id == Tenant.id)
             .join(Seat, Seat.body_id == Body.id)
-            .where(Seat.holder_id == user.id)
+            .where(Seat.holder_id == user.id, Seat.not_ended_sql(date.today()),
+                   Body.current_sql(date.today()))  # ended by sync: no longer held
             .order_by(Tenant.name, Body.id, Seat.position)
         ).all()
         admin_tenants = db.session.scalars(
@@ -538,8 +539,6 @@ def list_providers() -> list[IdentityProvider]:
 def body_contacts(body) -> list[dict]:
     """The people holding the body's seats today, with the e-mail their fellow members may
     use (personal data: shown to the body's members and the secretariat only)."""
-    from datetime import date
-
     today = date.today()
     return [
         {"seat": s.key, "title": s.title, "organisation": s.organisation.code,
@@ -583,7 +582,8 @@ def tenant_people(tenant) -> list[dict]:
     """Everyone with a seat or the administration in the current tenant (for its
     secretariat): name, e-mail, organisations and seats."""
     seats = db.session.scalars(
-        sa.select(Seat).where(Seat.holder_id.is_not(None)).order_by(Seat.body_id, Seat.position)
+        sa.select(Seat).where(Seat.holder_id.is_not(None), Seat.not_ended_sql(date.today()))
+        .order_by(Seat.body_id, Seat.position)
     ).all()
     admins = db.session.scalars(sa.select(TenantAdmin)).all()
     people: dict[int, dict] = {}

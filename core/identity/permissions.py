@@ -104,7 +104,9 @@ def role_in_tenant(user, tenant) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, tenant.id):
         return Role.TENANT_ADMIN
-    roles = {s.role for s in _seats_in_tenant(user, tenant.id)}
+    on = today()
+    roles = {s.role for s in _seats_in_tenant(user, tenant.id)
+             if s.ended_on is None or on < s.ended_on}  # an ended seat gives no role
     if SeatRole.SECRETARY in roles:
         return Role.BODY_SECRETARY
     if roles:
@@ -134,9 +136,11 @@ def role_in_body(user, body, on: date | None = None) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
+    from core.bodies.models import seat_valid_on
+
     on = on or today()
     held = [s for s in _seats_held(user, body)
-            if (s.valid_from is None or s.valid_from <= on) and (s.valid_to is None or on <= s.valid_to)]
+            if seat_valid_on(s.valid_from, s.valid_to, s.ended_on, on)]
     if any(s.role.value == "secretary" for s in held):
         return Role.BODY_SECRETARY
     if held:
@@ -153,7 +157,7 @@ def _seats_held(user, body) -> list:
     of the body with its holder and organisation, on every request)."""
     state = sa.inspect(body)
     if "seats" in state.dict or not state.persistent:
-        return [s for s in body.seats if s.holder_id == user.id]
+        return [s for s in body.seats if s.holder_id == user.id]  # validity: the caller
     return [s for s in _seats_in_tenant(user, body.tenant_id) if s.body_id == body.id]
 
 
@@ -166,7 +170,7 @@ def _seats_in_tenant(user, tenant_id: int) -> list:
     key = ("seats_in_tenant", user.id, tenant_id)
     if key not in memo:
         memo[key] = db.session.execute(
-            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to)
+            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to, Seat.ended_on)
             .where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id)).all()
     return memo[key]
 

@@ -9,7 +9,8 @@ from core.rules.types import Attendee
 
 
 def attendees(meeting: Meeting) -> list[Attendee]:
-    """Every seat of the meeting's body valid on the meeting's day, and who fills it.
+    """Every seat of the meeting's body valid on the meeting's day, and who fills it. A seat
+    ended after the meeting (``tenants sync``) still sat in it; one ended before did not.
 
     A seat with nothing recorded, or with apologies or absence, has ``person=None``: only
     attendance recorded as present counts for quorum and votes.
@@ -49,7 +50,7 @@ def _from_rows(meeting: Meeting) -> list[Attendee]:
 
 
 def _from_statement(meeting: Meeting) -> list[Attendee]:
-    from core.bodies.models import Seat
+    from core.bodies.models import Seat, seat_valid_on
     from core.extensions import db
     from core.identity.models import User
     from core.meetings.models import Attendance
@@ -58,7 +59,7 @@ def _from_statement(meeting: Meeting) -> list[Attendee]:
     day = meeting.starts_at.date()
     rows = db.session.execute(
         sa.select(Seat.key, Seat.role, Seat.is_voting, Seat.valid_from, Seat.valid_to,
-                  Organisation.code, Attendance.status, Attendance.acting_as, User.email)
+                  Seat.ended_on, Organisation.code, Attendance.status, Attendance.acting_as, User.email)
         .join(Organisation, Organisation.id == Seat.organisation_id)
         .outerjoin(Attendance, sa.and_(Attendance.seat_id == Seat.id,
                                        Attendance.meeting_id == meeting.id))
@@ -68,8 +69,7 @@ def _from_statement(meeting: Meeting) -> list[Attendee]:
     ).all()
     out = []
     for r in rows:
-        if not ((r.valid_from is None or r.valid_from <= day)
-                and (r.valid_to is None or day <= r.valid_to)):
+        if not seat_valid_on(r.valid_from, r.valid_to, r.ended_on, day):
             continue
         present = r.status is AttendanceStatus.PRESENT and r.email is not None
         out.append(

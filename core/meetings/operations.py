@@ -354,6 +354,13 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
 
 
 def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Meeting:
+    if body.ended_on is not None:
+        # The tenant file no longer names the body (``tenants sync`` ended it): its past
+        # meetings stay, it takes no new ones.
+        abort(409, message=f"{body.name} er nedlagt (ophørt {body.ended_on:%d.%m.%Y}) og "
+              "kan ikke få nye møder.", clause="CORE-BODY-ENDED", rule="body",
+              reason_en=f"{body.name} was ended on {body.ended_on:%Y-%m-%d} and takes no new "
+              "meetings.")
     meeting = Meeting(
         body=body,
         kind=kind,
@@ -1082,7 +1089,8 @@ def upcoming_for_user(user: User, after: datetime, limit: int = 10) -> list[tupl
     from core.tenants.models import Tenant
 
     with all_tenants():
-        held = sa.select(Seat.body_id).where(Seat.holder_id == user.id)
+        held = sa.select(Seat.body_id).where(Seat.holder_id == user.id,
+                                             Seat.not_ended_sql(after.date()))
         return list(db.session.execute(
             sa.select(Meeting, Tenant).join(Tenant, Tenant.id == Meeting.tenant_id)
             .where(Meeting.body_id.in_(held), Meeting.starts_at >= after,

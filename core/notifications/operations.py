@@ -397,7 +397,8 @@ def user_calendar(user: User) -> bytes:
     from core.tenancy import all_tenants
 
     seats_held = sa.select(Seat.body_id).where(
-        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= today()))
+        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= today()),
+        Seat.not_ended_sql(today()))
     with all_tenants():
         rows = db.session.execute(
             sa.select(Meeting, Tenant.slug)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -76,7 +76,9 @@ def matter_of(proposal: Proposal) -> Matter:
 
 
 def _all_bodies() -> list[Body]:
-    return list(db.session.scalars(sa.select(Body).order_by(Body.id)))
+    """The tenant's current bodies (an ended one is on no route)."""
+    return list(db.session.scalars(
+        sa.select(Body).where(Body.current_sql(date.today())).order_by(Body.id)))
 
 
 def _held_roles(user, body: Body, day) -> frozenset[str]:

@@ -1,13 +1,21 @@
-"""Loading tenant files into the database: ``kommissorium tenants sync``.
+"""Loading tenant files into the database: ``kommissorium tenants sync``; removing what
+has no history: ``kommissorium tenants prune``.
 
 A sync is idempotent: it compares the file with the database and changes only what
-differs, reporting each change. A file with any problem changes nothing. The caller
-commits (one commit at the edge); on any error it rolls back.
+differs, reporting each change and writing each to the tenant's audit log. A file with any
+problem changes nothing. A sync never deletes a body or a seat: what the file no longer
+names is *ended* (``ended_on``), its meetings, votes and minutes kept, and a later file
+that names it again re-opens it. Only :func:`prune_tenant`, confirmed, deletes ended rows,
+and only those without history (docs/decisions/0019-sync-ends-never-deletes.md). The
+caller commits (one commit at the edge); on any error it rolls back.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +29,7 @@ from core.bodies.models import (
     Seat,
     SeatRole,
 )
+from core.audit import operations as audit
 from core.extensions import db
 from core.identity.models import Affiliation, User
 from core.identity.operations import erased_on
@@ -33,29 +42,78 @@ from core.tenants.models import Participation, Tenant, TenantAdmin
 
 
 @dataclass
+class _Event:
+    """One change for the audit log; the subject's id is read when it is written (after
+    the flush that gives a new row its id)."""
+
+    action: str
+    subject: Callable[[], str]
+    payload: dict
+
+
+@dataclass
 class SyncReport:
     tenant: str
     created: bool = False
     changes: list[str] = field(default_factory=list)
+    #: What the file no longer names and the database keeps ended, with its history.
+    ended: list[str] = field(default_factory=list)
+    events: list[_Event] = field(default_factory=list, repr=False)
 
     @property
     def changed(self) -> bool:
         return bool(self.changes)
 
+    def note(self, text: str, action: str, subject: Callable[[], str], **payload) -> None:
+        """Report one change and queue its audit entry."""
+        self.changes.append(text)
+        self.events.append(_Event(action, subject, payload))
+
     def __str__(self) -> str:
         if not self.changes:
-            return f"{self.tenant}: up to date, nothing changed"
-        head = f"{self.tenant}: {len(self.changes)} change(s)"
-        return "\n".join([head, *(f"  {c}" for c in self.changes)])
+            lines = [f"{self.tenant}: up to date, nothing changed"]
+        else:
+            lines = [f"{self.tenant}: {len(self.changes)} change(s)",
+                     *(f"  {c}" for c in self.changes)]
+        if self.ended:
+            lines.append(f"  ended, not in the file ({len(self.ended)}; "
+                         "'kommissorium tenants prune' lists what has no history):")
+            lines += [f"    {e}" for e in self.ended]
+        return "\n".join(lines)
 
 
-def _assign(obj, values: dict) -> list[str]:
-    """Set attributes that differ; return the names of those that changed."""
-    changed = []
+def _plain(value):
+    """A value as the audit log keeps it: JSON, and people by id, never by name or
+    address (an erasure must not leave them in an append-only log)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Organisation):
+        return value.code
+    if isinstance(value, User):
+        return f"user:{value.id}"
+    if isinstance(value, Body):
+        return value.key
+    return value
+
+
+def _subject(kind: str, obj) -> Callable[[], str]:
+    return lambda: f"{kind}:{obj.id}"
+
+
+def _diff(obj, values: dict, *, same=lambda have, want: have == want) -> dict:
+    """Set attributes that differ; return ``{name: {"from": old, "to": new}}``."""
+    changed = {}
     for name, value in values.items():
-        if getattr(obj, name) != value:
+        have = getattr(obj, name)
+        if not same(have, value):
+            changed[name] = {"from": have, "to": value}
             setattr(obj, name, value)
-            changed.append(name)
     return changed
 
 
@@ -111,18 +169,22 @@ def _check_globals(tf: TenantFile) -> None:
         raise TenantFileError(tf.path, problems)
 
 
-def sync_tenant_file(path: Path | str, host) -> SyncReport:
-    """Load one tenant file; raise :class:`TenantFileError` if it has any problem."""
+def sync_tenant_file(path: Path | str, host, *, today: date | None = None) -> SyncReport:
+    """Load one tenant file; raise :class:`TenantFileError` if it has any problem.
+
+    :param today: the day a body or seat the file no longer names is ended on (default:
+        today).
+    """
     tf = read_tenant_file(path, host)
     _check_globals(tf)
-    return _apply(tf)
+    return _apply(tf, today or date.today())
 
 
-def _apply(tf: TenantFile) -> SyncReport:
+def _apply(tf: TenantFile, today: date) -> SyncReport:
     data = tf.data
     t = data["tenant"]
     report = SyncReport(t["slug"])
-    note = report.changes.append
+    note = report.note
 
     # Global rows first: organisations, people, the tenant itself.
     orgs: dict[str, Organisation] = {}
@@ -134,18 +196,26 @@ def _apply(tf: TenantFile) -> SyncReport:
                 org = Organisation(code=o["code"], name=o["name"], kind=OrganisationKind(o["kind"]))
                 db.session.add(org)
                 created_orgs.add(o["code"])
-                note(f"created organisation {o['code']}")
+                note(f"created organisation {o['code']}", "organisation.created",
+                     _subject("organisation", org), code=o["code"], name=o["name"],
+                     kind=o["kind"], administered_by=o["administered_by"])
             else:
-                changed = _assign(org, {"name": o["name"], "kind": OrganisationKind(o["kind"])})
+                changed = _diff(org, {"name": o["name"], "kind": OrganisationKind(o["kind"])})
                 if changed:
-                    note(f"updated organisation {o['code']}: {', '.join(changed)}")
+                    note(f"updated organisation {o['code']}: {', '.join(changed)}",
+                         "organisation.changed", _subject("organisation", org),
+                         code=o["code"], changes=changed)
             orgs[o["code"]] = org
         for o in data["organisations"]:
             admin = orgs[o["administered_by"]] if o["administered_by"] else None
-            if orgs[o["code"]].administered_by is not admin:
-                orgs[o["code"]].administered_by = admin
+            org = orgs[o["code"]]
+            if org.administered_by is not admin:
+                before = org.administered_by
+                org.administered_by = admin
                 if o["code"] not in created_orgs:
-                    note(f"updated organisation {o['code']}: administered_by")
+                    note(f"updated organisation {o['code']}: administered_by",
+                         "organisation.changed", _subject("organisation", org), code=o["code"],
+                         changes={"administered_by": {"from": before, "to": admin}})
 
         users: dict[str, User] = {}
         for p in data["people"]:
@@ -153,12 +223,13 @@ def _apply(tf: TenantFile) -> SyncReport:
             if user is None:
                 user = User(email=p["email"], name=p["name"])
                 db.session.add(user)
-                note(f"created person {p['email']}")
+                note(f"created person {p['email']}", "person.created", _subject("user", user))
             have = {a.organisation.code for a in user.affiliations if a.organisation is not None}
             for code in p["organisations"]:
                 if code not in have:
                     user.affiliations.append(Affiliation(organisation=orgs[code]))
-                    note(f"affiliated {p['email']} with {code}")
+                    note(f"affiliated {p['email']} with {code}", "person.affiliated",
+                         _subject("user", user), organisation=code)
             users[p["email"]] = user
 
         tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=t["slug"]))
@@ -175,47 +246,62 @@ def _apply(tf: TenantFile) -> SyncReport:
             tenant = Tenant(slug=t["slug"], **values)
             db.session.add(tenant)
             report.created = True
-            note(f"created tenant {t['slug']}")
+            note(f"created tenant {t['slug']}", "tenant.created", _subject("tenant", tenant),
+                 slug=t["slug"], **values)
         else:
-            changed = _assign(tenant, values)
+            changed = _diff(tenant, values)
             if changed:
-                note(f"updated tenant {t['slug']}: {', '.join(changed)}")
+                note(f"updated tenant {t['slug']}: {', '.join(changed)}", "tenant.changed",
+                     _subject("tenant", tenant), changes=changed)
         db.session.flush()
 
     with tenant_scope(tenant.id):
         _sync_participations(tenant, orgs, note)
         _sync_admins(tenant, data, users, note)
-        _sync_bodies(tenant, data, orgs, users, note)
+        _sync_bodies(tenant, data, orgs, users, report, today)
         if report.changes or tenant.synced_at is None:
             tenant.synced_at = utcnow()
         db.session.flush()
+        # Every change in the tenant's audit chain, in the same transaction: the caller's
+        # commit keeps both or neither. A sync that changes nothing writes nothing.
+        for e in report.events:
+            audit.record(e.action, e.subject(), {"file": tf.path.name, **_plain(e.payload)})
     return report
 
 
 def _sync_participations(tenant, orgs, note) -> None:
+    """Parties are a present-tense link that nothing refers to: a party the file no longer
+    names stops being one (audited); its organisation and everything it did stay."""
     have = {p.organisation.code: p for p in db.session.scalars(sa.select(Participation))}
     for code, org in orgs.items():
         if code not in have:
-            db.session.add(Participation(tenant_id=tenant.id, organisation=org))
-            note(f"added party {code}")
+            p = Participation(tenant_id=tenant.id, organisation=org)
+            db.session.add(p)
+            note(f"added party {code}", "party.added", _subject("organisation", org),
+                 organisation=code)
     for code, p in have.items():
         if code not in orgs:
             db.session.delete(p)
-            note(f"removed party {code}")
+            note(f"removed party {code}", "party.removed", _subject("organisation", p.organisation),
+                 organisation=code)
 
 
 def _sync_admins(tenant, data, users, note) -> None:
+    """Administration is a present-tense right, not history: withdrawn when the file no
+    longer grants it (audited)."""
     want = {p["email"] for p in data["people"] if p["tenant_admin"]}
     have = {a.user.email: a for a in db.session.scalars(sa.select(TenantAdmin))}
     for email in sorted(want - have.keys()):
         db.session.add(TenantAdmin(tenant_id=tenant.id, user=users[email]))
-        note(f"made {email} tenant administrator")
+        note(f"made {email} tenant administrator", "admin.added", _subject("user", users[email]))
     for email in sorted(have.keys() - want):
+        user = have[email].user
         db.session.delete(have[email])
-        note(f"removed {email} as tenant administrator")
+        note(f"removed {email} as tenant administrator", "admin.removed", _subject("user", user))
 
 
-def _sync_bodies(tenant, data, orgs, users, note) -> None:
+def _sync_bodies(tenant, data, orgs, users, report: SyncReport, today: date) -> None:
+    note = report.note
     existing = {b.key: b for b in db.session.scalars(sa.select(Body))}
     bodies: dict[str, Body] = {}
     for entry in data["bodies"]:
@@ -241,44 +327,84 @@ def _sync_bodies(tenant, data, orgs, users, note) -> None:
         if body is None:
             body = Body(tenant_id=tenant.id, key=entry["key"], **values)
             db.session.add(body)
-            note(f"created body {entry['key']}")
+            note(f"created body {entry['key']}", "body.created", _subject("body", body),
+                 key=entry["key"], **values)
         else:
-            changed = _assign(body, values)
+            if body.ended_on is not None:
+                note(f"re-opened body {entry['key']} (ended on {body.ended_on:%Y-%m-%d})",
+                     "body.reopened", _subject("body", body), key=entry["key"],
+                     ended_on=body.ended_on)
+                body.ended_on = None
+            changed = _diff(body, values)
             if changed:
-                note(f"updated body {entry['key']}: {', '.join(changed)}")
+                note(f"updated body {entry['key']}: {', '.join(changed)}", "body.changed",
+                     _subject("body", body), key=entry["key"], changes=changed)
         bodies[entry["key"]] = body
 
     for entry in data["bodies"]:
         body = bodies[entry["key"]]
         parent = bodies[entry["parent"]] if entry["parent"] else None
         if body.parent is not parent:
+            before = body.parent
             body.parent = parent
             if entry["key"] in existing:
-                note(f"updated body {entry['key']}: parent")
+                note(f"updated body {entry['key']}: parent", "body.changed",
+                     _subject("body", body), key=entry["key"],
+                     changes={"parent": {"from": before, "to": parent}})
         _sync_recipients(tenant, body, entry, orgs, note)
-        _sync_seats(tenant, body, entry, orgs, users, note)
+        _sync_seats(tenant, body, entry, orgs, users, report, today)
 
     for key, body in existing.items():
-        if key not in bodies:
-            db.session.delete(body)
-            note(f"removed body {key}")
+        if key in bodies:
+            continue
+        if body.ended_on is None:
+            _end_body(body, report, today)
+        report.ended.append(f"body {key} (ended on {body.ended_on:%Y-%m-%d}; "
+                            f"{describe_history(body_history(body))})")
+
+
+def _end_body(body: Body, report: SyncReport, today: date) -> None:
+    """End a body the file no longer names, and its seats that are still open, with the
+    same day: nothing is deleted, its meetings, votes and minutes stay as they were."""
+    history = body_history(body)
+    body.ended_on = today
+    report.note(f"ended body {body.key} ({describe_history(history)})", "body.ended",
+                _subject("body", body), key=body.key, ended_on=today, history=history)
+    for seat in body.seats:
+        if seat.ended_on is None:
+            _end_seat(body, seat, report, today)
+
+
+def _end_seat(body: Body, seat: Seat, report: SyncReport, today: date) -> None:
+    seat.ended_on = today
+    history = seat_history(seat)  # as ended: the meetings it sat in, not those to come
+    report.note(f"ended seat {body.key}/{seat.key} ({describe_history(history)})",
+                "seat.ended", _subject("seat", seat), body=body.key, key=seat.key,
+                holder=seat.holder, ended_on=today, history=history)
 
 
 def _sync_recipients(tenant, body, entry, orgs, note) -> None:
+    """Receiving a body's material is a present-tense right: withdrawn when the file no
+    longer grants it (audited)."""
     have = {r.organisation.code: r for r in body.information_recipients}
     for code in entry["information_recipients"]:
         if code not in have:
             body.information_recipients.append(
                 BodyRecipient(tenant_id=tenant.id, organisation=orgs[code])
             )
-            note(f"added information recipient {code} to {entry['key']}")
+            note(f"added information recipient {code} to {entry['key']}",
+                 "body.recipient_added", _subject("body", body), key=entry["key"],
+                 organisation=code)
     for code, r in have.items():
         if code not in entry["information_recipients"]:
             body.information_recipients.remove(r)
-            note(f"removed information recipient {code} from {entry['key']}")
+            note(f"removed information recipient {code} from {entry['key']}",
+                 "body.recipient_removed", _subject("body", body), key=entry["key"],
+                 organisation=code)
 
 
-def _sync_seats(tenant, body, entry, orgs, users, note) -> None:
+def _sync_seats(tenant, body, entry, orgs, users, report: SyncReport, today: date) -> None:
+    note = report.note
     have = {s.key: s for s in body.seats}
     wanted = set()
     for position, s in enumerate(entry["seats"]):
@@ -295,21 +421,174 @@ def _sync_seats(tenant, body, entry, orgs, users, note) -> None:
         }
         seat = have.get(s["key"])
         if seat is None:
-            body.seats.append(Seat(tenant_id=tenant.id, key=s["key"], **values))
-            note(f"created seat {entry['key']}/{s['key']}")
+            seat = Seat(tenant_id=tenant.id, key=s["key"], **values)
+            body.seats.append(seat)
+            note(f"created seat {entry['key']}/{s['key']}", "seat.created", _subject("seat", seat),
+                 body=entry["key"], key=s["key"],
+                 **{k: v for k, v in values.items() if k != "position"})
         else:
-            changed = [
-                name
-                for name, value in values.items()
-                if (getattr(seat, name) is not value if name in ("organisation", "holder")
-                    else getattr(seat, name) != value)
-            ]
-            for name in changed:
-                setattr(seat, name, values[name])
-            changed = [n for n in changed if n != "position"]  # order follows the file quietly
+            if seat.ended_on is not None:
+                note(f"re-opened seat {entry['key']}/{s['key']} (ended on "
+                     f"{seat.ended_on:%Y-%m-%d})", "seat.reopened", _subject("seat", seat),
+                     body=entry["key"], key=s["key"], ended_on=seat.ended_on)
+                seat.ended_on = None
+            changed = _diff(seat, values, same=lambda have, want: (
+                have is want if isinstance(want, (Organisation, User)) or want is None
+                else have == want))
+            changed.pop("position", None)  # the order follows the file quietly
             if changed:
-                note(f"updated seat {entry['key']}/{s['key']}: {', '.join(changed)}")
+                note(f"updated seat {entry['key']}/{s['key']}: {', '.join(changed)}",
+                     "seat.changed", _subject("seat", seat), body=entry["key"], key=s["key"],
+                     changes=changed)
     for key, seat in have.items():
-        if key not in wanted:
-            body.seats.remove(seat)
-            note(f"removed seat {entry['key']}/{key}")
+        if key in wanted:
+            continue
+        if seat.ended_on is None:
+            _end_seat(body, seat, report, today)
+        if body.ended_on is None:  # an ended body's seats are listed with the body
+            report.ended.append(f"seat {entry['key']}/{key} (ended on {seat.ended_on:%Y-%m-%d}; "
+                                f"{describe_history(seat_history(seat))})")
+
+
+# ---------------------------------------------------------------------------- history
+
+
+def _referring(table_name: str, *, skip: frozenset[str] = frozenset()):
+    """Every (table, column) with a foreign key to ``table_name``, read from the models'
+    metadata, so a feature that later refers to bodies or seats counts as history without
+    this room knowing it."""
+    target = db.metadata.tables[table_name]
+    return [(t, fk.parent) for t in db.metadata.sorted_tables if t.name not in skip
+            for fk in t.foreign_keys if fk.column.table is target]
+
+
+def _count_refs(table_name: str, ids: list[int], skip: frozenset[str] = frozenset()) -> dict:
+    counts: dict[str, int] = {}
+    if not ids:
+        return counts
+    for t, column in _referring(table_name, skip=skip):
+        n = db.session.scalar(sa.select(sa.func.count()).select_from(t).where(column.in_(ids)))
+        if n:
+            counts[t.name] = counts.get(t.name, 0) + n
+    return counts
+
+
+def seat_history(seat: Seat) -> dict[str, int]:
+    """What refers to the seat (attendance, delegated mandates …), and the meetings of its
+    body held while it was valid: their attendee lists are read from the seats, so
+    removing the seat would rewrite who sat there. Empty: the seat has no history."""
+    counts = _count_refs("seats", [seat.id]) if seat.id is not None else {}
+    meetings = db.metadata.tables["meetings"]
+    starts = db.session.scalars(sa.select(meetings.c.starts_at)
+                                .where(meetings.c.body_id == seat.body_id)).all()
+    held = sum(1 for at in starts if seat.is_valid_on(at.date()))
+    if held:
+        counts["meetings"] = held
+    return counts
+
+
+def body_history(body: Body) -> dict[str, int]:
+    """What refers to the body (meetings, proposals, proposal steps, follow-ups, bodies
+    reporting to it) and to its seats. Empty: the body has no history."""
+    if body.id is None:
+        return {}
+    counts = _count_refs("bodies", [body.id], skip=frozenset({"seats", "body_recipients"}))
+    for name, n in _count_refs("seats", [s.id for s in body.seats if s.id is not None]).items():
+        counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+#: Table names as a report says them: (one, several).
+_WORDS = {
+    "meetings": ("meeting", "meetings"),
+    "attendances": ("attendance record", "attendance records"),
+    "mandate_delegations": ("delegated mandate", "delegated mandates"),
+    "proposals": ("proposal", "proposals"),
+    "proposal_steps": ("proposal step", "proposal steps"),
+    "follow_up_tasks": ("follow-up", "follow-ups"),
+    "bodies": ("body reporting to it", "bodies reporting to it"),
+}
+
+
+def describe_history(history: dict[str, int]) -> str:
+    """``{"meetings": 1, "attendances": 3}`` → ``"3 attendance records, 1 meeting"``."""
+    if not history:
+        return "no history"
+
+    def words(name: str, n: int) -> str:
+        one, several = _WORDS.get(name, (name.replace("_", " "), name.replace("_", " ")))
+        return f"{n} {one if n == 1 else several}"
+
+    return ", ".join(words(name, n) for name, n in sorted(history.items()))
+
+
+# ---------------------------------------------------------------------------- prune
+
+
+@dataclass
+class PruneReport:
+    tenant: str
+    confirmed: bool
+    #: What has no history and is (or, unconfirmed, would be) removed.
+    removable: list[str] = field(default_factory=list)
+    #: Ended rows that are kept because they have history.
+    kept: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.removable:
+            lines = [f"{self.tenant}: nothing to remove"]
+        elif self.confirmed:
+            lines = [f"{self.tenant}: removed {len(self.removable)}",
+                     *(f"  {r}" for r in self.removable)]
+        else:
+            lines = [f"{self.tenant}: would remove {len(self.removable)} (ended, no history); "
+                     "run again with --confirm to remove them",
+                     *(f"  {r}" for r in self.removable)]
+        if self.kept:
+            lines.append(f"  kept, ended with history ({len(self.kept)}):")
+            lines += [f"    {k}" for k in self.kept]
+        return "\n".join(lines)
+
+
+def prune_tenant(slug: str, *, confirm: bool = False) -> PruneReport:
+    """List the ended bodies and seats without history; with ``confirm``, delete them and
+    write each removal to the tenant's audit log. Rows with history are never removed.
+    Raises ``LookupError`` for an unknown tenant. The caller commits."""
+    tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=slug))
+    if tenant is None:
+        raise LookupError(f"no tenant {slug}")
+    report = PruneReport(slug, confirm)
+    with tenant_scope(tenant.id):
+        doomed: list[tuple[str, object, dict]] = []
+        bodies = db.session.scalars(sa.select(Body).order_by(Body.id)).all()
+        for body in bodies:
+            if body.ended_on is not None:
+                history = body_history(body)
+                if history:
+                    report.kept.append(f"body {body.key} ({describe_history(history)})")
+                else:
+                    doomed.append(("body", body, {"key": body.key, "ended_on": body.ended_on,
+                                                  "seats": [s.key for s in body.seats]}))
+                    continue
+            for seat in body.seats:
+                if seat.ended_on is None:
+                    continue
+                history = seat_history(seat)
+                if history:
+                    report.kept.append(f"seat {body.key}/{seat.key} ({describe_history(history)})")
+                else:
+                    doomed.append(("seat", seat, {"body": body.key, "key": seat.key,
+                                                  "ended_on": seat.ended_on}))
+        for kind, obj, payload in doomed:
+            name = payload["key"] if kind == "body" else f"{payload['body']}/{payload['key']}"
+            extra = f" and its {len(payload['seats'])} seat(s)" if kind == "body" and payload["seats"] else ""
+            report.removable.append(f"{kind} {name}{extra} (ended on {payload['ended_on']:%Y-%m-%d})")
+            if confirm:
+                subject = f"{kind}:{obj.id}"
+                if kind == "seat":
+                    obj.body.seats.remove(obj)
+                else:
+                    db.session.delete(obj)
+                db.session.flush()
+                audit.record(f"{kind}.pruned", subject, _plain(payload))
+    return report

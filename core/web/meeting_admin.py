@@ -541,7 +541,7 @@ def dry_run(key: str):
     (so the form is answered on the page, not redirected)."""
     body, _role = _body(key, Role.MEMBER)
     f = request.form
-    seats = [s for s in body.seats if s.is_valid_on(meetings.now().date())] or list(body.seats)
+    seats = body.seats_on(meetings.now().date()) or body.current_seats
     result, error, asked = None, None, request.method == "POST"
     baseline = _run(
         body, _parse(DryRunSchema(), {})

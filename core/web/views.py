@@ -236,7 +236,8 @@ def meeting(meeting_id: int):
     return render_template(
         "web/meeting.html", tenant=g.tenant, meeting=meeting, view=view, role=role, rules=rules,
         votes=votes, minutes=minutes, entries=entries, Role=Role,
-        my_seats=[s for s in meeting.body.seats if user and s.holder_id == user.id],
+        my_seats=[s for s in meeting.body.seats_on(meeting.starts_at.date())
+                  if user and s.holder_id == user.id],
         is_secretary=role >= Role.BODY_SECRETARY, sees_closed=meetings.can_see_confidential(role),
         STATE=meetings.STATE_DA, REASONS=meetings.CONFIDENTIALITY_REASONS, MeetingState=MeetingState,
         awaiting_me=bool(user and user.email in minutes["awaiting_approval_from"]),

@@ -41,9 +41,13 @@ def decided(sync_tenant, decision_item, member):
     return motion["id"]
 
 
-def entries(in_tenant):
+def entries(in_tenant, *, all_entries=False):
+    """The decision's entries (after those the tenant file's sync wrote), oldest first."""
     with in_tenant("albertslund"):
-        return db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
+        query = sa.select(AuditEntry).order_by(AuditEntry.seq)
+        if not all_entries:
+            query = query.where(AuditEntry.subject.like("motion:%"))
+        return db.session.scalars(query).all()
 
 
 def _past_the_trigger():
@@ -65,70 +69,88 @@ def tamper(in_tenant, seq, **values):
         db.session.commit()
 
 
+def _alter_vote(in_tenant, unit, choice):
+    """Change a stored vote with SQL, past the application (no trigger guards the votes;
+    the intruder's SQL does not write the audit log)."""
+    from core.decisions.models import Vote
+
+    with in_tenant("albertslund"):
+        table = Vote.__table__
+        db.session.execute(sa.update(table).where(table.c.unit_key == unit).values(choice=choice))
+        db.session.commit()
+        return db.session.scalar(sa.select(table.c.id).where(table.c.unit_key == unit))
+
+
 def test_every_vote_and_outcome_is_chained_by_hash(decided, in_tenant):
     log = entries(in_tenant)
     assert [e.action for e in log] == ["motion.opened", "motion.voting_opened", "vote.cast",
                                        "vote.cast", "vote.cast", "vote.cast", "motion.closed"]
-    assert [e.seq for e in log] == list(range(1, 8))
-    assert log[0].prev_hash == "" and all(b.prev_hash == a.hash for a, b in itertools.pairwise(log))
+    synced = len(entries(in_tenant, all_entries=True)) - len(log)  # the tenant file's load
+    assert synced > 0
+    assert [e.seq for e in log] == list(range(synced + 1, synced + 8))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(log))
     assert log[2].payload["unit"] == "org:VA" and log[2].payload["choice"] == "yes"
     assert log[-1].payload["result"] == "adopted"
     assert "Vedtaget: 3 af 4" in log[-1].payload["outcome"]["explanation"]["da"]
     assert all(r.ok for r in verify())
 
 
-def test_audit_verify_passes_an_intact_chain(decided, run):
+def test_audit_verify_passes_an_intact_chain(decided, run, in_tenant):
     result = run("audit", "verify")
     assert result.exit_code == 0, result.output
-    assert "albertslund: 7 entries, chain intact" in result.output
+    total = len(entries(in_tenant, all_entries=True))
+    assert f"albertslund: {total} entries, chain intact" in result.output
 
 
 def test_audit_verify_reports_the_first_tampered_row(decided, in_tenant, run):
     log = entries(in_tenant)
     # AKB's "no" becomes a "yes" in the log, and a later entry is altered too
-    tamper(in_tenant, 5, payload={**log[4].payload, "choice": "yes"})
-    tamper(in_tenant, 7, subject="motion:999")
+    tamper(in_tenant, log[4].seq, payload={**log[4].payload, "choice": "yes"})
+    tamper(in_tenant, log[6].seq, subject="motion:999")
     result = run("audit", "verify")
     assert result.exit_code == 1
-    assert (f"albertslund: chain broken at entry 5 (id {log[4].id}): content does not match "
-            "its hash (the entry was altered)") in result.output
-    assert "entry 7" not in result.output  # the first broken link only
+    assert (f"albertslund: chain broken at entry {log[4].seq} (id {log[4].id}): content does "
+            "not match its hash (the entry was altered)") in result.output
+    assert f"entry {log[6].seq}" not in result.output  # the first broken link only
 
 
 def test_audit_verify_reports_a_rewritten_hash_at_the_next_link(decided, in_tenant, run):
     log = entries(in_tenant)
     # an intruder who also recomputes the row's own hash still breaks the next link
-    tamper(in_tenant, 3, hash="0" * 64)
+    seq = log[2].seq
+    tamper(in_tenant, seq, hash="0" * 64)
     result = run("audit", "verify", "--tenant", "albertslund")
     assert result.exit_code == 1
-    assert f"chain broken at entry 3 (id {log[2].id})" in result.output
-    tamper(in_tenant, 3, hash=log[2].hash, payload={**log[2].payload, "choice": "no"})
+    assert f"chain broken at entry {seq} (id {log[2].id})" in result.output
+    tamper(in_tenant, seq, hash=log[2].hash, payload={**log[2].payload, "choice": "no"})
     from core.audit.operations import entry_hash
     with in_tenant("albertslund") as tenant:
         row = db.session.get(AuditEntry, log[2].id)
         db.session.refresh(row)
-        forged = entry_hash(tenant_id=tenant.id, seq=3, at=row.at, actor_id=row.actor_id,
+        forged = entry_hash(tenant_id=tenant.id, seq=seq, at=row.at, actor_id=row.actor_id,
                             action=row.action, subject=row.subject, payload=row.payload,
                             prev_hash=row.prev_hash)
-    tamper(in_tenant, 3, hash=forged)
+    tamper(in_tenant, seq, hash=forged)
     result = run("audit", "verify")
-    assert f"chain broken at entry 4 (id {log[3].id}): prev_hash does not match" in result.output
+    assert (f"chain broken at entry {seq + 1} (id {log[3].id}): prev_hash does not match"
+            in result.output)
 
 
 def test_audit_verify_reports_a_deleted_row(decided, in_tenant, run):
+    seq = entries(in_tenant)[3].seq
     with in_tenant("albertslund") as tenant:
         _past_the_trigger()
         table = AuditEntry.__table__
-        db.session.execute(sa.delete(table).where(table.c.tenant_id == tenant.id, table.c.seq == 4))
+        db.session.execute(sa.delete(table).where(table.c.tenant_id == tenant.id, table.c.seq == seq))
         db.session.commit()
     result = run("audit", "verify")
-    assert result.exit_code == 1 and "chain broken at entry 4" in result.output
-    assert "entry 4 is missing (next is 5)" in result.output
+    assert result.exit_code == 1 and f"chain broken at entry {seq}" in result.output
+    assert f"entry {seq} is missing (next is {seq + 1})" in result.output
 
 
 def test_the_application_cannot_change_an_entry(decided, in_tenant):
     with in_tenant("albertslund"):
-        entry = db.session.scalar(sa.select(AuditEntry).filter_by(seq=1))
+        entry = db.session.scalar(sa.select(AuditEntry).filter_by(seq=1))  # the sync's first
         entry.action = "motion.forged"
         with pytest.raises(AuditLogIsAppendOnly):
             db.session.flush()
@@ -190,27 +212,96 @@ def test_an_anchor_kept_outside_catches_a_chain_rewritten_as_a_whole(decided, in
     assert head.exit_code == 0, head.output
     (line,) = head.output.splitlines()
     slug, seq, digest = line.split()
-    assert (slug, seq) == ("albertslund", "7") and digest == entries(in_tenant)[-1].hash
+    last = entries(in_tenant)[-1]
+    assert (slug, seq) == ("albertslund", str(last.seq)) and digest == last.hash
     anchor = tmp_path / "anchor.txt"
     anchor.write_text(f"# kept by the operator\n{line}\n")
     result = run("audit", "verify", "--anchor", str(anchor))
-    assert result.exit_code == 0 and "albertslund: anchor at entry 7 matches" in result.output
+    assert result.exit_code == 0 and f"albertslund: anchor at entry {seq} matches" in result.output
 
-    # AKB's "no" becomes a "yes" and every later hash is recomputed: the chain alone holds
+    # The entry of AKB's "no" becomes a "yes" and every later hash is recomputed: the chain
+    # alone holds (the vote row itself is altered too, so the tables agree with the log)
     log = entries(in_tenant)
-    _rewrite_from(in_tenant, 5, payload={**log[4].payload, "choice": "yes"})
+    _rewrite_from(in_tenant, log[4].seq, payload={**log[4].payload, "choice": "yes"})
+    _alter_vote(in_tenant, "org:AKB", "yes")
     assert run("audit", "verify").exit_code == 0
     result = run("audit", "verify", "--anchor", str(anchor))
     assert result.exit_code == 1
-    assert ("albertslund: entry 7 no longer has the hash recorded in the anchor "
+    assert (f"albertslund: entry {seq} no longer has the hash recorded in the anchor "
             "(the chain was rewritten)") in result.output
 
 
 def test_a_malformed_anchor_file_is_refused_naming_the_line(decided, run, tmp_path):
     anchor = tmp_path / "anchor.txt"
-    anchor.write_text("albertslund 7\n")
+    anchor.write_text("albertslund 7\n")  # no hash
     result = run("audit", "verify", "--anchor", str(anchor))
     assert result.exit_code != 0
     assert f"{anchor}:1: expected 'SLUG SEQ HASH'" in result.output
     anchor.write_text(f"vejle 1 {'a' * 64}\n")
     assert f"{anchor}:1: no tenant vejle" in run("audit", "verify", "--anchor", str(anchor)).output
+
+
+def test_audit_verify_names_a_vote_changed_past_the_application(decided, in_tenant, run):
+    """The chain is intact, but the table no longer says what the log says: AKB's "no"
+    became a "yes" by SQL. Verify names the row, the field and both values."""
+    vote_id = _alter_vote(in_tenant, "org:AKB", "yes")
+    result = run("audit", "verify")
+    assert result.exit_code == 1
+    assert "chain intact" in result.output  # the log itself was not touched
+    assert (f"albertslund: differs from the audit log: votes id {vote_id} of motion:{decided}: "
+            'choice is "yes" in the table, "no" in the audit log') in result.output
+
+
+def test_audit_verify_names_an_outcome_changed_past_the_application(decided, in_tenant, run):
+    from core.decisions.models import Motion
+
+    with in_tenant("albertslund"):
+        motion = db.session.get(Motion, decided)
+        outcome = {**motion.outcome, "counts": {**motion.outcome["counts"], "yes": 4}}
+        table = Motion.__table__
+        db.session.execute(sa.update(table).where(table.c.id == decided)
+                           .values(result="rejected", outcome=outcome))
+        db.session.commit()
+    result = run("audit", "verify", "--tenant", "albertslund")
+    assert result.exit_code == 1
+    assert (f"motions id {decided} of motion:{decided}: result is \"rejected\" in the table, "
+            '"adopted" in the audit log') in result.output
+    assert (f"motions id {decided} of motion:{decided}: outcome.counts.yes is 4 in the table, "
+            "3 in the audit log") in result.output
+
+
+def test_audit_verify_names_a_vote_the_log_does_not_know_and_one_that_is_gone(
+        decided, in_tenant, run):
+    from core.decisions.models import Vote
+
+    with in_tenant("albertslund") as tenant:
+        table = Vote.__table__
+        gone = db.session.execute(sa.select(table).where(table.c.unit_key == "org:VA")).one()
+        db.session.execute(sa.delete(table).where(table.c.id == gone.id))
+        db.session.execute(sa.insert(table).values(
+            tenant_id=tenant.id, motion_id=decided, unit_key="org:BO-VEST", unit_label="BO-VEST",
+            weight=1, choice="yes", cast_as="holder", cast_at=gone.cast_at))
+        db.session.commit()
+        added = db.session.scalar(sa.select(table.c.id).where(table.c.unit_key == "org:BO-VEST"))
+    output = run("audit", "verify").output
+    assert (f"votes id {added} of motion:{decided}: vote of org:BO-VEST is "
+            '{"cast_as": "holder", "choice": "yes", "weight": 1} in the table, absent in the '
+            "audit log") in output
+    assert (f"votes (missing) of motion:{decided}: vote of org:VA is absent in the table, "
+            '{"cast_as": "holder", "choice": "yes", "weight": 1} in the audit log') in output
+
+
+def test_deleting_a_tenant_with_an_audit_log_is_refused_by_the_database(decided, in_tenant):
+    """The audit log's foreign key to its tenant is RESTRICT (migration e001): a tenant's
+    deletion cannot take its audit chain with it, on PostgreSQL and on SQLite."""
+    from sqlalchemy.exc import IntegrityError
+
+    from core.tenants.models import Tenant
+
+    with in_tenant("albertslund") as tenant:
+        before = len(entries(in_tenant, all_entries=True))
+        with pytest.raises(IntegrityError):
+            db.session.execute(sa.delete(Tenant.__table__).where(Tenant.__table__.c.id == tenant.id))
+            db.session.flush()
+        db.session.rollback()
+    assert len(entries(in_tenant, all_entries=True)) == before

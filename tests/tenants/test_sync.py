@@ -54,13 +54,15 @@ def test_an_edited_file_updates_only_what_changed(sync_tenant, write_tenant_file
         assert [s.title for s in body.seats] == ["Formand", "Borgmester", "Sekretær"]
 
 
-def test_a_removed_seat_is_removed_and_reported(sync_tenant, write_tenant_file):
+def test_a_removed_seat_is_ended_not_deleted_and_reported(sync_tenant, write_tenant_file):
     sync_tenant(write_tenant_file(two_bodies("aby", "A")))
     text = two_bodies("aby", "A")
     start = text.index('[[bodies.seats]]\nkey = "kommune"')
     end = text.index("[[bodies.seats]]", start + 1)
+    before = _counts()
     report = sync_tenant(write_tenant_file(text[:start] + text[end:]))
-    assert report.changes == ["removed seat bestyrelse/kommune"]
+    assert report.changes == ["ended seat bestyrelse/kommune (no history)"]
+    assert _counts() == before  # 'tenants prune' removes it, when asked
 
 
 def _refused(sync_tenant, path):
