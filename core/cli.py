@@ -508,6 +508,13 @@ def tick(at: str | None):
     reminders = write_due_hearing_reminders(now.isoformat() if now else None)
     click.echo(f"hearing reminders: {reminders}")
     click.echo(str(run_tick(now)))
+    # Answers to Idempotency-Keys past their replay window are replayed no more: drop them.
+    from core import transactions
+    from core.extensions import db
+
+    forgotten = transactions.forget_expired(current_app.config["IDEMPOTENCY_KEY_HOURS"])
+    db.session.commit()
+    click.echo(f"expired idempotency keys removed: {forgotten}")
 
 
 @main.command("worker")

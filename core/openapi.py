@@ -177,7 +177,19 @@ def error_statuses(method: str, path: str, role, has_body: bool) -> list[int]:
         statuses |= {400, 413, 422}
     if method in (*_BODY_METHODS, "delete") and "{tenant}" in path:
         statuses.add(409)
+    if method == "post" and role is not None and role > Role.PUBLIC:
+        statuses |= {400, 409, 422}  # an Idempotency-Key malformed, at once, or reused
     return sorted(statuses)
+
+
+#: The header any logged-in POST honours (core/transactions.py).
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Repeat a POST safely: the first answer to the key is stored with its "
+                   "write and replayed to a repeat of the same request "
+                   "(Idempotent-Replayed: true); a different request with the key is a 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"},
+}
 
 
 class _TruthPlugin(BasePlugin):
@@ -191,11 +203,15 @@ class _TruthPlugin(BasePlugin):
             return
         view = self.app.view_functions.get(rule.endpoint)
         role = getattr(view, "access_role", None)
+        from core.identity.permissions import Role
+
         for method, operation in operations.items():
             operation.setdefault("operationId", rule.endpoint)
             # flask-smorest keys the responses by int or str; one key per status from here
             responses = {str(code): value for code, value in operation.get("responses", {}).items()}
             operation["responses"] = responses
+            if method == "post" and role is not None and role > Role.PUBLIC:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
             for status in error_statuses(method, path, role, "requestBody" in operation):
                 # a response the route documents itself (a login's 401) stays as it is
                 responses.setdefault(str(status), _status_name(status))

@@ -47,7 +47,7 @@ def _audit_tenant_fk_ondelete() -> str | None:
 
 def test_the_ended_on_and_audit_restrict_migration_downgrades_and_upgrades(app):
     """e001 (bodies and seats get ``ended_on``; the audit log's tenant key becomes RESTRICT)
-    goes down to v001 and up again, on PostgreSQL and on SQLite (batch mode rebuilds the
+    goes down to s001 (its predecessor) and up again, on PostgreSQL and on SQLite (batch mode rebuilds the
     audit table there)."""
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
@@ -57,7 +57,7 @@ def test_the_ended_on_and_audit_restrict_migration_downgrades_and_upgrades(app):
 
     assert _audit_tenant_fk_ondelete().upper() == "RESTRICT"
     db.session.remove()
-    downgrade(revision="v001")
+    downgrade(revision="s001")
     try:
         assert "ended_on" not in columns("bodies") and "ended_on" not in columns("seats")
         assert _audit_tenant_fk_ondelete().upper() == "CASCADE"

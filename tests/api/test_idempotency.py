@@ -109,6 +109,25 @@ def test_an_upload_repeated_with_its_key_is_stored_once(sanne, app, tmp_path, mo
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
 
 
+def test_an_expired_key_is_forgotten_by_tick_and_a_repeat_is_carried_out_anew(sanne, app):
+    from datetime import timedelta
+
+    from core.models import utcnow
+    from core.transactions import IdempotencyKey
+
+    assert _plan(sanne, 2019, key="k-old").status_code == 201
+    db.session.execute(sa.update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=25)))
+    db.session.commit()
+    from core.cli import main
+
+    result = app.test_cli_runner().invoke(main, ["tick", "--now", "2018-01-02T09:00:00+00:00"])
+    assert result.exit_code == 0, result.output
+    assert "expired idempotency keys removed: 1" in result.output
+    again = _plan(sanne, 2019, key="k-old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert _meetings_in(2019) == 8
+
+
 on_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                  reason="needs PostgreSQL (TEST_DATABASE_URL); CI sets it")
 

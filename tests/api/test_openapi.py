@@ -109,3 +109,15 @@ def test_calendar_feeds_are_documented_as_icalendar_and_say_their_charset_once(
 def test_urls_are_documented_as_uris(spec):
     meeting = spec["components"]["schemas"]["MeetingCreate"]["properties"]["online_url"]
     assert meeting["format"] == "uri"
+
+
+def test_every_logged_in_post_documents_the_idempotency_key(spec):
+    posts = {(path, op["operationId"]): op for path, item in spec["paths"].items()
+             for method, op in item.items() if method == "post"}
+    keyed = {k for k, op in posts.items()
+             if any(p.get("name") == "Idempotency-Key" and p["in"] == "header"
+                    for p in op.get("parameters", []))}
+    assert ("/api/v1/tenants/{tenant}/bodies/{key}/plan", "meetings.plan_year") in keyed
+    assert ("/api/v1/auth/login", "identity.login") not in keyed  # anonymous: no user to key by
+    for key in keyed:
+        assert {"400", "409", "422"} <= set(posts[key]["responses"]), key

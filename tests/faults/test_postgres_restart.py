@@ -1,5 +1,7 @@
 """PostgreSQL restarted while requests run: a clear 503 (with Retry-After) while it is away,
-never a 500; the pool recovers by itself; and no request leaves part of its work behind.
+never a 500; never a failure for a committed write (core/transactions.py); the pool
+recovers by itself; no request leaves part of its work behind; and repeating each request
+with its Idempotency-Key afterwards carries out each plan exactly once.
 
 The database is a throwaway cluster of this test's own (initdb + pg_ctl, on a random port
 in a temp dir), never the machine's PostgreSQL that CI and others use."""
@@ -108,10 +110,11 @@ def _client(app, user):
     return client
 
 
-def _plan(client, year):
+def _plan(client, year, key: str | None = None):
     meetings = [{"starts_at": f"{year}-{month:02d}-10T15:00:00+00:00"} for month in (2, 5, 8, 11)]
     return client.post("/api/v1/tenants/albertslund/bodies/bestyrelse/plan",
-                       json={"year": year, "meetings": meetings})
+                       json={"year": year, "meetings": meetings},
+                       headers={"Idempotency-Key": key} if key else {})
 
 
 def _stored(app):
@@ -141,13 +144,17 @@ def test_a_postgres_restart_answers_503_never_500_and_leaves_no_partial_write(cl
 
     # Requests keep coming while the database restarts (fast: it aborts what is in flight).
     outcomes: dict[int, int] = {}
+    unknown: set[int] = set()  # answered "outcome unknown": the commit may have happened
     stop = threading.Event()
 
     def writer():
         own = _client(app, user)
         year = 2030
         while not stop.is_set() and year < 2099:
-            outcomes[year] = _plan(own, year).status_code
+            resp = _plan(own, year, key=f"plan-{year}")
+            outcomes[year] = resp.status_code
+            if resp.headers.get("Kommissorium-Outcome") == "unknown":
+                unknown.add(year)
             year += 1
 
     thread = threading.Thread(target=writer)
@@ -165,13 +172,23 @@ def test_a_postgres_restart_answers_503_never_500_and_leaves_no_partial_write(cl
     assert codes <= {201, 503}, outcomes  # a clear 503, never a 500
     assert 201 in codes, outcomes
 
-    stored = _stored(app)
-    standing = sorted(stored[2019])  # standing items per meeting of a planned year
-    assert 2020 not in stored
+    # A client repeats every request with its key once the database is back: an answer that
+    # said 201 is replayed (never carried out again), one that said 503 is carried out now
+    # (or, if its commit had happened after all, replayed), never twice.
+    before_repeat = _stored(app)
+    standing = sorted(before_repeat[2019])  # standing items per meeting of a planned year
+    assert 2020 not in before_repeat
     for year, code in outcomes.items():
         if code == 201:
-            assert len(stored.get(year, [])) == PER_PLAN, (year, stored.get(year))
-        else:  # refused: nothing of it was written
-            assert year not in stored, (year, stored[year])
+            assert len(before_repeat.get(year, [])) == PER_PLAN, (year, before_repeat.get(year))
+        elif year not in unknown:  # refused before any commit: nothing of it was written
+            assert year not in before_repeat, (year, before_repeat[year])
+        again = _plan(client, year, key=f"plan-{year}")
+        assert again.status_code == 201, (year, again.get_data(as_text=True))
+        replayed = again.headers.get("Idempotent-Replayed") == "true"
+        assert replayed == (year in before_repeat), (year, code, replayed)
+    stored = _stored(app)
+    for year in outcomes:
+        assert len(stored[year]) == PER_PLAN, (year, stored[year])  # once, not twice
     # no meeting without all its standing items
     assert all(sorted(items) == standing for items in stored.values()), stored

@@ -1,7 +1,7 @@
 """bodies and seats can be ended; the audit log's tenant cannot be deleted under it
 
 Revision ID: e001
-Revises: v001
+Revises: s001
 Create Date: 2026-11-23
 
 ``tenants sync`` no longer deletes what a tenant file stops naming: it ends it
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e001"
-down_revision = "v001"
+down_revision = "s001"
 branch_labels = None
 depends_on = None
 

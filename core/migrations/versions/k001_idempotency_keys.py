@@ -4,7 +4,7 @@ A global table (users are global and a user works across tenants; the path names
 tenant), so no row-level security policy. docs/decisions/0018-commit-after-the-answer-and-idempotency-keys.md
 
 Revision ID: k001
-Revises: v001
+Revises: e001
 Create Date: 2026-12-06
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "k001"
-down_revision = "v001"
+down_revision = "e001"
 branch_labels = None
 depends_on = None
 
