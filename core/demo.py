@@ -11,7 +11,7 @@ refused stand-in, a hearing …) through the same API.
 
 Everything goes through the features' own routes and operations (a test client logged in
 as each person, the demo password not needed). The meetings feature reads the time from
-``core.meetings.operations.now``; while the demo walks through a past meeting it moves
+``core.meetings.operations.clock.now``; while the demo walks through a past meeting it moves
 that clock to the meeting's days, so the deadlines are kept as they would have been.
 
 Idempotent: a tenant whose main bodies already have meetings in the year is left alone.
@@ -48,14 +48,14 @@ class DemoError(RuntimeError):
 @contextmanager
 def at(moment: datetime):
     """The meetings feature sees ``moment`` as now inside the block."""
-    from core.meetings import operations
+    from core.meetings.operations import clock
 
-    saved = operations.now
-    operations.now = lambda: moment
+    saved = clock.now
+    clock.now = lambda: moment
     try:
         yield moment
     finally:
-        operations.now = saved
+        clock.now = saved
 
 
 @dataclass

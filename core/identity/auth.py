@@ -45,7 +45,8 @@ _LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", VERSION_KEY, LOGIN_AT_K
 
 
 def now() -> datetime:
-    """The time sessions are measured by (tests move it, as ``core.meetings.operations.now``)."""
+    """The time sessions are measured by (tests move it, as the meetings' clock:
+    ``core.meetings.operations.clock.now``)."""
     return utcnow()
 
 

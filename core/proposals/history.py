@@ -6,7 +6,7 @@ again from its ``kind`` and ``data``, through Flask-Babel with Danish msgids, so
 who chose English reads English. A kind the core does not know (one a plugin added) keeps
 its stored message.
 
-Every kind the core writes (``_event(proposal, "<kind>", …)`` in operations.py) has a
+Every kind the core writes (``_event(proposal, "<kind>", …)`` in operations/) has a
 wording in :data:`WORDINGS`; tests/proposals/test_history.py finds the kinds in the code
 and fails for one without.
 """

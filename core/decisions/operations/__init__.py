@@ -1,0 +1,57 @@
+"""Decisions: open a motion on a decision item, vote, object, record dissent, close, dry run.
+
+Every rule comes from the tenant's hooks (passed in as ``hooks``): ``body_competence``
+(may the body decide this?), ``vote_units`` (who votes, who may cast each unit),
+``quorum``, ``decision_procedure`` and ``tally``. Units are computed from the meeting's
+attendance (:func:`core.meetings.attendees.attendees`) each time they are needed, so a
+member who leaves stops counting for the quorum at the close.
+
+Refusals cite their clause: ``abort(409|422, message=<Danish reason>, clause=…, rule=…)``.
+A refused operation writes nothing (the session is rolled back before the refusal).
+Operations flush, never commit; every vote, change and outcome is also written to the
+audit log (:mod:`core.audit.operations`).
+
+One room per concern (each module's docstring says what it holds):
+
+* ``common`` — the refusal that writes nothing; the states in which nothing is decided;
+* ``loading`` — items, motions and an item's stored decision;
+* ``situation`` — what the rules see: matter, attendance, vote units, quorum, follow-ups;
+* ``access`` — who may lead, who may see a closed item, which unit a person acts for;
+* ``motions`` — opening, putting to the vote, objecting, closing; dissents (SLA-6);
+* ``votes`` — casting, recording from the room, changing; votes still to cast;
+* ``dry_run`` — the outcome if these attended and voted so, nothing stored;
+* ``audit_check`` — the tables compared with the audit log.
+
+Dependencies point one way (common, loading ← situation ← access ← motions ← votes).
+Other code imports from here, ``core.decisions.operations``. A name with a leading
+underscore belongs to the package; it is shared between its modules, not offered to
+other features.
+"""
+
+from __future__ import annotations
+
+from core.decisions.operations.common import refuse
+from core.decisions.operations.loading import (
+    decision_for_item,
+    get_item,
+    get_motion,
+    motion_for_item,
+)
+from core.decisions.operations.situation import Situation, matter_for, situation
+from core.decisions.operations.access import is_visible, may_lead
+from core.decisions.operations.motions import (
+    close_motion,
+    object_to,
+    open_motion,
+    open_voting,
+    record_dissent,
+)
+from core.decisions.operations.votes import (
+    cast_vote,
+    change_vote,
+    record_votes,
+    votes_waiting,
+    voting_view,
+)
+from core.decisions.operations.dry_run import dry_run, dry_run_for_input
+from core.decisions.operations.audit_check import audit_mismatches

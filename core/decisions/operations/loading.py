@@ -1,0 +1,58 @@
+"""Finding an item, a motion, an item's motion and an item's stored decision (for the
+minutes and for proposals).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import abort
+
+from core.decisions.models import Motion, MotionPhase, MotionResult
+from core.extensions import db
+from core.meetings.models import AgendaItem
+
+
+def get_item(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        abort(404, message="Punktet findes ikke.")
+    return item
+
+
+def get_motion(motion_id: int) -> Motion:
+    motion = db.session.get(Motion, motion_id)
+    if motion is None:
+        abort(404, message="Forslaget findes ikke.")
+    return motion
+
+
+def motion_for_item(item: AgendaItem) -> Motion | None:
+    return db.session.scalar(sa.select(Motion).where(Motion.item_id == item.id))
+
+
+def decision_for_item(item: AgendaItem) -> dict | None:
+    """The item's stored decision, for the minutes and for proposals: ``None`` until a
+    motion on it has closed.
+
+    :return: ``motion_id``, ``text`` (the decision as proposed or concluded), ``result``
+        (adopted | rejected | not_quorate), ``passed``, ``closed_at``, ``explanation``
+        (``da``, ``en``), ``outcome`` (the full explained outcome) and ``dissents``
+        (organisation, person, text; SLA-6).
+    """
+    motion = motion_for_item(item)
+    if motion is None or motion.phase is not MotionPhase.CLOSED:
+        return None
+    return {
+        "motion_id": motion.id,
+        "text": motion.text,
+        "result": motion.result.value,
+        "passed": motion.result is MotionResult.ADOPTED,
+        "closed_at": motion.closed_at,
+        "explanation": motion.outcome["explanation"],
+        "outcome": motion.outcome,
+        "dissents": [
+            {"organisation": d.organisation, "person": d.person.name if d.person else None,
+             "text": d.text}
+            for d in motion.dissents
+        ],
+    }

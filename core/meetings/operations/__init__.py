@@ -1,0 +1,98 @@
+"""Meetings: the annual plan, the lifecycle, agendas, attendance, minutes and deadlines.
+
+Every rule about meetings is in this package or in the hooks it calls
+(core/hooks/specs.py). The functions change state and flush, never commit; a refused
+operation raises (through ``flask_smorest.abort``) before anything is changed, so the
+request's rollback leaves the database as it was.
+
+The lifecycle (ARCHITECTURE.md): planned → agenda published → held → minutes sent →
+minutes approved, or cancelled from planned / agenda published.
+
+One room per concern (each module's docstring says what it holds):
+
+* ``clock`` — the one ``now()`` the meeting operations read (tests and the demo set it);
+* ``states`` — the lifecycle's states and the moves between them;
+* ``loading`` — finding meetings and items (404 for none), the dashboard's next meetings;
+* ``compliance`` — deadlines with their clauses, recorded breaches, the year's figures;
+* ``agenda`` — standing items, items, closed items, publishing the agenda, attachments;
+* ``lifecycle`` — the annual plan, creating, changing, holding and cancelling meetings;
+* ``attendance`` — who fills a seat (holder, substitute, delegate) and delegated mandates;
+* ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections.
+
+Dependencies point one way (clock, states, loading ← compliance ← agenda ← lifecycle,
+minutes). Other code imports from here, ``core.meetings.operations``: the names below are
+the feature's operations. A name with a leading underscore belongs to the package; it is
+shared between its modules, not offered to other features.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+# Read by older callers through this module (the models' own home is core.meetings.models).
+from core.meetings.models import AgendaItem, MeetingKind  # noqa: F401
+from core.meetings.operations import clock
+from core.meetings.operations.states import HELD_STATES, STATE_DA, TRANSITIONS
+from core.meetings.operations.loading import (
+    body_meetings,
+    get_item,
+    get_meeting,
+    load_for_view,
+    upcoming_for_user,
+    _year_start,
+)
+from core.meetings.operations.compliance import (
+    Deadlines,
+    compliance,
+    deadlines,
+    meeting_rules,
+    next_meeting,
+)
+from core.meetings.operations.agenda import (
+    CONFIDENTIALITY_REASONS,
+    add_attachment,
+    add_item,
+    attachment_path,
+    attachments_dir,
+    can_see_confidential,
+    get_attachment,
+    publish_agenda,
+    read_attachment,
+    remove_item,
+    update_item,
+)
+from core.meetings.operations.lifecycle import (
+    cancel,
+    create_meeting,
+    _new_meeting,
+    plan_year,
+    record_held,
+    update_meeting,
+)
+from core.meetings.operations.attendance import (
+    NOT_A_TENANT_PERSON,
+    active_delegation,
+    delegate_mandate,
+    record_attendance,
+)
+from core.meetings.operations.minutes import (
+    RESULT_DA,
+    MinutesImmutable,
+    approve_by_body,
+    approve_by_member,
+    correct_minutes,
+    current_version,
+    draft,
+    expected_approvers,
+    record_dissent,
+    record_motion_decision,
+    record_motion_dissent,
+    send_minutes,
+    write_entry,
+)
+
+
+def now() -> datetime:
+    """The meetings' clock, read through :mod:`core.meetings.operations.clock` at each call,
+    so a clock a test or the demo set there is the one this answers with."""
+    return clock.now()

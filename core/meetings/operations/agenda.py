@@ -1,0 +1,233 @@
+"""The agenda: standing items, items added, changed and removed, closed items (ALB-B11,
+ALB-R6), publishing the agenda (notice: ALB-B8), and the items' attachments (bilag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app
+from flask_smorest import abort
+
+from core import files
+from core.bodies.facts import body_facts
+from core.extensions import db
+from core.identity.models import User
+from core.identity.permissions import Role
+from core.meetings.models import (
+    AgendaItem,
+    Attachment,
+    BreachKind,
+    ItemKind,
+    Meeting,
+    MeetingState,
+)
+from core.meetings.operations import clock
+from core.meetings.operations.compliance import _record_breach, deadlines
+from core.meetings.operations.loading import body_meetings
+from core.meetings.operations.states import _move, _refuse_transition
+from core.rules.types import MeetingRules
+
+
+#: Why an item may be closed: the categories of forvaltningsloven § 27 the practice uses
+#: (DOMAIN.md, "Only single items may be closed, and only for a stated reason").
+CONFIDENTIALITY_REASONS = {
+    "personal_matters": "Personlige forhold (forvaltningslovens § 27)",
+    "personnel": "Personalesager (forvaltningslovens § 27)",
+    "property_transaction": "Køb eller salg af fast ejendom (forvaltningslovens § 27)",
+    "tender": "Udbud og kontrakter (forvaltningslovens § 27)",
+    "business_secrets": "Forretningshemmeligheder (forvaltningslovens § 27)",
+}
+
+
+def get_attachment(attachment_id: int) -> Attachment:
+    att = db.session.get(Attachment, attachment_id)
+    if att is None:
+        abort(404, message="Not found.")
+    return att
+
+
+def _meeting_number(meeting: Meeting) -> int:
+    """The meeting's number within its year among the body's meetings that are not cancelled."""
+    year = meeting.starts_at.year
+    earlier = [
+        m for m in body_meetings(meeting.body, year)
+        if m.id != meeting.id and m.state is not MeetingState.CANCELLED
+        and m.starts_at < meeting.starts_at
+    ]
+    return len(earlier) + 1
+
+
+def _add_standing_items(meeting: Meeting, tenant, hooks) -> None:
+    """ALB-B10, ALB-S5, SLA-10: the items the rules put on every (or some) meeting(s)."""
+    facts = body_facts(meeting.body, tenant.slug)
+    standing = hooks.collect(
+        "standing_items", body=facts, meeting_number=_meeting_number(meeting),
+        year=meeting.starts_at.year,
+    )
+    for s in standing:
+        _append_item(meeting, AgendaItem(
+            kind=ItemKind(s.kind.value), title=s.title, standing_clause=s.clause,
+            topics=["incoming_recommendations"] if s.receives_proposals else [],
+        ))
+
+
+def _append_item(meeting: Meeting, item: AgendaItem) -> AgendaItem:
+    item.position = max((i.position for i in meeting.items), default=0) + 1
+    meeting.items.append(item)
+    return item
+
+
+def publish_agenda(meeting: Meeting, rules: MeetingRules) -> Meeting:
+    """Send out the agenda and material. Late is possible but recorded as a breach of the
+    notice period (ALB-B8, ALB-R4, ALB-S3, SLA-8)."""
+    _move(meeting, MeetingState.AGENDA_PUBLISHED, "indkaldes")
+    at = clock.now()
+    meeting.agenda_published_at = at
+    d = deadlines(meeting, rules)
+    _record_breach(meeting, BreachKind.AGENDA_LATE, d.agenda_due_at, d.agenda_clause, at)
+    db.session.flush()
+    return meeting
+
+
+def _check_confidentiality(data: dict) -> None:
+    """ALB-B11, ALB-R6: a closed item needs a stated reason (a § 27 category)."""
+    if data.get("is_confidential") and data.get("confidentiality_reason") not in CONFIDENTIALITY_REASONS:
+        abort(422, message="The input is invalid; see errors for each field.", errors={"json": {
+            "confidentiality_reason": [
+                "Et lukket punkt kræver en begrundelse: " + ", ".join(sorted(CONFIDENTIALITY_REASONS))
+            ]}})
+
+
+def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: MeetingRules) -> AgendaItem:
+    """The secretariat adds items until the meeting is held; a member asks for an item
+    before the submission deadline (ALB-R3: 10 days), or, without one, until the agenda is out."""
+    if role >= Role.BODY_SECRETARY:
+        if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+            _refuse_transition(meeting, meeting.state, "få nye punkter")
+    else:
+        if meeting.state is not MeetingState.PLANNED:
+            abort(409, message="Dagsordenen er udsendt; kontakt sekretariatet for at få et punkt på.",
+                  rule="meeting_lifecycle", clause=None)
+        d = deadlines(meeting, rules)
+        if d.submission_due_at is not None and clock.now() > d.submission_due_at:
+            abort(
+                422,
+                message=f"Fristen for at få punkter på dagsordenen var "
+                f"{d.submission_due_at.date().isoformat()} ({rules.submission_deadline.days} dage "
+                f"før mødet).",
+                clause=d.submission_clause,
+                rule="meeting_rules",
+            )
+    _check_confidentiality(data)
+    item = AgendaItem(
+        kind=ItemKind(data["kind"]),
+        title=data["title"],
+        case_text=data.get("case_text", ""),
+        recommendation=data.get("recommendation", ""),
+        is_confidential=bool(data.get("is_confidential")),
+        confidentiality_reason=data.get("confidentiality_reason") or "",
+        topics=list(data.get("topics", [])),
+        plan=data.get("plan"),
+        district=data.get("district"),
+        guests=list(data.get("guests", [])),
+        submitted_by_id=user.id if role < Role.BODY_SECRETARY else None,
+    )
+    _append_item(meeting, item)
+    db.session.flush()
+    return item
+
+
+def update_item(meeting: Meeting, item: AgendaItem, data: dict) -> AgendaItem:
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+        _refuse_transition(meeting, meeting.state, "få ændret sine punkter")
+    merged = {
+        "is_confidential": data.get("is_confidential", item.is_confidential),
+        "confidentiality_reason": data.get("confidentiality_reason", item.confidentiality_reason),
+    }
+    _check_confidentiality(merged)
+    for field in ("kind", "title", "case_text", "recommendation", "is_confidential",
+                  "confidentiality_reason", "topics", "plan", "district", "guests"):
+        if field in data:
+            value = data[field]
+            if field == "kind":
+                value = ItemKind(value)
+            setattr(item, field, value)
+    if not item.is_confidential:
+        item.confidentiality_reason = ""
+    if "position" in data:
+        others = [i for i in meeting.items if i is not item]
+        pos = max(1, min(data["position"], len(others) + 1))
+        others.insert(pos - 1, item)
+        for n, i in enumerate(others, start=1):
+            i.position = n
+    db.session.flush()
+    return item
+
+
+def remove_item(meeting: Meeting, item: AgendaItem) -> None:
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+        _refuse_transition(meeting, meeting.state, "få fjernet punkter")
+    meeting.items.remove(item)
+    for n, i in enumerate(meeting.items, start=1):
+        i.position = n
+    db.session.flush()
+
+
+def _add_approval_item(meeting: Meeting, minutes_of: Meeting) -> AgendaItem:
+    if any(i.approves_minutes_of_id == minutes_of.id for i in meeting.items):
+        return next(i for i in meeting.items if i.approves_minutes_of_id == minutes_of.id)
+    return _append_item(meeting, AgendaItem(
+        kind=ItemKind.DECISION,
+        title=f"Godkendelse af referat fra mødet {minutes_of.starts_at.date().isoformat()}",
+        standing_clause=(minutes_of.body.sources or {}).get("approval_mode"),
+        approves_minutes_of_id=minutes_of.id,
+    ))
+
+
+def attachments_dir() -> Path:
+    configured = current_app.config.get("ATTACHMENTS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
+
+
+def attachment_path(att: Attachment) -> Path:
+    return attachments_dir() / str(att.tenant_id) / att.sha256[:2] / att.sha256
+
+
+def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> Attachment:
+    """Store a bilag on disk under its SHA-256, refusing a file too large or of a type not
+    allowed by its content (core/files.py); the row keeps the checksum so a download can
+    be verified."""
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+        _refuse_transition(meeting, meeting.state, "få nye bilag")
+    checked = files.checked_upload(upload.filename, upload.stream)
+    data, digest = checked.content, checked.sha256
+    att = Attachment(
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size_bytes=checked.size_bytes,
+        sha256=digest,
+        uploaded_by_id=user.id,
+    )
+    item.attachments.append(att)
+    db.session.flush()
+    path = attachment_path(att)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return att
+
+
+def read_attachment(att: Attachment) -> bytes:
+    data = attachment_path(att).read_bytes()
+    if hashlib.sha256(data).hexdigest() != att.sha256:
+        abort(500, message="Bilaget er beskadiget (checksummen passer ikke).")
+    return data
+
+
+def can_see_confidential(role: Role) -> bool:
+    """ALB-B11, ALB-R6: closed items are for the body's members (and its secretariat)."""
+    return role >= Role.MEMBER

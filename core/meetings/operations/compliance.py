@@ -1,0 +1,157 @@
+"""Deadlines and compliance: each meeting's deadlines with the clause that sets them, the
+breaches recorded when something is late, and the year's figures a board reports
+(Landsbyggefonden).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from core.bodies.facts import body_facts
+from core.bodies.models import Body
+from core.extensions import db
+from core.meetings.models import BreachKind, DeadlineBreach, Meeting, MeetingKind, MeetingState
+from core.meetings.operations import clock
+from core.meetings.operations.loading import body_meetings
+from core.meetings.operations.states import HELD_STATES
+from core.rules.types import MeetingRules
+
+
+def meeting_rules(body: Body, tenant, hooks) -> MeetingRules:
+    return hooks.meeting_rules(body=body_facts(body, tenant.slug))
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The deadlines of one meeting, each with the clause that sets it."""
+
+    agenda_due_at: datetime | None
+    agenda_clause: str | None
+    submission_due_at: datetime | None
+    submission_clause: str | None
+    minutes_due_at: datetime | None
+    minutes_clause: str | None
+    approval_mode: str
+    approval_due_at: datetime | None
+    approval_clause: str | None
+
+
+def deadlines(meeting: Meeting, rules: MeetingRules) -> Deadlines:
+    """Notice (ALB-B8, ALB-R4, ALB-S3, SLA-8), submission (ALB-R3), minutes (ALB-B9, ALB-R4,
+    ALB-S3) and approval (ALB-B9: within 4 weeks; ALB-S4: at the next meeting)."""
+    start = meeting.starts_at
+    sources = meeting.body.sources or {}
+
+    def before(d):
+        return None if d is None else start - timedelta(days=d.days)
+
+    def after(d):
+        return None if d is None else start + timedelta(days=d.days)
+
+    approval_due = after(rules.approval_due)
+    approval_clause = rules.approval_due.clause if rules.approval_due else None
+    if rules.approval_mode == "next_meeting":
+        nxt = next_meeting(meeting)
+        approval_due = nxt.starts_at + timedelta(minutes=nxt.duration_minutes) if nxt else None
+        approval_clause = sources.get("approval_mode")
+    return Deadlines(
+        agenda_due_at=before(rules.notice),
+        agenda_clause=rules.notice.clause if rules.notice else None,
+        submission_due_at=before(rules.submission_deadline),
+        submission_clause=rules.submission_deadline.clause if rules.submission_deadline else None,
+        minutes_due_at=after(rules.minutes_due),
+        minutes_clause=rules.minutes_due.clause if rules.minutes_due else None,
+        approval_mode=rules.approval_mode,
+        approval_due_at=approval_due,
+        approval_clause=approval_clause or sources.get("approval_mode"),
+    )
+
+
+def next_meeting(meeting: Meeting) -> Meeting | None:
+    """The body's next meeting that is not cancelled."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            Meeting.starts_at > meeting.starts_at,
+            Meeting.state != MeetingState.CANCELLED,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+def _record_breach(meeting: Meeting, kind: BreachKind, due_at: datetime | None, clause, at) -> None:
+    """Late is possible, and recorded (the compliance view reports it)."""
+    if due_at is None or at <= due_at:
+        return
+    if any(b.kind is kind for b in meeting.breaches):
+        return
+    meeting.breaches.append(DeadlineBreach(kind=kind, due_at=due_at, happened_at=at, clause=clause))
+
+
+def compliance(body: Body, year: int, tenant, hooks) -> dict:
+    """The figures a board reports to Landsbyggefonden for a year: meetings held against the
+    meetings required (ALB-B7, ALB-R2, ALB-S3, SLA-7, KBH-1, KBH-3, VEJ-8), agendas on time,
+    minutes on time, minutes approved on time, and every recorded breach."""
+    rules = meeting_rules(body, tenant, hooks)
+    meetings = body_meetings(body, year)
+    at = clock.now()
+    held = [m for m in meetings if m.state in HELD_STATES]
+    published = [m for m in meetings if m.agenda_published_at is not None]
+    sent = [m for m in held if m.minutes_sent_at is not None]
+    approved = [m for m in held if m.state is MeetingState.MINUTES_APPROVED]
+
+    def late(m, kind):
+        return any(b.kind is kind for b in m.breaches)
+
+    def overdue(due, done):
+        return due is not None and done is None and at > due
+
+    open_overdue = []
+    for m in meetings:
+        if m.state is MeetingState.CANCELLED:
+            continue
+        d = deadlines(m, rules)
+        if overdue(d.agenda_due_at, m.agenda_published_at):
+            open_overdue.append({"meeting_id": m.id, "kind": "agenda_overdue",
+                                 "due_at": d.agenda_due_at, "clause": d.agenda_clause})
+        if m.state in HELD_STATES and overdue(d.minutes_due_at, m.minutes_sent_at):
+            open_overdue.append({"meeting_id": m.id, "kind": "minutes_overdue",
+                                 "due_at": d.minutes_due_at, "clause": d.minutes_clause})
+        if m.state is MeetingState.MINUTES_SENT and overdue(d.approval_due_at, m.minutes_approved_at):
+            open_overdue.append({"meeting_id": m.id, "kind": "approval_overdue",
+                                 "due_at": d.approval_due_at, "clause": d.approval_clause})
+    needs_approval = rules.approval_mode not in ("none", "")
+    return {
+        "body": body.key,
+        "year": year,
+        "meetings_required": rules.meetings_per_year,
+        "meetings_required_clause": rules.clause,
+        "meetings_planned": len([m for m in meetings if m.kind is MeetingKind.ORDINARY]),
+        "meetings_held": len(held),
+        "extraordinary_held": len([m for m in held if m.kind is MeetingKind.EXTRAORDINARY]),
+        "meetings_cancelled": len([m for m in meetings if m.state is MeetingState.CANCELLED]),
+        "requirement_met": len(held) >= rules.meetings_per_year,
+        "agendas_published": len(published),
+        "agendas_on_time": len([m for m in published if not late(m, BreachKind.AGENDA_LATE)]),
+        "agenda_clause": rules.notice.clause if rules.notice else None,
+        "minutes_sent": len(sent),
+        "minutes_on_time": len([m for m in sent if not late(m, BreachKind.MINUTES_LATE)]),
+        "minutes_clause": rules.minutes_due.clause if rules.minutes_due else None,
+        "approval_mode": rules.approval_mode,
+        "minutes_approved": len(approved) if needs_approval else None,
+        "minutes_approved_on_time": (
+            len([m for m in approved if not late(m, BreachKind.APPROVAL_LATE)])
+            if needs_approval else None
+        ),
+        "breaches": [
+            {"meeting_id": m.id, "kind": b.kind.value, "due_at": b.due_at,
+             "happened_at": b.happened_at, "clause": b.clause}
+            for m in meetings for b in m.breaches
+        ],
+        "overdue": open_overdue,
+    }

@@ -1,0 +1,86 @@
+"""Finding meetings: by id (404 for none), a body's meetings of a year, the detail view's
+meeting with what it shows, an item of a meeting, and a person's next meetings across
+tenants (the dashboard).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_smorest import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.bodies.models import Body, Seat
+from core.extensions import db
+from core.identity.models import User
+from core.meetings.models import AgendaItem, Attendance, Meeting, MeetingState
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404, message="Not found.")
+    return meeting
+
+
+def load_for_view(meeting: Meeting) -> Meeting:
+    """The meeting with what its detail shows loaded in a fixed number of statements,
+    however long the agenda (issue #9 (b); tests/bench/test_query_counts.py): items with
+    their attachments, attendance with its people and seats, breaches; one statement each."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    items = db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position).options(selectinload(AgendaItem.attachments))
+    ).all()
+    attendances = db.session.scalars(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
+        # the view shows people's e-mails only, not their affiliations
+        .options(joinedload(Attendance.person).lazyload(User.affiliations),
+                 # the seat's key only: not its holder and organisation, which it joins by default
+                 joinedload(Attendance.seat).lazyload("*"))
+    ).all()
+    set_committed_value(meeting, "items", items)
+    set_committed_value(meeting, "attendances", attendances)
+    meeting.breaches  # noqa: B018 - one statement, loaded here with the rest
+    return meeting
+
+
+def get_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((i for i in meeting.items if i.id == item_id), None)
+    if item is None:
+        abort(404, message="Not found.")
+    return item
+
+
+def body_meetings(body: Body, year: int | None = None) -> list[Meeting]:
+    q = sa.select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.starts_at)
+    if year is not None:
+        q = q.where(
+            Meeting.starts_at >= _year_start(year), Meeting.starts_at < _year_start(year + 1)
+        )
+    return list(db.session.scalars(q))
+
+
+def _year_start(year: int) -> datetime:
+    from datetime import timezone
+
+    return datetime(year, 1, 1, tzinfo=timezone.utc)
+
+
+def upcoming_for_user(user: User, after: datetime, limit: int = 10) -> list[tuple[Meeting, object]]:
+    """The next meetings, across tenants, of the bodies where ``user`` holds a seat (for the
+    dashboard): ``(meeting, tenant)`` pairs, soonest first; cancelled meetings left out."""
+    from core.tenancy import all_tenants
+    from core.tenants.models import Tenant
+
+    with all_tenants():
+        held = sa.select(Seat.body_id).where(Seat.holder_id == user.id,
+                                             Seat.not_ended_sql(after.date()))
+        return list(db.session.execute(
+            sa.select(Meeting, Tenant).join(Tenant, Tenant.id == Meeting.tenant_id)
+            .where(Meeting.body_id.in_(held), Meeting.starts_at >= after,
+                   Meeting.state != MeetingState.CANCELLED)
+            .order_by(Meeting.starts_at).limit(limit)
+        ).all())

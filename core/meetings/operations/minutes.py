@@ -1,0 +1,352 @@
+"""Minutes: the draft and its entries, the decisions of motions written into it, dissents
+(SLA-6), sending (ALB-B9), approval by the members or the body (ALB-B9, ALB-S4, SLA-9),
+and corrections as new versions: approved minutes never change (a flush that would
+change them raises :class:`MinutesImmutable`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_smorest import abort
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core.audit import operations as audit
+from core.bodies.facts import body_facts
+from core.extensions import db
+from core.identity.models import User
+from core.meetings.models import (
+    AgendaItem,
+    BreachKind,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    MinutesApproval,
+    MinutesEntry,
+    MinutesVersion,
+)
+from core.meetings.operations import clock
+from core.meetings.operations.agenda import _add_approval_item
+from core.meetings.operations.compliance import _record_breach, deadlines, next_meeting
+from core.meetings.operations.states import HELD_STATES, _move, _refuse_transition
+from core.rules.types import MeetingRules
+
+
+class MinutesImmutable(RuntimeError):
+    """An approved minutes version was changed: corrections are new versions."""
+
+
+def draft(meeting: Meeting) -> MinutesVersion:
+    """The minutes being written (version 1), created on first use."""
+    if meeting.state is not MeetingState.HELD:
+        _refuse_transition(meeting, meeting.state, "få skrevet referat (rettelser er nye versioner)")
+    version = meeting.minutes_versions[0] if meeting.minutes_versions else None
+    if version is None:
+        version = MinutesVersion(number=1)
+        meeting.minutes_versions.append(version)
+        db.session.flush()
+    return version
+
+
+def _entry(version: MinutesVersion, item: AgendaItem) -> MinutesEntry:
+    entry = next((e for e in version.entries if e.item_id == item.id), None)
+    if entry is None:
+        entry = MinutesEntry(item=item, decision="", public_decision="", dissents=[])
+        version.entries.append(entry)
+    return entry
+
+
+def _check_public_decision(item: AgendaItem, decision: str, public_decision: str) -> None:
+    """ALB-B11, ALB-R6: a closed item's decision is published without the confidential part,
+    so the secretary writes that public wording."""
+    if item.is_confidential and decision and not public_decision:
+        abort(422, message="The input is invalid; see errors for each field.", errors={"json": {
+            "public_decision": ["Et lukket punkt kræver en offentlig beslutningstekst uden det "
+                                "fortrolige (ALB-B11)."]}})
+
+
+def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
+    version = draft(meeting)
+    existing = next((e for e in version.entries if e.item_id == item.id), None)
+    decision = data.get("decision", existing.decision if existing else "")
+    public_decision = data.get("public_decision", existing.public_decision if existing else "")
+    _check_public_decision(item, decision, public_decision)
+    entry = _entry(version, item)
+    entry.decision = decision
+    entry.public_decision = public_decision if item.is_confidential else ""
+    if "dissents" in data:
+        entry.dissents = [dict(d) for d in data["dissents"]]
+    db.session.flush()
+    return entry
+
+
+#: The result of a motion as the minutes state it; also the public wording of a closed
+#: item's decision until the secretary writes one (ALB-B11: published without the
+#: confidential part).
+RESULT_DA = {
+    "adopted": "Vedtaget.",
+    "rejected": "Forkastet.",
+    "not_quorate": "Ikke beslutningsdygtig; intet blev besluttet.",
+}
+
+
+#: Meeting states in which a motion's decision is written into the minutes being drafted.
+#: Once the minutes are sent, they change only by the secretary's hand (a correction).
+_DRAFTING_STATES = (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+
+
+def record_motion_decision(
+    item: AgendaItem, *, decision: str, result: str, explanation: str, dissents: list[dict],
+) -> MinutesEntry | None:
+    """A motion on ``item`` has closed (the decisions feature calls this): its decision —
+    text, result, explanation and dissents (SLA-6) — goes into the item's minutes entry.
+
+    The minutes draft is started if the meeting is still under way. For a closed item the
+    public decision is the result alone until the secretary writes a public wording
+    (ALB-B11, ALB-R6), so nothing confidential is published. Once the minutes are sent, the
+    motion's decision is not written (``None``): the secretary corrects the minutes.
+    """
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES:
+        return None
+    version = meeting.minutes_versions[0] if meeting.minutes_versions else None
+    if version is None:
+        version = MinutesVersion(number=1)
+        meeting.minutes_versions.append(version)
+        db.session.flush()
+    entry = _entry(version, item)
+    # Only an adopted motion's text is the decision; otherwise the minutes say what became
+    # of the proposal, so nobody reads a rejected text as decided.
+    entry.decision = decision if result == "adopted" else f"{RESULT_DA.get(result, result)} " \
+        f"Forslaget var: {decision}"
+    entry.result = result
+    entry.explanation = explanation
+    if item.is_confidential and not entry.public_decision:
+        entry.public_decision = RESULT_DA.get(result, "")
+    by_motion = {d.get("email") for d in dissents}
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") not in by_motion] + [
+        dict(d) for d in dissents
+    ]
+    db.session.flush()
+    return entry
+
+
+def record_motion_dissent(item: AgendaItem, dissent: dict) -> MinutesEntry | None:
+    """A dissent recorded on a closed motion (SLA-6) joins the item's minutes entry, while
+    the minutes are being drafted."""
+    meeting = item.meeting
+    if meeting.state not in _DRAFTING_STATES or not meeting.minutes_versions:
+        return None
+    entry = _entry(meeting.minutes_versions[0], item)
+    entry.dissents = [d for d in (entry.dissents or []) if d.get("email") != dissent.get("email")] + [
+        dict(dissent)
+    ]
+    db.session.flush()
+    return entry
+
+
+def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str) -> MinutesEntry:
+    """SLA-6: a member's dissent (særstandpunkt) is recorded in the minutes on request."""
+    version = draft(meeting)
+    entry = _entry(version, item)
+    orgs = ", ".join(sorted(a.organisation.code for a in user.affiliations))
+    entry.dissents = [d for d in entry.dissents if d.get("email") != user.email] + [
+        {"by": user.name, "email": user.email, "organisation": orgs, "text": text}
+    ]
+    db.session.flush()
+    return entry
+
+
+def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
+    """Send the decision minutes (ALB-B9, ALB-R4, ALB-S3: within 14 days; late is recorded).
+    Every decision item needs its decision. Where the rules set no approval, the minutes are
+    final when sent; with ALB-S4 they go on the next meeting's agenda for approval."""
+    if meeting.state is not MeetingState.HELD:
+        _move(meeting, MeetingState.MINUTES_SENT, "få udsendt referat")
+    version = draft(meeting)
+    decided = {e.item_id for e in version.entries if e.decision.strip()}
+    missing = [i.position for i in meeting.items if i.kind is ItemKind.DECISION and i.id not in decided]
+    if missing:
+        abort(422, message="Referatet mangler beslutningen på punkt "
+              + ", ".join(str(p) for p in missing) + ".", rule="send_minutes", clause=None)
+    _move(meeting, MeetingState.MINUTES_SENT, "få udsendt referat")
+    at = clock.now()
+    meeting.minutes_sent_at = at
+    d = deadlines(meeting, rules)
+    _record_breach(meeting, BreachKind.MINUTES_LATE, d.minutes_due_at, d.minutes_clause, at)
+    if rules.approval_mode in ("none", ""):
+        version.approved_at = at
+        meeting.minutes_approval = {"mode": "none", "clause": None,
+                                    "reason": "Kommissoriet kræver ingen godkendelse."}
+    elif rules.approval_mode == "next_meeting":
+        nxt = next_meeting(meeting)
+        if nxt is not None and nxt.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+            _add_approval_item(nxt, meeting)
+    db.session.flush()
+    return meeting
+
+
+def expected_approvers(meeting: Meeting, tenant, hooks) -> list[User]:
+    """ALB-B9: the holders of the seats the ``minutes_approvers`` rule names (by default the
+    members, the secretary aside)."""
+    from core.meetings.attendees import attendees
+
+    keys = set(hooks.minutes_approvers(
+        body=body_facts(meeting.body, tenant.slug), attendees=attendees(meeting)))
+    day = meeting.starts_at.date()
+    seen, out = set(), []
+    for s in meeting.body.seats:
+        if s.holder is None or not s.is_valid_on(day) or s.key not in keys:
+            continue
+        if s.holder_id not in seen:
+            seen.add(s.holder_id)
+            out.append(s.holder)
+    return out
+
+
+def current_version(meeting: Meeting) -> MinutesVersion | None:
+    return meeting.minutes_versions[-1] if meeting.minutes_versions else None
+
+
+def _finish_approval(
+    meeting: Meeting, rules: MeetingRules, how: dict, decided_at: datetime | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Approve; ``decided_at`` is when the approval happened (the meeting that approved it,
+    ALB-S4), which is what the approval deadline is measured against."""
+    at = clock.now()
+    _move(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
+    version = meeting.minutes_versions[0]
+    version.approved_at = at
+    meeting.minutes_approved_at = at
+    meeting.minutes_approval = how
+    d = deadlines(meeting, rules)
+    _record_breach(meeting, BreachKind.APPROVAL_LATE, d.approval_due_at, d.approval_clause,
+                   decided_at or at)
+    # Approved minutes are final: their approval goes to the audit chain.
+    audit.record("minutes.approved", f"meeting:{meeting.id}", {
+        "version": version.number, "approval": how,
+        "entries": {str(e.item_id): e.decision for e in version.entries},
+    }, actor_id=actor_id)
+
+
+def approve_by_member(
+    meeting: Meeting, user: User, rules: MeetingRules, tenant, hooks
+) -> MinutesApproval:
+    """ALB-B9: members approve the minutes by e-mail (here: one click) within 4 weeks of the
+    meeting; when the last member has approved, the minutes are approved."""
+    if rules.approval_mode != "email":
+        abort(409, message="Referatet godkendes ikke af medlemmerne enkeltvis i dette organ.",
+              clause=(meeting.body.sources or {}).get("approval_mode"), rule="meeting_rules")
+    if meeting.state is not MeetingState.MINUTES_SENT:
+        _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
+    approvers = expected_approvers(meeting, tenant, hooks)
+    if user.id not in {u.id for u in approvers}:
+        abort(403, message="Kun organets medlemmer godkender referatet.",
+              reason_en="Only the body's members approve the minutes.")
+    version = meeting.minutes_versions[0]
+    approval = next((a for a in version.approvals if a.user_id == user.id), None)
+    if approval is None:
+        approval = MinutesApproval(user=user, approved_at=clock.now())
+        version.approvals.append(approval)
+        db.session.flush()
+        audit.record("minutes.approval", f"meeting:{meeting.id}", {
+            "version": version.number, "clause": deadlines(meeting, rules).approval_clause,
+        }, actor_id=user.id)
+    if {a.user_id for a in version.approvals} >= {u.id for u in approvers}:
+        _finish_approval(meeting, rules, {
+            "mode": "email", "clause": deadlines(meeting, rules).approval_clause,
+            "approved_by": sorted(a.user.email for a in version.approvals),
+        }, actor_id=user.id)
+    db.session.flush()
+    return approval
+
+
+def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules,
+                    actor_id: int | None = None) -> Meeting:
+    """ALB-S4: approved at the next meeting (as an item on its agenda); SLA-9: approved by
+    the board. The secretary records the approval."""
+    mode = rules.approval_mode
+    clause = (meeting.body.sources or {}).get("approval_mode")
+    if mode not in ("next_meeting", "board"):
+        abort(409, message="Referatet godkendes af medlemmerne enkeltvis (ALB-B9)."
+              if mode == "email" else "Kommissoriet kræver ingen godkendelse af referatet.",
+              clause=clause, rule="meeting_rules")
+    if meeting.state is not MeetingState.MINUTES_SENT:
+        _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
+    at_meeting = db.session.get(Meeting, at_meeting_id) if at_meeting_id else None
+    if mode == "next_meeting" or at_meeting_id is not None:
+        if at_meeting is None or at_meeting.body_id != meeting.body_id \
+                or at_meeting.starts_at <= meeting.starts_at or at_meeting.state not in HELD_STATES:
+            abort(409, message="Referatet godkendes på et senere, afholdt møde i organet.",
+                  clause=clause, rule="meeting_rules")
+        if mode == "next_meeting" and not any(
+            i.approves_minutes_of_id == meeting.id for i in at_meeting.items
+        ):
+            abort(409, message="Godkendelsen af referatet skal være et punkt på mødets dagsorden.",
+                  clause=clause, rule="meeting_rules")
+        meeting.minutes_approved_at_meeting_id = at_meeting.id
+    _finish_approval(meeting, rules, {
+        "mode": mode, "clause": clause,
+        "at_meeting": at_meeting.id if at_meeting is not None else None,
+    }, decided_at=at_meeting.starts_at if at_meeting is not None else None, actor_id=actor_id)
+    db.session.flush()
+    return meeting
+
+
+def correct_minutes(meeting: Meeting, reason: str, changes: list[dict], user: User) -> MinutesVersion:
+    """Approved minutes are immutable; a correction is a new version with its reason."""
+    latest = current_version(meeting)
+    if latest is None or latest.approved_at is None:
+        abort(409, message="Kun et godkendt (endeligt) referat rettes med en ny version; "
+              "et udkast rettes direkte.", rule="minutes", clause=None)
+    if not reason.strip():
+        abort(422, message="The input is invalid; see errors for each field.",
+              errors={"json": {"reason": ["En rettelse kræver en begrundelse."]}})
+    version = MinutesVersion(number=latest.number + 1, correction_reason=reason,
+                             created_by_id=user.id)
+    meeting.minutes_versions.append(version)
+    for old in latest.entries:
+        version.entries.append(MinutesEntry(
+            item_id=old.item_id, decision=old.decision, public_decision=old.public_decision,
+            dissents=list(old.dissents),
+        ))
+    by_item = {i.id: i for i in meeting.items}
+    for change in changes:
+        item = by_item.get(change["item_id"])
+        if item is None:
+            abort(422, message="The input is invalid; see errors for each field.",
+                  errors={"json": {"entries": [f"Punkt {change['item_id']} er ikke på mødet."]}})
+        entry = next((e for e in version.entries if e.item_id == item.id), None)
+        if entry is None:
+            entry = MinutesEntry(item_id=item.id, decision="", public_decision="", dissents=[])
+            version.entries.append(entry)
+        entry.decision = change.get("decision", entry.decision)
+        entry.public_decision = change.get("public_decision", entry.public_decision)
+        if "dissents" in change:
+            entry.dissents = [dict(d) for d in change["dissents"]]
+        _check_public_decision(item, entry.decision, entry.public_decision)
+    version.approved_at = clock.now()  # a correction is issued final
+    db.session.flush()
+    return version
+
+
+def _was_final(version: MinutesVersion) -> bool:
+    hist = sa.inspect(version).attrs.approved_at.history
+    before = (hist.unchanged or hist.deleted or (None,))[0]
+    return before is not None
+
+
+@event.listens_for(Session, "before_flush")
+def _approved_minutes_are_immutable(session, flush_context, instances) -> None:
+    """The second wall behind the operations: no flush may change an approved version."""
+    for obj in list(session.dirty) + list(session.new):
+        if isinstance(obj, MinutesEntry) and obj.version is not None:
+            changed = obj in session.new or session.is_modified(obj, include_collections=False)
+            if changed and sa.inspect(obj.version).persistent and _was_final(obj.version):
+                raise MinutesImmutable(f"minutes version {obj.version.id} is approved")
+        elif isinstance(obj, MinutesVersion) and obj in session.dirty:
+            if session.is_modified(obj, include_collections=False) and _was_final(obj):
+                raise MinutesImmutable(f"minutes version {obj.id} is approved")

@@ -1,0 +1,47 @@
+"""A proposal's attachments: stored with their checksum, checked on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from flask_smorest import abort
+
+from core import files
+from core.extensions import db
+from core.models import utcnow
+from core.proposals.models import Proposal, ProposalAttachment, ProposalState
+from core.proposals.operations.common import _event, _refuse
+
+
+def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now=None) -> ProposalAttachment:
+    """Store a file with its checksum; refuse one that is empty, too large, or of a type
+    the platform does not accept (detected from the content, not the name)."""
+    now = now or utcnow()
+    if proposal.state is not ProposalState.IN_PROGRESS:
+        _refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
+                proposal.route_clause, "proposal_route")
+    checked = files.checked_upload(filename, stream, current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES"))
+    content, digest = checked.content, checked.sha256
+    if any(a.sha256 == digest for a in proposal.attachments):
+        _refuse(409, "Den samme fil er allerede vedhæftet.", None, "attachment")
+    attachment = ProposalAttachment(
+        filename=checked.filename, content_type=checked.content_type, size_bytes=len(content),
+        sha256=digest, content=content, uploaded_by_id=actor.id if actor is not None else None,
+        created_at=now,
+    )
+    with db.session.no_autoflush:
+        attachment.proposal = proposal
+    db.session.add(attachment)
+    _event(proposal, "attachment_added", f"Bilag vedhæftet: {attachment.filename}.", actor=actor,
+           now=now, data={"sha256": digest, "size_bytes": len(content), "filename": attachment.filename})
+    db.session.flush()
+    return attachment
+
+
+def attachment_content(attachment: ProposalAttachment) -> bytes:
+    """The stored bytes, checked against the checksum taken at upload."""
+    if hashlib.sha256(attachment.content).hexdigest() != attachment.sha256:
+        abort(500, message="Bilaget er ændret efter upload (kontrolsummen passer ikke).")
+    return attachment.content
