@@ -1,4 +1,4 @@
-"""The layout of the features' operations packages (issue #19; docs/decisions/0021).
+"""The layout of the features' operations packages (issue #19; docs/decisions/0021-operations-packages.md).
 
 core/meetings, core/proposals and core/decisions keep their behaviour in a package,
 ``operations/``, of one module per concern. These tests hold the layout a newcomer relies
