@@ -27,7 +27,7 @@ from core.decisions.schemas import (
 from core.extensions import db
 from core.identity.permissions import Role, access, require
 from core.meetings import operations as meetings
-from core.meetings.models import AgendaItem, ItemKind, MeetingState
+from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
 from core.meetings.views import FIELDS as MEETING_FIELDS
 from core.meetings.views import SEES, body_for, meeting_page_part, meeting_url
 from core.tenants.context import current_tenant, tenant_hooks
@@ -247,8 +247,6 @@ def change_vote(motion_id: int):
 
 def _dry_items(body):
     """Decision items of the body's meetings still to be decided, for the dry run's choice."""
-    from core.meetings.models import Meeting
-
     return db.session.scalars(
         sa.select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
