@@ -95,7 +95,22 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     init_i18n(app)
 
+    # Each feature's pages register their routes on the shell's one ``web`` blueprint (so
+    # they are imported before it is registered) and bring their templates folder as a
+    # blueprint of their own (docs/decisions/0022-pages-beside-their-feature.md).
+    from core.bodies import views as body_pages
+    from core.decisions import views as decision_pages
+    from core.identity import account_views  # noqa: F401  (templates: identity_pages')
+    from core.meetings import agenda_views, minutes_views  # noqa: F401  (routes only)
+    from core.meetings import views as meeting_pages
+    from core.notifications import views as notification_pages
+    from core.proposals import views as proposal_pages
+    from core.tenants import views as tenant_pages
+
     app.register_blueprint(web_bp)
+    for pages in (tenant_pages, body_pages, meeting_pages, decision_pages, proposal_pages,
+                  notification_pages):
+        app.register_blueprint(pages.templates)
     from core.identity.views import bp as identity_pages_bp
 
     app.register_blueprint(identity_pages_bp)

@@ -1,61 +1,38 @@
-"""Server-rendered pages (Danish): the tenants, their bodies and each body's seats and rules."""
+"""The web shell: the one ``web`` blueprint every feature's pages are registered on, the
+base templates (``templates/web/``: the layout, the error page, the accessibility
+statement), the language switch, the tenant's local time on the pages and the static files
+(``static/``). Forms and refusals are in :mod:`core.web.forms`, languages in
+:mod:`core.web.i18n`, the HTML error pages in :mod:`core.errors`.
+
+The pages themselves live beside their feature's API, as Indico's modules hold their
+controllers and templates: ``core/<feature>/views.py`` registers its routes on :data:`bp`
+(so every endpoint keeps its ``web.…`` name) and its templates are in
+``core/<feature>/templates/<feature>/``, found through a blueprint of the feature's own
+(``templates``); ``create_app`` imports them (docs/decisions/0022-pages-beside-their-feature.md).
+Features import the shell; the shell imports no feature's pages.
+"""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import sqlalchemy as sa
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from core.identity.permissions import Role, access
-from core.bodies import operations as bodies
-from core.extensions import db
-from core.tenants.context import bind_tenant, tenant_hooks
-from core.tenants.models import Tenant
+from core.tenants.context import bind_tenant
+from core.web.i18n import LANGUAGES
 
 bp = Blueprint("web", __name__, template_folder="templates")
 bind_tenant(bp)
+
 
 def N_(text: str) -> str:
     """Mark a text for the message catalogues; it is translated where it is shown."""
     return text
 
 
-APPROVAL_MODES = {
-    "email": N_("Godkendes af medlemmerne på mail"),
-    "next_meeting": N_("Godkendes på næste møde"),
-    "board": N_("Godkendes af bestyrelsen"),
-    "none": N_("Kommissoriet siger intet om godkendelse"),
-}
-ROLES = {
-    "member": N_("Medlem"),
-    "chair": N_("Formand"),
-    "meeting_leader": N_("Mødeleder"),
-    "secretary": N_("Sekretær"),
-    "observer": N_("Observatør"),
-}
-COMPETENCE = {"decides": N_("Besluttende"), "advises": N_("Rådgivende"),
-              "limited": N_("Begrænset kompetence")}
-
-
-@bp.app_context_processor
-def _labels():
-    from flask_babel import gettext as _
-
-    return {
-        "APPROVAL_MODES": {k: _(v) for k, v in APPROVAL_MODES.items()},
-        "ROLES": {k: _(v) for k, v in ROLES.items()},
-        "COMPETENCE": {k: _(v) for k, v in COMPETENCE.items()},
-        "KINDS": {"B": _("Beslutning"), "D": _("Drøftelse"), "O": _("Orientering")},
-        "CHOICES": {"yes": _("Ja"), "no": _("Nej"), "abstain": _("Undlader")},
-        "RESULTS": {"adopted": _("Vedtaget"), "rejected": _("Forkastet"),
-                    "not_quorate": _("Ikke afgjort (ikke beslutningsdygtigt)")},
-        "STATES": {"planned": _("planlagt"), "agenda_published": _("indkaldt (dagsordenen er udsendt)"),
-                   "held": _("afholdt"), "minutes_sent": _("afholdt, og referatet er udsendt"),
-                   "minutes_approved": _("afholdt, og referatet er godkendt"), "cancelled": _("aflyst")},
-        "ATTENDANCE": {"expected": _("Forventet"), "present": _("Til stede"),
-                       "apologies": _("Afbud"), "absent": _("Fraværende")},
-    }
+def current_person():
+    """The logged-in person, or ``None``."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def tenant_zone(tenant=None):
@@ -79,51 +56,24 @@ def _local(value, tenant=None, fmt="%d.%m.%Y kl. %H:%M"):
     return value.astimezone(tenant_zone(tenant)).strftime(fmt)
 
 
-@bp.route("/")
+# --------------------------------------------------------------------------- the shell's pages
+
+
+@bp.route("/sprog", methods=["POST"])
 @access(Role.PUBLIC)
-def index():
-    tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
-    return render_template("web/index.html", tenants=tenants, me=_my_overview(),
-                           upcoming=_upcoming())
+def set_language():
+    """The language switch: Danish or English, kept in the session."""
+    lang = request.form.get("lang", "")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    target = request.form.get("next") or url_for("web.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.index")
+    return redirect(target)
 
 
-def _upcoming():
-    """The logged-in user's next meetings across tenants (the dashboard)."""
-    from flask_login import current_user
-
-    from core.meetings.operations import now, upcoming_for_user
-
-    if not current_user or not current_user.is_authenticated:
-        return []
-    return upcoming_for_user(current_user._get_current_object(), now())
-
-
-def _my_overview():
-    """The logged-in user's tenants, bodies, seats and what waits (core/identity)."""
-    from flask_login import current_user
-
-    from core.identity.operations import overview
-
-    if not current_user or not current_user.is_authenticated:
-        return None
-    return overview(current_user._get_current_object())
-
-
-@bp.route("/<tenant>/")
+@bp.route("/tilgaengelighed")
 @access(Role.PUBLIC)
-def tenant_home():
-    return render_template("web/tenant.html", tenant=g.tenant, bodies=bodies.list_bodies())
-
-
-@bp.route("/<tenant>/organer/<key>")
-@access(Role.PUBLIC)
-def body(key: str):
-    body = bodies.get_body(key)
-    info = SimpleNamespace(**bodies.describe_body(body, g.tenant, tenant_hooks()))
-    return render_template("web/body.html", tenant=g.tenant, body=info)
-
-
-from core.web import views  # noqa: E402,F401  (registers the pages on ``bp``)
-from core.web import account  # noqa: E402,F401  (the account, people, contacts and outbox pages)
-from core.web import meeting_admin  # noqa: E402,F401  (the pages for the rest of the meetings API)
-from core.web import proposal_pages  # noqa: E402,F401  (the proposal actions' pages)
+def accessibility():
+    """The accessibility statement (tilgængelighedserklæring)."""
+    return render_template("web/accessibility.html")

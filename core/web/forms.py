@@ -1,17 +1,21 @@
-"""Form input on the pages: the API's marshmallow schemas check it (core/web/views.py
-``_load``); what they say is shown in the reader's language, naming each field as the page
-labels it ("Tidspunkt: skal udfyldes.")."""
+"""Form input on the pages: the API's marshmallow schemas check it (:func:`load`); what they
+say is shown in the reader's language, naming each field as the page labels it ("Tidspunkt:
+skal udfyldes."). :func:`act` runs a form's operation and commits, or refuses the form
+(:func:`refuse_form`) having kept nothing: every feature's pages post through it."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
+from flask_smorest import abort
 from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from core import transactions
+from core.extensions import db
 from core.web import N_, bp
 
 #: marshmallow's messages as the pages say them (matched by their beginning, in order).
@@ -171,6 +175,56 @@ def refuse_invalid(back, exc: ValidationError, labels: dict) -> Response:
     """Refuse the form with a schema's messages, each naming its field."""
     fields, general = field_messages(exc.messages, labels)
     return refuse_form(back, Refusal(fields, general))
+
+
+def act(action, done: str, back: str, then=None, labels: dict | None = None, linked: bool = True,
+        which: str | None = None):
+    """Run an operation (with the parsing of its form) and commit; invalid input or a
+    rule's refusal (409, 413, 422, or a 403 that names its rule, as
+    ``proposal_origin_allowed``) keeps nothing and renders the page at ``back`` again with
+    what was typed and the messages, each naming its field by ``labels``
+    (:func:`refuse_form`; ``linked`` and ``which`` as there). ``then(result)`` gives the
+    page to go to on success."""
+    try:
+        result = action()
+        transactions.commit()
+        flash(done, "success")
+    except HTTPException as exc:
+        db.session.rollback()
+        data = getattr(exc, "data", None) or {}
+        if exc.code not in (409, 413, 422) and not (exc.code == 403 and data.get("rule")):
+            raise
+        return refuse_form(back, refusal_of(exc, labels or {}, linked, which), exc.code)
+    return redirect(then(result) if then else back)
+
+
+def load(schema, data: dict) -> dict:
+    """Validate form input with the API's schema; invalid input is a 422 with field messages.
+    A field left empty is "to be filled in", whatever limit it broke."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        errors = exc.messages
+        if isinstance(errors, dict):
+            errors = {k: (["Missing data for required field."] if data.get(k) in ("", None) else v)
+                      for k, v in errors.items()}
+        abort(422, message="The input is invalid.", errors={"form": errors})
+
+
+def form_values(*names: str) -> dict:
+    """The named fields of the form that was sent, as typed."""
+    return {n: request.form[n] for n in names if n in request.form}
+
+
+def filled_values(*names: str) -> dict:
+    """The named form fields that are not left empty, trimmed (empty optional fields keep
+    their defaults; a required one is reported as not filled in)."""
+    return {n: request.form[n].strip() for n in names if request.form.get(n, "").strip()}
+
+
+def form_lines(name: str) -> list[str]:
+    """A text field's lines that are not blank, trimmed."""
+    return [line.strip() for line in request.form.get(name, "").splitlines() if line.strip()]
 
 
 class Form:

@@ -1,5 +1,5 @@
 """In a real browser, with axe-core (zero violations) on every page visited: the meeting
-administration pages (core/web/meeting_admin.py) — creating, moving and editing a meeting
+administration pages (core/meetings/*views.py, core/decisions/views.py) — creating, moving and editing a meeting
 and its items, reordering the agenda by keyboard, the mandates page (KBH-7), the dry run,
 the minutes correction, and changing a vote and recording a dissent (SLA-6)."""
 

@@ -1,4 +1,5 @@
-"""The pages for the rest of the meetings and decisions API (core/web/meeting_admin.py):
+"""The pages for the rest of the meetings and decisions API (core/meetings/views.py,
+agenda_views.py, minutes_views.py and core/decisions/views.py):
 creating meetings (ALB-B7, SLA-7), moving them, editing and reordering items, mandates
 (KBH-7), dissents (SLA-6), corrected minutes, changed votes, the rules' dry run, and the
 Danish names of breached deadlines.

@@ -1,8 +1,10 @@
-"""The proposal pages' actions: start a proposal where the rules let the user
-(``proposal_origin_allowed``, the route from ``proposal_route``: VEJ-5/VEJ-6/VEJ-7, KBH-1,
-SLA-11/SLA-12, ALB-P1), attach and download files, record a body's decision on a step,
-place a step on its body's next meeting, open and close a hearing (VEJ-6), and the
-follow-ups a decision set off (VEJ-1).
+"""The proposals' pages: the proposals a person may follow, one proposal's route as a
+timeline with its hearing, attachments, follow-ups and history; and their actions: start a
+proposal where the rules let the user (``proposal_origin_allowed``, the route from
+``proposal_route``: VEJ-5/VEJ-6/VEJ-7, KBH-1, SLA-11/SLA-12, ALB-P1), attach and download
+files, answer a hearing for an organisation, record a body's decision on a step, place a
+step on its body's next meeting, open and close a hearing (VEJ-6), and the follow-ups a
+decision set off (VEJ-1).
 
 Every action is what the proposals API does (core/proposals/api.py), through the same
 operations and schemas: parse the form, call the operation, commit, redirect. Bad input
@@ -17,7 +19,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import g, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import abort
 from marshmallow import ValidationError
@@ -26,14 +28,22 @@ from werkzeug.exceptions import HTTPException
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, refuse, role_in_tenant
+from core.organisations.models import Organisation
 from core.proposals import operations as ops
 from core.proposals.history import describe as describe_event
-from core.proposals.models import ProposalState, StepKind
-from core.proposals.schemas import DecisionSchema, FollowUpDoneSchema, HearingOpenSchema, ProposalCreateSchema
+from core.proposals.models import ProposalState, ResponseKind, StepKind
+from core.proposals.schemas import (
+    DecisionSchema,
+    FollowUpDoneSchema,
+    HearingOpenSchema,
+    ProposalCreateSchema,
+)
 from core.tenants.context import current_tenant, tenant_hooks
-from core.web import N_, bp, tenant_zone
-from core.web.forms import refuse_field, refuse_form, refuse_invalid, refusal_of
-from core.web.views import _act, _user
+from core.web import N_, bp, current_person, tenant_zone
+from core.web.forms import act, refusal_of, refuse_field, refuse_form, refuse_invalid
+
+#: The templates of the proposals' pages (``templates/proposals/``).
+templates = Blueprint("proposals_templates", __name__, template_folder="templates")
 
 # --------------------------------------------------------------------------- labels
 
@@ -58,6 +68,7 @@ HEARING_FIELDS = {"deadline_at": N_("Svarfrist"), "remind_days_before": N_("Påm
                   "organisations": N_("Organisationer")}
 FILE_FIELDS = {"file": N_("Bilag")}
 NOTE_FIELDS = {"note": N_("Bemærkning")}
+ANSWER_FIELDS = {"kind": N_("Høringssvar"), "text": N_("Bemærkninger")}
 
 
 @bp.app_context_processor
@@ -88,13 +99,13 @@ def _validated(schema, data: dict, labels: dict, back: str):
 
 
 def _run(action, done: str, back: str, labels: dict, then=None):
-    """:func:`core.web.views._act` with refusals worded for these forms' ``labels``."""
-    return _act(action, done, back, then=then, labels=labels)
+    """:func:`core.web.forms.act` with refusals worded for these forms' ``labels``."""
+    return act(action, done, back, then=then, labels=labels)
 
 
 def _visible(proposal_id: int):
     proposal = ops.get_proposal(proposal_id)
-    if not ops.can_see(_user(), current_tenant(), proposal):
+    if not ops.can_see(current_person(), current_tenant(), proposal):
         abort(404, message="Not found.")
     return proposal
 
@@ -159,6 +170,71 @@ def proposal_actions(p, user) -> SimpleNamespace:
     )
 
 
+# --------------------------------------------------------------------------- the pages
+
+
+@bp.route("/<tenant>/forslag")
+@access(Role.AUTHENTICATED)
+def proposals():
+    """The proposals the user may follow, with where each is now."""
+    user = current_person()
+    visible = ops.visible_proposals(user, current_tenant())
+    start = start_choices(user)
+    if (not visible and not start.allowed
+            and role_in_tenant(user, current_tenant()) < Role.INFORMATION_RECIPIENT):
+        abort(404, message="Not found.")  # nothing to follow here: the tenant is not theirs
+    return render_template("proposals/proposals.html", tenant=g.tenant, proposals=visible,
+                           where={p.id: ops.where_is(p) for p in visible}, start=start)
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>")
+@access(Role.AUTHENTICATED)
+def proposal(proposal_id: int):
+    """A proposal's route as a timeline, its hearing with answers and deadline, and the
+    answer form for the organisations the user acts for."""
+    user = current_person()
+    p = ops.get_proposal(proposal_id)
+    if not ops.can_see(user, current_tenant(), p):
+        abort(404, message="Not found.")
+    hearings = []
+    for step in p.steps:
+        if step.hearing is None:
+            continue
+        rows = ops.hearing_overview(step.hearing)
+        answerable = [r for r in rows if r["status"] == "missing" and step.hearing.closed_at is None
+                      and _may_answer(user, r["organisation"])]
+        hearings.append(SimpleNamespace(step=step, hearing=step.hearing, rows=rows, answerable=answerable))
+    return render_template("proposals/proposal.html", tenant=g.tenant, p=p, where=ops.where_is(p),
+                           hearings=hearings, actions=proposal_actions(p, user))
+
+
+def _may_answer(user, code: str) -> bool:
+    org = db.session.scalar(sa.select(Organisation).filter_by(code=code))
+    return org is not None and ops.may_answer_for(user, current_tenant(), org)
+
+
+@bp.route("/<tenant>/forslag/<int:proposal_id>/hoeringssvar", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def answer_hearing(proposal_id: int):
+    """An organisation's one answer to the hearing: comments, or no comments."""
+    user = current_person()
+    p = ops.get_proposal(proposal_id)
+    if not ops.can_see(user, current_tenant(), p):
+        abort(404, message="Not found.")
+    org = db.session.scalar(sa.select(Organisation).filter_by(code=request.form.get("organisation", "")))
+    if org is None or not ops.may_answer_for(user, current_tenant(), org):
+        refuse(Role.AUTHENTICATED, **ops.MAY_ANSWER)
+    back = url_for("web.proposal", proposal_id=p.id) + "#hoering"
+    kind = request.form.get("kind", "")
+    if kind not in {k.value for k in ResponseKind}:
+        return refuse_field(back, "kind", _("vælg et svar."), ANSWER_FIELDS, which="organisation")
+    return act(
+        lambda: ops.respond_to_hearing(p, org, kind=ResponseKind(kind),
+                                       text=request.form.get("text", ""), actor=user),
+        _("Høringssvaret er afgivet."), back, labels=ANSWER_FIELDS, which="organisation",
+    )
+
+
 # --------------------------------------------------------------------------- starting
 
 
@@ -168,7 +244,7 @@ def start_proposal():
     """Start a proposal in a body the rules let the user start from; its route comes from
     the tenant's rules, and a refusal names its clause (VEJ-5, CORE-ORIGIN …)."""
     back = url_for("web.proposals") + "#nyt-forslag"
-    user = _user()
+    user = current_person()
     form = _stripped("body", "title", "text", "decision_sought", "plan", "district")
     form["topics"] = [t.strip() for t in request.form.get("topics", "").split(",") if t.strip()]
     for name in ("plan", "district"):
@@ -200,7 +276,7 @@ def attach_to_proposal(proposal_id: int):
     """Attach a file (bilag): the proposer or the originating body's secretary; PDF, office
     documents, images or text, within the size limit."""
     p = _visible(proposal_id)
-    user = _user()
+    user = current_person()
     _forbid_unless(p.proposed_by_id == user.id or ops.may_manage(user, current_tenant(), p.origin_body),
                    **ops.MAY_ATTACH)
     back = _proposal_url(p.id, "bilag")
@@ -236,7 +312,7 @@ def decide_proposal(proposal_id: int):
     body = db.session.scalar(sa.select(Body).filter_by(key=data["body"]))
     if body is None:
         return refuse_field(back, "body", _("vælg et organ fra listen."), DECISION_FIELDS)
-    user = _user()
+    user = current_person()
     _forbid_unless(ops.may_manage(user, current_tenant(), body), body)
     return _run(
         lambda: ops.record_decision(
@@ -257,7 +333,7 @@ def place_proposal(proposal_id: int):
         body = ops.body_step_now(p).body
     except HTTPException as exc:
         return refuse_form(back, refusal_of(exc, {}), exc.code)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), body), body)
+    _forbid_unless(ops.may_manage(current_person(), current_tenant(), body), body)
     return _run(lambda: ops.place_current_step(tenant_hooks(), current_tenant(), p),
                 _("Forslaget er sat på dagsordenen."), back, {})
 
@@ -280,7 +356,7 @@ def _deadline(zone) -> str | None:
 def open_proposal_hearing(proposal_id: int):
     """Send the proposal to hearing (VEJ-6): the organisations asked and the deadline."""
     p = _visible(proposal_id)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body), p.origin_body)
+    _forbid_unless(ops.may_manage(current_person(), current_tenant(), p.origin_body), p.origin_body)
     back = _proposal_url(p.id, "hoering")
     deadline = _deadline(tenant_zone())
     if deadline is None:
@@ -294,7 +370,7 @@ def open_proposal_hearing(proposal_id: int):
     data, bad = _validated(HearingOpenSchema(), form, HEARING_FIELDS, back)
     if bad:
         return bad
-    return _run(lambda: ops.open_hearing(p, actor=_user(), **data), _("Forslaget er sendt i høring."),
+    return _run(lambda: ops.open_hearing(p, actor=current_person(), **data), _("Forslaget er sendt i høring."),
                 back, HEARING_FIELDS)
 
 
@@ -304,8 +380,8 @@ def close_proposal_hearing(proposal_id: int):
     """Collect the answers and move the proposal on with them; before the deadline only
     when every organisation has answered (VEJ-6)."""
     p = _visible(proposal_id)
-    _forbid_unless(ops.may_manage(_user(), current_tenant(), p.origin_body), p.origin_body)
-    return _run(lambda: ops.close_hearing(tenant_hooks(), current_tenant(), p, actor=_user()),
+    _forbid_unless(ops.may_manage(current_person(), current_tenant(), p.origin_body), p.origin_body)
+    return _run(lambda: ops.close_hearing(tenant_hooks(), current_tenant(), p, actor=current_person()),
                 _("Høringen er afsluttet, og forslaget er sendt videre med svarene."),
                 _proposal_url(p.id, "hoering"), {})
 
@@ -318,13 +394,13 @@ def close_proposal_hearing(proposal_id: int):
 def follow_ups():
     """Follow-ups not yet done (VEJ-1) on the proposals the user may follow, with the form
     to mark done those the user may close."""
-    user, tenant = _user(), current_tenant()
+    user, tenant = current_person(), current_tenant()
     tasks = ops.open_follow_ups(user, tenant)
     if not tasks and role_in_tenant(user, tenant) < Role.INFORMATION_RECIPIENT:
         abort(404, message="Not found.")  # nothing to follow here: the tenant is not theirs
     rows = [SimpleNamespace(task=t, may_close=ops.may_complete_follow_up(user, tenant, t.proposal, t))
             for t in tasks]
-    return render_template("web/follow_ups.html", tenant=g.tenant, rows=rows)
+    return render_template("proposals/follow_ups.html", tenant=g.tenant, rows=rows)
 
 
 @bp.route("/<tenant>/forslag/<int:proposal_id>/opfoelgninger/<int:task_id>/udfoert", methods=["POST"])
@@ -334,7 +410,7 @@ def follow_up_done(proposal_id: int, task_id: int):
     secretary of the body concerned or of the deciding body, or the secretariat (VEJ-1)."""
     p = _visible(proposal_id)
     task = ops.get_follow_up(p, task_id)
-    user = _user()
+    user = current_person()
     _forbid_unless(ops.may_complete_follow_up(user, current_tenant(), p, task), **ops.MAY_COMPLETE)
     back = url_for("web.follow_ups")
     data, bad = _validated(FollowUpDoneSchema(), _stripped("note"), NOTE_FIELDS, back)

@@ -1,20 +1,22 @@
-"""The pages of a person's account and of the people in a tenant (core/identity and
-core/notifications on the web): "Min konto" across tenants (tenants, bodies and seats,
-personal API tokens, the personal data as a file, erasing the account, the calendar feed
-and its secret address for calendar programs),
-the tenant's people with the platform administrator's export and erasure, a body's contact
-list, and the secretariat's outbox.
+"""The pages of a person's account and of the people in a tenant: "Min konto" across
+tenants (tenants, bodies and seats, personal API tokens, the personal data as a file,
+erasing the account, the calendar feed and its secret address for calendar programs), the
+tenant's people with the platform administrator's export and erasure, and a body's contact
+list. Logging in and out is in ``views``; the secretariat's outbox in
+core/notifications/views.py.
 
 Each page allows exactly what its API route allows (core/identity/api.py,
 core/notifications/api.py): the same declared role, the same body check, the same
 operation and schema. Erasure asks for an explicit confirmation on a page of its own.
+Their templates are beside the identity pages' (``templates/identity/``).
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Response, abort as flask_abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import abort as flask_abort
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from marshmallow import ValidationError
@@ -40,18 +42,6 @@ FIELDS = {
     "confirm": N_("Bekræftelse"),
 }
 SCOPES = {"read": N_("Kun læse"), "write": N_("Læse og skrive")}
-KINDS = {
-    "agenda_published": N_("Dagsordenen er udsendt"),
-    "meeting_changed": N_("Mødet er ændret"),
-    "meeting_cancelled": N_("Mødet er aflyst"),
-    "submission_deadline_near": N_("Fristen for punkter nærmer sig"),
-    "agenda_due": N_("Dagsordenen skal udsendes"),
-    "minutes_due": N_("Referatet skal udsendes"),
-    "minutes_sent": N_("Referatet er udsendt"),
-    "approval_due": N_("Referatet venter på godkendelse"),
-    "hearing_deadline_near": N_("Høringsfristen nærmer sig"),
-    "hearing_overdue": N_("Høringsfristen er overskredet"),
-}
 
 
 def _me() -> User:
@@ -93,7 +83,7 @@ def _session_only() -> None:
 def _account_page(new_token=None, new_feed=None, status: int = 200):
     user = _me()
     resp = Response(render_template(
-        "web/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
+        "identity/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
         new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
         feed=identity.calendar_feed(user), new_feed=new_feed,
     ), status=status)
@@ -191,7 +181,7 @@ def erase_me():
     """Erase the person's account (POST /api/v1/me/erase, GDPR art. 17): the page explains
     what happens; the form needs the confirmation ticked; then the person is logged out."""
     def page():
-        return render_template("web/account_erase.html", me=identity.overview(_me()),
+        return render_template("identity/account_erase.html", me=identity.overview(_me()),
                                tokens=identity.list_tokens(_me()))
 
     if request.method == "GET":
@@ -224,7 +214,7 @@ def _person(user_id: int) -> User:
 def people():
     """Everyone with a seat or the administration in the tenant (GET .../people), for its
     secretariat; the platform administrator also exports and erases (/users/<id>/...)."""
-    return render_template("web/people.html", tenant=g.tenant,
+    return render_template("identity/people.html", tenant=g.tenant,
                            people=identity.tenant_people(current_tenant()),
                            may_erase=_me().is_platform_admin)
 
@@ -243,7 +233,7 @@ def erase_person(user_id: int):
     """Erase a person (POST /api/v1/users/<id>/erase) after an explicit confirmation."""
     person = _person(user_id)
     def page():
-        return render_template("web/person_erase.html", tenant=g.tenant, person=person)
+        return render_template("identity/person_erase.html", tenant=g.tenant, person=person)
 
     if request.method == "GET":
         return page()
@@ -270,7 +260,7 @@ def body_contacts(key: str):
     its secretary and the secretariat; others who may see the body are refused (403)."""
     body = bodies.get_body(key)
     require(Role.MEMBER, body)
-    return render_template("web/contacts.html", tenant=g.tenant, body=body,
+    return render_template("identity/contacts.html", tenant=g.tenant, body=body,
                            contacts=identity.body_contacts(body))
 
 
@@ -280,15 +270,3 @@ def sees_contacts(key: str) -> bool:
     if not current_user.is_authenticated:
         return False
     return role_in_body(_me(), bodies.get_body(key)) >= Role.MEMBER
-
-
-# --------------------------------------------------------------------------- the outbox
-
-
-@bp.route("/<tenant>/udsendelser")
-@access(Role.TENANT_ADMIN)
-def outbox():
-    """The notifications the platform has sent or will send in this tenant (GET
-    .../notifications): the secretariat's view of what went out, what waits and what failed."""
-    return render_template("web/outbox.html", tenant=g.tenant, rows=notifications.outbox(),
-                           kinds={k: _(v) for k, v in KINDS.items()})
