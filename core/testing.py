@@ -34,6 +34,12 @@ from core.config import PROJECT_ROOT, normalise_database_url
 TEST_PASSWORD = "correct horse battery staple"
 
 
+def _worker_tag(sep: str = "-") -> str:
+    """``gw0-`` in pytest-xdist's first worker; empty in a run without workers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{worker}{sep}" if worker else ""
+
+
 def _backend_url(tmp_path_factory) -> tuple[str, callable]:
     """A fresh database for the session and a function that drops it."""
     base = os.environ.get("TEST_DATABASE_URL")
@@ -43,8 +49,7 @@ def _backend_url(tmp_path_factory) -> tuple[str, callable]:
     base = normalise_database_url(base)
     url = sa.engine.make_url(base)
     # One database per session and per xdist worker, e.g. test_gw0_k1a2b3c4d.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    name = f"{url.database}_{worker + '_' if worker else ''}k{uuid.uuid4().hex[:8]}"
+    name = f"{url.database}_{_worker_tag('_')}k{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -118,7 +123,7 @@ def _migrated_app(database_url):
             "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
             # rate-limit counters of this session only (parallel runs share the Redis)
             "RATELIMIT_STORAGE_OPTIONS": (
-                {"key_prefix": f"kommissorium-test-{uuid.uuid4().hex[:8]}"}
+                {"key_prefix": f"kommissorium-test-{_worker_tag()}{uuid.uuid4().hex[:8]}"}
                 if os.environ.get("TEST_REDIS_URL") else {}
             ),
         },
