@@ -21,9 +21,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	MAIL_BACKEND=$${MAIL_BACKEND:-console} $(BIN)/kommissorium demo
 
-## Install what the tests need and run them (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
+## Install what the tests need and run them (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set),
+## in parallel: one pytest-xdist worker per core, each on a database of its own
+## (PYTEST_WORKERS=0 runs them in this process; PYTEST_ARGS adds pytest options or paths)
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Production on this machine, no containers: gunicorn + rq worker + tick on PostgreSQL and Redis
 PROD_PORT ?= 8000

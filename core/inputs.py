@@ -6,6 +6,7 @@
   ``API_MAX_JSON_DEPTH`` deep (400): no parser recurses on an attacker's brackets.
 * No text (JSON strings and keys, form fields, query parameters) holds a NUL character or
   a lone surrogate, which no database column can store: 422 naming the field.
+* A multipart form part without a name (werkzeug keeps it under ``None``) is 400.
 
 The declared access is checked first (core/identity/security.py), so a caller without
 access learns nothing from these answers either.
@@ -26,6 +27,7 @@ MAX_ID = 2**31 - 1
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_MESSAGE = "Teksten indeholder et tegn, der ikke kan gemmes (NUL eller et enligt surrogattegn)."
 INVALID = "The input is invalid; see errors for each field."
+NAMELESS_MESSAGE = "En del af formularen har intet navn (Content-Disposition uden name)."
 
 
 class IdConverter(IntegerConverter):
@@ -86,6 +88,8 @@ def check_request_input() -> None:
         _check_json()
     for location, values in (("query", request.args), ("form", request.form)):
         for key, value in values.items(multi=True):
+            if key is None:
+                abort(400, message=INVALID, errors={location: {"_schema": [NAMELESS_MESSAGE]}})
             if UNSTORABLE.search(key):
                 _refuse_unstorable(location, "_schema")
             if UNSTORABLE.search(value):

@@ -1,12 +1,16 @@
 """pytest fixtures for Kommissorium and its plugin authors (registered as a pytest11 plugin).
 
 The database is real: PostgreSQL when ``TEST_DATABASE_URL`` is set (CI), otherwise a
-SQLite file. Each test session gets a fresh database migrated with the project's Alembic
-migrations; each test starts from empty tables.
+SQLite file. Each test session (each pytest-xdist worker) gets a fresh database migrated
+with the project's Alembic migrations; each test starts from empty tables. What does not
+change between tests is made once per session: the migrated application, its plugin host
+(a test that asks for ``host`` gets a fresh one it may change), the rows a tenant file
+writes (:mod:`core.testing_db`) and the test password's hash.
 
 Fixtures:
 
-* ``app`` — the application, with a fresh :class:`~core.hooks.host.PluginHost`;
+* ``app`` — the application, with the session's :class:`~core.hooks.host.PluginHost`;
+* ``host`` — a fresh plugin host for this test (register test plugins on it);
 * ``client`` — a Flask test client;
 * ``sync_tenant(path_or_name)`` — load a tenant file (a path, or a name under ``tenants/``);
 * ``write_tenant_file(text)`` — write a tenant file into a temporary folder, return its path;
@@ -30,6 +34,12 @@ from core.config import PROJECT_ROOT, normalise_database_url
 TEST_PASSWORD = "correct horse battery staple"
 
 
+def _worker_tag(sep: str = "-") -> str:
+    """``gw0-`` in pytest-xdist's first worker; empty in a run without workers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{worker}{sep}" if worker else ""
+
+
 def _backend_url(tmp_path_factory) -> tuple[str, callable]:
     """A fresh database for the session and a function that drops it."""
     base = os.environ.get("TEST_DATABASE_URL")
@@ -38,7 +48,8 @@ def _backend_url(tmp_path_factory) -> tuple[str, callable]:
         return f"sqlite:///{path}", lambda: None
     base = normalise_database_url(base)
     url = sa.engine.make_url(base)
-    name = f"{url.database}_k{uuid.uuid4().hex[:8]}"
+    # One database per session and per xdist worker, e.g. test_gw0_k1a2b3c4d.
+    name = f"{url.database}_{_worker_tag('_')}k{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -64,7 +75,14 @@ def _backend_name() -> str:
     return "PostgreSQL" if os.environ.get("TEST_DATABASE_URL") else "SQLite"
 
 
+def _is_xdist_worker(config) -> bool:
+    """A pytest-xdist worker: the controller counts and reports for the whole run."""
+    return hasattr(config, "workerinput")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _is_xdist_worker(config):
+        return
     passed = len(terminalreporter.stats.get("passed", []))
     terminalreporter.write_line(
         f"kommissorium: {passed} tests passed on {_backend_name()}"
@@ -75,6 +93,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     """A run in which no test passed is a failure, never green."""
+    if _is_xdist_worker(session.config):
+        return  # a worker may be given no test; the controller judges the run
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     passed = len(reporter.stats.get("passed", [])) if reporter else 0
     if exitstatus == 0 and passed == 0 and not session.config.option.collectonly:
@@ -103,7 +123,7 @@ def _migrated_app(database_url):
             "REDIS_URL": os.environ.get("TEST_REDIS_URL", ""),
             # rate-limit counters of this session only (parallel runs share the Redis)
             "RATELIMIT_STORAGE_OPTIONS": (
-                {"key_prefix": f"kommissorium-test-{uuid.uuid4().hex[:8]}"}
+                {"key_prefix": f"kommissorium-test-{_worker_tag()}{uuid.uuid4().hex[:8]}"}
                 if os.environ.get("TEST_REDIS_URL") else {}
             ),
         },
@@ -116,6 +136,30 @@ def _migrated_app(database_url):
     _dispose(app)
 
 
+@pytest.fixture(scope="session")
+def _session_state(_migrated_app):
+    """What tests share: the default plugin host and the tenant-file snapshots."""
+    from core.hooks.host import PluginHost
+    from core.testing_db import TenantSnapshots
+
+    host = PluginHost()
+    state = _SessionState(host, TenantSnapshots(host))
+    yield state
+    state.snapshots.close()
+
+
+class _SessionState:
+    def __init__(self, host, snapshots):
+        self.host, self.snapshots = host, snapshots
+
+    def fresh_host_if_changed(self) -> None:
+        """A test that registered a plugin on the shared host leaves it to itself."""
+        from core.hooks.host import PluginHost
+
+        if self.snapshots._signature(self.host) != self.snapshots.signature:
+            self.host = PluginHost()
+
+
 def _dispose(app) -> None:
     """Close the app's pooled connections (before the test database is dropped)."""
     from core.extensions import db
@@ -126,28 +170,25 @@ def _dispose(app) -> None:
 
 
 def _truncate(db) -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text(
-                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(sa.text(f'DELETE FROM "{t}"'))
+    """Empty every table (only those with rows are touched); ids start from 1 again."""
+    from core.testing_db import clear
+
+    clear(db)
 
 
 @pytest.fixture
-def app(_migrated_app):
+def app(_migrated_app, _session_state):
     """The application inside an app context, on empty tables."""
     from core.extensions import db
-    from core.hooks.host import PluginHost
 
-    _migrated_app.extensions["kommissorium.host"] = PluginHost()
+    _migrated_app.extensions["kommissorium.host"] = _session_state.host
+    _session_state.snapshots.begin_test()
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.rollback()
         db.session.remove()
         _truncate(db)
+        _session_state.fresh_host_if_changed()
         from core.extensions import limiter
 
         limiter.reset()  # rate-limit counters do not carry from one test to the next
@@ -160,27 +201,29 @@ def client(app):
 
 @pytest.fixture
 def host(app):
-    """The application's plugin host."""
+    """A fresh plugin host for this test, installed in the application: register test
+    plugins on it (the other tests share one host, which no test should change)."""
+    from core.hooks.host import PluginHost
+
+    app.extensions["kommissorium.host"] = PluginHost()
     return app.extensions["kommissorium.host"]
 
 
 @pytest.fixture
-def sync_tenant(app):
-    """Load a tenant file: ``sync_tenant("albertslund")`` or ``sync_tenant(path)``."""
+def sync_tenant(app, _session_state):
+    """Load a tenant file: ``sync_tenant("albertslund")`` or ``sync_tenant(path)``.
+
+    A file loaded into a database state it was loaded into before in this session (empty,
+    or what the same earlier loads left) is restored from the rows that load wrote
+    (:mod:`core.testing_db`): the same rows, ids and audit chain, in a fraction of the time.
+    """
     from core.extensions import db
-    from core.tenants.operations import sync_tenant_file
 
     def _sync(path_or_name):
         path = Path(path_or_name)
         if not path.suffix:
             path = PROJECT_ROOT / "tenants" / f"{path_or_name}.toml"
-        try:
-            report = sync_tenant_file(path, app.extensions["kommissorium.host"])
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        return report
+        return _session_state.snapshots.sync(db, path, app.extensions["kommissorium.host"])
 
     return _sync
 
@@ -198,17 +241,31 @@ def write_tenant_file(tmp_path):
     return _write
 
 
+_test_password_hash: list[str] = []
+
+
+def hashed_test_password() -> str:
+    """The hash of ``TEST_PASSWORD``, made once, with argon2 at its cheapest: logging in
+    verifies it as any hash (the parameters are in the hash), in a millisecond. Tests of
+    hashing itself call :func:`core.identity.passwords.hash_password`."""
+    if not _test_password_hash:
+        from argon2 import PasswordHasher
+
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        _test_password_hash.append(cheap.hash(TEST_PASSWORD))
+    return _test_password_hash[0]
+
+
 @pytest.fixture
 def login(app):
     """Log ``email`` in on ``client`` (giving the user a known password first)."""
     from core.extensions import db
     from core.identity.models import User
-    from core.identity.passwords import hash_password
 
     def _login(client, email: str):
         user = db.session.scalar(sa.select(User).filter_by(email=email))
         assert user is not None, f"no user {email}"
-        user.password_hash = hash_password(TEST_PASSWORD)
+        user.password_hash = hashed_test_password()
         db.session.commit()
         resp = client.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
         assert resp.status_code == 200, resp.get_json()

@@ -1,8 +1,26 @@
 """The project's own tests use the fixtures in core.testing (also offered to plugin authors)."""
 
 import socket
+from pathlib import Path
 
 import pytest
+
+HERE = Path(__file__).parent
+#: Tests that `make test` (pytest-xdist, ``--dist loadgroup``) runs in one worker, one after
+#: another: those that start a stack of their own (a PostgreSQL cluster, redis-server,
+#: gunicorn, rq workers) and the browser tests (one Chromium per run, not per worker).
+SERIAL_GROUPS = {
+    HERE / "faults": "stack",
+    HERE / "test_production_run.py": "stack",
+    HERE / "e2e": "browser",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for where, group in SERIAL_GROUPS.items():
+            if item.path == where or where in item.path.parents:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
