@@ -141,11 +141,20 @@ def test_rate_limits_are_kept_in_redis_when_it_is_configured(app):
     from limits.storage import MemoryStorage, RedisStorage
 
     from core.extensions import limiter
+    from tests.fixtures.apps import extra_app
 
-    if app.config["REDIS_URL"]:
-        assert isinstance(limiter.storage, RedisStorage)
-    else:
-        assert isinstance(limiter.storage, MemoryStorage)
+    # The limiter is one object; another app made in the same process (a test's own, with
+    # other settings) rebinds its storage: look right after making one like the session's.
+    fresh = extra_app(app, REDIS_URL=app.config["REDIS_URL"])
+    try:
+        if app.config["REDIS_URL"]:
+            assert isinstance(limiter.storage, RedisStorage)
+        else:
+            assert isinstance(limiter.storage, MemoryStorage)
+    finally:
+        from core.testing import _dispose
+
+        _dispose(fresh)
 
 
 def test_login_and_tokens_still_work_when_the_rate_limit_redis_is_down(app, person):
