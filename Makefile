@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml docs/examples/kommissorium-ishoj/pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pip install --quiet -e docs/examples/kommissorium-ishoj
+	$(BIN)/pybabel -q compile -d core/translations -D messages
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -8,8 +8,10 @@ the English one carries the translations. Refresh them with::
     pybabel update -i core/translations/messages.pot -d core/translations
     pybabel compile -d core/translations
 
-The compiled ``.mo`` files are committed; :func:`ensure_compiled` compiles a catalogue
-again at start-up where its ``.po`` is newer (a fresh clone, an edited translation).
+The compiled ``.mo`` files are not in git: ``make install`` compiles them, and
+:func:`ensure_compiled` compiles a catalogue at start-up where its ``.mo`` is missing or its
+``.po`` is newer (an edited translation), so running the app or the tests never changes a
+tracked file.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def ensure_compiled(directory: Path = TRANSLATIONS) -> None:
                 catalog = read_po(f, locale=po.parent.parent.name)
             with mo.open("wb") as f:
                 write_mo(f, catalog)
-        except OSError:  # a read-only install: the committed .mo is used
+        except OSError:  # a read-only install: the .mo compiled when it was built is used
             log.warning("could not compile %s", po)
 
 
