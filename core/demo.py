@@ -10,9 +10,9 @@ secretariat or the members approve them, and the latest left pending. The plugin
 refused stand-in, a hearing …) through the same API.
 
 Everything goes through the features' own routes and operations (a test client logged in
-as each person, the demo password not needed). The meetings feature reads the time from
-``core.meetings.operations.clock.now``; while the demo walks through a past meeting it moves
-that clock to the meeting's days, so the deadlines are kept as they would have been.
+as each person, the demo password not needed). The platform reads the time from
+``core.clock.now``; while the demo walks through a past meeting it moves that clock to the
+meeting's days, so the deadlines are kept as they would have been.
 
 Idempotent: a tenant whose main bodies already have meetings in the year is left alone.
 """
@@ -28,6 +28,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app, g
 from flask.testing import FlaskClient
+
+from core import clock
 
 UTC = timezone.utc
 
@@ -47,9 +49,7 @@ class DemoError(RuntimeError):
 
 @contextmanager
 def at(moment: datetime):
-    """The meetings feature sees ``moment`` as now inside the block."""
-    from core.meetings.operations import clock
-
+    """The platform sees ``moment`` as now inside the block (core/clock.py)."""
     saved = clock.now
     clock.now = lambda: moment
     try:
@@ -215,7 +215,7 @@ def seed_demo_year(today: datetime | None = None) -> dict[str, str]:
     from core.identity.models import User
     from core.tenants.models import Tenant, TenantAdmin
 
-    today = today or datetime.now(UTC)
+    today = today or clock.now()
     year = today.year
     with all_tenants():
         tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)).all()

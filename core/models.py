@@ -9,7 +9,10 @@ import sqlalchemy as sa
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The columns' default time: the platform's one clock (core/clock.py)."""
+    from core import clock
+
+    return clock.now()
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:

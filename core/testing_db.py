@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from core import clock
 
 #: The first words of statements that change nothing.
 _READS = frozenset({"select", "pragma", "show", "set", "begin", "commit", "rollback",
@@ -257,7 +258,7 @@ class TenantSnapshots:
             self.state = None  # from here on this test's loads are real
             return self._real(db, path, host)
         key = state + ((path.name, hashlib.sha256(path.read_bytes()).hexdigest(),
-                        date.today().isoformat()),)
+                        clock.today().isoformat()),)
         db.session.commit()  # as a real load ends the test's transaction, so does this one
         snap = self.snapshots.get(key)
         with self.writes.quiet():

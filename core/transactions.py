@@ -31,6 +31,7 @@ from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.extensions import db
 from core.models import UTCDateTime, utcnow
 
@@ -100,7 +101,7 @@ def _fingerprint() -> str:
 
 
 def _replayed_since() -> datetime:
-    return utcnow() - timedelta(hours=current_app.config["IDEMPOTENCY_KEY_HOURS"])
+    return clock.now() - timedelta(hours=current_app.config["IDEMPOTENCY_KEY_HOURS"])
 
 
 def _replay_or_remember():
@@ -195,5 +196,5 @@ def init_app(app: Flask) -> None:
 def forget_expired(hours: int) -> int:
     """Remove stored answers older than ``hours`` (``tick``): they are replayed no more."""
     result = db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.created_at < utcnow() - timedelta(hours=hours)))
+        IdempotencyKey.created_at < clock.now() - timedelta(hours=hours)))
     return result.rowcount or 0

@@ -4,7 +4,7 @@ core/meetings, core/proposals and core/decisions keep their behaviour in a packa
 ``operations/``, of one module per concern. These tests hold the layout a newcomer relies
 on: each module stays readable (under 500 lines), the modules of a package depend on each
 other one way (no circle), other code finds every public operation in the package itself,
-and the meetings have one clock that a test sets in one place.
+and the platform has one clock that a test sets in one place (core/clock.py).
 """
 
 from __future__ import annotations
@@ -85,22 +85,42 @@ def test_every_public_operation_is_offered_by_the_package(feature):
     assert not missing, f"not offered by core.{feature}.operations: {missing}"
 
 
-def test_the_meetings_read_one_clock_that_a_test_sets_in_one_place(monkeypatch):
-    """Every module reads the clock as ``clock.now()`` at the call: a module that took
-    ``now`` by name (``from … import now``) would keep the real time while a test moved
-    the clock, and its deadlines would silently be measured against another day."""
+def _core_modules():
+    for path in sorted((PROJECT_ROOT / "core").rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path.relative_to(PROJECT_ROOT).as_posix(), path
+
+
+#: Ways to read the time past the platform's clock (core/clock.py).
+_OTHER_CLOCKS = ("utcnow()", "date.today()", "datetime.now(", "datetime.utcnow(")
+
+
+def test_the_platform_reads_one_clock_that_a_test_sets_in_one_place(monkeypatch):
+    """Every module reads the time as ``clock.now()``/``clock.today()`` at the call
+    (issue #19): a module that took ``now`` by name (``from core.clock import now``) would
+    keep the real time while a test moved the clock, and its deadlines would silently be
+    measured against another day; a bare ``utcnow()`` or the server's ``date.today()``
+    would be a second clock (and the server's date is not the Danish date)."""
+    from core import clock
     from core.meetings import operations
-    from core.meetings.operations import clock
 
-    for name, path in _modules("meetings").items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for name, path in _core_modules():
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                assert "now" not in {a.name for a in node.names}, \
-                    f"core/meetings/operations/{name}.py imports now by name; call clock.now()"
-            if isinstance(node, ast.FunctionDef) and node.name == "now":
-                assert name == "clock", f"core/meetings/operations/{name}.py defines a clock"
+            if isinstance(node, ast.ImportFrom) and node.module == "core.clock":
+                assert not {"now", "today"} & {a.name for a in node.names}, \
+                    f"{name} imports the clock's functions by name; call clock.now()"
+            if isinstance(node, ast.FunctionDef) and node.name in ("now", "today", "utcnow"):
+                assert name in ("core/clock.py", "core/models.py",
+                                "core/meetings/operations/__init__.py"), \
+                    f"{name} defines a clock of its own ({node.name})"
+        if name not in ("core/clock.py", "core/models.py"):  # models: the columns' default
+            found = [c for c in _OTHER_CLOCKS if c in source]
+            assert not found, f"{name} reads the time past core/clock.py: {found}"
 
-    moment = datetime(2019, 5, 1, 12, 0, tzinfo=timezone.utc)
+    moment = datetime(2019, 5, 1, 22, 30, tzinfo=timezone.utc)
     monkeypatch.setattr(clock, "now", lambda: moment)
     assert operations.now() == moment  # the package's ``now`` (pages, pending) follows it
+    # A date is the Danish date: half past midnight in Copenhagen is the next day.
+    assert clock.today() == moment.date().replace(day=2)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from core import clock
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.models import utcnow
 from core.tenancy import all_tenants, current_tenant_id
 
 #: First key of the PostgreSQL advisory lock that serialises appends to one tenant's chain.
@@ -68,7 +68,7 @@ def record(action: str, subject: str, payload: dict, *, actor_id: int | None = N
         .limit(1)
     ).first()
     seq, prev_hash = (head.seq + 1, head.hash) if head else (1, "")
-    at = utcnow()
+    at = clock.now()
     payload = json.loads(json.dumps(payload, ensure_ascii=False))  # plain JSON values only
     entry = AuditEntry(
         tenant_id=tenant_id,

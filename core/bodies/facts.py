@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
+from core import clock
 from core.bodies.models import Body, Seat
 from core.rules.types import BodyFacts, SeatFacts
 
@@ -56,7 +55,7 @@ def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
         sa.select(Seat.key, Seat.title, Organisation.code, Seat.role, Seat.is_voting, User.email)
         .join(Organisation, Organisation.id == Seat.organisation_id)
         .outerjoin(User, User.id == Seat.holder_id)
-        .where(Seat.body_id == body.id, Seat.not_ended_sql(date.today()))
+        .where(Seat.body_id == body.id, Seat.not_ended_sql(clock.today()))
         .order_by(Seat.position, Seat.id)
     ).all()
     return tuple(SeatFacts(r.key, r.title, r.code, r.role.value, r.is_voting, r.email)

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from core.extensions import db
 from core.models import enum_column
 from core.tenancy import TenantScoped
@@ -151,12 +152,12 @@ class Body(TenantScoped, db.Model):
 
     @property
     def is_ended(self) -> bool:
-        return not self.is_current_on(date.today())
+        return not self.is_current_on(clock.today())
 
     @property
     def current_seats(self) -> list[Seat]:
         """The seats not ended today (the body's page, its lists, its rules' facts)."""
-        today = date.today()
+        today = clock.today()
         return [s for s in self.seats if s.ended_on is None or today < s.ended_on]
 
     def seats_on(self, day: date) -> list[Seat]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import sqlalchemy as sa
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat
 from core.extensions import db
@@ -19,7 +19,7 @@ def list_bodies() -> list[Body]:
     out (its page, meetings and minutes stay reachable by key)."""
     return db.session.scalars(
         sa.select(Body)
-        .where(Body.current_sql(date.today()))
+        .where(Body.current_sql(clock.today()))
         .options(selectinload(Body.seats), selectinload(Body.parent))
         .order_by(Body.id)
     ).all()

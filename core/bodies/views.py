@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 from flask import Blueprint, g, render_template
 
+from core import clock
 from core.bodies import operations as bodies
 from core.identity.permissions import Role, access
-from core.models import utcnow
 from core.tenants.context import tenant_hooks
 from core.web import N_, bp
 
@@ -59,4 +59,4 @@ def body(key: str):
 def secretariat():
     """The secretariat's overview: every body, its seats (vacancies), meetings and compliance."""
     return render_template("bodies/secretariat.html", tenant=g.tenant, bodies=bodies.list_bodies(),
-                           year=utcnow().year)
+                           year=clock.now().year)

@@ -22,13 +22,13 @@ from flask_login import current_user, logout_user
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from core import clock
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity import operations as identity
 from core.identity.models import User
 from core.identity.permissions import Role, access, require, role_in_body
 from core.identity.schemas import EraseSchema, TokenCreateSchema
-from core.models import utcnow
 from core.notifications import operations as notifications
 from core.tenants.context import current_tenant
 from core.web import N_, bp
@@ -164,7 +164,7 @@ def my_personal_data():
     """Everything personal the platform holds about the person, as a JSON file
     (GET /api/v1/me/personal-data; GDPR art. 15 and 20)."""
     return _json_download(identity.export_personal_data(_me()),
-                          f"persondata-{utcnow():%Y-%m-%d}.json")
+                          f"persondata-{clock.now():%Y-%m-%d}.json")
 
 
 def _unconfirmed_erase(page) -> BaseResponse | None:
@@ -224,7 +224,7 @@ def people():
 def person_data(user_id: int):
     """A person's personal data as a JSON file (GET /api/v1/users/<id>/personal-data)."""
     return _json_download(identity.export_personal_data(_person(user_id)),
-                          f"persondata-{user_id}-{utcnow():%Y-%m-%d}.json")
+                          f"persondata-{user_id}-{clock.now():%Y-%m-%d}.json")
 
 
 @bp.route("/<tenant>/personer/<int:user_id>/slet", methods=["GET", "POST"])

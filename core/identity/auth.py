@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask, current_app, g, session
 from flask_login import UserMixin, current_user, user_logged_in, user_logged_out
@@ -24,10 +24,10 @@ from redis.exceptions import RedisError
 from sqlalchemy.orm import lazyload
 from werkzeug.exceptions import TooManyRequests
 
+from core import clock
 from core.extensions import db, limiter, login_manager
 from core.identity import operations
 from core.identity.models import TokenScope, User
-from core.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,6 @@ SEEN_RESOLUTION_SECONDS = 60
 #: Flask-Login's own keys, dropped with ours when a session is no longer alive.
 _LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", VERSION_KEY, LOGIN_AT_KEY, SEEN_AT_KEY)
 
-
-def now() -> datetime:
-    """The time sessions are measured by (tests move it, as the meetings' clock:
-    ``core.meetings.operations.clock.now``)."""
-    return utcnow()
 
 
 def init_auth(app: Flask) -> None:
@@ -102,7 +97,7 @@ def init_auth(app: Flask) -> None:
 def stamp_session(user: User) -> None:
     """Mark the current session as ``user``'s login, issued now under their current
     session version (called on every ``login_user``)."""
-    moment = int(now().timestamp())
+    moment = int(clock.session_now().timestamp())
     session[VERSION_KEY] = user.session_version
     session[LOGIN_AT_KEY] = moment
     session[SEEN_AT_KEY] = moment
@@ -112,7 +107,7 @@ def log_in_session(sess, user: User) -> None:
     """Write ``user``'s login into ``sess`` (a test client's ``session_transaction()``)
     as ``login_user`` leaves it: for the demo, fixtures and benchmarks, which log people in
     without the password round trip."""
-    moment = int(now().timestamp())
+    moment = int(clock.session_now().timestamp())
     sess.update({"_user_id": str(user.id), "_fresh": True, VERSION_KEY: user.session_version,
                  LOGIN_AT_KEY: moment, SEEN_AT_KEY: moment})
 
@@ -124,13 +119,13 @@ def _session_alive() -> bool:
     if not isinstance(login_at, int) or not isinstance(seen_at, int):
         return False
     cfg = current_app.config
-    moment = now().timestamp()
+    moment = clock.session_now().timestamp()
     return (moment - login_at <= cfg["SESSION_MAX_HOURS"] * 3600
             and moment - seen_at <= cfg["SESSION_IDLE_MINUTES"] * 60)
 
 
 def _seen() -> None:
-    moment = int(now().timestamp())
+    moment = int(clock.session_now().timestamp())
     if moment - session.get(SEEN_AT_KEY, 0) >= SEEN_RESOLUTION_SECONDS:
         session[SEEN_AT_KEY] = moment
 

@@ -10,12 +10,13 @@ import hashlib
 import logging
 import secrets
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.bodies.models import Body, Seat
 from core.extensions import db
 from core.identity.models import (
@@ -28,7 +29,6 @@ from core.identity.models import (
     User,
 )
 from core.identity.passwords import hash_password, verify_password
-from core.models import utcnow
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant, TenantAdmin
 
@@ -88,7 +88,7 @@ def disable_user(user: User) -> None:
     user.is_enabled = False
     db.session.execute(
         sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=clock.now())
     )
     end_sessions(user)
 
@@ -111,7 +111,7 @@ def start_password_reset(email: str) -> tuple[User, str] | None:
     user = find_user(email)
     if user is None or not user.is_enabled or user.erased_at is not None:
         return None
-    now = utcnow()
+    now = clock.now()
     db.session.execute(
         sa.update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
@@ -132,7 +132,7 @@ def finish_password_reset(token: str, new_password: str) -> User | None:
     reset = db.session.scalar(
         sa.select(PasswordReset).filter_by(token_hash=_sha256(token)).with_for_update()
     )
-    now = utcnow()
+    now = clock.now()
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
         return None
     reset.used_at = now
@@ -169,7 +169,7 @@ def get_own_token(user: User, token_id: int) -> ApiToken | None:
 
 def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
     db.session.flush()
 
 
@@ -185,7 +185,7 @@ def mark_token_used(token_id: int) -> None:
     """Record the use on its own connection, outside the request's transaction."""
     with db.engine.begin() as conn:
         conn.execute(
-            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=clock.now())
         )
 
 
@@ -201,7 +201,7 @@ def create_calendar_feed(user: User) -> tuple[CalendarFeed, str]:
     """A new secret calendar address for ``user``; an old one stops working at once (one
     address per person). Returns the row and the secret, which is shown once."""
     secret = CALENDAR_FEED_PREFIX + secrets.token_urlsafe(32)
-    fresh = {"secret_hash": _sha256(secret), "created_at": utcnow(), "last_used_at": None}
+    fresh = {"secret_hash": _sha256(secret), "created_at": clock.now(), "last_used_at": None}
     row = calendar_feed(user)
     if row is None:
         try:
@@ -236,7 +236,7 @@ def calendar_feed_for(secret: str) -> CalendarFeed | None:
 def mark_calendar_feed_used(feed: CalendarFeed) -> None:
     """Record a fetch, at most once an hour: calendar programs poll often, and a write on
     every poll would cost more than knowing the minute is worth."""
-    now = utcnow()
+    now = clock.now()
     if feed.last_used_at is None or now - feed.last_used_at >= CALENDAR_FEED_USE_RESOLUTION:
         feed.last_used_at = now
         db.session.flush()
@@ -280,7 +280,7 @@ def user_for_oidc_claims(provider: IdentityProvider, claims: dict) -> User:
     user = link.user
     if not user.is_enabled:
         raise OidcRefused("the user may not log in")
-    link.last_login_at = utcnow()
+    link.last_login_at = clock.now()
     db.session.flush()
     return user
 
@@ -360,7 +360,7 @@ def erase_user(user: User) -> User:
     user.password_hash = None
     user.is_enabled = False
     user.is_platform_admin = False
-    user.erased_at = utcnow()
+    user.erased_at = clock.now()
     user.affiliations.clear()
     for model in (ApiToken, PasswordReset, ExternalIdentity, CalendarFeed):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
@@ -442,8 +442,8 @@ def overview(user: User) -> dict:
             sa.select(Tenant, Body, Seat)
             .join(Body, Body.tenant_id == Tenant.id)
             .join(Seat, Seat.body_id == Body.id)
-            .where(Seat.holder_id == user.id, Seat.not_ended_sql(date.today()),
-                   Body.current_sql(date.today()))  # ended by sync: no longer held
+            .where(Seat.holder_id == user.id, Seat.not_ended_sql(clock.today()),
+                   Body.current_sql(clock.today()))  # ended by sync: no longer held
             .order_by(Tenant.name, Body.id, Seat.position)
         ).all()
         admin_tenants = db.session.scalars(
@@ -539,7 +539,7 @@ def list_providers() -> list[IdentityProvider]:
 def body_contacts(body) -> list[dict]:
     """The people holding the body's seats today, with the e-mail their fellow members may
     use (personal data: shown to the body's members and the secretariat only)."""
-    today = date.today()
+    today = clock.today()
     return [
         {"seat": s.key, "title": s.title, "organisation": s.organisation.code,
          "name": s.holder.name, "email": s.holder.email}
@@ -582,7 +582,7 @@ def tenant_people(tenant) -> list[dict]:
     """Everyone with a seat or the administration in the current tenant (for its
     secretariat): name, e-mail, organisations and seats."""
     seats = db.session.scalars(
-        sa.select(Seat).where(Seat.holder_id.is_not(None), Seat.not_ended_sql(date.today()))
+        sa.select(Seat).where(Seat.holder_id.is_not(None), Seat.not_ended_sql(clock.today()))
         .order_by(Seat.body_id, Seat.position)
     ).all()
     admins = db.session.scalars(sa.select(TenantAdmin)).all()

@@ -22,6 +22,7 @@ from flask import g
 from flask_login import current_user
 from flask_smorest import abort
 
+from core import clock
 from core.extensions import db
 
 
@@ -104,7 +105,7 @@ def role_in_tenant(user, tenant) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, tenant.id):
         return Role.TENANT_ADMIN
-    on = today()
+    on = clock.today(tenant)
     roles = {s.role for s in _seats_in_tenant(user, tenant.id)
              if s.ended_on is None or on < s.ended_on}  # an ended seat gives no role
     if SeatRole.SECRETARY in roles:
@@ -123,11 +124,6 @@ def role_in_tenant(user, tenant) -> Role:
     return Role.AUTHENTICATED
 
 
-def today() -> date:
-    """The day seats are valid on (``valid_from``/``valid_to``) when no day is given."""
-    return date.today()
-
-
 def role_in_body(user, body, on: date | None = None) -> Role:
     """The highest role ``user`` has in ``body`` (on a given day; seats have validity)."""
     if user is None:
@@ -138,7 +134,7 @@ def role_in_body(user, body, on: date | None = None) -> Role:
         return Role.TENANT_ADMIN
     from core.bodies.models import seat_valid_on
 
-    on = on or today()
+    on = on or clock.today()
     held = [s for s in _seats_held(user, body)
             if seat_valid_on(s.valid_from, s.valid_to, s.ended_on, on)]
     if any(s.role.value == "secretary" for s in held):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 from flask_login import current_user
 
+from core import clock
 from core import files, transactions
 from core.bodies import operations as bodies
 from core.extensions import db
@@ -431,9 +432,7 @@ def compliance(args, key: str):
     """Meetings held vs required, agendas and minutes on time, for a year."""
     body = bodies.get_body(key)
     require(Role.MEMBER, body, visible_from=SEES)
-    from datetime import date
-
-    return ops.compliance(body, args.get("year") or date.today().year, current_tenant(), tenant_hooks())
+    return ops.compliance(body, args.get("year") or clock.today().year, current_tenant(), tenant_hooks())
 
 
 # --------------------------------------------------------------------------- public

@@ -210,9 +210,9 @@ def lookup(tenant_id: int, meeting_id: int, audience: str) -> Cached:
 
 
 def _today():
-    from core.identity import permissions
+    from core import clock
 
-    return permissions.today()
+    return clock.today()
 
 
 def _decision_key(slug: str, login: str, meeting_id: int, day) -> str:

@@ -25,6 +25,7 @@ from flask import abort as flask_abort
 from flask_babel import gettext as _
 from flask_smorest import abort
 
+from core import clock
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity.permissions import Role, access, require
@@ -32,7 +33,6 @@ from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import Meeting, MeetingState
 from core.meetings.schemas import CancelSchema, MeetingCreateSchema, MeetingUpdateSchema, PlanSchema
-from core.models import utcnow
 from core.tenants.context import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, filled_values, form_lines, load, refuse_field
@@ -175,7 +175,7 @@ def body_meetings(key: str):
     """A body's meetings of a year, with the annual plan form for its secretary."""
     body = bodies.get_body(key)
     role = require(SEES, body, visible_from=SEES)
-    year = request.args.get("year", type=int) or utcnow().year
+    year = request.args.get("year", type=int) or clock.today().year
     return render_template(
         "meetings/meetings.html", tenant=g.tenant, body=body, year=year,
         meetings=meetings.body_meetings(body, year), is_secretary=role >= Role.BODY_SECRETARY,
@@ -190,9 +190,7 @@ def plan_year(key: str):
     meeting, ``YYYY-MM-DD HH:MM[, place]``, in the tenant's local time."""
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
-    from core.notifications.operations import _zone
-
-    zone = _zone(g.tenant)
+    zone = tenant_zone(g.tenant)
     rows = []
     for n, line in enumerate(request.form.get("meetings", "").splitlines(), start=1):
         if not line.strip():
@@ -217,11 +215,11 @@ def plan_year(key: str):
 
 def _starts_at() -> dict:
     """``date`` + ``time`` fields in the tenant's local time, as the schemas' ``starts_at``."""
-    day, clock = request.form.get("date", "").strip(), request.form.get("time", "").strip()
-    if not day and not clock:
+    day, hour = request.form.get("date", "").strip(), request.form.get("time", "").strip()
+    if not day and not hour:
         return {}
     try:
-        when = datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M").replace(tzinfo=tenant_zone())
+        when = datetime.strptime(f"{day} {hour}", "%Y-%m-%d %H:%M").replace(tzinfo=tenant_zone())
     except ValueError:
         abort(
             422,
@@ -386,7 +384,7 @@ def compliance(key: str):
     """Meetings held vs required and deadlines met, for a year, as a chart and a table."""
     body = bodies.get_body(key)
     require(Role.MEMBER, body, visible_from=SEES)
-    year = request.args.get("year", type=int) or utcnow().year
+    year = request.args.get("year", type=int) or clock.today().year
     report = meetings.compliance(body, year, current_tenant(), tenant_hooks())
     return render_template("meetings/compliance.html", tenant=g.tenant, body=body, c=report, year=year)
 

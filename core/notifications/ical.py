@@ -9,8 +9,8 @@ from datetime import timedelta
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core import clock
 from core.meetings.models import Meeting, MeetingKind, MeetingState
-from core.models import utcnow
 
 PRODID = "-//Kommissorium//Møder//DA"
 
@@ -34,7 +34,7 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
 def meeting_event(meeting: Meeting, tenant_slug: str, attendees: Iterable[str] = ()) -> Event:
     ev = Event()
     ev.add("uid", uid(meeting, tenant_slug))
-    ev.add("dtstamp", utcnow())
+    ev.add("dtstamp", clock.now())
     ev.add("dtstart", meeting.starts_at)
     ev.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
     title = meeting.title or ("Ekstraordinært møde" if meeting.kind is MeetingKind.EXTRAORDINARY else "Møde")

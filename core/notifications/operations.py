@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 from redis.exceptions import RedisError
 
+from core import clock
 from core import mail
 from core.bodies.models import SeatRole
 from core.extensions import db
@@ -45,7 +46,6 @@ from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import Meeting, MeetingState
-from core.models import utcnow
 from core.notifications import ical
 from core.notifications.models import Notification
 from core.organisations.models import Organisation
@@ -171,7 +171,7 @@ def write_prepared(tenant_id: int, kind: str, subject: str, recipients: list[str
     """Put a prepared mail (``title``, ``text``) in the outbox for each recipient, once per
     (kind, subject, recipient); the next ``tick`` hands it to delivery. Returns how many
     rows were new."""
-    return _write(tenant_id, kind, subject, recipients, now or utcnow(), title=title, text=text)
+    return _write(tenant_id, kind, subject, recipients, now or clock.now(), title=title, text=text)
 
 
 def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime, *,
@@ -204,7 +204,7 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
     from core.notifications.tasks import deliver
     from core.tenancy import all_tenants
 
-    now = now or utcnow()
+    now = now or clock.now()
     host = host or current_app.extensions["kommissorium.host"]
     report = TickReport()
     with all_tenants():
@@ -291,7 +291,7 @@ def render(notification: Notification, tenant) -> EmailMessage:
     role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
     rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
     d = meetings.deadlines(meeting, rules)
-    zone = _zone(tenant)
+    zone = clock.tenant_zone(tenant)
 
     def when(t: datetime) -> str:
         return t.astimezone(zone).strftime("%d.%m.%Y kl. %H:%M")
@@ -361,16 +361,6 @@ def _prepared(notification: Notification) -> EmailMessage:
     return msg
 
 
-def _zone(tenant):
-    """The tenant's time zone (times in mails are local); UTC where it is unknown."""
-    from datetime import timezone
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(tenant.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
 
 def send_email(msg: EmailMessage) -> None:
     """Send a rendered notification (core/mail.py)."""
@@ -393,12 +383,11 @@ def user_calendar(user: User) -> bytes:
     from sqlalchemy.orm import selectinload
 
     from core.bodies.models import Seat
-    from core.identity.permissions import today
     from core.tenancy import all_tenants
 
     seats_held = sa.select(Seat.body_id).where(
-        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= today()),
-        Seat.not_ended_sql(today()))
+        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= clock.today()),
+        Seat.not_ended_sql(clock.today()))
     with all_tenants():
         rows = db.session.execute(
             sa.select(Meeting, Tenant.slug)

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from core import clock
 from core.extensions import db
 from core.jobs import job
-from core.models import utcnow
 from core.tenancy import tenant_scope
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def deliver(tenant_id: int, notification_id: int) -> str:
     from core.tenants.models import Tenant
 
     with tenant_scope(tenant_id):
-        now = utcnow()
+        now = clock.now()
         claimed = db.session.execute(
             sa.update(Notification)
             .where(
@@ -56,7 +56,7 @@ def deliver(tenant_id: int, notification_id: int) -> str:
             notification.claimed_at = None
             db.session.commit()
             raise
-        notification.sent_at = utcnow()
+        notification.sent_at = clock.now()
         notification.last_error = ""
         db.session.commit()
         return "sent"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import clock
 from core.extensions import db
 from core.jobs import job
-from core.models import utcnow
 from core.proposals import operations
 from core.tenancy import all_tenants
 
@@ -19,7 +19,7 @@ from core.tenancy import all_tenants
 @job
 def write_due_hearing_reminders(now_iso: str | None = None) -> int:
     """Write every tenant's due hearing reminders; returns how many were written."""
-    now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
+    now = datetime.fromisoformat(now_iso) if now_iso else clock.now()
     with all_tenants():
         rows = operations.write_hearing_reminders(now)
         db.session.commit()

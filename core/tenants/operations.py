@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from core import clock
 from core.bodies.models import (
     ApprovalMode,
     Body,
@@ -33,7 +34,6 @@ from core.audit import operations as audit
 from core.extensions import db
 from core.identity.models import Affiliation, User
 from core.identity.operations import erased_on
-from core.models import utcnow
 from core.organisations.models import Organisation, OrganisationKind
 from core.rules.types import Problem
 from core.tenancy import all_tenants, tenant_scope
@@ -177,7 +177,7 @@ def sync_tenant_file(path: Path | str, host, *, today: date | None = None) -> Sy
     """
     tf = read_tenant_file(path, host)
     _check_globals(tf)
-    return _apply(tf, today or date.today())
+    return _apply(tf, today or clock.today())
 
 
 def _apply(tf: TenantFile, today: date) -> SyncReport:
@@ -260,7 +260,7 @@ def _apply(tf: TenantFile, today: date) -> SyncReport:
         _sync_admins(tenant, data, users, note)
         _sync_bodies(tenant, data, orgs, users, report, today)
         if report.changes or tenant.synced_at is None:
-            tenant.synced_at = utcnow()
+            tenant.synced_at = clock.now()
         db.session.flush()
         # Every change in the tenant's audit chain, in the same transaction: the caller's
         # commit keeps both or neither. A sync that changes nothing writes nothing.

@@ -14,9 +14,10 @@ Features import the shell; the shell imports no feature's pages.
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from core import clock
 from core.identity.permissions import Role, access
 from core.tenants.context import bind_tenant
 from core.web.i18n import LANGUAGES
@@ -36,14 +37,8 @@ def current_person():
 
 
 def tenant_zone(tenant=None):
-    """The tenant's time zone (pages show local times); Copenhagen where it is unknown."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    tenant = tenant or g.get("tenant")
-    try:
-        return ZoneInfo((tenant.timezone if tenant is not None else None) or "Europe/Copenhagen")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/Copenhagen")
+    """The tenant's time zone (pages show local times): :func:`core.clock.tenant_zone`."""
+    return clock.tenant_zone(tenant)
 
 
 @bp.app_template_filter("local")

@@ -5,14 +5,15 @@ the very next request answers exactly as the same request with the cache off. Ru
 SQLite and, with TEST_DATABASE_URL and TEST_REDIS_URL, on PostgreSQL with Redis."""
 
 import contextlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
+from core import clock as platform_clock
 from core.bodies.models import Body, BodyRecipient, Seat
 from core.extensions import db
-from core.identity import operations, permissions
+from core.identity import operations
 from core.identity.models import Affiliation, User
 from core.meetings import cache
 from core.organisations.models import Organisation
@@ -115,7 +116,7 @@ def _hand_seat_to_outsider():
 
 
 def _end_seat_yesterday():
-    _seat_of(MEMBER).valid_to = date.today() - timedelta(days=1)
+    _seat_of(MEMBER).valid_to = platform_clock.today() - timedelta(days=1)
 
 
 def _disable_member():
@@ -197,13 +198,13 @@ def test_a_member_made_secretary_gets_the_secretarys_document(app, api, meeting,
 
 
 def test_a_seat_ending_today_is_refused_tomorrow_without_any_write(
-        app, api, meeting, decided, monkeypatch):
-    today = date.today()
+        app, api, meeting, decided, clock):
+    today = platform_clock.today()
     _write(lambda: setattr(_seat_of(MEMBER), "valid_to", today))
     client = api(MEMBER, T)
     path = f"meetings/{meeting}"
     warm(client, path, decided)
-    monkeypatch.setattr(permissions, "today", lambda: today + timedelta(days=1))
+    clock.advance(days=1)  # the platform's clock (core/clock.py): the seat's day is over
     assert same_as_uncached(app, client, path, decided)[0] == 404
 
 

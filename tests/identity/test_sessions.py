@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.identity import auth, operations
+from core import clock as platform_clock
+from core.identity import operations
 from core.identity.models import ApiToken, User
 from core.testing import TEST_PASSWORD
 from tests.fixtures.meetings import Clock
@@ -36,9 +37,9 @@ def people(sync_tenant, login, client):
 
 @pytest.fixture
 def session_clock(monkeypatch):
-    """The time sessions are measured by (``core.identity.auth.now``)."""
+    """The time sessions are measured by (``core.clock.session_now``)."""
     c = Clock(datetime.now(timezone.utc).replace(microsecond=0))
-    monkeypatch.setattr(auth, "now", c)
+    monkeypatch.setattr(platform_clock, "session_now", c)
     return c
 
 

@@ -8,12 +8,13 @@ import hashlib
 import io
 import json
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
+from core import clock as platform_clock
 from core.bodies.models import Body, Seat
 from core.extensions import db
 from core.identity import operations as identity
@@ -115,13 +116,13 @@ def test_a_seat_that_has_ended_takes_its_bodys_meetings_out(app, karins_meetings
     with in_tenant("albertslund"):
         board = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
         seat = db.session.scalar(sa.select(Seat).filter_by(body_id=board.id, holder_id=_karin().id))
-        seat.valid_to = date.today() - timedelta(days=1)
+        seat.valid_to = platform_clock.today() - timedelta(days=1)
         db.session.commit()
     for resp in (app.test_client().get(path), api(KARIN).get("/api/v1/me/calendar.ics")):
         assert [u.split("@")[1] for u in _uids(resp)] == ["kobenhavn.kommissorium"]
     with in_tenant("albertslund"):
         db.session.scalar(sa.select(Seat).filter_by(body_id=board.id, holder_id=_karin().id)
-                          ).valid_to = date.today()  # its last day: still held
+                          ).valid_to = platform_clock.today()  # its last day: still held
         db.session.commit()
     assert len(_uids(app.test_client().get(path))) == 2
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_smorest import abort
 
+from core import clock
 from core.bodies.models import Body
 from core.decisions.explain import (
     BY_CONSENSUS,
@@ -59,7 +60,7 @@ def dry_run(
     :param votes: choice per unit (by unit key, e.g. ``org:VA``, or label, e.g. ``VA``).
     :param objections: units (key or label) that object to consensus or to the conclusion.
     """
-    on = item.meeting.starts_at.date() if item is not None else date.today()
+    on = item.meeting.starts_at.date() if item is not None else clock.today()
     actual = meeting_attendees(item.meeting) if item is not None else None
     sit = situation(hooks, tenant, body, matter, _dry_attendees(body, on, present, actual),
                     weighted=weighted)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.audit import operations as audit
 from core.bodies.models import Body
 from core.decisions.explain import BY_CONSENSUS, BY_NO_OBJECTION, BY_VOTE, Cast, compute_outcome
@@ -38,7 +39,6 @@ from core.extensions import db
 from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem, ItemKind, Meeting
-from core.models import utcnow
 from core.rules.types import Choice, DecisionTaken, Procedure, TenantFacts, Verdict
 
 
@@ -69,7 +69,7 @@ def open_motion(
         refuse(409, competence.reason, clause=competence.clause, rule="body_competence")
     quorum = _check_quorum(hooks, sit)
     choice = hooks.decision_procedure(body=sit.body, matter=matter)
-    now = utcnow()
+    now = clock.now()
     votes_now = choice.procedure is Procedure.VOTE
     motion = Motion(
         item=item,
@@ -105,7 +105,7 @@ def open_motion(
 def _start_voting(motion: Motion, sit: Situation, hooks) -> Verdict:
     quorum = _check_quorum(hooks, sit)  # checked again when voting opens
     motion.phase = MotionPhase.VOTING
-    motion.voting_opened_at = utcnow()
+    motion.voting_opened_at = clock.now()
     motion.quorum_at_voting = quorum.as_dict()
     return quorum
 
@@ -240,7 +240,7 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     motion.phase = MotionPhase.CLOSED
     motion.result = MotionResult(outcome["result"])
     motion.outcome = outcome
-    motion.closed_at = utcnow()
+    motion.closed_at = clock.now()
     motion.closed_by_id = user.id
     db.session.flush()
     audit.record("motion.closed", f"motion:{motion.id}", {

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.audit import operations as audit
 from core.decisions.models import (
     CastAs,
@@ -33,7 +34,6 @@ from core.decisions.operations.motions import _require_phase
 from core.decisions.operations.situation import Situation, _motion_situation
 from core.extensions import db
 from core.identity.models import User
-from core.models import utcnow
 from core.rules.types import Attendee, VoteUnit
 
 
@@ -185,7 +185,7 @@ def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: s
     change = VoteChange(vote=vote, from_choice=vote.choice, to_choice=new, changed_by_id=user.id)
     db.session.add(change)
     vote.choice = new
-    vote.changed_at = change.changed_at = utcnow()
+    vote.changed_at = change.changed_at = clock.now()
     db.session.flush()
     audit.record("vote.changed", f"motion:{motion.id}", {
         "unit": vote.unit_key, "from": change.from_choice.value, "to": new.value,

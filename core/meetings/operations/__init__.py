@@ -10,7 +10,6 @@ minutes approved, or cancelled from planned / agenda published.
 
 One room per concern (each module's docstring says what it holds):
 
-* ``clock`` — the one ``now()`` the meeting operations read (tests and the demo set it);
 * ``states`` — the lifecycle's states and the moves between them;
 * ``loading`` — finding meetings and items (404 for none), the dashboard's next meetings;
 * ``compliance`` — deadlines with their clauses, recorded breaches, the year's figures;
@@ -19,7 +18,8 @@ One room per concern (each module's docstring says what it holds):
 * ``attendance`` — who fills a seat (holder, substitute, delegate) and delegated mandates;
 * ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections.
 
-Dependencies point one way (clock, states, loading ← compliance ← agenda ← lifecycle,
+The time is the platform's one clock, ``core.clock`` (tests and the demo set it there).
+Dependencies point one way (states, loading ← compliance ← agenda ← lifecycle,
 minutes). Other code imports from here, ``core.meetings.operations``: the names below are
 the feature's operations. A name with a leading underscore belongs to the package; it is
 shared between its modules, not offered to other features.
@@ -29,9 +29,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import clock
+
 # Read by older callers through this module (the models' own home is core.meetings.models).
 from core.meetings.models import AgendaItem, MeetingKind  # noqa: F401
-from core.meetings.operations import clock
 from core.meetings.operations.states import HELD_STATES, STATE_DA, TRANSITIONS
 from core.meetings.operations.loading import (
     body_meetings,
@@ -93,6 +94,6 @@ from core.meetings.operations.minutes import (
 
 
 def now() -> datetime:
-    """The meetings' clock, read through :mod:`core.meetings.operations.clock` at each call,
-    so a clock a test or the demo set there is the one this answers with."""
+    """The platform's clock (:func:`core.clock.now`), read at each call, so a clock a test
+    or the demo set there is the one this answers with."""
     return clock.now()

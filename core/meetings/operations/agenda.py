@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from flask_smorest import abort
 
+from core import clock
 from core import files
 from core.bodies.facts import body_facts
 from core.extensions import db
@@ -23,7 +24,6 @@ from core.meetings.models import (
     Meeting,
     MeetingState,
 )
-from core.meetings.operations import clock
 from core.meetings.operations.compliance import _record_breach, deadlines
 from core.meetings.operations.loading import body_meetings
 from core.meetings.operations.states import _move, _refuse_transition

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_smorest import abort
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat
 from core.extensions import db
@@ -23,7 +24,6 @@ from core.meetings.models import (
     Meeting,
     MeetingState,
 )
-from core.meetings.operations import clock
 from core.meetings.operations.states import _refuse_transition
 from core.organisations.models import Organisation
 from core.rules.types import Delegation

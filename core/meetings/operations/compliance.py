@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
 from core.meetings.models import BreachKind, DeadlineBreach, Meeting, MeetingKind, MeetingState
-from core.meetings.operations import clock
 from core.meetings.operations.loading import body_meetings
 from core.meetings.operations.states import HELD_STATES
 from core.rules.types import MeetingRules

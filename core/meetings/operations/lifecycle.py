@@ -8,13 +8,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_smorest import abort
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, SeatRole
 from core.extensions import db
 from core.identity.models import User
 from core.identity.permissions import Role, role_in_body
 from core.meetings.models import Meeting, MeetingKind, MeetingState
-from core.meetings.operations import clock
 from core.meetings.operations.agenda import _add_approval_item, _add_standing_items
 from core.meetings.operations.compliance import meeting_rules, next_meeting
 from core.meetings.operations.states import _move, _refuse_transition

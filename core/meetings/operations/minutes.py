@@ -13,6 +13,7 @@ from flask_smorest import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.extensions import db
@@ -27,7 +28,6 @@ from core.meetings.models import (
     MinutesEntry,
     MinutesVersion,
 )
-from core.meetings.operations import clock
 from core.meetings.operations.agenda import _add_approval_item
 from core.meetings.operations.compliance import _record_breach, deadlines, next_meeting
 from core.meetings.operations.states import HELD_STATES, _move, _refuse_transition

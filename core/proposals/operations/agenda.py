@@ -10,11 +10,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
 from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
-from core.models import utcnow
 from core.proposals.models import Proposal, ProposalStep, StepKind, StepState
 from core.proposals.operations.common import _event, _refuse, lock
 
@@ -114,7 +114,7 @@ def body_step_now(proposal: Proposal) -> ProposalStep:
 def place_current_step(hooks, tenant, proposal: Proposal, *, now: datetime | None = None):
     """Put the current step on its body's next planned meeting, once one is planned (a
     step that arrived while its body had none waits for this)."""
-    now = now or utcnow()
+    now = now or clock.now()
     lock(proposal)
     step = body_step_now(proposal)
     if next_planned_meeting(step.body, now) is None:
@@ -126,7 +126,7 @@ def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: da
     """Put the step on the next planned meeting of its body, under the standing item for
     incoming recommendations where the rules have one. Without a planned meeting the step
     waits; calling this again once a meeting is planned places it."""
-    now = now or utcnow()
+    now = now or clock.now()
     if step.agenda_item_id is not None:
         _refuse(409, "Forslaget er allerede sat på en dagsorden.", step.clause, "proposal_route")
     meeting = next_planned_meeting(step.body, now)

@@ -8,9 +8,9 @@ import hashlib
 from flask import current_app
 from flask_smorest import abort
 
+from core import clock
 from core import files
 from core.extensions import db
-from core.models import utcnow
 from core.proposals.models import Proposal, ProposalAttachment, ProposalState
 from core.proposals.operations.common import _event, _refuse
 
@@ -18,7 +18,7 @@ from core.proposals.operations.common import _event, _refuse
 def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now=None) -> ProposalAttachment:
     """Store a file with its checksum; refuse one that is empty, too large, or of a type
     the platform does not accept (detected from the content, not the name)."""
-    now = now or utcnow()
+    now = now or clock.now()
     if proposal.state is not ProposalState.IN_PROGRESS:
         _refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
                 proposal.route_clause, "proposal_route")

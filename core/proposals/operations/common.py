@@ -6,14 +6,12 @@ row lock that serialises moves on one proposal.
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_smorest import abort
 
+from core import clock
 from core.bodies.models import Body
 from core.extensions import db
-from core.models import utcnow
 from core.proposals.models import Proposal, ProposalEvent
 from core.rules.types import Matter
 from core.rules.types import ItemKind as RuleItemKind
@@ -33,7 +31,7 @@ def matter_of(proposal: Proposal) -> Matter:
 def _all_bodies() -> list[Body]:
     """The tenant's current bodies (an ended one is on no route)."""
     return list(db.session.scalars(
-        sa.select(Body).where(Body.current_sql(date.today())).order_by(Body.id)))
+        sa.select(Body).where(Body.current_sql(clock.today())).order_by(Body.id)))
 
 
 def _event(proposal, kind, message, *, step=None, actor=None, clause=None, data=None, now=None):
@@ -41,7 +39,7 @@ def _event(proposal, kind, message, *, step=None, actor=None, clause=None, data=
         ev = ProposalEvent(
             proposal=proposal, step_id=step.id if step is not None else None, kind=kind,
             actor_id=actor.id if actor is not None else None, message=message, clause=clause,
-            data=data or {}, created_at=now or utcnow(),
+            data=data or {}, created_at=now or clock.now(),
         )
     db.session.add(ev)
     return ev

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_smorest import abort
 
+from core import clock
 from core.bodies.models import Body
 from core.extensions import db
-from core.models import utcnow
 from core.organisations.models import Organisation, OrganisationKind
 from core.proposals.models import FollowUpState, FollowUpTask, Proposal
 from core.proposals.operations.access import can_see, may_answer_for, may_manage
@@ -73,7 +73,7 @@ def may_complete_follow_up(user, tenant, proposal: Proposal, task: FollowUpTask)
 
 
 def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, actor, now=None):
-    now = now or utcnow()
+    now = now or clock.now()
     lock(proposal)
     db.session.refresh(task)
     if task.state is FollowUpState.DONE:

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.extensions import db
-from core.models import utcnow
 from core.organisations.models import Organisation
 from core.proposals.models import (
     Hearing,
@@ -47,7 +47,7 @@ def open_hearing(
 ) -> Hearing:
     """Open the hearing the route has reached: the organisations the rules name (or those
     given), a deadline, and when to remind those who have not answered."""
-    now = now or utcnow()
+    now = now or clock.now()
     lock(proposal)
     step = _hearing_step(proposal)
     if step.hearing is not None:
@@ -82,7 +82,7 @@ def respond_to_hearing(
     actor=None, now: datetime | None = None,
 ) -> HearingResponse:
     """Record an organisation's one answer; after the deadline it is recorded as late."""
-    now = now or utcnow()
+    now = now or clock.now()
     step = _hearing_step(proposal)
     hearing = step.hearing
     if hearing is None:
@@ -122,7 +122,7 @@ def respond_to_hearing(
 def hearing_overview(hearing: Hearing, now: datetime | None = None) -> list[dict]:
     """Each organisation asked and its answer: comments, no comments, or missing; late
     answers flagged; missing answers flagged overdue once the deadline has passed."""
-    now = now or utcnow()
+    now = now or clock.now()
     answers = {r.organisation_id: r for r in hearing.responses}
     out = []
     for asked in hearing.asked:
@@ -143,7 +143,7 @@ def close_hearing(hooks, tenant, proposal: Proposal, *, actor=None, now: datetim
     """Collect the answers and move the proposal on; the answers go with it to the next
     step (on its agenda item, and in the step's record). Before the deadline only when
     every organisation has answered."""
-    now = now or utcnow()
+    now = now or clock.now()
     lock(proposal)
     step = _hearing_step(proposal)
     hearing = step.hearing
@@ -266,15 +266,13 @@ def _acting_for(organisation_id: int) -> list[str]:
 
 def _reminder_mail(d: DueReminder) -> tuple[str, str]:
     """The reminder's subject line and text, with the deadline in the tenant's time zone."""
-    from zoneinfo import ZoneInfo
-
     from core.tenants.models import Tenant
 
     tenant = db.session.get(Tenant, d.tenant_id)
     proposal = db.session.get(Proposal, d.proposal_id)
     org = db.session.get(Organisation, d.organisation_id)
     step = db.session.get(Hearing, d.hearing_id).step
-    deadline = d.deadline_at.astimezone(ZoneInfo(tenant.timezone or "UTC")).strftime("%d.%m.%Y kl. %H:%M")
+    deadline = d.deadline_at.astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y kl. %H:%M")
     link = f"/api/v1/tenants/{tenant.slug}/proposals/{proposal.id}/hearing/responses"
     if d.kind is ReminderKind.OVERDUE:
         title = f"Høringsfristen er overskredet: {proposal.title}"

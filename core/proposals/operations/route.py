@@ -9,11 +9,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from core import clock
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
-from core.models import utcnow
 from core.proposals.models import (
     Proposal,
     ProposalState,
@@ -75,7 +75,7 @@ def record_decision(
     proposal on, or stops it. ``provenance`` says how the decision was taken
     (``{"by": "secretary", …}`` or ``{"by": "motion", "motion_id": …}``).
     """
-    now = now or utcnow()
+    now = now or clock.now()
     lock(proposal)
     step = check_move(hooks, tenant, proposal, body)
     facts = body_facts(body, tenant.slug)

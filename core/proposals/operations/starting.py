@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.extensions import db
-from core.models import utcnow
 from core.proposals.models import Proposal, ProposalStep, StepKind
 from core.proposals.operations.access import _takes_part, caller_for
 from core.proposals.operations.agenda import _arrive
@@ -23,7 +23,7 @@ def start_proposal(
 ) -> Proposal:
     """Start a proposal in ``origin``: check the proposer may (``proposal_origin_allowed``),
     compute and store its route (``proposal_route``) and send it to its first step."""
-    now = now or utcnow()
+    now = now or clock.now()
     facts = body_facts(origin, tenant.slug)
     verdict = hooks.proposal_origin_allowed(
         body=facts, proposer=caller_for(proposer, origin, tenant, now),
@@ -85,7 +85,7 @@ def origin_choices(hooks, tenant, user, *, now: datetime | None = None) -> list[
     """Every body of the tenant with the ``proposal_origin_allowed`` verdict for ``user``:
     where the user may start a proposal, and why not elsewhere (the same question
     :func:`start_proposal` asks, asked before the form is filled in)."""
-    now = now or utcnow()
+    now = now or clock.now()
     takes_part = _takes_part(user, tenant)
     return [
         (body, hooks.proposal_origin_allowed(
