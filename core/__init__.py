@@ -100,6 +100,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     # blueprint of their own (docs/decisions/0022-pages-beside-their-feature.md).
     from core.bodies import views as body_pages
     from core.decisions import views as decision_pages
+    from core.documents import views as document_pages
     from core.identity import account_views  # noqa: F401  (templates: identity_pages')
     from core.meetings import agenda_views, minutes_views  # noqa: F401  (routes only)
     from core.meetings import views as meeting_pages
@@ -109,7 +110,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     app.register_blueprint(web_bp)
     for pages in (tenant_pages, body_pages, meeting_pages, decision_pages, proposal_pages,
-                  notification_pages):
+                  notification_pages, document_pages):
         app.register_blueprint(pages.templates)
     from core.identity.views import bp as identity_pages_bp
 
@@ -130,6 +131,7 @@ def _import_models() -> None:
     import core.audit.models  # noqa: F401
     import core.bodies.models  # noqa: F401
     import core.decisions.models  # noqa: F401
+    import core.documents.models  # noqa: F401
     import core.identity.models  # noqa: F401
     import core.meetings.models  # noqa: F401
     import core.notifications.models  # noqa: F401

@@ -33,6 +33,9 @@ class Config:
     ATTACHMENTS_DIR = os.environ.get("KOMMISSORIUM_ATTACHMENTS_DIR", "")
     #: The largest attachment accepted, in bytes.
     MAX_ATTACHMENT_BYTES = int(os.environ.get("KOMMISSORIUM_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+    #: A board book with at least this many attachments is made by a worker job (when
+    #: REDIS_URL is set) while the reader is told to come back (docs/documents.md).
+    BOOK_JOB_ATTACHMENTS = int(os.environ.get("KOMMISSORIUM_BOOK_JOB_ATTACHMENTS", "10"))
     #: The largest JSON body the API reads, in bytes (a larger one: 413).
     API_MAX_JSON_BYTES = int(os.environ.get("KOMMISSORIUM_API_MAX_JSON_BYTES", str(1024 * 1024)))
     #: How deeply a JSON body may nest (deeper: 400); no input of the API nests beyond 4.

@@ -29,7 +29,8 @@ from core.web import N_, bp, current_person
 from core.web.forms import act, filled_values, form_lines, form_values, load, refuse_field
 
 #: The fields of the meeting page's item and attendance forms as the page labels them.
-ITEM_FIELDS = {"kind": N_("Art"), "title": N_("Overskrift"), "case_text": N_("Sagsfremstilling"),
+ITEM_FIELDS = {"kind": N_("Art"), "title": N_("Overskrift"), "decision_theme": N_("Beslutningstema"),
+               "case_text": N_("Sagsfremstilling"), "economy": N_("Økonomi"),
                "recommendation": N_("Indstilling"), "is_confidential": N_("Lukket punkt"),
                "confidentiality_reason": N_("Begrundelse for lukket punkt"), "file": N_("Bilag")}
 ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "person": N_("Person")}
@@ -43,7 +44,8 @@ ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "
 def add_item(meeting_id: int):
     """Add an item (the secretary), or ask for one as a member before the deadline (ALB-R3)."""
     meeting, role = meeting_for(meeting_id, Role.MEMBER)
-    form = form_values("kind", "title", "case_text", "recommendation", "confidentiality_reason")
+    form = form_values("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
+                       "confidentiality_reason")
     form["is_confidential"] = request.form.get("is_confidential") == "on"
     if not form["is_confidential"]:
         form["confidentiality_reason"] = ""
@@ -112,7 +114,8 @@ def update_item(meeting_id: int, item_id: int):
     def action():
         form = {
             n: request.form[n].strip()
-            for n in ("kind", "title", "case_text", "recommendation", "confidentiality_reason")
+            for n in ("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
+                      "confidentiality_reason")
             if n in request.form
         }
         form["is_confidential"] = request.form.get("is_confidential") == "on"

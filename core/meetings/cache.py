@@ -54,6 +54,8 @@ PLATFORM = "*"
 IGNORED_TABLES = frozenset({
     "api_tokens", "password_resets", "external_identities", "identity_providers",
     "notifications", "audit_entries", "calendar_feeds", "idempotency_keys",
+    # made from the meeting, never read by its document (decision 0028)
+    "generated_documents",
 })
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)

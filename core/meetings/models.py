@@ -153,8 +153,12 @@ class AgendaItem(TenantScoped, db.Model):
     kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, "item_kind"), nullable=False)
     #: The item's heading.
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    #: Beslutningstema: what the body is asked to decide or discuss, in a few lines.
+    decision_theme: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: Sagsfremstilling: the case.
     case_text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Økonomi: what the item costs or brings, and where the money comes from.
+    economy: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: Indstilling: what the administration recommends.
     recommendation: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: A closed item (lukket punkt), visible to the body's members only.
@@ -286,6 +290,8 @@ class Attachment(TenantScoped, db.Model):
     size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     #: SHA-256 of the content, hex; also the file's name in the store.
     sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: Pages: a PDF's own, 1 for an image, an Office file's rendition's once it is made.
+    page_count: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     #: Who uploaded it.
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True

@@ -16,7 +16,7 @@ CLOSED_TITLE = "Lukket punkt"
 def _redacted_item(item) -> SimpleNamespace:
     return SimpleNamespace(
         id=item.id, position=item.position, kind=item.kind, title=CLOSED_TITLE, case_text="",
-        recommendation="", is_confidential=True, confidentiality_reason=item.confidentiality_reason,
+        decision_theme="", economy="", recommendation="", is_confidential=True, confidentiality_reason=item.confidentiality_reason,
         standing_clause=item.standing_clause, topics=[], plan=None, district=None, guests=[],
         submitted_by_email=None, approves_minutes_of_id=None, attachments=[],
     )

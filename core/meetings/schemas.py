@@ -70,7 +70,9 @@ class CancelSchema(Schema):
 class _ItemFields(Schema):
     kind = Text(validate=validate.OneOf(_values(ItemKind)))
     title = VisibleText(validate=validate.Length(min=1, max=300))
+    decision_theme = Text()
     case_text = Text()
+    economy = Text()
     recommendation = Text()
     is_confidential = Boolean()
     confidentiality_reason = Text(
@@ -158,6 +160,7 @@ class ItemAttachmentSchema(Schema):
     content_type = Text()
     size_bytes = fields.Integer()
     sha256 = Text()
+    page_count = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
 
 
@@ -166,7 +169,9 @@ class ItemSchema(Schema):
     position = fields.Integer()
     kind = fields.Function(lambda i: i.kind.value)
     title = Text()
+    decision_theme = Text()
     case_text = Text()
+    economy = Text()
     recommendation = Text()
     is_confidential = Boolean()
     confidentiality_reason = Text()

@@ -124,7 +124,9 @@ def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: Meetin
     item = AgendaItem(
         kind=ItemKind(data["kind"]),
         title=data["title"],
+        decision_theme=data.get("decision_theme", ""),
         case_text=data.get("case_text", ""),
+        economy=data.get("economy", ""),
         recommendation=data.get("recommendation", ""),
         is_confidential=bool(data.get("is_confidential")),
         confidentiality_reason=data.get("confidentiality_reason") or "",
@@ -147,7 +149,7 @@ def update_item(meeting: Meeting, item: AgendaItem, data: dict) -> AgendaItem:
         "confidentiality_reason": data.get("confidentiality_reason", item.confidentiality_reason),
     }
     _check_confidentiality(merged)
-    for field in ("kind", "title", "case_text", "recommendation", "is_confidential",
+    for field in ("kind", "title", "decision_theme", "case_text", "economy", "recommendation", "is_confidential",
                   "confidentiality_reason", "topics", "plan", "district", "guests"):
         if field in data:
             value = data[field]
@@ -208,6 +210,7 @@ def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> At
         content_type=checked.content_type,
         size_bytes=checked.size_bytes,
         sha256=digest,
+        page_count=_pages(checked.content_type, data),
         uploaded_by_id=user.id,
     )
     item.attachments.append(att)
@@ -219,6 +222,22 @@ def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> At
         tmp.write_bytes(data)
         tmp.replace(path)
     return att
+
+
+def _pages(content_type: str, data: bytes) -> int | None:
+    """A PDF's pages, 1 for an image; an Office file's pages come with its rendition."""
+    if content_type.startswith("image/"):
+        return 1
+    if content_type != "application/pdf":
+        return None
+    import io
+
+    import pypdf
+
+    try:
+        return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # noqa: BLE001 — a PDF pypdf cannot read has no known page count
+        return None
 
 
 def read_attachment(att: Attachment) -> bytes:

@@ -1,0 +1,262 @@
+"""The meeting's documents and its attachments in the browser.
+
+* ``/<tenant>/moeder/<id>/dagsorden.pdf``, ``…/referat.pdf``, ``…/samlet-dagsorden.pdf``,
+  each ``?udgave=offentlig`` (the default) or ``?udgave=medlemmer``. The public edition is
+  for anyone who may see the public agenda (a published meeting; before that, those who
+  may see the meeting); the members' edition, with closed items' content, only for those
+  who may read closed items (ALB-B11, ALB-R6). Another tenant's meeting is 404. Served
+  with an ETag (the document's content key) and ``no-cache``: a reader's copy is checked,
+  and a 304 costs no rendering.
+* ``/<tenant>/bilag/<id>``: an attachment's page (name, type, size, pages) with a viewer;
+  ``…/vis`` the file itself, inline, under a Content-Security-Policy of its own; ``…/pdf``
+  an Office file's PDF rendition (made by a worker job with LibreOffice, where installed).
+
+docs/documents.md, docs/decisions/0028-meeting-documents-as-pdf.md.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, g, render_template, request
+from flask_smorest import abort
+
+from core import transactions
+from core.documents import operations as documents
+from core.documents import render
+from core.extensions import talisman
+from core.identity.permissions import Role, access, require
+from core.meetings import operations as meetings
+from core.meetings import present
+from core.meetings.models import Attachment, Meeting, MeetingState
+from core.meetings.views import meeting_page_part
+from core.web import N_, bp
+
+#: The templates of the documents' pages (``templates/documents/``).
+templates = Blueprint("documents_templates", __name__, template_folder="templates")
+
+SEES = Role.INFORMATION_RECIPIENT
+EDITIONS = {"offentlig": "public", "medlemmer": "members"}
+FILE_NAMES = {"agenda": "dagsorden", "minutes": "referat", "book": "samlet-dagsorden"}
+#: The meeting page's links to the documents, per kind and edition.
+LINKS = {
+    ("agenda", "offentlig"): N_("Dagsorden (PDF)"),
+    ("book", "offentlig"): N_("Samlet dagsorden med bilag (PDF)"),
+    ("minutes", "offentlig"): N_("Referat (PDF)"),
+    ("agenda", "medlemmer"): N_("Dagsorden, medlemsudgave med lukkede punkter (PDF)"),
+    ("book", "medlemmer"): N_("Samlet dagsorden med bilag, medlemsudgave (PDF)"),
+    ("minutes", "medlemmer"): N_("Referat, medlemsudgave med lukkede punkter (PDF)"),
+}
+
+#: An attachment shown inline is a document, never a page of ours: no scripts, no
+#: requests, no forms, framed only by our viewer. A PDF cannot be sandboxed: Chromium will
+#: not start its PDF viewer in a sandboxed document (decision 0028), so it gets the rest.
+INLINE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+SANDBOXED_CSP = INLINE_CSP + "; sandbox"
+
+
+def _edition() -> str:
+    value = request.args.get("udgave", "offentlig")
+    if value not in EDITIONS:
+        abort(422, message="The input is invalid; see errors for each field.",
+              errors={"query": {"udgave": ["Vælg offentlig eller medlemmer."]}})
+    return EDITIONS[value]
+
+
+def _published(meeting: Meeting) -> bool:
+    return meeting.state in present.PUBLIC_AGENDA_STATES
+
+
+def _reader_may(meeting: Meeting, kind: str, audience: str) -> bool:
+    """Whether the reader may have this edition (answers 404/401/403 where not); ``True``
+    when the document may also be kept by shared caches (anyone may read it)."""
+    open_to_all = _published(meeting)
+    if audience == "members":
+        require(Role.MEMBER, meeting.body, visible_from=Role.PUBLIC if open_to_all else SEES)
+        open_to_all = False
+    elif not open_to_all:
+        require(SEES, meeting.body, visible_from=SEES)
+    if kind == "minutes":
+        if audience == "public" and open_to_all and not present.minutes_are_public(meeting):
+            # Minutes not final yet: those who may see the meeting have them once sent.
+            require(SEES, meeting.body, visible_from=SEES)
+            open_to_all = False
+        if not documents.may_have_minutes(meeting, audience):
+            abort(404, message="Referatet er ikke udsendt endnu.")
+    return open_to_all
+
+
+def _pdf_response(data: bytes, etag: str, filename: str, shared: bool) -> Response:
+    resp = Response(data, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = ("public" if shared else "private") + ", no-cache"
+    return resp
+
+
+def _not_modified(etag: str, shared: bool) -> Response | None:
+    if etag in request.if_none_match:
+        resp = Response(status=304)
+        resp.set_etag(etag)
+        resp.headers["Cache-Control"] = ("public" if shared else "private") + ", no-cache"
+        return resp
+    return None
+
+
+def _document(meeting_id: int, kind: str):
+    meeting = meetings.get_meeting(meeting_id)
+    audience = _edition()
+    shared = _reader_may(meeting, kind, audience)
+    key = documents.document_key(meeting, kind, audience)
+    cached = _not_modified(key, shared)
+    if cached is not None:
+        return cached
+    found = documents.find(key)
+    if found is None and kind == "book" and _queued(meeting, audience, key):
+        resp = Response(render_template("documents/pending.html", tenant=g.tenant, meeting=meeting),
+                        status=202)
+        resp.headers["Retry-After"] = "10"
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+    doc = found or documents.meeting_document(meeting, kind, audience, key)
+    if found is None:
+        transactions.commit()
+    edition = "" if audience == "public" else "-medlemmer"
+    name = f"{FILE_NAMES[kind]}-{meeting.starts_at:%Y-%m-%d}-{meeting.id}{edition}.pdf"
+    return _pdf_response(documents.content(doc), key, name, shared)
+
+
+def _queued(meeting: Meeting, audience: str, key: str) -> bool:
+    """A large book is made by a worker (with Redis); ``True`` when it was handed over."""
+    if not current_app.config.get("REDIS_URL"):
+        return False
+    count = len(documents.visible_attachments(meeting, audience))
+    if count < current_app.config["BOOK_JOB_ATTACHMENTS"]:
+        return False
+    from core.documents import tasks
+
+    tasks.enqueue_once(f"book-{meeting.tenant_id}-{key}", tasks.render_book,
+                       meeting.tenant_id, meeting.id, audience)
+    return True
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/dagsorden.pdf")
+@access(Role.PUBLIC)
+def agenda_pdf(meeting_id: int):
+    """The agenda as PDF: front page, numbered items with Beslutningstema,
+    Sagsfremstilling, Økonomi, Indstilling and their attachments listed."""
+    return _document(meeting_id, "agenda")
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat.pdf")
+@access(Role.PUBLIC)
+def minutes_pdf(meeting_id: int):
+    """The minutes as PDF: the agenda with each item's Beslutning, dissents and absences;
+    approved minutes are the filed document and never change (a correction is a new version)."""
+    return _document(meeting_id, "minutes")
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/samlet-dagsorden.pdf")
+@access(Role.PUBLIC)
+def book_pdf(meeting_id: int):
+    """The board book: the agenda with a table of contents, then every attachment the
+    reader may see, page numbers throughout, bookmarks for items and attachments."""
+    return _document(meeting_id, "book")
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def _attachment(attachment_id: int) -> Attachment:
+    """The attachment, if the reader may see its meeting and, for a closed item, read
+    closed items (ALB-B11); 404 otherwise, as the download."""
+    att = meetings.get_attachment(attachment_id)
+    role = require(SEES, att.item.meeting.body, visible_from=SEES)
+    if att.item.is_confidential and not meetings.can_see_confidential(role):
+        abort(404, message="Not found.")
+    return att
+
+
+def _inline(data: bytes, mimetype: str, filename: str, csp: str) -> Response:
+    from urllib.parse import quote
+
+    resp = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "bilag"
+    resp.headers["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-cache"
+    resp.headers["Content-Security-Policy"] = csp
+    return resp
+
+
+@bp.route("/<tenant>/bilag/<int:attachment_id>")
+@access(SEES)
+def attachment_page(attachment_id: int):
+    """An attachment: its name, type, size and pages, and the file itself in a viewer (a
+    PDF or an image as it is, an Office file by its PDF rendition), or why it cannot be
+    shown and a download."""
+    att = _attachment(attachment_id)
+    kind = ("pdf" if att.content_type == "application/pdf" else
+            "image" if att.content_type in documents.IMAGE_TYPES else
+            "text" if att.content_type in documents.TEXT_TYPES else "office")
+    made = documents.rendition(att) if kind == "office" else None
+    preparing = False
+    if kind == "office" and made is None and render.soffice() is not None:
+        from core.documents import tasks
+
+        tasks.enqueue_once(f"rendition-{att.tenant_id}-{att.sha256}", tasks.make_rendition,
+                           att.tenant_id, att.id)
+        made = documents.rendition(att)  # made here already when jobs run in-process
+        preparing = made is None
+        if made is not None:
+            transactions.commit()
+    return render_template(
+        "documents/attachment.html", tenant=g.tenant, att=att, meeting=att.item.meeting, kind=kind,
+        rendition=made, preparing=preparing, can_convert=render.soffice() is not None,
+        type_text=documents.type_text(att.content_type), size_text=documents.size_text(att.size_bytes),
+        pages=made.page_count if made is not None else documents.attachment_pages(att),
+    )
+
+
+@bp.route("/<tenant>/bilag/<int:attachment_id>/vis")
+@talisman(content_security_policy=None, frame_options="SAMEORIGIN")
+@access(SEES)
+def attachment_inline(attachment_id: int):
+    """The file itself for the viewer: served ``inline`` with the type sniffed at upload,
+    ``nosniff``, and a policy that lets it run nothing (a PDF: see :data:`INLINE_CSP`)."""
+    att = _attachment(attachment_id)
+    if att.content_type in documents.OFFICE_TYPES:
+        abort(404, message="Not found.")
+    mimetype = att.content_type
+    if mimetype in documents.TEXT_TYPES:
+        mimetype = "text/plain; charset=utf-8"
+    csp = INLINE_CSP if att.content_type == "application/pdf" else SANDBOXED_CSP
+    return _inline(meetings.read_attachment(att), mimetype, att.filename, csp)
+
+
+@bp.route("/<tenant>/bilag/<int:attachment_id>/pdf")
+@talisman(content_security_policy=None, frame_options="SAMEORIGIN")
+@access(SEES)
+def attachment_rendition(attachment_id: int):
+    """An Office attachment's PDF rendition, once a worker has made it (404 before)."""
+    att = _attachment(attachment_id)
+    made = documents.rendition(att)
+    if made is None:
+        abort(404, message="Bilaget har ingen PDF-udgave endnu.")
+    stem = att.filename.rsplit(".", 1)[0]
+    return _inline(documents.content(made), "application/pdf", f"{stem}.pdf", INLINE_CSP)
+
+
+@meeting_page_part("documents")
+def _documents(meeting: Meeting, view) -> list[dict]:
+    """The meeting's PDFs the reader may have, for the meeting page."""
+    from core.identity.permissions import role_in_body
+    from core.web import current_person
+
+    sees_closed = meetings.can_see_confidential(role_in_body(current_person(), meeting.body))
+    kinds = [("agenda_pdf", "agenda"), ("book_pdf", "book")]
+    if meeting.state in (MeetingState.MINUTES_SENT, MeetingState.MINUTES_APPROVED) or (
+            sees_closed and meetings.current_version(meeting) is not None):
+        kinds.append(("minutes_pdf", "minutes"))
+    editions = ["medlemmer", "offentlig"] if sees_closed else ["offentlig"]
+    return [{"label": LINKS[(kind, edition)], "endpoint": f"web.{endpoint}", "edition": edition}
+            for edition in editions for endpoint, kind in kinds]

@@ -1,0 +1,97 @@
+"""Attachments read in the browser: the page names the file's type, size and pages; the file
+is served inline under a policy of its own (a sandbox but for PDFs, decision 0028); a closed
+item's attachment only for those who may read closed items (ALB-B11); Office files without
+LibreOffice say to download."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.documents import render
+from tests.documents.conftest import MEMBER, T, at, png, two_page_pdf, upload
+
+# A steering group whose material ABC receives (as tests/meetings/test_document_cache.py).
+HY = "styregruppe-hyldespjaeldet"
+HY_SECRETARY = "amina.ali@abc.example"
+HY_MEMBER = "hassan.hyldgaard@va.example"
+HY_RECIPIENT = "peter.poulsen@abc.example"  # ABC: an information recipient of the group
+
+
+@pytest.fixture
+def files(seeded):
+    pdf, image, word = seeded["attachments"]
+    return {"pdf": pdf["id"], "image": image["id"], "word": word["id"]}
+
+
+def test_attachment_page_shows_name_type_size_pages_and_a_viewer(files, member):
+    html = member(MEMBER).get(f"/{T}/bilag/{files['pdf']}").get_data(as_text=True)
+    assert "tilbud-legeland.pdf" in html and "PDF" in html and "kB" in html
+    assert "<dt>Sider</dt><dd>2</dd>" in html
+    assert f'<iframe class="viewer" title="tilbud-legeland.pdf" src="/{T}/bilag/{files["pdf"]}/vis"' in html
+    html = member(MEMBER).get(f"/{T}/bilag/{files['image']}").get_data(as_text=True)
+    assert f'<img class="viewer-image" src="/{T}/bilag/{files["image"]}/vis" alt="tegning.png">' in html
+
+
+def test_inline_files_carry_their_own_policy(files, member):
+    pdf = member(MEMBER).get(f"/{T}/bilag/{files['pdf']}/vis")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith('inline; filename="tilbud-legeland.pdf"')
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    csp = pdf.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'self'" in csp and "sandbox" not in csp
+    assert pdf.data == two_page_pdf() or pdf.data.startswith(b"%PDF")
+    image = member(MEMBER).get(f"/{T}/bilag/{files['image']}/vis")
+    assert image.mimetype == "image/png" and image.data == png()
+    assert image.headers["Content-Security-Policy"].endswith("; sandbox")
+    assert image.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_office_file_without_libreoffice_says_download_to_read(files, member, monkeypatch):
+    monkeypatch.setattr(render, "soffice", lambda: None)
+    html = member(MEMBER).get(f"/{T}/bilag/{files['word']}").get_data(as_text=True)
+    assert "personalesag-notat.docx" in html and "Word" in html
+    assert "Filen kan ikke vises i browseren. Hent filen for at læse den." in html
+    assert "<iframe" not in html
+    assert member(MEMBER).get(f"/{T}/bilag/{files['word']}/vis").status_code == 404
+    assert member(MEMBER).get(f"/{T}/bilag/{files['word']}/pdf").status_code == 404
+
+
+def test_closed_items_attachment_only_for_those_who_read_closed_items_ALB_B11(
+        sync_tenant, make_meeting, api, member):
+    sync_tenant(T)
+    meeting = make_meeting(T, HY, at(2021, 3, 1, 13))
+    sec = api(HY_SECRETARY)
+    open_item = sec.post(f"meetings/{meeting}/items", json={"kind": "O", "title": "Status"}).get_json()
+    closed = sec.post(f"meetings/{meeting}/items", json={
+        "kind": "D", "title": "Personsag", "is_confidential": True,
+        "confidentiality_reason": "personal_matters"}).get_json()
+    shown = upload(sec, meeting, open_item["id"], png(), "status.png")["id"]
+    hidden = upload(sec, meeting, closed["id"], png(), "personsag.png")["id"]
+    recipient = member(HY_RECIPIENT)
+    assert recipient.get(f"/{T}/bilag/{shown}").status_code == 200
+    assert recipient.get(f"/{T}/bilag/{shown}/vis").status_code == 200
+    assert recipient.get(f"/{T}/bilag/{hidden}").status_code == 404
+    assert recipient.get(f"/{T}/bilag/{hidden}/vis").status_code == 404
+    assert member(HY_MEMBER).get(f"/{T}/bilag/{hidden}/vis").status_code == 200
+    assert member(None).get(f"/{T}/bilag/{shown}/vis").status_code == 401
+    sync_tenant("slagelse")
+    assert member(HY_MEMBER).get(f"/slagelse/bilag/{shown}").status_code == 404
+
+
+@pytest.mark.skipif(render.soffice() is None, reason="LibreOffice is not installed here")
+def test_office_file_gets_a_pdf_rendition_where_libreoffice_is_installed(files, member):
+    html = member(MEMBER).get(f"/{T}/bilag/{files['word']}").get_data(as_text=True)
+    assert f'src="/{T}/bilag/{files["word"]}/pdf"' in html  # jobs run in-process here
+    pdf = member(MEMBER).get(f"/{T}/bilag/{files['word']}/pdf")
+    assert pdf.mimetype == "application/pdf" and "Personalesagen i detaljer" in render_text(pdf.data)
+
+
+def render_text(pdf: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+

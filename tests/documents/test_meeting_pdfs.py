@@ -1,0 +1,157 @@
+"""A meeting's agenda, minutes and board book as PDF, per reader (ALB-B11, ALB-R6): the
+public edition leaves closed items' content out, the members' edition marks it; the book
+appends every attachment the reader may see, numbered, with bookmarks; every document is
+made once per content and served with an ETag (decision 0028)."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+import sqlalchemy as sa
+
+from core.documents import render
+from core.documents.models import GeneratedDocument
+from core.extensions import db
+
+from tests.documents.conftest import MEMBER, SECRET, T, at, pages_of, text_of
+
+
+def minuted(seeded, clock, api):
+    sec, meeting = seeded["sec"], seeded["meeting"]
+    assert sec.put(f"meetings/{meeting}/attendance/driftsleder-albertslund-syd",
+                   json={"status": "apologies"}).status_code == 200
+    clock.set(at(2018, 3, 20, 17))
+    assert sec.post(f"meetings/{meeting}/held").status_code == 200
+    for item_id, body in (
+        (seeded["open"], {"decision": "Gruppen anbefaler legehuset."}),
+        (seeded["closed"], {"decision": f"Gruppen drøftede sygemeldingen af {SECRET}.",
+                            "public_decision": "Gruppen drøftede en personalesag."}),
+    ):
+        assert sec.put(f"meetings/{meeting}/items/{item_id}/minutes", json=body).status_code == 200
+    resp = api(MEMBER).post(f"meetings/{meeting}/items/{seeded['open']}/dissents",
+                            json={"text": "VA ønsker legehuset placeret ved skolen."})
+    assert resp.status_code == 200, resp.get_json()
+    clock.set(at(2018, 3, 25, 9))
+    assert sec.post(f"meetings/{meeting}/send-minutes").status_code == 200
+
+
+def url(meeting, name, edition=None):
+    return f"/{T}/moeder/{meeting}/{name}.pdf" + (f"?udgave={edition}" if edition else "")
+
+
+def test_agenda_public_edition_leaves_closed_content_out_members_edition_holds_it_ALB_B11(
+        seeded, member, api):
+    meeting = seeded["meeting"]
+    public = member(None).get(url(meeting, "dagsorden"))
+    assert public.status_code == 200 and public.mimetype == "application/pdf"
+    text = text_of(public.data)
+    for shown in ("Dagsorden", "Ressourcegruppe", "Rådhuset, mødelokale 2", "Nyt legehus i Hyldespjældet",
+                  "Beslutningstema", "Skal gruppen anbefale et nyt legehus?", "Sagsfremstilling",
+                  "Økonomi", "85.000 kr.", "Indstilling", "tilbud-legeland.pdf", "Lukket punkt",
+                  "Personalesager (forvaltningslovens § 27)", "Offentlig udgave", "Dennis"):
+        assert shown in text, shown
+    for closed in ("Personalesag om inspektøren", SECRET, "12.000", "personalesag-notat.docx", "fortroligt"):
+        assert closed not in text, closed
+
+    members = member(MEMBER).get(url(meeting, "dagsorden", "medlemmer"))
+    assert members.status_code == 200
+    text = text_of(members.data)
+    for shown in ("Personalesag om inspektøren", SECRET, "12.000", "personalesag-notat.docx",
+                  "Lukket punkt — fortroligt", "Medlemsudgave"):
+        assert shown in text, shown
+
+
+def test_documents_are_tagged_pdf_ua_in_danish(seeded, member):
+    reader = pypdf.PdfReader(io.BytesIO(member(None).get(url(seeded["meeting"], "dagsorden")).data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "da"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "Dagsorden" in reader.metadata.title
+
+
+def test_minutes_carry_decisions_dissents_and_absences_only_members_see_the_closed_decision_ALB_R6(
+        seeded, clock, api, member):
+    meeting = seeded["meeting"]
+    assert member(None).get(url(meeting, "referat")).status_code == 404  # not sent yet
+    minuted(seeded, clock, api)
+    public = member(None).get(url(meeting, "referat"))
+    assert public.status_code == 200
+    text = text_of(public.data)
+    for shown in ("Referat", "Beslutning", "Gruppen anbefaler legehuset.", "VA ønsker legehuset placeret ved skolen.",
+                  "Særstandpunkter", "Fraværende", "Dorte", "Afbud", "Gruppen drøftede en personalesag."):
+        assert shown in text, shown
+    assert SECRET not in text and "Personalesag om inspektøren" not in text
+    members = text_of(member(MEMBER).get(url(meeting, "referat", "medlemmer")).data)
+    assert f"Gruppen drøftede sygemeldingen af {SECRET}." in members and "Lukket punkt — fortroligt" in members
+
+
+def test_board_book_appends_each_attachment_numbered_with_bookmarks(seeded, member, in_tenant, monkeypatch):
+    monkeypatch.setattr(render, "soffice", lambda: None)  # the Word file: a page telling where to read it
+    meeting = seeded["meeting"]
+    agenda_pages = pages_of(member(MEMBER).get(url(meeting, "dagsorden", "medlemmer")).data)
+    resp = member(MEMBER).get(url(meeting, "samlet-dagsorden", "medlemmer"))
+    assert resp.status_code == 200, resp.data[:300]
+    reader = pypdf.PdfReader(io.BytesIO(resp.data))
+    outline = {}
+
+    def walk(nodes):
+        for node in nodes:
+            if isinstance(node, list):
+                walk(node)
+            else:
+                outline[str(node.title)] = reader.get_destination_page_number(node)
+
+    walk(reader.outline)
+    first = outline["Bilag 1.1: tilbud-legeland.pdf (punkt 1)"]
+    assert outline["Bilag 1.2: tegning.png (punkt 1)"] == first + 2
+    assert outline["Bilag 2.1: personalesag-notat.docx (punkt 2)"] == first + 3
+    assert "Punkt 2. Personalesag om inspektøren" in outline and outline["Dagsorden"] == 0
+    # the parts: the agenda with one page of contents, the PDF's 2 pages, the image, the Word file's page
+    assert first == agenda_pages + 1
+    assert len(reader.pages) == first + 2 + 1 + 1
+    pages = [p.extract_text() for p in reader.pages]
+    assert "Indholdsfortegnelse" in pages[agenda_pages - 0] or "Indholdsfortegnelse" in "".join(pages[:first])
+    assert "Tilbud fra Legeland side et" in pages[first] and "Tilbud fra Legeland side to" in pages[first + 1]
+    assert f"Side {first + 2} af {len(pages)}" in pages[first + 1]
+    assert "tegning.png" in pages[first + 2]
+    assert "Hent det fra mødesiden" in pages[first + 3]
+
+    public = pypdf.PdfReader(io.BytesIO(member(None).get(url(meeting, "samlet-dagsorden")).data))
+    public_text = "\n".join(p.extract_text() for p in public.pages)
+    assert "personalesag-notat" not in public_text and SECRET not in public_text
+    assert "Tilbud fra Legeland side to" in public_text
+
+
+def test_a_document_is_made_once_and_answers_304_until_the_meeting_changes(seeded, member, in_tenant, api):
+    meeting = seeded["meeting"]
+    reader = member(None)
+    first = reader.get(url(meeting, "dagsorden"))
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    again = reader.get(url(meeting, "dagsorden"))
+    assert again.data == first.data and again.headers["ETag"] == etag
+    assert reader.get(url(meeting, "dagsorden"), headers={"If-None-Match": etag}).status_code == 304
+    with in_tenant(T):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(GeneratedDocument)) == 1
+    assert seeded["sec"].patch(f"meetings/{meeting}/items/{seeded['open']}",
+                               json={"economy": "Legehuset koster 90.000 kr."}).status_code == 200
+    changed = reader.get(url(meeting, "dagsorden"), headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "90.000 kr." in text_of(changed.data)
+    members = member(MEMBER).get(url(meeting, "dagsorden", "medlemmer"))
+    assert members.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_who_may_have_which_edition(seeded, member, sync_tenant):
+    meeting = seeded["meeting"]
+    assert member(None).get(url(meeting, "dagsorden", "medlemmer")).status_code == 401
+    outsider = member("steffen.borg@albertslund.example")
+    assert outsider.get(url(meeting, "dagsorden")).status_code == 200
+    assert outsider.get(url(meeting, "dagsorden", "medlemmer")).status_code == 403
+    resp = member(None).get(url(meeting, "dagsorden", "alle"))
+    assert resp.status_code == 422 and "udgave" in resp.get_data(as_text=True)
+    sync_tenant("slagelse")
+    assert member(MEMBER).get(f"/slagelse/moeder/{meeting}/dagsorden.pdf?udgave=medlemmer").status_code == 404
+    assert member(None).get(f"/slagelse/moeder/{meeting}/samlet-dagsorden.pdf").status_code == 404
