@@ -28,6 +28,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 
 from core.documents import render
 from core.documents.models import GeneratedDocument
@@ -278,8 +279,9 @@ def meeting_document(meeting: Meeting, kind: str, audience: str, key: str | None
         return _render_book(meeting, audience, key)
     started = time.perf_counter()
     values = meeting_values(meeting, audience, with_minutes=kind == "minutes")
-    pdf = render.html_to_pdf(_html(kind, values), title=_title(kind, values))
-    return _store(key, pdf, render.page_count(pdf), started, kind=kind, audience=audience,
+    laid_out = render.html_document(_html(kind, values))
+    pdf = render.write_pdf(laid_out, title=_title(kind, values))
+    return _store(key, pdf, len(laid_out.pages), started, kind=kind, audience=audience,
                   meeting_id=meeting.id)
 
 
@@ -329,7 +331,7 @@ def attachment_pages(att: Attachment) -> int | None:
     if att.content_type == "application/pdf":
         try:
             return render.page_count(meetings.read_attachment(att))
-        except render.RenderError:
+        except (render.RenderError, OSError, HTTPException):
             return None
     if att.content_type in IMAGE_TYPES:
         return 1
@@ -374,7 +376,10 @@ def attachment_as_pdf(att: Attachment, label: str, *, make_renditions: bool = Tr
         if made is not None:
             return made.content
         return page("Bilaget kan ikke vises i den samlede dagsorden. Hent det fra mødesiden for at læse det.")
-    data = meetings.read_attachment(att)
+    try:
+        data = meetings.read_attachment(att)
+    except (OSError, HTTPException):  # missing from the store, or its checksum does not match
+        return page("Bilaget kan ikke læses fra lageret. Kontakt sekretariatet.")
     if att.content_type == "application/pdf":
         try:
             reader_pages = render.page_count(data)
@@ -421,10 +426,10 @@ def _render_book(meeting: Meeting, audience: str, key: str) -> GeneratedDocument
     front = render.write_pdf(doc, title=_title("book", values))
     front_outline = [("Dagsorden", 0, 0)] + [
         (e["label"], e["page"] - 1, 1) for e in toc if e["level"] == 0]
+    labels = [part.label.split(":")[0] for *_x, part in parts for _page in range(part.pages)]
     stamps_html = render_template(
         "documents/stamps_pdf.html", doc=values, total=total,
-        pages=[{"page": front_pages + i + 1, "label": part.label.split(":")[0]}
-               for *_x, part in parts for i in range(part.pages)][: total - front_pages],
+        pages=[{"page": front_pages + n, "label": label} for n, label in enumerate(labels, start=1)],
     )
     stamps = render.html_document(stamps_html).write_pdf() if parts else b""
     book = render.assemble_book(front, front_outline, [p for *_x, p in parts], stamps,

@@ -22,8 +22,9 @@ from flask_smorest import abort
 from core import transactions
 from core.documents import operations as documents
 from core.documents import render
-from core.extensions import talisman
+from core.extensions import db, talisman
 from core.identity.permissions import Role, access, require
+from core.meetings import cache
 from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import Attachment, Meeting, MeetingState
@@ -106,7 +107,18 @@ def _document(meeting_id: int, kind: str):
     meeting = meetings.get_meeting(meeting_id)
     audience = _edition()
     shared = _reader_may(meeting, kind, audience)
-    key = documents.document_key(meeting, kind, audience)
+    # The document's key is kept under the meeting cache's generations (decision 0008):
+    # while nothing was written, a repeated request reads it instead of the meeting's rows.
+    remembered = cache.lookup(meeting.tenant_id, meeting.id, f"pdf:{kind}:{audience}")
+    if remembered.doc is not None:
+        key = remembered.doc.decode()
+    else:
+        if remembered.storable:  # rows loaded before the generations were read may be older
+            db.session.expire_all()
+            meeting = meetings.get_meeting(meeting_id)
+        meetings.load_for_view(meeting)  # items, attachments, attendance: a fixed number of statements
+        key = documents.document_key(meeting, kind, audience)
+        remembered.store(key.encode())
     cached = _not_modified(key, shared)
     if cached is not None:
         return cached

@@ -4,7 +4,7 @@ image, Word), and the decisions' client factory to read it as members and the pu
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pypdf
 import pytest
@@ -12,7 +12,6 @@ import pytest
 from core.documents import render
 from tests.fixtures.decisions import member  # noqa: F401
 
-UTC = timezone.utc
 T = "albertslund"
 SEC = "peter.poulsen@abc.example"  # the secretariat of Ressourcegruppen
 MEMBER = "dennis.dahl@va.example"  # a member of Ressourcegruppen

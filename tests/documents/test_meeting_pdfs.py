@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from core.documents import render
 from core.documents.models import GeneratedDocument
 from core.extensions import db
-
 from tests.documents.conftest import MEMBER, SECRET, T, at, pages_of, text_of
 
 
@@ -112,10 +111,12 @@ def test_board_book_appends_each_attachment_numbered_with_bookmarks(seeded, memb
     assert first == agenda_pages + 1
     assert len(reader.pages) == first + 2 + 1 + 1
     pages = [p.extract_text() for p in reader.pages]
-    assert "Indholdsfortegnelse" in pages[agenda_pages - 0] or "Indholdsfortegnelse" in "".join(pages[:first])
+    [contents] = [p for p in pages[:first] if "Indholdsfortegnelse" in p]
+    assert f"Bilag 2.1: personalesag-notat.docx (punkt 2) {first + 4}" in contents
     assert "Tilbud fra Legeland side et" in pages[first] and "Tilbud fra Legeland side to" in pages[first + 1]
     assert f"Side {first + 2} af {len(pages)}" in pages[first + 1]
-    assert "tegning.png" in pages[first + 2]
+    assert "tegning.png" in pages[first + 2] and f"Bilag 1.2 · Side {first + 3} af {len(pages)}" in pages[first + 2]
+    assert f"Bilag 2.1 · Side {first + 4} af {len(pages)}" in pages[first + 3]
     assert "Hent det fra mødesiden" in pages[first + 3]
 
     public = pypdf.PdfReader(io.BytesIO(member(None).get(url(meeting, "samlet-dagsorden")).data))
@@ -155,3 +156,35 @@ def test_who_may_have_which_edition(seeded, member, sync_tenant):
     sync_tenant("slagelse")
     assert member(MEMBER).get(f"/slagelse/moeder/{meeting}/dagsorden.pdf?udgave=medlemmer").status_code == 404
     assert member(None).get(f"/slagelse/moeder/{meeting}/samlet-dagsorden.pdf").status_code == 404
+
+
+@pytest.mark.redis
+def test_a_large_book_is_made_by_a_worker_while_the_reader_waits(seeded, member, app, monkeypatch):
+    import os
+    import uuid
+
+    from rq import SimpleWorker
+
+    from core import jobs
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL not set (CI sets it)")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setitem(app.config, "BOOK_JOB_ATTACHMENTS", 2)
+    monkeypatch.setattr(jobs, "QUEUE_NAME", f"test-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setattr(render, "soffice", lambda: None)
+    book = f"/{T}/moeder/{seeded['meeting']}/samlet-dagsorden.pdf"
+    waiting = member(None).get(book)
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "10"
+    assert "Den samlede dagsorden bliver lavet" in waiting.get_data(as_text=True)
+    assert member(None).get(book).status_code == 202  # asked again: still one job
+    q = jobs.queue()
+    try:
+        assert q.count == 1
+        SimpleWorker([q], connection=q.connection).work(burst=True)
+    finally:
+        q.delete(delete_jobs=True)
+    done = member(None).get(book)
+    assert done.status_code == 200 and done.mimetype == "application/pdf"
+    assert "Tilbud fra Legeland side to" in text_of(done.data)
