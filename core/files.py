@@ -114,9 +114,10 @@ def checked_upload(filename: str | None, stream, limit: int | None = None) -> Up
                   sha256=hashlib.sha256(content).hexdigest())
 
 
-def content_disposition(filename: str) -> str:
-    """A ``Content-Disposition`` for a download of ``filename``: an ASCII fallback and the
-    name itself encoded (RFC 6266), so no name can break the header."""
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A ``Content-Disposition`` for a download of ``filename`` (``inline`` for a file shown
+    in the browser): an ASCII fallback and the name itself encoded (RFC 6266), so no name
+    can break the header."""
     clean = clean_filename(filename)
     ascii_name = clean.encode("ascii", "ignore").decode().replace('"', "") or "bilag"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean)}"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean)}"

@@ -19,14 +19,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_smorest import abort
 
-from core import transactions
+from core import files, transactions
 from core.documents import operations as documents
 from core.documents import render
 from core.extensions import db, talisman
 from core.identity.permissions import Role, access, require
-from core.meetings import cache
+from core.meetings import cache, present
 from core.meetings import operations as meetings
-from core.meetings import present
 from core.meetings.models import Attachment, Meeting, MeetingState
 from core.meetings.views import meeting_page_part
 from core.web import N_, bp
@@ -189,11 +188,8 @@ def _attachment(attachment_id: int) -> Attachment:
 
 
 def _inline(data: bytes, mimetype: str, filename: str, csp: str) -> Response:
-    from urllib.parse import quote
-
     resp = Response(data, mimetype=mimetype)
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "bilag"
-    resp.headers["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    resp.headers["Content-Disposition"] = files.content_disposition(filename, "inline")
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "private, no-cache"
     resp.headers["Content-Security-Policy"] = csp
