@@ -30,6 +30,7 @@ from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from core import clock
 from core.documents import render
 from core.documents.models import GeneratedDocument
 from core.extensions import db
@@ -78,9 +79,7 @@ def danish_time(when: datetime | None, tenant) -> str:
     """``tirsdag den 20. marts 2018 kl. 14.00`` in the tenant's time zone."""
     if when is None:
         return ""
-    from core.web import tenant_zone
-
-    local = when.astimezone(tenant_zone(tenant))
+    local = when.astimezone(clock.tenant_zone(tenant))
     return (f"{_WEEKDAYS[local.weekday()]} den {local.day}. {_MONTHS[local.month - 1]} {local.year} "
             f"kl. {local:%H.%M}")
 
