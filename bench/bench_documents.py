@@ -6,18 +6,19 @@ A held meeting of Albertslund's bestyrelse with 30 decision items (tests/fixture
 each given one attachment with a real file: in turn a two-page PDF, a PNG image and a text
 file (30 in all). On PostgreSQL, in-process:
 
-* **agenda**: the public edition of the 30-item agenda rendered from scratch (values,
-  template, WeasyPrint, stored); its floor is WeasyPrint alone laying out a plain document
-  of the same number of pages (the same fonts, paragraphs of the same text, no template, no
-  database). Target: agenda / floor <= 2.0 (what the documents feature adds to the library).
+* **agenda**: the public edition of the 30-item agenda rendered from scratch (the meeting's
+  values read and hashed, the template, WeasyPrint, stored); its floor is WeasyPrint alone
+  laying out and writing the same HTML (tagged PDF/UA as well). Target: agenda / floor <=
+  1.5 (what the documents feature adds to the library's own work).
 * **book**: the members' board book rendered from scratch; its floor is the agenda's own
   render plus each attachment turned into PDF pages and appended with pypdf (the work any
   book needs, without the table of contents' second layout pass, the page stamps or the
   bookmarks). Target: book / floor <= 2.0.
 * **cached**: gunicorn (2 workers x 4 threads) and wrk on loopback: ``GET …/dagsorden.pdf``
-  (stored) against ``/_bench/floor`` serving the same bytes from memory through the same
-  server, in alternating rounds; and the same request with ``If-None-Match`` (304). Target:
-  the stored document's throughput >= 0.5 of the floor's.
+  (stored; its key kept in Redis under the meeting cache's generations) against
+  ``/_bench/floor`` serving the same bytes from memory through the same server, in
+  alternating rounds; and the same request with ``If-None-Match`` (304). Target: the stored
+  document's throughput >= 0.5 of the floor's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from common import (
     http_get,
     make_app,
     median,
+    redis_url,
     sync,
     wrk,
 )
@@ -112,18 +114,16 @@ def _render_times(app, meeting_id: int) -> dict:
         with tenant_scope(tenant_id):
             meeting = db.session.get(Meeting, meeting_id)
             pages = None
-            paragraph = "<p>" + "Sagsfremstilling. " * 40 + "</p>"
             for _ in range(REPEATS):
                 meeting = db.session.get(Meeting, meeting_id)
                 started = time.perf_counter()
                 pages = documents.meeting_document(meeting, "agenda", "public").page_count
                 out["agenda"].append(time.perf_counter() - started)
                 db.session.rollback()
-                plain = ("<html lang=da><body>" + "".join(
-                    f"<h2>{n}</h2>{paragraph}{paragraph}<p style='break-after: page'></p>" for n in range(pages))
-                    + "</body></html>")
+                meeting = db.session.get(Meeting, meeting_id)
+                html = documents._html("agenda", documents.meeting_values(meeting, "public", with_minutes=False))
                 started = time.perf_counter()
-                render.html_to_pdf(plain, title="floor")
+                render.html_to_pdf(html, title="floor")
                 out["agenda_floor"].append(time.perf_counter() - started)
 
                 meeting = db.session.get(Meeting, meeting_id)
@@ -161,8 +161,8 @@ def main() -> int:
         book, book_floor = median(times["book"]), median(times["book_floor"])
         result.info("agenda: pages", times["agenda_pages"])
         result.info("agenda: render time (median)", round(agenda, 3), "s")
-        result.info("agenda floor: WeasyPrint, same pages (median)", round(agenda_floor, 3), "s")
-        result.figure("agenda render / floor", agenda / agenda_floor, "", "<= 2.0")
+        result.info("agenda floor: WeasyPrint on the same HTML (median)", round(agenda_floor, 3), "s")
+        result.figure("agenda render / floor", agenda / agenda_floor, "", "<= 1.5")
         result.info("book: pages", times["book_pages"])
         result.info("book: render time (median)", round(book, 3), "s")
         result.info("book floor: agenda + parts appended (median)", round(book_floor, 3), "s")
@@ -176,8 +176,10 @@ def main() -> int:
             print(f"  -> {result.write()}")
             return 0
         floor_file = Path(tmp) / "floor.pdf"
+        # With Redis, as in production: the documents' keys are kept under the meeting
+        # cache's generations, shared by the workers (decision 0008, 0028).
         with gunicorn(url, workers=2, threads=4, KOMMISSORIUM_BENCH=1, KOMMISSORIUM_BENCH_FLOOR_FILE=floor_file,
-                      KOMMISSORIUM_ATTACHMENTS_DIR=str(attachments)) as (_, base):
+                      KOMMISSORIUM_ATTACHMENTS_DIR=str(attachments), REDIS_URL=redis_url()) as (_, base):
             started = time.perf_counter()
             payload = http_get(base + path, timeout=120)  # the first request renders and stores
             first = time.perf_counter() - started
