@@ -12,10 +12,18 @@ Fixtures:
 * ``app`` — the application, with the session's :class:`~core.hooks.host.PluginHost`;
 * ``host`` — a fresh plugin host for this test (register test plugins on it);
 * ``client`` — a Flask test client;
-* ``sync_tenant(path_or_name)`` — load a tenant file (a path, or a name under ``tenants/``);
+* ``sync_tenant(path_or_name)`` — load a tenant file (a path, or a name looked up in the
+  ``kommissorium_tenant_dirs``);
 * ``write_tenant_file(text)`` — write a tenant file into a temporary folder, return its path;
 * ``login(client, email)`` — log a user in (sets a password first);
 * ``in_tenant(slug)`` — a context manager running a block inside that tenant's scope.
+
+Two session fixtures to override in a ``conftest.py``:
+
+* ``kommissorium_plugins`` — ``{name: plugin}`` registered on every plugin host the fixtures
+  make, beside the installed plugins (a plugin of the tests alone, not installed);
+* ``kommissorium_tenant_dirs`` — the folders ``sync_tenant(name)`` looks in, in order
+  (default: the project's ``tenants/``).
 """
 
 from __future__ import annotations
@@ -109,7 +117,20 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _migrated_app(database_url):
+def kommissorium_plugins() -> dict[str, object]:
+    """Plugins registered beside the installed ones on the fixtures' plugin hosts, by name.
+    Override it to test with a plugin that is not installed through an entry point."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def kommissorium_tenant_dirs() -> list[Path]:
+    """Where ``sync_tenant(name)`` finds ``<name>.toml``, first folder first."""
+    return [PROJECT_ROOT / "tenants"]
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(database_url, kommissorium_plugins):
     from flask_migrate import upgrade
 
     from core import create_app
@@ -127,7 +148,7 @@ def _migrated_app(database_url):
                 if os.environ.get("TEST_REDIS_URL") else {}
             ),
         },
-        host=PluginHost(),
+        host=PluginHost(plugins=kommissorium_plugins),
         check_schema=False,
     )
     with app.app_context():
@@ -137,27 +158,30 @@ def _migrated_app(database_url):
 
 
 @pytest.fixture(scope="session")
-def _session_state(_migrated_app):
+def _session_state(_migrated_app, kommissorium_plugins):
     """What tests share: the default plugin host and the tenant-file snapshots."""
     from core.hooks.host import PluginHost
     from core.testing_db import TenantSnapshots
 
-    host = PluginHost()
-    state = _SessionState(host, TenantSnapshots(host))
+    host = PluginHost(plugins=kommissorium_plugins)
+    state = _SessionState(host, TenantSnapshots(host), kommissorium_plugins)
     yield state
     state.snapshots.close()
 
 
 class _SessionState:
-    def __init__(self, host, snapshots):
-        self.host, self.snapshots = host, snapshots
+    def __init__(self, host, snapshots, plugins):
+        self.host, self.snapshots, self.plugins = host, snapshots, plugins
+
+    def fresh_host(self):
+        from core.hooks.host import PluginHost
+
+        return PluginHost(plugins=self.plugins)
 
     def fresh_host_if_changed(self) -> None:
         """A test that registered a plugin on the shared host leaves it to itself."""
-        from core.hooks.host import PluginHost
-
         if self.snapshots._signature(self.host) != self.snapshots.signature:
-            self.host = PluginHost()
+            self.host = self.fresh_host()
 
 
 def _dispose(app) -> None:
@@ -200,18 +224,17 @@ def client(app):
 
 
 @pytest.fixture
-def host(app):
+def host(app, _session_state):
     """A fresh plugin host for this test, installed in the application: register test
     plugins on it (the other tests share one host, which no test should change)."""
-    from core.hooks.host import PluginHost
-
-    app.extensions["kommissorium.host"] = PluginHost()
+    app.extensions["kommissorium.host"] = _session_state.fresh_host()
     return app.extensions["kommissorium.host"]
 
 
 @pytest.fixture
-def sync_tenant(app, _session_state):
-    """Load a tenant file: ``sync_tenant("albertslund")`` or ``sync_tenant(path)``.
+def sync_tenant(app, _session_state, kommissorium_tenant_dirs):
+    """Load a tenant file: ``sync_tenant("testby")`` (``testby.toml`` in the first of the
+    ``kommissorium_tenant_dirs`` that has it) or ``sync_tenant(path)``.
 
     A file loaded into a database state it was loaded into before in this session (empty,
     or what the same earlier loads left) is restored from the rows that load wrote
@@ -222,7 +245,8 @@ def sync_tenant(app, _session_state):
     def _sync(path_or_name):
         path = Path(path_or_name)
         if not path.suffix:
-            path = PROJECT_ROOT / "tenants" / f"{path_or_name}.toml"
+            found = [d / f"{path_or_name}.toml" for d in kommissorium_tenant_dirs]
+            path = next((p for p in found if p.is_file()), found[-1])
         return _session_state.snapshots.sync(db, path, app.extensions["kommissorium.host"])
 
     return _sync

@@ -38,4 +38,22 @@ def _no_outside_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
-pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.mail"]
+
+@pytest.fixture(scope="session")
+def kommissorium_plugins():
+    """The tests' own rule plugin ``testby`` (tests/fixtures/testby_plugin.py): registered
+    here only, never installed, and seen only by the tenant that names it (Testby)."""
+    from tests.fixtures import testby_plugin
+
+    return {testby_plugin.NAME: testby_plugin}
+
+
+@pytest.fixture(scope="session")
+def kommissorium_tenant_dirs():
+    """``sync_tenant("testby")`` finds the tests' own tenant files before the bundled ones."""
+    from core.config import PROJECT_ROOT
+
+    return [HERE / "fixtures", PROJECT_ROOT / "tenants"]
+
+
+pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.mail", "tests.fixtures.testby"]

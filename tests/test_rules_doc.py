@@ -159,7 +159,7 @@ def test_every_rule_id_has_a_row_a_place_and_a_test_that_cites_it(capsys):
 # --- the checker itself fails where it should -----------------------------------------
 
 GOOD_ROW = ("| SLA-5 | No objection. | `plugins/slagelse/__init__.py::decision_procedure` | "
-            "`tests/decisions/test_slagelse.py::test_decided_when_nobody_objects_SLA_5` |")
+            "`tests/plugins/slagelse/test_decisions.py::test_decided_when_nobody_objects_SLA_5` |")
 
 
 def test_a_missing_row_is_reported():

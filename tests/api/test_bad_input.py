@@ -12,16 +12,15 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.meetings.models import AgendaItem, Attachment, Meeting
+from tests.fixtures.testby import SECRETARY
 
-SANNE = "sanne.skov@abc.example"
-T = "/api/v1/tenants/albertslund"
+T = "/api/v1/tenants/testby"
 UNSTORABLE = ("a\u0000b", "a\ud800b")
 
 
 @pytest.fixture
-def board_meeting(sync_tenant, clock, make_meeting):
-    sync_tenant("albertslund")
-    return make_meeting("albertslund", "bestyrelse", datetime(2018, 3, 1, 15, tzinfo=timezone.utc))
+def board_meeting(testby, clock, make_meeting):
+    return make_meeting(testby, "bestyrelse", datetime(2018, 3, 1, 15, tzinfo=timezone.utc))
 
 
 @pytest.fixture
@@ -47,9 +46,9 @@ def _raw_json(client, method, url, text: str):
 def test_an_id_beyond_the_databases_range_is_404_on_every_route(app, client, sync_tenant, login, big):
     """Every rule of the app with an ``<int:…>`` in its path, every method, anonymous and as a
     secretary: 404 (or the access refusal that comes first), never a 500."""
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     secretary = app.test_client()
-    login(secretary, SANNE)
+    login(secretary, SECRETARY)
     adapter = app.url_map.bind("localhost")
     tried = 0
     for rule in app.url_map.iter_rules():
@@ -57,7 +56,7 @@ def test_an_id_beyond_the_databases_range_is_404_on_every_route(app, client, syn
         if not ints:
             continue
         values = {name: 7777777 if name in ints else "x" for name in rule.arguments}
-        values.update({"tenant": "albertslund", "key": "bestyrelse", "body_key": "bestyrelse"})
+        values.update({"tenant": "testby", "key": "bestyrelse", "body_key": "bestyrelse"})
         url = adapter.build(rule.endpoint, {k: v for k, v in values.items() if k in rule.arguments},
                             method=sorted(rule.methods - {"HEAD", "OPTIONS"})[0])
         url = url.replace("7777777", str(big))  # where every id stands
@@ -69,7 +68,7 @@ def test_an_id_beyond_the_databases_range_is_404_on_every_route(app, client, syn
                 # 400: a page form without its CSRF token is refused before routing answers 404
                 assert resp.status_code in (400, 401, 403, 404, 405), (method, url, resp.status_code)
     assert tried > 50
-    resp = client.get(f"/api/v1/public/tenants/albertslund/meetings/{big}")
+    resp = client.get(f"/api/v1/public/tenants/testby/meetings/{big}")
     assert resp.status_code == 404 and resp.get_json()["code"] == 404
 
 
@@ -77,7 +76,7 @@ def test_an_id_beyond_the_databases_range_is_404_on_every_route(app, client, syn
 def test_nul_and_lone_surrogates_are_refused_naming_the_field_and_nothing_is_written(
     board_meeting, api, bad
 ):
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     before = _count(AgendaItem)
     body = json.dumps({"kind": "B", "title": "Budget", "case_text": bad}, ensure_ascii=True)
     resp = _raw_json(sec.client, "POST", f"{T}/meetings/{board_meeting}/items", body)
@@ -90,7 +89,7 @@ def test_nul_and_lone_surrogates_are_refused_naming_the_field_and_nothing_is_wri
 
 
 def test_nul_in_a_login_form_and_a_query_is_refused_not_a_500(app, client, sync_tenant):
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     resp = client.post("/api/v1/auth/login", json={"email": "a\u0000@b.dk", "password": "x"})
     assert resp.status_code == 422 and "email" in resp.get_json()["errors"]["json"]
     page = client.get("/log-ind?next=a%00b")
@@ -100,7 +99,7 @@ def test_nul_in_a_login_form_and_a_query_is_refused_not_a_500(app, client, sync_
 
 def test_a_form_part_without_a_name_is_400_not_a_500(board_meeting, api):
     """Found by schemathesis: werkzeug keeps a multipart part without a name under None."""
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     item = sec.post(f"meetings/{board_meeting}/items", json={"kind": "B", "title": "Budget"})
     body = b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--b--\r\n"
     resp = sec.client.post(f"{T}/meetings/{board_meeting}/items/{item.get_json()['id']}/attachments",
@@ -111,7 +110,7 @@ def test_a_form_part_without_a_name_is_400_not_a_500(board_meeting, api):
 
 
 def test_deeply_nested_json_is_400_in_the_envelope(client, sync_tenant):
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     resp = client.post("/api/v1/auth/login", data="[" * 5000 + "]" * 5000,
                        content_type="application/json")
     assert resp.status_code == 400, resp.get_data(as_text=True)[:200]
@@ -121,7 +120,7 @@ def test_deeply_nested_json_is_400_in_the_envelope(client, sync_tenant):
 
 
 def test_an_oversized_json_body_is_413_in_the_envelope_and_nothing_is_written(board_meeting, api, app):
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     before = _count(AgendaItem)
     resp = sec.client.post(f"{T}/meetings/{board_meeting}/items",
                            json={"kind": "B", "title": "Budget", "case_text": "x" * (2 * 1024 * 1024)})
@@ -136,7 +135,7 @@ def test_an_oversized_json_body_is_413_in_the_envelope_and_nothing_is_written(bo
 
 @pytest.mark.parametrize("title", ["   ", "\u200b\u200b", "\u200d \ufeff", "\t\n"])
 def test_a_blank_or_zero_width_title_is_refused(board_meeting, api, title):
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     resp = sec.post(f"meetings/{board_meeting}/items", json={"kind": "B", "title": title})
     assert resp.status_code == 422 and "title" in resp.get_json()["errors"]["json"], resp.get_json()
     ok = sec.post(f"meetings/{board_meeting}/items", json={"kind": "B", "title": "  Budget 2021 "})
@@ -157,7 +156,7 @@ def _upload(client, meeting_id, item_id, data: bytes, name: str, mimetype="appli
 def test_an_upload_is_judged_by_its_content_not_its_name_or_declared_type(
     board_meeting, api, store, content, name
 ):
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     item = sec.post(f"meetings/{board_meeting}/items", json={"kind": "B", "title": "Budget"}).get_json()
     resp = _upload(sec.client, board_meeting, item["id"], content, name)
     assert resp.status_code == 422, resp.get_json()
@@ -174,7 +173,7 @@ def test_an_upload_is_judged_by_its_content_not_its_name_or_declared_type(
     ("..", "bilag.pdf"),
 ])
 def test_an_uploads_file_name_is_cleaned(board_meeting, api, store, name, expected):
-    sec = api(SANNE)
+    sec = api(SECRETARY, "testby")
     item = sec.post(f"meetings/{board_meeting}/items", json={"kind": "B", "title": "Budget"}).get_json()
     resp = _upload(sec.client, board_meeting, item["id"], b"%PDF-1.4 budget", name)
     assert resp.status_code == 201, resp.get_json()

@@ -11,9 +11,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.meetings.models import Meeting
 from core.tenancy import all_tenants
-
-SANNE = "sanne.skov@abc.example"  # Albertslund's secretariat
-PETER = "peter.poulsen@abc.example"  # a board member, not the secretariat
+from tests.fixtures.testby import BENT, SECRETARY
 
 
 def _plan(api, year: int, key: str | None = None, months=(2, 5, 8, 11)):
@@ -29,76 +27,75 @@ def _meetings_in(year: int) -> int:
 
 
 @pytest.fixture
-def sanne(sync_tenant, api):
-    sync_tenant("albertslund")
-    return api(SANNE)
+def secretary(testby, api):
+    return api(SECRETARY, testby)
 
 
-def test_a_post_repeated_with_its_key_is_answered_again_and_written_once(sanne):
-    first = _plan(sanne, 2019, key="plan-2019-a")
+def test_a_post_repeated_with_its_key_is_answered_again_and_written_once(secretary):
+    first = _plan(secretary, 2019, key="plan-2019-a")
     assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
-    again = _plan(sanne, 2019, key="plan-2019-a")
+    again = _plan(secretary, 2019, key="plan-2019-a")
     assert again.status_code == 201
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json() == first.get_json()
     assert _meetings_in(2019) == 4  # not 8
 
 
-def test_without_a_key_a_repeat_is_a_new_request(sanne):
-    assert _plan(sanne, 2019).status_code == 201
-    assert _plan(sanne, 2019).status_code == 201
+def test_without_a_key_a_repeat_is_a_new_request(secretary):
+    assert _plan(secretary, 2019).status_code == 201
+    assert _plan(secretary, 2019).status_code == 201
     assert _meetings_in(2019) == 8
 
 
-def test_a_key_used_for_a_different_request_is_refused_naming_the_header(sanne):
-    assert _plan(sanne, 2019, key="k-1").status_code == 201
-    resp = _plan(sanne, 2020, key="k-1")
+def test_a_key_used_for_a_different_request_is_refused_naming_the_header(secretary):
+    assert _plan(secretary, 2019, key="k-1").status_code == 201
+    resp = _plan(secretary, 2020, key="k-1")
     assert resp.status_code == 422
     assert "Idempotency-Key" in resp.get_json()["errors"]["headers"]
     assert _meetings_in(2020) == 0
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "nøgle", "two words"])
-def test_a_malformed_key_is_a_400_naming_the_header_and_writes_nothing(sanne, key):
-    resp = _plan(sanne, 2019, key=key)
+def test_a_malformed_key_is_a_400_naming_the_header_and_writes_nothing(secretary, key):
+    resp = _plan(secretary, 2019, key=key)
     assert resp.status_code == 400
     assert "Idempotency-Key" in resp.get_json()["errors"]["headers"]
     assert _meetings_in(2019) == 0
 
 
-def test_keys_belong_to_their_user(sanne, api, sync_tenant):
-    assert _plan(sanne, 2019, key="shared").status_code == 201
+def test_keys_belong_to_their_user(secretary, api):
+    assert _plan(secretary, 2019, key="shared").status_code == 201
     # another person's identical key is theirs alone: it neither replays Sanne's answer nor
     # is refused as reused; their own request is decided by their own rights
-    other = api(PETER)
+    other = api(BENT, "testby")
     resp = _plan(other, 2019, key="shared")
     assert "Idempotent-Replayed" not in resp.headers
     assert resp.status_code in (403, 404)
     assert _meetings_in(2019) == 4
 
 
-def test_a_refused_request_stores_no_answer_and_can_be_repeated(sanne):
+def test_a_refused_request_stores_no_answer_and_can_be_repeated(secretary):
     bad = {"Idempotency-Key": "k-bad"}
     body = {"year": 2019, "meetings": [{"starts_at": "2020-02-10T15:00:00+00:00"}]}  # not in 2019
-    assert sanne.post("bodies/bestyrelse/plan", json=body, headers=bad).status_code == 422
-    again = sanne.post("bodies/bestyrelse/plan", json=body, headers=bad)
+    assert secretary.post("bodies/bestyrelse/plan", json=body, headers=bad).status_code == 422
+    again = secretary.post("bodies/bestyrelse/plan", json=body, headers=bad)
     assert again.status_code == 422 and "Idempotent-Replayed" not in again.headers
     assert _meetings_in(2020) == 0
 
 
-def test_an_upload_repeated_with_its_key_is_stored_once(sanne, app, tmp_path, monkeypatch, make_meeting):
+def test_an_upload_repeated_with_its_key_is_stored_once(secretary, app, tmp_path, monkeypatch, make_meeting):
     import io
     from datetime import UTC, datetime
 
     from core.meetings.models import Attachment
 
     monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
-    meeting_id = make_meeting("albertslund", "bestyrelse", datetime(2018, 3, 1, 15, tzinfo=UTC))
-    item = sanne.post(f"meetings/{meeting_id}/items", json={"kind": "B", "title": "Budget 2019"}).get_json()
+    meeting_id = make_meeting("testby", "bestyrelse", datetime(2018, 3, 1, 15, tzinfo=UTC))
+    item = secretary.post(f"meetings/{meeting_id}/items", json={"kind": "B", "title": "Budget 2019"}).get_json()
     url = f"meetings/{meeting_id}/items/{item['id']}/attachments"
 
     def upload():  # a new multipart boundary each time: the parts are what is compared
-        return sanne.post(url, data={"file": (io.BytesIO(b"Budget\n"), "budget.txt")},
+        return secretary.post(url, data={"file": (io.BytesIO(b"Budget\n"), "budget.txt")},
                           content_type="multipart/form-data", headers={"Idempotency-Key": "u-1"})
 
     assert upload().status_code == 201
@@ -109,13 +106,13 @@ def test_an_upload_repeated_with_its_key_is_stored_once(sanne, app, tmp_path, mo
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
 
 
-def test_an_expired_key_is_forgotten_by_tick_and_a_repeat_is_carried_out_anew(sanne, app):
+def test_an_expired_key_is_forgotten_by_tick_and_a_repeat_is_carried_out_anew(secretary, app):
     from datetime import timedelta
 
     from core.models import utcnow
     from core.transactions import IdempotencyKey
 
-    assert _plan(sanne, 2019, key="k-old").status_code == 201
+    assert _plan(secretary, 2019, key="k-old").status_code == 201
     db.session.execute(sa.update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=25)))
     db.session.commit()
     from core.cli import main
@@ -123,7 +120,7 @@ def test_an_expired_key_is_forgotten_by_tick_and_a_repeat_is_carried_out_anew(sa
     result = app.test_cli_runner().invoke(main, ["tick", "--now", "2018-01-02T09:00:00+00:00"])
     assert result.exit_code == 0, result.output
     assert "expired idempotency keys removed: 1" in result.output
-    again = _plan(sanne, 2019, key="k-old")
+    again = _plan(secretary, 2019, key="k-old")
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
     assert _meetings_in(2019) == 8
 
@@ -133,7 +130,7 @@ on_postgres = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
 
 
 @pytest.fixture
-def failing_commit(app, sanne):
+def failing_commit(app, secretary):
     """A real refusal at COMMIT: a deferred constraint trigger on meetings that raises when
     the transaction commits, the way a lost connection makes a commit fail."""
     statements = [
@@ -161,30 +158,29 @@ def failing_commit(app, sanne):
 
 @on_postgres
 def test_a_commit_that_fails_is_never_answered_as_success_and_the_key_learns_the_outcome(
-        sanne, failing_commit):
-    resp = _plan(sanne, 2019, key="k-commit")
+        secretary, failing_commit):
+    resp = _plan(secretary, 2019, key="k-commit")
     # the answer was built, then the commit failed: the client is not told 201
     assert resp.status_code == 503
     assert resp.headers["Kommissorium-Outcome"] == "unknown" and resp.headers["Retry-After"]
     assert "same Idempotency-Key" in resp.get_json()["message"]
     assert _meetings_in(2019) == 0
     failing_commit()  # the database is well again: the repeat carries it out, once
-    assert _plan(sanne, 2019, key="k-commit").status_code == 201
-    assert _plan(sanne, 2019, key="k-commit").headers["Idempotent-Replayed"] == "true"
+    assert _plan(secretary, 2019, key="k-commit").status_code == 201
+    assert _plan(secretary, 2019, key="k-commit").headers["Idempotent-Replayed"] == "true"
     assert _meetings_in(2019) == 4
 
 
 @on_postgres
-def test_the_same_key_sent_twice_at_once_is_written_once(app, sync_tenant, login):
-    sync_tenant("albertslund")
+def test_the_same_key_sent_twice_at_once_is_written_once(app, testby, login):
     answers = []
 
     def send():
         client = app.test_client()
         with app.app_context():
-            login(client, SANNE)
+            login(client, SECRETARY)
             meetings = [{"starts_at": f"2019-{m:02d}-10T15:00:00+00:00"} for m in (2, 5, 8, 11)]
-            answers.append(client.post("/api/v1/tenants/albertslund/bodies/bestyrelse/plan",
+            answers.append(client.post("/api/v1/tenants/testby/bodies/bestyrelse/plan",
                                        json={"year": 2019, "meetings": meetings},
                                        headers={"Idempotency-Key": "k-race"}).status_code)
 

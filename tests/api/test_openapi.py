@@ -8,6 +8,7 @@ import jsonschema_rs  # comes with schemathesis (the test extras)
 import pytest
 
 from core.identity.permissions import Role
+from tests.fixtures.testby import SECRETARY
 
 
 @pytest.fixture
@@ -16,9 +17,8 @@ def spec(client):
 
 
 @pytest.fixture
-def secretary(sync_tenant, client, login):
-    sync_tenant("albertslund")
-    return login(client, "sanne.skov@abc.example")
+def secretary(testby, client, login):
+    return login(client, SECRETARY)
 
 
 def _error_schema(spec) -> dict:
@@ -36,7 +36,7 @@ def test_a_rules_refusal_fits_the_error_schema(app, spec, client, secretary):
     from core.errors import handle_http_exception
     from flask_smorest import abort
 
-    with app.test_request_context("/api/v1/tenants/albertslund/bodies/bestyrelse/dry-run"):
+    with app.test_request_context("/api/v1/tenants/testby/bodies/bestyrelse/dry-run"):
         try:
             abort(422, message="Bestyrelsen har ingen stemmevægte.", rule="vote_weights",
                   clause="CORE-WEIGHTS", reason_en="The board has no vote weights.")
@@ -48,7 +48,7 @@ def test_a_rules_refusal_fits_the_error_schema(app, spec, client, secretary):
     assert body["reason_en"] == "The board has no vote weights."
     jsonschema_rs.validate(_error_schema(spec), body)
     # and one the app really sends, through a route
-    resp = client.post("/api/v1/tenants/albertslund/bodies/bestyrelse/dry-run",
+    resp = client.post("/api/v1/tenants/testby/bodies/bestyrelse/dry-run",
                        json={"weighted": True, "votes": {}})
     assert resp.status_code == 422 and resp.get_json()["rule"] == "vote_weights"
     jsonschema_rs.validate(_error_schema(spec), resp.get_json())
@@ -78,7 +78,7 @@ def test_every_operation_documents_the_errors_its_kind_of_route_answers(app, spe
 def test_an_operation_that_reads_a_body_refuses_a_request_without_one(client, secretary):
     """The dry run's fields are all optional, but its body is not: no body is a 422 naming
     the body, where it used to run a dry run of nothing."""
-    url = "/api/v1/tenants/albertslund/bodies/bestyrelse/dry-run"
+    url = "/api/v1/tenants/testby/bodies/bestyrelse/dry-run"
     resp = client.post(url)
     assert resp.status_code == 422, resp.get_json()
     assert "json" in resp.get_json()["errors"]
@@ -89,7 +89,7 @@ def test_an_operation_that_reads_a_body_refuses_a_request_without_one(client, se
 
 @pytest.mark.parametrize("value", [0, 1, "yes", "true", "on"])
 def test_a_boolean_is_a_json_boolean(client, secretary, value):
-    resp = client.post("/api/v1/tenants/albertslund/bodies/bestyrelse/dry-run",
+    resp = client.post("/api/v1/tenants/testby/bodies/bestyrelse/dry-run",
                        json={"secret": value})
     assert resp.status_code == 422, resp.get_json()
     assert "secret" in resp.get_json()["errors"]["json"]
@@ -100,7 +100,7 @@ def test_calendar_feeds_are_documented_as_icalendar_and_say_their_charset_once(
     for path in ("/api/v1/tenants/{tenant}/bodies/{key}/calendar.ics", "/api/v1/me/calendar.ics",
                  "/api/v1/calendar/{secret}.ics"):
         assert list(spec["paths"][path]["get"]["responses"]["200"]["content"]) == ["text/calendar"]
-    for url in ("/api/v1/tenants/albertslund/bodies/bestyrelse/calendar.ics", "/api/v1/me/calendar.ics"):
+    for url in ("/api/v1/tenants/testby/bodies/bestyrelse/calendar.ics", "/api/v1/me/calendar.ics"):
         resp = client.get(url)
         assert resp.status_code == 200
         assert resp.headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -14,21 +14,21 @@ from core.extensions import db
 from core.identity.models import ExternalIdentity, IdentityProvider, User
 from core.organisations.models import Organisation
 from tests.fixtures.oidc_provider import ProviderUser
+from tests.fixtures.testby import BOTH
 
-KARIN = "karin.kundby@kab.example"
-CALLBACK = "http://localhost/api/v1/auth/oidc/kab/callback"
+DORTE = BOTH  # acts for TST-ADM, the administration company with its own provider
+CALLBACK = "http://localhost/api/v1/auth/oidc/adm/callback"
 
 
 @pytest.fixture
-def kab_idp(sync_tenant, oidc_provider, monkeypatch):
-    sync_tenant("albertslund")
-    monkeypatch.setenv("KAB_OIDC_SECRET", "s3cret-for-the-test")
+def adm_idp(testby, oidc_provider, monkeypatch):
+    monkeypatch.setenv("ADM_OIDC_SECRET", "s3cret-for-the-test")
     oidc_provider.register_client("kommissorium", "s3cret-for-the-test", [CALLBACK])
-    kab = db.session.scalar(sa.select(Organisation).filter_by(code="KAB"))
+    adm = db.session.scalar(sa.select(Organisation).filter_by(code="TST-ADM"))
     db.session.add(IdentityProvider(
-        key="kab", name="KAB", issuer=oidc_provider.issuer, client_id="kommissorium",
-        client_secret_env="KAB_OIDC_SECRET", scopes="openid email profile",
-        organisation_id=kab.id,
+        key="adm", name="Administrationsselskabet", issuer=oidc_provider.issuer,
+        client_id="kommissorium", client_secret_env="ADM_OIDC_SECRET",
+        scopes="openid email profile", organisation_id=adm.id,
     ))
     db.session.commit()
     return oidc_provider
@@ -36,7 +36,7 @@ def kab_idp(sync_tenant, oidc_provider, monkeypatch):
 
 def _oidc_login(client, provider):
     """Follow the real redirects: our app → the provider → back to our callback."""
-    start = client.get("/api/v1/auth/oidc/kab/login")
+    start = client.get("/api/v1/auth/oidc/adm/login")
     assert start.status_code == 302, start.get_data(as_text=True)
     authorize_url = start.headers["Location"]
     assert authorize_url.startswith(provider.issuer + "/authorize")
@@ -50,75 +50,76 @@ def _oidc_login(client, provider):
     return client.get(back[len("http://localhost"):])
 
 
-def test_providers_are_listed_for_the_login_page(client, kab_idp):
+def test_providers_are_listed_for_the_login_page(client, adm_idp):
     providers = client.get("/api/v1/auth/providers").get_json()
     assert providers == [
-        {"key": "kab", "name": "KAB", "login_url": "/api/v1/auth/oidc/kab/login"}]
+        {"key": "adm", "name": "Administrationsselskabet",
+         "login_url": "/api/v1/auth/oidc/adm/login"}]
 
 
-def test_oidc_login_matches_a_verified_email_and_links_the_subject(client, kab_idp):
-    kab_idp.next_user = ProviderUser(sub="entra-4711", email=KARIN.upper(), email_verified=True)
-    done = _oidc_login(client, kab_idp)
+def test_oidc_login_matches_a_verified_email_and_links_the_subject(client, adm_idp):
+    adm_idp.next_user = ProviderUser(sub="entra-4711", email=DORTE.upper(), email_verified=True)
+    done = _oidc_login(client, adm_idp)
     assert done.status_code == 302, done.get_data(as_text=True)
     me = client.get("/api/v1/me").get_json()
-    assert me["email"] == KARIN
-    assert kab_idp.issued_id_tokens, "an id_token was issued and verified"
+    assert me["email"] == DORTE
+    assert adm_idp.issued_id_tokens, "an id_token was issued and verified"
     link = db.session.scalar(sa.select(ExternalIdentity))
-    assert (link.issuer, link.subject, link.user.email) == (kab_idp.issuer, "entra-4711", KARIN)
+    assert (link.issuer, link.subject, link.user.email) == (adm_idp.issuer, "entra-4711", DORTE)
 
 
-def test_a_linked_subject_logs_in_even_after_the_email_changed(app, client, kab_idp):
-    kab_idp.next_user = ProviderUser(sub="entra-4711", email=KARIN)
-    _oidc_login(client, kab_idp)
+def test_a_linked_subject_logs_in_even_after_the_email_changed(app, client, adm_idp):
+    adm_idp.next_user = ProviderUser(sub="entra-4711", email=DORTE)
+    _oidc_login(client, adm_idp)
     second = app.test_client()
-    kab_idp.next_user = ProviderUser(sub="entra-4711", email="karin.new@kab.example",
+    adm_idp.next_user = ProviderUser(sub="entra-4711", email="dorte.new@adm.example",
                                      email_verified=False)
-    assert _oidc_login(second, kab_idp).status_code == 302
-    assert second.get("/api/v1/me").get_json()["email"] == KARIN
+    assert _oidc_login(second, adm_idp).status_code == 302
+    assert second.get("/api/v1/me").get_json()["email"] == DORTE
 
 
-def test_an_unverified_email_is_not_trusted(client, kab_idp):
-    kab_idp.next_user = ProviderUser(sub="entra-1", email=KARIN, email_verified=False)
-    assert _oidc_login(client, kab_idp).status_code == 403
+def test_an_unverified_email_is_not_trusted(client, adm_idp):
+    adm_idp.next_user = ProviderUser(sub="entra-1", email=DORTE, email_verified=False)
+    assert _oidc_login(client, adm_idp).status_code == 403
     assert client.get("/api/v1/me").status_code == 401
     assert db.session.scalar(sa.select(sa.func.count(ExternalIdentity.id))) == 0
 
 
-def test_an_unknown_person_is_not_logged_in_nor_created(client, kab_idp):
+def test_an_unknown_person_is_not_logged_in_nor_created(client, adm_idp):
     users = db.session.scalar(sa.select(sa.func.count(User.id)))
-    kab_idp.next_user = ProviderUser(sub="entra-2", email="stranger@kab.example")
-    assert _oidc_login(client, kab_idp).status_code == 403
+    adm_idp.next_user = ProviderUser(sub="entra-2", email="stranger@adm.example")
+    assert _oidc_login(client, adm_idp).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == users
 
 
-def test_a_forged_callback_without_the_login_state_is_refused(client, kab_idp):
-    resp = client.get("/api/v1/auth/oidc/kab/callback?code=made-up&state=made-up")
+def test_a_forged_callback_without_the_login_state_is_refused(client, adm_idp):
+    resp = client.get("/api/v1/auth/oidc/adm/callback?code=made-up&state=made-up")
     assert resp.status_code == 401
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_a_provider_without_its_secret_in_the_environment_answers_503(client, kab_idp, monkeypatch):
-    monkeypatch.delenv("KAB_OIDC_SECRET")
-    assert client.get("/api/v1/auth/oidc/kab/login").status_code == 503
+def test_a_provider_without_its_secret_in_the_environment_answers_503(client, adm_idp, monkeypatch):
+    monkeypatch.delenv("ADM_OIDC_SECRET")
+    assert client.get("/api/v1/auth/oidc/adm/login").status_code == 503
 
 
 def test_idp_add_command_configures_a_provider_per_tenant(app, sync_tenant, database_url,
                                                          monkeypatch):
     from core.cli import main
 
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     monkeypatch.setenv("DATABASE_URL", database_url)
     runner = app.test_cli_runner()
     out = runner.invoke(main, [
-        "idp", "add", "alb", "--name", "Albertslund Kommune", "--issuer", "https://idp.example/",
-        "--client-id", "kommissorium", "--secret-env", "ALB_OIDC_SECRET",
-        "--tenant", "albertslund"], catch_exceptions=False)
+        "idp", "add", "tst", "--name", "Testby Kommune", "--issuer", "https://idp.example/",
+        "--client-id", "kommissorium", "--secret-env", "TST_OIDC_SECRET",
+        "--tenant", "testby"], catch_exceptions=False)
     assert out.exit_code == 0, out.output
-    provider = db.session.scalar(sa.select(IdentityProvider).filter_by(key="alb"))
-    assert (provider.issuer, provider.client_secret_env) == ("https://idp.example", "ALB_OIDC_SECRET")
+    provider = db.session.scalar(sa.select(IdentityProvider).filter_by(key="tst"))
+    assert (provider.issuer, provider.client_secret_env) == ("https://idp.example", "TST_OIDC_SECRET")
     assert provider.tenant_id is not None and provider.organisation_id is None
     listed = runner.invoke(main, ["idp", "list"], catch_exceptions=False).output
-    assert "alb\thttps://idp.example\tkommissorium\t$ALB_OIDC_SECRET\tenabled" in listed
+    assert "tst\thttps://idp.example\tkommissorium\t$TST_OIDC_SECRET\tenabled" in listed
     refused = runner.invoke(main, ["idp", "add", "x", "--name", "x", "--issuer", "https://i",
                                    "--client-id", "c", "--secret-env", "S"])
     assert refused.exit_code != 0 and "--organisation or --tenant" in refused.output

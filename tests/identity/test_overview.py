@@ -34,7 +34,7 @@ def test_a_person_without_a_seat_sees_the_hearing_their_organisation_owes_VEJ_6(
     # AAB takes part in Vejle's plan, but nothing waits for it there: not listed
     assert [t for t in client.get("/api/v1/me").get_json()["tenants"] if t["slug"] == "vejle"] == []
 
-    from tests.proposals.test_vejle import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
+    from tests.plugins.vejle.test_proposals import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
 
     p = api(THEME_MEMBER, "vejle").post("proposals", json=PRINCIPLE).get_json()
     deadline = (utcnow() + timedelta(days=21)).isoformat()
@@ -72,7 +72,7 @@ def test_a_person_of_no_organisation_in_the_tenant_does_not_see_it(client, login
 def test_the_tenant_goes_from_the_dashboard_once_the_organisation_has_answered_VEJ_6(
     client, login, sync_tenant, api
 ):
-    from tests.proposals.test_vejle import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
+    from tests.plugins.vejle.test_proposals import PRINCIPLE, THEME_MEMBER, THEME_SECRETARY
 
     sync_tenant("vejle")
     _person_of("AAB")

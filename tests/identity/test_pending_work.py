@@ -135,8 +135,8 @@ def test_vote_to_cast_for_whoever_may_cast_the_units_vote_until_cast_ALB_B2(
 def test_hearing_answers_due_and_follow_ups_for_the_organisations_VEJ_6_VEJ_1(
     three_tenants, member, client, login
 ):
-    from tests.proposals.conftest import Api
-    from tests.proposals.test_vejle import FS_SECRETARY, PRINCIPLE, THEME, THEME_MEMBER, THEME_SECRETARY
+    from tests.fixtures.proposals import Api
+    from tests.plugins.vejle.test_proposals import FS_SECRETARY, PRINCIPLE, THEME, THEME_MEMBER, THEME_SECRETARY
 
     vejle = Api(client, login, "vejle")
     p = vejle.as_(THEME_MEMBER).post(**PRINCIPLE).get_json()

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.identity.models import ApiToken
+from tests.fixtures.testby import ANNA, SECRETARY
 
 
 @pytest.fixture
-def karin(sync_tenant, client, login):
-    sync_tenant("albertslund")
-    return login(client, "karin.kundby@kab.example")
+def anna(testby, client, login):
+    return login(client, ANNA)
 
 
 def _create(client, scope="read", name="script"):
@@ -28,7 +28,7 @@ def _bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_token_is_shown_once_and_stored_as_sha256(client, karin):
+def test_token_is_shown_once_and_stored_as_sha256(client, anna):
     new = _create(client)
     token = new["token"]
     assert token.startswith("kmt_") and len(token) > 40
@@ -40,18 +40,18 @@ def test_token_is_shown_once_and_stored_as_sha256(client, karin):
     assert listed[0]["prefix"] == token[:10]
 
 
-def test_token_authenticates_api_requests_and_records_last_use(app, client, karin):
+def test_token_authenticates_api_requests_and_records_last_use(app, client, anna):
     token = _create(client)["token"]
     anonymous = app.test_client()
     assert anonymous.get("/api/v1/me").status_code == 401
     resp = anonymous.get("/api/v1/me", headers=_bearer(token))
-    assert resp.status_code == 200 and resp.get_json()["email"] == "karin.kundby@kab.example"
+    assert resp.status_code == 200 and resp.get_json()["email"] == ANNA
     assert client.get("/api/v1/me/tokens").get_json()[0]["last_used_at"] is not None
     # a bearer token is not a session: no cookie is set
     assert "session=" not in resp.headers.get("Set-Cookie", "")
 
 
-def test_read_token_may_not_write_and_write_token_may(app, client, karin):
+def test_read_token_may_not_write_and_write_token_may(app, client, anna):
     read = _create(client, "read")["token"]
     write = _create(client, "write")["token"]
     other = app.test_client()
@@ -59,7 +59,7 @@ def test_read_token_may_not_write_and_write_token_may(app, client, karin):
     assert other.post("/api/v1/auth/logout", headers=_bearer(write)).status_code == 204
 
 
-def test_a_token_cannot_mint_tokens_or_erase_its_user(app, client, karin):
+def test_a_token_cannot_mint_tokens_or_erase_its_user(app, client, anna):
     write = _create(client, "write")["token"]
     other = app.test_client()
     resp = other.post("/api/v1/me/tokens", json={"name": "x"}, headers=_bearer(write))
@@ -68,7 +68,7 @@ def test_a_token_cannot_mint_tokens_or_erase_its_user(app, client, karin):
                       headers=_bearer(write)).status_code == 403
 
 
-def test_revoked_or_unknown_token_is_refused(app, client, karin):
+def test_revoked_or_unknown_token_is_refused(app, client, anna):
     new = _create(client)
     assert client.delete(f"/api/v1/me/tokens/{new['id']}").status_code == 204
     other = app.test_client()
@@ -77,14 +77,14 @@ def test_revoked_or_unknown_token_is_refused(app, client, karin):
     assert client.get("/api/v1/me/tokens").get_json()[0]["revoked_at"] is not None
 
 
-def test_tokens_are_not_accepted_on_pages(app, client, karin):
+def test_tokens_are_not_accepted_on_pages(app, client, anna):
     token = _create(client)["token"]
     # pages ignore bearer tokens: the request is anonymous there
     resp = app.test_client().get("/", headers=_bearer(token))
     assert resp.status_code == 200
 
 
-def test_token_use_is_rate_limited(app, client, karin, monkeypatch):
+def test_token_use_is_rate_limited(app, client, anna, monkeypatch):
     monkeypatch.setitem(app.config, "RATELIMIT_TOKEN", "3/minute")
     token = _create(client)["token"]
     other = app.test_client()
@@ -94,9 +94,9 @@ def test_token_use_is_rate_limited(app, client, karin, monkeypatch):
     assert 0 < refused.get_json()["retry_after"] <= 61 and int(refused.headers["Retry-After"]) > 0
 
 
-def test_another_users_token_cannot_be_revoked(app, client, karin, login):
+def test_another_users_token_cannot_be_revoked(app, client, anna, login):
     mine = _create(client)
     second = app.test_client()
-    login(second, "sanne.skov@abc.example")
+    login(second, SECRETARY)
     assert second.delete(f"/api/v1/me/tokens/{mine['id']}").status_code == 404
     assert db.session.scalar(sa.select(ApiToken.revoked_at).filter_by(id=mine["id"])) is None

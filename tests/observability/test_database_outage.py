@@ -37,13 +37,13 @@ def test_after_the_database_drops_every_connection_the_next_request_succeeds(
     """What a PostgreSQL restart does to the pool: every server connection is gone."""
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL not set (CI sets it)")
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     # A server app of its own: each request gets its own app context and returns its
     # connection to the pool at the end, as in production (the fixture's context would not).
     served = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": "",
                          "SECRET_KEY": "t"})
     web = served.test_client()
-    assert web.get("/api/v1/tenants/albertslund/bodies").status_code == 200
+    assert web.get("/api/v1/tenants/testby/bodies").status_code == 200
     url = sa.engine.make_url(database_url)
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -53,7 +53,7 @@ def test_after_the_database_drops_every_connection_the_next_request_succeeds(
     admin.dispose()
     try:
         assert killed >= 1
-        resp = web.get("/api/v1/tenants/albertslund/bodies")
+        resp = web.get("/api/v1/tenants/testby/bodies")
         assert resp.status_code == 200 and resp.get_json()
     finally:
         _dispose(served)

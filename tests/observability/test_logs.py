@@ -25,18 +25,18 @@ def test_request_id_is_generated_when_missing_or_unsafe(client):
 
 
 def test_one_json_line_per_request_with_tenant_and_timing(client, sync_tenant, caplog):
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     caplog.set_level(logging.INFO, logger="kommissorium.request")
-    resp = client.get("/api/v1/tenants/albertslund/bodies/bestyrelse",
+    resp = client.get("/api/v1/tenants/testby/bodies/bestyrelse",
                       headers={"X-Request-ID": "req-42"})
     assert resp.status_code == 200
     [record] = _request_records(caplog)
     line = json.loads(json_formatter().format(record))
     assert line["logger"] == "kommissorium.request" and line["level"] == "INFO"
     assert line["request_id"] == "req-42"
-    assert line["tenant"] == "albertslund"
+    assert line["tenant"] == "testby"
     assert line["method"] == "GET"
-    assert line["path"] == "/api/v1/tenants/albertslund/bodies/bestyrelse"
+    assert line["path"] == "/api/v1/tenants/testby/bodies/bestyrelse"
     assert line["status"] == 200
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     assert "time" in line

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.proposals.test_slagelse import FOLLOW_GROUP, MEMBER
+from tests.plugins.slagelse.test_proposals import FOLLOW_GROUP, MEMBER
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")

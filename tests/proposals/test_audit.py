@@ -14,7 +14,7 @@ def _entries(in_tenant, action):
 
 
 def test_a_proposal_decision_is_audited_ALB_B12(albertslund_with_standing_items, api, in_tenant):
-    from tests.proposals.test_albertslund import STEERING, STEERING_SECRETARY
+    from tests.plugins.albertslund.test_proposals import STEERING, STEERING_SECRETARY
 
     alb = api("albertslund")
     p = alb.as_("hassan.hyldgaard@va.example").post(

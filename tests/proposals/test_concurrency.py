@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from tests.proposals.test_slagelse import BOARD_SECRETARY, FOLLOW_GROUP, MEMBER
+from tests.plugins.slagelse.test_proposals import BOARD_SECRETARY, FOLLOW_GROUP, MEMBER
 
 
 @pytest.mark.postgres

@@ -16,13 +16,13 @@ from core.hooks.host import PluginHost
 from core.models import utcnow
 from core.rules.types import BodyFacts, DecisionTaken, TenantFacts
 from tests.fixtures.decisions import attend, member  # noqa: F401
-from tests.proposals.test_albertslund import (
+from tests.plugins.albertslund.test_proposals import (
     BOARD_SECRETARY,
     RESOURCE_SECRETARY,
     STEERING_MEMBER,
     SUB_AGREEMENT_CHANGE,
 )
-from tests.proposals.test_vejle import FS_SECRETARY, PRINCIPLE, THEME, THEME_MEMBER, THEME_SECRETARY
+from tests.plugins.vejle.test_proposals import FS_SECRETARY, PRINCIPLE, THEME, THEME_MEMBER, THEME_SECRETARY
 
 A = "/api/v1/tenants/albertslund"
 V = "/api/v1/tenants/vejle"

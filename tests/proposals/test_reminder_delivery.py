@@ -11,7 +11,7 @@ from core.cli import main
 from core.extensions import db
 from core.proposals.models import Hearing
 from tests.fixtures.mail import smtp_port, smtp_server  # noqa: F401
-from tests.proposals.test_vejle import ASKED, _answer, _start_and_open_hearing
+from tests.plugins.vejle.test_proposals import ASKED, _answer, _start_and_open_hearing
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from core.extensions import db
 from core.proposals.models import Hearing, HearingReminder, ReminderKind
 from core.proposals.operations import due_hearing_reminders, write_hearing_reminders
 from core.tenancy import all_tenants
-from tests.proposals.test_vejle import ASKED, _answer, _start_and_open_hearing
+from tests.plugins.vejle.test_proposals import ASKED, _answer, _start_and_open_hearing
 
 
 @pytest.fixture

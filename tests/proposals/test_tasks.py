@@ -13,7 +13,7 @@ from core.extensions import db
 from core.proposals.models import Hearing, HearingReminder
 from core.proposals.tasks import write_due_hearing_reminders
 from core.tenancy import all_tenants
-from tests.proposals.test_vejle import ASKED, _start_and_open_hearing
+from tests.plugins.vejle.test_proposals import ASKED, _start_and_open_hearing
 
 
 @pytest.fixture

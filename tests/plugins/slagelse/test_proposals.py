@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.fixtures.proposals import api  # noqa: F401
+
 FOLLOW_GROUP = "foelgegruppe-ringparken"
 MEMBER = "rikke.ravn@slagelse.example"
 BOARD_SECRETARY = "idris.skovgaard@slagelse-boligsocial.example"

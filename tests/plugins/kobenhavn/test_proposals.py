@@ -4,6 +4,8 @@ on its own districts' plans (KBH-4)."""
 
 import pytest
 
+from tests.fixtures.proposals import api  # noqa: F401
+
 FORUM_SECRETARY = "tobias.trier@tmf.kk.example"  # also the tenant's administrator
 DISTRICT_SECRETARY = "bolette.sejr@bsk.example"  # Amager+VVVK and Tingbjerg+Husum
 LOCAL_MEMBER = "aysel.holm@kab.example"  # lokalgruppe-amager-oest

@@ -3,6 +3,8 @@ bestyrelse (ALB-P1, ALB-S2, ALB-R1, ALB-B12), and the moves its rules refuse."""
 
 import pytest
 
+from tests.fixtures.proposals import api  # noqa: F401
+
 STEERING = "styregruppe-hyldespjaeldet"
 STEERING_MEMBER = "hassan.hyldgaard@va.example"
 STEERING_SECRETARY = "amina.ali@abc.example"

@@ -1,12 +1,10 @@
-"""København's district boards and Vejle's bodies through the HTTP API: a district board
-decides only on its own districts' plans (KBH-4), only the housing organisations in a
-plan's grant vote on it (KBH-5), the holder of a delegated mandate casts the vote (KBH-7);
-Vejle's theme groups and FKU prepare, BPU decides (VEJ-6)."""
+"""København's district boards through the HTTP API: a district board decides only on its
+own districts' plans (KBH-4), only the housing organisations in a plan's grant vote on it
+(KBH-5), the holder of a delegated mandate casts the vote (KBH-7)."""
 
 import pytest
 
 K = "/api/v1/tenants/kobenhavn"
-V = "/api/v1/tenants/vejle"
 AMAGER = "bydelsbestyrelse-amager-vvvk"
 BSK = "bolette.sejr@bsk.example"  # the district board's secretary (KBH-8)
 KAB, FSB, AAB, DOMEA = ("kristian.kabell@kab.example", "freja.storm@fsb.example",
@@ -66,32 +64,3 @@ def test_the_holder_of_a_delegated_mandate_casts_the_vote_KBH_7(
     assert resp.status_code == 201, resp.get_json()
     assert (resp.get_json()["unit"], resp.get_json()["cast_as"]) == ("seat:domea", "delegate")
     assert member(DOMEA).post(f"{K}/motions/{motion}/votes", json={"choice": "no"}).status_code == 409
-
-
-@pytest.mark.parametrize("body_key", ["temagruppe-boligsocial", "fku"])
-def test_theme_groups_and_fku_prepare_and_bpu_decides_VEJ_6(sync_tenant, decision_item, member,
-                                                            body_key):
-    sync_tenant("vejle")
-    item = decision_item("vejle", body_key)
-    resp = open_motion(member, V, item, "laerke.lindberg@bolivvejle.example")
-    assert resp.status_code == 409
-    assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("VEJ-6", "body_competence")
-    bpu = decision_item("vejle", "bpu")
-    assert open_motion(member, V, bpu, "laerke.lindberg@bolivvejle.example").status_code == 201
-
-
-def test_a_decision_of_principle_goes_on_to_the_council_and_the_boards_VEJ_1(
-        sync_tenant, decision_item, member):
-    sync_tenant("vejle")
-    item = decision_item("vejle", "bpu", topics=["principle"])
-    lead = member("laerke.lindberg@bolivvejle.example")
-    motion = lead.post(f"{V}/items/{item}/motion", json={"text": "Fælles udlejningsprincip"}).get_json()
-    for email in ("vagn.vejlby@vejle.example", "birgit.bredal@vejle.example",
-                  "joern.jelstrup@vejle.example", "aase.albaek@aab.example",
-                  "ole.oestergaard@osterbo.example", "lis.lerche@lejerbo.example"):
-        assert member(email).post(f"{V}/motions/{motion['id']}/votes",
-                                  json={"choice": "yes"}).status_code == 201
-    outcome = lead.post(f"{V}/motions/{motion['id']}/close").get_json()["outcome"]
-    assert outcome["result"] == "adopted"
-    assert [(f["assignee"], f["clause"]) for f in outcome["follow_ups"]] == [
-        ("byraadet", "VEJ-1"), ("*housing", "VEJ-1")]

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import utcnow
 
+from tests.fixtures.proposals import api  # noqa: F401
+
 THEME = "temagruppe-boligsocial"
 THEME_MEMBER = "tina.tvede@vejle.example"
 THEME_SECRETARY = "susan.soerensen@bolivvejle.example"

@@ -1,0 +1,1 @@
+"""The tests of the bundled plugin `albertslund` and its tenant file tenants/albertslund.toml."""

@@ -1,0 +1,1 @@
+"""The tests of the bundled plugin `slagelse` and its tenant file tenants/slagelse.toml."""
