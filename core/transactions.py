@@ -26,13 +26,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_login import current_user
 from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import clock
 from core.extensions import db
+from core.identity.permissions import current_person
 from core.models import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -109,14 +109,14 @@ def _replay_or_remember():
     key so the answer is stored with the write."""
     g.pop("idempotency", None)  # never a key of an earlier request in the same context
     key = request.headers.get(HEADER)
-    if key is None or request.method != "POST" or not current_user.is_authenticated:
+    if key is None or request.method != "POST" or current_person() is None:
         return None
     if not KEY.match(key):
         abort(400, message=f"The {HEADER} header must be 1-255 visible ASCII characters.",
               errors={"headers": {HEADER: ["1-255 visible ASCII characters, e.g. a UUID."]}})
     fingerprint = _fingerprint()
     stored = db.session.scalar(sa.select(IdempotencyKey).where(
-        IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == key,
+        IdempotencyKey.user_id == current_person().id, IdempotencyKey.key == key,
         IdempotencyKey.created_at >= _replayed_since()))
     if stored is None:
         g.idempotency = (key, fingerprint)
@@ -135,10 +135,10 @@ def _store_answer(response: Response, key: str, fingerprint: str) -> None:
     # an earlier answer to the same key that is no longer replayed gives up its place
     # (only an expired one: a live one stored meanwhile makes this request a duplicate)
     db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == key,
+        IdempotencyKey.user_id == current_person().id, IdempotencyKey.key == key,
         IdempotencyKey.created_at < _replayed_since()))
     db.session.add(IdempotencyKey(
-        user_id=current_user.id, key=key, fingerprint=fingerprint, status=response.status_code,
+        user_id=current_person().id, key=key, fingerprint=fingerprint, status=response.status_code,
         content_type=response.content_type, location=response.headers.get("Location"),
         body=response.get_data()))
 

@@ -3,7 +3,6 @@ and the dry run. Thin: parse, call the operation, commit once, dump."""
 
 from __future__ import annotations
 
-from flask_login import current_user
 from flask_smorest import abort
 
 from core import transactions
@@ -24,7 +23,7 @@ from core.decisions.schemas import (
     VoteSchema,
 )
 from core.extensions import db
-from core.identity.permissions import Role, access, body_from_param
+from core.identity.permissions import Role, access, body_from_param, current_person
 from core.openapi import Blueprint
 from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
 
@@ -35,17 +34,14 @@ blp = Blueprint(
 bind_tenant(blp)
 
 
-def _user():
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
 
 def _visible_item(item_id: int):
     """The item, where the caller may read it (one 404 for unknown and unreadable)."""
-    return present.readable_item(item_id, _user())[0]
+    return present.readable_item(item_id, current_person())[0]
 
 
 def _visible_motion(motion_id: int):
-    return present.readable_motion(motion_id, _user())[0]
+    return present.readable_motion(motion_id, current_person())[0]
 
 
 def _rules() -> dict:
@@ -59,7 +55,7 @@ def _rules() -> dict:
 def open_motion(data, item_id: int):
     """Open a motion on a decision item (the meeting leader, chair or secretary)."""
     item = _visible_item(item_id)
-    motion = operations.open_motion(item, user=_user(), **_rules(), **data)
+    motion = operations.open_motion(item, user=current_person(), **_rules(), **data)
     transactions.commit()
     return motion
 
@@ -71,7 +67,7 @@ def get_item_motion(item_id: int):
     """The item's motion, with its outcome once closed, as the meeting's access lets the
     caller read it (core/decisions/present.py): the public reads a published agenda's
     proposed decision, and the outcome once the minutes are final."""
-    return present.as_read(*present.readable_motion_of_item(item_id, _user()))
+    return present.as_read(*present.readable_motion_of_item(item_id, current_person()))
 
 
 @blp.route("/motions/<int:motion_id>")
@@ -80,7 +76,7 @@ def get_item_motion(item_id: int):
 def get_motion(motion_id: int):
     """A motion: its phase, votes (choices hidden in a secret ballot) and outcome, as the
     meeting's access lets the caller read it (the public: no votes, no names)."""
-    return present.as_read(*present.readable_motion(motion_id, _user()))
+    return present.as_read(*present.readable_motion(motion_id, current_person()))
 
 
 @blp.route("/motions/<int:motion_id>/outcome")
@@ -89,7 +85,7 @@ def get_motion(motion_id: int):
 def get_outcome(motion_id: int):
     """The stored, explained outcome of a closed motion (for the public: once the minutes
     are final, without the persons behind the units)."""
-    motion, reader = present.readable_motion(motion_id, _user())
+    motion, reader = present.readable_motion(motion_id, current_person())
     if motion.outcome is None:
         abort(404, message="Forslaget er ikke afgjort endnu.")
     if reader is present.Reader.PUBLIC:
@@ -104,7 +100,7 @@ def get_outcome(motion_id: int):
 @access(Role.AUTHENTICATED)
 def open_voting(motion_id: int):
     """Consensus was not reached: put the motion to a majority vote (ALB-B4)."""
-    motion = operations.open_voting(_visible_motion(motion_id), user=_user(), **_rules())
+    motion = operations.open_voting(_visible_motion(motion_id), user=current_person(), **_rules())
     transactions.commit()
     return motion
 
@@ -115,7 +111,7 @@ def open_voting(motion_id: int):
 @access(Role.AUTHENTICATED)
 def cast_vote(data, motion_id: int):
     """Cast the vote of the unit the logged-in member represents (once)."""
-    vote = operations.cast_vote(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    vote = operations.cast_vote(_visible_motion(motion_id), user=current_person(), **_rules(), **data)
     transactions.commit()
     return vote
 
@@ -127,7 +123,7 @@ def cast_vote(data, motion_id: int):
 def record_votes(data, motion_id: int):
     """Record the votes given in the room (a show of hands) for the units present: the
     meeting leader, chair or secretary; all of them or none, never in a secret ballot."""
-    votes = operations.record_votes(_visible_motion(motion_id), data["votes"], user=_user(),
+    votes = operations.record_votes(_visible_motion(motion_id), data["votes"], user=current_person(),
                                     **_rules())
     transactions.commit()
     return votes
@@ -139,7 +135,7 @@ def record_votes(data, motion_id: int):
 @access(Role.AUTHENTICATED)
 def change_vote(data, motion_id: int, unit: str):
     """Change one's vote while voting is open; the change is logged."""
-    vote = operations.change_vote(_visible_motion(motion_id), unit, user=_user(), **_rules(),
+    vote = operations.change_vote(_visible_motion(motion_id), unit, user=current_person(), **_rules(),
                                   **data)
     transactions.commit()
     return vote
@@ -151,7 +147,7 @@ def change_vote(data, motion_id: int, unit: str):
 @access(Role.AUTHENTICATED)
 def object_to(data, motion_id: int):
     """Object to the conclusion or to consensus: the motion goes to a vote (SLA-5, ALB-B4)."""
-    objection = operations.object_to(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    objection = operations.object_to(_visible_motion(motion_id), user=current_person(), **_rules(), **data)
     transactions.commit()
     return objection
 
@@ -162,7 +158,7 @@ def object_to(data, motion_id: int):
 @access(Role.AUTHENTICATED)
 def record_dissent(data, motion_id: int):
     """Have one's dissent (særstandpunkt) recorded in the minutes (SLA-6)."""
-    dissent = operations.record_dissent(_visible_motion(motion_id), user=_user(), **_rules(), **data)
+    dissent = operations.record_dissent(_visible_motion(motion_id), user=current_person(), **_rules(), **data)
     transactions.commit()
     return dissent
 
@@ -172,7 +168,7 @@ def record_dissent(data, motion_id: int):
 @access(Role.AUTHENTICATED)
 def close_motion(motion_id: int):
     """Close the motion: quorum checked again, outcome computed, explained and stored."""
-    motion = operations.close_motion(_visible_motion(motion_id), user=_user(), **_rules())
+    motion = operations.close_motion(_visible_motion(motion_id), user=current_person(), **_rules())
     transactions.commit()
     return motion
 
@@ -183,7 +179,7 @@ def close_motion(motion_id: int):
 @access(Role.AUTHENTICATED)
 def dry_run(data, key: str):
     """What would the outcome be if these units attended and voted so? Stores nothing."""
-    result = operations.dry_run_for_input(get_body(key), data, user=_user(), **_rules())
+    result = operations.dry_run_for_input(get_body(key), data, user=current_person(), **_rules())
     db.session.rollback()  # a dry run stores nothing, whatever the rules touched
     return result
 

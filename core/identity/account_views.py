@@ -18,7 +18,7 @@ import json
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask import abort as flask_abort
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -27,7 +27,7 @@ from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity import operations as identity
 from core.identity.models import User
-from core.identity.permissions import Role, access, require, role_in_body
+from core.identity.permissions import Role, access, current_person, require, role_in_body
 from core.identity.schemas import EraseSchema, TokenCreateSchema
 from core.notifications import operations as notifications
 from core.tenants.context import current_tenant
@@ -43,9 +43,6 @@ FIELDS = {
 }
 SCOPES = {"read": N_("Kun læse"), "write": N_("Læse og skrive")}
 
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 def _valid(schema, data: dict, page) -> dict | BaseResponse:
@@ -81,7 +78,7 @@ def _session_only() -> None:
 
 
 def _account_page(new_token=None, new_feed=None, status: int = 200):
-    user = _me()
+    user = current_person()
     resp = Response(render_template(
         "identity/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
         new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
@@ -111,7 +108,7 @@ def create_token():
                                         "scope": request.form.get("scope", "read")}, _account_page)
     if isinstance(data, BaseResponse):
         return data
-    row, token = identity.create_token(_me(), data["name"], data["scope"])
+    row, token = identity.create_token(current_person(), data["name"], data["scope"])
     db.session.commit()
     flash(_("Nøglen «%(name)s» er oprettet.", name=row.name), "success")
     return _account_page(new_token=(row, token), status=201)
@@ -123,7 +120,7 @@ def revoke_token():
     """Revoke one of the person's tokens (DELETE /api/v1/me/tokens/<id>); another person's
     token is as if it did not exist (404)."""
     token_id = request.form.get("token", "")
-    token = identity.get_own_token(_me(), int(token_id)) if token_id.isdigit() else None
+    token = identity.get_own_token(current_person(), int(token_id)) if token_id.isdigit() else None
     if token is None:
         flask_abort(404)
     identity.revoke_token(token)
@@ -139,8 +136,8 @@ def create_calendar_feed():
     /api/v1/me/calendar-feed); the page shows it this once, answered directly (not through
     a redirect), so the address is never stored in the session."""
     _session_only()
-    replaced = identity.calendar_feed(_me()) is not None
-    secret = identity.create_calendar_feed(_me())[1]
+    replaced = identity.calendar_feed(current_person()) is not None
+    secret = identity.create_calendar_feed(current_person())[1]
     db.session.commit()
     flash(_("Du har fået en ny kalenderadresse; den gamle virker ikke længere.") if replaced
           else _("Din kalenderadresse er oprettet."), "success")
@@ -151,7 +148,7 @@ def create_calendar_feed():
 @access(Role.AUTHENTICATED)
 def delete_calendar_feed():
     """Switch the person's calendar address off (DELETE /api/v1/me/calendar-feed)."""
-    if identity.delete_calendar_feed(_me()):
+    if identity.delete_calendar_feed(current_person()):
         db.session.commit()
         flash(_("Din kalenderadresse er slået fra; kalenderprogrammer kan ikke længere hente den."),
               "success")
@@ -163,7 +160,7 @@ def delete_calendar_feed():
 def my_personal_data():
     """Everything personal the platform holds about the person, as a JSON file
     (GET /api/v1/me/personal-data; GDPR art. 15 and 20)."""
-    return _json_download(identity.export_personal_data(_me()),
+    return _json_download(identity.export_personal_data(current_person()),
                           f"persondata-{clock.now():%Y-%m-%d}.json")
 
 
@@ -181,15 +178,15 @@ def erase_me():
     """Erase the person's account (POST /api/v1/me/erase, GDPR art. 17): the page explains
     what happens; the form needs the confirmation ticked; then the person is logged out."""
     def page():
-        return render_template("identity/account_erase.html", me=identity.overview(_me()),
-                               tokens=identity.list_tokens(_me()))
+        return render_template("identity/account_erase.html", me=identity.overview(current_person()),
+                               tokens=identity.list_tokens(current_person()))
 
     if request.method == "GET":
         return page()
     refused = _unconfirmed_erase(page)
     if refused is not None:
         return refused
-    identity.erase_user(_me())
+    identity.erase_user(current_person())
     db.session.commit()
     logout_user()
     flash(_("Din konto er slettet, og du er logget ud."), "success")
@@ -216,7 +213,7 @@ def people():
     secretariat; the platform administrator also exports and erases (/users/<id>/...)."""
     return render_template("identity/people.html", tenant=g.tenant,
                            people=identity.tenant_people(current_tenant()),
-                           may_erase=_me().is_platform_admin)
+                           may_erase=current_person().is_platform_admin)
 
 
 @bp.route("/<tenant>/personer/<int:user_id>/persondata")
@@ -244,7 +241,7 @@ def erase_person(user_id: int):
     identity.erase_user(person)
     db.session.commit()
     flash(_("%(name)s er slettet (gjort anonym).", name=name), "success")
-    if person.id == _me().id:
+    if person.id == current_person().id:
         logout_user()
         return redirect(url_for("web.index"))
     return redirect(url_for("web.people"))
@@ -267,6 +264,6 @@ def body_contacts(key: str):
 @bp.app_template_global()
 def sees_contacts(key: str) -> bool:
     """Whether the logged-in person may open the body's contact list (a link shown or not)."""
-    if not current_user.is_authenticated:
+    if current_person() is None:
         return False
-    return role_in_body(_me(), bodies.get_body(key)) >= Role.MEMBER
+    return role_in_body(current_person(), bodies.get_body(key)) >= Role.MEMBER

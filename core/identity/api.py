@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import requests
 from flask import after_this_request, current_app, redirect, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from flask_smorest import abort
 
 from core.bodies.operations import get_body
@@ -18,7 +18,7 @@ from core.extensions import db, limiter, oauth
 from core.identity import mail, operations, throttle
 from core.identity.auth import logged_in_by_session
 from core.identity.models import User
-from core.identity.permissions import Role, access, require, session_only
+from core.identity.permissions import Role, access, current_person, require, session_only
 from core.identity.schemas import (
     ContactSchema,
     EraseSchema,
@@ -43,9 +43,6 @@ blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Login a
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -79,8 +76,8 @@ def login(credentials):
 def logout():
     """Log out: ends every session of the person (all browsers and devices), not their
     personal API tokens. Called with an API token, it ends no session."""
-    if current_user.is_authenticated and logged_in_by_session():
-        operations.end_sessions(_me())
+    if current_person() is not None and logged_in_by_session():
+        operations.end_sessions(current_person())
         db.session.commit()
     logout_user()
 
@@ -207,7 +204,7 @@ def oidc_callback(provider: str):
 def me():
     """The logged-in user: organisations, and every tenant, body and seat of theirs, with
     what waits for them in each tenant."""
-    return operations.overview(_me())
+    return operations.overview(current_person())
 
 
 @blp.route("/me/tokens")
@@ -216,7 +213,7 @@ def me():
 @session_only
 def list_tokens():
     """The user's personal API tokens (never the tokens themselves), with last use."""
-    return operations.list_tokens(_me())
+    return operations.list_tokens(current_person())
 
 
 @blp.route("/me/tokens", methods=["POST"])
@@ -226,7 +223,7 @@ def list_tokens():
 @session_only
 def create_token(args):
     """Create a personal API token; the answer shows the token this once."""
-    row, token = operations.create_token(_me(), args["name"], args["scope"])
+    row, token = operations.create_token(current_person(), args["name"], args["scope"])
     db.session.commit()
     return SimpleNamespace(**{k: getattr(row, k) for k in (
         "id", "name", "prefix", "scope", "created_at", "last_used_at", "revoked_at")},
@@ -239,7 +236,7 @@ def create_token(args):
 @session_only
 def revoke_token(api_token_id: int):
     """Revoke one of the user's tokens; another user's token answers 404."""
-    token = operations.get_own_token(_me(), api_token_id)
+    token = operations.get_own_token(current_person(), api_token_id)
     if token is None:
         abort(404, message="Not found.")
     operations.revoke_token(token)
@@ -251,7 +248,7 @@ def revoke_token(api_token_id: int):
 @access(Role.AUTHENTICATED)
 def export_my_data():
     """GDPR: everything personal the platform holds about the user, as JSON."""
-    return operations.export_personal_data(_me())
+    return operations.export_personal_data(current_person())
 
 
 @blp.route("/me/erase", methods=["POST"])
@@ -262,7 +259,7 @@ def export_my_data():
 def erase_me(args):
     """GDPR: pseudonymise the user and log them out (every session ends); seats, votes and
     minutes stay."""
-    operations.erase_user(_me())
+    operations.erase_user(current_person())
     db.session.commit()
     logout_user()
 
@@ -293,7 +290,7 @@ def erase_user(args, user_id: int):
     user = _user_or_404(user_id)
     operations.erase_user(user)
     db.session.commit()
-    if logged_in_by_session() and user.id == current_user.id:
+    if logged_in_by_session() and user.id == current_person().id:
         logout_user()
 
 

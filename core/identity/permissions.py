@@ -44,7 +44,9 @@ class Role(enum.IntEnum):
     PLATFORM_ADMIN = 6
 
 
-def _user():
+def current_person():
+    """The logged-in person (by session or API token), or ``None`` for an anonymous caller
+    or outside a request: the one way a route finds who is asking (issue #19)."""
     user = current_user._get_current_object() if current_user else None
     return user if user is not None and user.is_authenticated else None
 
@@ -202,11 +204,11 @@ def require(role: Role, body, *, visible_from: Role = Role.PUBLIC) -> Role:
     :param visible_from: the least role that may know the resource exists; below it the
         answer is 404, between it and ``role`` it is 403.
     """
-    have = role_in_body(_user(), body)
+    have = role_in_body(current_person(), body)
     if have < visible_from:
         abort(404, message="Not found.")
     if have < role:
-        if _user() is None:
+        if current_person() is None:
             abort(401, message="Log in first.")
         refuse(role, body)
     return have
@@ -264,7 +266,7 @@ def _takes_part(user, tenant) -> bool:
 def _check_declared(role: Role) -> None:
     if role <= Role.PUBLIC:
         return
-    user = _user()
+    user = current_person()
     if user is None:
         abort(401, message="Log in first.")
     if role >= Role.PLATFORM_ADMIN:

@@ -4,7 +4,7 @@ mailed reset link. Forms carry CSRF tokens (core/identity/security.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from werkzeug.exceptions import TooManyRequests
@@ -12,7 +12,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from core.extensions import db, limiter
 from core.identity import mail, operations, throttle
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, current_person
 
 bp = Blueprint("identity_pages", __name__, template_folder="templates")
 
@@ -87,8 +87,8 @@ def _back_to() -> str | None:
 @access(Role.PUBLIC)
 def logout():
     """Log out (a CSRF-protected form post): every session of the person ends."""
-    if current_user.is_authenticated:
-        operations.end_sessions(current_user._get_current_object())
+    if current_person() is not None:
+        operations.end_sessions(current_person())
         db.session.commit()
     logout_user()
     return redirect(url_for("web.index"))

@@ -7,7 +7,6 @@ Handlers are thin: load, check access, call the operation, commit, dump.
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
-from flask_login import current_user
 
 from core import clock
 from core import files, transactions
@@ -18,6 +17,7 @@ from core.identity.permissions import (
     Role,
     access,
     body_from_param,
+    current_person,
     forget_roles,
     keep_for_request,
     require,
@@ -89,9 +89,6 @@ bind_tenant(public_blp)
 SEES = Role.INFORMATION_RECIPIENT
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def _rules(body):
     return ops.meeting_rules(body, current_tenant(), tenant_hooks())
@@ -144,7 +141,7 @@ def create_meeting(data, key: str):
     allow (ALB-B7, SLA-7)."""
     body = bodies.get_body(key)
     role = require(Role.MEMBER, body, visible_from=SEES)
-    meeting = ops.create_meeting(body, data, _user(), current_tenant(), tenant_hooks())
+    meeting = ops.create_meeting(body, data, current_person(), current_tenant(), tenant_hooks())
     transactions.commit()
     return _view(meeting, role)
 
@@ -189,7 +186,7 @@ def _meeting_document(meeting_id: int) -> bytes:
         payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
         if again is role:  # stored only under the audience it was rendered for
             cached.store(payload)
-    user = _user()
+    user = current_person()
     if again is role and remember and user.is_enabled and session_login(user.id, user) is not None:
         cache.remember_decision(current_tenant().slug, session_login(user.id, user), cached,
                                 meeting.tenant_id, meeting.id, role.name)
@@ -252,7 +249,7 @@ def cancel_meeting(data, meeting_id: int):
 def add_item(data, meeting_id: int):
     """Add an item (secretariat), or ask for one as a member before the deadline (ALB-R3)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    item = ops.add_item(meeting, data, _user(), role, _rules(meeting.body))
+    item = ops.add_item(meeting, data, current_person(), role, _rules(meeting.body))
     transactions.commit()
     return present.visible_items(meeting, role)[item.position - 1]
 
@@ -286,7 +283,7 @@ def remove_item(meeting_id: int, item_id: int):
 def add_attachment(files, meeting_id: int, item_id: int):
     """Attach a file (bilag): checksum, size and type limits."""
     meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
-    att = ops.add_attachment(meeting, ops.get_item(meeting, item_id), files["file"], _user())
+    att = ops.add_attachment(meeting, ops.get_item(meeting, item_id), files["file"], current_person())
     transactions.commit()
     return att
 
@@ -321,7 +318,7 @@ def download_attachment(attachment_id: int):
 def record_attendance(data, meeting_id: int, seat_key: str):
     """Who fills a seat: holder, substitute (ALB-B5; KBH-6), delegate (KBH-7), or apologies."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    att = ops.record_attendance(meeting, seat_key, data, _user(), role, current_tenant(), tenant_hooks())
+    att = ops.record_attendance(meeting, seat_key, data, current_person(), role, current_tenant(), tenant_hooks())
     transactions.commit()
     return att
 
@@ -334,7 +331,7 @@ def delegate_mandate(data, key: str):
     """Record a seat's mandate delegated to another organisation (KBH-7)."""
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
-    delegation = ops.delegate_mandate(body, data, _user(), current_tenant(), tenant_hooks())
+    delegation = ops.delegate_mandate(body, data, current_person(), current_tenant(), tenant_hooks())
     transactions.commit()
     return delegation
 
@@ -370,7 +367,7 @@ def write_minutes_entry(data, meeting_id: int, item_id: int):
 def record_dissent(data, meeting_id: int, item_id: int):
     """A member asks for a dissent to be recorded (SLA-6)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    ops.record_dissent(meeting, ops.get_item(meeting, item_id), _user(), data["text"])
+    ops.record_dissent(meeting, ops.get_item(meeting, item_id), current_person(), data["text"])
     transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
@@ -392,7 +389,7 @@ def send_minutes(meeting_id: int):
 def approve_as_member(meeting_id: int):
     """A member approves the minutes (ALB-B9: by e-mail within 4 weeks)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    ops.approve_by_member(meeting, _user(), _rules(meeting.body), current_tenant(), tenant_hooks())
+    ops.approve_by_member(meeting, current_person(), _rules(meeting.body), current_tenant(), tenant_hooks())
     transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
@@ -404,7 +401,7 @@ def approve_as_member(meeting_id: int):
 def approve_by_body(data, meeting_id: int):
     """Record approval at the next meeting (ALB-S4) or by the board (SLA-9)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body), actor_id=_user().id)
+    ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body), actor_id=current_person().id)
     transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
@@ -416,7 +413,7 @@ def approve_by_body(data, meeting_id: int):
 def correct_minutes(data, meeting_id: int):
     """Correct final minutes: a new version with its reason."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    ops.correct_minutes(meeting, data["reason"], data["entries"], _user())
+    ops.correct_minutes(meeting, data["reason"], data["entries"], current_person())
     transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response
-from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
@@ -16,7 +15,7 @@ from core.bodies import operations as bodies
 from core.extensions import db
 from core.fields import Text
 from core.identity import operations as identity
-from core.identity.permissions import Role, access, require, role_in_tenant, session_only
+from core.identity.permissions import Role, access, current_person, require, role_in_tenant, session_only
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
 from core.openapi import Blueprint, file_response
@@ -93,7 +92,7 @@ def outbox():
     """The outbox: what was sent, what waits, what failed and why (the secretariat's view)."""
     from flask_smorest import abort
 
-    if role_in_tenant(current_user._get_current_object(), current_tenant()) < Role.TENANT_ADMIN:
+    if role_in_tenant(current_person(), current_tenant()) < Role.TENANT_ADMIN:
         abort(403, message="You may not do this here.")
     return operations.outbox()
 
@@ -109,7 +108,7 @@ def _personal_feed(user) -> Response:
 @access(Role.AUTHENTICATED)
 def my_calendar():
     """The meetings of every body where the user holds a seat, in every tenant."""
-    return _personal_feed(current_user._get_current_object())
+    return _personal_feed(current_person())
 
 
 @me_blp.route("/calendar-feed")
@@ -118,7 +117,7 @@ def my_calendar():
 def calendar_feed():
     """Whether the user has a secret calendar address: when it was made and last fetched
     (never the address itself); 404 when there is none."""
-    feed = identity.calendar_feed(current_user._get_current_object())
+    feed = identity.calendar_feed(current_person())
     if feed is None:
         abort(404, message="Not found.")
     return feed
@@ -131,7 +130,7 @@ def calendar_feed():
 def create_calendar_feed():
     """Make the user's secret calendar address, for a calendar program to subscribe to; an
     address made before stops working. The answer shows the address this once."""
-    feed, secret = identity.create_calendar_feed(current_user._get_current_object())
+    feed, secret = identity.create_calendar_feed(current_person())
     transactions.commit()
     return {"created_at": feed.created_at, "last_used_at": None, **operations.feed_address(secret)}
 
@@ -141,7 +140,7 @@ def create_calendar_feed():
 @access(Role.AUTHENTICATED)
 def delete_calendar_feed():
     """Switch the user's calendar address off; a calendar program fetching it gets 404."""
-    if not identity.delete_calendar_feed(current_user._get_current_object()):
+    if not identity.delete_calendar_feed(current_person()):
         abort(404, message="Not found.")
     transactions.commit()
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response
-from flask_login import current_user
 from flask_smorest import abort
 
 from core import files, transactions
 from core.bodies.models import Body
 from core.extensions import db
-from core.identity.permissions import Role, access, check_param, refuse
+from core.identity.permissions import Role, access, check_param, current_person, refuse
 from core.openapi import Blueprint, file_response
 from core.organisations.models import Organisation
 from core.proposals import operations
@@ -36,9 +35,6 @@ blp = Blueprint(
 bind_tenant(blp)
 
 
-def _user():
-    return current_user._get_current_object()
-
 
 def _body(key: str) -> Body:
     body = db.session.scalar(sa.select(Body).filter_by(key=key))
@@ -51,7 +47,7 @@ def _body(key: str) -> Body:
 def _visible(proposal_id: int):
     """Load a proposal the user may see; 404 for anyone else."""
     proposal = operations.get_proposal(proposal_id)
-    if not operations.can_see(_user(), current_tenant(), proposal):
+    if not operations.can_see(current_person(), current_tenant(), proposal):
         abort(404, message="Not found.")
     return proposal
 
@@ -63,7 +59,7 @@ def _pre_check(proposal_id: int, declared: Role) -> None:
     proposal = _visible(proposal_id)
     if declared >= Role.BODY_SECRETARY:
         bodies = [proposal.origin_body, *(s.body for s in proposal.steps if s.body is not None)]
-        _forbid_unless(any(operations.may_manage(_user(), current_tenant(), b) for b in bodies))
+        _forbid_unless(any(operations.may_manage(current_person(), current_tenant(), b) for b in bodies))
 
 
 def _forbid_unless(allowed: bool, body=None, **reason):
@@ -81,7 +77,7 @@ def start(data):
     """Start a proposal in a body; its route comes from the tenant's rules."""
     origin = _body(data.pop("body"))
     proposal = operations.start_proposal(
-        tenant_hooks(), current_tenant(), origin=origin, proposer=_user(), **data
+        tenant_hooks(), current_tenant(), origin=origin, proposer=current_person(), **data
     )
     transactions.commit()
     return proposal
@@ -92,7 +88,7 @@ def start(data):
 @access(Role.AUTHENTICATED)
 def list_proposals():
     """The proposals the user may follow, with where each is now."""
-    return operations.visible_proposals(_user(), current_tenant())
+    return operations.visible_proposals(current_person(), current_tenant())
 
 
 @blp.route("/follow-ups")
@@ -100,7 +96,7 @@ def list_proposals():
 @access(Role.AUTHENTICATED)
 def list_open_follow_ups():
     """Follow-ups not yet done (VEJ-1), on the proposals the user may follow."""
-    return operations.open_follow_ups(_user(), current_tenant())
+    return operations.open_follow_ups(current_person(), current_tenant())
 
 
 @blp.route("/<int:proposal_id>")
@@ -119,11 +115,11 @@ def decide(data, proposal_id: int):
     """Record the decision (or position) of the body the proposal is at, by its secretary."""
     proposal = _visible(proposal_id)
     body = _body(data["body"])
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), body), body)
+    _forbid_unless(operations.may_manage(current_person(), current_tenant(), body), body)
     operations.record_decision(
         tenant_hooks(), current_tenant(), proposal, body,
         passed=data["outcome"] == "adopted", text=data["text"],
-        provenance={"by": "secretary", "user": _user().email}, actor=_user(),
+        provenance={"by": "secretary", "user": current_person().email}, actor=current_person(),
     )
     transactions.commit()
     return proposal
@@ -136,7 +132,7 @@ def place(proposal_id: int):
     """Put the current step on its body's next planned meeting (once one is planned)."""
     proposal = _visible(proposal_id)
     step = operations.body_step_now(proposal)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), step.body), step.body)
+    _forbid_unless(operations.may_manage(current_person(), current_tenant(), step.body), step.body)
     operations.place_current_step(tenant_hooks(), current_tenant(), proposal)
     transactions.commit()
     return proposal
@@ -149,9 +145,9 @@ def place(proposal_id: int):
 def open_hearing(data, proposal_id: int):
     """Send the proposal to hearing: the organisations asked and the deadline."""
     proposal = _visible(proposal_id)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
+    _forbid_unless(operations.may_manage(current_person(), current_tenant(), proposal.origin_body),
                    proposal.origin_body)
-    operations.open_hearing(proposal, actor=_user(), **data)
+    operations.open_hearing(proposal, actor=current_person(), **data)
     transactions.commit()
     return proposal
 
@@ -167,9 +163,9 @@ def respond(data, proposal_id: int):
     if org is None:
         abort(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"organisation": ["Unknown organisation."]}})
-    _forbid_unless(operations.may_answer_for(_user(), current_tenant(), org), **operations.MAY_ANSWER)
+    _forbid_unless(operations.may_answer_for(current_person(), current_tenant(), org), **operations.MAY_ANSWER)
     operations.respond_to_hearing(
-        proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=_user()
+        proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=current_person()
     )
     transactions.commit()
     return proposal
@@ -181,9 +177,9 @@ def respond(data, proposal_id: int):
 def close_hearing(proposal_id: int):
     """Collect the answers and move the proposal on with them."""
     proposal = _visible(proposal_id)
-    _forbid_unless(operations.may_manage(_user(), current_tenant(), proposal.origin_body),
+    _forbid_unless(operations.may_manage(current_person(), current_tenant(), proposal.origin_body),
                    proposal.origin_body)
-    operations.close_hearing(tenant_hooks(), current_tenant(), proposal, actor=_user())
+    operations.close_hearing(tenant_hooks(), current_tenant(), proposal, actor=current_person())
     transactions.commit()
     return proposal
 
@@ -195,7 +191,7 @@ def close_hearing(proposal_id: int):
 def attach(files, proposal_id: int):
     """Attach a file (bilag): PDF, office documents, images or text, within the size limit."""
     proposal = _visible(proposal_id)
-    user = _user()
+    user = current_person()
     _forbid_unless(
         proposal.proposed_by_id == user.id
         or operations.may_manage(user, current_tenant(), proposal.origin_body),
@@ -239,7 +235,7 @@ def follow_up_done(data, proposal_id: int, task_id: int):
     body concerned or of the deciding body, or the secretariat."""
     proposal = _visible(proposal_id)
     task = operations.get_follow_up(proposal, task_id)
-    user = _user()
+    user = current_person()
     _forbid_unless(operations.may_complete_follow_up(user, current_tenant(), proposal, task),
                    **operations.MAY_COMPLETE)
     operations.complete_follow_up(proposal, task, note=data["note"], actor=user)

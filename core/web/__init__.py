@@ -15,10 +15,9 @@ Features import the shell; the shell imports no feature's pages.
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import current_user
 
 from core import clock
-from core.identity.permissions import Role, access
+from core.identity.permissions import Role, access, current_person  # noqa: F401 (the pages' name)
 from core.tenants.context import bind_tenant
 from core.web.i18n import LANGUAGES
 
@@ -29,11 +28,6 @@ bind_tenant(bp)
 def N_(text: str) -> str:
     """Mark a text for the message catalogues; it is translated where it is shown."""
     return text
-
-
-def current_person():
-    """The logged-in person, or ``None``."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def tenant_zone(tenant=None):
