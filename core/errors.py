@@ -7,6 +7,7 @@ plus ``"errors": {location: {field: [messages]}}`` for invalid input (422).
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,6 +33,19 @@ def _rollback() -> None:
         db.session.rollback()
     except Exception:  # pragma: no cover - no session to roll back
         log.debug("no session to roll back", exc_info=True)
+
+
+def refuse(code: int, message: str, **extra) -> NoReturn:
+    """Refuse an operation: roll back whatever it wrote so far, then answer ``code`` with
+    the one envelope (``message``, and ``clause``/``rule``/``errors``/``reason_en`` where
+    given). The one refusal every operation raises (issue #19), so a caller that goes on
+    after a refusal, a test, the CLI or the demo, finds nothing half-written either."""
+    from flask_smorest import abort
+
+    if extra.get("reason_en", "") is None:  # no English reason: the pages show the Danish one
+        del extra["reason_en"]
+    _rollback()
+    abort(code, message=message, **extra)
 
 
 def _is_page() -> bool:

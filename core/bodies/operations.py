@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat
+from core.errors import refuse
 from core.extensions import db
 
 
@@ -35,7 +35,7 @@ def get_body(key: str) -> Body:
         )
     )
     if body is None:
-        abort(404, message=f"No body {key!r} in this tenant.")
+        refuse(404, message=f"No body {key!r} in this tenant.")
     return body
 
 

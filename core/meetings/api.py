@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from core import clock
-from core import files, transactions
+from core import clock, files, transactions
 from core.bodies import operations as bodies
 from core.extensions import db
 from core.identity.auth import forget_login, logged_in_by_session, session_login, session_user_id

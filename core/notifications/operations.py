@@ -37,8 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 from redis.exceptions import RedisError
 
-from core import clock
-from core import mail
+from core import clock, mail
 from core.bodies.models import SeatRole
 from core.extensions import db
 from core.identity.models import Affiliation, User

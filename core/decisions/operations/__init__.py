@@ -6,8 +6,8 @@ Every rule comes from the tenant's hooks (passed in as ``hooks``): ``body_compet
 attendance (:func:`core.meetings.attendees.attendees`) each time they are needed, so a
 member who leaves stops counting for the quorum at the close.
 
-Refusals cite their clause: ``abort(409|422, message=<Danish reason>, clause=…, rule=…)``.
-A refused operation writes nothing (the session is rolled back before the refusal).
+Refusals cite their clause: ``refuse(409|422, <Danish reason>, clause=…, rule=…)`` (core/errors.py).
+A refused operation writes nothing (``refuse`` rolls the session back first).
 Operations flush, never commit; every vote, change and outcome is also written to the
 audit log (:mod:`core.audit.operations`).
 
@@ -30,7 +30,6 @@ other features.
 
 from __future__ import annotations
 
-from core.decisions.operations.common import refuse
 from core.decisions.operations.loading import (
     decision_for_item,
     get_item,

@@ -4,11 +4,10 @@ see a closed item, and the one unit a person may vote or object for.
 
 from __future__ import annotations
 
-from flask_smorest import abort
 
 from core.bodies.models import Body, SeatRole
-from core.decisions.operations.common import refuse
 from core.decisions.operations.situation import Situation
+from core.errors import refuse
 from core.identity.permissions import Role, role_in_body
 from core.meetings.models import AgendaItem, AttendanceStatus
 from core.rules.types import Attendee, VoteUnit
@@ -32,7 +31,7 @@ def may_lead(user, body: Body, sit: Situation | None = None) -> bool:
 #: What a meeting's leader does, in English, for the refusal's ``reason_en``.
 def _require_leader(user, body: Body, sit: Situation | None, what: str, what_en: str) -> None:
     if not may_lead(user, body, sit):
-        abort(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.",
+        refuse(403, message=f"Kun mødelederen, formanden eller sekretæren kan {what}.",
               reason_en=f"Only the meeting leader, the chair or the secretary may {what_en}.")
 
 

@@ -1,12 +1,10 @@
-"""What every decision operation uses: the refusal that writes nothing, and the meeting
-states in which nothing more is decided.
+"""What every decision operation uses: the meeting states in which nothing more is decided.
+
+(Refusals are core/errors.py's ``refuse``, which writes nothing.)
 """
 
 from __future__ import annotations
 
-from flask_smorest import abort
-
-from core.extensions import db
 from core.meetings.models import MeetingState
 
 
@@ -14,7 +12,3 @@ from core.meetings.models import MeetingState
 _FINISHED = (MeetingState.CANCELLED, MeetingState.MINUTES_APPROVED)
 
 
-def refuse(code: int, message: str, *, clause: str | None, rule: str) -> None:
-    """Refuse the operation: nothing is written, the envelope cites the clause."""
-    db.session.rollback()
-    abort(code, message=message, clause=clause, rule=rule)

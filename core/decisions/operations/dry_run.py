@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from flask_smorest import abort
 
 from core import clock
 from core.bodies.models import Body
@@ -22,6 +21,7 @@ from core.decisions.explain import (
 from core.decisions.operations.access import is_visible
 from core.decisions.operations.loading import get_item
 from core.decisions.operations.situation import _follow_ups, matter_for, situation
+from core.errors import refuse
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem
 from core.rules.types import Attendee, Choice, Matter, Procedure
@@ -88,7 +88,7 @@ def dry_run(
         else:
             objecting.append(sit.names.get(unit.key, unit.label))
     if problems:
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"votes": problems}})
 
     competence = hooks.body_competence(body=sit.body, matter=matter)
@@ -131,9 +131,9 @@ def dry_run_for_input(body: Body, data: Mapping, *, user, hooks, tenant) -> dict
     if data.get("item_id") is not None:
         item = get_item(data["item_id"])
         if not is_visible(item, user):
-            abort(404, message="Punktet findes ikke.")
+            refuse(404, message="Punktet findes ikke.")
         if item.meeting.body_id != body.id:
-            abort(404, message="Punktet findes ikke i dette organ.")
+            refuse(404, message="Punktet findes ikke i dette organ.")
         matter = matter_for(item, majority)
     else:
         m = data.get("matter") or {}

@@ -5,9 +5,9 @@ minutes and for proposals).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core.decisions.models import Motion, MotionPhase, MotionResult
+from core.errors import refuse
 from core.extensions import db
 from core.meetings.models import AgendaItem
 
@@ -15,14 +15,14 @@ from core.meetings.models import AgendaItem
 def get_item(item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None:
-        abort(404, message="Punktet findes ikke.")
+        refuse(404, message="Punktet findes ikke.")
     return item
 
 
 def get_motion(motion_id: int) -> Motion:
     motion = db.session.get(Motion, motion_id)
     if motion is None:
-        abort(404, message="Forslaget findes ikke.")
+        refuse(404, message="Forslaget findes ikke.")
     return motion
 
 

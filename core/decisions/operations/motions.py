@@ -24,7 +24,7 @@ from core.decisions.models import (
     Vote,
 )
 from core.decisions.operations.access import _require_leader, _units_of
-from core.decisions.operations.common import _FINISHED, refuse
+from core.decisions.operations.common import _FINISHED
 from core.decisions.operations.loading import motion_for_item
 from core.decisions.operations.situation import (
     Situation,
@@ -35,6 +35,7 @@ from core.decisions.operations.situation import (
     matter_for,
     situation,
 )
+from core.errors import refuse
 from core.extensions import db
 from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees

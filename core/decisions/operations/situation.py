@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.decisions.models import Motion
-from core.decisions.operations.common import refuse
+from core.errors import refuse
 from core.extensions import db
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from core import clock
@@ -29,9 +28,9 @@ from core.decisions.operations.access import (
     _units_of,
     may_lead,
 )
-from core.decisions.operations.common import refuse
 from core.decisions.operations.motions import _require_phase
 from core.decisions.operations.situation import Situation, _motion_situation
+from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.rules.types import Attendee, VoteUnit
@@ -123,7 +122,7 @@ def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenan
             chosen.append((unit, entry["choice"]))
     if errors:
         db.session.rollback()
-        abort(422, message="Stemmerne kunne ikke registreres.", errors={"json": {"votes": errors}})
+        refuse(422, message="Stemmerne kunne ikke registreres.", errors={"json": {"votes": errors}})
     for unit, _choice in chosen:
         name = sit.names.get(unit.key, unit.label)
         if not unit.eligible:
@@ -170,7 +169,7 @@ def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: s
     vote = db.session.scalar(sa.select(Vote).where(
         Vote.motion_id == motion.id, sa.or_(Vote.unit_key == unit_key, Vote.unit_label == unit_key)))
     if vote is None:
-        abort(404, message=f"{unit_key} har ikke stemt.")
+        refuse(404, message=f"{unit_key} har ikke stemt.")
     sit = _motion_situation(hooks, tenant, motion)
     if vote.recorded_by_id is not None and may_lead(user, motion.item.meeting.body, sit):
         pass  # the meeting leader corrects a vote recorded from the room

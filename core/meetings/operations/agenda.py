@@ -8,11 +8,10 @@ import hashlib
 from pathlib import Path
 
 from flask import current_app
-from flask_smorest import abort
 
-from core import clock
-from core import files
+from core import clock, files
 from core.bodies.facts import body_facts
+from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.identity.permissions import Role
@@ -44,7 +43,7 @@ CONFIDENTIALITY_REASONS = {
 def get_attachment(attachment_id: int) -> Attachment:
     att = db.session.get(Attachment, attachment_id)
     if att is None:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     return att
 
 
@@ -94,7 +93,7 @@ def publish_agenda(meeting: Meeting, rules: MeetingRules) -> Meeting:
 def _check_confidentiality(data: dict) -> None:
     """ALB-B11, ALB-R6: a closed item needs a stated reason (a § 27 category)."""
     if data.get("is_confidential") and data.get("confidentiality_reason") not in CONFIDENTIALITY_REASONS:
-        abort(422, message="The input is invalid; see errors for each field.", errors={"json": {
+        refuse(422, message="The input is invalid; see errors for each field.", errors={"json": {
             "confidentiality_reason": [
                 "Et lukket punkt kræver en begrundelse: " + ", ".join(sorted(CONFIDENTIALITY_REASONS))
             ]}})
@@ -108,11 +107,11 @@ def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: Meetin
             _refuse_transition(meeting, meeting.state, "få nye punkter")
     else:
         if meeting.state is not MeetingState.PLANNED:
-            abort(409, message="Dagsordenen er udsendt; kontakt sekretariatet for at få et punkt på.",
+            refuse(409, message="Dagsordenen er udsendt; kontakt sekretariatet for at få et punkt på.",
                   rule="meeting_lifecycle", clause=None)
         d = deadlines(meeting, rules)
         if d.submission_due_at is not None and clock.now() > d.submission_due_at:
-            abort(
+            refuse(
                 422,
                 message=f"Fristen for at få punkter på dagsordenen var "
                 f"{d.submission_due_at.date().isoformat()} ({rules.submission_deadline.days} dage "
@@ -243,7 +242,7 @@ def _pages(content_type: str, data: bytes) -> int | None:
 def read_attachment(att: Attachment) -> bytes:
     data = attachment_path(att).read_bytes()
     if hashlib.sha256(data).hexdigest() != att.sha256:
-        abort(500, message="Bilaget er beskadiget (checksummen passer ikke).")
+        refuse(500, message="Bilaget er beskadiget (checksummen passer ikke).")
     return data
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, Seat
+from core.errors import refuse
 from core.extensions import db
 from core.identity import operations as identity
 from core.identity.models import User
@@ -44,9 +44,9 @@ def record_attendance(
         _refuse_transition(meeting, meeting.state, "få ændret fremmødet")
     seat = next((s for s in meeting.body.seats if s.key == seat_key), None)
     if seat is None or not seat.is_valid_on(meeting.starts_at.date()):
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     if role < Role.BODY_SECRETARY and seat.holder_id != user.id:
-        abort(403, message="Et medlem kan kun melde fremmøde eller afbud for sin egen plads.",
+        refuse(403, message="Et medlem kan kun melde fremmøde eller afbud for sin egen plads.",
               reason_en="A member can only report attendance or apologies for their own seat.")
 
     status = AttendanceStatus(data.get("status", "present"))
@@ -57,36 +57,36 @@ def record_attendance(
         # from elsewhere answer alike, so the lookup tells nobody who has an account.
         person = identity.tenant_person(meeting.tenant_id, data["person"])
         if person is None:
-            abort(422, message="The input is invalid; see errors for each field.",
+            refuse(422, message="The input is invalid; see errors for each field.",
                   errors={"json": {"person": [NOT_A_TENANT_PERSON]}})
     verdict = None
     facts = body_facts(meeting.body, tenant.slug)
     seat_facts = next(s for s in facts.seats if s.key == seat.key)
     if status is AttendanceStatus.PRESENT and acting_as is ActingAs.HOLDER:
         if person is None or person.id != seat.holder_id:
-            abort(422, message="Kun pladsens indehaver møder som indehaver; en anden person "
+            refuse(422, message="Kun pladsens indehaver møder som indehaver; en anden person "
                   "møder som suppleant eller med et uddelegeret mandat.", clause=None,
                   rule="record_attendance")
     elif status is AttendanceStatus.PRESENT and acting_as is ActingAs.SUBSTITUTE:
         if person is None or person.id == seat.holder_id:
-            abort(422, message="Angiv suppleanten.", clause=None, rule="record_attendance")
+            refuse(422, message="Angiv suppleanten.", clause=None, rule="record_attendance")
         v = hooks.substitute_allowed(
             body=facts, seat=seat_facts,
             substitute_organisations=frozenset(a.organisation.code for a in person.affiliations),
         )
         if not v.ok:
-            abort(422, message=v.reason, clause=v.clause, rule="substitute_allowed")
+            refuse(422, message=v.reason, clause=v.clause, rule="substitute_allowed")
         verdict = v.as_dict()
     elif status is AttendanceStatus.PRESENT and acting_as is ActingAs.DELEGATE:
         delegation = active_delegation(seat, meeting.starts_at.date())
         if delegation is None:
-            abort(422, message="Pladsens mandat er ikke uddelegeret på mødedagen.",
+            refuse(422, message="Pladsens mandat er ikke uddelegeret på mødedagen.",
                   clause="CORE-MANDATE", rule="delegation_allowed")
         person_orgs = {a.organisation_id for a in person.affiliations} if person else set()
         if person is None or (
             delegation.to_person_id is not None and delegation.to_person_id != person.id
         ) or (delegation.to_person_id is None and delegation.to_organisation_id not in person_orgs):
-            abort(422, message="Personen handler ikke for den organisation, mandatet er lagt hos.",
+            refuse(422, message="Personen handler ikke for den organisation, mandatet er lagt hos.",
                   clause=(delegation.verdict or {}).get("clause"), rule="delegation_allowed")
         verdict = delegation.verdict
     attendance = next((a for a in meeting.attendances if a.seat_id == seat.id), None)
@@ -117,16 +117,16 @@ def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks) -> Manda
     organisation that administers it; refused where the rules do not allow it (CORE-MANDATE)."""
     seat = next((s for s in body.seats if s.key == data["seat"]), None)
     if seat is None:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     org = db.session.scalar(sa.select(Organisation).filter_by(code=data["to_organisation"]))
     if org is None:
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"to_organisation": ["Ukendt organisation."]}})
     person = None
     if data.get("to_person"):
         person = db.session.scalar(sa.select(User).filter_by(email=data["to_person"].lower()))
         if person is None or org.id not in {a.organisation_id for a in person.affiliations}:
-            abort(422, message="The input is invalid; see errors for each field.",
+            refuse(422, message="The input is invalid; see errors for each field.",
                   errors={"json": {"to_person": ["Personen handler ikke for organisationen."]}})
     facts = body_facts(body, tenant.slug)
     v = hooks.delegation_allowed(
@@ -135,7 +135,7 @@ def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks) -> Manda
         delegation=Delegation(seat.key, seat.organisation.code, org.code, data["starts_on"], data["ends_on"]),
     )
     if not v.ok:
-        abort(422, message=v.reason, clause=v.clause, rule="delegation_allowed")
+        refuse(422, message=v.reason, clause=v.clause, rule="delegation_allowed")
     delegation = MandateDelegation(
         seat=seat, to_organisation=org, to_person=person, starts_on=data["starts_on"],
         ends_on=data["ends_on"], verdict=v.as_dict(), created_by_id=user.id,

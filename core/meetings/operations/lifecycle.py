@@ -6,11 +6,11 @@ agenda is in ``agenda``, sending and approving minutes in ``minutes``).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, SeatRole
+from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.identity.permissions import Role, role_in_body
@@ -27,7 +27,7 @@ def plan_year(body: Body, year: int, meetings: list[dict], tenant, hooks) -> lis
     out = []
     for data in sorted(meetings, key=lambda d: d["starts_at"]):
         if data["starts_at"].year != year:
-            abort(422, message="The input is invalid; see errors for each field.",
+            refuse(422, message="The input is invalid; see errors for each field.",
                   errors={"json": {"meetings": [f"{data['starts_at'].isoformat()} is not in {year}."]}})
         out.append(_new_meeting(body, data, MeetingKind.ORDINARY, tenant, hooks))
     return out
@@ -41,14 +41,14 @@ def create_meeting(body: Body, data: dict, user: User, tenant, hooks) -> Meeting
     role = role_in_body(user, body)
     if kind is MeetingKind.ORDINARY:
         if role < Role.BODY_SECRETARY:
-            abort(403, message="Kun sekretariatet planlægger ordinære møder.",
+            refuse(403, message="Kun sekretariatet planlægger ordinære møder.",
                   reason_en="Only the secretariat plans ordinary meetings.")
         return _new_meeting(body, data, kind, tenant, hooks)
 
     caller = _caller(body, user, role, data)
     verdict = hooks.extraordinary_meeting_allowed(body=body_facts(body, tenant.slug), caller=caller)
     if not verdict.ok:
-        abort(422, message=verdict.reason, clause=verdict.clause, rule="extraordinary_meeting_allowed")
+        refuse(422, message=verdict.reason, clause=verdict.clause, rule="extraordinary_meeting_allowed")
     meeting = _new_meeting(body, data, kind, tenant, hooks)
     meeting.called_by_id = user.id
     meeting.call_reason = (
@@ -67,7 +67,7 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
         roles.add("secretariat")
     on_behalf_of = data.get("on_behalf_of", "self")
     if on_behalf_of in ("secretariat", "body") and role < Role.BODY_SECRETARY:
-        abort(422, message="Kun sekretariatet kan indkalde på sekretariatets eller organets vegne.",
+        refuse(422, message="Kun sekretariatet kan indkalde på sekretariatets eller organets vegne.",
               clause=None, rule="extraordinary_meeting_allowed")
     if on_behalf_of == "members_majority":
         members = {
@@ -77,7 +77,7 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
         supporters = {e.lower() for e in data.get("supporters", [])} | {user.email}
         backing = supporters & members
         if len(backing) * 2 <= len(members):
-            abort(422, message=f"Et flertal af medlemmerne skal stå bag: {len(backing)} af "
+            refuse(422, message=f"Et flertal af medlemmerne skal stå bag: {len(backing)} af "
                   f"{len(members)} har tilsluttet sig.", clause=None,
                   rule="extraordinary_meeting_allowed")
     return Caller(
@@ -92,7 +92,7 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
     if body.ended_on is not None:
         # The tenant file no longer names the body (``tenants sync`` ended it): its past
         # meetings stay, it takes no new ones.
-        abort(409, message=f"{body.name} er nedlagt (ophørt {body.ended_on:%d.%m.%Y}) og "
+        refuse(409, message=f"{body.name} er nedlagt (ophørt {body.ended_on:%d.%m.%Y}) og "
               "kan ikke få nye møder.", clause="CORE-BODY-ENDED", rule="body",
               reason_en=f"{body.name} was ended on {body.ended_on:%Y-%m-%d} and takes no new "
               "meetings.")
@@ -142,7 +142,7 @@ def update_meeting(meeting: Meeting, data: dict) -> Meeting:
 def record_held(meeting: Meeting) -> Meeting:
     at = clock.now()
     if meeting.state is MeetingState.AGENDA_PUBLISHED and at < meeting.starts_at:
-        abort(409, message="Mødet er ikke begyndt endnu; det kan ikke registreres som afholdt.",
+        refuse(409, message="Mødet er ikke begyndt endnu; det kan ikke registreres som afholdt.",
               rule="meeting_lifecycle", clause=None)
     _move(meeting, MeetingState.HELD, "registreres som afholdt")
     meeting.held_at = at

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.bodies.models import Body, Seat
+from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.meetings.models import AgendaItem, Attendance, Meeting, MeetingState
@@ -20,7 +20,7 @@ from core.meetings.models import AgendaItem, Attendance, Meeting, MeetingState
 def get_meeting(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     return meeting
 
 
@@ -50,7 +50,7 @@ def load_for_view(meeting: Meeting) -> Meeting:
 def get_item(meeting: Meeting, item_id: int) -> AgendaItem:
     item = next((i for i in meeting.items if i.id == item_id), None)
     if item is None:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     return item
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core import clock
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
+from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.meetings.models import (
@@ -62,7 +62,7 @@ def _check_public_decision(item: AgendaItem, decision: str, public_decision: str
     """ALB-B11, ALB-R6: a closed item's decision is published without the confidential part,
     so the secretary writes that public wording."""
     if item.is_confidential and decision and not public_decision:
-        abort(422, message="The input is invalid; see errors for each field.", errors={"json": {
+        refuse(422, message="The input is invalid; see errors for each field.", errors={"json": {
             "public_decision": ["Et lukket punkt kræver en offentlig beslutningstekst uden det "
                                 "fortrolige (ALB-B11)."]}})
 
@@ -169,7 +169,7 @@ def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
     decided = {e.item_id for e in version.entries if e.decision.strip()}
     missing = [i.position for i in meeting.items if i.kind is ItemKind.DECISION and i.id not in decided]
     if missing:
-        abort(422, message="Referatet mangler beslutningen på punkt "
+        refuse(422, message="Referatet mangler beslutningen på punkt "
               + ", ".join(str(p) for p in missing) + ".", rule="send_minutes", clause=None)
     _move(meeting, MeetingState.MINUTES_SENT, "få udsendt referat")
     at = clock.now()
@@ -238,13 +238,13 @@ def approve_by_member(
     """ALB-B9: members approve the minutes by e-mail (here: one click) within 4 weeks of the
     meeting; when the last member has approved, the minutes are approved."""
     if rules.approval_mode != "email":
-        abort(409, message="Referatet godkendes ikke af medlemmerne enkeltvis i dette organ.",
+        refuse(409, message="Referatet godkendes ikke af medlemmerne enkeltvis i dette organ.",
               clause=(meeting.body.sources or {}).get("approval_mode"), rule="meeting_rules")
     if meeting.state is not MeetingState.MINUTES_SENT:
         _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
     approvers = expected_approvers(meeting, tenant, hooks)
     if user.id not in {u.id for u in approvers}:
-        abort(403, message="Kun organets medlemmer godkender referatet.",
+        refuse(403, message="Kun organets medlemmer godkender referatet.",
               reason_en="Only the body's members approve the minutes.")
     version = meeting.minutes_versions[0]
     approval = next((a for a in version.approvals if a.user_id == user.id), None)
@@ -271,7 +271,7 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     mode = rules.approval_mode
     clause = (meeting.body.sources or {}).get("approval_mode")
     if mode not in ("next_meeting", "board"):
-        abort(409, message="Referatet godkendes af medlemmerne enkeltvis (ALB-B9)."
+        refuse(409, message="Referatet godkendes af medlemmerne enkeltvis (ALB-B9)."
               if mode == "email" else "Kommissoriet kræver ingen godkendelse af referatet.",
               clause=clause, rule="meeting_rules")
     if meeting.state is not MeetingState.MINUTES_SENT:
@@ -280,12 +280,12 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     if mode == "next_meeting" or at_meeting_id is not None:
         if at_meeting is None or at_meeting.body_id != meeting.body_id \
                 or at_meeting.starts_at <= meeting.starts_at or at_meeting.state not in HELD_STATES:
-            abort(409, message="Referatet godkendes på et senere, afholdt møde i organet.",
+            refuse(409, message="Referatet godkendes på et senere, afholdt møde i organet.",
                   clause=clause, rule="meeting_rules")
         if mode == "next_meeting" and not any(
             i.approves_minutes_of_id == meeting.id for i in at_meeting.items
         ):
-            abort(409, message="Godkendelsen af referatet skal være et punkt på mødets dagsorden.",
+            refuse(409, message="Godkendelsen af referatet skal være et punkt på mødets dagsorden.",
                   clause=clause, rule="meeting_rules")
         meeting.minutes_approved_at_meeting_id = at_meeting.id
     _finish_approval(meeting, rules, {
@@ -300,10 +300,10 @@ def correct_minutes(meeting: Meeting, reason: str, changes: list[dict], user: Us
     """Approved minutes are immutable; a correction is a new version with its reason."""
     latest = current_version(meeting)
     if latest is None or latest.approved_at is None:
-        abort(409, message="Kun et godkendt (endeligt) referat rettes med en ny version; "
+        refuse(409, message="Kun et godkendt (endeligt) referat rettes med en ny version; "
               "et udkast rettes direkte.", rule="minutes", clause=None)
     if not reason.strip():
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"reason": ["En rettelse kræver en begrundelse."]}})
     version = MinutesVersion(number=latest.number + 1, correction_reason=reason,
                              created_by_id=user.id)
@@ -317,7 +317,7 @@ def correct_minutes(meeting: Meeting, reason: str, changes: list[dict], user: Us
     for change in changes:
         item = by_item.get(change["item_id"])
         if item is None:
-            abort(422, message="The input is invalid; see errors for each field.",
+            refuse(422, message="The input is invalid; see errors for each field.",
                   errors={"json": {"entries": [f"Punkt {change['item_id']} er ikke på mødet."]}})
         entry = next((e for e in version.entries if e.item_id == item.id), None)
         if entry is None:

@@ -7,8 +7,8 @@ refused with a 409 naming the state (rule ``meeting_lifecycle``).
 
 from __future__ import annotations
 
-from flask_smorest import abort
 
+from core.errors import refuse
 from core.meetings.models import Meeting, MeetingState
 
 
@@ -38,7 +38,7 @@ HELD_STATES = {MeetingState.HELD, MeetingState.MINUTES_SENT, MeetingState.MINUTE
 
 
 def _refuse_transition(meeting: Meeting, to: MeetingState, action_da: str):
-    abort(
+    refuse(
         409,
         message=f"Mødet er {STATE_DA[meeting.state]}; det kan ikke {action_da}.",
         rule="meeting_lifecycle",

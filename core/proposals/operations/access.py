@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core.bodies.models import Body
+from core.errors import refuse
 from core.extensions import db
 from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.organisations.models import Organisation
@@ -79,7 +79,7 @@ MAY_COMPLETE = {
 def get_proposal(proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     return proposal
 
 

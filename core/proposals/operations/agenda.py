@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
+from core.errors import refuse
 from core.extensions import db
 from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
 from core.proposals.models import Proposal, ProposalStep, StepKind, StepState
-from core.proposals.operations.common import _event, _refuse, lock
+from core.proposals.operations.common import _event, lock
 
 
 def _arrive(hooks, tenant, proposal, step, *, actor, now, attach: dict | None = None):
@@ -107,7 +108,8 @@ def body_step_now(proposal: Proposal) -> ProposalStep:
     """The step at a body where the proposal is now, or a refusal citing its route."""
     step = proposal.current_step
     if step is None or step.body is None:
-        _refuse(409, "Forslaget er ikke hos et organ nu.", proposal.route_clause, "proposal_route")
+        refuse(409, "Forslaget er ikke hos et organ nu.",
+               clause=proposal.route_clause, rule="proposal_route")
     return step
 
 
@@ -118,7 +120,8 @@ def place_current_step(hooks, tenant, proposal: Proposal, *, now: datetime | Non
     lock(proposal)
     step = body_step_now(proposal)
     if next_planned_meeting(step.body, now) is None:
-        _refuse(409, f"{step.body.name} har intet planlagt møde.", step.clause, "proposal_route")
+        refuse(409, f"{step.body.name} har intet planlagt møde.",
+               clause=step.clause, rule="proposal_route")
     return place_step(hooks, tenant, proposal, step, now=now)
 
 
@@ -128,7 +131,8 @@ def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: da
     waits; calling this again once a meeting is planned places it."""
     now = now or clock.now()
     if step.agenda_item_id is not None:
-        _refuse(409, "Forslaget er allerede sat på en dagsorden.", step.clause, "proposal_route")
+        refuse(409, "Forslaget er allerede sat på en dagsorden.",
+               clause=step.clause, rule="proposal_route")
     meeting = next_planned_meeting(step.body, now)
     if meeting is None:
         _event(proposal, "awaiting_meeting",

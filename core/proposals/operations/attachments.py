@@ -6,13 +6,12 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
-from flask_smorest import abort
 
-from core import clock
-from core import files
+from core import clock, files
+from core.errors import refuse
 from core.extensions import db
 from core.proposals.models import Proposal, ProposalAttachment, ProposalState
-from core.proposals.operations.common import _event, _refuse
+from core.proposals.operations.common import _event
 
 
 def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now=None) -> ProposalAttachment:
@@ -20,12 +19,12 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
     the platform does not accept (detected from the content, not the name)."""
     now = now or clock.now()
     if proposal.state is not ProposalState.IN_PROGRESS:
-        _refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
-                proposal.route_clause, "proposal_route")
+        refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
+               clause=proposal.route_clause, rule="proposal_route")
     checked = files.checked_upload(filename, stream, current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES"))
     content, digest = checked.content, checked.sha256
     if any(a.sha256 == digest for a in proposal.attachments):
-        _refuse(409, "Den samme fil er allerede vedhæftet.", None, "attachment")
+        refuse(409, "Den samme fil er allerede vedhæftet.", clause=None, rule="attachment")
     attachment = ProposalAttachment(
         filename=checked.filename, content_type=checked.content_type, size_bytes=len(content),
         sha256=digest, content=content, uploaded_by_id=actor.id if actor is not None else None,
@@ -43,5 +42,5 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
 def attachment_content(attachment: ProposalAttachment) -> bytes:
     """The stored bytes, checked against the checksum taken at upload."""
     if hashlib.sha256(attachment.content).hexdigest() != attachment.sha256:
-        abort(500, message="Bilaget er ændret efter upload (kontrolsummen passer ikke).")
+        refuse(500, message="Bilaget er ændret efter upload (kontrolsummen passer ikke).")
     return attachment.content

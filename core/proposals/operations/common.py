@@ -7,7 +7,6 @@ row lock that serialises moves on one proposal.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core import clock
 from core.bodies.models import Body
@@ -44,11 +43,6 @@ def _event(proposal, kind, message, *, step=None, actor=None, clause=None, data=
     db.session.add(ev)
     return ev
 
-
-def _refuse(code: int, message: str, clause: str | None, rule: str, reason_en: str | None = None):
-    if reason_en:  # the pages show it to a reader who chose English (core/errors.py)
-        abort(code, message=message, clause=clause, rule=rule, reason_en=reason_en)
-    abort(code, message=message, clause=clause, rule=rule)
 
 
 def lock(proposal: Proposal) -> None:

@@ -5,15 +5,15 @@ done, and marking it done.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from core import clock
 from core.bodies.models import Body
+from core.errors import refuse
 from core.extensions import db
 from core.organisations.models import Organisation, OrganisationKind
 from core.proposals.models import FollowUpState, FollowUpTask, Proposal
 from core.proposals.operations.access import can_see, may_answer_for, may_manage
-from core.proposals.operations.common import _event, _refuse, lock
+from core.proposals.operations.common import _event, lock
 from core.tenants.models import Participation
 
 
@@ -57,7 +57,7 @@ def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
     """One of the proposal's follow-up tasks; 404 for any other id."""
     task = db.session.get(FollowUpTask, task_id)
     if task is None or task.proposal_id != proposal.id:
-        abort(404, message="Not found.")
+        refuse(404, message="Not found.")
     return task
 
 
@@ -77,7 +77,8 @@ def complete_follow_up(proposal: Proposal, task: FollowUpTask, *, note: str, act
     lock(proposal)
     db.session.refresh(task)
     if task.state is FollowUpState.DONE:
-        _refuse(409, "Opfølgningen er allerede markeret som udført.", task.clause, "follow_ups")
+        refuse(409, "Opfølgningen er allerede markeret som udført.",
+               clause=task.clause, rule="follow_ups")
     task.state = FollowUpState.DONE
     task.note = note
     task.done_at = now

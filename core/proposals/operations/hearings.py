@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from core import clock
+from core.errors import refuse
 from core.extensions import db
 from core.organisations.models import Organisation
 from core.proposals.models import (
@@ -30,14 +30,14 @@ from core.proposals.models import (
     StepState,
 )
 from core.proposals.operations.agenda import _arrive
-from core.proposals.operations.common import _event, _refuse, lock
+from core.proposals.operations.common import _event, lock
 
 
 def _hearing_step(proposal: Proposal) -> ProposalStep:
     step = proposal.current_step if proposal.state is ProposalState.IN_PROGRESS else None
     if step is None or step.kind is not StepKind.HEARING:
         clause = step.clause if step is not None else proposal.route_clause
-        _refuse(409, "Forslaget er ikke i høring nu.", clause, "proposal_route")
+        refuse(409, "Forslaget er ikke i høring nu.", clause=clause, rule="proposal_route")
     return step
 
 
@@ -51,18 +51,18 @@ def open_hearing(
     lock(proposal)
     step = _hearing_step(proposal)
     if step.hearing is not None:
-        _refuse(409, "Høringen er allerede sendt ud.", step.clause, "proposal_route")
+        refuse(409, "Høringen er allerede sendt ud.", clause=step.clause, rule="proposal_route")
     if deadline_at <= now:
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"deadline_at": ["Fristen skal ligge efter i dag."]}})
     codes = list(organisations or step.organisations)
     if not codes:
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"organisations": ["Ingen organisationer at høre."]}})
     orgs = {o.code: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.code.in_(codes)))}
     unknown = [c for c in codes if c not in orgs]
     if unknown:
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"organisations": [f"Ukendt organisation: {c}" for c in unknown]}})
     hearing = Hearing(step=step, deadline_at=deadline_at, remind_days_before=remind_days_before,
                       opened_at=now, opened_by_id=actor.id if actor is not None else None)
@@ -86,16 +86,16 @@ def respond_to_hearing(
     step = _hearing_step(proposal)
     hearing = step.hearing
     if hearing is None:
-        _refuse(409, "Høringen er ikke sendt ud endnu.", step.clause, "proposal_route")
+        refuse(409, "Høringen er ikke sendt ud endnu.", clause=step.clause, rule="proposal_route")
     if organisation.id not in {a.organisation_id for a in hearing.asked}:
-        _refuse(422, f"{organisation.name} er ikke blandt de hørte organisationer.", step.clause,
-                "proposal_route")
+        refuse(422, f"{organisation.name} er ikke blandt de hørte organisationer.",
+               clause=step.clause, rule="proposal_route")
     if kind is ResponseKind.COMMENTS and not text.strip():
-        abort(422, message="The input is invalid; see errors for each field.",
+        refuse(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"text": ["Skriv bemærkningerne, eller svar «ingen bemærkninger»."]}})
     if any(r.organisation_id == organisation.id for r in hearing.responses):
-        _refuse(409, f"{organisation.name} har allerede svaret i denne høring.", step.clause,
-                "proposal_route")
+        refuse(409, f"{organisation.name} har allerede svaret i denne høring.",
+               clause=step.clause, rule="proposal_route")
     response = HearingResponse(
         hearing_id=hearing.id, organisation_id=organisation.id, kind=kind,
         text=text if kind is ResponseKind.COMMENTS else "", is_late=now > hearing.deadline_at,
@@ -107,8 +107,8 @@ def respond_to_hearing(
             db.session.flush()
     except IntegrityError:
         # A concurrent request answered first: the database keeps one answer.
-        _refuse(409, f"{organisation.name} har allerede svaret i denne høring.", step.clause,
-                "proposal_route")
+        refuse(409, f"{organisation.name} har allerede svaret i denne høring.",
+               clause=step.clause, rule="proposal_route")
     hearing.responses.append(response)
     late = " efter fristen" if response.is_late else ""
     what = "ingen bemærkninger" if kind is ResponseKind.NO_COMMENTS else "bemærkninger"
@@ -148,12 +148,12 @@ def close_hearing(hooks, tenant, proposal: Proposal, *, actor=None, now: datetim
     step = _hearing_step(proposal)
     hearing = step.hearing
     if hearing is None:
-        _refuse(409, "Høringen er ikke sendt ud endnu.", step.clause, "proposal_route")
+        refuse(409, "Høringen er ikke sendt ud endnu.", clause=step.clause, rule="proposal_route")
     answers = hearing_overview(hearing, now)
     missing = [a["organisation"] for a in answers if a["status"] == "missing"]
     if missing and now < hearing.deadline_at:
-        _refuse(409, f"Høringsfristen er ikke udløbet, og {', '.join(missing)} har ikke svaret.",
-                step.clause, "proposal_route")
+        refuse(409, f"Høringsfristen er ikke udløbet, og {', '.join(missing)} har ikke svaret.",
+               clause=step.clause, rule="proposal_route")
     hearing.closed_at = now
     step.state = StepState.DONE
     step.outcome = StepOutcome.HEARD

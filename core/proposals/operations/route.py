@@ -13,6 +13,7 @@ from core import clock
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
+from core.errors import refuse
 from core.extensions import db
 from core.proposals.models import (
     Proposal,
@@ -23,7 +24,7 @@ from core.proposals.models import (
     StepState,
 )
 from core.proposals.operations.agenda import _arrive
-from core.proposals.operations.common import _event, _refuse, lock, matter_of
+from core.proposals.operations.common import _event, lock, matter_of
 from core.proposals.operations.follow_ups import _create_follow_ups
 
 
@@ -40,19 +41,20 @@ def check_move(hooks, tenant, proposal: Proposal, body: Body) -> ProposalStep:
     """The step ``body`` may act on now, or a refusal citing the rule: the proposal has
     ended, is in hearing, ``body`` comes later on the route (no skipping), or is not on it."""
     if proposal.state is not ProposalState.IN_PROGRESS:
-        _refuse(409, f"Forslaget er afsluttet ({proposal.state.value}); det kan ikke behandles igen.",
-                proposal.route_clause, "proposal_route")
+        refuse(409, f"Forslaget er afsluttet ({proposal.state.value}); det kan ikke behandles igen.",
+               clause=proposal.route_clause, rule="proposal_route")
     step = proposal.current_step
     if step.body_id == body.id and step.kind is StepKind.BODY:
         return step
     if step.kind is StepKind.HEARING:
-        _refuse(409, "Forslaget er i høring; høringen skal afsluttes, før forslaget behandles videre.",
-                step.clause, "proposal_route")
+        refuse(409, "Forslaget er i høring; høringen skal afsluttes, før forslaget behandles videre.",
+               clause=step.clause, rule="proposal_route")
     if any(s.body_id == body.id for s in proposal.steps if s.position > step.position):
-        _refuse(409, f"{body.name} kan ikke behandle forslaget endnu: det er hos {step.body.name}, "
-                "og et trin på ruten kan ikke springes over.", step.clause, "proposal_route")
-    _refuse(409, f"{body.name} er ikke på forslagets rute nu ({_route_names(proposal)}).",
-            proposal.route_clause, "proposal_route")
+        refuse(409, f"{body.name} kan ikke behandle forslaget endnu: det er hos {step.body.name}, "
+                "og et trin på ruten kan ikke springes over.",
+               clause=step.clause, rule="proposal_route")
+    refuse(409, f"{body.name} er ikke på forslagets rute nu ({_route_names(proposal)}).",
+           clause=proposal.route_clause, rule="proposal_route")
 
 
 def step_for_agenda_item(agenda_item_id: int) -> ProposalStep | None:
@@ -85,7 +87,7 @@ def record_decision(
     if deciding:
         verdict = hooks.body_competence(body=facts, matter=matter)
         if not verdict.ok:
-            _refuse(422, verdict.reason, verdict.clause, "body_competence")
+            refuse(422, verdict.reason, clause=verdict.clause, rule="body_competence")
         outcome = StepOutcome.ADOPTED if passed else StepOutcome.REJECTED
     else:
         outcome = StepOutcome.CARRIED_ON if passed else StepOutcome.NOT_CARRIED_ON

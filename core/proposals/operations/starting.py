@@ -9,11 +9,12 @@ from datetime import datetime
 from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
+from core.errors import refuse
 from core.extensions import db
 from core.proposals.models import Proposal, ProposalStep, StepKind
 from core.proposals.operations.access import _takes_part, caller_for
 from core.proposals.operations.agenda import _arrive
-from core.proposals.operations.common import _all_bodies, _event, _refuse, matter_of
+from core.proposals.operations.common import _all_bodies, _event, matter_of
 from core.rules.types import RouteStep
 
 
@@ -30,7 +31,8 @@ def start_proposal(
         takes_part=_takes_part(proposer, tenant),
     )
     if not verdict.ok:
-        _refuse(403, verdict.reason, verdict.clause, "proposal_origin_allowed", verdict.reason_en)
+        refuse(403, verdict.reason,
+               clause=verdict.clause, rule="proposal_origin_allowed", reason_en=verdict.reason_en)
 
     proposal = Proposal(
         origin_body=origin, proposed_by=proposer, title=title, text=text,
@@ -49,14 +51,16 @@ def start_proposal(
         competence = hooks.body_competence(body=facts, matter=matter)
         if not competence.ok:
             clause = competence.clause if route.source == "core" else route.clause
-            _refuse(422, f"{route.reason} {competence.reason}".strip(), clause, "proposal_route")
+            refuse(422, f"{route.reason} {competence.reason}".strip(),
+                   clause=clause, rule="proposal_route")
         steps = [RouteStep("body", origin.key, "decide", clause=route.clause)]
     for s in steps:
         if s.kind == "body" and s.target not in by_key:
-            _refuse(409, f"Ruten nævner et organ, som ikke findes: {s.target}.", route.clause,
-                    "proposal_route")
+            refuse(409, f"Ruten nævner et organ, som ikke findes: {s.target}.",
+                   clause=route.clause, rule="proposal_route")
         if s.kind not in ("body", "hearing"):
-            _refuse(409, f"Ruten har et trin af ukendt art: {s.kind}.", route.clause, "proposal_route")
+            refuse(409, f"Ruten har et trin af ukendt art: {s.kind}.",
+                   clause=route.clause, rule="proposal_route")
 
     proposal.route_reason = route.reason
     proposal.route_clause = route.clause
