@@ -32,11 +32,10 @@ from __future__ import annotations
 
 from core.decisions.operations.loading import (
     decision_for_item,
-    get_item,
     get_motion,
     motion_for_item,
 )
-from core.decisions.operations.situation import Situation, matter_for, situation
+from core.decisions.operations.situation import Situation, follow_ups_for, matter_for, situation
 from core.decisions.operations.access import is_visible, may_lead
 from core.decisions.operations.motions import (
     close_motion,

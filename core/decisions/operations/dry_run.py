@@ -19,9 +19,9 @@ from core.decisions.explain import (
     verdict_dict,
 )
 from core.decisions.operations.access import is_visible
-from core.decisions.operations.loading import get_item
-from core.decisions.operations.situation import _follow_ups, matter_for, situation
+from core.decisions.operations.situation import follow_ups_for, matter_for, situation
 from core.errors import refuse
+from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem
 from core.rules.types import Attendee, Choice, Matter, Procedure
@@ -119,7 +119,8 @@ def dry_run(
         secret=secret, weighted=weighted, weights_clause=sit.weights_clause,
         competence=competence,
     )
-    return result | outcome | {"follow_ups": _follow_ups(hooks, sit, outcome["passed"])}
+    ups = follow_ups_for(hooks, sit.body, sit.matter, outcome["passed"])
+    return result | outcome | {"follow_ups": ups}
 
 
 def dry_run_for_input(body: Body, data: Mapping, *, user, hooks, tenant) -> dict:
@@ -129,11 +130,9 @@ def dry_run_for_input(body: Body, data: Mapping, *, user, hooks, tenant) -> dict
     item = None
     majority = data["majority"]
     if data.get("item_id") is not None:
-        item = get_item(data["item_id"])
-        if not is_visible(item, user):
-            refuse(404, message="Punktet findes ikke.")
-        if item.meeting.body_id != body.id:
-            refuse(404, message="Punktet findes ikke i dette organ.")
+        item = meetings.get_item(None, data["item_id"])
+        if not is_visible(item, user) or item.meeting.body_id != body.id:
+            refuse(404, message="Not found.")  # as an unknown item: nothing is told of it
         matter = matter_for(item, majority)
     else:
         m = data.get("matter") or {}

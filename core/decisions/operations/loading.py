@@ -12,13 +12,6 @@ from core.extensions import db
 from core.meetings.models import AgendaItem
 
 
-def get_item(item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None:
-        refuse(404, message="Punktet findes ikke.")
-    return item
-
-
 def get_motion(motion_id: int) -> Motion:
     motion = db.session.get(Motion, motion_id)
     if motion is None:

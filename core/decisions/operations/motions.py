@@ -29,7 +29,7 @@ from core.decisions.operations.loading import motion_for_item
 from core.decisions.operations.situation import (
     Situation,
     _check_quorum,
-    _follow_ups,
+    follow_ups_for,
     _motion_situation,
     _procedure_choice,
     matter_for,
@@ -237,7 +237,7 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     )
     # Tasks the decision creates elsewhere (a decision of principle goes on to the city
     # council and the organisations' boards, VEJ-1), stored for the proposals to act on.
-    outcome["follow_ups"] = _follow_ups(hooks, sit, outcome["passed"])
+    outcome["follow_ups"] = follow_ups_for(hooks, sit.body, sit.matter, outcome["passed"])
     motion.phase = MotionPhase.CLOSED
     motion.result = MotionResult(outcome["result"])
     motion.outcome = outcome

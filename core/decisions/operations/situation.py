@@ -132,9 +132,13 @@ def _check_quorum(hooks, sit: Situation) -> Verdict:
     return verdict
 
 
-def _follow_ups(hooks, sit: Situation, passed: bool) -> list[dict]:
+def follow_ups_for(hooks, body, matter, passed: bool) -> list[dict]:
+    """VEJ-1: the tasks a decision on ``matter`` by ``body`` (its facts) sets off, from the
+    ``follow_ups`` hook: computed once per decision, stored with a closed motion's outcome
+    and taken from there by the proposal the motion decides (core/proposals/operations/
+    route.py), computed here too for a decision a secretary records by hand."""
     return [
         {"assignee_kind": f.assignee_kind, "assignee": f.assignee, "title": f.title,
          "clause": f.clause, "source": f.source}
-        for f in hooks.collect("follow_ups", body=sit.body, matter=sit.matter, passed=passed)
+        for f in hooks.collect("follow_ups", body=body, matter=matter, passed=passed)
     ]

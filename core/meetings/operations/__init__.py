@@ -51,15 +51,19 @@ from core.meetings.operations.compliance import (
 )
 from core.meetings.operations.agenda import (
     CONFIDENTIALITY_REASONS,
+    RECEIVES_PROPOSALS,
     add_attachment,
     add_item,
     attachment_path,
     attachments_dir,
     can_see_confidential,
     get_attachment,
+    meeting_number,
     publish_agenda,
     read_attachment,
+    receiving_item,
     remove_item,
+    standing_items,
     update_item,
 )
 from core.meetings.operations.lifecycle import (

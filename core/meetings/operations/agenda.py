@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 
 from core import clock, files
@@ -24,7 +25,7 @@ from core.meetings.models import (
     MeetingState,
 )
 from core.meetings.operations.compliance import _record_breach, deadlines
-from core.meetings.operations.loading import body_meetings
+from core.meetings.operations.loading import _year_start
 from core.meetings.operations.states import _move, _refuse_transition
 from core.rules.types import MeetingRules
 
@@ -40,6 +41,10 @@ CONFIDENTIALITY_REASONS = {
 }
 
 
+#: The topic of the standing item that receives proposals (ALB-B10).
+RECEIVES_PROPOSALS = "incoming_recommendations"
+
+
 def get_attachment(attachment_id: int) -> Attachment:
     att = db.session.get(Attachment, attachment_id)
     if att is None:
@@ -47,29 +52,56 @@ def get_attachment(attachment_id: int) -> Attachment:
     return att
 
 
-def _meeting_number(meeting: Meeting) -> int:
-    """The meeting's number within its year among the body's meetings that are not cancelled."""
-    year = meeting.starts_at.year
-    earlier = [
-        m for m in body_meetings(meeting.body, year)
-        if m.id != meeting.id and m.state is not MeetingState.CANCELLED
-        and m.starts_at < meeting.starts_at
+def meeting_number(meeting: Meeting) -> int:
+    """The meeting's number within its year (UTC, as :func:`body_meetings`) among the
+    body's meetings that are not cancelled: 1 for the first. The one count the standing
+    items rules are given (``meeting_number``), wherever the agenda is built."""
+    year_start = _year_start(meeting.starts_at.year)
+    earlier = db.session.scalar(
+        sa.select(sa.func.count(Meeting.id)).where(
+            Meeting.body_id == meeting.body_id,
+            Meeting.id != meeting.id,
+            Meeting.state != MeetingState.CANCELLED,
+            Meeting.starts_at >= year_start,
+            Meeting.starts_at < meeting.starts_at,
+        )
+    )
+    return (earlier or 0) + 1
+
+
+def standing_items(meeting: Meeting, tenant, hooks) -> list[AgendaItem]:
+    """ALB-B10, ALB-S5, SLA-10: the items the rules put on this meeting (the
+    ``standing_items`` hook), as agenda items not yet on any agenda."""
+    facts = body_facts(meeting.body, tenant.slug)
+    return [
+        AgendaItem(kind=ItemKind(s.kind.value), title=s.title, standing_clause=s.clause,
+                   topics=[RECEIVES_PROPOSALS] if s.receives_proposals else [])
+        for s in hooks.collect("standing_items", body=facts, meeting_number=meeting_number(meeting),
+                               year=meeting.starts_at.year)
     ]
-    return len(earlier) + 1
 
 
 def _add_standing_items(meeting: Meeting, tenant, hooks) -> None:
-    """ALB-B10, ALB-S5, SLA-10: the items the rules put on every (or some) meeting(s)."""
-    facts = body_facts(meeting.body, tenant.slug)
-    standing = hooks.collect(
-        "standing_items", body=facts, meeting_number=_meeting_number(meeting),
-        year=meeting.starts_at.year,
-    )
-    for s in standing:
-        _append_item(meeting, AgendaItem(
-            kind=ItemKind(s.kind.value), title=s.title, standing_clause=s.clause,
-            topics=["incoming_recommendations"] if s.receives_proposals else [],
-        ))
+    """A new meeting's agenda starts with its standing items."""
+    for item in standing_items(meeting, tenant, hooks):
+        _append_item(meeting, item)
+
+
+def receiving_item(meeting: Meeting, tenant, hooks) -> AgendaItem | None:
+    """The meeting's standing item for incoming recommendations (ALB-B10), put on the
+    agenda if the rules have one and the meeting does not have it yet; ``None`` where the
+    rules have none."""
+    receiving = next((i for i in standing_items(meeting, tenant, hooks)
+                      if RECEIVES_PROPOSALS in i.topics), None)
+    if receiving is None:
+        return None
+    existing = next((a for a in meeting.items if a.standing_clause == receiving.standing_clause
+                     and a.title == receiving.title), None)
+    if existing is not None:
+        return existing
+    _append_item(meeting, receiving)
+    db.session.flush()
+    return receiving
 
 
 def _append_item(meeting: Meeting, item: AgendaItem) -> AgendaItem:

@@ -47,9 +47,12 @@ def load_for_view(meeting: Meeting) -> Meeting:
     return meeting
 
 
-def get_item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
+def get_item(meeting: Meeting | None, item_id: int) -> AgendaItem:
+    """The agenda item ``item_id`` of ``meeting`` (of any meeting of the tenant where
+    ``meeting`` is ``None``): the one way an item is loaded. An unknown item, another
+    meeting's and another tenant's answer alike: 404 "Not found."."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or (meeting is not None and item.meeting_id != meeting.id):
         refuse(404, message="Not found.")
     return item
 

@@ -11,10 +11,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from core import clock
-from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.errors import refuse
 from core.extensions import db
+from core.meetings import operations as meetings
 from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
 from core.proposals.models import Proposal, ProposalStep, StepKind, StepState
 from core.proposals.operations.common import _event, lock
@@ -41,46 +41,6 @@ def next_planned_meeting(body: Body, now: datetime) -> Meeting | None:
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
     )
-
-
-def _meeting_number(meeting: Meeting) -> int:
-    year_start = meeting.starts_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    return db.session.scalar(
-        sa.select(sa.func.count(Meeting.id)).where(
-            Meeting.body_id == meeting.body_id,
-            Meeting.state != MeetingState.CANCELLED,
-            Meeting.starts_at >= year_start,
-            Meeting.starts_at <= meeting.starts_at,
-        )
-    ) or 1
-
-
-def _receiving_standing_item(hooks, tenant, body: Body, meeting: Meeting) -> AgendaItem | None:
-    """The meeting's standing item for incoming recommendations (ALB-B10), created on the
-    agenda if the rules have one and the meeting does not have it yet."""
-    facts = body_facts(body, tenant.slug)
-    items = hooks.collect(
-        "standing_items", body=facts, meeting_number=_meeting_number(meeting),
-        year=meeting.starts_at.year,
-    )
-    receiving = next((i for i in items if i.receives_proposals), None)
-    if receiving is None:
-        return None
-    existing = next(
-        (a for a in meeting.items
-         if a.standing_clause == receiving.clause and a.title == receiving.title),
-        None,
-    )
-    if existing is not None:
-        return existing
-    item = AgendaItem(
-        position=max((a.position for a in meeting.items), default=0) + 1,
-        kind=ItemKind(receiving.kind.value), title=receiving.title,
-        standing_clause=receiving.clause, topics=[],
-    )
-    meeting.items.append(item)
-    db.session.flush()
-    return item
 
 
 def _case_text(proposal: Proposal) -> str:
@@ -139,7 +99,7 @@ def place_step(hooks, tenant, proposal: Proposal, step: ProposalStep, *, now: da
                f"{step.body.name} har intet planlagt møde; forslaget venter på næste møde.",
                step=step, clause=step.clause, now=now)
         return None
-    standing = _receiving_standing_item(hooks, tenant, step.body, meeting)
+    standing = meetings.receiving_item(meeting, tenant, hooks)
     if standing is not None:
         under = [standing.position] + [
             s.agenda_item.position for s in db.session.scalars(

@@ -29,28 +29,29 @@ def _participating_housing_organisations() -> list[Organisation]:
     return sorted((p.organisation for p in parts), key=lambda o: o.code)
 
 
-def _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now):
-    for up in hooks.collect("follow_ups", body=facts, matter=matter, passed=passed):
-        if up.assignee_kind == "organisation" and up.assignee == "*housing":
+def _create_follow_ups(proposal, step, follow_ups: list[dict], actor, now):
+    """VEJ-1: a task for each follow-up the decision set off (``follow_ups_for``'s dicts)."""
+    for up in follow_ups:
+        if up["assignee_kind"] == "organisation" and up["assignee"] == "*housing":
             # "The organisations' boards": one task per housing organisation taking part.
             targets = [("organisation", o.code, None, o) for o in _participating_housing_organisations()]
-        elif up.assignee_kind == "organisation":
-            org = db.session.scalar(sa.select(Organisation).filter_by(code=up.assignee))
-            targets = [("organisation", up.assignee, None, org)]
+        elif up["assignee_kind"] == "organisation":
+            org = db.session.scalar(sa.select(Organisation).filter_by(code=up["assignee"]))
+            targets = [("organisation", up["assignee"], None, org)]
         else:
-            body = db.session.scalar(sa.select(Body).filter_by(key=up.assignee))
-            targets = [("body", up.assignee, body, None)]
+            body = db.session.scalar(sa.select(Body).filter_by(key=up["assignee"]))
+            targets = [("body", up["assignee"], body, None)]
         for kind, assignee, body, org in targets:
             with db.session.no_autoflush:
                 task = FollowUpTask(
                     proposal=proposal, step_id=step.id, assignee_kind=kind, assignee=assignee,
-                    body=body, organisation=org, title=up.title, clause=up.clause,
-                    source=up.source, created_at=now,
+                    body=body, organisation=org, title=up["title"], clause=up["clause"],
+                    source=up["source"], created_at=now,
                 )
             db.session.add(task)
-            _event(proposal, "follow_up_created", f"Opfølgning: {up.title} ({assignee}).",
-                   step=step, actor=actor, clause=up.clause, now=now,
-                   data={"assignee_kind": kind, "assignee": assignee, "title": up.title})
+            _event(proposal, "follow_up_created", f"Opfølgning: {up['title']} ({assignee}).",
+                   step=step, actor=actor, clause=up["clause"], now=now,
+                   data={"assignee_kind": kind, "assignee": assignee, "title": up["title"]})
 
 
 def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:

@@ -13,6 +13,7 @@ from core import clock
 from core.audit import operations as audit
 from core.bodies.facts import body_facts
 from core.bodies.models import Body
+from core.decisions.operations import follow_ups_for
 from core.errors import refuse
 from core.extensions import db
 from core.proposals.models import (
@@ -116,7 +117,12 @@ def record_decision(
         "provenance": {k: v for k, v in step.provenance.items() if k != "outcome"},
     }, actor_id=actor.id if actor is not None else None)
     if deciding:
-        _create_follow_ups(hooks, tenant, proposal, step, facts, matter, passed, actor, now)
+        # The follow-ups are computed once per decision: a motion's close stored them with
+        # its outcome (from the motion's matter); a decision recorded by hand computes them.
+        stored = (provenance.get("outcome") or {}).get("follow_ups")
+        if provenance.get("by") != "motion" or stored is None:
+            stored = follow_ups_for(hooks, facts, matter, passed)
+        _create_follow_ups(proposal, step, stored, actor, now)
 
     following = [s for s in proposal.steps if s.position > step.position]
     if passed and following:
