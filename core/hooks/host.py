@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pluggy
 
@@ -17,13 +18,22 @@ from core.hooks import PROJECT, defaults, specs
 
 CORE = "core"
 
-#: Core features that implement hooks themselves (e.g. ``pending_for_user``), registered
-#: for every tenant as ``core.<module>``. A feature adds its module here (one line).
-CORE_FEATURES: tuple[str, ...] = (
-    "core.meetings.pending",
-    "core.decisions.pending",
-    "core.proposals.hooks",
-)
+#: The file in which a core feature keeps its own hook implementations.
+FEATURE_HOOKS = "hooks.py"
+
+
+def feature_hook_modules() -> tuple[str, ...]:
+    """The core features' own hook implementations (``pending_for_user``,
+    ``decision_taken`` …): every ``core/<feature>/hooks.py``, registered for every tenant
+    as ``core.<feature>.hooks``. A feature registers its implementations by having the
+    file; the host keeps no list of features (docs/decisions/0024). In the order of the
+    features' names, which is the order their answers to a collecting hook come in."""
+    root = Path(__file__).resolve().parents[1]
+    return tuple(
+        f"core.{folder.name}.hooks" for folder in sorted(root.iterdir())
+        if folder.is_dir() and folder.name != "hooks"
+        and (folder / FEATURE_HOOKS).is_file()
+    )
 
 
 def _is_core(name: str) -> bool:
@@ -80,11 +90,14 @@ class PluginHost:
         *,
         entry_points: bool = True,
         plugins: Mapping[str, object] | None = None,
+        features: Iterable[str] | None = None,
     ):
+        """``features``: the core features' hook modules to register (default: every
+        feature's ``hooks.py``, :func:`feature_hook_modules`); a test names its own."""
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(specs)
         self.pm.register(defaults, name=CORE)
-        for module in CORE_FEATURES:
+        for module in feature_hook_modules() if features is None else features:
             self.pm.register(importlib.import_module(module), name=f"{CORE}.{module}")
         if entry_points:
             self.pm.load_setuptools_entrypoints(PROJECT)

@@ -1,5 +1,5 @@
-"""The proposals feature's own hook implementations, registered for every tenant through
-``CORE_FEATURES`` (core/hooks/host.py):
+"""The proposals feature's own hook implementations, registered for every tenant because
+they are in this feature's ``hooks.py`` (core/hooks/host.py):
 
 * ``decision_taken`` — a motion closed on an agenda item a proposal step placed: the step
   moves on through :func:`core.proposals.operations.record_decision`, the single door, with

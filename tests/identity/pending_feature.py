@@ -1,6 +1,6 @@
 """A stand-in core feature implementing ``pending_for_user`` (registered through
-CORE_FEATURES in tests/identity/test_pending.py): one item per seat the user holds in the
-tenant, read inside the tenant's scope."""
+``PluginHost(features=…)`` in tests/identity/test_pending.py): one item per seat the user
+holds in the tenant, read inside the tenant's scope."""
 
 import sqlalchemy as sa
 

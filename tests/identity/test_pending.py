@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from core import hookimpl
-from core.hooks import host as host_module
 from core.hooks.host import PluginHost
 from core.rules.types import PendingItem, TenantFacts
 from tests.fixtures.tenants import two_bodies
@@ -21,23 +20,22 @@ class Reminder:
 
 
 def test_pending_for_user_default_is_nothing(monkeypatch):
-    monkeypatch.setattr(host_module, "CORE_FEATURES", ())  # the core default alone
-    hooks = PluginHost(entry_points=False).for_tenant(())
+    hooks = PluginHost(entry_points=False, features=()).for_tenant(())  # the core default alone
     assert hooks.collect("pending_for_user", user_id=1,
                          tenant=TenantFacts(id=1, slug="x", name="X")) == []
 
 
 @pytest.fixture
 def with_features(app, monkeypatch, sync_tenant, write_tenant_file):
-    monkeypatch.setattr(host_module, "CORE_FEATURES", ("tests.identity.pending_feature",))
-    app.extensions["kommissorium.host"] = PluginHost(entry_points=False,
-                                                     plugins={"reminder": Reminder()})
+    app.extensions["kommissorium.host"] = PluginHost(
+        entry_points=False, plugins={"reminder": Reminder()},
+        features=("tests.identity.pending_feature",))
     sync_tenant(write_tenant_file(two_bodies("aby", "A", plugins='["reminder"]')))
     sync_tenant(write_tenant_file(two_bodies("bby", "B")))
 
 
 def test_hook_pending_for_user(client, login, with_features):
-    """Core features (CORE_FEATURES) and the tenant's plugins add to /api/v1/me."""
+    """Core features (their hooks.py) and the tenant's plugins add to /api/v1/me."""
     login(client, "formand@aby.example")
     me = client.get("/api/v1/me").get_json()
     (tenant,) = me["tenants"]

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from core import hookimpl
 from core.bodies.models import Body
 from core.extensions import db
-from core.hooks import host as host_module
 from core.hooks.host import PluginHost
 from core.models import utcnow
 from core.rules.types import BodyFacts, DecisionTaken, TenantFacts
@@ -36,7 +35,6 @@ BOARD_STANDING = [("Projektstatus", "ALB-B10"), ("Indkomne indstillinger", "ALB-
 def test_hook_decision_taken(monkeypatch):
     """The core default does nothing; a plugin's implementation is called with the decision.
     (The core features' own implementations are left out: they read the database.)"""
-    monkeypatch.setattr(host_module, "CORE_FEATURES", ())
     seen = []
 
     class Listener:
@@ -48,9 +46,9 @@ def test_hook_decision_taken(monkeypatch):
     tenant = TenantFacts(id=1, slug="x", name="X")
     body = BodyFacts(tenant="x", key="b", name="B", kind="board", competence="decides")
     decision = DecisionTaken(motion_id=1, item_id=7, result="adopted", passed=True, text="T")
-    assert PluginHost(entry_points=False).for_tenant(()).collect(
+    assert PluginHost(entry_points=False, features=()).for_tenant(()).collect(
         "decision_taken", tenant=tenant, body=body, decision=decision) == []
-    hooks = PluginHost(entry_points=False, plugins={"l": Listener()}).for_tenant(("l",))
+    hooks = PluginHost(entry_points=False, plugins={"l": Listener()}, features=()).for_tenant(("l",))
     assert hooks.collect("decision_taken", tenant=tenant, body=body, decision=decision) == ["noted"]
     assert seen == [("x", "b", 7, "adopted")]
 

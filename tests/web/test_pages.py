@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.hooks import host as host_module
 from core.hooks.host import PluginHost
 from core.meetings.models import MeetingState
 
@@ -47,8 +46,7 @@ def test_language_switch_refuses_a_redirect_off_site(board, member, submit):
 
 def test_dashboard_lists_next_meetings_and_what_waits_generically(
         app, board, create_meeting, member, monkeypatch):
-    monkeypatch.setattr(host_module, "CORE_FEATURES", ("tests.identity.pending_feature",))
-    app.extensions["kommissorium.host"] = PluginHost()
+    app.extensions["kommissorium.host"] = PluginHost(features=("tests.identity.pending_feature",))
     create_meeting(T, "bestyrelse", starts_at=datetime.now(UTC) + timedelta(days=9))
     html = member(VA).get("/").get_data(as_text=True)
     assert "Mine næste møder" in html and "Bestyrelsen" in html

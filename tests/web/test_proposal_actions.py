@@ -352,11 +352,9 @@ def test_dashboard_links_agendas_minutes_and_votes_to_the_meeting_page_ALB_B2_AL
 
 def test_a_plugins_pending_work_without_a_page_falls_back_to_a_page(
         app, sync_tenant, member, monkeypatch):
-    from core.hooks import host as host_module
     from core.hooks.host import PluginHost
 
-    monkeypatch.setattr(host_module, "CORE_FEATURES", ("tests.web.api_pending_feature",))
-    app.extensions["kommissorium.host"] = PluginHost()
+    app.extensions["kommissorium.host"] = PluginHost(features=("tests.web.api_pending_feature",))
     sync_tenant("albertslund")
     va = member("vibeke.vestergaard@va.example")
     links = _pending_links(va.get("/").get_data(as_text=True))

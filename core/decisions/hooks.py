@@ -1,5 +1,5 @@
 """What the decisions feature has waiting for a user (the ``pending_for_user`` hook,
-registered for every tenant through ``CORE_FEATURES`` in core/hooks/host.py):
+registered for every tenant because it is in this feature's ``hooks.py``, core/hooks/host.py):
 
 * ``vote_to_cast`` — a motion open for voting where the user may cast a unit's vote (its
   present holder, substitute or delegate; ALB-B2, ALB-B5, KBH-7) and that unit's vote has

@@ -1,5 +1,5 @@
 """What the meetings feature has waiting for a user (the ``pending_for_user`` hook,
-registered for every tenant through ``CORE_FEATURES`` in core/hooks/host.py):
+registered for every tenant because it is in this feature's ``hooks.py``, core/hooks/host.py):
 
 * ``agenda_to_read`` — a published agenda of an upcoming meeting, for the body's members
   and its information recipients (KBH-2);
