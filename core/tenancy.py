@@ -46,10 +46,6 @@ class Scope:
 _scope: ContextVar[Scope | None] = ContextVar("kommissorium_tenant_scope", default=None)
 
 
-def current_scope() -> Scope | None:
-    return _scope.get()
-
-
 def current_tenant_id() -> int:
     scope = _scope.get()
     if scope is None or scope.tenant_id is None:

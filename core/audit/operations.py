@@ -89,13 +89,6 @@ def record(action: str, subject: str, payload: dict, *, actor_id: int | None = N
     return entry
 
 
-def entries_for(subject: str) -> list[AuditEntry]:
-    """The current tenant's entries about ``subject``, oldest first."""
-    return list(db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.seq)
-    ))
-
-
 @dataclass(frozen=True)
 class ChainReport:
     """The result of verifying one tenant's chain."""

@@ -64,10 +64,6 @@ def configure(app: Flask) -> None:
     root.addHandler(handler)
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 def init_request_ids(app: Flask) -> None:
     # request_started fires before URL preprocessing (tenant lookup), so even a 404 for an
     # unknown tenant is timed and logged with its id.
