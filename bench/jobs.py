@@ -16,7 +16,7 @@ def describe_tenant(slug: str) -> int:
     from core.bodies import operations
     from core.extensions import db
     from core.tenancy import tenant_scope
-    from core.tenants.context import tenant_hooks
+    from core.tenancy import tenant_hooks
     from core.tenants.models import Tenant
 
     tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=slug))

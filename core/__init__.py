@@ -74,7 +74,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.notifications.api import me_blp as my_calendar_blp
     from core.proposals.api import blp as proposals_blp
     from core.tenants.api import blp as tenants_blp
-    from core.tenants.context import release_tenant
+    from core.tenancy import release_tenant
 
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,

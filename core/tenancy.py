@@ -15,6 +15,11 @@ in a scope sets ``app.tenant_id`` (or ``app.bypass_rls`` for ``all_tenants()``) 
 outside any scope sets nothing: unset, the policy shows no rows), and the
 policy (:func:`enable_row_level_security`, applied in the migrations) shows only that tenant's
 rows even to raw SQL.
+
+A request is bound to its tenant here too (:func:`bind_tenant`): ``/api/v1/tenants/<tenant>/…``
+and ``/<tenant>/…`` resolve the tenant (404 if unknown), enter its scope for the request and
+leave it at teardown (:func:`release_tenant`); :func:`current_tenant` and
+:func:`tenant_hooks` are the request's tenant and its rule hooks.
 """
 
 from __future__ import annotations
@@ -278,3 +283,65 @@ def _sync_row_level_security(session: Session) -> None:
     """The scope may change inside a transaction (a request resolves its tenant first)."""
     if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
         _apply_rls(session, session.connection())
+
+
+# --- binding a request to its tenant -----------------------------------------------------
+
+
+def find_tenant(slug: str):
+    """The tenant with ``slug``; 404 if there is none."""
+    from flask_smorest import abort
+
+    from core.extensions import db
+    from core.tenants.models import Tenant
+
+    tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=slug))
+    if tenant is None:
+        abort(404, message=f"No tenant {slug!r}.")
+    return tenant
+
+
+def bind_tenant(bp):
+    """Every route of the blueprint ``bp`` takes ``<tenant>``: resolve it (404 if unknown)
+    and run the request inside that tenant's scope."""
+    from flask import current_app, g
+
+    @bp.url_value_preprocessor
+    def _pull_tenant(endpoint, values):
+        if values is None or "tenant" not in values:
+            return
+        tenant = find_tenant(values.pop("tenant"))
+        g.tenant = tenant
+        g.tenant_scope_token = enter(tenant.id)
+
+    @bp.url_defaults
+    def _add_tenant(endpoint, values):
+        if ("tenant" not in values and getattr(g, "tenant", None) is not None
+                and current_app.url_map.is_endpoint_expecting(endpoint, "tenant")):
+            values["tenant"] = g.tenant.slug
+
+    return bp
+
+
+def release_tenant(exc=None) -> None:
+    """Teardown: leave the scope :func:`bind_tenant` entered for the request."""
+    from flask import g
+
+    token = g.pop("tenant_scope_token", None)
+    if token is not None:
+        leave(token)
+
+
+def current_tenant():
+    """The request's tenant (bound from its URL)."""
+    from flask import g
+
+    return g.tenant
+
+
+def tenant_hooks(tenant=None):
+    """The rule hooks as the current (or given) tenant sees them."""
+    from flask import current_app, g
+
+    tenant = tenant or g.tenant
+    return current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins)

@@ -9,7 +9,7 @@ from core.bodies import operations
 from core.bodies.facts import body_facts
 from core.bodies.schemas import BodyKommissoriumSchema, BodySchema, BodySummarySchema
 from core.openapi import Blueprint
-from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
     "bodies", __name__, url_prefix="/api/v1/tenants/<tenant>/bodies", description="Bodies and seats"

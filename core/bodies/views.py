@@ -12,7 +12,7 @@ from flask import Blueprint, g, render_template
 from core import clock
 from core.bodies import operations as bodies
 from core.identity.permissions import Role, access
-from core.tenants.context import tenant_hooks
+from core.tenancy import tenant_hooks
 from core.web import N_, bp
 
 #: The templates of these pages (``templates/bodies/``).

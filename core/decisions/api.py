@@ -25,7 +25,7 @@ from core.decisions.schemas import (
 from core.extensions import db
 from core.identity.permissions import Role, access, body_from_param, current_person
 from core.openapi import Blueprint
-from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
     "decisions", __name__, url_prefix="/api/v1/tenants/<tenant>",

@@ -30,7 +30,7 @@ from core.meetings import operations as meetings
 from core.meetings.models import AgendaItem, ItemKind, Meeting, MeetingState
 from core.meetings.views import FIELDS as MEETING_FIELDS
 from core.meetings.views import SEES, body_for, meeting_page_part, meeting_url
-from core.tenants.context import current_tenant, tenant_hooks
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person
 from core.web.forms import Refusal, act, filled_values, load, refusal_of, refuse_field, refuse_form
 

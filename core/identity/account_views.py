@@ -30,7 +30,7 @@ from core.identity.models import User
 from core.identity.permissions import Role, access, current_person, require, role_in_body
 from core.identity.schemas import EraseSchema, TokenCreateSchema
 from core.notifications import operations as notifications
-from core.tenants.context import current_tenant
+from core.tenancy import current_tenant
 from core.web import N_, bp
 from core.web.forms import refuse_invalid
 

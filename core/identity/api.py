@@ -33,7 +33,7 @@ from core.identity.schemas import (
     TokenSchema,
 )
 from core.openapi import Blueprint, redirect_response
-from core.tenants.context import bind_tenant, current_tenant
+from core.tenancy import bind_tenant, current_tenant
 
 log = logging.getLogger(__name__)
 

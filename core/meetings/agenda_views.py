@@ -24,7 +24,7 @@ from core.meetings.schemas import (
 )
 from core.meetings.views import act_on_meeting, body_for, meeting_for, meeting_url, rules_of
 from core.organisations.models import Organisation
-from core.tenants.context import current_tenant, tenant_hooks
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person
 from core.web.forms import act, filled_values, form_lines, form_values, load, refuse_field
 

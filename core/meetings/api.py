@@ -50,7 +50,7 @@ from core.meetings.schemas import (
     YearQuerySchema,
 )
 from core.openapi import Blueprint, file_response
-from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
     "meetings", __name__, url_prefix="/api/v1/tenants/<tenant>",

@@ -15,7 +15,7 @@ from core.identity.permissions import Role, access
 from core.meetings import operations as meetings
 from core.meetings.schemas import CorrectionSchema, DissentInputSchema
 from core.meetings.views import act_on_meeting, meeting_for, meeting_url, rules_of, secretary_step
-from core.tenants.context import current_tenant, tenant_hooks
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person
 from core.web.forms import act, filled_values, form_values, load
 

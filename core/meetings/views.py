@@ -33,7 +33,7 @@ from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import Meeting, MeetingState
 from core.meetings.schemas import CancelSchema, MeetingCreateSchema, MeetingUpdateSchema, PlanSchema
-from core.tenants.context import current_tenant, tenant_hooks
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, filled_values, form_lines, load, refuse_field
 

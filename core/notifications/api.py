@@ -19,7 +19,7 @@ from core.identity.permissions import Role, access, current_person, require, rol
 from core.meetings.models import Meeting
 from core.notifications import ical, operations
 from core.openapi import Blueprint, file_response
-from core.tenants.context import bind_tenant, current_tenant
+from core.tenancy import bind_tenant, current_tenant
 
 #: werkzeug adds ``; charset=utf-8`` to a text type itself.
 ICS = "text/calendar"

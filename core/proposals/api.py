@@ -26,7 +26,7 @@ from core.proposals.schemas import (
     ProposalSchema,
     ProposalSummarySchema,
 )
-from core.tenants.context import bind_tenant, current_tenant, tenant_hooks
+from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
 blp = Blueprint(
     "proposals", __name__, url_prefix="/api/v1/tenants/<tenant>/proposals",

@@ -38,7 +38,7 @@ from core.proposals.schemas import (
     HearingOpenSchema,
     ProposalCreateSchema,
 )
-from core.tenants.context import current_tenant, tenant_hooks
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, refusal_of, refuse_field, refuse_form, refuse_invalid
 

@@ -8,7 +8,7 @@ from core.identity.permissions import Role, access
 from core.extensions import db
 from core.openapi import Blueprint
 from core.organisations.models import Organisation
-from core.tenants.context import bind_tenant, current_tenant
+from core.tenancy import bind_tenant, current_tenant
 from core.tenants.models import Participation, Tenant
 from core.tenants.schemas import OrganisationSchema, TenantSchema
 

@@ -18,7 +18,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from core import clock
 from core.identity.permissions import Role, access, current_person  # noqa: F401 (the pages' name)
-from core.tenants.context import bind_tenant
+from core.tenancy import bind_tenant
 from core.web.i18n import LANGUAGES
 
 bp = Blueprint("web", __name__, template_folder="templates")

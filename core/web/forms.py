@@ -154,7 +154,7 @@ def refuse_form(back, refusal: Refusal, status: int = 422) -> Response:
     else:
         adapter = current_app.url_map.bind_to_environ(request.environ)
         endpoint, args = adapter.match(urlsplit(back).path, method="GET")
-        args.pop("tenant", None)  # the tenant is bound already (core/tenants/context.py)
+        args.pop("tenant", None)  # the tenant is bound already (core/tenancy.py)
         page = current_app.view_functions[endpoint](**args)
     resp = current_app.make_response(page)
     resp.status_code = status

@@ -414,7 +414,7 @@ def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world
 
     from core.bodies import operations as bodies
     from core.identity.permissions import access
-    from core.tenants.context import bind_tenant
+    from core.tenancy import bind_tenant
     from core.testing import _dispose
 
     leaky = Blueprint("leaky", __name__)
@@ -447,7 +447,7 @@ def test_the_walk_catches_a_public_route_that_shows_an_unpublished_agenda(app, w
 
     from core.decisions.models import Motion
     from core.identity.permissions import access
-    from core.tenants.context import bind_tenant
+    from core.tenancy import bind_tenant
     from core.testing import _dispose
 
     leaky = Blueprint("leaky_public", __name__)

@@ -176,6 +176,6 @@ def test_hearing_answers_due_and_follow_ups_for_the_organisations_VEJ_6_VEJ_1(
 
 def _in_vejle():
     from core.tenancy import tenant_scope
-    from core.tenants.context import find_tenant
+    from core.tenancy import find_tenant
 
     return tenant_scope(find_tenant("vejle").id)

@@ -114,7 +114,7 @@ def test_compliance_view_for_a_seeded_year_ALB_B7_ALB_B8_ALB_B9(alb, make_meetin
     from core.identity.models import User
     from core.meetings import operations as ops
     from core.meetings.models import Meeting
-    from core.tenants.context import tenant_hooks
+    from core.tenancy import tenant_hooks
     import sqlalchemy as sa
 
     for meeting_id, when in ((m1, at(2018, 3, 20, 9)), (m2, at(2018, 10, 20, 9))):

@@ -29,7 +29,7 @@ def test_meetings_held_against_meetings_required_ALB_B7_ALB_R2_ALB_S3_SLA_7_KBH_
     from core.extensions import db
     from core.meetings import operations as ops
     from core.meetings.models import Meeting, MeetingState
-    from core.tenants.context import tenant_hooks
+    from core.tenancy import tenant_hooks
     import sqlalchemy as sa
 
     sync_tenant(tenant)
