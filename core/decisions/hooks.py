@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from core.decisions import operations as ops
 from core.hooks import hookimpl
-from core.identity.operations import page_url, pending_subject
+from core.hooks.helpers import page_url, pending_subject
 from core.rules.types import PendingItem
 
 

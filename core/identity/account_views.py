@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core import clock
 from core.bodies import operations as bodies
 from core.extensions import db
+from core.dashboard import operations as dashboard
 from core.identity import operations as identity
 from core.identity.models import User
 from core.identity.permissions import Role, access, current_person, require, role_in_body
@@ -80,7 +81,7 @@ def _session_only() -> None:
 def _account_page(new_token=None, new_feed=None, status: int = 200):
     user = current_person()
     resp = Response(render_template(
-        "identity/account.html", me=identity.overview(user), tokens=identity.list_tokens(user),
+        "identity/account.html", me=dashboard.overview(user), tokens=identity.list_tokens(user),
         new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
         feed=identity.calendar_feed(user), new_feed=new_feed,
     ), status=status)
@@ -178,7 +179,7 @@ def erase_me():
     """Erase the person's account (POST /api/v1/me/erase, GDPR art. 17): the page explains
     what happens; the form needs the confirmation ticked; then the person is logged out."""
     def page():
-        return render_template("identity/account_erase.html", me=identity.overview(current_person()),
+        return render_template("identity/account_erase.html", me=dashboard.overview(current_person()),
                                tokens=identity.list_tokens(current_person()))
 
     if request.method == "GET":

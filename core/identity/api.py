@@ -14,6 +14,7 @@ from flask_login import login_user, logout_user
 from flask_smorest import abort
 
 from core.bodies.operations import get_body
+from core.dashboard import operations as dashboard
 from core.extensions import db, limiter, oauth
 from core.identity import mail, operations, throttle
 from core.identity.auth import logged_in_by_session
@@ -67,7 +68,7 @@ def login(credentials):
         abort(401, message="Wrong e-mail or password.")
     login_user(user)
     after_this_request(lambda response: throttle.remember_device(response, user.id))
-    return operations.overview(user)
+    return dashboard.overview(user)
 
 
 @blp.route("/auth/logout", methods=["POST"])
@@ -204,7 +205,7 @@ def oidc_callback(provider: str):
 def me():
     """The logged-in user: organisations, and every tenant, body and seat of theirs, with
     what waits for them in each tenant."""
-    return operations.overview(current_person())
+    return dashboard.overview(current_person())
 
 
 @blp.route("/me/tokens")

@@ -22,7 +22,7 @@ from core.bodies.models import Body
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
-from core.identity.operations import page_url, pending_subject
+from core.hooks.helpers import page_url, pending_subject
 from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as ops
 from core.meetings.models import Meeting, MeetingState

@@ -17,7 +17,7 @@ from core.bodies.facts import body_facts
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
-from core.identity.operations import page_url
+from core.hooks.helpers import page_url
 from core.identity.permissions import Role, role_in_body
 from core.proposals import operations as ops
 from core.proposals.models import (

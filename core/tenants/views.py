@@ -37,8 +37,8 @@ def _upcoming():
 
 
 def _my_overview():
-    """The logged-in user's tenants, bodies, seats and what waits (core/identity)."""
-    from core.identity.operations import overview
+    """The logged-in user's tenants, bodies, seats and what waits (core/dashboard)."""
+    from core.dashboard.operations import overview
 
     user = current_person()
     if user is None:

@@ -1,0 +1,1 @@
+"""The cross-tenant dashboard of a logged-in person (core/dashboard/operations.py)."""
