@@ -103,7 +103,7 @@ def tenants_prune(slug: str, confirm: bool):
     Rows with history are never removed: they stay ended."""
     from core.extensions import db
     from core.schema import ensure_migrated
-    from core.tenants.operations import prune_tenant
+    from core.tenants.history import prune_tenant
 
     ensure_migrated()
     try:
