@@ -166,7 +166,7 @@ def error_statuses(method: str, path: str, role, has_body: bool) -> list[int]:
     token writing; a resource named in the path, or a tenant where the caller has no role,
     is 404; a body is refused as malformed JSON (400), too large (413) or invalid (422); a
     write under a tenant may conflict with the state of what it changes (409)."""
-    from core.identity.permissions import Role
+    from core.identity.roles import Role
 
     statuses = {429, 503}
     if role is not None and role > Role.PUBLIC:
@@ -203,7 +203,7 @@ class _TruthPlugin(BasePlugin):
             return
         view = self.app.view_functions.get(rule.endpoint)
         role = getattr(view, "access_role", None)
-        from core.identity.permissions import Role
+        from core.identity.roles import Role
 
         for method, operation in operations.items():
             operation.setdefault("operationId", rule.endpoint)

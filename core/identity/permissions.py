@@ -11,7 +11,6 @@ but not change it gets 403.
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Callable
 from typing import NoReturn
@@ -24,24 +23,7 @@ from flask_smorest import abort
 
 from core import clock
 from core.extensions import db
-
-
-class Role(enum.IntEnum):
-    """Roles from least to most; a higher role may do what a lower one may."""
-
-    PUBLIC = 0
-    #: Logged in, whatever their seats.
-    AUTHENTICATED = 1
-    #: Receives a body's material without a seat (KBH-2).
-    INFORMATION_RECIPIENT = 2
-    #: Holds a seat in the body.
-    MEMBER = 3
-    #: Holds the body's secretary seat.
-    BODY_SECRETARY = 4
-    #: Administers the tenant (the secretariat).
-    TENANT_ADMIN = 5
-    #: Administers the platform.
-    PLATFORM_ADMIN = 6
+from core.identity.roles import Role
 
 
 def current_person():
