@@ -402,26 +402,27 @@ def _render_book(meeting: Meeting, audience: str, key: str) -> GeneratedDocument
     for position, n, att in visible_attachments(meeting, audience):
         label = f"Bilag {position}.{n}: {att.filename} (punkt {position})"
         parts.append((position, n, att, render.Part(label=label, pdf=attachment_as_pdf(att, f"{position}.{n}"))))
-    # The table of contents needs the pages the front itself takes: lay it out, number,
-    # lay it out again until the numbers no longer move it (twice in practice).
-    front_pages, toc, doc = None, None, None
+    # The table of contents and the footers need the pages the front itself takes: lay it
+    # out with every number 0, then with the numbers that gave; a third time only if those
+    # moved anything (the numbers sit in cells of a fixed width, so they do not).
+    def contents(anchors: dict, front: int) -> list[dict]:
+        entries = [{"label": f"Punkt {item['position']}. {item['title']}",
+                    "page": anchors.get(f"punkt-{item['position']}", -1) + 1, "level": 0}
+                   for item in values["items"]]
+        for *_x, part in parts:
+            entries.append({"label": part.label, "page": front + 1 if front else 0, "level": 1})
+            front += part.pages if front else 0
+        return entries
+
+    attachment_pages = sum(p.pages for *_x, p in parts)
+    front_pages, toc = 0, contents({}, 0)
     for _round in range(4):
-        total = (front_pages or 1) + sum(p.pages for *_x, p in parts)
-        doc = render.html_document(_html("book", values, toc=toc, total=total))
-        anchors = render.anchor_pages(doc)
-        new_front = len(doc.pages)
-        start = new_front
-        entries = []
-        for item in values["items"]:
-            entries.append({"label": f"Punkt {item['position']}. {item['title']}",
-                            "page": anchors.get(f"punkt-{item['position']}", 0) + 1, "level": 0})
-        for position, n, _att, part in parts:
-            entries.append({"label": part.label, "page": start + 1, "level": 1})
-            start += part.pages
-        if toc == entries and front_pages == new_front:
+        doc = render.html_document(_html("book", values, toc=toc, total=front_pages + attachment_pages))
+        entries = contents(render.anchor_pages(doc), len(doc.pages))
+        if entries == toc and front_pages == len(doc.pages):
             break
-        front_pages, toc = new_front, entries
-    total = front_pages + sum(p.pages for *_x, p in parts)
+        front_pages, toc = len(doc.pages), entries
+    total = front_pages + attachment_pages
     front = render.write_pdf(doc, title=_title("book", values))
     front_outline = [("Dagsorden", 0, 0)] + [
         (e["label"], e["page"] - 1, 1) for e in toc if e["level"] == 0]

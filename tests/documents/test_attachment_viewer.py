@@ -95,3 +95,12 @@ def render_text(pdf: bytes) -> str:
 
 
 
+
+
+def test_meeting_page_links_each_edition_and_each_attachments_page(seeded, member):
+    meeting, (pdf, _image, word) = seeded["meeting"], seeded["attachments"]
+    html = member(MEMBER).get(f"/{T}/moeder/{meeting}").get_data(as_text=True)
+    assert f'href="/{T}/moeder/{meeting}/dagsorden.pdf?udgave=medlemmer"' in html
+    assert f'href="/{T}/moeder/{meeting}/samlet-dagsorden.pdf?udgave=offentlig"' in html
+    assert f'href="/{T}/bilag/{pdf["id"]}"' in html and f'href="/{T}/bilag/{word["id"]}"' in html
+    assert "2 sider" in html  # the PDF's pages, counted at upload

@@ -188,3 +188,14 @@ def test_a_large_book_is_made_by_a_worker_while_the_reader_waits(seeded, member,
     done = member(None).get(book)
     assert done.status_code == 200 and done.mimetype == "application/pdf"
     assert "Tilbud fra Legeland side to" in text_of(done.data)
+
+
+@pytest.mark.skipif(render.soffice() is None, reason="LibreOffice is not installed here (.ci/run installs it)")
+def test_board_book_takes_an_office_files_rendition_where_libreoffice_is_installed(seeded, member):
+    meeting = seeded["meeting"]
+    reader = pypdf.PdfReader(io.BytesIO(member(MEMBER).get(url(meeting, "samlet-dagsorden", "medlemmer")).data))
+    pages = [p.extract_text() for p in reader.pages]
+    [word] = [n for n, text in enumerate(pages) if "Personalesagen i detaljer" in text]
+    assert f"Bilag 2.1 · Side {word + 1} af {len(pages)}" in pages[word]
+    html = member(MEMBER).get(f"/{T}/bilag/{seeded['attachments'][2]['id']}").get_data(as_text=True)
+    assert "<dt>Sider</dt><dd>1</dd>" in html  # known once the rendition is made
