@@ -203,6 +203,11 @@ def find(key: str) -> GeneratedDocument | None:
     return db.session.scalar(sa.select(GeneratedDocument).where(GeneratedDocument.content_key == key))
 
 
+def stored_content(key: str) -> bytes | None:
+    """The PDF stored under ``key`` in the current tenant, read in one statement."""
+    return db.session.scalar(sa.select(GeneratedDocument.content).where(GeneratedDocument.content_key == key))
+
+
 def _store(key: str, pdf: bytes, pages: int, started: float, **fields) -> GeneratedDocument:
     doc = GeneratedDocument(content_key=key, content=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
                             size_bytes=len(pdf), page_count=pages,

@@ -121,19 +121,19 @@ def _document(meeting_id: int, kind: str):
     cached = _not_modified(key, shared)
     if cached is not None:
         return cached
-    found = documents.find(key)
-    if found is None and kind == "book" and _queued(meeting, audience, key):
+    pdf = documents.stored_content(key)  # one statement: the bytes, when made before
+    if pdf is None and kind == "book" and _queued(meeting, audience, key):
         resp = Response(render_template("documents/pending.html", tenant=g.tenant, meeting=meeting),
                         status=202)
         resp.headers["Retry-After"] = "10"
         resp.headers["Cache-Control"] = "no-store"
         return resp
-    doc = found or documents.meeting_document(meeting, kind, audience, key)
-    if found is None:
+    if pdf is None:
+        pdf = documents.content(documents.meeting_document(meeting, kind, audience, key))
         transactions.commit()
     edition = "" if audience == "public" else "-medlemmer"
     name = f"{FILE_NAMES[kind]}-{meeting.starts_at:%Y-%m-%d}-{meeting.id}{edition}.pdf"
-    return _pdf_response(documents.content(doc), key, name, shared)
+    return _pdf_response(pdf, key, name, shared)
 
 
 def _queued(meeting: Meeting, audience: str, key: str) -> bool:
