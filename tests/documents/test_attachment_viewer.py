@@ -79,9 +79,24 @@ def test_closed_items_attachment_only_for_those_who_read_closed_items_ALB_B11(
 
 
 @pytest.mark.skipif(render.soffice() is None, reason="LibreOffice is not installed here")
-def test_office_file_gets_a_pdf_rendition_where_libreoffice_is_installed(files, member):
+def test_office_file_gets_a_pdf_rendition_where_libreoffice_is_installed(files, member, monkeypatch):
+    import uuid
+
+    from rq import SimpleWorker
+
+    from core import jobs
+
+    monkeypatch.setattr(jobs, "QUEUE_NAME", f"test-{uuid.uuid4().hex[:8]}")
     html = member(MEMBER).get(f"/{T}/bilag/{files['word']}").get_data(as_text=True)
-    assert f'src="/{T}/bilag/{files["word"]}/pdf"' in html  # jobs run in-process here
+    q = jobs.queue()
+    if q is not None:  # with Redis the job waits for a worker: be one
+        assert "PDF-udgaven til læsning i browseren bliver lavet" in html
+        try:
+            SimpleWorker([q], connection=q.connection).work(burst=True)
+        finally:
+            q.delete(delete_jobs=True)
+        html = member(MEMBER).get(f"/{T}/bilag/{files['word']}").get_data(as_text=True)
+    assert f'src="/{T}/bilag/{files["word"]}/pdf"' in html
     pdf = member(MEMBER).get(f"/{T}/bilag/{files['word']}/pdf")
     assert pdf.mimetype == "application/pdf" and "Personalesagen i detaljer" in render_text(pdf.data)
 
