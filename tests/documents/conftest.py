@@ -11,10 +11,11 @@ import pytest
 
 from core.documents import render
 from tests.fixtures.decisions import member  # noqa: F401
+from tests.fixtures.testby import GROUP_MEMBER, SECRETARY, TESTBY
 
-T = "albertslund"
-SEC = "peter.poulsen@abc.example"  # the secretariat of Ressourcegruppen
-MEMBER = "dennis.dahl@va.example"  # a member of Ressourcegruppen
+T = "testby"
+SEC = SECRETARY  # the secretary of Følgegruppen
+MEMBER = GROUP_MEMBER  # TST-B's member of Følgegruppen (Gitte Gruppe)
 SECRET = "Inspektøren Jens Hemmelig"  # in the closed item only
 
 
@@ -75,11 +76,11 @@ def upload(client, meeting, item, content, name):
 
 @pytest.fixture
 def seeded(sync_tenant, clock, make_meeting, api):
-    """A Ressourcegruppe meeting: an open item with a PDF and an image, a closed item
+    """A meeting of Testby's Følgegruppen (minutes final once sent): an open item with a PDF and an image, a closed item
     (§ 27, personnel) with a Word file, held, minuted with a dissent, minutes sent."""
-    sync_tenant(T)
-    meeting = make_meeting(T, "ressourcegruppe-ff", at(2018, 3, 20, 14), location="Rådhuset, mødelokale 2")
-    sec = api(SEC)
+    sync_tenant(TESTBY)
+    meeting = make_meeting(T, "gruppe", at(2018, 3, 20, 14), location="Rådhuset, mødelokale 2")
+    sec = api(SEC, T)
     open_item = sec.post(f"meetings/{meeting}/items", json={
         "kind": "B", "title": "Nyt legehus i Hyldespjældet",
         "decision_theme": "Skal gruppen anbefale et nyt legehus?",

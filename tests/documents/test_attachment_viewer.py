@@ -9,12 +9,10 @@ import pytest
 
 from core.documents import render
 from tests.documents.conftest import MEMBER, T, at, png, two_page_pdf, upload
+from tests.fixtures.testby import BOTH, SECRETARY, TESTBY
 
-# A steering group whose material ABC receives (as tests/meetings/test_document_cache.py).
-HY = "styregruppe-hyldespjaeldet"
-HY_SECRETARY = "amina.ali@abc.example"
-HY_MEMBER = "hassan.hyldgaard@va.example"
-HY_RECIPIENT = "peter.poulsen@abc.example"  # ABC: an information recipient of the group
+#: Testby's administration company, made an information recipient of Følgegruppen below.
+RECIPIENT = BOTH  # Dorte Dobbelt, TST-ADM: no seat in the group
 
 
 @pytest.fixture
@@ -57,25 +55,27 @@ def test_office_file_without_libreoffice_says_download_to_read(files, member, mo
 
 
 def test_closed_items_attachment_only_for_those_who_read_closed_items_ALB_B11(
-        sync_tenant, make_meeting, api, member):
-    sync_tenant(T)
-    meeting = make_meeting(T, HY, at(2021, 3, 1, 13))
-    sec = api(HY_SECRETARY)
+        sync_tenant, write_tenant_file, make_meeting, api, member, naboby):
+    text = TESTBY.read_text(encoding="utf-8").replace(
+        'submission_deadline_days = 10\n', 'submission_deadline_days = 10\ninformation_recipients = ["TST-ADM"]\n')
+    assert "information_recipients" in text
+    sync_tenant(write_tenant_file(text, "testby.toml"))
+    meeting = make_meeting(T, "gruppe", at(2018, 3, 20, 14))
+    sec = api(SECRETARY, T)
     open_item = sec.post(f"meetings/{meeting}/items", json={"kind": "O", "title": "Status"}).get_json()
     closed = sec.post(f"meetings/{meeting}/items", json={
         "kind": "D", "title": "Personsag", "is_confidential": True,
         "confidentiality_reason": "personal_matters"}).get_json()
     shown = upload(sec, meeting, open_item["id"], png(), "status.png")["id"]
     hidden = upload(sec, meeting, closed["id"], png(), "personsag.png")["id"]
-    recipient = member(HY_RECIPIENT)
+    recipient = member(RECIPIENT)
     assert recipient.get(f"/{T}/bilag/{shown}").status_code == 200
     assert recipient.get(f"/{T}/bilag/{shown}/vis").status_code == 200
     assert recipient.get(f"/{T}/bilag/{hidden}").status_code == 404
     assert recipient.get(f"/{T}/bilag/{hidden}/vis").status_code == 404
-    assert member(HY_MEMBER).get(f"/{T}/bilag/{hidden}/vis").status_code == 200
+    assert member(MEMBER).get(f"/{T}/bilag/{hidden}/vis").status_code == 200
     assert member(None).get(f"/{T}/bilag/{shown}/vis").status_code == 401
-    sync_tenant("slagelse")
-    assert member(HY_MEMBER).get(f"/slagelse/bilag/{shown}").status_code == 404
+    assert member(MEMBER).get(f"/{naboby}/bilag/{shown}").status_code == 404
 
 
 @pytest.mark.skipif(render.soffice() is None, reason="LibreOffice is not installed here")
