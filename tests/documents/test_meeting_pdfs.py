@@ -199,3 +199,29 @@ def test_board_book_takes_an_office_files_rendition_where_libreoffice_is_install
     assert f"Bilag 2.1 · Side {word + 1} af {len(pages)}" in pages[word]
     html = member(MEMBER).get(f"/{T}/bilag/{seeded['attachments'][2]['id']}").get_data(as_text=True)
     assert "<dt>Sider</dt><dd>1</dd>" in html  # known once the rendition is made
+
+
+def test_final_minutes_are_filed_as_first_rendered_a_correction_is_a_new_document(
+        seeded, clock, api, member, in_tenant):
+    from core.tenants.models import Tenant
+
+    meeting = seeded["meeting"]
+    minuted(seeded, clock, api)  # Følgegruppen needs no approval: final once sent
+    filed = member(None).get(url(meeting, "referat"))
+    agenda = member(None).get(url(meeting, "dagsorden"))
+    with in_tenant(T):  # something both documents show changes
+        tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=T))
+        tenant.name = "Testby Kommune (ny)"
+        db.session.commit()
+    assert "Testby Kommune (ny)" in text_of(member(None).get(url(meeting, "dagsorden")).data)
+    assert member(None).get(url(meeting, "dagsorden")).headers["ETag"] != agenda.headers["ETag"]
+    again = member(None).get(url(meeting, "referat"))
+    assert again.data == filed.data and again.headers["ETag"] == filed.headers["ETag"]
+    resp = seeded["sec"].post(f"meetings/{meeting}/minutes/corrections", json={
+        "reason": "Stavefejl", "entries": [{"item_id": seeded["open"], "decision": "Gruppen anbefaler legehuset varmt."}]})
+    assert resp.status_code in (200, 201), resp.get_json()
+    corrected = member(None).get(url(meeting, "referat"))
+    assert corrected.headers["ETag"] != filed.headers["ETag"]
+    text = text_of(corrected.data)
+    assert "Gruppen anbefaler legehuset varmt." in text and "rettelse: Stavefejl" in text
+    assert "Testby Kommune (ny)" in text
