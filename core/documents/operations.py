@@ -385,13 +385,10 @@ def attachment_as_pdf(att: Attachment, label: str, *, make_renditions: bool = Tr
     except (OSError, HTTPException):  # missing from the store, or its checksum does not match
         return page("Bilaget kan ikke læses fra lageret. Kontakt sekretariatet.")
     if att.content_type == "application/pdf":
-        try:
-            reader_pages = render.page_count(data)
-        except render.RenderError:
-            reader_pages = 0
-        if reader_pages:
+        if render.appendable(data):
             return data
-        return page("Bilaget er en PDF, der ikke kan læses. Hent det fra mødesiden.")
+        return page("Bilaget er en PDF, der ikke kan sættes ind (beskadiget eller krypteret). "
+                    "Hent det fra mødesiden.")
     return page("", data)
 
 

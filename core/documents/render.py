@@ -63,6 +63,15 @@ def anchor_pages(document) -> dict[str, int]:
     return out
 
 
+def appendable(pdf: bytes) -> bool:
+    """Whether a PDF can go into the book as it is: readable, not encrypted, with pages."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        return not reader.is_encrypted and len(reader.pages) > 0
+    except Exception:  # noqa: BLE001 — pypdf raises many kinds for a broken file
+        return False
+
+
 def page_count(pdf: bytes) -> int:
     try:
         return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from core.documents import render
 from core.documents.models import GeneratedDocument
 from core.extensions import db
-from tests.documents.conftest import MEMBER, SECRET, T, at, pages_of, text_of
+from tests.documents.conftest import MEMBER, SECRET, T, at, pages_of, text_of, upload
 from tests.fixtures.testby import OUTSIDER
 
 
@@ -225,3 +225,22 @@ def test_final_minutes_are_filed_as_first_rendered_a_correction_is_a_new_documen
     text = text_of(corrected.data)
     assert "Gruppen anbefaler legehuset varmt." in text and "rettelse: Stavefejl" in text
     assert "Testby Kommune (ny)" in text
+
+
+def test_a_pdf_that_cannot_be_appended_gets_a_page_saying_so(seeded, member, api, monkeypatch):
+    """A broken or encrypted PDF is not a 500: the book says where to read it."""
+    from pypdf import PdfWriter
+
+    monkeypatch.setattr(render, "soffice", lambda: None)
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt("hemmelig")
+    buf = io.BytesIO()
+    writer.write(buf)
+    upload(seeded["sec"], seeded["meeting"], seeded["open"], buf.getvalue(), "krypteret.pdf")
+    upload(seeded["sec"], seeded["meeting"], seeded["open"], b"%PDF-1.4 ikke en rigtig pdf", "brudt.pdf")
+    resp = member(None).get(url(seeded["meeting"], "samlet-dagsorden"))
+    assert resp.status_code == 200
+    text = text_of(resp.data)
+    assert "krypteret.pdf" in text and "brudt.pdf" in text
+    assert " ".join(text.split()).count("ind (beskadiget eller krypteret). Hent det fra mødesiden.") == 2
