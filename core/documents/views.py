@@ -22,7 +22,7 @@ from flask_smorest import abort
 from core import files, transactions
 from core.documents import operations as documents
 from core.documents import render
-from core.extensions import db, talisman
+from core.extensions import talisman
 from core.identity.permissions import Role, access, require
 from core.meetings import cache, present
 from core.meetings import operations as meetings
@@ -103,24 +103,33 @@ def _not_modified(etag: str, shared: bool) -> Response | None:
 
 
 def _document(meeting_id: int, kind: str):
-    meeting = meetings.get_meeting(meeting_id)
     audience = _edition()
+    # The document's key is kept under the meeting cache's generations (decision 0008),
+    # read before any row: while nothing was written, a repeated request reads the key, and
+    # an edition anyone may read needs not even the meeting's row.
+    remembered = cache.lookup(g.tenant.id, meeting_id, f"pdf:{kind}:{audience}")
+    known = remembered.doc.decode().split("\n") if remembered.doc is not None else None
+    if known is not None and known[1] == "1":
+        key, name = known[0], known[2]
+        answer = _not_modified(key, True)
+        if answer is not None:
+            return answer
+        pdf = documents.stored_content(key)
+        if pdf is not None:
+            return _pdf_response(pdf, key, name, True)
+    meeting = meetings.get_meeting(meeting_id)
     shared = _reader_may(meeting, kind, audience)
-    # The document's key is kept under the meeting cache's generations (decision 0008):
-    # while nothing was written, a repeated request reads it instead of the meeting's rows.
-    remembered = cache.lookup(meeting.tenant_id, meeting.id, f"pdf:{kind}:{audience}")
-    if remembered.doc is not None:
-        key = remembered.doc.decode()
+    edition = "" if audience == "public" else "-medlemmer"
+    name = f"{FILE_NAMES[kind]}-{meeting.starts_at:%Y-%m-%d}-{meeting.id}{edition}.pdf"
+    if known is not None:
+        key = known[0]
     else:
-        if remembered.storable:  # rows loaded before the generations were read may be older
-            db.session.expire_all()
-            meeting = meetings.get_meeting(meeting_id)
         meetings.load_for_view(meeting)  # items, attachments, attendance: a fixed number of statements
         key = documents.document_key(meeting, kind, audience)
-        remembered.store(key.encode())
-    cached = _not_modified(key, shared)
-    if cached is not None:
-        return cached
+        remembered.store(f"{key}\n{int(shared)}\n{name}".encode())
+    answer = _not_modified(key, shared)
+    if answer is not None:
+        return answer
     pdf = documents.stored_content(key)  # one statement: the bytes, when made before
     if pdf is None and kind == "book" and _queued(meeting, audience, key):
         resp = Response(render_template("documents/pending.html", tenant=g.tenant, meeting=meeting),
@@ -131,8 +140,6 @@ def _document(meeting_id: int, kind: str):
     if pdf is None:
         pdf = documents.content(documents.meeting_document(meeting, kind, audience, key))
         transactions.commit()
-    edition = "" if audience == "public" else "-medlemmer"
-    name = f"{FILE_NAMES[kind]}-{meeting.starts_at:%Y-%m-%d}-{meeting.id}{edition}.pdf"
     return _pdf_response(pdf, key, name, shared)
 
 

@@ -244,3 +244,32 @@ def test_a_pdf_that_cannot_be_appended_gets_a_page_saying_so(seeded, member, api
     text = text_of(resp.data)
     assert "krypteret.pdf" in text and "brudt.pdf" in text
     assert " ".join(text.split()).count("ind (beskadiget eller krypteret). Hent det fra mødesiden.") == 2
+
+
+def test_with_the_meeting_cache_a_repeated_request_reads_no_meeting_and_a_write_is_seen_at_once(
+        seeded, member, app, monkeypatch):
+    """The document's key kept under the meeting cache's generations (decisions 0008, 0028)."""
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
+    meeting = seeded["meeting"]
+    first = member(None).get(url(meeting, "dagsorden"))
+    assert member(MEMBER).get(url(meeting, "dagsorden", "medlemmer")).status_code == 200
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        second = member(None).get(url(meeting, "dagsorden"))
+        not_modified = member(None).get(url(meeting, "dagsorden"), headers={"If-None-Match": first.headers["ETag"]})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert second.data == first.data and not_modified.status_code == 304
+    assert not any("FROM meetings" in s for s in statements), statements
+    # the members' edition is remembered too, never for a reader without the right
+    assert member(None).get(url(meeting, "dagsorden", "medlemmer")).status_code == 401
+    assert member(OUTSIDER).get(url(meeting, "dagsorden", "medlemmer")).status_code == 403
+    assert seeded["sec"].patch(f"meetings/{meeting}/items/{seeded['open']}",
+                               json={"economy": "Legehuset koster 90.000 kr."}).status_code == 200
+    changed = member(None).get(url(meeting, "dagsorden"), headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "90.000 kr." in text_of(changed.data)
