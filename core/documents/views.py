@@ -264,8 +264,7 @@ def attachment_rendition(attachment_id: int):
 @meeting_page_part("documents")
 def _documents(meeting: Meeting, view) -> list[dict]:
     """The meeting's PDFs the reader may have, for the meeting page."""
-    from core.identity.permissions import role_in_body
-    from core.web import current_person
+    from core.identity.permissions import current_person, role_in_body
 
     sees_closed = meetings.can_see_confidential(role_in_body(current_person(), meeting.body))
     kinds = [("agenda_pdf", "agenda"), ("book_pdf", "book")]
