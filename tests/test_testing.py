@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.config import PROJECT_ROOT
 from core.extensions import db
 from core.testing_db import TenantSnapshots, clear
-
-TENANTS = PROJECT_ROOT / "tenants"
+from tests.fixtures.testby import NABOBY, TESTBY
 
 
 def _dump() -> dict[str, list[tuple]]:
@@ -40,20 +38,20 @@ def test_a_restored_tenant_file_is_the_rows_its_real_load_wrote(app):
     snapshots = _fresh(app)
     try:
         host = app.extensions["kommissorium.host"]
-        real = snapshots.sync(db, TENANTS / "albertslund.toml", host)
-        real_kbh = snapshots.sync(db, TENANTS / "kobenhavn.toml", host)
+        real = snapshots.sync(db, TESTBY, host)
+        real_nabo = snapshots.sync(db, NABOBY, host)
         assert snapshots.loads == {"real": 2, "restored": 0}
         written = _dump()
         assert written["tenants"] and written["audit_entries"] and written["seats"]
 
         _restart(snapshots)
         assert all(rows == [] for rows in _dump().values())
-        again = snapshots.sync(db, TENANTS / "albertslund.toml", host)
-        again_kbh = snapshots.sync(db, TENANTS / "kobenhavn.toml", host)
+        again = snapshots.sync(db, TESTBY, host)
+        again_nabo = snapshots.sync(db, NABOBY, host)
         assert snapshots.loads == {"real": 2, "restored": 2}
         assert _dump() == written
-        assert (again.created, again.changes, again_kbh.changes) == (
-            True, real.changes, real_kbh.changes)
+        assert (again.created, again.changes, again_nabo.changes) == (
+            True, real.changes, real_nabo.changes)
         assert str(again) == str(real)
         assert all(r.broken_at_seq is None for r in verify())  # the audit chains hold
     finally:
@@ -67,15 +65,15 @@ def test_a_write_between_loads_makes_the_next_load_real(app):
     snapshots = _fresh(app)
     try:
         host = app.extensions["kommissorium.host"]
-        snapshots.sync(db, TENANTS / "albertslund.toml", host)
-        snapshots.sync(db, TENANTS / "slagelse.toml", host)
+        snapshots.sync(db, TESTBY, host)
+        snapshots.sync(db, NABOBY, host)
         _restart(snapshots)
-        snapshots.sync(db, TENANTS / "albertslund.toml", host)
+        snapshots.sync(db, TESTBY, host)
         with all_tenants():
             org = db.session.scalars(sa.select(Organisation).order_by(Organisation.id)).first()
             org.name = "Omdøbt"
             db.session.commit()
-        snapshots.sync(db, TENANTS / "slagelse.toml", host)
+        snapshots.sync(db, NABOBY, host)
         assert snapshots.loads == {"real": 3, "restored": 1}
         with all_tenants():
             db.session.expire_all()
@@ -91,16 +89,16 @@ def test_a_pending_write_and_another_plugin_host_make_real_loads(app):
     snapshots = _fresh(app)
     try:
         host = app.extensions["kommissorium.host"]
-        snapshots.sync(db, TENANTS / "vejle.toml", host)
+        snapshots.sync(db, NABOBY, host)
         _restart(snapshots)
         db.session.add(User(email="ny@example.org", name="Ny"))  # not flushed yet
-        snapshots.sync(db, TENANTS / "vejle.toml", host)
+        snapshots.sync(db, NABOBY, host)
         assert snapshots.loads == {"real": 2, "restored": 0}
         assert db.session.scalar(sa.select(User).filter_by(email="ny@example.org")) is not None
 
         _restart(snapshots)
         other = PluginHost(plugins={"extra": object()})
-        snapshots.sync(db, TENANTS / "vejle.toml", other)
+        snapshots.sync(db, NABOBY, other)
         assert snapshots.loads == {"real": 3, "restored": 0}
     finally:
         snapshots.close()
@@ -109,7 +107,7 @@ def test_a_pending_write_and_another_plugin_host_make_real_loads(app):
 def test_a_cleared_database_is_empty_and_counts_ids_from_one(app, sync_tenant):
     from core.identity.models import User
 
-    sync_tenant("slagelse")
+    sync_tenant("naboby")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
     db.session.remove()
     clear(db)

@@ -45,17 +45,17 @@ def _render(app, monkeypatch):
 
 @pytest.fixture
 def two_meetings(app, sync_tenant):
-    sync_tenant("albertslund")
-    emails = add_body("albertslund", "bench", seats=8)
-    small = big_meeting("albertslund", "bench", items=5)
-    large = big_meeting("albertslund", "bench", items=50)
+    sync_tenant("testby")
+    emails = add_body("testby", "bench", seats=8)
+    small = big_meeting("testby", "bench", items=5)
+    large = big_meeting("testby", "bench", items=50)
     return emails, small, large
 
 
 def test_meeting_detail_statements_do_not_grow_with_agenda_items(two_meetings, member):
     emails, small, large = two_meetings
     client = member(emails[1])
-    base = "/api/v1/tenants/albertslund/meetings"
+    base = "/api/v1/tenants/testby/meetings"
     n_small, _ = _count(client, f"{base}/{small}")
     n_large, statements = _count(client, f"{base}/{large}")
     assert n_large == n_small, "\n\n".join(statements)
@@ -67,11 +67,11 @@ def test_meeting_detail_statements_do_not_grow_with_agenda_items(two_meetings, m
 
 
 def test_dashboard_statements_do_not_grow_with_agenda_items(app, sync_tenant, member):
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     counts = {}
     for key, items in (("small", 5), ("large", 50)):
-        emails = add_body("albertslund", key, seats=8)
-        big_meeting("albertslund", key, items=items)
+        emails = add_body("testby", key, seats=8)
+        big_meeting("testby", key, items=items)
         counts[items] = _count(member(emails[1]), "/api/v1/me")
     assert counts[50][0] == counts[5][0], "\n\n".join(counts[50][1])
     assert counts[50][0] <= MAX_DASHBOARD[db.engine.dialect.name], (counts[50][0], counts[50][1])
@@ -79,10 +79,10 @@ def test_dashboard_statements_do_not_grow_with_agenda_items(app, sync_tenant, me
 
 def test_meeting_detail_statements_do_not_grow_with_seats(app, sync_tenant, member):
     """Attendance shows each seat's key: the seats come with the attendance, not one by one."""
-    sync_tenant("albertslund")
+    sync_tenant("testby")
     counts = {}
     for key, seats in (("few", 5), ("many", 40)):
-        emails = add_body("albertslund", key, seats=seats)
-        meeting = big_meeting("albertslund", key, items=3)
-        counts[seats] = _count(member(emails[1]), f"/api/v1/tenants/albertslund/meetings/{meeting}")
+        emails = add_body("testby", key, seats=seats)
+        meeting = big_meeting("testby", key, items=3)
+        counts[seats] = _count(member(emails[1]), f"/api/v1/tenants/testby/meetings/{meeting}")
     assert counts[40][0] == counts[5][0], "\n\n".join(counts[40][1])

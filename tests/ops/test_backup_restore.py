@@ -9,7 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from core.config import PROJECT_ROOT, normalise_database_url
+from core.config import normalise_database_url
 
 pytestmark = pytest.mark.postgres
 
@@ -27,6 +27,11 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path):
     from core.hooks.host import PluginHost
     from core.tenants.operations import sync_tenant_file
     from core.testing import _dispose
+    from tests.fixtures import testby_plugin
+    from tests.fixtures.testby import NABOBY, TESTBY
+
+    def host():  # Testby names the tests' own plugin
+        return PluginHost(plugins={testby_plugin.NAME: testby_plugin})
 
     url = sa.engine.make_url(normalise_database_url(base))
     names = [f"k_backup_{uuid.uuid4().hex[:8]}", f"k_restored_{uuid.uuid4().hex[:8]}"]
@@ -38,14 +43,13 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path):
     libpq = lambda u: u.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": source.render_as_string(hide_password=False),
-                          "REDIS_URL": ""}, host=PluginHost(), check_schema=False)
+                          "REDIS_URL": ""}, host=host(), check_schema=False)
         with app.app_context():
             upgrade(revision="heads")
-            for slug in ("albertslund", "vejle"):
-                sync_tenant_file(PROJECT_ROOT / "tenants" / f"{slug}.toml",
-                                 app.extensions["kommissorium.host"])
+            for path in (TESTBY, NABOBY):
+                sync_tenant_file(path, app.extensions["kommissorium.host"])
                 db.session.commit()
-        before = app.test_client().get("/api/v1/tenants/vejle/bodies").get_json()
+        before = app.test_client().get("/api/v1/tenants/testby/bodies").get_json()
         _dispose(app)
 
         dump = tmp_path / "kommissorium.dump"
@@ -56,13 +60,13 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path):
                        check=True, capture_output=True, timeout=120)
 
         restored = create_app({"SQLALCHEMY_DATABASE_URI": target.render_as_string(hide_password=False),
-                               "REDIS_URL": ""}, host=PluginHost())  # checks: schema at head
+                               "REDIS_URL": ""}, host=host())  # checks: schema at head
         try:
             client = restored.test_client()
             assert client.get("/readyz").status_code == 200
-            assert client.get("/api/v1/tenants/vejle/bodies").get_json() == before
+            assert client.get("/api/v1/tenants/testby/bodies").get_json() == before
             assert {t["slug"] for t in client.get("/api/v1/tenants").get_json()} == {
-                "albertslund", "vejle"}
+                "testby", "naboby"}
         finally:
             _dispose(restored)
     finally:

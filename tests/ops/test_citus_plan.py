@@ -120,10 +120,11 @@ def test_the_plan_runs_on_postgresql_and_the_app_works_on_the_rekeyed_schema(tmp
     from flask_migrate import upgrade
 
     from core import create_app
-    from core.config import PROJECT_ROOT, normalise_database_url
+    from core.config import normalise_database_url
     from core.hooks.host import PluginHost
     from core.tenants.operations import sync_tenant_file
     from core.testing import _dispose
+    from tests.fixtures.testby import NABOBY
 
     url = sa.engine.make_url(normalise_database_url(base))
     name = f"k_citus_{uuid.uuid4().hex[:8]}"
@@ -146,10 +147,9 @@ def test_the_plan_runs_on_postgresql_and_the_app_works_on_the_rekeyed_schema(tmp
                     pk = conn.execute(sa.text(
                         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
                         "WHERE conname = 'pk_seats'")).scalar()
-                sync_tenant_file(PROJECT_ROOT / "tenants" / "albertslund.toml",
-                                 app.extensions["kommissorium.host"])
+                sync_tenant_file(NABOBY, app.extensions["kommissorium.host"])
                 db.session.commit()
-            resp = app.test_client().get("/api/v1/tenants/albertslund/bodies/bestyrelse")
+            resp = app.test_client().get("/api/v1/tenants/naboby/bodies/bestyrelse")
         finally:
             _dispose(app)
     finally:

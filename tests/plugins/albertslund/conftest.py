@@ -1,14 +1,3 @@
-"""The albertslund plugin's tests use the core tests' factory fixtures (tests/fixtures/): meetings,
-items and attendance, planned meetings for proposals. A module that drives proposals imports
-the proposals' ``api`` (tests/fixtures/proposals.py) itself, as it replaces the meetings' one."""
+"""Albertslund's tests may load it with the ALB-B10 standing items (fixtures.py)."""
 
-from tests.fixtures.decisions import (  # noqa: F401
-    attend,
-    create_item,
-    create_meeting,
-    decision_item,
-    meeting_of,
-    member,
-)
-from tests.fixtures.proposals import agenda, plan_meeting  # noqa: F401
 from tests.plugins.albertslund.fixtures import albertslund_with_standing_items  # noqa: F401
