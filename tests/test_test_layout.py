@@ -42,7 +42,6 @@ CROSS_CUTTING: dict[str, str] = {
 NOT_YET_MOVED: set[str] = {
     "tests/api/test_schemathesis.py",
     "tests/audit/test_chain.py",
-    "tests/decisions/test_concurrency.py",
     "tests/decisions/test_core_options.py",
     "tests/decisions/test_dry_run.py",
     "tests/decisions/test_minutes_from_motions.py",
@@ -56,7 +55,6 @@ NOT_YET_MOVED: set[str] = {
     "tests/faults/test_redis_and_worker.py",
     "tests/fixtures/meetings.py",
     "tests/identity/test_decision_cache.py",
-    "tests/identity/test_overview.py",
     "tests/identity/test_pending_work.py",
     "tests/meetings/test_agenda.py",
     "tests/meetings/test_deadlines.py",
@@ -79,7 +77,6 @@ NOT_YET_MOVED: set[str] = {
     "tests/web/test_proposal_actions.py",
     "tests/web/test_proposal_history.py",
     "tests/web/test_proposal_pages.py",
-    "tests/web/test_refusals.py",
 }
 
 

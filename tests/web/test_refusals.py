@@ -14,16 +14,16 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.identity.models import User
 from core.testing import TEST_PASSWORD
+from tests.fixtures.testby import BENT, GROUP_MEMBER, NABO_CHAIR, SECRETARY
 
-T = "albertslund"
-SECRETARY = "sanne.skov@abc.example"  # secretary of Bestyrelsen and tenant administrator
-VA = "vibeke.vestergaard@va.example"  # member of Bestyrelsen
-OUTSIDER = "dagmar.dalsgaard@albertslund.example"  # seats elsewhere, none in Bestyrelsen
+T = "testby"
+MEMBER = BENT  # member of Bestyrelsen
+OUTSIDER = GROUP_MEMBER  # seats elsewhere, none in Bestyrelsen
 
 
 @pytest.fixture
-def board(sync_tenant):
-    sync_tenant(T)
+def board(testby):
+    return testby
 
 
 def _reason(resp) -> str:
@@ -58,14 +58,14 @@ def _cases(meeting: int) -> list[tuple[str, str, str, str]]:
          "Kun medlemmer af Bestyrelsen kan se denne side.",
          "Only the members of Bestyrelsen can see this page."),
         # BODY_SECRETARY: editing a meeting
-        (VA, f"/{T}/moeder/{meeting}/rediger",
+        (MEMBER, f"/{T}/moeder/{meeting}/rediger",
          "Kun sekretæren for Bestyrelsen og sekretariatet kan se denne side.",
          "Only the secretary of Bestyrelsen and the secretariat can see this page."),
         # TENANT_ADMIN: the secretariat's overview
-        (VA, f"/{T}/sekretariat", "Kun sekretariatet kan se denne side.",
+        (MEMBER, f"/{T}/sekretariat", "Kun sekretariatet kan se denne side.",
          "Only the secretariat can see this page."),
         # PLATFORM_ADMIN: a person's data
-        (SECRETARY, f"/{T}/personer/{_user_id(VA)}/persondata",
+        (SECRETARY, f"/{T}/personer/{_user_id(MEMBER)}/persondata",
          "Kun platformens administratorer kan se denne side.",
          "Only the platform's administrators can see this page."),
     ]
@@ -92,11 +92,11 @@ def test_a_refused_action_says_who_may_do_it(board, member, create_meeting):
     resp = member(OUTSIDER).post(f"/{T}/organer/bestyrelse/aarsplan", data={"year": "2030"})
     assert resp.status_code == 403
     assert _reason(resp) == "Kun sekretæren for Bestyrelsen og sekretariatet kan gøre dette."
-    resp = member(VA).post(f"/{T}/moeder/{meeting}/aflys", data={})
+    resp = member(MEMBER).post(f"/{T}/moeder/{meeting}/aflys", data={})
     assert resp.status_code == 403
     assert _reason(resp) == "Kun sekretæren for Bestyrelsen og sekretariatet kan gøre dette."
-    _english(member(VA))
-    resp = member(VA).post(f"/{T}/moeder/{meeting}/aflys", data={})
+    _english(member(MEMBER))
+    resp = member(MEMBER).post(f"/{T}/moeder/{meeting}/aflys", data={})
     assert _reason(resp) == "Only the secretary of Bestyrelsen and the secretariat can do this."
 
 
@@ -104,11 +104,11 @@ def test_an_operations_own_reason_is_shown_in_the_readers_language(board, member
     """A member may see the meetings page but only the secretariat plans ordinary meetings:
     the operation's reason, Danish or English."""
     page = f"/{T}/organer/bestyrelse/moeder"
-    va = member(VA)
-    resp = submit(va, page, page, follow=False, kind="ordinary", date="2030-11-12", time="17:00")
+    bent = member(MEMBER)
+    resp = submit(bent, page, page, follow=False, kind="ordinary", date="2030-11-12", time="17:00")
     assert resp.status_code == 403 and _reason(resp) == "Kun sekretariatet planlægger ordinære møder."
-    _english(va)
-    resp = submit(va, page, page, follow=False, kind="ordinary", date="2030-11-12", time="17:00")
+    _english(bent)
+    resp = submit(bent, page, page, follow=False, kind="ordinary", date="2030-11-12", time="17:00")
     assert resp.status_code == 403 and _reason(resp) == "Only the secretariat plans ordinary meetings."
 
 
@@ -121,7 +121,7 @@ def test_a_rules_refusal_shows_its_reason_and_clause(app):
 
     data = {"message": "Kun temagruppens medlemmer kan rejse et emne.", "clause": "VEJ-5",
             "rule": "proposal_origin_allowed", "reason_en": "Only the theme group's members may raise a topic."}
-    with app.test_request_context("/vejle/forslag/nyt"):
+    with app.test_request_context("/testby/forslag/nyt"):
         with force_locale("da"):
             assert refusal_reason(403, data) == "Kun temagruppens medlemmer kan rejse et emne. (VEJ-5)"
         with force_locale("en"):
@@ -145,7 +145,7 @@ def test_the_anonymous_get_a_401_page_with_a_login_link_back_to_the_page(board, 
     from tests.web.conftest import csrf_token
     from core.identity.passwords import hash_password
 
-    user = db.session.scalar(sa.select(User).filter_by(email=VA))
+    user = db.session.scalar(sa.select(User).filter_by(email=MEMBER))
     user.password_hash = hash_password(TEST_PASSWORD)
     db.session.commit()
     login_page = htmllib.unescape(link)
@@ -153,7 +153,7 @@ def test_the_anonymous_get_a_401_page_with_a_login_link_back_to_the_page(board, 
     action = re.search(r'<form method="post" action="(/log-ind[^"]*)"', form).group(1)
     assert htmllib.unescape(action) == f"/log-ind?next=/{T}/moeder/{meeting}"
     resp = client.post(login_page, data={"csrf_token": csrf_token(client, login_page),
-                                         "email": VA, "password": TEST_PASSWORD})
+                                         "email": MEMBER, "password": TEST_PASSWORD})
     assert resp.status_code == 302 and resp.headers["Location"] == page
     assert client.get(page).status_code == 200
 
@@ -163,11 +163,11 @@ def test_login_never_returns_to_another_site(board, client, target):
     from tests.web.conftest import csrf_token
     from core.identity.passwords import hash_password
 
-    user = db.session.scalar(sa.select(User).filter_by(email=VA))
+    user = db.session.scalar(sa.select(User).filter_by(email=MEMBER))
     user.password_hash = hash_password(TEST_PASSWORD)
     db.session.commit()
     page = "/log-ind?" + __import__("urllib.parse").parse.urlencode({"next": target})
-    resp = client.post(page, data={"csrf_token": csrf_token(client, page), "email": VA,
+    resp = client.post(page, data={"csrf_token": csrf_token(client, page), "email": MEMBER,
                                    "password": TEST_PASSWORD})
     assert resp.status_code == 302 and resp.headers["Location"] == "/"
 
@@ -182,10 +182,9 @@ def test_a_refused_form_post_by_the_anonymous_links_back_to_the_form(board, memb
     assert f'href="/log-ind?next=/{T}/moeder/{meeting}"' in main
 
 
-def test_another_tenants_resource_is_still_a_plain_404(board, sync_tenant, member, create_meeting):
-    sync_tenant("slagelse")
+def test_another_tenants_resource_is_still_a_plain_404(board, naboby, member, create_meeting):
     meeting = create_meeting(T, "bestyrelse")
-    resp = member("frede.fogh@fob.example").get(f"/{T}/moeder/{meeting}/rediger")
+    resp = member(NABO_CHAIR).get(f"/{T}/moeder/{meeting}/rediger")
     assert resp.status_code == 404
     assert 'class="reason"' not in resp.get_data(as_text=True)
     assert "Bestyrelsen" not in resp.get_data(as_text=True)
@@ -193,7 +192,7 @@ def test_another_tenants_resource_is_still_a_plain_404(board, sync_tenant, membe
 
 def test_the_api_403_names_the_role_in_its_message_and_keeps_its_envelope(board, member, create_meeting):
     meeting = create_meeting(T, "bestyrelse")
-    resp = member(VA).post(f"/api/v1/tenants/{T}/meetings/{meeting}/cancel", json={"reason": "x"})
+    resp = member(MEMBER).post(f"/api/v1/tenants/{T}/meetings/{meeting}/cancel", json={"reason": "x"})
     assert resp.status_code == 403
     body = resp.get_json()
     assert set(body) == {"code", "status", "message"}
