@@ -6,79 +6,80 @@ import io
 
 import pytest
 
-from tests.plugins.slagelse.test_proposals import FOLLOW_GROUP, MEMBER
+from tests.fixtures.testby import ANNA, GROUP_MEMBER, OUTSIDER, SECRETARY
+
+GROUP = "gruppe"  # Testby's advising group
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
 
 @pytest.fixture
-def proposal(sync_tenant, api):
-    sync_tenant("slagelse")
-    sla = api("slagelse").as_(MEMBER)
-    p = sla.post(body=FOLLOW_GROUP, title="x", text="y", decision_sought="z").get_json()
-    return sla, p["id"]
+def proposal(testby, api):
+    tst = api(testby).as_(GROUP_MEMBER)
+    p = tst.post(body=GROUP, title="x", text="y", decision_sought="z").get_json()
+    return tst, p["id"]
 
 
-def _upload(sla, pid, content, name):
-    return sla.client.post(sla.url(f"/{pid}/attachments"), data={"file": (io.BytesIO(content), name)},
+def _upload(tst, pid, content, name):
+    return tst.client.post(tst.url(f"/{pid}/attachments"), data={"file": (io.BytesIO(content), name)},
                            content_type="multipart/form-data")
 
 
 def test_attachment_is_stored_with_its_checksum_and_served_as_stored(proposal):
-    sla, pid = proposal
-    resp = _upload(sla, pid, PDF, "../../Budget for nattevandring æøå.pdf")
+    tst, pid = proposal
+    resp = _upload(tst, pid, PDF, "../../Budget for nattevandring æøå.pdf")
     assert resp.status_code == 201, resp.get_json()
     a = resp.get_json()
     assert a["filename"] == "Budget for nattevandring æøå.pdf"
     assert (a["content_type"], a["size_bytes"]) == ("application/pdf", len(PDF))
     assert a["sha256"] == hashlib.sha256(PDF).hexdigest()
-    got = sla.get(f"/{pid}/attachments/{a['id']}")
+    got = tst.get(f"/{pid}/attachments/{a['id']}")
     assert got.status_code == 200 and got.data == PDF
     assert got.headers["Content-Type"] == "application/pdf"
     assert got.headers["X-Content-Type-Options"] == "nosniff"
     assert got.headers["Content-Disposition"].startswith("attachment;")
-    p = sla.get(f"/{pid}").get_json()
+    p = tst.get(f"/{pid}").get_json()
     assert [x["sha256"] for x in p["attachments"]] == [a["sha256"]]
     assert p["history"][-1]["kind"] == "attachment_added"
 
 
 def test_the_type_is_detected_from_the_content_not_the_name(proposal):
-    sla, pid = proposal
-    assert _upload(sla, pid, PNG, "foto.pdf").get_json()["content_type"] == "image/png"
-    resp = _upload(sla, pid, b"MZ\x90\x00\x03" + b"\x00" * 64, "rapport.pdf")
+    tst, pid = proposal
+    assert _upload(tst, pid, PNG, "foto.pdf").get_json()["content_type"] == "image/png"
+    resp = _upload(tst, pid, b"MZ\x90\x00\x03" + b"\x00" * 64, "rapport.pdf")
     assert resp.status_code == 422 and "file" in resp.get_json()["errors"]["files"]
-    assert _upload(sla, pid, "Referat fra følgegruppen\n".encode(), "referat.txt").status_code == 201
-    assert _upload(sla, pid, b"", "tom.pdf").status_code == 422
-    html = _upload(sla, pid, b"<!DOCTYPE html><html><script>alert(1)</script></html>", "rapport.pdf")
+    assert _upload(tst, pid, "Referat fra følgegruppen\n".encode(), "referat.txt").status_code == 201
+    assert _upload(tst, pid, b"", "tom.pdf").status_code == 422
+    html = _upload(tst, pid, b"<!DOCTYPE html><html><script>alert(1)</script></html>", "rapport.pdf")
     assert html.status_code == 422 and "file" in html.get_json()["errors"]["files"]
-    assert _upload(sla, pid, b"<html></html>", "side.txt").status_code == 201  # text, served as text
+    assert _upload(tst, pid, b"<html></html>", "side.txt").status_code == 201  # text, served as text
 
 
 def test_a_file_name_is_cleaned_as_the_meetings_bilag_are(proposal):
     """One upload policy (core/files.py) for both kinds of attachment."""
-    sla, pid = proposal
-    resp = _upload(sla, pid, PDF, "bud\u202egdp.exe\x00" + "x" * 5000 + ".pdf")
+    tst, pid = proposal
+    resp = _upload(tst, pid, PDF, "bud\u202egdp.exe\x00" + "x" * 5000 + ".pdf")
     assert resp.status_code == 201, resp.get_json()
     name = resp.get_json()["filename"]
     assert name.startswith("budgdp.exe") and name.endswith(".pdf") and len(name) == 255
 
 
 def test_too_large_attachment_is_refused(proposal, app):
-    sla, pid = proposal
+    tst, pid = proposal
     app.config["PROPOSAL_ATTACHMENT_MAX_BYTES"] = 50
     try:
-        resp = _upload(sla, pid, PDF, "stor.pdf")
+        resp = _upload(tst, pid, PDF, "stor.pdf")
     finally:
         app.config.pop("PROPOSAL_ATTACHMENT_MAX_BYTES")
     assert resp.status_code == 413
-    assert sla.get(f"/{pid}").get_json()["attachments"] == []
+    assert tst.get(f"/{pid}").get_json()["attachments"] == []
 
 
 def test_the_same_file_twice_is_refused(proposal):
-    sla, pid = proposal
-    assert _upload(sla, pid, PDF, "a.pdf").status_code == 201
-    assert _upload(sla, pid, PDF, "b.pdf").status_code == 409
+    tst, pid = proposal
+    assert _upload(tst, pid, PDF, "a.pdf").status_code == 201
+    assert _upload(tst, pid, PDF, "b.pdf").status_code == 409
 
 
 def test_a_changed_byte_is_detected_on_download(proposal, in_tenant):
@@ -87,22 +88,22 @@ def test_a_changed_byte_is_detected_on_download(proposal, in_tenant):
     from core.extensions import db
     from core.proposals.models import ProposalAttachment
 
-    sla, pid = proposal
-    aid = _upload(sla, pid, PDF, "a.pdf").get_json()["id"]
-    with in_tenant("slagelse"):
+    tst, pid = proposal
+    aid = _upload(tst, pid, PDF, "a.pdf").get_json()["id"]
+    with in_tenant("testby"):
         db.session.execute(sa.update(ProposalAttachment).where(ProposalAttachment.id == aid)
                            .values(content=PDF.replace(b"Catalog", b"Katalog")))
         db.session.commit()
-    assert sla.get(f"/{pid}/attachments/{aid}").status_code == 500
+    assert tst.get(f"/{pid}/attachments/{aid}").status_code == 500
 
 
 def test_only_the_proposer_or_the_origins_secretary_attaches_and_only_viewers_download(proposal):
-    sla, pid = proposal
-    aid = _upload(sla, pid, PDF, "a.pdf").get_json()["id"]
-    sla.as_("simon.skytte@slagelse.example")  # another member of the følgegruppe: sees, may not attach
-    assert sla.get(f"/{pid}/attachments/{aid}").status_code == 200
-    assert _upload(sla, pid, PNG, "b.png").status_code == 403
-    sla.as_("katrine.kirkegaard@slagelse-boligsocial.example")  # the følgegruppe's secretary
-    assert _upload(sla, pid, PNG, "b.png").status_code == 201
-    sla.as_("dina.due@slagelse.example")
-    assert sla.get(f"/{pid}/attachments/{aid}").status_code == 404
+    tst, pid = proposal
+    aid = _upload(tst, pid, PDF, "a.pdf").get_json()["id"]
+    tst.as_(ANNA)  # another member of the group: sees, may not attach
+    assert tst.get(f"/{pid}/attachments/{aid}").status_code == 200
+    assert _upload(tst, pid, PNG, "b.png").status_code == 403
+    tst.as_(SECRETARY)  # the group's secretary
+    assert _upload(tst, pid, PNG, "b.png").status_code == 201
+    tst.as_(OUTSIDER)  # of a party to the plan, in no body
+    assert tst.get(f"/{pid}/attachments/{aid}").status_code == 404

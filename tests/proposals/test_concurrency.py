@@ -7,12 +7,12 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from tests.plugins.slagelse.test_proposals import BOARD_SECRETARY, FOLLOW_GROUP, MEMBER
+from tests.fixtures.testby import GROUP_MEMBER, SECRETARY
 
 
 @pytest.mark.postgres
 def test_a_second_decision_on_the_same_step_waits_for_the_first_and_is_refused(
-    app, sync_tenant, api, in_tenant
+    app, testby, api, in_tenant
 ):
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("row locks need PostgreSQL (TEST_DATABASE_URL)")
@@ -21,11 +21,10 @@ def test_a_second_decision_on_the_same_step_waits_for_the_first_and_is_refused(
     from core.proposals.models import Proposal
     from core.tenancy import tenant_scope
 
-    sync_tenant("slagelse")
-    sla = api("slagelse").as_(MEMBER)
-    pid = sla.post(body=FOLLOW_GROUP, title="x", text="y", decision_sought="z").get_json()["id"]
-    sla.as_(BOARD_SECRETARY)
-    with in_tenant("slagelse") as tenant:
+    tst = api(testby).as_(GROUP_MEMBER)
+    pid = tst.post(body="gruppe", title="x", text="y", decision_sought="z").get_json()["id"]
+    tst.as_(SECRETARY)  # the board's secretary
+    with in_tenant(testby) as tenant:
         tenant_id, plugins = tenant.id, list(tenant.plugins)
 
     locked, release, results = threading.Event(), threading.Event(), {}
@@ -48,7 +47,7 @@ def test_a_second_decision_on_the_same_step_waits_for_the_first_and_is_refused(
             db.session.remove()
 
     def second():
-        results["resp"] = sla.post(f"/{pid}/decision", body="bestyrelse", outcome="rejected", text="Anden.")
+        results["resp"] = tst.post(f"/{pid}/decision", body="bestyrelse", outcome="rejected", text="Anden.")
 
     a = threading.Thread(target=first)
     a.start()
@@ -62,5 +61,5 @@ def test_a_second_decision_on_the_same_step_waits_for_the_first_and_is_refused(
     b.join(10)
     resp = results["resp"]
     assert resp.status_code == 409, resp.get_json()
-    p = sla.get(f"/{pid}").get_json()
+    p = tst.get(f"/{pid}").get_json()
     assert p["state"] == "adopted" and p["steps"][0]["decision_text"] == "Først."
