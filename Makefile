@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint clean prod-run prod-stop production bench
+.PHONY: demo test install lint clean prod-run prod-stop production bench dkfds
 
 $(STAMP): pyproject.toml docs/examples/kommissorium-ishoj/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -57,6 +57,11 @@ bench: $(STAMP)
 		|| echo "bench: could not install wrk (apt-get install wrk); the load figures are skipped"
 	@$(BIN)/python -c 'import psutil' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(BENCH)
+
+## Vendor Det Fælles Designsystem's built CSS, fonts and icons into core/web/static/dkfds/
+## (needs npm; only to change its version, see docs/decisions/0027-det-faelles-designsystem-vendored.md)
+dkfds:
+	$(PYTHON) scripts/vendor_dkfds.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -4,6 +4,7 @@ mailed reset link. Forms carry CSRF tokens (core/identity/security.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -18,9 +19,11 @@ bp = Blueprint("identity_pages", __name__, template_folder="templates")
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("Ny adgangskode", validators=[InputRequired(), Length(min=10, max=1024)])
+    password = PasswordField(lazy_gettext("Ny adgangskode"),
+                             validators=[InputRequired(), Length(min=10, max=1024)])
     repeat = PasswordField(
-        "Gentag adgangskoden", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+        lazy_gettext("Gentag adgangskoden"),
+        validators=[EqualTo("password", lazy_gettext("Adgangskoderne er ikke ens."))],
     )
 
 
@@ -42,8 +45,8 @@ def reset_password(token: str):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Adgangskode", validators=[InputRequired(), Length(max=1024)])
+    email = EmailField(lazy_gettext("E-mail"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(lazy_gettext("Adgangskode"), validators=[InputRequired(), Length(max=1024)])
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
@@ -58,13 +61,13 @@ def login():
             user = throttle.password_login(form.email.data, form.password.data)
         except TooManyRequests as throttled:
             user, retry_after, status = None, throttled.retry_after, 429
-            error = ("For mange forkerte adgangskoder til denne adresse. Prøv igen om "
-                     f"{max(1, -(-retry_after // 60))} minutter, eller nulstil adgangskoden.")
+            error = gettext("For mange forkerte adgangskoder til denne adresse. Prøv igen om "
+                            "%(n)s minutter, eller nulstil adgangskoden.", n=max(1, -(-retry_after // 60)))
         if user is not None:
             login_user(user)
             return throttle.remember_device(redirect(_back_to() or url_for("web.index")), user.id)
         if error is None:
-            error, status = "Forkert e-mail eller adgangskode.", 401
+            error, status = gettext("Forkert e-mail eller adgangskode."), 401
     providers = operations.list_providers()
     page = make_response(render_template(
         "identity/login.html", form=form, error=error, providers=providers, next=_back_to()
@@ -95,7 +98,7 @@ def logout():
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
+    email = EmailField(lazy_gettext("E-mail"), validators=[InputRequired(), Length(max=254)])
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])

@@ -14,7 +14,8 @@ Features import the shell; the shell imports no feature's pages.
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from core import clock
 from core.identity.permissions import Role, access, current_person  # noqa: F401 (the pages' name)
@@ -43,6 +44,40 @@ def _local(value, tenant=None, fmt="%d.%m.%Y kl. %H:%M"):
     if not hasattr(value, "astimezone"):
         return str(value)
     return value.astimezone(tenant_zone(tenant)).strftime(fmt)
+
+
+# --------------------------------------------------------------------------- the header
+
+
+def _menu() -> list[tuple[str, str, bool]]:
+    """The main menu as ``(url, label, current)``: the front page, and in a tenant its
+    bodies, proposals, public pages and, for its administrators, the secretariat; my
+    account when logged in. Pages that belong to none of these mark none."""
+    from flask_babel import gettext as _
+
+    from core.identity.permissions import role_in_tenant
+
+    endpoint = request.endpoint or ""
+    items = [(url_for("web.index"), _("Mit overblik") if current_user.is_authenticated else _("Forside"),
+              endpoint == "web.index")]
+    tenant = g.get("tenant")
+    if tenant is not None:
+        items.append((url_for("web.tenant_home"), _("Organer"),
+                      endpoint in ("web.tenant_home", "web.body", "web.body_meetings", "web.meeting")))
+        if current_user.is_authenticated:
+            items.append((url_for("web.proposals"), _("Forslag"), endpoint.startswith("web.proposal")))
+        items.append((url_for("web.public_meetings"), _("Offentligt"), endpoint.startswith("web.public_")))
+        if current_user.is_authenticated and role_in_tenant(current_user, tenant) >= Role.TENANT_ADMIN:
+            items.append((url_for("web.secretariat"), _("Sekretariatet"), endpoint == "web.secretariat"))
+    if current_user.is_authenticated:
+        items.append((url_for("web.account"), _("Min konto"), endpoint.startswith("web.account")))
+    return items
+
+
+@bp.app_context_processor
+def _shell():
+    # A function, so pages that never render the header (fragments) pay nothing for it.
+    return {"main_menu": _menu}
 
 
 # --------------------------------------------------------------------------- the shell's pages

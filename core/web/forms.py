@@ -295,14 +295,19 @@ class Form:
         found = self.errors(field)
         if not found:
             return Markup("")
-        return Markup('<span class="error-message" id="{}-fejl">{}</span>').format(
-            self.id(field), " ".join(found))
+        return Markup('<span class="form-error-message" id="{}-fejl"><span class="sr-only">{}: </span>{}</span>').format(
+            self.id(field), _("Fejl"), " ".join(found))
+
+    def group(self, field: str) -> Markup:
+        """The class of the field's ``form-group``: ``form-group``, and ``form-error`` when
+        the field was refused (the design system's red bar by the field)."""
+        return Markup("form-group form-error") if self.errors(field) else Markup("form-group")
 
     def file_note(self, field: str = "file") -> Markup:
         """A file chosen for a refused form is not kept: say so by the file field."""
         if self.refusal is None or not self.refusal.had_file:
             return Markup("")
-        return Markup('<span class="error-message">{}</span>').format(
+        return Markup('<span class="form-error-message">{}</span>').format(
             _("Filen blev ikke gemt, fordi formularen blev afvist. Vælg den igen."))
 
 

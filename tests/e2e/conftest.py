@@ -1,7 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium (``/usr/bin/chromium``; ``playwright
 install`` is not used) against the app served by werkzeug in a thread on a random loopback
-port. Every page a test visits is checked with axe-core (zero violations); screenshots of
-the key pages go to ``test-artifacts/``.
+port. Every page a test visits is checked at a phone's size (390×844) and a desktop's
+(1366×900): axe-core finds zero violations and nothing scrolls sideways (WCAG 2.1 1.4.10,
+reflow). Screenshots of the key pages at both sizes go to ``test-artifacts/``.
 
 Without Chromium the tests are skipped with a reason, unless ``KOMMISSORIUM_REQUIRE_BROWSER=1``
 (CI), in which case they fail.
@@ -29,6 +30,17 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+#: The sizes every visited page is checked at: a phone (iPhone 12-15) and a desktop.
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+#: What is wider than the page (the document and the elements that stick out), for the message.
+_OVERFLOW = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  if (root.scrollWidth <= width) return null;
+  const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width + 1)
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "")
+      + " (" + Math.round(e.getBoundingClientRect().right) + " px)");
+  return {scrollWidth: root.scrollWidth, width, wide};
+}"""
 PASSWORD = "correct horse battery staple"
 
 
@@ -92,7 +104,7 @@ class Visitor:
     def __init__(self, browser, base: str, *, javascript: bool = True):
         self.base = base
         self.context = browser.new_context(java_script_enabled=javascript, locale="da-DK",
-                                           viewport={"width": 1100, "height": 900})
+                                           viewport=SIZES["desktop"])
         self.page = self.context.new_page()
         self.checked: list[str] = []
         self.javascript = javascript
@@ -103,14 +115,20 @@ class Visitor:
         return self.page
 
     def axe(self) -> None:
-        """axe-core on the page as it is now: every rule, zero violations."""
+        """The page as it is now, at a phone's size and a desktop's: axe-core (every rule)
+        finds zero violations, and nothing is wider than the screen (no sideways scroll)."""
         from axe_playwright_python.sync_playwright import Axe
 
         if not self.javascript:
             return  # axe runs in the page; the same pages are checked in contexts with JavaScript
-        results = Axe().run(self.page)
-        assert results.violations_count == 0, (
-            f"axe found violations on {self.page.url}:\n{results.generate_report()}")
+        for size_name, size in SIZES.items():
+            self.page.set_viewport_size(size)
+            overflow = self.page.evaluate(_OVERFLOW)
+            assert overflow is None, (
+                f"{self.page.url} scrolls sideways at {size['width']}×{size['height']} ({size_name}): {overflow}")
+            results = Axe().run(self.page)
+            assert results.violations_count == 0, (
+                f"axe found violations on {self.page.url} at {size_name} size:\n{results.generate_report()}")
         self.checked.append(self.page.url)
 
     def login(self, email: str) -> None:
@@ -122,8 +140,12 @@ class Visitor:
         self.axe()
 
     def shoot(self, name: str) -> None:
+        """Screenshots of the whole page at both sizes: ``test-artifacts/<name>-phone.png``
+        and ``<name>-desktop.png`` (the desktop size is left set)."""
         ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        for size_name, size in SIZES.items():
+            self.page.set_viewport_size(size)
+            self.page.screenshot(path=str(ARTIFACTS / f"{name}-{size_name}.png"), full_page=True)
 
     def close(self) -> None:
         self.context.close()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-_SUMMARY = re.compile(r'<div class="error-summary"[^>]*>\s*<div role="alert">(.*?)</div>\s*</div>', re.S)
-_ITEM = re.compile(r"<li>(?:<a href=\"#([^\"]+)\">)?([^<]*)(?:</a>)?</li>")
+_SUMMARY = re.compile(r'<div class="[^"]*\berror-summary\b[^"]*"[^>]*>.*?<div role="alert">(.*?)</div>\s*</div>', re.S)
+_ITEM = re.compile(r"<li>(?:<a href=\"#([^\"]+)\"[^>]*>)?([^<]*)(?:</a>)?</li>")
 
 
 def problems(html: str) -> list[tuple[str | None, str]]:
@@ -31,6 +31,7 @@ def field_message(html: str, field_id: str) -> str:
     assert tag, f"no field {field_id}"
     assert 'aria-invalid="true"' in tag.group(0) or tag.group(0).startswith("<fieldset")
     assert f'aria-describedby="{field_id}-fejl' in tag.group(0)
-    found = re.search(r'<span class="error-message" id="%s-fejl">([^<]*)</span>' % re.escape(field_id), html)
+    found = re.search(r'<span class="form-error-message" id="%s-fejl"><span class="sr-only">[^<]*</span>([^<]*)</span>'
+                      % re.escape(field_id), html)
     assert found, f"no message by {field_id}"
     return unescape(found.group(1))

@@ -70,7 +70,7 @@ def test_my_account_shows_tenants_bodies_seats_and_the_calendar_feed(board, memb
     assert "Testby Kommune" in html and f'href="/{T}/organer/bestyrelse"' in html
     assert 'href="/api/v1/me/calendar.ics"' in html
     assert 'href="/min-konto/persondata"' in html and 'href="/min-konto/slet"' in html
-    assert 'href="/min-konto">Min konto</a>' in member(MEMBER).get("/").get_data(as_text=True)  # in the menu
+    assert 'href="/min-konto" class="nav-link"><span>Min konto</span></a>' in member(MEMBER).get("/").get_data(as_text=True)  # in the menu
     assert member(None).get("/min-konto").status_code == 401
 
 
@@ -207,7 +207,7 @@ def test_my_personal_data_downloads_as_a_json_file(board, member):
 def test_erasing_my_account_needs_the_confirmation_then_logs_me_out(board, member, submit):
     page = member(MEMBER).get("/min-konto/slet").get_data(as_text=True)
     assert "Sletningen kan ikke fortrydes." in page and "dine stemmer" in page
-    assert 'name="confirm"' in page and '<label for="erase-me-confirm">' in page
+    assert 'name="confirm"' in page and '<label class="form-label" for="erase-me-confirm">' in page
     html = submit(member(MEMBER), "/min-konto/slet", "/min-konto/slet").get_data(as_text=True)
     assert field_message(html, "erase-me-confirm") == "Bekræftelse: skal afkrydses."
     db.session.expire_all()
@@ -322,4 +322,4 @@ def test_login_page_offers_the_identity_providers_as_buttons(board, client):
                                     tenant_id=db.session.scalar(sa.select(Tenant.id).filter_by(slug=T))))
     db.session.commit()
     html = client.get("/log-ind").get_data(as_text=True)
-    assert '<a class="button" href="/api/v1/auth/oidc/kab/login">Log ind med KAB (Microsoft Entra ID)</a>' in html
+    assert '<a class="button button-secondary" href="/api/v1/auth/oidc/kab/login">Log ind med KAB (Microsoft Entra ID)</a>' in html

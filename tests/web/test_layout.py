@@ -137,4 +137,4 @@ def test_every_page_lives_in_its_feature_with_its_templates():
         feature, _templates, folder = path.relative_to(ROOT / "core").parts[:3]
         assert folder == feature, f"{path.relative_to(ROOT)} is not in templates/{feature}/"
     shell = {p.name for p in (ROOT / "core" / "web" / "templates" / "web").glob("*.html")}
-    assert shell == {"base.html", "error.html", "accessibility.html"}
+    assert shell == {"base.html", "error.html", "accessibility.html", "ui.html"}  # ui: the design system's parts

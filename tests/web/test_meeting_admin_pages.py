@@ -881,7 +881,7 @@ def test_a_refused_item_edit_keeps_the_typed_texts_and_names_the_reason_ALB_B11(
     assert resp.status_code == 422 and resp.headers["Cache-Control"] == "no-store"
     field = f"update-item-{item}-{meeting}-confidentiality_reason"
     assert field_message(html, field).startswith("Begrundelse for lukket punkt: Et lukket punkt kræver")
-    assert (f'<a href="#{field}">Begrundelse for lukket punkt: Et lukket punkt kræver' in html)
+    assert (f'<a href="#{field}" class="function-link">Begrundelse for lukket punkt: Et lukket punkt kræver' in html)
     assert 'value="Ny titel"' in html and LONG.strip() in html and "Indstilles til drøftelse" in html
     assert "Gæst Hansen, VA, gaest@va.example" in html
     assert 'id="edit-kind-D" checked' in html and 'name="is_confidential" checked' in html

@@ -72,7 +72,7 @@ def test_compliance_chart_has_a_text_table(board, create_meeting, member):
     html = member(MEMBER).get(f"/{T}/organer/bestyrelse/overholdelse?year=2020").get_data(as_text=True)
     assert '<svg role="img" aria-labelledby="chart-title"' in html
     assert "<caption>Tallene bag diagrammet</caption>" in html
-    assert '<th scope="row">Møder afholdt</th><td>1</td>' in html
+    assert '<th scope="row">Møder afholdt</th><td data-label="Opfyldt">1</td>' in html
 
 
 def test_secretariat_page_is_for_the_tenant_administrators(board, member):

@@ -34,7 +34,7 @@ def in_hearing(sync_tenant, member):
 def test_proposal_timeline_and_hearing_answered_from_the_page_VEJ_6(in_hearing, member, submit):
     page = f"/vejle/forslag/{in_hearing}"
     html = member(AAB).get(page).get_data(as_text=True)
-    assert '<ol class="timeline">' in html and "her er forslaget nu" in html
+    assert '<ol class="step-indicator timeline">' in html and "her er forslaget nu" in html
     assert "Svarfrist" in html and "Høringssvar fra" in html
     html = submit(member(AAB), page, f"{page}/hoeringssvar", organisation="AAB", kind="comments",
                   text="Vi ønsker en overgangsperiode.").get_data(as_text=True)
