@@ -935,7 +935,7 @@ def test_a_refused_new_item_keeps_the_typed_texts_on_the_meeting_page(
     field = f"add-item-{meeting}-confidentiality_reason"
     assert field_message(html, field).startswith("Begrundelse for lukket punkt:")
     assert 'value="Nyt punkt"' in html and LONG.strip() in html and 'id="kind-O" checked' in html
-    assert "<details open>" in html  # the form is shown open, not folded away
+    assert "<details class=\"details\" open>" in html  # the form is shown open, not folded away
     assert look(T, lambda: _count(AgendaItem, AgendaItem.meeting_id == meeting)) == 0
 
 

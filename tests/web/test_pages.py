@@ -70,7 +70,7 @@ def test_secretary_plans_the_year_and_a_bad_line_keeps_what_was_typed(board, mem
 def test_compliance_chart_has_a_text_table(board, create_meeting, member):
     create_meeting(T, "bestyrelse", starts_at=datetime(2020, 3, 1, 16, tzinfo=UTC), state=MeetingState.HELD)
     html = member(MEMBER).get(f"/{T}/organer/bestyrelse/overholdelse?year=2020").get_data(as_text=True)
-    assert '<svg role="img" aria-labelledby="chart-title"' in html
+    assert '<svg class="chart" role="img" aria-labelledby="chart-title"' in html
     assert "<caption>Tallene bag diagrammet</caption>" in html
     assert '<th scope="row">Møder afholdt</th><td data-label="Opfyldt">1</td>' in html
 

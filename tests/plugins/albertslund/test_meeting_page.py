@@ -51,8 +51,10 @@ def test_agenda_shows_kinds_and_closed_items_only_to_members_ALB_B11(board, crea
     create_item(T, meeting, title="Fyring af inspektøren", kind="D", confidential=True)
     html = member(VA).get(page(meeting)).get_data(as_text=True)
     assert "Budget 2021" in html and "Orientering om byggeriet" in html
-    assert 'class="kind" title="Beslutning">B<' in html and 'title="Orientering">O<' in html
+    assert 'class="badge kind kind-B" title="Beslutning">B<' in html and 'title="Orientering">O<' in html
     assert "Fyring af inspektøren" in html and 'aria-label="Lukket punkt"' in html  # padlock
+    # the padlock is the design system's lock icon, named for screen readers (no emoji)
+    assert '<use href="/static/dkfds/img/all-svg-icons.svg#lock">' in html and "\U0001f512" not in html
     # the secretariat's information recipient of the body sees a padlock, not the content
     public = member(None).get(f"/{T}/offentlig/moeder/{meeting}").get_data(as_text=True)
     assert "Lukket punkt" in public and "Fyring" not in public and "Budget 2021" in public
