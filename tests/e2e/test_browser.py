@@ -48,6 +48,13 @@ def test_secretary_prepares_and_publishes_an_agenda(board, create_meeting, visit
     assert "indkaldt" in page.content()
     sec.axe()
     sec.shoot("meeting-agenda-published")
+    # printed (print.css): the content alone, no menu or forms, each link's address after it
+    page.emulate_media(media="print")
+    assert page.locator(".navigation-menu").evaluate("e => getComputedStyle(e).display") == "none"
+    assert not any(form.is_visible() for form in page.locator("main form").all())
+    link = page.locator("main").get_by_role("link", name="tegning.pdf")
+    assert link.get_attribute("href") in link.evaluate("e => getComputedStyle(e, '::after').content")
+    page.emulate_media(media="screen")
     # the public sees the published agenda
     public = visitor()
     p = public.goto(f"/{T}/offentlig/moeder/{meeting}")
