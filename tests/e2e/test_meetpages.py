@@ -74,7 +74,9 @@ def test_secretary_creates_moves_and_edits_a_meeting_by_keyboard(board, visitor)
 
     # reorder: move item 2 up by keyboard
     def heading(n: int) -> str:
-        return " ".join(page.locator("ol.agenda > li").nth(n).locator("h3").text_content().split())
+        # the item's kind and title, without its number (which is its place, and moves)
+        text = " ".join(page.locator("ol.agenda > li").nth(n).locator("h3").text_content().split())
+        return re.sub(r"^\d+\.\s*", "", text)
 
     title_two = heading(1)
     _submit_by_keyboard(page, "Flyt punkt 2 op")
