@@ -37,7 +37,7 @@ _OVERFLOW = """() => {
   const root = document.documentElement, width = root.clientWidth;
   if (root.scrollWidth <= width) return null;
   const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width + 1)
-    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "")
+    .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + String(e.className).trim().replace(/\\s+/g, ".") : "")
       + " (" + Math.round(e.getBoundingClientRect().right) + " px)");
   return {scrollWidth: root.scrollWidth, width, wide};
 }"""
@@ -121,6 +121,8 @@ class Visitor:
 
         if not self.javascript:
             return  # axe runs in the page; the same pages are checked in contexts with JavaScript
+        # after a form's redirect the text may be there before the stylesheets are: wait for them
+        self.page.wait_for_load_state("load")
         for size_name, size in SIZES.items():
             self.page.set_viewport_size(size)
             overflow = self.page.evaluate(_OVERFLOW)
