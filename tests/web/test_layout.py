@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_import_structure import _cycles, _is_page_module  # one cycle finder for both
+
 ROOT = Path(__file__).resolve().parents[2]
 #: The shell's own pages; every other ``web.…`` page belongs to a feature.
 SHELL_PAGES = {"web.set_language", "web.accessibility"}
@@ -43,42 +45,6 @@ def _imports(modules: dict[str, Path]) -> dict[str, set[str]]:
                     deps.add(full if full in modules else known(node.module))
         graph[name] = deps - {None, name, "core"}
     return graph
-
-
-def _is_page_module(name: str) -> bool:
-    last = name.rpartition(".")[2]
-    return last == "views" or last.endswith("_views")
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
-    """The strongly connected components with more than one module (Tarjan)."""
-    index, low, stack, on, out = {}, {}, [], set(), []
-
-    def visit(v):
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on.add(v)
-        for w in graph.get(v, ()):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = set()
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                comp.add(w)
-                if w == v:
-                    break
-            if len(comp) > 1:
-                out.append(comp)
-
-    for v in list(graph):
-        if v not in index:
-            visit(v)
-    return out
 
 
 @pytest.fixture(scope="module")
