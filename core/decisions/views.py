@@ -63,11 +63,20 @@ def _labels():
 # --------------------------------------------------------------------------- the live vote
 
 
-def vote_context(item) -> dict:
-    """What the live vote shows one reader: the motion, who has voted, my units, the result."""
+#: ``vote_context``'s ``motion`` when the caller has not loaded it: look it up.
+_LOOK_UP = object()
+
+
+def vote_context(item, motion=_LOOK_UP, may_lead: bool | None = None) -> dict:
+    """What the live vote shows one reader: the motion, who has voted, my units, the result.
+    ``motion`` (with its votes and dissents) and ``may_lead`` when the caller has them for
+    every item of the meeting at once (:func:`_votes`)."""
     user = current_person()
-    motion = decisions.motion_for_item(item)
-    ctx = {"item": item, "motion": motion, "may_lead": decisions.may_lead(user, item.meeting.body),
+    if motion is _LOOK_UP:
+        motion = decisions.motion_for_item(item)
+    if may_lead is None:
+        may_lead = decisions.may_lead(user, item.meeting.body)
+    ctx = {"item": item, "motion": motion, "may_lead": may_lead,
            "units": [], "cast": [], "names": {}, "recordable": [], "explanation": None,
            # SLA-6: those present may have a dissent recorded (the operation decides).
            "present": bool(user) and any(a.person_id == user.id and a.status.value == "present"
@@ -91,9 +100,12 @@ def vote_context(item) -> dict:
 
 @meeting_page_part("votes")
 def _votes(meeting, view) -> dict:
-    """The live vote of each decision item the reader sees, for the meeting page."""
-    return {i.id: vote_context(i) for i in view.items
-            if isinstance(i, AgendaItem) and i.kind is ItemKind.DECISION}
+    """The live vote of each decision item the reader sees, for the meeting page: every
+    motion with its votes and dissents in one go, who may lead decided once (issue #20)."""
+    items = [i for i in view.items if isinstance(i, AgendaItem) and i.kind is ItemKind.DECISION]
+    motions = decisions.motions_of_items(items)
+    may_lead = decisions.may_lead(current_person(), meeting.body)
+    return {i.id: vote_context(i, motions.get(i.id), may_lead) for i in items}
 
 
 def _visible_item(item_id: int):

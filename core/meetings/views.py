@@ -275,6 +275,8 @@ def meeting(meeting_id: int):
     """A meeting: agenda (closed items for members only), attachments, attendance, live
     votes on decision items, minutes, approval; the secretary's actions."""
     meeting, role = meeting_for(meeting_id, SEES)
+    # Everything the page shows, in a fixed number of statements (issue #20).
+    meeting = meetings.load_for_page(meeting)
     rules = rules_of(meeting.body)
     view = present.meeting_view(meeting, role, rules)
     user = current_person()

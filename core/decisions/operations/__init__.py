@@ -34,6 +34,7 @@ from core.decisions.operations.loading import (
     decision_for_item,
     get_motion,
     motion_for_item,
+    motions_of_items,
 )
 from core.decisions.operations.situation import Situation, follow_ups_for, matter_for, situation
 from core.decisions.operations.access import is_visible, may_lead

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.decisions.models import Motion, MotionPhase, MotionResult
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.decisions.models import Dissent, Motion, MotionPhase, MotionResult
 from core.errors import refuse
 from core.extensions import db
 from core.meetings.models import AgendaItem
@@ -21,6 +23,26 @@ def get_motion(motion_id: int) -> Motion:
 
 def motion_for_item(item: AgendaItem) -> Motion | None:
     return db.session.scalar(sa.select(Motion).where(Motion.item_id == item.id))
+
+
+def motions_of_items(items) -> dict[int, Motion]:
+    """The motion of each of ``items`` by item id, with its votes, dissents and dissenters:
+    two statements however many items (the meeting page's live votes; issue #20)."""
+    ids = [i.id for i in items]
+    if not ids:
+        return {}
+    from core.identity.models import User
+
+    motions = db.session.scalars(
+        sa.select(Motion).where(Motion.item_id.in_(ids)).order_by(Motion.id)
+        .options(selectinload(Motion.votes),
+                 joinedload(Motion.dissents).joinedload(Dissent.person)
+                 .lazyload(User.affiliations))
+    ).unique().all()
+    found: dict[int, Motion] = {}
+    for motion in motions:
+        found.setdefault(motion.item_id, motion)
+    return found
 
 
 def decision_for_item(item: AgendaItem) -> dict | None:

@@ -38,6 +38,7 @@ from core.meetings.operations.loading import (
     body_meetings,
     get_item,
     get_meeting,
+    load_for_page,
     load_for_view,
     upcoming_for_user,
     _year_start,

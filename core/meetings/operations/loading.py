@@ -14,7 +14,14 @@ from core.bodies.models import Body, Seat
 from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
-from core.meetings.models import AgendaItem, Attendance, Meeting, MeetingState
+from core.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingState,
+    MinutesApproval,
+    MinutesVersion,
+)
 
 
 def get_meeting(meeting_id: int) -> Meeting:
@@ -32,8 +39,8 @@ def load_for_view(meeting: Meeting) -> Meeting:
 
     items = db.session.scalars(
         sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position).options(selectinload(AgendaItem.attachments))
-    ).all()
+        .order_by(AgendaItem.position).options(joinedload(AgendaItem.attachments))
+    ).unique().all()
     attendances = db.session.scalars(
         sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
         # the view shows people's e-mails only, not their affiliations
@@ -44,6 +51,37 @@ def load_for_view(meeting: Meeting) -> Meeting:
     set_committed_value(meeting, "items", items)
     set_committed_value(meeting, "attendances", attendances)
     meeting.breaches  # noqa: B018 - one statement, loaded here with the rest
+    return meeting
+
+
+def load_for_page(meeting: Meeting) -> Meeting:
+    """:func:`load_for_view` and what the meeting page shows beside it: the minutes'
+    versions with their entries and approvers, in a fixed number of statements however
+    many items and versions (issue #20; tests/bench/test_page_query_counts.py)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    # The seats with their organisations and holders first (not the holders' affiliations):
+    # the rules' facts and the attendance read them from memory then (core/bodies/facts.py).
+    body = meeting.body
+    if "seats" not in sa.inspect(body).dict:
+        set_committed_value(body, "seats", db.session.scalars(
+            sa.select(Seat).where(Seat.body_id == body.id).order_by(Seat.position)
+            .options(joinedload(Seat.holder).lazyload(User.affiliations))).all())
+    load_for_view(meeting)
+    # Approvals exist only once the minutes are sent (approving refuses before: minutes.py);
+    # a meeting in session or just held reads none.
+    sent = meeting.state in (MeetingState.MINUTES_SENT, MeetingState.MINUTES_APPROVED)
+    options = [joinedload(MinutesVersion.entries)]
+    if sent:
+        options.append(selectinload(MinutesVersion.approvals).joinedload(MinutesApproval.user)
+                       .lazyload(User.affiliations))
+    versions = db.session.scalars(
+        sa.select(MinutesVersion).where(MinutesVersion.meeting_id == meeting.id)
+        .order_by(MinutesVersion.number).options(*options)
+    ).unique().all()
+    for version in versions if not sent else ():
+        set_committed_value(version, "approvals", [])
+    set_committed_value(meeting, "minutes_versions", versions)
     return meeting
 
 
