@@ -47,6 +47,9 @@ class ApprovalMode(enum.Enum):
     NEXT_MEETING = "next_meeting"
     #: The board approves the minutes (SLA-9).
     BOARD = "board"
+    #: The minutes are approved tacitly when no member objects within ``approval_due_days``
+    #: of their being sent (stiltiende godkendelse); an objection sends them back.
+    TACIT = "tacit"
     #: The rules say nothing of approval.
     NONE = "none"
 

@@ -22,6 +22,7 @@ APPROVAL_MODES = {
     "email": N_("Godkendes af medlemmerne på mail"),
     "next_meeting": N_("Godkendes på næste møde"),
     "board": N_("Godkendes af bestyrelsen"),
+    "tacit": N_("Godkendes stiltiende, når intet medlem gør indsigelse"),
     "none": N_("Kommissoriet siger intet om godkendelse"),
 }
 ROLES = {

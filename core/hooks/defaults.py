@@ -181,6 +181,8 @@ _APPROVAL = {
     "email": ("Medlemmerne godkender referatet pr. e-mail", "Members approve the minutes by e-mail"),
     "next_meeting": ("Referatet godkendes på det næste møde", "The minutes are approved at the next meeting"),
     "board": ("Referatet godkendes af organet", "The minutes are approved by the body"),
+    "tacit": ("Referatet er godkendt, når intet medlem har gjort indsigelse",
+              "The minutes are approved when no member has objected"),
 }
 
 
@@ -212,7 +214,10 @@ def describe_rules(body):
                         f"The minutes go out at most {body.minutes_due_days} days after the meeting."))
     if body.approval_mode in _APPROVAL:
         da, en = _APPROVAL[body.approval_mode]
-        if body.approval_due_days is not None:
+        if body.approval_mode == "tacit":  # the days count from sending the minutes
+            da += f" inden {body.approval_due_days} dage efter, at det er udsendt"
+            en += f" within {body.approval_due_days} days of its being sent"
+        elif body.approval_due_days is not None:
             da += f" senest {body.approval_due_days} dage efter mødet"
             en += f" at most {body.approval_due_days} days after the meeting"
         out.append(fact("approval_mode", da + ".", en + "."))

@@ -1,7 +1,8 @@
 """The pages' actions on a meeting's minutes: write an item's decision (and the public
 decision of a closed item, ALB-B11), send the minutes (ALB-B9), a member's one-click
 approval, the approval by the board or at the next meeting (SLA-9, ALB-S4), a member's
-dissent on an item (SLA-6), and correcting final minutes (a new version). Handlers are as in
+objection to minutes sent for tacit approval, a member's dissent on an item (SLA-6), and
+correcting final minutes (a new version). Handlers are as in
 ``views``: parse, call the operation, commit, post/redirect/get; a refused form comes back
 with what was typed (core/web/forms.py).
 """
@@ -13,8 +14,15 @@ from flask_babel import gettext as _
 
 from core.identity.permissions import Role, access
 from core.meetings import operations as meetings
-from core.meetings.schemas import CorrectionSchema, DissentInputSchema
-from core.meetings.views import act_on_meeting, meeting_for, meeting_url, rules_of, secretary_step
+from core.meetings.schemas import CorrectionSchema, DissentInputSchema, MinutesObjectionInputSchema
+from core.meetings.views import (
+    act_on_meeting,
+    meeting_for,
+    meeting_page_part,
+    meeting_url,
+    rules_of,
+    secretary_step,
+)
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person
 from core.web.forms import act, filled_values, form_values, load
@@ -22,6 +30,7 @@ from core.web.forms import act, filled_values, form_values, load
 #: The fields of the minutes forms as the meeting page labels them.
 MINUTES_FIELDS = {"decision": N_("Beslutning"), "public_decision": N_("Offentlig beslutning"),
                   "at_meeting": N_("Godkendt på mødet")}
+OBJECTION_FIELDS = {"text": N_("Din indsigelse")}
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/referat", methods=["POST"])
@@ -54,6 +63,29 @@ def approve_minutes(meeting_id: int):
                                            current_tenant(), tenant_hooks()),
         _("Du har godkendt referatet."), meeting_url(meeting, "referat"),
     )
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/indsigelse", methods=["POST"])
+@access(Role.MEMBER)
+def object_to_minutes(meeting_id: int):
+    """A member objects to minutes sent for tacit approval: they go back to the secretary."""
+    meeting, _role = meeting_for(meeting_id, Role.MEMBER)
+    return act(
+        lambda: meetings.object_to_minutes(
+            meeting, current_person(), load(MinutesObjectionInputSchema(), filled_values("text"))["text"],
+            rules_of(meeting.body), current_tenant(), tenant_hooks()),
+        _("Din indsigelse er registreret, og referatet er sendt tilbage til sekretariatet."),
+        meeting_url(meeting, "referat"), labels=OBJECTION_FIELDS,
+    )
+
+
+@meeting_page_part("may_object")
+def _may_object(meeting, view) -> bool:
+    """Whether the reader may object to minutes out for tacit approval."""
+    user = current_person()
+    return bool(user) and meeting.state.value == "minutes_sent" \
+        and rules_of(meeting.body).approval_mode == "tacit" \
+        and user.id in {u.id for u in meetings.expected_approvers(meeting, current_tenant(), tenant_hooks())}
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/referat/godkendt", methods=["POST"])

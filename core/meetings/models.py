@@ -343,6 +343,10 @@ class MinutesVersion(TenantScoped, db.Model):
         "MinutesApproval", back_populates="version", cascade="all, delete-orphan",
         order_by="MinutesApproval.id",
     )
+    objections = relationship(
+        "MinutesObjection", back_populates="version", cascade="all, delete-orphan",
+        order_by="MinutesObjection.id",
+    )
 
 
 class MinutesEntry(TenantScoped, db.Model):
@@ -398,6 +402,33 @@ class MinutesApproval(TenantScoped, db.Model):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     version = relationship("MinutesVersion", back_populates="approvals")
+    user = relationship("User")
+
+
+class MinutesObjection(TenantScoped, db.Model):
+    """A member's objection to minutes sent for tacit approval: the minutes go back to the
+    secretary, and the objection stays with the version it was made against."""
+
+    __tablename__ = "minutes_objections"
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The minutes version objected to.
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The member who objected.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: What the member objects to.
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: When the minutes objected to had been sent (each sending is a round of its own).
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: When.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    version = relationship("MinutesVersion", back_populates="objections")
     user = relationship("User")
 
 

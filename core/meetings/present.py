@@ -107,9 +107,19 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
     if rules.approval_mode == "email" and meeting.state is MeetingState.MINUTES_SENT and meeting.minutes_versions:
         done = {a.user_id for a in meeting.minutes_versions[0].approvals}
         awaiting = [u.email for u in ops.expected_approvers(meeting, tenant, hooks) if u.id not in done]
+    objections, objections_due, objections_clause = [], None, None
+    if rules.approval_mode == "tacit" and meeting.minutes_versions:
+        objections_clause = ops.deadlines(meeting, rules).approval_clause
+        if meeting.state is MeetingState.MINUTES_SENT:
+            objections_due = ops.deadlines(meeting, rules).approval_due_at
+        if role >= Role.MEMBER:
+            objections = [{"id": o.id, "by": o.user.name, "text": o.text, "sent_at": o.sent_at,
+                           "created_at": o.created_at} for o in meeting.minutes_versions[0].objections]
     return {
         "meeting_id": meeting.id, "state": meeting.state.value, "approval_mode": rules.approval_mode,
         "approval": meeting.minutes_approval, "awaiting_approval_from": awaiting,
+        "objections_due_at": objections_due, "objections_clause": objections_clause,
+        "objections": objections,
         "versions": versions,
     }
 

@@ -129,6 +129,11 @@ class DissentInputSchema(Schema):
     text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class MinutesObjectionInputSchema(Schema):
+    #: What the member objects to in minutes sent for tacit approval.
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))
+
+
 class ApproveInputSchema(Schema):
     #: The meeting at which the minutes were approved (ALB-S4; optional for SLA-9).
     at_meeting = fields.Integer(load_default=None, allow_none=True)
@@ -262,12 +267,29 @@ class MinutesVersionSchema(Schema):
     approved_by = fields.List(Text())
 
 
+class MinutesObjectionSchema(Schema):
+    """A member's objection to minutes sent for tacit approval."""
+
+    id = fields.Integer()
+    by = Text()
+    text = Text()
+    #: When the minutes objected to had been sent.
+    sent_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime()
+
+
 class MinutesSchema(Schema):
     meeting_id = fields.Integer()
     state = Text()
     approval_mode = Text()
     approval = fields.Dict(allow_none=True)
     awaiting_approval_from = fields.List(Text())
+    #: Tacit approval: when the minutes are approved unless a member objects first.
+    objections_due_at = fields.AwareDateTime(allow_none=True)
+    #: Tacit approval: the clause that sets the time to object.
+    objections_clause = Text(allow_none=True)
+    #: Tacit approval: the members' objections (to the members and the secretariat).
+    objections = fields.List(fields.Nested(MinutesObjectionSchema))
     versions = fields.List(fields.Nested(MinutesVersionSchema))
 
 

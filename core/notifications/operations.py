@@ -18,7 +18,14 @@ Kinds (the subject is ``meeting:<id>``):
   (ALB-B8, ALB-R4, ALB-S3, SLA-8);
 * ``minutes_due`` — to the secretary: the minutes are due (ALB-B9, ALB-R4, ALB-S3);
 * ``minutes_sent`` — the minutes, to members and information recipients;
-* ``approval_due`` — to members who have not yet approved (ALB-B9).
+* ``approval_due`` — to members who have not yet approved (ALB-B9);
+* ``minutes_objection`` (subject ``meeting:<id>:o<objection>``) — to the secretary: a
+  member objected to minutes sent for tacit approval, which are back with the secretary;
+* ``minutes_approved`` — to the members: the minutes were approved tacitly (no member objected).
+
+Minutes sent again after an objection go out as ``minutes_sent`` with the subject
+``meeting:<id>:s<round>``. The tick also approves minutes whose time to object has ended
+(:func:`core.meetings.operations.approve_tacitly`) before it looks at what is due.
 
 Other features hand over *prepared* mails with :func:`write_prepared` (a subject line and a
 text written when the row is written; e.g. the proposals' hearing reminders, VEJ-6): the
@@ -73,10 +80,13 @@ class TickReport:
     written: dict[str, int] = field(default_factory=dict)
     queued: int = 0
     failed: int = 0
+    #: Minutes approved tacitly by this tick.
+    approved: int = 0
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.written.items())) or "nothing new"
-        return f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}"
+        approved = f"; minutes approved tacitly: {self.approved}" if self.approved else ""
+        return f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}{approved}"
 
 
 # --------------------------------------------------------------------------- recipients
@@ -155,8 +165,19 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
             out.append(("meeting_changed", f"{subject}:r{meeting.revision}", invited))
     if state is MeetingState.HELD and d.minutes_due_at and now >= d.minutes_due_at - SECRETARY_WARNING:
         out.append(("minutes_due", subject, secretaries(meeting)))
-    if meeting.minutes_sent_at is not None and now - meeting.minutes_sent_at <= CANCELLATION_WINDOW:
-        out.append(("minutes_sent", subject, members(meeting) + information_recipients(meeting, tenant, hooks)))
+    version = meetings.current_version(meeting)
+    objections = version.objections if version is not None and version.number == 1 else []
+    if meeting.minutes_sent_at is not None and now - meeting.minutes_sent_at <= CANCELLATION_WINDOW \
+            and state is not MeetingState.HELD:
+        rounds = len({o.sent_at for o in objections})  # each objection sent them back once
+        out.append(("minutes_sent", f"{subject}:s{rounds + 1}" if rounds else subject,
+                    members(meeting) + information_recipients(meeting, tenant, hooks)))
+    for objection in objections:
+        if now - objection.created_at <= CANCELLATION_WINDOW:
+            out.append(("minutes_objection", f"{subject}:o{objection.id}", secretaries(meeting)))
+    if state is MeetingState.MINUTES_APPROVED and (meeting.minutes_approval or {}).get("mode") == "tacit" \
+            and meeting.minutes_approved_at and now - meeting.minutes_approved_at <= CANCELLATION_WINDOW:
+        out.append(("minutes_approved", subject, members(meeting)))
     if state is MeetingState.MINUTES_SENT and rules.approval_mode == "email" and d.approval_due_at \
             and now >= d.approval_due_at - APPROVAL_REMINDER and meeting.minutes_versions:
         done = {a.user_id for a in meeting.minutes_versions[0].approvals}
@@ -216,6 +237,9 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
                 sa.select(Meeting).where(Meeting.starts_at >= window_start).order_by(Meeting.id)
             )
             for meeting in active:
+                # Tacit approval (approval mode "tacit"): the time to object has ended.
+                if meetings.approve_tacitly(meeting, meetings.meeting_rules(meeting.body, tenant, hooks), now):
+                    report.approved += 1
                 for kind, subject, recipients in due(meeting, tenant, hooks, now):
                     n = _write(tenant.id, kind, subject, recipients, now)
                     if n:
@@ -266,6 +290,8 @@ SUBJECTS = {
     "minutes_due": "Referatet skal udsendes: {body} {date}",
     "minutes_sent": "Referat: {body} {date}",
     "approval_due": "Godkend referatet: {body} {date}",
+    "minutes_objection": "Indsigelse mod referatet: {body} {date}",
+    "minutes_approved": "Referatet er godkendt: {body} {date}",
 }
 
 
@@ -326,6 +352,20 @@ def render(notification: Notification, tenant) -> EmailMessage:
         lines.append(f"Dagsordenen skal udsendes senest {when(d.agenda_due_at)} ({d.agenda_clause}).")
     elif kind == "minutes_due":
         lines.append(f"Referatet skal udsendes senest {when(d.minutes_due_at)[:10]} ({d.minutes_clause}).")
+    if kind == "minutes_sent" and rules.approval_mode == "tacit" and d.approval_due_at and role >= Role.MEMBER:
+        lines += ["", f"Referatet er godkendt stiltiende, hvis intet medlem gør indsigelse senest "
+                      f"{when(d.approval_due_at)} ({d.approval_clause}).",
+                  f"Gør indsigelse her: {_meeting_link(meeting, tenant, 'referat')}"]
+    elif kind == "minutes_objection":
+        objection = next(o for v in meeting.minutes_versions for o in v.objections
+                         if ref.endswith(f":o{o.id}"))
+        lines += [f"{objection.user.name} har gjort indsigelse mod referatet, som derfor er sendt "
+                  f"tilbage til sekretariatet ({d.approval_clause}):", "", objection.text, "",
+                  f"Ret referatet og send det igen: {_meeting_link(meeting, tenant, 'referat')}"]
+    elif kind == "minutes_approved":
+        lines += [f"Intet medlem gjorde indsigelse inden fristen, så referatet er godkendt "
+                  f"stiltiende ({d.approval_clause}).",
+                  f"Læs referatet: {_meeting_link(meeting, tenant, 'referat')}"]
     elif kind == "approval_due":
         lines.append(f"Godkend venligst referatet senest {when(d.approval_due_at)[:10]} ({d.approval_clause}).")
     elif kind == "meeting_cancelled":
@@ -346,6 +386,12 @@ def render(notification: Notification, tenant) -> EmailMessage:
             params={"method": method},
         )
     return msg
+
+
+def _meeting_link(meeting: Meeting, tenant, anchor: str = "") -> str:
+    """The meeting's page (a login is asked for where it is needed)."""
+    return (current_app.config["PUBLIC_URL"].rstrip("/") + f"/{tenant.slug}/moeder/{meeting.id}"
+            + (f"#{anchor}" if anchor else ""))
 
 
 def _prepared(notification: Notification) -> EmailMessage:

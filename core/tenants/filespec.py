@@ -123,8 +123,12 @@ class BodyEntry(_Strict):
 
     @validates_schema
     def _approval(self, data, **kwargs):
-        if data.get("approval_due_days") is not None and data.get("approval_mode") != "email":
-            raise ValidationError("only with approval_mode = \"email\"", "approval_due_days")
+        # The days count from the meeting ("email") or from sending the minutes ("tacit").
+        mode = data.get("approval_mode")
+        if data.get("approval_due_days") is not None and mode not in ("email", "tacit"):
+            raise ValidationError("only with approval_mode = \"email\" or \"tacit\"", "approval_due_days")
+        if mode == "tacit" and data.get("approval_due_days") is None:
+            raise ValidationError("tacit approval needs the days members have to object", "approval_due_days")
 
 
 class TenantFileSchema(_Strict):

@@ -16,7 +16,8 @@ One room per concern (each module's docstring says what it holds):
 * ``agenda`` — standing items, items, closed items, publishing the agenda, attachments;
 * ``lifecycle`` — the annual plan, creating, changing, holding and cancelling meetings;
 * ``attendance`` — who fills a seat (holder, substitute, delegate) and delegated mandates;
-* ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections.
+* ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections;
+* ``tacit`` — tacit approval: members' objections, approval when the time to object ends.
 
 The time is the platform's one clock, ``core.clock`` (tests and the demo set it there).
 Dependencies point one way (states, loading ← compliance ← agenda ← lifecycle,
@@ -95,6 +96,11 @@ from core.meetings.operations.minutes import (
     record_motion_dissent,
     send_minutes,
     write_entry,
+)
+from core.meetings.operations.tacit import (
+    approve_tacitly,
+    object_to_minutes,
+    tacit_approval_due,
 )
 
 

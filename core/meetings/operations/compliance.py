@@ -41,7 +41,8 @@ class Deadlines:
 
 def deadlines(meeting: Meeting, rules: MeetingRules) -> Deadlines:
     """Notice (ALB-B8, ALB-R4, ALB-S3, SLA-8), submission (ALB-R3), minutes (ALB-B9, ALB-R4,
-    ALB-S3) and approval (ALB-B9: within 4 weeks; ALB-S4: at the next meeting)."""
+    ALB-S3) and approval (ALB-B9: within 4 weeks of the meeting; ALB-S4: at the next meeting;
+    tacit approval: the days members have to object, from sending the minutes)."""
     start = meeting.starts_at
     sources = meeting.body.sources or {}
 
@@ -53,6 +54,13 @@ def deadlines(meeting: Meeting, rules: MeetingRules) -> Deadlines:
 
     approval_due = after(rules.approval_due)
     approval_clause = rules.approval_due.clause if rules.approval_due else None
+    if rules.approval_mode == "tacit":
+        # Tacit approval counts from sending the minutes: members object within the days.
+        # An objection sent them back: no round runs until they are sent again.
+        sent = meeting.minutes_sent_at if meeting.state in (
+            MeetingState.MINUTES_SENT, MeetingState.MINUTES_APPROVED) else None
+        approval_due = None if sent is None or rules.approval_due is None else (
+            sent + timedelta(days=rules.approval_due.days))
     if rules.approval_mode == "next_meeting":
         nxt = next_meeting(meeting)
         approval_due = nxt.starts_at + timedelta(minutes=nxt.duration_minutes) if nxt else None
@@ -122,7 +130,9 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
         if m.state in HELD_STATES and overdue(d.minutes_due_at, m.minutes_sent_at):
             open_overdue.append({"meeting_id": m.id, "kind": "minutes_overdue",
                                  "due_at": d.minutes_due_at, "clause": d.minutes_clause})
-        if m.state is MeetingState.MINUTES_SENT and overdue(d.approval_due_at, m.minutes_approved_at):
+        # Tacit approval is not overdue: at its deadline the minutes are approved.
+        if m.state is MeetingState.MINUTES_SENT and rules.approval_mode != "tacit" \
+                and overdue(d.approval_due_at, m.minutes_approved_at):
             open_overdue.append({"meeting_id": m.id, "kind": "approval_overdue",
                                  "due_at": d.approval_due_at, "clause": d.approval_clause})
     needs_approval = rules.approval_mode not in ("none", "")

@@ -175,7 +175,8 @@ def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
     at = clock.now()
     meeting.minutes_sent_at = at
     d = deadlines(meeting, rules)
-    _record_breach(meeting, BreachKind.MINUTES_LATE, d.minutes_due_at, d.minutes_clause, at)
+    if not version.objections:  # sent again after an objection: the first sending counts
+        _record_breach(meeting, BreachKind.MINUTES_LATE, d.minutes_due_at, d.minutes_clause, at)
     if rules.approval_mode in ("none", ""):
         version.approved_at = at
         meeting.minutes_approval = {"mode": "none", "clause": None,
