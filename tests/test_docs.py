@@ -1,8 +1,10 @@
 """The documentation is checked against the code: every hook spec is documented in the
-plugin-author guide and has its own test."""
+plugin-author guide and has its own test, and what the guide imports from ``core.rules``
+imports."""
 
 import ast
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,19 @@ def test_a_plugin_with_a_misspelled_hook_is_refused():
 
     with pytest.raises(PluginValidationError, match="vote_unit"):
         PluginHost(entry_points=False, plugins={"typo": Typo()})
+
+
+def test_core_rules_exports_what_the_plugin_author_guide_names():
+    """Every ``from core.rules import …`` in the guide works, and every value object of
+    core/rules/types.py the guide names (``PendingItem(…)``, ``TenantFacts``) is exported."""
+    import core.rules
+    from core.rules import types
+
+    imported = {name.strip() for names in re.findall(r"from core\.rules import ([\w, ]+)", GUIDE)
+                for name in names.split(",") if name.strip()}
+    defined = {name for name, obj in inspect.getmembers(types, inspect.isclass)
+               if obj.__module__ == types.__name__ and not name.startswith("_")}
+    named = {name for name in defined if re.search(rf"(?<![\w.]){name}[`(]", GUIDE)}
+    assert imported and named
+    missing = sorted(n for n in imported | named if not hasattr(core.rules, n) or n not in core.rules.__all__)
+    assert not missing, f"core.rules does not export {missing}, which docs/plugin-authors.md names"

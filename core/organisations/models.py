@@ -17,6 +17,8 @@ class OrganisationKind(enum.Enum):
     MUNICIPALITY = "municipality"
     MUNICIPAL_ADMINISTRATION = "municipal_administration"
     INTEREST_ORGANISATION = "interest_organisation"
+    #: The residents' own representation (afdelingsbestyrelse, beboerrepræsentation).
+    RESIDENTS_REPRESENTATION = "residents_representation"
     SECRETARIAT = "secretariat"
     POLICE = "police"
 

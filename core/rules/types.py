@@ -338,8 +338,9 @@ __all__ = [
     "Verdict",
     "VoteUnit",
     "RuleDescription",
-
     "DecisionTaken",
+    "PendingItem",
+    "TenantFacts",
 ]
 
 
