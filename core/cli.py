@@ -141,6 +141,34 @@ def tenants_check(path: str | None):
         sys.exit(1)
 
 
+@tenants.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the file here (default: the standard output).")
+@with_appcontext
+def tenants_export(slug: str, output: Path | None):
+    """Write tenant SLUG's current state as a tenant file: ``tenants sync`` of it changes
+    nothing. Bodies and seats that have ended are history and not written."""
+    from core.extensions import db
+    from core.schema import ensure_migrated
+    from core.tenants.export import export_tenant
+
+    ensure_migrated()
+    try:
+        text = export_tenant(slug)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.session.rollback()  # an export reads only
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    partial = output.with_name(output.name + ".partial")  # never a half-written file
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(output)
+    click.echo(f"wrote {output}")
+
+
 # ---------------------------------------------------------------------------- demo
 
 
