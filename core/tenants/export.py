@@ -3,7 +3,8 @@
 The tenant file stays the declarative form of a tenant: what the export writes, ``tenants
 sync`` reproduces exactly (a sync of it changes nothing; tests/tenants/test_export.py holds
 the four bundled tenants to that). Only what is current is written: a body or seat that has
-ended is history, kept in the database, not in the file. People are those acting for the
+ended is history, kept in the database, not in the file, and a person whose personal data
+was erased is not written (their seat reads as vacant). People are those acting for the
 tenant's parties, each with the parties they act for; a person acting for a party of
 several tenants (a KAB director) appears in each tenant's export. The file is written with
 ``tomli_w``, the TOML writer that pairs with the standard library's ``tomllib``.
@@ -70,7 +71,7 @@ def _people(parties: list[Organisation], admins: set[int], bodies: list[Body]) -
     ids = {o.id for o in parties}
     named = admins | {s.holder_id for b in bodies for s in b.seats if s.ended_on is None and s.holder_id}
     with all_tenants():
-        users = db.session.scalars(sa.select(User).order_by(User.email)).all()
+        users = db.session.scalars(sa.select(User).where(User.erased_at.is_(None)).order_by(User.email)).all()
     return [u for u in users if u.id in named or any(a.organisation_id in ids for a in u.affiliations)]
 
 
@@ -96,7 +97,9 @@ def _body(tenant: Tenant, body: Body) -> dict:
         "extra": dict(body.extra) or None,
         "seats": [_present({
             "key": s.key, "title": s.title, "organisation": s.organisation.code, "role": s.role.value,
-            "voting": s.is_voting, "holder": s.holder.email if s.holder is not None else None,
+            # A holder whose personal data was erased is no one a file can name.
+            "voting": s.is_voting,
+            "holder": s.holder.email if s.holder is not None and s.holder.erased_at is None else None,
             "valid_from": s.valid_from, "valid_to": s.valid_to,
         }) for s in seats],
     })

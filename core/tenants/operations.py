@@ -413,7 +413,9 @@ def _sync_seats(tenant, body, entry, orgs, users, report: SyncReport, today: dat
                      body=entry["key"], key=s["key"], ended_on=seat.ended_on)
                 seat.ended_on = None
             changed = _diff(seat, values, same=lambda have, want: (
-                have is want if isinstance(want, (Organisation, User)) or want is None
+                # a seat an erased person held reads as vacant in a file (tenants export)
+                (have is None or have.erased_at is not None) if want is None and isinstance(have, User)
+                else have is want if isinstance(want, (Organisation, User)) or want is None
                 else have == want))
             changed.pop("position", None)  # the order follows the file quietly
             if changed:

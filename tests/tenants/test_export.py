@@ -40,3 +40,23 @@ def test_an_unknown_tenant_is_refused_and_nothing_is_written(app, tmp_path, data
     result = _run(app, "tenants", "export", "nowhere", "-o", str(out))
     assert result.exit_code == 1 and "no tenant 'nowhere'" in result.output
     assert not out.exists()
+
+
+def test_a_person_whose_data_was_erased_is_not_exported_and_their_seat_reads_vacant(
+        app, sync_tenant, tmp_path, database_url, monkeypatch):
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.identity.models import User
+    from core.identity.operations import erase_user
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    sync_tenant("testby")
+    erase_user(db.session.scalar(sa.select(User).filter_by(email="anna@testby.example")))
+    db.session.commit()
+    out = tmp_path / "testby.toml"
+    assert _run(app, "tenants", "export", "testby", "-o", str(out)).exit_code == 0
+    exported = out.read_text(encoding="utf-8")
+    assert "anna@testby.example" not in exported and "erased-" not in exported and "Slettet" not in exported
+    assert 'key = "a2"' in exported  # the seat stays, without a holder
+    assert sync_tenant(out).changes == []
