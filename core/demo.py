@@ -150,14 +150,19 @@ def _plan_body(demo: Demo, key: str) -> list[dict]:
 
 
 def hold(demo: Demo, key: str, meeting: dict, *, during=None, approve=True) -> None:
-    """Publish the agenda, hold the meeting, minute it, send the minutes and (if
-    ``approve``) have them approved — each on its own day around the meeting."""
+    """Publish the agenda, open the meeting on its day, record who came, let the plugin's
+    story act while it sits (motions, votes: CORE-SESSION), record it held, minute it, send
+    the minutes and (if ``approve``) have them approved — each step in the order a real
+    meeting allows, on its own day around the meeting."""
     starts = datetime.fromisoformat(meeting["starts_at"])
     mid = meeting["id"]
     with at(starts - timedelta(days=8)):
         demo.post(f"meetings/{mid}/publish-agenda")
-    with at(starts + timedelta(minutes=30)):
+    with at(starts):
+        demo.post(f"meetings/{mid}/session")
+    with at(starts + timedelta(minutes=5)):
         demo.attend_all(mid, key)
+    with at(starts + timedelta(minutes=30)):
         if during is not None:
             during(mid)
     with at(starts + timedelta(hours=2)):

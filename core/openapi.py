@@ -86,6 +86,7 @@ LINKS: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]] = {
         "UpdateMeeting": ("meetings.update_meeting", _MEETING),
         "AddItem": ("meetings.add_item", _MEETING),
         "PublishAgenda": ("meetings.publish_agenda", _MEETING),
+        "OpenSession": ("meetings.open_session", _MEETING),
         "RecordHeld": ("meetings.record_held", _MEETING),
         "CancelMeeting": ("meetings.cancel_meeting", _MEETING),
         "RecordAttendance": ("meetings.record_attendance", _MEETING),
@@ -94,8 +95,12 @@ LINKS: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]] = {
     }},
     "meetings.publish_agenda": {"200": {
         "AddItem": ("meetings.add_item", _MEETING),
-        "RecordHeld": ("meetings.record_held", _MEETING),
+        "OpenSession": ("meetings.open_session", _MEETING),
         "RecordAttendance": ("meetings.record_attendance", _MEETING),
+    }},
+    "meetings.open_session": {"200": {
+        "RecordAttendance": ("meetings.record_attendance", _MEETING),
+        "RecordHeld": ("meetings.record_held", _MEETING),
     }},
     "meetings.record_held": {"200": {
         "GetMinutes": ("meetings.get_minutes", _MEETING),

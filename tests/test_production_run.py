@@ -117,7 +117,7 @@ def _set_password(env, email):
 
 
 def _meeting_from_agenda_to_minutes(env, port, smtp):
-    """Plan, add a decision item, publish the agenda, record attendance, open a motion,
+    """Plan, add a decision item, publish the agenda, open the meeting, record attendance, open a motion,
     vote, close it, write and send the minutes; the tick loop writes the notifications and
     the rq worker mails them (a meeting that began two hours ago, so tick sees it)."""
     from datetime import UTC, datetime, timedelta
@@ -128,7 +128,13 @@ def _meeting_from_agenda_to_minutes(env, port, smtp):
         people[email] = Http(port)
         people[email].json("POST", "/api/v1/auth/login", {"email": email, "password": "s3cret-pw"})
     sec = people[BSK]
-    starts_at = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
+    from zoneinfo import ZoneInfo
+
+    # Two hours ago, but today in the tenant's time zone: the meeting is opened on its day
+    # (CORE-SESSION).
+    local_midnight = datetime.now(ZoneInfo("Europe/Copenhagen")).replace(
+        hour=0, minute=1, second=0, microsecond=0)
+    starts_at = max(datetime.now(UTC) - timedelta(hours=2), local_midnight).replace(microsecond=0)
     meeting = sec.json("POST", f"{K}/bodies/{AMAGER}/meetings",
                        {"starts_at": starts_at.isoformat()}, expect=201)
     m = meeting["id"]
@@ -136,6 +142,7 @@ def _meeting_from_agenda_to_minutes(env, port, smtp):
         "kind": "B", "title": "Justering af helhedsplanen", "plan": SYDHAVNEN,
         "district": "Amager"}, expect=201)
     assert sec.json("POST", f"{K}/meetings/{m}/publish-agenda")["state"] == "agenda_published"
+    assert sec.json("POST", f"{K}/meetings/{m}/session")["state"] == "in_session"
     body = sec.json("GET", f"{K}/bodies/{AMAGER}")
     for seat in body["seats"]:
         if seat.get("holder"):

@@ -266,7 +266,7 @@ def _dry_items(body):
             Meeting.body_id == body.id,
             AgendaItem.kind == ItemKind.DECISION,
             Meeting.state.in_(
-                (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+                (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.IN_SESSION)
             ),
         )
         .order_by(Meeting.starts_at, AgendaItem.position)

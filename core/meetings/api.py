@@ -215,11 +215,26 @@ def publish_agenda(meeting_id: int):
     return _view(meeting, role)
 
 
+@blp.route("/meetings/<int:meeting_id>/session", methods=["POST"])
+@blp.response(200, MeetingSchema)
+@access(Role.MEMBER)
+def open_session(meeting_id: int):
+    """Open the meeting (CORE-SESSION): the meeting leader or the secretary, on the meeting's
+    day in the tenant's time zone, once the agenda went out. Votes, objections and closing a
+    motion are refused (409, CORE-SESSION) until the meeting is opened and after it is
+    recorded held."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    ops.open_session(meeting, _user(), current_tenant())
+    transactions.commit()
+    return _view(meeting, role)
+
+
 @blp.route("/meetings/<int:meeting_id>/held", methods=["POST"])
 @blp.response(200, MeetingSchema)
 @access(Role.BODY_SECRETARY)
 def record_held(meeting_id: int):
-    """Record that the meeting took place."""
+    """Record that the meeting took place: its session ends. Refused (409) unless it was
+    opened (CORE-SESSION) and someone's attendance is recorded (CORE-ATTENDANCE)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.record_held(meeting)
     transactions.commit()

@@ -148,8 +148,13 @@ def _gen_key(scope) -> str:
     return f"{_prefix()}:gen:{scope}"
 
 
+#: The meeting document's shape: raised whenever what the document holds changes (a new
+#: field, a closed item's public title), so a shared cache never answers with the old shape.
+DOCUMENT_VERSION = 2
+
+
 def _doc_key(tenant_id: int, meeting_id: int, audience: str) -> str:
-    return f"{_prefix()}:doc:{tenant_id}:{meeting_id}:{audience}"
+    return f"{_prefix()}:doc:v{DOCUMENT_VERSION}:{tenant_id}:{meeting_id}:{audience}"
 
 
 # ----------------------------------------------------------------------------- reading

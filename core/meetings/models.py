@@ -23,6 +23,9 @@ class MeetingKind(enum.Enum):
 class MeetingState(enum.Enum):
     PLANNED = "planned"
     AGENDA_PUBLISHED = "agenda_published"
+    #: The meeting sits: opened on its day by the meeting leader or the secretary; votes,
+    #: objections and closing a motion happen only now (CORE-SESSION).
+    IN_SESSION = "in_session"
     HELD = "held"
     MINUTES_SENT = "minutes_sent"
     MINUTES_APPROVED = "minutes_approved"
@@ -93,7 +96,13 @@ class Meeting(TenantScoped, db.Model):
     call_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: When the agenda went out.
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: When the meeting was recorded as held.
+    #: When the meeting was opened (its session began, CORE-SESSION).
+    session_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who opened it: the meeting leader or the secretary.
+    session_opened_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When the meeting was recorded as held (its session ended).
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the minutes went out.
     minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -115,6 +124,7 @@ class Meeting(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     body = relationship("Body")
+    session_opened_by = relationship("User", foreign_keys=[session_opened_by_id])
     items = relationship(
         "AgendaItem", back_populates="meeting", cascade="all, delete-orphan",
         order_by="AgendaItem.position", foreign_keys="AgendaItem.meeting_id",

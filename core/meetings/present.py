@@ -63,7 +63,8 @@ def _emails(user_ids: set[int]) -> dict[int, str]:
 def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
     view = SimpleNamespace(**{c: getattr(meeting, c) for c in (
         "id", "body", "kind", "state", "title", "starts_at", "duration_minutes", "location",
-        "online_url", "call_reason", "agenda_published_at", "held_at", "minutes_sent_at",
+        "online_url", "call_reason", "agenda_published_at", "session_opened_at",
+        "session_opened_by", "held_at", "minutes_sent_at",
         "minutes_approved_at", "cancelled_at", "cancel_reason", "minutes_approval", "breaches",
     )})
     view.deadlines = ops.deadlines(meeting, rules)
@@ -79,7 +80,8 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
     # A draft is the members' business; others receive the minutes when they are sent.
     # (A motion closed during the meeting starts the draft before the meeting is recorded held.)
     drafting = meeting.state in (
-        MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD
+        MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.IN_SESSION,
+        MeetingState.HELD,
     ) and role < Role.MEMBER
     for v in [] if drafting else meeting.minutes_versions:
         entries = []
@@ -132,8 +134,8 @@ def ops_title(item, closed: bool) -> str:
 
 
 PUBLIC_AGENDA_STATES = {
-    MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_SENT,
-    MeetingState.MINUTES_APPROVED,
+    MeetingState.AGENDA_PUBLISHED, MeetingState.IN_SESSION, MeetingState.HELD,
+    MeetingState.MINUTES_SENT, MeetingState.MINUTES_APPROVED,
 }
 
 

@@ -232,6 +232,11 @@ class MeetingSummarySchema(Schema):
 class MeetingSchema(MeetingSummarySchema):
     call_reason = Text()
     agenda_published_at = fields.AwareDateTime(allow_none=True)
+    #: When the meeting was opened (its session began, CORE-SESSION), and by whom.
+    session_opened_at = fields.AwareDateTime(allow_none=True)
+    session_opened_by = fields.Function(
+        lambda m: m.session_opened_by.name if m.session_opened_by else None, allow_none=True
+    )
     held_at = fields.AwareDateTime(allow_none=True)
     minutes_sent_at = fields.AwareDateTime(allow_none=True)
     minutes_approved_at = fields.AwareDateTime(allow_none=True)

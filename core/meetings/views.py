@@ -103,6 +103,7 @@ def _labels():
     return {
         "KINDS": {"B": _("Beslutning"), "D": _("Drøftelse"), "O": _("Orientering")},
         "STATES": {"planned": _("planlagt"), "agenda_published": _("indkaldt (dagsordenen er udsendt)"),
+                   "in_session": _("i gang (mødet er åbnet)"),
                    "held": _("afholdt"), "minutes_sent": _("afholdt, og referatet er udsendt"),
                    "minutes_approved": _("afholdt, og referatet er godkendt"), "cancelled": _("aflyst")},
         "ATTENDANCE": {"expected": _("Forventet"), "present": _("Til stede"),
@@ -291,7 +292,8 @@ def meeting(meeting_id: int):
         minutes=minutes, entries=entries, Role=Role,
         my_seats=[s for s in meeting.body.seats_on(meeting.starts_at.date())
                   if user and s.holder_id == user.id],
-        is_secretary=role >= Role.BODY_SECRETARY, sees_closed=meetings.can_see_confidential(role),
+        is_secretary=role >= Role.BODY_SECRETARY, may_open=meetings.may_open(user, meeting),
+        sees_closed=meetings.can_see_confidential(role),
         STATE=meetings.STATE_DA, REASONS=meetings.CONFIDENTIALITY_REASONS, MeetingState=MeetingState,
         awaiting_me=bool(user and user.email in minutes["awaiting_approval_from"]),
         **parts,
@@ -361,6 +363,15 @@ def publish_agenda(meeting_id: int):
     """Send out the agenda; late is recorded as a breach (ALB-B8)."""
     return secretary_step(meeting_id, lambda m: meetings.publish_agenda(m, rules_of(m.body)),
                           _("Dagsordenen er udsendt."))
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/aabn", methods=["POST"])
+@access(Role.MEMBER)
+def open_session(meeting_id: int):
+    """Open the meeting on its day (CORE-SESSION): the meeting leader or the secretary."""
+    meeting, _role = meeting_for(meeting_id, Role.MEMBER)
+    return act(lambda: meetings.open_session(meeting, current_person(), current_tenant()),
+               _("Mødet er åbnet."), meeting_url(meeting))
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/afholdt", methods=["POST"])

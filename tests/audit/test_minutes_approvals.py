@@ -24,6 +24,9 @@ def test_each_members_approval_and_the_final_approval_are_audited(
     """Each approval cites the clause of the approval mode (TST-6)."""
     meeting = create_meeting(testby, "bestyrelse")
     sec = member(SECRETARY)
+    # the meeting sits (the fixture's default) and its leader is recorded present
+    assert sec.put(f"{A}/meetings/{meeting}/attendance/bo-vest-moedeleder",
+                   json={"status": "present"}).status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200
     awaiting = sec.get(f"{A}/meetings/{meeting}/minutes").get_json()["awaiting_approval_from"]

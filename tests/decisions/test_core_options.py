@@ -240,7 +240,7 @@ def test_a_weighted_secret_ballot_splits_each_units_weight_into_equal_ballots(
     assert weights == [1] * 6
 
 
-def test_a_cancelled_meeting_takes_no_vote_CORE_MOTION(testby, decision_item, member, in_tenant, meeting_of):
+def test_a_cancelled_meeting_takes_no_vote_CORE_SESSION(testby, decision_item, member, in_tenant, meeting_of):
     from core.meetings.models import Meeting, MeetingState
 
     item = decision_item("testby", "bestyrelse")
@@ -249,4 +249,4 @@ def test_a_cancelled_meeting_takes_no_vote_CORE_MOTION(testby, decision_item, me
         db.session.get(Meeting, meeting_of("testby", item)).state = MeetingState.CANCELLED
         db.session.commit()
     resp = member(A).post(f"{T}/motions/{motion['id']}/votes", json={"choice": "yes"})
-    assert resp.status_code == 409 and resp.get_json()["clause"] == "CORE-MOTION"
+    assert resp.status_code == 409 and resp.get_json()["clause"] == "CORE-SESSION"

@@ -39,6 +39,9 @@ def _sent_minutes(member, create_meeting, body="bestyrelse"):
     """A board meeting in 2020, held, its minutes sent for approval by e-mail (ALB-B9)."""
     meeting = create_meeting("albertslund", body)
     sec = member(ALB_SECRETARY)
+    # the meeting sits (the fixture's default) and its leader is recorded present
+    assert sec.put(f"{A}/meetings/{meeting}/attendance/bo-vest-moedeleder",
+                   json={"status": "present"}).status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     resp = sec.post(f"{A}/meetings/{meeting}/send-minutes")
     assert resp.status_code == 200, resp.get_json()
@@ -50,9 +53,10 @@ def test_user_with_seats_in_two_tenants_sees_work_from_both_and_nothing_of_a_thi
 ):
     soon = utcnow() + timedelta(days=7)
     minutes = _sent_minutes(member, create_meeting)
-    forum = create_meeting("kobenhavn", "samarbejdsforum", starts_at=soon)
+    forum = create_meeting("kobenhavn", "samarbejdsforum", starts_at=soon,
+                           state=MeetingState.AGENDA_PUBLISHED)
     # The third tenant has work waiting too, for its own people.
-    bpu = create_meeting("vejle", "bpu", starts_at=soon)
+    bpu = create_meeting("vejle", "bpu", starts_at=soon, state=MeetingState.AGENDA_PUBLISHED)
 
     pending = _pending(member, KARIN)
     assert sorted(pending) == ["albertslund", "kobenhavn"]
@@ -80,9 +84,11 @@ def test_information_recipient_sees_agenda_to_read_not_past_or_unpublished_KBH_2
     three_tenants, member, create_meeting
 ):
     soon = utcnow() + timedelta(days=7)
-    published = create_meeting("kobenhavn", "samarbejdsforum", starts_at=soon)
+    published = create_meeting("kobenhavn", "samarbejdsforum", starts_at=soon,
+                               state=MeetingState.AGENDA_PUBLISHED)
     create_meeting("kobenhavn", "samarbejdsforum", starts_at=soon, state=MeetingState.PLANNED)
-    create_meeting("kobenhavn", "samarbejdsforum", starts_at=utcnow() - timedelta(days=1))
+    create_meeting("kobenhavn", "samarbejdsforum", starts_at=utcnow() - timedelta(days=1),
+                   state=MeetingState.AGENDA_PUBLISHED)
     items = [p for p in _pending(member, DOMEA)["kobenhavn"] if p["kind"] == "agenda_to_read"]
     assert [(p["body"], p["url"]) for p in items] == [
         ("samarbejdsforum", f"{K}/meetings/{published}")]
@@ -91,6 +97,9 @@ def test_information_recipient_sees_agenda_to_read_not_past_or_unpublished_KBH_2
 def test_secretary_has_minutes_to_write_until_sent_ALB_B9(three_tenants, member, create_meeting):
     meeting = create_meeting("albertslund", "bestyrelse")
     sec = member(ALB_SECRETARY)
+    # the meeting sits (the fixture's default) and its leader is recorded present
+    assert sec.put(f"{A}/meetings/{meeting}/attendance/bo-vest-moedeleder",
+                   json={"status": "present"}).status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     (write,) = [p for p in _pending(member, ALB_SECRETARY)["albertslund"]
                 if p["kind"] == "minutes_to_write"]

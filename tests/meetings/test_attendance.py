@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
+from tests.fixtures.meetings import sit_and_hold
 
 from tests.fixtures.testby import (
     ANNA,
@@ -100,7 +101,7 @@ def test_attendance_is_frozen_once_minutes_are_sent(board_meeting, api, clock):
     clock.set(at(2018, 2, 20, 9))
     sec.post(f"meetings/{board_meeting}/publish-agenda")
     clock.set(at(2018, 3, 1, 18))
-    sec.post(f"meetings/{board_meeting}/held")
+    sit_and_hold(sec, board_meeting)
     for item in sec.get(f"meetings/{board_meeting}").get_json()["items"]:
         if item["kind"] == "B":
             sec.put(f"meetings/{board_meeting}/items/{item['id']}/minutes", json={"decision": "Godkendt."})

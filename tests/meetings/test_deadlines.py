@@ -4,6 +4,7 @@ per body and year, and extraordinary meetings called only by those the rules all
 from datetime import datetime, timezone
 
 import pytest
+from tests.fixtures.meetings import sit_and_hold
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"
@@ -82,7 +83,7 @@ def _run(api, clock, meeting, *, publish, held, send, approve=None, sec=IDRIS, t
     clock.set(publish)
     assert client.post(f"meetings/{meeting}/publish-agenda").status_code == 200
     clock.set(held)
-    assert client.post(f"meetings/{meeting}/held").status_code == 200
+    assert sit_and_hold(client, meeting).status_code == 200
     if send is None:
         return
     for item in client.get(f"meetings/{meeting}").get_json()["items"]:

@@ -129,13 +129,14 @@ def test_every_write_on_a_meeting_is_seen_at_once(app, api, forum, make_meeting,
     for seat in ("afdelingsbestyrelse-1", "afdelingsbestyrelse-2", "driftsleder", "kommune-1"):
         step(sec.put(f"meetings/{meeting}/attendance/{seat}", json={"status": "present"}))
     clock.set(at(2021, 3, 1, 15))
-    step(sec.post(f"meetings/{meeting}/held"))
+    step(sec.post(f"meetings/{meeting}/session"))
     motion = step(sec.post(f"items/{open_item['id']}/motion", json={"text": "Indsatsen godkendes."}))
     if motion["phase"] != "voting":
         motion = step(sec.post(f"motions/{motion['id']}/voting"))
     step(member.post(f"motions/{motion['id']}/votes", json={"choice": "yes"}))
     step(member.put(f"motions/{motion['id']}/votes/{motion_unit(member, motion)}", json={"choice": "no"}))
     step(sec.post(f"motions/{motion['id']}/close"))
+    step(sec.post(f"meetings/{meeting}/held"))
     step(sec.put(f"meetings/{meeting}/items/{closed['id']}/minutes", json={
         "decision": "Styregruppen besluttede sagen.", "public_decision": "Styregruppen drøftede sagen."}))
     step(member.post(f"meetings/{meeting}/items/{open_item['id']}/dissents", json={"text": "VA tager forbehold."}))

@@ -4,6 +4,7 @@ mode (ALB-B9, ALB-S4, SLA-9), with invalid transitions refused and nothing chang
 from datetime import datetime, timezone
 
 import pytest
+from tests.fixtures.meetings import sit_and_hold
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"  # secretary of Bestyrelsen, tenant administrator
@@ -78,7 +79,7 @@ def test_email_approval_from_plan_to_approved_minutes_ALB_B9(albertslund, api, c
     assert resp.get_json()["deadlines"]["agenda_clause"] == "ALB-B8"
 
     albertslund.set(at(2018, 3, 1, 17))
-    assert sec.post(f"meetings/{meeting_id}/held").get_json()["state"] == "held"
+    assert sit_and_hold(sec, meeting_id).get_json()["state"] == "held"
     decide_all(sec, meeting_id)
     albertslund.set(at(2018, 3, 8, 9))
     resp = sec.post(f"meetings/{meeting_id}/send-minutes")
@@ -107,7 +108,7 @@ def test_the_secretary_cannot_approve_for_the_members_ALB_B9(albertslund, api):
     albertslund.set(at(2018, 2, 20, 9))
     sec.post(f"meetings/{meeting_id}/publish-agenda")
     albertslund.set(at(2018, 3, 1, 17))
-    sec.post(f"meetings/{meeting_id}/held")
+    sit_and_hold(sec, meeting_id)
     decide_all(sec, meeting_id)
     sec.post(f"meetings/{meeting_id}/send-minutes")
     resp = sec.post(f"meetings/{meeting_id}/minutes/approve", json={})
@@ -124,7 +125,7 @@ def test_next_meeting_approval_ALB_S4(albertslund, api):
     albertslund.set(at(2018, 1, 20, 9))
     sec.post(f"meetings/{first}/publish-agenda")
     albertslund.set(at(2018, 2, 1, 18))
-    sec.post(f"meetings/{first}/held")
+    sit_and_hold(sec, first)
     decide_all(sec, first)
     assert sec.post(f"meetings/{first}/send-minutes").status_code == 200
 
@@ -145,7 +146,7 @@ def test_next_meeting_approval_ALB_S4(albertslund, api):
     albertslund.set(at(2018, 3, 28, 9))
     assert sec.post(f"meetings/{second}/publish-agenda").status_code == 200
     albertslund.set(at(2018, 4, 5, 18))
-    assert sec.post(f"meetings/{second}/held").status_code == 200
+    assert sit_and_hold(sec, second).status_code == 200
     resp = sec.post(f"meetings/{first}/minutes/approve", json={"at_meeting": second})
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["state"] == "minutes_approved"
@@ -161,7 +162,7 @@ def test_board_approval_SLA_9(sync_tenant, clock, api):
     clock.set(at(2019, 2, 20, 9))
     sec.post(f"meetings/{first}/publish-agenda")
     clock.set(at(2019, 3, 1, 16))
-    sec.post(f"meetings/{first}/held")
+    sit_and_hold(sec, first)
     decide_all(sec, first)
     sec.post(f"meetings/{first}/send-minutes")
     member = api("frede.fogh@fob.example", "slagelse")
@@ -196,13 +197,13 @@ def test_invalid_transitions_are_refused_and_change_nothing(albertslund, api, ac
     assert sec.get(f"meetings/{meeting_id}").get_json() == before
 
 
-def test_held_before_the_start_is_refused(albertslund, api):
+def test_held_before_the_meeting_was_opened_is_refused_CORE_SESSION(albertslund, api):
     sec = api(SANNE)
     meeting_id, _ = plan(sec, "bestyrelse", at(2018, 3, 1, 15), at(2018, 9, 6, 15))
     albertslund.set(at(2018, 2, 20, 9))
     sec.post(f"meetings/{meeting_id}/publish-agenda")
     resp = sec.post(f"meetings/{meeting_id}/held")
-    assert resp.status_code == 409
+    assert resp.status_code == 409 and resp.get_json()["clause"] == "CORE-SESSION"
     assert sec.get(f"meetings/{meeting_id}").get_json()["state"] == "agenda_published"
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from core.meetings.operations import MinutesImmutable
+from tests.fixtures.meetings import sit_and_hold
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"
@@ -22,7 +23,7 @@ def held(api, clock, email, tenant, meeting_id, publish_at, held_at):
     clock.set(publish_at)
     assert sec.post(f"meetings/{meeting_id}/publish-agenda").status_code == 200
     clock.set(held_at)
-    assert sec.post(f"meetings/{meeting_id}/held").status_code == 200
+    assert sit_and_hold(sec, meeting_id).status_code == 200
     return sec
 
 

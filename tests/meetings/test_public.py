@@ -2,6 +2,7 @@
 never a closed item's content."""
 
 from datetime import datetime, timezone
+from tests.fixtures.meetings import sit_and_hold
 
 from tests.fixtures.testby import SECRETARY
 
@@ -32,7 +33,7 @@ def test_public_lists_only_published_meetings_and_final_minutes(testby, clock, m
 
     # Minutes of a body whose rules require no approval are public once sent (final).
     clock.set(at(2018, 3, 20, 17))
-    sec.post(f"meetings/{published}/held")
+    sit_and_hold(sec, published)
     items = sec.get(f"meetings/{published}").get_json()["items"]
     for item in items:
         body = {"decision": f"Drøftet: {item['title']}"}

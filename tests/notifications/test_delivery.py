@@ -12,6 +12,7 @@ from icalendar import Calendar
 from core.extensions import db
 from core.notifications.models import Notification
 from core.notifications.operations import tick
+from tests.fixtures.meetings import sit_and_hold
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"
@@ -198,7 +199,7 @@ def test_reminders_submission_agenda_due_minutes_due_approval_due(sync_tenant, c
     clock.set(at(2018, 3, 28, 9))
     sec.post(f"meetings/{board}/publish-agenda")
     clock.set(at(2018, 4, 5, 18))
-    sec.post(f"meetings/{board}/held")
+    sit_and_hold(sec, board)
     tick(at(2018, 4, 17, 16))  # ALB-B9: minutes due 19 April
     assert any("Referatet skal udsendes" in m["Subject"] for m in smtp_server.to(SANNE))
     for item in sec.get(f"meetings/{board}").get_json()["items"]:

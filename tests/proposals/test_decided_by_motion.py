@@ -75,7 +75,16 @@ def _to_the_board(alb, plan_meeting):
 
 
 def _everyone_attends(attend, slug, meeting_id, body_key, in_tenant, leave_out=()):
+    """The meeting's day: its agenda went out, the meeting is opened (only a sitting meeting
+    decides, CORE-SESSION) and every holder but ``leave_out`` attends."""
+    from core.meetings.models import Meeting, MeetingState
+    from core.models import utcnow
+
     with in_tenant(slug):
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.state, meeting.agenda_published_at = MeetingState.IN_SESSION, utcnow()
+        meeting.session_opened_at = utcnow()
+        db.session.commit()
         body = db.session.scalar(sa.select(Body).filter_by(key=body_key))
         seats = [s.key for s in body.seats if s.holder_id is not None and s.key not in leave_out]
     for key in seats:

@@ -249,7 +249,7 @@ def test_extraordinary_callers_SLA_7(sync_tenant, member, submit, look, clock, w
 def test_secretary_moves_a_meeting_and_those_invited_are_told_again(
     board, create_meeting, member, submit, look
 ):
-    meeting = create_meeting(T, "bestyrelse")  # agenda published
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
     sec = member(SECRETARY)
     assert f"/{T}/moeder/{meeting}/rediger" in sec.get(page(meeting)).get_data(as_text=True)
     edit = f"{page(meeting)}/rediger"
@@ -574,7 +574,7 @@ def test_an_empty_dissent_names_the_field_a_dissent_before_the_meeting_is_refuse
         member(VA), page(held), f"{page(held)}/punkter/{item}/saerstandpunkt", text="  "
     ).get_data(as_text=True)
     assert _error(html) == "Særstandpunkt: skal udfyldes."
-    early = create_meeting(T, "bestyrelse")
+    early = create_meeting(T, "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
     early_item = create_item(T, early, title="Budget", kind="B")
     html = submit(
         member(VA),
@@ -684,10 +684,14 @@ def test_a_vote_in_a_secret_ballot_cannot_be_changed(
 
 def _final_minutes(create_meeting, create_item, member, submit):
     """A district board meeting whose minutes are final when sent (approval_mode none)."""
-    meeting = create_meeting(KBH, AMAGER)
+    meeting = create_meeting(KBH, AMAGER)  # in session
     item = create_item(KBH, meeting, title="Helhedsplanens budget", kind="B")
     url = f"/{KBH}/moeder/{meeting}"
     sec = member(KBH_SEC)
+    api = f"/api/v1/tenants/{KBH}"
+    seat = next(s["key"] for s in sec.get(f"{api}/bodies/{AMAGER}").get_json()["seats"] if s["holder"])
+    assert sec.put(f"{api}/meetings/{meeting}/attendance/{seat}",
+                   json={"status": "present"}).status_code == 200  # CORE-ATTENDANCE
     submit(sec, url, f"{url}/afholdt")
     submit(sec, url, f"{url}/punkter/{item}/referat", decision="Budgettet blev godkendt.")
     assert "Referatet er udsendt." in submit(sec, url, f"{url}/send-referat").get_data(as_text=True)
@@ -894,7 +898,7 @@ def test_a_refused_item_edit_keeps_the_typed_texts_and_names_the_reason_ALB_B11(
 def test_a_refused_meeting_move_keeps_the_typed_time_and_place(
     board, create_meeting, member, submit, look
 ):
-    meeting = create_meeting(T, "bestyrelse")
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
     edit = f"{page(meeting)}/rediger"
     resp = submit(member(SECRETARY), edit, edit, date="2020-10-08", time="18:30", title="Flyttet",
                   duration_minutes="90", location="Kulturhuset", online_url="ikke en adresse")

@@ -81,7 +81,7 @@ def test_secretary_prepares_and_publishes_an_agenda_without_javascript(
 
 def test_a_refused_form_shows_the_rules_reason_on_the_page(board, create_meeting, member, submit):
     """A member asks for an item after the agenda went out: refused, and the page says why."""
-    meeting = create_meeting(T, "bestyrelse")
+    meeting = create_meeting(T, "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
     html = submit(member(MEMBER), page(meeting), f"{page(meeting)}/punkter", kind="D",
                   title="For sent").get_data(as_text=True)
     assert error_text(html).startswith("Dagsordenen er udsendt; kontakt sekretariatet")

@@ -328,7 +328,8 @@ def test_dashboard_links_agendas_minutes_and_votes_to_the_meeting_page_ALB_B2_AL
     sync_tenant("albertslund")
     a = "/api/v1/tenants/albertslund"
     secretary, leader, va = "sanne.skov@abc.example", "lise.lindholm@bo-vest.example", "vibeke.vestergaard@va.example"
-    soon = create_meeting("albertslund", "bestyrelse", starts_at=utcnow() + timedelta(days=6))
+    soon = create_meeting("albertslund", "bestyrelse", starts_at=utcnow() + timedelta(days=6),
+                          state=MeetingState.AGENDA_PUBLISHED)
     held = create_meeting("albertslund", "bestyrelse", starts_at=utcnow() - timedelta(days=3),
                           state=MeetingState.HELD)
     meeting = create_meeting("albertslund", "bestyrelse")

@@ -59,9 +59,7 @@ def open_motion(
         refuse(422, "Kun beslutningspunkter (B) kan afgøres; punktet er et "
                f"{'drøftelsespunkt (D)' if item.kind is ItemKind.DISCUSSION else 'orienteringspunkt (O)'}.",
                clause="CORE-MOTION", rule="motion")
-    if meeting.state in _FINISHED:
-        refuse(409, "Mødet er aflyst eller referatet godkendt; der kan ikke træffes beslutninger.",
-               clause="CORE-MOTION", rule="motion")
+    _require_session(meeting, "åbnes forslag til beslutning")
     if motion_for_item(item) is not None:
         refuse(409, "Punktet har allerede et forslag til beslutning.", clause="CORE-MOTION",
                rule="motion")
@@ -103,6 +101,21 @@ def open_motion(
     return motion
 
 
+@meetings.session_end_check
+def _open_motions(meeting: Meeting) -> str | None:
+    """CORE-SESSION: the meeting leader closes every motion before the meeting ends; one left
+    open could neither be voted on nor closed afterwards."""
+    open_items = db.session.scalars(
+        sa.select(AgendaItem.position).join(Motion, Motion.item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id, Motion.phase != MotionPhase.CLOSED)
+        .order_by(AgendaItem.position)
+    ).all()
+    if not open_items:
+        return None
+    return ("Forslaget til beslutning på punkt " + ", ".join(map(str, open_items))
+            + " er ikke afsluttet; mødelederen afslutter det, før mødet registreres som afholdt.")
+
+
 def _start_voting(motion: Motion, sit: Situation, hooks) -> Verdict:
     quorum = _check_quorum(hooks, sit)  # checked again when voting opens
     motion.phase = MotionPhase.VOTING
@@ -111,10 +124,17 @@ def _start_voting(motion: Motion, sit: Situation, hooks) -> Verdict:
     return quorum
 
 
+def _require_session(meeting: Meeting, acting: str) -> None:
+    """CORE-SESSION: a decision is taken only while its meeting sits (opened on its day,
+    not yet recorded held); between meetings only through a written procedure."""
+    why = meetings.session_refusal(meeting, acting)
+    if why is not None:
+        refuse(409, why, clause=meetings.SESSION_CLAUSE, rule="meeting_session")
+
+
 def _require_phase(motion: Motion, *phases: MotionPhase, acting: str) -> None:
-    if motion.item.meeting.state in _FINISHED:
-        refuse(409, f"Mødet er aflyst eller referatet godkendt; der kan ikke {acting}.",
-               clause="CORE-MOTION", rule="motion")
+    if motion.phase is not MotionPhase.CLOSED:
+        _require_session(motion.item.meeting, acting)
     if motion.phase in phases:
         return
     if motion.phase is MotionPhase.CLOSED:
@@ -217,6 +237,8 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     sit = _motion_situation(hooks, tenant, motion)
     _require_leader(user, motion.item.meeting.body, sit, "afslutte forslaget",
                     "close the motion")
+    if motion.phase is not MotionPhase.CLOSED:
+        _require_session(motion.item.meeting, "afsluttes forslag")
     _require_phase(motion, MotionPhase.DELIBERATION, MotionPhase.VOTING, acting="afsluttes igen")
     if motion.phase is MotionPhase.DELIBERATION:
         decided_by = BY_CONSENSUS if motion.procedure is ProcedureKind.CONSENSUS_THEN_MAJORITY \

@@ -5,8 +5,9 @@ Every rule about meetings is in this package or in the hooks it calls
 operation raises (through ``flask_smorest.abort``) before anything is changed, so the
 request's rollback leaves the database as it was.
 
-The lifecycle (ARCHITECTURE.md): planned → agenda published → held → minutes sent →
-minutes approved, or cancelled from planned / agenda published.
+The lifecycle (ARCHITECTURE.md): planned → agenda published → in session → held →
+minutes sent → minutes approved, or cancelled from planned / agenda published. Votes,
+objections and closing a motion happen only in session (CORE-SESSION).
 
 One room per concern (each module's docstring says what it holds):
 
@@ -14,7 +15,8 @@ One room per concern (each module's docstring says what it holds):
 * ``loading`` — finding meetings and items (404 for none), the dashboard's next meetings;
 * ``compliance`` — deadlines with their clauses, recorded breaches, the year's figures;
 * ``agenda`` — standing items, items, closed items, publishing the agenda, attachments;
-* ``lifecycle`` — the annual plan, creating, changing, holding and cancelling meetings;
+* ``lifecycle`` — the annual plan, creating, changing, opening, holding and cancelling
+  meetings;
 * ``attendance`` — who fills a seat (holder, substitute, delegate) and delegated mandates;
 * ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections;
 * ``tacit`` — tacit approval: members' objections, approval when the time to object ends.
@@ -34,7 +36,13 @@ from core import clock
 
 # Read by older callers through this module (the models' own home is core.meetings.models).
 from core.meetings.models import AgendaItem, MeetingKind  # noqa: F401
-from core.meetings.operations.states import HELD_STATES, STATE_DA, TRANSITIONS
+from core.meetings.operations.states import (
+    HELD_STATES,
+    SESSION_CLAUSE,
+    STATE_DA,
+    TRANSITIONS,
+    session_refusal,
+)
 from core.meetings.operations.loading import (
     body_meetings,
     get_item,
@@ -71,9 +79,12 @@ from core.meetings.operations.agenda import (
 from core.meetings.operations.lifecycle import (
     cancel,
     create_meeting,
+    may_open,
     _new_meeting,
+    open_session,
     plan_year,
     record_held,
+    session_end_check,
     update_meeting,
 )
 from core.meetings.operations.attendance import (

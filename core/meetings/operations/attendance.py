@@ -40,7 +40,8 @@ def record_attendance(
 ) -> Attendance:
     """Who fills a seat: the holder, a substitute the rules allow (ALB-B5; KBH-6 refuses
     any stand-in), or the holder of a delegated mandate (KBH-7)."""
-    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD):
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED,
+                             MeetingState.IN_SESSION, MeetingState.HELD):
         _refuse_transition(meeting, meeting.state, "få ændret fremmødet")
     seat = next((s for s in meeting.body.seats if s.key == seat_key), None)
     if seat is None or not seat.is_valid_on(meeting.starts_at.date()):

@@ -1,9 +1,12 @@
-"""A meeting's life: the annual plan, ordinary and extraordinary meetings, changes, and
-recording it held or cancelled (the moves themselves are in ``states``; publishing the
-agenda is in ``agenda``, sending and approving minutes in ``minutes``).
+"""A meeting's life: the annual plan, ordinary and extraordinary meetings, changes,
+opening it on its day (its session, CORE-SESSION), and recording it held or cancelled (the
+moves themselves are in ``states``; publishing the agenda is in ``agenda``, sending and
+approving minutes in ``minutes``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -14,10 +17,10 @@ from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
 from core.identity.permissions import Role, role_in_body
-from core.meetings.models import Meeting, MeetingKind, MeetingState
+from core.meetings.models import AttendanceStatus, Meeting, MeetingKind, MeetingState
 from core.meetings.operations.agenda import _add_approval_item, _add_standing_items
 from core.meetings.operations.compliance import meeting_rules, next_meeting
-from core.meetings.operations.states import _move, _refuse_transition
+from core.meetings.operations.states import SESSION_CLAUSE, _move, _refuse_transition
 from core.rules.types import Caller
 
 
@@ -139,13 +142,83 @@ def update_meeting(meeting: Meeting, data: dict) -> Meeting:
     return meeting
 
 
-def record_held(meeting: Meeting) -> Meeting:
+#: What keeps a sitting meeting from ending, by the features that build on meetings:
+#: ``check(meeting) -> str | None`` (a Danish reason, CORE-SESSION). The decisions feature
+#: registers its open motions (core/decisions/operations/motions.py); meetings import none.
+SESSION_END_CHECKS: list[Callable[[Meeting], str | None]] = []
+
+
+def session_end_check(check: Callable[[Meeting], str | None]) -> Callable:
+    """Register ``check``: the meeting cannot be recorded held while it answers a reason."""
+    SESSION_END_CHECKS.append(check)
+    return check
+
+
+def may_open(user: User, meeting: Meeting) -> bool:
+    """The meeting leader (or the chair who leads, SLA-2) and the secretary open a meeting
+    (CORE-SESSION)."""
+    if user is None:
+        return False
+    if role_in_body(user, meeting.body) >= Role.BODY_SECRETARY:
+        return True
+    leading = {SeatRole.CHAIR, SeatRole.MEETING_LEADER}
+    return any(s.holder_id == user.id and s.role in leading
+               for s in meeting.body.seats_on(meeting.starts_at.date()))
+
+
+def open_session(meeting: Meeting, user: User, tenant) -> Meeting:
+    """Open the meeting: its session begins (CORE-SESSION). Only the meeting leader or the
+    secretary, only a meeting whose agenda went out, and only on the meeting's day in the
+    tenant's time zone; votes, objections and closing a motion happen only while it sits."""
+    if not may_open(user, meeting):
+        refuse(403, message="Kun mødelederen, formanden eller sekretæren kan åbne mødet.",
+              reason_en="Only the meeting leader, the chair or the secretary may open the meeting.")
+    if meeting.state is MeetingState.PLANNED:
+        refuse(409, message="Dagsordenen er ikke udsendt; mødet kan ikke åbnes, før der er "
+              "indkaldt til det.", clause=SESSION_CLAUSE, rule="meeting_session",
+              reason_en="The agenda has not been sent out; the meeting cannot be opened "
+              "before it has been called.")
+    if meeting.state is not MeetingState.AGENDA_PUBLISHED:
+        _refuse_transition(meeting, MeetingState.IN_SESSION, "åbnes")
     at = clock.now()
-    if meeting.state is MeetingState.AGENDA_PUBLISHED and at < meeting.starts_at:
-        refuse(409, message="Mødet er ikke begyndt endnu; det kan ikke registreres som afholdt.",
-              rule="meeting_lifecycle", clause=None)
+    zone = clock.tenant_zone(tenant)
+    day, today = meeting.starts_at.astimezone(zone).date(), at.astimezone(zone).date()
+    if day != today:
+        refuse(409, message=f"Mødet kan kun åbnes på mødedagen, {day:%d.%m.%Y}; i dag er det "
+              f"{today:%d.%m.%Y}.", clause=SESSION_CLAUSE, rule="meeting_session",
+              reason_en=f"The meeting can only be opened on its day, {day:%Y-%m-%d}; today is "
+              f"{today:%Y-%m-%d}.")
+    _move(meeting, MeetingState.IN_SESSION, "åbnes")
+    meeting.session_opened_at = at
+    meeting.session_opened_by_id = user.id
+    db.session.flush()
+    return meeting
+
+
+def record_held(meeting: Meeting) -> Meeting:
+    """The meeting ends: recorded held, which needs that it was opened (CORE-SESSION) and
+    that attendance was recorded (CORE-ATTENDANCE), since the minutes name who was there."""
+    if meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
+        refuse(409, message="Mødet er ikke åbnet; det kan først registreres som afholdt, når "
+              "mødelederen eller sekretæren har åbnet det på mødedagen.",
+              clause=SESSION_CLAUSE, rule="meeting_session",
+              reason_en="The meeting has not been opened; it can be recorded held only after "
+              "the meeting leader or the secretary opened it on its day.")
+    if meeting.state is MeetingState.IN_SESSION and not any(
+        a.status is AttendanceStatus.PRESENT for a in meeting.attendances
+    ):
+        refuse(409, message="Fremmødet er ikke registreret: ingen er registreret som til stede. "
+              "Registrér fremmødet, før mødet registreres som afholdt.",
+              clause="CORE-ATTENDANCE", rule="meeting_session",
+              reason_en="No attendance is recorded: nobody is recorded as present. Record the "
+              "attendance before recording the meeting held.")
+    if meeting.state is MeetingState.IN_SESSION:
+        for check in SESSION_END_CHECKS:
+            why = check(meeting)
+            if why:
+                refuse(409, message=why, clause=SESSION_CLAUSE, rule="meeting_session")
     _move(meeting, MeetingState.HELD, "registreres som afholdt")
-    meeting.held_at = at
+    meeting.held_at = clock.now()
     db.session.flush()
     return meeting
 

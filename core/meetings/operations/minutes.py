@@ -94,7 +94,7 @@ RESULT_DA = {
 
 #: Meeting states in which a motion's decision is written into the minutes being drafted.
 #: Once the minutes are sent, they change only by the secretary's hand (a correction).
-_DRAFTING_STATES = (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+_DRAFTING_STATES = (MeetingState.IN_SESSION, MeetingState.HELD)
 
 
 def record_motion_decision(
@@ -280,8 +280,11 @@ def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingR
     at_meeting = db.session.get(Meeting, at_meeting_id) if at_meeting_id else None
     if mode == "next_meeting" or at_meeting_id is not None:
         if at_meeting is None or at_meeting.body_id != meeting.body_id \
-                or at_meeting.starts_at <= meeting.starts_at or at_meeting.state not in HELD_STATES:
-            refuse(409, message="Referatet godkendes på et senere, afholdt møde i organet.",
+                or at_meeting.starts_at <= meeting.starts_at \
+                or at_meeting.state not in (MeetingState.IN_SESSION, *HELD_STATES):
+            # At the meeting while it sits, or recorded afterwards.
+            refuse(409, message="Referatet godkendes på et senere møde i organet, mens det er i "
+                  "gang eller efter, det er afholdt.",
                   clause=clause, rule="meeting_rules")
         if mode == "next_meeting" and not any(
             i.approves_minutes_of_id == meeting.id for i in at_meeting.items

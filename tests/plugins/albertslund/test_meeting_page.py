@@ -140,6 +140,7 @@ def test_minutes_drafted_sent_and_approved_by_a_member_with_one_click_ALB_B9(
     meeting = create_meeting(T, "bestyrelse")
     item = create_item(T, meeting, title="Budget", kind="B")
     sec = member(SECRETARY)
+    attend(T, meeting, "bo-vest-moedeleder")  # the meeting sat; its leader was there
     submit(sec, page(meeting), f"{page(meeting)}/afholdt")
     html = submit(sec, page(meeting), f"{page(meeting)}/punkter/{item}/referat",
                   decision="Budgettet blev godkendt.").get_data(as_text=True)
