@@ -17,6 +17,7 @@ from core.identity.permissions import Role, access
 from core.meetings import operations as meetings
 from core.meetings.models import MandateDelegation, MeetingState
 from core.meetings.schemas import (
+    AttendanceAllInputSchema,
     AttendanceInputSchema,
     DelegationCreateSchema,
     ItemCreateSchema,
@@ -164,6 +165,55 @@ def record_attendance(meeting_id: int):
                                            current_person(), role, current_tenant(), tenant_hooks()),
         _("Fremmødet er registreret."), meeting_url(meeting, "fremmoede"), labels=ATTENDANCE_FIELDS,
     )
+
+
+def _attendance_seats(meeting):
+    """The seats the meeting's attendance form lists: those valid on its day with a holder."""
+    return [s for s in meeting.body.seats_on(meeting.starts_at.date()) if s.holder is not None]
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/fremmoede/alle")
+@access(Role.BODY_SECRETARY)
+def attendance_form(meeting_id: int):
+    """The secretary's one form for the whole meeting's attendance."""
+    meeting, _role = meeting_for(meeting_id, Role.BODY_SECRETARY)
+    return render_template(
+        "meetings/attendance.html", tenant=g.tenant, meeting=meeting,
+        seats=_attendance_seats(meeting), recorded={a.seat_id: a for a in meeting.attendances},
+    )
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/fremmoede/alle", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def record_attendance_all(meeting_id: int):
+    """Every seat's attendance from one form, all or nothing (the API's
+    ``PUT …/attendance``): a refused seat's reason and clause stand next to it."""
+    from flask_smorest import abort
+    from werkzeug.exceptions import HTTPException
+
+    meeting, role = meeting_for(meeting_id, Role.BODY_SECRETARY)
+    seats = _attendance_seats(meeting)
+    labels = {f"status-{s.key}": s.title for s in seats}
+
+    def action():
+        form = {}
+        for s in seats:
+            row = {n: request.form.get(f"{n}-{s.key}", "").strip() for n in ("status", "acting_as", "person")}
+            form[s.key] = {n: v for n, v in row.items() if v}
+        data = load(AttendanceAllInputSchema(), {"seats": form})
+        try:
+            return meetings.record_attendance_all(meeting, data["seats"], current_person(), role,
+                                                  current_tenant(), tenant_hooks())
+        except HTTPException as exc:
+            refused = ((getattr(exc, "data", None) or {}).get("errors") or {}).get("json", {}).get("seats")
+            if not refused:
+                raise
+            # each seat's refusal next to its field (the message names the seat)
+            abort(422, message=exc.data["message"],
+                  errors={"form": {f"status-{k}": v for k, v in refused.items()}})
+
+    return act(action, _("Fremmødet er registreret."), url_for("web.attendance_form", meeting_id=meeting.id),
+               then=lambda _rows: meeting_url(meeting, "fremmoede"), labels=labels)
 
 
 # --------------------------------------------------------------------------- mandates (KBH-7)

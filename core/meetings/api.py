@@ -26,6 +26,7 @@ from core.meetings import operations as ops
 from core.meetings.models import Meeting
 from core.meetings.schemas import (
     ApproveInputSchema,
+    AttendanceAllInputSchema,
     AttendanceInputSchema,
     AttendanceSchema,
     CancelSchema,
@@ -323,6 +324,23 @@ def download_attachment(attachment_id: int):
 
 
 # --------------------------------------------------------------------------- attendance
+
+
+@blp.route("/meetings/<int:meeting_id>/attendance", methods=["PUT"])
+@blp.arguments(AttendanceAllInputSchema)
+@blp.response(200, AttendanceSchema(many=True))
+@access(Role.BODY_SECRETARY)
+def record_attendance_all(data, meeting_id: int):
+    """The whole meeting's attendance in one call (the secretary): ``{"seats": {seat_key:
+    {status, acting_as, person}}}``, all or nothing. Each seat follows the rules of one seat
+    (ALB-B5, KBH-6, KBH-7); a refusal is a 422 naming each refused seat with its reason and
+    clause in ``errors.json.seats`` and keeps nothing. Seats not named stay as they were;
+    ``PUT …/attendance/<seat>`` still changes one seat."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    rows = ops.record_attendance_all(meeting, data["seats"], _user(), role, current_tenant(),
+                                     tenant_hooks())
+    transactions.commit()
+    return rows
 
 
 @blp.route("/meetings/<int:meeting_id>/attendance/<seat_key>", methods=["PUT"])

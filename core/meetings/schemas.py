@@ -104,6 +104,17 @@ class AttendanceInputSchema(Schema):
     acting_as = Text(load_default="holder", validate=validate.OneOf(_values(ActingAs)))
 
 
+class AttendanceAllInputSchema(Schema):
+    """The whole meeting's attendance in one call: ``{"seats": {seat_key: {status,
+    acting_as, person}}}``."""
+
+    seats = fields.Dict(
+        keys=Text(validate=validate.Length(min=1, max=100)),
+        values=fields.Nested(AttendanceInputSchema), required=True,
+        validate=validate.Length(min=1),
+    )
+
+
 class DelegationCreateSchema(Schema):
     seat = Text(required=True)
     to_organisation = Text(required=True)

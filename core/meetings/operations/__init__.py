@@ -92,6 +92,7 @@ from core.meetings.operations.attendance import (
     active_delegation,
     delegate_mandate,
     record_attendance,
+    record_attendance_all,
 )
 from core.meetings.operations.minutes import (
     RESULT_DA,

@@ -103,6 +103,46 @@ def record_attendance(
     return attendance
 
 
+def record_attendance_all(
+    meeting: Meeting, seats: dict[str, dict], user: User, role: Role, tenant, hooks
+) -> list[Attendance]:
+    """The whole meeting's attendance at once, as the secretary records it from one form:
+    every seat named in ``seats`` (``{seat_key: {status, acting_as, person}}``) is recorded
+    by the same rules as one seat (:func:`record_attendance`: ALB-B5, KBH-6, KBH-7,
+    CORE-ATTENDANCE), all or nothing. A refusal names each refused seat with its reason and
+    clause (422, ``errors.json.seats.<seat>``) and keeps nothing; seats not named are left
+    as they were."""
+    from werkzeug.exceptions import HTTPException
+
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED,
+                             MeetingState.IN_SESSION, MeetingState.HELD):
+        _refuse_transition(meeting, meeting.state, "få ændret fremmødet")
+    known = {s.key for s in meeting.body.seats if s.is_valid_on(meeting.starts_at.date())}
+    refused: dict[str, list[str]] = {}
+    for key, data in seats.items():
+        if key not in known:
+            refused[key] = [f"{meeting.body.name} har ingen plads {key} på mødedagen."]
+            continue
+        try:
+            record_attendance(meeting, key, data, user, role, tenant, hooks)
+        except HTTPException as exc:
+            refused[key] = [_refusal_sentence(getattr(exc, "data", None) or {}, exc)]
+    if refused:
+        db.session.rollback()
+        abort(422, message="Fremmødet blev ikke registreret; intet er gemt. Se hver afvist "
+              "plads.", errors={"json": {"seats": refused}})
+    db.session.flush()
+    return list(meeting.attendances)
+
+
+def _refusal_sentence(data: dict, exc) -> str:
+    """One seat's refusal as a sentence ending in its clause, where it has one."""
+    errors = (data.get("errors") or {}).get("json") or {}
+    said = "; ".join(m for msgs in errors.values() for m in msgs) if errors else ""
+    said = said or data.get("message") or exc.description or ""
+    return f"{said} ({data['clause']})" if data.get("clause") else said
+
+
 def active_delegation(seat: Seat, day: date) -> MandateDelegation | None:
     return db.session.scalar(
         sa.select(MandateDelegation).where(
