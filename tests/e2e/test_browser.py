@@ -161,11 +161,16 @@ def test_the_leader_records_a_show_of_hands_by_keyboard_and_members_see_it_live_
 
 def test_minutes_approved_by_a_member_with_one_click_ALB_B9(
         board, create_meeting, create_item, visitor):
-    meeting = create_meeting(T, "bestyrelse")
+    meeting = create_meeting(T, "bestyrelse")  # in session (CORE-SESSION)
     create_item(T, meeting, title="Budget", kind="B")
     sec = visitor()
     sec.login(SECRETARY)
     page = sec.goto(f"/{T}/moeder/{meeting}")
+    # The whole attendance in one form (everyone present by default), then held: not
+    # before someone is recorded present (CORE-ATTENDANCE).
+    page.get_by_role("link", name="Registrér hele mødets fremmøde i én formular").click()
+    page.get_by_role("button", name="Registrér fremmødet").click()
+    page.get_by_text("Fremmødet er registreret.").wait_for()
     page.get_by_role("button", name="Registrér mødet som afholdt").click()
     page.get_by_text("Mødet er registreret som afholdt.").wait_for()
     sec.axe()
