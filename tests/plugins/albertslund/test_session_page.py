@@ -8,6 +8,7 @@ import pytest
 
 from core.extensions import db
 from core.meetings.models import Meeting
+from tests.web.conftest import submit  # noqa: F401
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.fixtures.decisions import member  # noqa: F401
 
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"
