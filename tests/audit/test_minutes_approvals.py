@@ -24,8 +24,8 @@ def test_each_members_approval_and_the_final_approval_are_audited(
     """Each approval cites the clause of the approval mode (TST-6)."""
     meeting = create_meeting(testby, "bestyrelse")
     sec = member(SECRETARY)
-    # the meeting sits (the fixture's default) and its leader is recorded present
-    assert sec.put(f"{A}/meetings/{meeting}/attendance/bo-vest-moedeleder",
+    # the meeting sits (the fixture's default) and its chair is recorded present
+    assert sec.put(f"{A}/meetings/{meeting}/attendance/formand",
                    json={"status": "present"}).status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200

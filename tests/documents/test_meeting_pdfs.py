@@ -22,6 +22,12 @@ def minuted(seeded, clock, api):
     sec, meeting = seeded["sec"], seeded["meeting"]
     assert sec.put(f"meetings/{meeting}/attendance/a",
                    json={"status": "apologies"}).status_code == 200
+    clock.set(at(2018, 3, 20, 14))
+    assert sec.post(f"meetings/{meeting}/session").status_code == 200  # CORE-SESSION
+    body = sec.get(f"meetings/{meeting}").get_json()["body"]
+    for seat in sec.get(f"bodies/{body}").get_json()["seats"]:
+        if seat["holder"] and seat["key"] != "driftsleder-albertslund-syd":
+            sec.put(f"meetings/{meeting}/attendance/{seat['key']}", json={"status": "present"})
     clock.set(at(2018, 3, 20, 17))
     assert sec.post(f"meetings/{meeting}/held").status_code == 200
     for item_id, body in (

@@ -17,6 +17,9 @@ def test_every_approval_in_the_audit_chain_cites_the_email_approval_ALB_B9(
     sync_tenant("albertslund")
     meeting = create_meeting("albertslund", "bestyrelse")
     sec = member(SECRETARY)
+    # the meeting sits (the fixture's default) and its leader is recorded present
+    assert sec.put(f"{A}/meetings/{meeting}/attendance/bo-vest-moedeleder",
+                   json={"status": "present"}).status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200
     awaiting = sec.get(f"{A}/meetings/{meeting}/minutes").get_json()["awaiting_approval_from"]
