@@ -188,8 +188,9 @@ def attendance_form(meeting_id: int):
 def record_attendance_all(meeting_id: int):
     """Every seat's attendance from one form, all or nothing (the API's
     ``PUT …/attendance``): a refused seat's reason and clause stand next to it."""
-    from flask_smorest import abort
     from werkzeug.exceptions import HTTPException
+
+    from core.errors import refuse
 
     meeting, role = meeting_for(meeting_id, Role.BODY_SECRETARY)
     seats = _attendance_seats(meeting)
@@ -209,8 +210,8 @@ def record_attendance_all(meeting_id: int):
             if not refused:
                 raise
             # each seat's refusal next to its field (the message names the seat)
-            abort(422, message=exc.data["message"],
-                  errors={"form": {f"status-{k}": v for k, v in refused.items()}})
+            refuse(422, exc.data["message"],
+                   errors={"form": {f"status-{k}": v for k, v in refused.items()}})
 
     return act(action, _("Fremmødet er registreret."), url_for("web.attendance_form", meeting_id=meeting.id),
                then=lambda _rows: meeting_url(meeting, "fremmoede"), labels=labels)

@@ -225,7 +225,7 @@ def open_session(meeting_id: int):
     motion are refused (409, CORE-SESSION) until the meeting is opened and after it is
     recorded held."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    ops.open_session(meeting, _user(), current_tenant())
+    ops.open_session(meeting, current_person(), current_tenant())
     transactions.commit()
     return _view(meeting, role)
 
@@ -337,7 +337,7 @@ def record_attendance_all(data, meeting_id: int):
     clause in ``errors.json.seats`` and keeps nothing. Seats not named stay as they were;
     ``PUT …/attendance/<seat>`` still changes one seat."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    rows = ops.record_attendance_all(meeting, data["seats"], _user(), role, current_tenant(),
+    rows = ops.record_attendance_all(meeting, data["seats"], current_person(), role, current_tenant(),
                                      tenant_hooks())
     transactions.commit()
     return rows

@@ -125,12 +125,11 @@ def record_attendance_all(
             continue
         try:
             record_attendance(meeting, key, data, user, role, tenant, hooks)
-        except HTTPException as exc:
+        except HTTPException as exc:  # the refusal rolled back; the others are still checked
             refused[key] = [_refusal_sentence(getattr(exc, "data", None) or {}, exc)]
-    if refused:
-        db.session.rollback()
-        abort(422, message="Fremmødet blev ikke registreret; intet er gemt. Se hver afvist "
-              "plads.", errors={"json": {"seats": refused}})
+    if refused:  # all or nothing: what the other seats wrote is rolled back with this
+        refuse(422, "Fremmødet blev ikke registreret; intet er gemt. Se hver afvist plads.",
+               errors={"json": {"seats": refused}})
     db.session.flush()
     return list(meeting.attendances)
 
