@@ -116,6 +116,10 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity.views import bp as identity_pages_bp
 
     app.register_blueprint(identity_pages_bp)
+    if app.config.get("NOTIFY_AT_ONCE"):
+        from core.notifications.operations import notify_at_once
+
+        app.after_request(notify_at_once)
 
     if check_schema is None:
         check_schema = app.config["REQUIRE_MIGRATED_DATABASE"]

@@ -172,23 +172,57 @@ def tenants_export(slug: str, output: Path | None):
 # ---------------------------------------------------------------------------- demo
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(tenant, name, email) of each tenant's demo secretary."""
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(tenant, who, name, e-mail) of the people to try the demo as: per tenant its
+    secretary (the tenant's administrator), the meeting leader and a member of the body its
+    demo story runs in (``plugins/<name>/demo.py``: ``MAIN_BODIES``), and once, a KAB person
+    who sits in two municipalities."""
     import sqlalchemy as sa
 
+    from core.bodies.models import Body, Seat, SeatRole
+    from core.demo import _plugin_demo
     from core.extensions import db
-    from core.identity.models import User
+    from core.identity.models import Affiliation, User
+    from core.organisations.models import Organisation
     from core.tenancy import all_tenants
     from core.tenants.models import Tenant, TenantAdmin
 
+    out = []
     with all_tenants():
+        tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
+        for tenant in tenants:
+            admin = db.session.execute(
+                sa.select(User.name, User.email).join(TenantAdmin, TenantAdmin.user_id == User.id)
+                .where(TenantAdmin.tenant_id == tenant.id).order_by(User.email).limit(1)).first()
+            if admin:
+                out.append((tenant.name, "sekretariatet", *admin))
+            module = _plugin_demo(list(tenant.plugins or []))
+            keys = list(getattr(module, "MAIN_BODIES", []))[:1]
+            seats = db.session.scalars(
+                sa.select(Seat).join(Body, Body.id == Seat.body_id)
+                .where(Body.tenant_id == tenant.id, Body.key.in_(keys), Seat.holder_id.is_not(None),
+                       Seat.ended_on.is_(None))
+                .order_by(Seat.id)).all()
+            leader = next((s for s in seats if s.role is SeatRole.MEETING_LEADER), None) or next(
+                (s for s in seats if s.role is SeatRole.CHAIR), None)
+            member = next((s for s in seats if s.role is SeatRole.MEMBER and s.is_voting), None)
+            for who, seat in (("mødeleder", leader), ("medlem", member)):
+                if seat is not None:
+                    out.append((tenant.name, f"{who}, {seat.body.name}", seat.holder.name,
+                                seat.holder.email))
+        # A KAB person with seats in two (or more) municipalities.
         rows = db.session.execute(
-            sa.select(Tenant.name, User.name, User.email)
-            .join(TenantAdmin, TenantAdmin.tenant_id == Tenant.id)
-            .join(User, User.id == TenantAdmin.user_id)
-            .order_by(Tenant.name)
-        ).all()
-    return [tuple(r) for r in rows]
+            sa.select(User.name, User.email, sa.func.count(sa.distinct(Seat.tenant_id)))
+            .join(Seat, Seat.holder_id == User.id)
+            .join(Affiliation, Affiliation.user_id == User.id)
+            .join(Organisation, Organisation.id == Affiliation.organisation_id)
+            .where(Organisation.code == "KAB", Seat.ended_on.is_(None))
+            .group_by(User.id, User.name, User.email)
+            .having(sa.func.count(sa.distinct(Seat.tenant_id)) >= 2)
+            .order_by(User.email).limit(1)).first()
+        if rows:
+            out.append(("", f"KAB, {rows[2]} kommuner", rows[0], rows[1]))
+    return out
 
 
 @main.command("demo")
@@ -209,9 +243,21 @@ def demo(bind: str, port: int, no_serve: bool):
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(revision="heads")
-    ctx = click.get_current_context()
-    ctx.invoke(tenants_sync, path=None)
+    import logging
+
+    logging.disable(logging.INFO)  # Alembic's line per migration: one line says it all
+    try:
+        upgrade(revision="heads")
+    finally:
+        logging.disable(logging.NOTSET)
+    click.echo("  database: migrated")
+    from core.tenants.operations import sync_tenant_file
+
+    host = current_app.extensions["kommissorium.host"]
+    for file in _paths(None):  # one line per tenant, not one per seat (tenants sync lists all)
+        report = sync_tenant_file(file, host)
+        db.session.commit()
+        click.echo(f"  {report.summary()}")
     hashed = hash_password(DEMO_PASSWORD)
     for user in db.session.scalars(sa.select(User).where(User.password_hash.is_(None))):
         user.password_hash = hashed
@@ -222,12 +268,14 @@ def demo(bind: str, port: int, no_serve: bool):
         click.echo(f"  demo year {slug}: {what}")
 
     click.echo("\nDemo logins (password: %s):" % DEMO_PASSWORD)
-    for tenant, name, email in demo_logins():
-        click.echo(f"  {tenant:<24} {email:<44} ({name}, secretariat)")
+    for tenant, who, name, email in demo_logins():
+        click.echo(f"  {tenant:<20} {email:<46} {name} ({who})")
     if no_serve:
         return
-    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)\n")
-    _serve(create_app(), bind, port)
+    notify = os.environ.get("NOTIFY_AT_ONCE", "1") == "1"
+    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)"
+               + ("; mails are printed here as they are sent" if notify else "") + "\n")
+    _serve(create_app({"NOTIFY_AT_ONCE": notify}), bind, port)
 
 
 def _serve(app, bind: str, port: int) -> None:

@@ -132,6 +132,11 @@ class IdentityConfig:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "kommissorium@localhost")
     MAIL_TIMEOUT = 10
+    #: Run the notifications' tick after every successful write, so the mails a step causes
+    #: (publishing an agenda …) go out at once instead of at the next ``kommissorium tick``.
+    #: On in ``kommissorium demo`` (its mails are printed in the terminal); off in
+    #: production, where ``tick`` runs every few minutes.
+    NOTIFY_AT_ONCE = os.environ.get("NOTIFY_AT_ONCE", "0") == "1"
 
     #: CSRF is checked on every form outside /api/ (core/identity/security.py).
     WTF_CSRF_CHECK_DEFAULT = False

@@ -24,6 +24,7 @@ import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -121,18 +122,41 @@ class Demo:
             self.put(f"meetings/{meeting_id}/attendance/{seat['key']}", json={"status": status})
 
 
-def _dates(year: int, n: int) -> list[datetime]:
-    """``n`` meetings spread over the year, on the 10th at 15:00 UTC."""
-    return [datetime(year, 2 + (i * 10) // n, 10, 15, tzinfo=UTC) for i in range(n)]
+#: Danish month names, for the meetings' titles.
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+          "september", "oktober", "november", "december")
+
+
+def _dates(year: int, n: int, salt: int = 0) -> list[datetime]:
+    """``n`` meetings spread over the year as a secretariat plans them: the months evenly
+    apart from February (none in July), each on a weekday (Tuesday to Thursday, varying by
+    body through ``salt``) in the month's second or third week, at 15:00, 16:30 or 17:00
+    Copenhagen time."""
+    zone = ZoneInfo("Europe/Copenhagen")
+    out = []
+    for i in range(n):
+        month = 2 + (i * 10) // n
+        month = 8 if month == 7 else month  # the summer holiday
+        weekday = 1 + (salt + i) % 3  # Tuesday, Wednesday, Thursday
+        day = datetime(year, month, 8 + (salt % 2) * 7, tzinfo=zone)
+        day += timedelta(days=(weekday - day.weekday()) % 7)
+        hour, minute = ((15, 0), (16, 30), (17, 0))[(salt + i) % 3]
+        out.append(day.replace(hour=hour, minute=minute).astimezone(UTC))
+    return out
 
 
 def _plan_body(demo: Demo, key: str) -> list[dict]:
     body = demo.body(key)
     n = body["kommissorium"]["meetings_per_year"] or 4
+    salt = sum(map(ord, f"{demo.slug}/{key}"))
+    zone = ZoneInfo("Europe/Copenhagen")
     with at(datetime(demo.year, 1, 2, 9, tzinfo=UTC)):
         planned = demo.post(f"bodies/{key}/plan", json={
             "year": demo.year,
-            "meetings": [{"starts_at": d.isoformat(), "location": "Mødelokalet"} for d in _dates(demo.year, n)],
+            "meetings": [{
+                "starts_at": d.isoformat(), "location": "Mødelokalet",
+                "title": f"{body['name']}, {MONTHS[d.astimezone(zone).month - 1]}",
+            } for d in _dates(demo.year, n, salt)],
         })
     for number, meeting in enumerate(planned, start=1):
         item = demo.post(f"meetings/{meeting['id']}/items", json={

@@ -57,6 +57,18 @@ def test_demo_year_for_each_tenant_then_nothing_changes(run, app, client):
     assert first.exit_code == 0, first.output
     for slug in ("albertslund", "slagelse", "kobenhavn", "vejle"):
         assert f"demo year {slug}: seeded" in first.output
+    # Short: a line per tenant, not one per seat; each line once.
+    lines = [line for line in first.output.splitlines() if line.strip()]
+    assert not [line for line in lines if line.strip().startswith("created seat ")]
+    assert "alembic" not in first.output
+    assert len(lines) <= 40, first.output
+    assert len(set(lines)) == len(lines), first.output
+    # Logins to try: per tenant the secretary, the meeting leader and a member; a KAB person
+    # who sits in two municipalities.
+    assert first.output.count("(sekretariatet)") == 4
+    assert "lise.lindholm@bo-vest.example" in first.output  # Albertslund's leader (ALB-B6)
+    assert first.output.count("(mødeleder, ") >= 3 and first.output.count("(medlem, ") == 4
+    assert any("@kab.example" in line and "KAB, 2 kommuner" in line for line in lines)
     after_first = _counts()
     assert after_first["Meeting"] >= 2 + 4 + 4 + 3 + 4 and after_first["Attachment"] == after_first["Meeting"]
 
@@ -69,6 +81,11 @@ def test_demo_year_for_each_tenant_then_nothing_changes(run, app, client):
     sec = _login(app.test_client(), "sanne.skov@abc.example")
     meetings = sec.get("/api/v1/tenants/albertslund/bodies/bestyrelse/meetings").get_json()
     assert [m["starts_at"][:4] for m in meetings] == [str(YEAR)] * 2
+    # Titled, on weekdays in the afternoon, not all on one day of the month (issue 14, item 9).
+    assert all(m["title"].startswith("Bestyrelsen, ") for m in meetings)
+    starts = [datetime.fromisoformat(m["starts_at"]) for m in meetings]
+    assert all(s.weekday() < 5 and 13 <= s.hour <= 17 for s in starts)
+    assert {(s.day, s.hour, s.minute) for s in starts} != {(10, 15, 0)}  # once all the 10th, 15:00
     past = [m for m in meetings if m["state"] != "planned"]
     assert len(past) == sum(datetime.fromisoformat(m["starts_at"]) < NOW for m in meetings) - _just_now(meetings)
     states = [m["state"] for m in past]

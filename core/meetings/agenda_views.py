@@ -33,7 +33,9 @@ from core.web.forms import act, filled_values, form_lines, form_values, load, re
 ITEM_FIELDS = {"kind": N_("Art"), "title": N_("Overskrift"), "decision_theme": N_("Beslutningstema"),
                "case_text": N_("Sagsfremstilling"), "economy": N_("Økonomi"),
                "recommendation": N_("Indstilling"), "is_confidential": N_("Lukket punkt"),
-               "confidentiality_reason": N_("Begrundelse for lukket punkt"), "file": N_("Bilag")}
+               "confidentiality_reason": N_("Begrundelse for lukket punkt"),
+               "public_title": N_("Offentlig overskrift for lukket punkt (fx Personalesag)"),
+               "file": N_("Bilag")}
 ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "person": N_("Person")}
 
 
@@ -46,7 +48,7 @@ def add_item(meeting_id: int):
     """Add an item (the secretary), or ask for one as a member before the deadline (ALB-R3)."""
     meeting, role = meeting_for(meeting_id, Role.MEMBER)
     form = form_values("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
-                       "confidentiality_reason")
+                       "confidentiality_reason", "public_title")
     form["is_confidential"] = request.form.get("is_confidential") == "on"
     if not form["is_confidential"]:
         form["confidentiality_reason"] = ""
@@ -116,7 +118,7 @@ def update_item(meeting_id: int, item_id: int):
         form = {
             n: request.form[n].strip()
             for n in ("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
-                      "confidentiality_reason")
+                      "confidentiality_reason", "public_title")
             if n in request.form
         }
         form["is_confidential"] = request.form.get("is_confidential") == "on"

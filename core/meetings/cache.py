@@ -150,7 +150,7 @@ def _gen_key(scope) -> str:
 
 #: The meeting document's shape: raised whenever what the document holds changes (a new
 #: field, a closed item's public title), so a shared cache never answers with the old shape.
-DOCUMENT_VERSION = 2
+DOCUMENT_VERSION = 3
 
 
 def _doc_key(tenant_id: int, meeting_id: int, audience: str) -> str:

@@ -175,6 +175,9 @@ class AgendaItem(TenantScoped, db.Model):
     is_confidential: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: Why it is closed (a forvaltningsloven § 27 category); required when closed.
     confidentiality_reason: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: What a closed item is called outside the platform (mails, calendars, the public
+    #: pages), e.g. "Personalesag": set by the secretary, by default from the reason.
+    public_title: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     #: The clause that puts this item on every agenda, for standing items (ALB-B10).
     standing_clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     #: Tags the rules read (``activity``, ``sub_agreement``, ``budget``, ``principle`` …).

@@ -15,8 +15,9 @@ CLOSED_TITLE = "Lukket punkt"
 
 def _redacted_item(item) -> SimpleNamespace:
     return SimpleNamespace(
-        id=item.id, position=item.position, kind=item.kind, title=CLOSED_TITLE, case_text="",
-        decision_theme="", economy="", recommendation="", is_confidential=True, confidentiality_reason=item.confidentiality_reason,
+        id=item.id, position=item.position, kind=item.kind, title=public_title(item), case_text="",
+        decision_theme="", economy="", recommendation="", is_confidential=True,
+        confidentiality_reason=item.confidentiality_reason, public_title=public_title(item),
         standing_clause=item.standing_clause, topics=[], plan=None, district=None, guests=[],
         submitted_by_email=None, approves_minutes_of_id=None, attachments=[],
     )
@@ -127,7 +128,17 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
 
 
 def ops_title(item, closed: bool) -> str:
-    return CLOSED_TITLE if closed else item.title
+    return public_title(item) if closed else item.title
+
+
+def public_title(item) -> str:
+    """What a closed item is called outside the platform: its public title."""
+    return item.public_title or ops.PUBLIC_TITLES.get(item.confidentiality_reason, CLOSED_TITLE)
+
+
+def reason_text(item) -> str:
+    """A closed item's § 27 reason as the public reads it."""
+    return ops.CONFIDENTIALITY_REASONS.get(item.confidentiality_reason, "forvaltningslovens § 27")
 
 
 # --------------------------------------------------------------------------- public
@@ -158,7 +169,8 @@ def public_meeting(meeting: Meeting) -> dict:
         closed = item.is_confidential
         items.append({
             "position": item.position, "kind": item.kind.value,
-            "title": CLOSED_TITLE if closed else item.title, "is_confidential": closed,
+            "title": public_title(item) if closed else item.title, "is_confidential": closed,
+            "confidentiality_reason": reason_text(item) if closed else "",
             "case_text": "" if closed else item.case_text,
             "recommendation": "" if closed else item.recommendation,
             "decision": None if e is None else (e.public_decision if closed else e.decision),

@@ -78,6 +78,8 @@ class _ItemFields(Schema):
     confidentiality_reason = Text(
         validate=validate.OneOf(list(CONFIDENTIALITY_REASONS) + [""])
     )
+    #: A closed item's name outside the platform (default from the reason, "Personalesag").
+    public_title = Text(validate=validate.Length(max=300))
     topics = fields.List(Text(validate=validate.Length(max=64)))
     plan = Text(allow_none=True, validate=validate.Length(max=200))
     district = Text(allow_none=True, validate=validate.Length(max=200))
@@ -191,6 +193,7 @@ class ItemSchema(Schema):
     recommendation = Text()
     is_confidential = Boolean()
     confidentiality_reason = Text()
+    public_title = Text()
     standing_clause = Text(allow_none=True)
     topics = fields.List(Text())
     plan = Text(allow_none=True)
@@ -350,6 +353,8 @@ class PublicItemSchema(Schema):
     kind = Text()
     title = Text()
     is_confidential = Boolean()
+    #: For a closed item: its § 27 reason (the title is its public title).
+    confidentiality_reason = Text()
     case_text = Text()
     recommendation = Text()
     decision = Text(allow_none=True)

@@ -9,10 +9,14 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the application's loggers: tests and servers migrate in-process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, unless the application set logging up
+# already (core/observability/logs.py): its handler stays the only one, so a process that
+# migrates and then serves (``kommissorium demo``) prints each log line once, not once per
+# handler. Keep the application's loggers: tests and servers migrate in-process.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+else:
+    logging.getLogger("alembic").setLevel(logging.INFO)
 logger = logging.getLogger('alembic.env')
 
 

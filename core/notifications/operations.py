@@ -278,6 +278,21 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
     return report
 
 
+def notify_at_once(response):
+    """With ``NOTIFY_AT_ONCE`` (the demo): after a write that succeeded, what it made due is
+    written to the outbox and delivered now, as the next ``tick`` would (an ``after_request``
+    hook; a failure is logged, the answer stands)."""
+    from flask import request
+
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and response.status_code < 400:
+        try:
+            tick()
+        except Exception:  # the write is committed; the next tick delivers what is due
+            db.session.rollback()
+            log.warning("notifying at once failed", exc_info=True)
+    return response
+
+
 # --------------------------------------------------------------------------- e-mails
 
 
@@ -312,8 +327,6 @@ def render(notification: Notification, tenant) -> EmailMessage:
     meeting = db.session.get(Meeting, int(ref.split(":")[1]))
     if meeting is None:
         raise LookupError(f"{ref} no longer exists")
-    user = db.session.scalar(sa.select(User).filter_by(email=notification.recipient))
-    role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
     rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
     d = meetings.deadlines(meeting, rules)
     zone = clock.tenant_zone(tenant)
@@ -335,15 +348,25 @@ def render(notification: Notification, tenant) -> EmailMessage:
         if kind == "minutes_sent":
             v = meetings.current_version(meeting)
             entries = {e.item_id: e for e in v.entries} if v else {}
-        for item in present.visible_items(meeting, role):
+        for item in meeting.items:
+            e = entries.get(item.id)
+            if item.is_confidential:
+                # A mail leaves the platform: a closed item only by its public title and its
+                # § 27 reason, with a link for those who may read it (ALB-B11, ALB-R6),
+                # whoever the recipient is.
+                lines.append(f"{item.position}. ({item.kind.value}) {present.public_title(item)}")
+                lines.append(f"   Lukket punkt: {present.reason_text(item)}.")
+                link = _meeting_link(meeting, tenant, f"punkt-{item.id}")
+                lines.append(f"   Læs punktet på platformen: {link}")
+                if e is not None and e.public_decision:
+                    lines.append(f"   Beslutning: {e.public_decision}")
+                continue
             lines.append(f"{item.position}. ({item.kind.value}) {item.title}")
             if item.recommendation:
                 lines.append(f"   Indstilling: {item.recommendation}")
-            e = entries.get(item.id)
             if e is not None:
-                closed = item.is_confidential and not meetings.can_see_confidential(role)
-                lines.append(f"   Beslutning: {e.public_decision if closed else e.decision}")
-                for dissent in ([] if closed else e.dissents):
+                lines.append(f"   Beslutning: {e.decision}")
+                for dissent in e.dissents:
                     lines.append(f"   Særstandpunkt ({dissent.get('by')}): {dissent.get('text')}")
     elif kind == "submission_deadline_near":
         lines.append(f"Punkter til dagsordenen skal være sekretariatet i hænde senest "

@@ -69,6 +69,23 @@ class SyncReport:
         self.changes.append(text)
         self.events.append(_Event(action, subject, payload))
 
+    def summary(self) -> str:
+        """One line: how many of each kind were created, changed or ended
+        (``albertslund: created organisation: 7, created person: 37, … created seat: 76``)."""
+        if not self.changes and not self.ended:
+            return f"{self.tenant}: up to date, nothing changed"
+        counts: dict[str, int] = {}
+        for change in self.changes:
+            words = change.split()
+            # "created seat bestyrelse/va-formand" → "created seat"; "affiliated a@b …" → "affiliated"
+            noun = words[1] if len(words) > 1 and words[1].isalpha() and words[1].islower() else ""
+            what = f"{words[0]} {noun}".strip()
+            counts[what] = counts.get(what, 0) + 1
+        parts = [f"{what}: {n}" for what, n in counts.items()]
+        if self.ended:
+            parts.append(f"{len(self.ended)} ended")
+        return f"{self.tenant}: " + ", ".join(parts)
+
     def __str__(self) -> str:
         if not self.changes:
             lines = [f"{self.tenant}: up to date, nothing changed"]

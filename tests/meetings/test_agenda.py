@@ -108,7 +108,9 @@ def test_closed_items_are_left_out_of_the_public_agenda_ALB_B11(board_meeting, a
     api(SANNE).post(f"meetings/{board_meeting}/publish-agenda")
     public = client.get(f"/api/v1/public/tenants/albertslund/meetings/{board_meeting}").get_json()
     closed = [i for i in public["items"] if i["is_confidential"]]
-    assert len(closed) == 1 and closed[0]["title"] == "Lukket punkt" and closed[0]["case_text"] == ""
+    # the item by its public title, the default of its reason, and the reason (ALB-B11)
+    assert len(closed) == 1 and closed[0]["title"] == "Personalesag" and closed[0]["case_text"] == ""
+    assert closed[0]["confidentiality_reason"] == "Personalesager (forvaltningslovens § 27)"
     assert "Ansættelse" not in str(public) and "CV" not in str(public)
     assert item["id"]
 
@@ -183,5 +185,5 @@ def test_a_closed_items_attachment_is_for_members_only_ALB_B11(sync_tenant, cloc
     # KBH-2: DAB receives the forum's material without a seat, but not closed items.
     recipient = api("dan.brix@dab.example", "kobenhavn")
     view = recipient.get(f"meetings/{meeting}").get_json()
-    assert view["items"][-1]["title"] == "Lukket punkt" and view["items"][-1]["attachments"] == []
+    assert view["items"][-1]["title"] == "Ejendomshandel" and view["items"][-1]["attachments"] == []
     assert recipient.get(f"attachments/{att['id']}").status_code == 404

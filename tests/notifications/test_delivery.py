@@ -56,7 +56,9 @@ def test_tick_and_delivery_send_each_agenda_once_with_an_invitation(published, i
     mail = smtp_server.to("vibeke.vestergaard@va.example")[0]
     assert mail["Subject"].startswith("Dagsorden: Bestyrelsen 2018-03-01")
     text = mail.get_body(("plain",)).get_content()
-    assert "Ansættelse af projektleder" in text  # a member sees the closed item
+    # A mail leaves the platform: even a member's names a closed item by its public title
+    # and § 27 reason, with a link to read it (ALB-B11).
+    assert "Ansættelse af projektleder" not in text and "Personalesag" in text
     assert "01.03.2018 kl. 16:00" in text  # 15:00 UTC in the tenant's time zone (Europe/Copenhagen)
     [ics] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
     cal = Calendar.from_ical(ics.get_content() if isinstance(ics.get_content(), str) else ics.get_content().decode())
@@ -65,7 +67,7 @@ def test_tick_and_delivery_send_each_agenda_once_with_an_invitation(published, i
     assert event["location"] == "Rådhuset" and event.decoded("dtstart") == at(2018, 3, 1, 15)
     # The guest is not a member: the closed item is a padlock (ALB-B11).
     guest_text = smtp_server.to("gaest@skole.example")[0].get_body(("plain",)).get_content()
-    assert "Ansættelse" not in guest_text and "Lukket punkt" in guest_text
+    assert "Ansættelse" not in guest_text and "Lukket punkt" in guest_text and "Personalesag" in guest_text
 
     # Repeating the tick sends nothing twice.
     again = tick(at(2018, 2, 20, 11))

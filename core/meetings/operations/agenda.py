@@ -32,6 +32,15 @@ from core.rules.types import MeetingRules
 
 #: Why an item may be closed: the categories of forvaltningsloven § 27 the practice uses
 #: (DOMAIN.md, "Only single items may be closed, and only for a stated reason").
+#: A closed item's public title where the secretary gives none, by its § 27 reason.
+PUBLIC_TITLES = {
+    "personal_matters": "Personsag",
+    "personnel": "Personalesag",
+    "property_transaction": "Ejendomshandel",
+    "tender": "Udbud",
+    "business_secrets": "Forretningsforhold",
+}
+
 CONFIDENTIALITY_REASONS = {
     "personal_matters": "Personlige forhold (forvaltningslovens § 27)",
     "personnel": "Personalesager (forvaltningslovens § 27)",
@@ -161,15 +170,26 @@ def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: Meetin
         recommendation=data.get("recommendation", ""),
         is_confidential=bool(data.get("is_confidential")),
         confidentiality_reason=data.get("confidentiality_reason") or "",
+        public_title=(data.get("public_title") or "").strip(),
         topics=list(data.get("topics", [])),
         plan=data.get("plan"),
         district=data.get("district"),
         guests=list(data.get("guests", [])),
         submitted_by_id=user.id if role < Role.BODY_SECRETARY else None,
     )
+    _default_public_title(item)
     _append_item(meeting, item)
     db.session.flush()
     return item
+
+
+def _default_public_title(item: AgendaItem) -> None:
+    """A closed item without a public title gets its reason's ("Personalesag"); an open
+    item has none (its title is public)."""
+    if not item.is_confidential:
+        item.public_title = ""
+    elif not item.public_title.strip():
+        item.public_title = PUBLIC_TITLES.get(item.confidentiality_reason, "Lukket punkt")
 
 
 def update_item(meeting: Meeting, item: AgendaItem, data: dict) -> AgendaItem:
@@ -180,8 +200,12 @@ def update_item(meeting: Meeting, item: AgendaItem, data: dict) -> AgendaItem:
         "confidentiality_reason": data.get("confidentiality_reason", item.confidentiality_reason),
     }
     _check_confidentiality(merged)
-    for field in ("kind", "title", "decision_theme", "case_text", "economy", "recommendation", "is_confidential",
-                  "confidentiality_reason", "topics", "plan", "district", "guests"):
+    if "confidentiality_reason" in data and "public_title" not in data \
+            and item.public_title == PUBLIC_TITLES.get(item.confidentiality_reason):
+        item.public_title = ""  # a new reason, a new default
+    for field in ("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
+                  "is_confidential", "confidentiality_reason", "public_title", "topics", "plan",
+                  "district", "guests"):
         if field in data:
             value = data[field]
             if field == "kind":
@@ -189,6 +213,7 @@ def update_item(meeting: Meeting, item: AgendaItem, data: dict) -> AgendaItem:
             setattr(item, field, value)
     if not item.is_confidential:
         item.confidentiality_reason = ""
+    _default_public_title(item)
     if "position" in data:
         others = [i for i in meeting.items if i is not item]
         pos = max(1, min(data["position"], len(others) + 1))
