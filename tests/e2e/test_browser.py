@@ -31,7 +31,7 @@ def test_secretary_prepares_and_publishes_an_agenda(board, create_meeting, visit
     sec.login(SECRETARY)
     sec.shoot("dashboard")
     page = sec.goto(f"/{T}/moeder/{meeting}")
-    page.get_by_label("Overskrift").fill("Nyt legehus i Hyldespjældet")
+    page.get_by_label("Overskrift", exact=True).fill("Nyt legehus i Hyldespjældet")
     page.get_by_label("Sagsfremstilling").fill("Beboerne ønsker et legehus ved fælleshuset.")
     page.get_by_label("Indstilling").fill("Bestyrelsen godkender legehuset.")
     page.get_by_role("button", name="Sæt på dagsordenen").click()

@@ -176,7 +176,7 @@ def test_a_refused_form_keeps_what_was_typed_and_links_each_message_to_its_field
     sec = visitor()
     sec.login(SECRETARY)
     page = sec.goto(f"/{T}/moeder/{meeting}/punkter/{item}/rediger")
-    page.get_by_label("Overskrift").fill("Ny legeplads ved Hyldagerparken")
+    page.get_by_label("Overskrift", exact=True).fill("Ny legeplads ved Hyldagerparken")
     page.get_by_label("Sagsfremstilling").fill("Beboerne har ønsket en ny legeplads.\n" * 40)
     page.get_by_label("Lukket punkt", exact=True).check()
     _submit_by_keyboard(page, "Gem punktet")
@@ -184,7 +184,7 @@ def test_a_refused_form_keeps_what_was_typed_and_links_each_message_to_its_field
     sec.axe()
     sec.shoot("meetpages-refused-item")
     assert page.title().startswith("Fejl: ")
-    assert page.get_by_label("Overskrift").input_value() == "Ny legeplads ved Hyldagerparken"
+    assert page.get_by_label("Overskrift", exact=True).input_value() == "Ny legeplads ved Hyldagerparken"
     assert page.get_by_label("Sagsfremstilling").input_value().count("ny legeplads") == 40
     assert page.get_by_label("Lukket punkt", exact=True).is_checked()
     field = page.get_by_label("Begrundelse for lukket punkt")
@@ -208,10 +208,10 @@ def test_a_refused_new_meeting_keeps_the_typed_fields_without_javascript(board, 
     page = sec.goto(f"/{T}/organer/bestyrelse/moeder?year=2020")
     page.get_by_label("Sted").fill("Rådhuset")
     page.get_by_label("Link til onlinemøde").fill("teams")
-    page.get_by_label("Overskrift").fill("Budgetmøde")
+    page.get_by_label("Overskrift", exact=True).fill("Budgetmøde")
     page.get_by_role("button", name="Opret mødet").click()
     page.get_by_role("heading", name="Der er et problem").wait_for()
     assert page.get_by_label("Sted").input_value() == "Rådhuset"
-    assert page.get_by_label("Overskrift").input_value() == "Budgetmøde"
+    assert page.get_by_label("Overskrift", exact=True).input_value() == "Budgetmøde"
     assert page.get_by_label("Dato").get_attribute("aria-invalid") == "true"
     assert page.get_by_role("link", name="Tidspunkt: skal udfyldes.").is_visible()
