@@ -319,14 +319,18 @@ def outbox(limit: int = 500) -> list[Notification]:
 
 
 def render(notification: Notification, tenant) -> EmailMessage:
-    """The e-mail for an outbox row, from the current state of the meeting; what a recipient
-    sees of closed items depends on who they are (ALB-B11, ALB-R6)."""
+    """The e-mail for an outbox row, from the current state of the meeting. A closed item
+    leaves the platform only as its public title and § 27 reason, whoever the recipient is
+    (ALB-B11, ALB-R6); the recipient's role decides only whether they are told how to object
+    to minutes out for tacit approval."""
     kind, ref = notification.kind, notification.subject
     if notification.text:
         return _prepared(notification)
     meeting = db.session.get(Meeting, int(ref.split(":")[1]))
     if meeting is None:
         raise LookupError(f"{ref} no longer exists")
+    user = db.session.scalar(sa.select(User).filter_by(email=notification.recipient))
+    role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
     rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
     d = meetings.deadlines(meeting, rules)
     zone = clock.tenant_zone(tenant)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.decisions import member  # noqa: F401
+from tests.fixtures.meetings import sit_and_hold
 from tests.fixtures.testby import BENT, SECRETARY, tacit_testby_file
 
 UTC = timezone.utc
@@ -30,7 +31,7 @@ def sent(tmp_path, sync_tenant, clock, make_meeting, member, passwords):
     clock.set(datetime(2018, 2, 20, 9, tzinfo=UTC))
     assert sec.post(f"{A}/meetings/{meeting}/publish-agenda").status_code == 200
     clock.set(MEETING + timedelta(hours=2))
-    assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
+    assert sit_and_hold(sec, meeting, prefix=f"{A}/").status_code == 200  # CORE-SESSION
     assert sec.put(f"{A}/meetings/{meeting}/items/{item['id']}/minutes",
                    json={"decision": "Budgettet blev godkendt."}).status_code == 200
     clock.set(SENT)

@@ -17,6 +17,7 @@ from core.meetings.models import DeadlineBreach, MinutesObjection
 from core.notifications.operations import tick
 from core.tenants.filespec import TenantFileError
 from tests.fixtures.decisions import create_meeting, member  # noqa: F401
+from tests.fixtures.meetings import attend_all, sit_and_hold
 from tests.fixtures.testby import ANNA, BENT, NABO_SECRETARY, SECRETARY, tacit_testby_file
 
 UTC = timezone.utc
@@ -45,7 +46,7 @@ def sent(tmp_path, sync_tenant, clock, make_meeting, member, in_process):
     clock.set(datetime(2018, 2, 20, 9, tzinfo=UTC))
     assert sec.post(f"{A}/meetings/{meeting}/publish-agenda").status_code == 200
     clock.set(MEETING + timedelta(hours=2))
-    assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
+    assert sit_and_hold(sec, meeting, prefix=f"{A}/").status_code == 200  # CORE-SESSION
     assert sec.put(f"{A}/meetings/{meeting}/items/{item['id']}/minutes",
                    json={"decision": "Budgettet blev godkendt."}).status_code == 200
     clock.set(SENT)
@@ -160,6 +161,7 @@ def test_a_body_that_does_not_approve_tacitly_takes_no_objection(testby, create_
     """Testby's own file: the board approves by e-mail (TST-6)."""
     meeting = create_meeting(testby, "bestyrelse")
     sec = member(SECRETARY)
+    attend_all(sec, meeting, prefix=f"{A}/")  # the meeting sits; someone is present (CORE-ATTENDANCE)
     assert sec.post(f"{A}/meetings/{meeting}/held").status_code == 200
     assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200
     resp = member(ANNA).post(f"{A}/meetings/{meeting}/minutes/objections", json={"text": "Nej"})

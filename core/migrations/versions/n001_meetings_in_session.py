@@ -5,7 +5,7 @@ Votes, objections and closing a motion happen only while the meeting is in sessi
 non-native enum, so its CHECK constraint is replaced (a batch rebuild on SQLite).
 
 Revision ID: n001
-Revises: r001
+Revises: t001
 Create Date: 2026-12-06
 
 """
