@@ -111,6 +111,7 @@ from core.meetings.operations.minutes import (
     write_entry,
 )
 from core.meetings.operations.tacit import (
+    OBJECTION_MAX,
     approve_tacitly,
     object_to_minutes,
     tacit_approval_due,
