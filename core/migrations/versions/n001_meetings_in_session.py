@@ -5,7 +5,7 @@ Votes, objections and closing a motion happen only while the meeting is in sessi
 non-native enum, so its CHECK constraint is replaced (a batch rebuild on SQLite).
 
 Revision ID: n001
-Revises: t001
+Revises: t002
 Create Date: 2026-12-06
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n001"
-down_revision = "t001"
+down_revision = "t002"
 branch_labels = None
 depends_on = None
 
