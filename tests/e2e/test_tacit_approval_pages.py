@@ -12,30 +12,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures.decisions import member  # noqa: F401
-from tests.fixtures.meetings import sit_and_hold
-from tests.fixtures.testby import BENT, SECRETARY, tacit_testby_file
+from tests.fixtures.testby import BENT, SECRETARY, send_tacit_minutes
 
 UTC = timezone.utc
-A = "/api/v1/tenants/testby"
-MEETING = datetime(2018, 3, 1, 15, tzinfo=UTC)
 SENT = datetime(2018, 3, 5, 10, tzinfo=UTC)
 
 
 @pytest.fixture
 def sent(tmp_path, sync_tenant, clock, make_meeting, member, passwords):
-    sync_tenant(tacit_testby_file(tmp_path))
+    meeting = send_tacit_minutes(sync_tenant, clock, make_meeting, member, tmp_path)
     passwords(SECRETARY, BENT)
-    meeting = make_meeting("testby", "bestyrelse", MEETING, location="Rådhuset")
-    sec = member(SECRETARY)
-    item = sec.post(f"{A}/meetings/{meeting}/items", json={"kind": "B", "title": "Budget 2018"}).get_json()
-    clock.set(datetime(2018, 2, 20, 9, tzinfo=UTC))
-    assert sec.post(f"{A}/meetings/{meeting}/publish-agenda").status_code == 200
-    clock.set(MEETING + timedelta(hours=2))
-    assert sit_and_hold(sec, meeting, prefix=f"{A}/").status_code == 200  # CORE-SESSION
-    assert sec.put(f"{A}/meetings/{meeting}/items/{item['id']}/minutes",
-                   json={"decision": "Budgettet blev godkendt."}).status_code == 200
-    clock.set(SENT)
-    assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200
     clock.set(SENT + timedelta(days=1))
     return meeting
 

@@ -17,12 +17,18 @@ from core.meetings.models import DeadlineBreach, MinutesObjection
 from core.notifications.operations import tick
 from core.tenants.filespec import TenantFileError
 from tests.fixtures.decisions import create_meeting, member  # noqa: F401
-from tests.fixtures.meetings import attend_all, sit_and_hold
-from tests.fixtures.testby import ANNA, BENT, NABO_SECRETARY, SECRETARY, tacit_testby_file
+from tests.fixtures.meetings import attend_all
+from tests.fixtures.testby import (
+    ANNA,
+    BENT,
+    NABO_SECRETARY,
+    SECRETARY,
+    send_tacit_minutes,
+    tacit_testby_file,
+)
 
 UTC = timezone.utc
 A = "/api/v1/tenants/testby"
-MEETING = datetime(2018, 3, 1, 15, tzinfo=UTC)
 SENT = datetime(2018, 3, 5, 10, tzinfo=UTC)
 DUE = SENT + timedelta(days=7)  # TST-6 in the file below: 7 days from sending
 
@@ -38,20 +44,8 @@ def in_process(app, monkeypatch):
 
 @pytest.fixture
 def sent(tmp_path, sync_tenant, clock, make_meeting, member, in_process):
-    """Testby's board meeting of 1 March 2018, held, its minutes sent on 5 March."""
-    sync_tenant(_tacit_file(tmp_path))
-    meeting = make_meeting("testby", "bestyrelse", MEETING, location="Rådhuset")
-    sec = member(SECRETARY)
-    item = sec.post(f"{A}/meetings/{meeting}/items", json={"kind": "B", "title": "Budget 2018"}).get_json()
-    clock.set(datetime(2018, 2, 20, 9, tzinfo=UTC))
-    assert sec.post(f"{A}/meetings/{meeting}/publish-agenda").status_code == 200
-    clock.set(MEETING + timedelta(hours=2))
-    assert sit_and_hold(sec, meeting, prefix=f"{A}/").status_code == 200  # CORE-SESSION
-    assert sec.put(f"{A}/meetings/{meeting}/items/{item['id']}/minutes",
-                   json={"decision": "Budgettet blev godkendt."}).status_code == 200
-    clock.set(SENT)
-    assert sec.post(f"{A}/meetings/{meeting}/send-minutes").status_code == 200
-    return meeting
+    """Testby's board meeting of 1 March 2018, held, its minutes sent on 5 March (SENT)."""
+    return send_tacit_minutes(sync_tenant, clock, make_meeting, member, tmp_path)
 
 
 def _minutes(member, meeting, who=ANNA):
