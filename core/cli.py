@@ -232,6 +232,31 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
 @with_appcontext
 def demo(bind: str, port: int, no_serve: bool):
     """Migrate the database, load the four demo tenants, and serve."""
+    import logging
+
+    Path(current_app.config["TENANTS_DIR"]).mkdir(parents=True, exist_ok=True)
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    # Setting up says what it did in a line per step: not Alembic's line per migration, nor
+    # a request log line per call the stories make through the API (hundreds). Warnings
+    # still show; the server logs its requests once it serves.
+    logging.disable(logging.INFO)
+    try:
+        _set_up_demo()
+    finally:
+        logging.disable(logging.NOTSET)
+    if no_serve:
+        return
+    notify = os.environ.get("NOTIFY_AT_ONCE", "1") == "1"
+    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)"
+               + ("; mails are printed here as they are sent" if notify else "") + "\n")
+    _serve(create_app({"NOTIFY_AT_ONCE": notify}), bind, port)
+
+
+def _set_up_demo() -> None:
+    """Migrate, load the tenant files, give everyone the demo password, play each tenant's
+    year and print the logins to try."""
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
@@ -239,17 +264,7 @@ def demo(bind: str, port: int, no_serve: bool):
     from core.identity.models import User
     from core.identity.passwords import hash_password
 
-    Path(current_app.config["TENANTS_DIR"]).mkdir(parents=True, exist_ok=True)
-    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite:///"):
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    import logging
-
-    logging.disable(logging.INFO)  # Alembic's line per migration: one line says it all
-    try:
-        upgrade(revision="heads")
-    finally:
-        logging.disable(logging.NOTSET)
+    upgrade(revision="heads")
     click.echo("  database: migrated")
     from core.tenants.operations import sync_tenant_file
 
@@ -270,12 +285,6 @@ def demo(bind: str, port: int, no_serve: bool):
     click.echo("\nDemo logins (password: %s):" % DEMO_PASSWORD)
     for tenant, who, name, email in demo_logins():
         click.echo(f"  {tenant:<20} {email:<46} {name} ({who})")
-    if no_serve:
-        return
-    notify = os.environ.get("NOTIFY_AT_ONCE", "1") == "1"
-    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)"
-               + ("; mails are printed here as they are sent" if notify else "") + "\n")
-    _serve(create_app({"NOTIFY_AT_ONCE": notify}), bind, port)
 
 
 def _serve(app, bind: str, port: int) -> None:
