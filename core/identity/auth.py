@@ -86,7 +86,8 @@ def init_auth(app: Flask) -> None:
     def _forget_request_identity(exc=None):
         # ``g`` lives on the app context, which tests (and CLI commands) keep open across
         # requests: who called must not carry over to the next request.
-        for key in ("_login_user", "access_checked", "api_token_id", "tenant", "decided_document"):
+        for key in ("_login_user", "access_checked", "api_token_id", "tenant", "decided_document",
+                    "decided_page", "meeting_generations"):
             g.pop(key, None)
 
     @login_manager.unauthorized_handler

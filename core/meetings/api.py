@@ -11,13 +11,11 @@ from flask import Response, g, jsonify, request
 from core import clock, files, transactions
 from core.bodies import operations as bodies
 from core.extensions import db
-from core.identity.auth import forget_login, logged_in_by_session, session_login, session_user_id
 from core.identity.permissions import (
     Role,
     access,
     body_from_param,
     current_person,
-    forget_roles,
     keep_for_request,
     require,
 )
@@ -66,18 +64,21 @@ def _decided_from_cache(endpoint, values):
     The login is verified as on every request; on any miss the request is decided in full."""
     if endpoint != "meetings.get_meeting" or not values:
         return
-    user_id = session_user_id()
-    login = session_login(user_id) if user_id else None
-    doc = login and cache.decided_document(values["tenant"], login, values["meeting_id"])
-    if doc is None:
-        forget_login()
-        return
-    values.pop("tenant")  # the tenant is not loaded (bind_tenant skips it)
-    g.access_checked = SEES  # the route's declared role: decided
-    g.decided_document = doc
+    doc = cache.answer_from_decision(values)
+    if doc is not None:
+        g.decided_document = doc
 
 
 bind_tenant(blp)  # after _decided_from_cache
+
+
+@blp.url_value_preprocessor
+def _generations_read(endpoint, values):
+    """After the tenant is found, before the user and the role are: the generations the
+    document and the decision will be stamped with (core/meetings/cache.py)."""
+    if endpoint == "meetings.get_meeting" and "decided_document" not in g:
+        g.meeting_generations = cache.generations_for(
+            g.tenant, values["meeting_id"], g.pop("meeting_generations", None))
 
 public_blp = Blueprint(
     "public", __name__, url_prefix="/api/v1/public/tenants/<tenant>",
@@ -169,27 +170,16 @@ def get_meeting(meeting_id: int):
 
 
 def _meeting_document(meeting_id: int) -> bytes:
+    # The generations were read before the tenant's, the user's and the meeting's rows
+    # (_generations_read), so the access is decided once, from rows no older than them.
+    gens = g.pop("meeting_generations", None) or cache.Generations.off()
     meeting, role = _meeting(meeting_id, SEES)
-    cached = cache.lookup(meeting.tenant_id, meeting.id, role.name)
+    cached = gens.lookup(role.name)
     payload = cached.doc
-    if not cached.storable:
-        return jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
-    remember = logged_in_by_session()
-    if payload is not None and not remember:
-        return payload
-    # Rows read before the generations were read may predate a write that the generations
-    # already count: decide (and render) again from fresh rows.
-    db.session.expire_all()
-    forget_roles()
-    meeting, again = _meeting(meeting_id, SEES)
     if payload is None:
-        payload = jsonify(MeetingSchema().dump(_view(meeting, again))).get_data()
-        if again is role:  # stored only under the audience it was rendered for
-            cached.store(payload)
-    user = current_person()
-    if again is role and remember and user.is_enabled and session_login(user.id, user) is not None:
-        cache.remember_decision(current_tenant().slug, session_login(user.id, user), cached,
-                                meeting.tenant_id, meeting.id, role.name)
+        payload = jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
+        cached.store(payload)
+    cache.keep_decision(cached, meeting, role)
     return payload
 
 

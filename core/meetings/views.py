@@ -20,22 +20,28 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, g, render_template, request, url_for
+import time
+
+from flask import Blueprint, Response, current_app, g, render_template, request, session, url_for
 from flask import abort as flask_abort
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import abort
+from flask_wtf.csrf import generate_csrf
 
 from core import clock
 from core.bodies import operations as bodies
 from core.extensions import db
+from core.identity.auth import logged_in_by_session, session_login
 from core.identity.permissions import Role, access, require
+from core.meetings import cache, present
 from core.meetings import operations as meetings
-from core.meetings import present
 from core.meetings.models import Meeting, MeetingState
 from core.meetings.schemas import CancelSchema, MeetingCreateSchema, MeetingUpdateSchema, PlanSchema
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, filled_values, form_lines, load, refuse_field
+from core.web.i18n import select_locale
 
 #: The templates of the meetings' pages (``templates/meetings/``).
 templates = Blueprint("meetings_templates", __name__, template_folder="templates")
@@ -270,12 +276,90 @@ def create_meeting(key: str):
 # --------------------------------------------------------------------------- a meeting
 
 
+#: What stands for the reader's CSRF token in a stored meeting page: the token is the
+#: session's and expires, so each answer puts the current one back.
+CSRF_MARK = b"<!--csrf-token-->"
+
+
+def _page_cacheable() -> bool:
+    """Whether this request's meeting page may come from, or go to, the page cache: a plain
+    GET by a reader logged in by the session, with no message waiting to be shown and no
+    refused form to show again (docs/decisions/0032-meeting-page-cache.md)."""
+    return (request.method == "GET" and not request.args and "_flashes" not in session
+            and g.get("refusal") is None and logged_in_by_session())
+
+
+@bp.app_url_value_preprocessor
+def _page_from_cache(endpoint, values):
+    """The meeting page for a reader whose access decision is cached and fresh, before the
+    tenant, the user's row or the role are loaded (as the meetings API's document,
+    docs/decisions/0009-cached-access-decision.md); an app-wide preprocessor, so it runs
+    before the blueprint binds the tenant. On any miss the request is decided in full,
+    once, after the generations are read."""
+    if endpoint != "web.meeting" or not values or not _page_cacheable():
+        return
+    page = cache.answer_from_decision(values, select_locale())
+    if page is not None:
+        g.decided_page = page
+
+
+@bp.url_value_preprocessor
+def _page_generations(endpoint, values):
+    """After the tenant is found (core/web binds it first), before the user and the role:
+    the generations the page and the decision will be stamped with."""
+    if endpoint == "web.meeting" and "meeting_generations" in g:
+        g.meeting_generations = cache.generations_for(
+            g.tenant, values["meeting_id"], g.meeting_generations)
+
+
+def _page_answer(stored: bytes) -> Response:
+    """A stored meeting page with the reader's CSRF token, and an ETag that names the page,
+    the session's token and the token's hour, so a 304 never keeps an expired token."""
+    token = generate_csrf()
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) or 0
+    hour = int(time.time() // limit) if limit else 0
+    tag = cache.etag(stored + f"\n{session.get('csrf_token', '')}\n{hour}".encode())
+    if request.if_none_match.contains(tag):
+        resp = Response(status=304)
+    else:
+        resp = Response(stored.replace(CSRF_MARK, token.encode()), mimetype="text/html")
+    resp.set_etag(tag)
+    resp.headers["Cache-Control"] = "private, no-cache"
+    return resp
+
+
 @bp.route("/<tenant>/moeder/<int:meeting_id>")
 @access(Role.INFORMATION_RECIPIENT)
 def meeting(meeting_id: int):
     """A meeting: agenda (closed items for members only), attachments, attendance, live
-    votes on decision items, minutes, approval; the secretary's actions."""
+    votes on decision items, minutes, approval; the secretary's actions.
+
+    Kept per reader, language and day under the meeting's generations, like the meetings
+    API's document (core/meetings/cache.py); served from there while nothing the page
+    shows was written since, with an ETag for ``If-None-Match``."""
+    page = g.pop("decided_page", None)  # _page_from_cache
+    if page is not None:
+        return _page_answer(page)
+    gens = g.pop("meeting_generations", None)
     meeting, role = meeting_for(meeting_id, SEES)
+    cached = None
+    if gens is not None and _page_cacheable():
+        login = session_login(current_user.id, current_user)
+        if login is not None:
+            cached = gens.lookup(role.name, cache.page_suffix(login, select_locale(), gens.day))
+    if cached is not None and cached.doc is not None:
+        cache.keep_decision(cached, meeting, role)
+        return _page_answer(cached.doc)
+    html = _render_meeting(meeting, role)
+    if cached is None or not cached.storable:
+        return html
+    stored = html.encode().replace(generate_csrf().encode(), CSRF_MARK)
+    cached.store(stored)
+    cache.keep_decision(cached, meeting, role)
+    return _page_answer(stored)
+
+
+def _render_meeting(meeting: Meeting, role: Role) -> str:
     # Everything the page shows, in a fixed number of statements (issue #20).
     meeting = meetings.load_for_page(meeting)
     rules = rules_of(meeting.body)

@@ -386,9 +386,9 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
     app, client, walk_world, monkeypatch
 ):
     """The walk again with the meeting document cache on, after every user of A has read
-    every meeting of A they may see (their documents and access decisions cached,
-    docs/decisions/0009-cached-access-decision.md): still nothing of B, nor of a body of
-    A they do not sit in."""
+    every meeting of A they may see, as the API's document and as the page (their
+    documents, pages and access decisions cached, docs/decisions/0009-cached-access-decision.md,
+    0032-meeting-page-cache.md): still nothing of B, nor of a body of A they do not sit in."""
     from core.meetings import cache
 
     monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
@@ -399,8 +399,8 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
     real = cache.decided_document
 
     def spy(*args):
-        served.append(real(*args))
-        return served[-1]
+        served.append((len(args) > 3 and bool(args[3]), real(*args)))  # a suffix: the page
+        return served[-1][1]
 
     monkeypatch.setattr(cache, "decided_document", spy)
     for name in ROLES[1:]:
@@ -408,10 +408,13 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
         for meeting_id in meetings:
             for _ in range(2):
                 client.get(f"/api/v1/tenants/{A}/meetings/{meeting_id}")
-    assert any(doc is not None for doc in served), "no access decision was cached"
+                client.get(f"/{A}/moeder/{meeting_id}")  # the page, cached per reader too
+    assert any(doc is not None for page, doc in served if not page), "no document was cached"
+    assert any(doc is not None for page, doc in served if page), "no page was cached"
     _, _, failures, _, refused, _ = walk(app, client, a, b)
     assert not failures, "isolation walk with the cache on found:\n" + "\n".join(failures)
     assert ("/api/v1/tenants/<tenant>/meetings/<int:meeting_id>", "GET") in refused
+    assert ("/<tenant>/moeder/<int:meeting_id>", "GET") in refused
 
 
 def test_the_walk_catches_a_route_that_forgets_to_check_the_body(app, walk_world):

@@ -28,10 +28,10 @@ def lookups(monkeypatch):
     """Every look-up of the cache: True for a document served from it (by a cached access
     decision, or after the access was decided in full)."""
     seen = []
-    real, decided = cache.lookup, cache.decided_document
+    real, decided = cache.Generations.lookup, cache.decided_document
 
-    def spy(*args, **kwargs):
-        found = real(*args, **kwargs)
+    def spy(gens, *args, **kwargs):
+        found = real(gens, *args, **kwargs)
         seen.append(found.doc is not None)
         return found
 
@@ -41,7 +41,7 @@ def lookups(monkeypatch):
             seen.append(True)
         return found
 
-    monkeypatch.setattr(cache, "lookup", spy)
+    monkeypatch.setattr(cache.Generations, "lookup", spy)
     monkeypatch.setattr(cache, "decided_document", spy_decided)
     return seen
 
