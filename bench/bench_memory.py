@@ -52,7 +52,13 @@ class Sampler:
 
     def _run(self):
         while not self._stop.is_set():
-            procs = self.root.children(recursive=True)
+            try:
+                procs = self.root.children(recursive=True)
+            except psutil.NoSuchProcess:
+                # a work horse exited while its parent's children were listed: sample again
+                # (the sampler used to stop here, and report a peak too low)
+                time.sleep(0.01)
+                continue
             if self.include_root:
                 procs.append(self.root)
             for p in procs:

@@ -58,6 +58,8 @@ class Config:
     BENCH_ENDPOINTS = os.environ.get("KOMMISSORIUM_BENCH", "0") == "1"
     #: The JSON the benchmark floor endpoint serves (core/ops/bench.py).
     BENCH_FLOOR_FILE = os.environ.get("KOMMISSORIUM_BENCH_FLOOR_FILE", "")
+    #: The HTML ``/_bench/floor-page`` serves (the meeting page's bytes, for its benchmark).
+    BENCH_FLOOR_PAGE_FILE = os.environ.get("KOMMISSORIUM_BENCH_FLOOR_PAGE_FILE", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

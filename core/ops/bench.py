@@ -1,6 +1,7 @@
 """The benchmark floor (bench/, ``KOMMISSORIUM_BENCH=1`` only, never in production).
 
-``GET /_bench/floor`` answers with the JSON in ``KOMMISSORIUM_BENCH_FLOOR_FILE``, read once
+``GET /_bench/floor`` answers with the JSON in ``KOMMISSORIUM_BENCH_FLOOR_FILE`` (and
+``GET /_bench/floor-page`` with the HTML in ``KOMMISSORIUM_BENCH_FLOOR_PAGE_FILE``), read once
 per process and then served from memory, through the same server, middleware, logging and
 metrics as every other route. The load benchmark compares a real endpoint with it: the
 difference is what the handler, its queries and its rules cost.
@@ -21,11 +22,21 @@ _payloads: dict[str, bytes] = {}
 @bp.route("/_bench/floor")
 @access(Role.PUBLIC)
 def floor():
-    path = current_app.config["BENCH_FLOOR_FILE"]
+    return Response(_payload("BENCH_FLOOR_FILE"), mimetype="application/json")
+
+
+@bp.route("/_bench/floor-page")
+@access(Role.PUBLIC)
+def floor_page():
+    return Response(_payload("BENCH_FLOOR_PAGE_FILE"), mimetype="text/html")
+
+
+def _payload(setting: str) -> bytes:
+    path = current_app.config[setting]
     payload = _payloads.get(path)
     if payload is None:
         payload = _payloads[path] = Path(path).read_bytes()
-    return Response(payload, mimetype="application/json")
+    return payload
 
 
 def init_app(app) -> None:
