@@ -56,6 +56,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.meetings import cache as meeting_cache
 
     meeting_cache.init_app(app)  # the meeting document cache: writes bump its generations
+    import core.search.index  # noqa: F401  (the search index follows every write: a session hook)
     _sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
@@ -74,12 +75,15 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.notifications.api import feed_blp as calendar_feed_blp
     from core.notifications.api import me_blp as my_calendar_blp
     from core.proposals.api import blp as proposals_blp
+    from core.search.api import blp as search_blp
+    from core.search.api import public_blp as public_search_blp
     from core.tenants.api import blp as tenants_blp
     from core.tenancy import release_tenant
 
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
         calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
+        search_blp, public_search_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)
@@ -107,11 +111,12 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.meetings import views as meeting_pages
     from core.notifications import views as notification_pages
     from core.proposals import views as proposal_pages
+    from core.search import views as search_pages
     from core.tenants import views as tenant_pages
 
     app.register_blueprint(web_bp)
     for pages in (tenant_pages, body_pages, meeting_pages, decision_pages, proposal_pages,
-                  notification_pages, document_pages):
+                  notification_pages, document_pages, search_pages):
         app.register_blueprint(pages.templates)
     from core.identity.views import bp as identity_pages_bp
 
@@ -142,6 +147,7 @@ def _import_models() -> None:
     import core.notifications.models  # noqa: F401
     import core.organisations.models  # noqa: F401
     import core.proposals.models  # noqa: F401
+    import core.search.models  # noqa: F401
     import core.tenants.models  # noqa: F401
     import core.transactions  # noqa: F401  (idempotency_keys)
 

@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from core import create_app
 from core.audit import cli as audit_cli
 from core.identity import cli as identity_cli
+from core.search import cli as search_cli
 
 DEMO_PASSWORD = "demo"
 
@@ -34,6 +35,7 @@ def main():
 main.add_command(identity_cli.users)
 main.add_command(identity_cli.idp)
 main.add_command(audit_cli.audit)
+main.add_command(search_cli.search)
 
 
 # ---------------------------------------------------------------------------- tenants
@@ -281,6 +283,13 @@ def _set_up_demo() -> None:
 
     for slug, what in seed_demo_year().items():
         click.echo(f"  demo year {slug}: {what}")
+    from core.search.index import reindex
+
+    # Written through the features, the demo year is indexed as it is written; a database
+    # made before the search existed gets its index here (kommissorium search reindex).
+    indexed = reindex(missing_only=True)
+    if indexed:
+        click.echo(f"  search index: {indexed} meetings and proposals indexed")
 
     click.echo("\nDemo logins (password: %s):" % DEMO_PASSWORD)
     for tenant, who, name, email in demo_logins():

@@ -13,6 +13,17 @@ class SchemaNotMigrated(RuntimeError):
     pass
 
 
+#: Tables the migrations make that no model describes: SQLite's FTS5 table of the search
+#: index and the shadow tables FTS5 keeps (migration q001).
+UNMODELLED_TABLES = ("search_fts",)
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's comparison of the schema with the models: leave out
+    :data:`UNMODELLED_TABLES`."""
+    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLES))
+
+
 def heads() -> set[str]:
     config = current_app.extensions["migrate"].migrate.get_config()
     return set(ScriptDirectory.from_config(config).get_heads())

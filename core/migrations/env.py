@@ -97,6 +97,9 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    from core.schema import include_name
+
+    conf_args.setdefault("include_name", include_name)  # SQLite's FTS5 tables (core/search)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
