@@ -245,7 +245,7 @@ def _zone(tenant_id: int):
 def _doc(kind: Kind, level: Level, title: str, text: str, **fields) -> dict:
     """A row's values (the columns :func:`rebuild_many` adds aside)."""
     return {"kind": kind.value, "level": int(level), "title": title or "", "text": text or "",
-            "is_redacted": False, "person_ids": "", "source_sha256": None, "meeting_id": None,
+            "is_redacted": False, "is_closed": False, "person_ids": "", "source_sha256": None, "meeting_id": None,
             "item_id": None, "proposal_id": None, "attachment_id": None, "position": None, **fields}
 
 
@@ -284,9 +284,11 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
         meeting.call_reason, meeting.cancel_reason), **common), []))
     for item in meeting.items:
         level = Level.MEMBERS if item.is_confidential else open_level
-        at = dict(common, item_id=item.id, position=item.position)
+        at = dict(common, item_id=item.id, position=item.position, is_closed=item.is_confidential)
         rows.append((_doc(Kind.ITEM, level, item.title, _join(
             item.decision_theme, item.case_text, item.economy, item.recommendation), **at), []))
+        if item.is_confidential:  # the others read its public title and § 27 reason only
+            rows.append((_doc(Kind.ITEM, open_level, present.public_title(item), "", is_redacted=True, **at), []))
         for att in item.attachments:
             text = _attachment_text(att, old_texts, meetings.read_attachment)
             if not text:
@@ -297,7 +299,8 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
     version = meetings.current_version(meeting)
     if version is not None:
         # A draft is the members' business; the others read the minutes once sent.
-        drafting = meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.HELD)
+        drafting = meeting.state in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED,
+                                     MeetingState.IN_SESSION, MeetingState.HELD)
         others = (Level.PUBLIC if present.minutes_are_public(meeting) else
                   None if drafting else Level.READERS)
         items = {i.id: i for i in meeting.items}
@@ -305,7 +308,7 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
             item = items.get(entry.item_id)
             if item is None:
                 continue
-            at = dict(common, item_id=item.id, position=item.position)
+            at = dict(common, item_id=item.id, position=item.position, is_closed=item.is_confidential)
             full = _join(entry.decision, entry.explanation)
             if not item.is_confidential:
                 rows.append((_doc(Kind.MINUTES, others if others is not None else Level.MEMBERS,
@@ -313,7 +316,7 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
                 continue
             rows.append((_doc(Kind.MINUTES, Level.MEMBERS, item.title, full, **at), []))
             if others is not None and entry.public_decision.strip():
-                rows.append((_doc(Kind.MINUTES, others, present.CLOSED_TITLE, entry.public_decision,
+                rows.append((_doc(Kind.MINUTES, others, present.public_title(item), entry.public_decision,
                                   is_redacted=True, **at), []))
     return rows
 

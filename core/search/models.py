@@ -89,6 +89,8 @@ class SearchDocument(TenantScoped, db.Model):
     #: A closed item's public part: for readers below :attr:`Level.MEMBERS` only, who do
     #: not read the full row.
     is_redacted: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: A closed item's piece (its content for the members, or its public part).
+    is_closed: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     #: The heading shown for the hit.
     title: Mapped[str] = mapped_column(sa.String(400), nullable=False)
     #: The heading folded (lower case, single spaces): an exact title ranks first.

@@ -198,8 +198,7 @@ def _result(row: SearchDocument, roots: list[str], reader: Reader, links, names:
         "kind": row.kind, "title": row.title,
         "snippet": words.snippet(row.text, roots) if row.text else "",
         "tenant": tenant.slug, "tenant_name": tenant.name, "body": body.key, "body_name": body.name,
-        "year": row.year, "date": row.happened_at, "is_confidential": row.level == int(Level.MEMBERS)
-        and row.kind in (Kind.ITEM.value, Kind.MINUTES.value, Kind.ATTACHMENT.value),
+        "year": row.year, "date": row.happened_at, "is_confidential": row.is_closed,
         "meeting_id": row.meeting_id, "item_id": row.item_id, "proposal_id": row.proposal_id,
         "attachment_id": row.attachment_id,
         "url": links(row, tenant.slug, level) if links else None,

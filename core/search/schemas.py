@@ -52,8 +52,8 @@ class SearchHitSchema(Schema):
     year = fields.Integer(required=True)
     date = fields.DateTime(required=True)
     is_confidential = fields.Boolean(required=True, metadata={
-        "description": "A closed item's content (lukket punkt, forvaltningsloven § 27): "
-                       "found by the body's members only."})
+        "description": "A closed item (lukket punkt, forvaltningsloven § 27): its content, "
+                       "found by the body's members only, or its public title and decision."})
     meeting_id = fields.Integer(allow_none=True)
     item_id = fields.Integer(allow_none=True)
     proposal_id = fields.Integer(allow_none=True)

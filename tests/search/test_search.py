@@ -15,6 +15,8 @@ from tests.fixtures.testby import (
     ANNA, BOTH, GROUP_MEMBER, NABO_SECRETARY, OUTSIDER, SECRETARY,
 )
 
+from tests.fixtures.meetings import sit_and_hold
+
 UTC = timezone.utc
 BOARD = "bestyrelse"
 
@@ -98,8 +100,8 @@ def board_meeting(testby, clock, make_meeting, api):
 def _publish_and_hold(sec, clock, meeting):
     clock.set(at(2019, 2, 20, 9))
     assert sec.post(f"meetings/{meeting}/publish-agenda").status_code == 200
-    clock.set(at(2019, 3, 1, 16))
-    assert sec.post(f"meetings/{meeting}/held").status_code == 200
+    clock.set(at(2019, 3, 1, 13, 30))
+    assert sit_and_hold(sec, meeting).status_code == 200
 
 
 def _final_minutes(sec, clock, api, meeting, ids):
@@ -174,8 +176,8 @@ def test_closed_content_is_found_by_the_members_only_ALB_B11(board_meeting, nabo
 def test_closed_decision_public_part_only_after_final_minutes(board_meeting, clock, api, client):
     sec, meeting, ids = board_meeting
     _final_minutes(sec, clock, api, meeting, ids)
-    public = find(client, "personalesag")
-    assert [(h["kind"], h["title"]) for h in public["results"]] == [("minutes", "Lukket punkt")]
+    public = find(client, "personalesag", kind="minutes")
+    assert [(h["kind"], h["title"]) for h in public["results"]] == [("minutes", "Personalesag")]
     assert public["results"][0]["url"] == f"/testby/offentlig/moeder/{meeting}"
     assert "afskediges" not in str(public) and "Afskedigelse" not in str(public)
     for word in ("afskediges", "afskedigelse", "april"):
@@ -185,7 +187,8 @@ def test_closed_decision_public_part_only_after_final_minutes(board_meeting, clo
     member = find(api(ANNA, "testby").client, "afskediges", kind="minutes")
     assert titles(member) == ["Afskedigelse af ejendomsfunktionær"]
     assert "<mark>afskediges</mark>" in member["results"][0]["snippet"]
-    assert find(api(ANNA, "testby").client, "personalesag")["total"] == 0  # the public part is not theirs
+    # The public title and part are the others' rows; the members read the full ones.
+    assert find(api(ANNA, "testby").client, "personalesag", kind="minutes")["total"] == 0
 
 
 def test_the_public_finds_only_published_agendas_and_final_minutes(board_meeting, clock, api, client):
@@ -197,6 +200,9 @@ def test_the_public_finds_only_published_agendas_and_final_minutes(board_meeting
     assert {h["title"] for h in answer["results"]} == {"Budget", "Legepladsen i Vestparken"}
     assert all(h["url"] == f"/testby/offentlig/moeder/{meeting}" for h in answer["results"])
     assert find(client, "snerydning")["total"] == 0  # attachments: for the body's readers
+    closed = find(client, "personalesag")["results"]  # its public title, as the agenda shows it
+    assert [(h["kind"], h["title"], h["snippet"], h["is_confidential"]) for h in closed] == [
+        ("item", "Personalesag", "", True)]
     assert find(client, "vedtaget")["total"] == 0  # no minutes yet
     tenant_public = client.get("/api/v1/public/tenants/testby/search", query_string={"q": "budget"})
     assert tenant_public.status_code == 200

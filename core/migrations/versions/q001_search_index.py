@@ -59,6 +59,7 @@ def upgrade():
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("level", sa.SmallInteger(), nullable=False),
         sa.Column("is_redacted", sa.Boolean(), nullable=False),
+        sa.Column("is_closed", sa.Boolean(), nullable=False),
         sa.Column("title", sa.String(length=400), nullable=False),
         sa.Column("title_key", sa.String(length=400), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
