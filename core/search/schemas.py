@@ -9,18 +9,21 @@ from core.search.models import Kind
 from core.search.operations import MAX_PER_PAGE
 
 KINDS = [k.value for k in Kind]
+#: What a query parameter may hold, as the document says it: no NUL, no lone surrogate
+#: (refused for every text, core/inputs.py).
+STORABLE = validate.Regexp(r"^[^\x00\ud800-\udfff]*$", error="Teksten indeholder et tegn, der ikke kan gemmes.")
 
 
 class SearchQuerySchema(Schema):
     """``?q=budget&tenant=testby&body=bestyrelse&year=2026&kind=minutes&page=1``."""
 
-    q = Text(required=True, validate=validate.Length(min=1, max=200), metadata={
+    q = Text(required=True, validate=[validate.Length(min=1, max=200), STORABLE], metadata={
         "description": "The words to find; each must occur, in any of its forms (Danish "
                        "stems) or as the start of a longer word. Small words (og, i, at …) and "
                        "punctuation are not searched: a query of nothing else finds nothing."})
-    tenant = Text(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+    tenant = Text(load_default=None, validate=[validate.Length(min=1, max=64), STORABLE], metadata={
         "description": "Only this tenant's material (its slug)."})
-    body = Text(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+    body = Text(load_default=None, validate=[validate.Length(min=1, max=64), STORABLE], metadata={
         "description": "Only this body's material (its key; with ``tenant``, that tenant's body)."})
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100), metadata={
         "description": "Only material of this year (a meeting's date, a proposal's start)."})
