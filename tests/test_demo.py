@@ -130,6 +130,10 @@ def test_demo_year_for_each_tenant_then_nothing_changes(run, app, client, caplog
     first_meeting = sec.get(f"/api/v1/tenants/albertslund/meetings/{meetings[0]['id']}").get_json()
     assert [i["kind"] for i in first_meeting["items"]].count("B") >= 1
     assert any(i.get("attachments") for i in first_meeting["items"])
+    # The demo year is searchable (issue 16): an item by its title, the first hit.
+    title = next(i["title"] for i in first_meeting["items"] if i["kind"] == "B")
+    found = sec.get("/api/v1/search", query_string={"q": title, "tenant": "albertslund", "kind": "item"})
+    assert found.status_code == 200 and found.get_json()["results"][0]["title"] == title
 
     # Vejle: the proposal went through a hearing to BPU, which adopted it (VEJ-6, VEJ-1).
     fs = _login(app.test_client(), "laerke.lindberg@bolivvejle.example")
