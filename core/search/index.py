@@ -70,8 +70,11 @@ def _keys_of(obj, session: Session) -> list[tuple]:
 
 
 def _changed(obj, *names: str) -> bool:
+    """A stored row whose ``names`` changed in this flush (a new one is in no row yet)."""
     state = sa.inspect(obj)
-    return state.deleted or any(state.attrs[n].history.has_changes() for n in names)
+    if not state.persistent or state.deleted:
+        return False
+    return any(state.attrs[n].history.has_changes() for n in names)
 
 
 @event.listens_for(Session, "after_flush")
