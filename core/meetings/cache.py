@@ -57,6 +57,9 @@ IGNORED_TABLES = frozenset({
     "notifications", "audit_entries", "calendar_feeds", "idempotency_keys",
     # made from the meeting, never read by its document (decision 0028)
     "generated_documents",
+    # the search index: made from the meeting in the write's own transaction, never read
+    # by its document (decision 0030)
+    "search_documents", "search_grants",
 })
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
