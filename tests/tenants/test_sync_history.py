@@ -3,7 +3,7 @@ is ended, its meetings, votes and minutes kept, every change audited; ``tenants 
 removes only ended rows without history, and only when confirmed
 (docs/decisions/0019-sync-ends-never-deletes.md)."""
 
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,13 @@ from tests.fixtures.tenants import two_bodies
 T = "/api/v1/tenants/aby"
 CHAIR, MUNICIPALITY = "formand@aby.example", "sekretaer@aby.example"
 TODAY = platform_clock.today()  # the day sync ends what a file no longer names (core/clock.py)
+
+
+@pytest.fixture(autouse=True)
+def _one_day(clock):
+    """The platform's clock held at noon of TODAY (Copenhagen), so a run across midnight
+    compares with the day the sync saw."""
+    clock.set(datetime.combine(TODAY, time(12), tzinfo=platform_clock.tenant_zone(None)).astimezone(timezone.utc))
 
 
 def _file(*, without_body=None, without_seat=None, extra_seat="") -> str:
