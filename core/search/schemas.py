@@ -9,9 +9,10 @@ from core.search.models import Kind
 from core.search.operations import MAX_PER_PAGE
 
 KINDS = [k.value for k in Kind]
-#: What a query parameter may hold, as the document says it: no NUL, no lone surrogate
-#: (refused for every text, core/inputs.py).
-STORABLE = validate.Regexp(r"^[^\x00\ud800-\udfff]*$", error="Teksten indeholder et tegn, der ikke kan gemmes.")
+#: What a query parameter may hold, as the document says it: no NUL (refused for every text,
+#: core/inputs.py; a lone surrogate cannot arrive in a URL's query, which is UTF-8). Written
+#: without a surrogate range, which the schema's regular-expression dialect cannot carry.
+STORABLE = validate.Regexp(r"^[^\x00]*$", error="Teksten indeholder et tegn, der ikke kan gemmes.")
 
 
 class SearchQuerySchema(Schema):
