@@ -33,7 +33,9 @@ class RequestContextFilter(logging.Filter):
             record.request_id = _request_id.get()
         if not hasattr(record, "tenant"):
             tenant = getattr(g, "tenant", None) if has_request_context() else None
-            record.tenant = getattr(tenant, "slug", None)
+            # What the row holds already, never a load: an error logged while the database
+            # is away (an expired row) must not raise from its own log line.
+            record.tenant = vars(tenant).get("slug") if tenant is not None else None
         return True
 
 
