@@ -115,15 +115,16 @@ def body_competence(body, matter):
 def vote_units(body, attendees, matter):
     if body.kind != "district_board" or matter.plan is None:
         return None
-    # KBH-5: only the housing organisations in the plan's grant decide its adjustment;
-    # the municipality's administrations keep their votes.
+    # KBH-5: "det udelukkende er de boligorganisationer, som indgår i den konkrete
+    # bevilling, der har beslutningskompetence i forhold til justeringer af disse": only
+    # the housing organisations in the plan's grant vote on its adjustment. The municipal
+    # administrations take part and speak, but do not vote on it.
     granted = set(_grants(body).get(matter.plan, []))
-    housing = {o for g in _grants(body).values() for o in g}
     units = []
     for a in attendees:
         if not a.is_voting:
             continue
-        eligible = a.organisation not in housing or a.organisation in granted
+        eligible = a.organisation in granted
         units.append(VoteUnit(
             key=f"seat:{a.seat_key}",
             label=a.organisation,
@@ -132,12 +133,18 @@ def vote_units(body, attendees, matter):
             casters=frozenset([a.person]) if a.person else frozenset(),
             clause="KBH-5",
             reason=(
-                f"Indgår i bevillingen for {matter.plan}." if a.organisation in granted
-                else f"Indgår ikke i bevillingen for {matter.plan}." if not eligible
-                else "Kommunal forvaltning."
+                f"Indgår i bevillingen for {matter.plan}." if eligible
+                else f"Indgår ikke i bevillingen for {matter.plan}." if a.organisation in _housing(body)
+                else f"Kommunal forvaltning: deltager og har taleret, men kun boligorganisationerne i "
+                     f"bevillingen for {matter.plan} stemmer om justeringen."
             ),
         ))
     return units
+
+
+def _housing(body) -> set[str]:
+    """Every housing organisation in one of the district's grants."""
+    return {o for g in _grants(body).values() for o in g}
 
 from plugins.kobenhavn.proposals import proposal_route  # noqa: F401
 
@@ -174,7 +181,7 @@ def describe_rules(body):
                        f"({plans}).",
               "Decides on the plans of its own districts only."),
             r("KBH-5", "Ved justering af en helhedsplan har kun boligorganisationerne i den konkrete bevilling "
-                       "beslutningskompetence; forvaltningerne bevarer deres stemme.",
+                       "beslutningskompetence; forvaltningerne deltager og har taleret, men stemmer ikke.",
               "Only the housing organisations in the plan's grant decide its adjustment."),
             *duty,
             r("KBH-8", "Medlemmer: én fra hver af SOF Voksen, SOF BBU, BUF, BIF, ØKF, TMF og KFF og hver "

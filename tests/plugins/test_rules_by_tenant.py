@@ -118,8 +118,11 @@ def test_only_organisations_in_the_grant_decide_KBH_5():
         ("kab", "KAB", "member", True), ("fsb", "FSB", "member", True), ("tmf", "TMF", "member", True)))
     attendees = [Attendee(s.key, s.organisation, s.role, True, s.key) for s in body.seats]
     units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x", plan="Plan A"))
-    assert [(u.label, u.eligible) for u in units] == [("KAB", True), ("FSB", False), ("TMF", True)]
+    # Only the housing organisations in the plan's grant; the administration (TMF) takes
+    # part but does not vote on the plan's adjustment.
+    assert [(u.label, u.eligible) for u in units] == [("KAB", True), ("FSB", False), ("TMF", False)]
     assert {u.clause for u in units} == {"KBH-5"}
+    assert "Kommunal forvaltning" in units[2].reason
 
 
 def test_board_tally_cites_its_clause_and_honours_two_thirds_ALB_B4_SLA_4():

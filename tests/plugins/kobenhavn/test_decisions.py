@@ -43,14 +43,20 @@ def test_only_housing_organisations_in_the_grant_vote_KBH_5(kbh, decision_item, 
     assert refused.status_code == 409
     assert (refused.get_json()["clause"], refused.get_json()["rule"]) == ("KBH-5", "vote_units")
     assert refused.get_json()["message"] == f"Indgår ikke i bevillingen for {SYDHAVNEN}."
-    for email in (AAB, DOMEA, SOF):  # in the grant, and a municipal administration
+    # "det udelukkende er de boligorganisationer, som indgår i den konkrete bevilling, der
+    # har beslutningskompetence": a municipal administration takes part but does not vote.
+    administration = member(SOF).post(f"{K}/motions/{motion}/votes", json={"choice": "yes"})
+    assert administration.status_code == 409
+    assert (administration.get_json()["clause"], administration.get_json()["rule"]) == ("KBH-5", "vote_units")
+    assert "Kommunal forvaltning" in administration.get_json()["message"]
+    for email in (AAB, DOMEA):  # the two housing organisations in the grant
         assert member(email).post(f"{K}/motions/{motion}/votes",
                                   json={"choice": "yes"}).status_code == 201
     outcome = member(BSK).post(f"{K}/motions/{motion}/close").get_json()["outcome"]
-    ineligible = sorted(u["label"] for u in outcome["units"] if not u["eligible"])
-    assert ineligible == ["FSB", "KAB"]
-    assert outcome["result"] == "adopted" and outcome["counts"]["yes"] == 3
-    assert "3 af 9 stemmeberettigede stemte for" in outcome["explanation"]["da"]
+    eligible = sorted(u["label"] for u in outcome["units"] if u["eligible"])
+    assert eligible == ["AAB", "DOMEA"]
+    assert outcome["result"] == "adopted" and outcome["counts"]["yes"] == 2
+    assert "2 af 2 stemmeberettigede stemte for" in outcome["explanation"]["da"]
 
 
 def test_the_holder_of_a_delegated_mandate_casts_the_vote_KBH_7(
@@ -64,3 +70,8 @@ def test_the_holder_of_a_delegated_mandate_casts_the_vote_KBH_7(
     assert resp.status_code == 201, resp.get_json()
     assert (resp.get_json()["unit"], resp.get_json()["cast_as"]) == ("seat:domea", "delegate")
     assert member(DOMEA).post(f"{K}/motions/{motion}/votes", json={"choice": "no"}).status_code == 409
+    # Domea's unit has voted: a second vote is refused by the one-vote rule, not by the
+    # grant rule, which lets Domea vote on Sydhavnen (KBH-5).
+    second = member("aysel.holm@kab.example").post(f"{K}/motions/{motion}/votes", json={"choice": "no"})
+    assert second.status_code == 409, second.get_json()
+    assert (second.get_json()["clause"], second.get_json()["rule"]) == ("CORE-ONE-VOTE", "vote_units")
