@@ -334,7 +334,7 @@ def tick(at: str | None):
     if at:
         now = datetime.fromisoformat(at)
         now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-    # Hearing reminders (VEJ-6) go to the outbox first, so this tick delivers them too.
+    # Hearing reminders (CORE-HEARING) go to the outbox first, so this tick delivers them too.
     from core.proposals.tasks import write_due_hearing_reminders
 
     reminders = write_due_hearing_reminders(now.isoformat() if now else None)

@@ -36,7 +36,7 @@ class ErrorSchema(Schema):
     rule = fields.String(allow_none=True, metadata={
         "description": "The rule (decision point) that refused, e.g. substitute_allowed."})
     clause = fields.String(allow_none=True, metadata={
-        "description": "The kommissorium clause the refusal comes from, e.g. KBH-6."})
+        "description": "The kommissorium clause the refusal comes from, e.g. CORE-QUORUM or the tenant's own clause."})
     reason_en = fields.String(allow_none=True, metadata={
         "description": "The refusal in English, where message is the Danish members read."})
     retry_after = fields.Integer(metadata={

@@ -41,11 +41,11 @@ class Competence(enum.Enum):
 
 
 class ApprovalMode(enum.Enum):
-    #: Members approve the minutes by e-mail within a deadline (ALB-B9).
+    #: Members approve the minutes by e-mail within a deadline (CORE-APPROVAL-MODE).
     EMAIL = "email"
-    #: The minutes are approved at the next meeting (ALB-S4).
+    #: The minutes are approved at the next meeting (CORE-APPROVAL-MODE).
     NEXT_MEETING = "next_meeting"
-    #: The board approves the minutes (SLA-9).
+    #: The board approves the minutes (CORE-APPROVAL-MODE).
     BOARD = "board"
     #: The minutes are approved tacitly when no member objects within ``approval_due_days``
     #: of their being sent (stiltiende godkendelse); an objection sends them back.
@@ -128,7 +128,7 @@ class Body(TenantScoped, db.Model):
     meeting_duration_minutes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     #: The rule IDs (DOMAIN.md) that describe this body.
     clauses: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    #: Which clause each parameter comes from, e.g. ``{"notice_days": "ALB-B8"}``.
+    #: Which clause each parameter comes from, e.g. ``{"notice_days": "<the kommissorium's clause>"}``.
     sources: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     #: Free-form facts that the tenant's rule plugins read (districts, grants …).
     extra: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
@@ -232,7 +232,8 @@ class Seat(TenantScoped, db.Model):
 
 
 class BodyRecipient(TenantScoped, db.Model):
-    """An organisation that receives a body's agendas and minutes without a seat (KBH-2)."""
+    """An organisation that receives a body's agendas and minutes without a seat
+    (CORE-INFORMATION-RECIPIENTS)."""
 
     __tablename__ = "body_recipients"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "body_id", "organisation_id"),)

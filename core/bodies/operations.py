@@ -55,7 +55,7 @@ def describe_body(body: Body, tenant, hooks) -> dict:
 
 
 def _clause_order(rule) -> tuple:
-    """ALB-B2 before ALB-B10, a municipality's clauses before the core's own."""
+    """In clause order, a municipality's clauses before the core's own (``CORE-…``)."""
     parts = re.findall(r"\d+|\D+", rule.clause)
     return (rule.clause.startswith("CORE-"), [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts],
             rule.source, rule.text)

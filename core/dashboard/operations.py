@@ -56,8 +56,8 @@ def tenant_facts(tenant: Tenant):
 
 def overview(user: User) -> dict:
     """Every tenant where the user holds a seat or administers, with their bodies and seats,
-    and every tenant where an organisation they act for receives a body's material (KBH-2)
-    or owes an answer to an open hearing (VEJ-6) or has an open follow-up (VEJ-1) — found by
+    and every tenant where an organisation they act for receives a body's material (CORE-INFORMATION-RECIPIENTS)
+    or owes an answer to an open hearing (CORE-HEARING) or has an open follow-up (CORE-FOLLOW-UPS) — found by
     one statement across tenants, so a housing organisation taking part in many plans does
     not put every one of them on each of its people's dashboards.
 

@@ -99,7 +99,7 @@ def get_outcome(motion_id: int):
 @blp.response(200, MotionSchema)
 @access(Role.AUTHENTICATED)
 def open_voting(motion_id: int):
-    """Consensus was not reached: put the motion to a majority vote (ALB-B4)."""
+    """Consensus was not reached: put the motion to a majority vote (CORE-PROCEDURE)."""
     motion = operations.open_voting(_visible_motion(motion_id), user=current_person(), **_rules())
     transactions.commit()
     return motion
@@ -146,7 +146,7 @@ def change_vote(data, motion_id: int, unit: str):
 @blp.response(201, ObjectionSchema)
 @access(Role.AUTHENTICATED)
 def object_to(data, motion_id: int):
-    """Object to the conclusion or to consensus: the motion goes to a vote (SLA-5, ALB-B4)."""
+    """Object to the conclusion or to consensus: the motion goes to a vote (CORE-PROCEDURE)."""
     objection = operations.object_to(_visible_motion(motion_id), user=current_person(), **_rules(), **data)
     transactions.commit()
     return objection
@@ -157,7 +157,7 @@ def object_to(data, motion_id: int):
 @blp.response(201, DissentSchema)
 @access(Role.AUTHENTICATED)
 def record_dissent(data, motion_id: int):
-    """Have one's dissent (særstandpunkt) recorded in the minutes (SLA-6)."""
+    """Have one's dissent (særstandpunkt) recorded in the minutes (CORE-DISSENT)."""
     dissent = operations.record_dissent(_visible_motion(motion_id), user=current_person(), **_rules(), **data)
     transactions.commit()
     return dissent

@@ -104,7 +104,7 @@ def compute_outcome(
     :param names: display name per unit key.
     :param casts: the ballots; in a secret ballot their ``unit`` is None.
     :param quorum: the quorum rule's answer at the close.
-    :param objections: display names of the units that objected (SLA-5, ALB-B4).
+    :param objections: display names of the units that objected (CORE-PROCEDURE).
     :param participants: the keys of the units that voted (needed for a secret ballot,
         whose casts name no unit).
     """

@@ -2,7 +2,8 @@
 registered for every tenant because it is in this feature's ``hooks.py``, core/hooks/host.py):
 
 * ``vote_to_cast`` — a motion open for voting where the user may cast a unit's vote (its
-  present holder, substitute or delegate; ALB-B2, ALB-B5, KBH-7) and that unit's vote has
+  present holder, substitute or delegate; CORE-UNITS, CORE-SUBSTITUTE, CORE-MANDATE) and that
+  unit's vote has
   not been cast (:func:`core.decisions.operations.votes_waiting`).
 
 Runs inside the tenant's scope, so it sees that tenant's motions only.

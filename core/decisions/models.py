@@ -15,8 +15,8 @@ from core.tenancy import TenantScoped
 
 
 class MotionPhase(enum.Enum):
-    #: Consensus is sought (ALB-B4) or the meeting leader's conclusion stands unless
-    #: someone objects (SLA-5).
+    #: Consensus is sought or the meeting leader's conclusion stands unless someone
+    #: objects (the ``decision_procedure`` rule, CORE-PROCEDURE).
     DELIBERATION = "deliberation"
     #: Votes are being cast.
     VOTING = "voting"
@@ -71,7 +71,7 @@ class Motion(TenantScoped, db.Model):
     item_id: Mapped[int] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    #: The proposed decision, or the meeting leader's stated conclusion (SLA-5).
+    #: The proposed decision, or the meeting leader's stated conclusion (CORE-PROCEDURE).
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: How the body decides it, from the decision_procedure rule.
     procedure: Mapped[ProcedureKind] = mapped_column(
@@ -227,8 +227,8 @@ class VoteChange(TenantScoped, db.Model):
 
 
 class Objection(TenantScoped, db.Model):
-    """An objection to a conclusion or to consensus: it turns the motion into a vote (SLA-5,
-    ALB-B4)."""
+    """An objection to a conclusion or to consensus: it turns the motion into a vote 
+    (CORE-PROCEDURE)."""
 
     __tablename__ = "objections"
 
@@ -256,7 +256,7 @@ class Objection(TenantScoped, db.Model):
 
 
 class Dissent(TenantScoped, db.Model):
-    """A member's dissent (særstandpunkt), recorded on request for the minutes (SLA-6)."""
+    """A member's dissent (særstandpunkt), recorded on request for the minutes (CORE-DISSENT)."""
 
     __tablename__ = "dissents"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "motion_id", "person_id"),)
@@ -275,6 +275,8 @@ class Dissent(TenantScoped, db.Model):
     organisation: Mapped[str] = mapped_column(sa.String(32), nullable=False)
     #: The dissent as it goes into the minutes.
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: The clause the ``dissent_allowed`` rule answered with (CORE-DISSENT, or the tenant's).
+    clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     #: When it was recorded.
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 

@@ -2,7 +2,7 @@
 
 The body's members and information recipients (and those present at the meeting) read a
 motion as it is, a closed item's only where they may read the item (``is_visible``). Anyone
-else reads by the public rules, as the public meeting pages do (ALB-B11, ALB-R6): nothing
+else reads by the public rules, as the public meeting pages do (CORE-CLOSED-ITEMS): nothing
 before the agenda is published and nothing of a closed item; the proposed decision once the
 agenda is published; the outcome once the minutes are final, as the minutes show it (the
 units, never the persons who cast a unit's vote). Builds plain values; changes nothing.

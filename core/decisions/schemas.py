@@ -9,7 +9,7 @@ CHOICES = ("yes", "no", "abstain")
 
 
 class MotionCreateSchema(Schema):
-    #: The proposed decision, or the meeting leader's conclusion (SLA-5).
+    #: The proposed decision, or the meeting leader's conclusion (CORE-PROCEDURE).
     text = VisibleText(required=True, validate=validate.Length(min=1, max=10_000))
     #: Secret ballot (a core option).
     secret = Boolean(load_default=False)
@@ -76,6 +76,9 @@ class DissentSchema(Schema):
     organisation = Text()
     person = fields.Function(lambda d: d.person.name if d.person is not None else None)
     text = Text()
+    #: The rule under which the dissent is recorded (``dissent_allowed``: CORE-DISSENT, or
+    #: the tenant's own clause).
+    clause = Text(allow_none=True)
     recorded_at = fields.DateTime()
 
 
@@ -120,7 +123,7 @@ class DryRunSchema(Schema):
     #: Choice per unit (unit key such as ``org:VA`` or label such as ``VA``).
     votes = fields.Dict(keys=Text(), values=Text(validate=validate.OneOf(CHOICES)),
                         load_default=dict)
-    #: Units objecting to consensus or to the conclusion (SLA-5, ALB-B4).
+    #: Units objecting to consensus or to the conclusion (CORE-PROCEDURE).
     objections = fields.List(Text(), load_default=list)
     secret = Boolean(load_default=False)
     weighted = Boolean(load_default=False)
@@ -145,5 +148,5 @@ class OutcomeSchema(Schema):
     quorum = fields.Dict()
     provenance = fields.List(fields.Dict())
     explanation = fields.Dict()
-    #: Tasks the decision creates elsewhere (VEJ-1), from the follow_ups rule.
+    #: Tasks the decision creates elsewhere (CORE-FOLLOW-UPS), from the follow_ups rule.
     follow_ups = fields.List(fields.Dict())

@@ -1,7 +1,7 @@
 """The decisions' pages: the live vote on a decision item (shown on the meeting page and
 polled as a fragment by ``static/live.js``): open a motion, cast a unit's vote, record the
 votes given in the room, put a motion to a vote, object, close it, a present member's
-dissent (SLA-6), change one's vote; and the rules' dry run before a meeting.
+dissent (CORE-DISSENT), change one's vote; and the rules' dry run before a meeting.
 
 Handlers are as the meetings' pages (core/meetings/views.py): parse the form, call the
 operation, commit, post/redirect/get back to the item; a refusal comes back as the meeting
@@ -78,7 +78,7 @@ def vote_context(item, motion=_LOOK_UP, may_lead: bool | None = None) -> dict:
         may_lead = decisions.may_lead(user, item.meeting.body)
     ctx = {"item": item, "motion": motion, "may_lead": may_lead,
            "units": [], "cast": [], "names": {}, "recordable": [], "explanation": None,
-           # SLA-6: those present may have a dissent recorded (the operation decides).
+           # CORE-DISSENT: those present may have a dissent recorded (the operation decides).
            "present": bool(user) and any(a.person_id == user.id and a.status.value == "present"
                                          for a in item.meeting.attendances)}
     if motion is None:
@@ -186,14 +186,14 @@ def record_votes(motion_id: int):
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/til-afstemning", methods=["POST"])
 @access(Role.AUTHENTICATED)
 def open_voting(motion_id: int):
-    """Consensus was not reached: put the motion to a vote (ALB-B4)."""
+    """Consensus was not reached: put the motion to a vote (CORE-PROCEDURE)."""
     return _motion_step(motion_id, decisions.open_voting, _("Forslaget er sat til afstemning."))
 
 
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/indsigelse", methods=["POST"])
 @access(Role.AUTHENTICATED)
 def object_to(motion_id: int):
-    """Object to the conclusion or to consensus (SLA-5, ALB-B4)."""
+    """Object to the conclusion or to consensus (CORE-PROCEDURE)."""
     reason = request.form.get("reason", "")
     return _motion_step(motion_id, lambda m, **kw: decisions.object_to(m, reason=reason, **kw),
                         _("Din indsigelse er registreret."))
@@ -209,7 +209,7 @@ def close_motion(motion_id: int):
 @bp.route("/<tenant>/afstemninger/<int:motion_id>/saerstandpunkt", methods=["POST"])
 @access(Role.AUTHENTICATED)
 def motion_dissent(motion_id: int):
-    """A present member's dissent on a motion, for the minutes (SLA-6)."""
+    """A present member's dissent on a motion, for the minutes (CORE-DISSENT)."""
     motion = _visible_motion(motion_id)
     return act(
         lambda: decisions.record_dissent(

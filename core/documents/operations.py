@@ -4,7 +4,7 @@ Office attachment's PDF rendition.
 
 * **Per audience.** ``public``: closed items keep their number, their public title (or
   «Lukket punkt») and their § 27 reason, nothing else: no texts, no attachments, no
-  dissents (ALB-B11, ALB-R6). ``members``: everything, each closed item marked «Lukket
+  dissents (CORE-CLOSED-ITEMS). ``members``: everything, each closed item marked «Lukket
   punkt — fortroligt». Which audience a reader may have is the views' business.
 * **Once per content.** What a document shows is gathered into plain values first; the
   document's key is the SHA-256 of those values, the templates' sources and the

@@ -4,7 +4,7 @@
   each ``?udgave=offentlig`` (the default) or ``?udgave=medlemmer``. The public edition is
   for anyone who may see the public agenda (a published meeting; before that, those who
   may see the meeting); the members' edition, with closed items' content, only for those
-  who may read closed items (ALB-B11, ALB-R6). Another tenant's meeting is 404. Served
+  who may read closed items (CORE-CLOSED-ITEMS). Another tenant's meeting is 404. Served
   with an ETag (the document's content key) and ``no-cache``: a reader's copy is checked,
   and a 304 costs no rendering.
 * ``/<tenant>/bilag/<id>``: an attachment's page (name, type, size, pages) with a viewer;
@@ -186,7 +186,7 @@ def book_pdf(meeting_id: int):
 
 def _attachment(attachment_id: int) -> Attachment:
     """The attachment, if the reader may see its meeting and, for a closed item, read
-    closed items (ALB-B11); 404 otherwise, as the download."""
+    closed items (CORE-CLOSED-ITEMS); 404 otherwise, as the download."""
     att = meetings.get_attachment(attachment_id)
     role = require(SEES, att.item.meeting.body, visible_from=SEES)
     if att.item.is_confidential and not meetings.can_see_confidential(role):

@@ -99,6 +99,15 @@ def tally(body, matter, units, ballots):
 
 
 @hookimpl(trylast=True)
+def dissent_allowed(body, matter):
+    return rule.allow(
+        "CORE-DISSENT",
+        "Et medlem, der er til stede, kan få sit særstandpunkt ført til referat.",
+        "A member present may have their dissent recorded in the minutes.",
+    )
+
+
+@hookimpl(trylast=True)
 def meeting_rules(body):
     # The tenant file holds the facts, and in [bodies.sources] the clause of each.
     def deadline(name):

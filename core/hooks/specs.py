@@ -78,7 +78,8 @@ def information_recipients(body: BodyFacts) -> Sequence[str]:
 
     :param body: the body.
     :return: organisation codes. Collected from every plugin, without duplicates. Core
-        default: the tenant file's ``information_recipients`` for the body (KBH-2).
+        default: the tenant file's ``information_recipients`` for the body
+        (CORE-INFORMATION-RECIPIENTS).
     """
 
 
@@ -94,7 +95,7 @@ def body_competence(body: BodyFacts, matter: Matter) -> Verdict | None:
     :param body: the body asked to decide.
     :param matter: the item or proposal, with its topics, plan and district.
     :return: a Verdict; ``ok=False`` refuses the decision with the clause (an advisory
-        body, ALB-R1; a matter outside a limited remit, ALB-S2, KBH-4). First non-None
+        body; a matter outside a limited remit; each plugin cites its own clause). First non-None
         answer wins. Core default: a deciding body may, an advising body may not
         (CORE-COMPETENCE).
     """
@@ -126,7 +127,7 @@ def vote_units(
     :param body: the deciding body.
     :param attendees: every seat of the body at this meeting and who fills it (holder,
         substitute or delegate); non-voting seats are included so rules can see them.
-    :param matter: what is decided (KBH-5 limits units to a plan's grant).
+    :param matter: what is decided (a rule may limit the units to a plan's grant).
     :return: the units, each with its weight, eligibility, casters and clause. First
         non-None answer wins. Core default: one unit per voting seat, cast by whoever fills
         it (CORE-UNITS).
@@ -169,6 +170,19 @@ def tally(
     """
 
 
+@hookspec(firstresult=True)
+def dissent_allowed(body: BodyFacts, matter: Matter) -> Verdict | None:
+    """May a member present have a dissent (særstandpunkt) recorded in the minutes of
+    ``matter``?
+
+    :param body: the body that met.
+    :param matter: the agenda item the dissent is on.
+    :return: a Verdict; its clause is the one the recorded dissent cites in the minutes,
+        and ``ok=False`` refuses it. First non-None answer wins. Core default: allowed
+        (CORE-DISSENT).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Meetings: deadlines and standing items
 # ---------------------------------------------------------------------------------------
@@ -187,7 +201,7 @@ def meeting_rules(body: BodyFacts) -> MeetingRules | None:
 @hookspec(firstresult=True)
 def minutes_approvers(body: BodyFacts, attendees: Sequence[Attendee]) -> Sequence[str] | None:
     """Whose approval makes a meeting's minutes approved, where members approve them one by
-    one (``approval_mode = "email"``, ALB-B9)?
+    one (``approval_mode = "email"``, CORE-APPROVAL-MODE)?
 
     :param body: the body that met.
     :param attendees: every seat of the body on the meeting's day and who filled it.
@@ -202,7 +216,7 @@ def standing_items(body: BodyFacts, meeting_number: int, year: int) -> Sequence[
     """Agenda items the rules put on a meeting of ``body``.
 
     :param meeting_number: the meeting's number within its year, from 1.
-    :param year: the meeting's year (some items are yearly or half-yearly, ALB-B10).
+    :param year: the meeting's year (some items are yearly or half-yearly, CORE-STANDING-ITEMS).
     :return: standing items, collected from every plugin in order. Core default: none.
     """
 
@@ -237,14 +251,14 @@ def proposal_origin_allowed(body: BodyFacts, proposer: Caller, takes_part: bool)
         in one of its bodies, or acts for an organisation that takes part).
     :return: a Verdict; ``ok=False`` refuses, citing the clause. First non-None answer
         wins. Core default: members of the body and the tenant's secretariat may, others
-        may not (CORE-ORIGIN); VEJ-5 opens the theme groups to anyone in BolivVejle.
+        may not (CORE-ORIGIN); a plugin may open a body to anyone taking part in the tenant.
     """
 
 
 @hookspec
 def follow_ups(body: BodyFacts, matter: Matter, passed: bool) -> Sequence[FollowUp]:
     """Tasks a decision creates elsewhere (a decision of principle goes on to the city
-    council and the organisations' boards, VEJ-1).
+    council and the organisations' boards, CORE-FOLLOW-UPS).
 
     :param body: the body that decided.
     :param matter: what was decided.
@@ -264,7 +278,7 @@ def validate_body(body: BodyFacts) -> Sequence[Problem]:
 
     :param body: the body as the file describes it, with its seats.
     :return: problems (empty when fine), collected from every plugin; any problem makes
-        the sync refuse the whole file (VEJ-2: at most 8 FKU seats). Core default: none
+        the sync refuse the whole file (e.g. a limit on a body's seats). Core default: none
         (the core's own checks of a tenant file run before the hook).
     """
 

@@ -16,7 +16,7 @@ class Role(enum.IntEnum):
     PUBLIC = 0
     #: Logged in, whatever their seats.
     AUTHENTICATED = 1
-    #: Receives a body's material without a seat (KBH-2).
+    #: Receives a body's material without a seat (CORE-INFORMATION-RECIPIENTS).
     INFORMATION_RECIPIENT = 2
     #: Holds a seat in the body.
     MEMBER = 3

@@ -44,7 +44,8 @@ class MeTenantSchema(Schema):
     is_admin = Boolean()
     bodies = fields.List(fields.Nested(MeBodySchema))
     #: The user's organisations that take part in the tenant's plan or receive a body's
-    #: material there (KBH-2): why a tenant without a seat of theirs is listed.
+    #: material there (CORE-INFORMATION-RECIPIENTS): why a tenant without a seat of theirs is
+    #: listed.
     organisations = fields.List(Text())
     #: What waits for the user in this tenant (the ``pending_for_user`` hook).
     pending = fields.List(fields.Nested(PendingItemSchema))

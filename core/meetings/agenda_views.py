@@ -1,6 +1,6 @@
 """The pages' actions on a meeting's agenda and attendance: add an item (the secretary, or a
-member asking before the deadline, ALB-R3), take it off, attach a file, edit and move it;
-record attendance; a body's delegated mandates (KBH-7). The meeting page itself is in
+member asking before the deadline, CORE-SUBMISSION-DEADLINE-DAYS), take it off, attach a
+file, edit and move it; record attendance; a body's delegated mandates (CORE-MANDATE). The meeting page itself is in
 ``views``; handlers are as there: parse with the API's schema, call the operation, commit,
 post/redirect/get, and a refused form comes back with what was typed (core/web/forms.py).
 """
@@ -45,7 +45,8 @@ ATTENDANCE_FIELDS = {"status": N_("Fremmøde"), "acting_as": N_("Møder som"), "
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter", methods=["POST"])
 @access(Role.MEMBER)
 def add_item(meeting_id: int):
-    """Add an item (the secretary), or ask for one as a member before the deadline (ALB-R3)."""
+    """Add an item (the secretary), or ask for one as a member before the deadline
+    (CORE-SUBMISSION-DEADLINE-DAYS)."""
     meeting, role = meeting_for(meeting_id, Role.MEMBER)
     form = form_values("kind", "title", "decision_theme", "case_text", "economy", "recommendation",
                        "confidentiality_reason", "public_title")
@@ -99,7 +100,7 @@ def edit_item(meeting_id: int, item_id: int):
 
 
 def _guests() -> list[dict]:
-    """One guest per line: ``navn, organisation, e-mail`` (ALB-R5, SLA-13, KBH-8)."""
+    """One guest per line: ``navn, organisation, e-mail`` (CORE-GUESTS)."""
     out = []
     for line in form_lines("guests"):
         name, org, email = ([p.strip() for p in line.split(",")] + ["", "", ""])[:3]
@@ -110,7 +111,7 @@ def _guests() -> list[dict]:
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/rediger", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def update_item(meeting_id: int, item_id: int):
-    """Save the item; a closed item needs its reason (ALB-B11, ALB-R6)."""
+    """Save the item; a closed item needs its reason (CORE-CLOSED-ITEMS)."""
     meeting, _role = meeting_for(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
 
@@ -219,13 +220,13 @@ def record_attendance_all(meeting_id: int):
                then=lambda _rows: meeting_url(meeting, "fremmoede"), labels=labels)
 
 
-# --------------------------------------------------------------------------- mandates (KBH-7)
+# ---------------------------------------------------------------------- mandates (CORE-MANDATE)
 
 
 @bp.route("/<tenant>/organer/<key>/mandater")
 @access(Role.MEMBER)
 def delegations(key: str):
-    """The body's delegated mandates (KBH-7), with the form for its secretary."""
+    """The body's delegated mandates (CORE-MANDATE), with the form for its secretary."""
     body, role = body_for(key, Role.MEMBER)
     rows = db.session.scalars(
         sa.select(MandateDelegation)
@@ -234,7 +235,7 @@ def delegations(key: str):
         .order_by(MandateDelegation.starts_on.desc(), MandateDelegation.id.desc())
     ).all()
     # The organisations taking part in the tenant's bodies, and those administering them
-    # (KBH-7: e.g. the organisation that administers the member).
+    # (e.g. the organisation that administers the member).
     ids = sa.select(Seat.organisation_id)
     orgs = db.session.scalars(
         sa.select(Organisation)
@@ -248,23 +249,31 @@ def delegations(key: str):
         )
         .order_by(Organisation.code)
     ).all()
+    user = current_person()
+    is_secretary = role >= Role.BODY_SECRETARY
+    # The seats whose mandate the reader may delegate: every voting seat for the secretary,
+    # the member's own voting seats for a member (the member lays down its own mandate).
+    own_seats = [s for s in body.current_seats if s.is_voting
+                 and (is_secretary or (user is not None and s.holder_id == user.id))]
     return render_template(
         "meetings/delegations.html",
         tenant=g.tenant,
         body=body,
         delegations=rows,
         organisations=orgs,
-        is_secretary=role >= Role.BODY_SECRETARY,
+        is_secretary=is_secretary,
+        own_seats=own_seats,
         today=meetings.now().date(),
     )
 
 
 @bp.route("/<tenant>/organer/<key>/mandater", methods=["POST"])
-@access(Role.BODY_SECRETARY)
+@access(Role.MEMBER)
 def delegate_mandate(key: str):
-    """Record a seat's mandate delegated to another organisation for at most a year (KBH-7);
+    """Record a seat's mandate delegated to another organisation for a period
+    (CORE-MANDATE, or the tenant's delegation rule);
     refused with its clause where the rules do not allow it (CORE-MANDATE)."""
-    body, _role = body_for(key, Role.BODY_SECRETARY)
+    body, role = body_for(key, Role.MEMBER)
     back = url_for("web.delegations", key=key)
 
     def action():
@@ -272,6 +281,7 @@ def delegate_mandate(key: str):
             DelegationCreateSchema(),
             filled_values("seat", "to_organisation", "to_person", "starts_on", "ends_on"),
         )
-        return meetings.delegate_mandate(body, data, current_person(), current_tenant(), tenant_hooks())
+        return meetings.delegate_mandate(body, data, current_person(), current_tenant(), tenant_hooks(),
+                                         role=role)
 
     return act_on_meeting(action, _("Mandatet er uddelegeret."), back)

@@ -125,7 +125,7 @@ def list_meetings(args, key: str):
 @blp.response(201, MeetingSummarySchema(many=True))
 @access(Role.BODY_SECRETARY)
 def plan_year(data, key: str):
-    """Fix the year's ordinary meetings (ALB-B7, ALB-R2, ALB-S3, SLA-7), with standing items."""
+    """Fix the year's ordinary meetings (CORE-MEETINGS-PER-YEAR), with standing items."""
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
     meetings = ops.plan_year(body, data["year"], data["meetings"], current_tenant(), tenant_hooks())
@@ -139,7 +139,7 @@ def plan_year(data, key: str):
 @access(Role.MEMBER)
 def create_meeting(data, key: str):
     """An ordinary meeting (secretariat), or an extraordinary one called by those the rules
-    allow (ALB-B7, SLA-7)."""
+    allow (CORE-EXTRAORDINARY)."""
     body = bodies.get_body(key)
     role = require(Role.MEMBER, body, visible_from=SEES)
     meeting = ops.create_meeting(body, data, current_person(), current_tenant(), tenant_hooks())
@@ -199,7 +199,8 @@ def update_meeting(data, meeting_id: int):
 @blp.response(200, MeetingSchema)
 @access(Role.BODY_SECRETARY)
 def publish_agenda(meeting_id: int):
-    """Send out the agenda; after the notice deadline it is recorded as a breach (ALB-B8)."""
+    """Send out the agenda; after the notice deadline it is recorded as a breach
+    (CORE-NOTICE-DAYS)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.publish_agenda(meeting, _rules(meeting.body))
     transactions.commit()
@@ -252,7 +253,8 @@ def cancel_meeting(data, meeting_id: int):
 @blp.response(201, ItemSchema)
 @access(Role.MEMBER)
 def add_item(data, meeting_id: int):
-    """Add an item (secretariat), or ask for one as a member before the deadline (ALB-R3)."""
+    """Add an item (secretariat), or ask for one as a member before the deadline
+    (CORE-SUBMISSION-DEADLINE-DAYS)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     item = ops.add_item(meeting, data, current_person(), role, _rules(meeting.body))
     transactions.commit()
@@ -297,7 +299,8 @@ def add_attachment(files, meeting_id: int, item_id: int):
 @blp.doc(**file_response("*/*", "The bilag, with the content type it was uploaded with."))
 @access(Role.INFORMATION_RECIPIENT)
 def download_attachment(attachment_id: int):
-    """Download a bilag; a closed item's bilag only for the body's members (ALB-B11)."""
+    """Download a bilag; a closed item's bilag only for the body's members
+    (CORE-CLOSED-ITEMS)."""
     att = ops.get_attachment(attachment_id)
     item = att.item
     role = require(SEES, item.meeting.body, visible_from=SEES)
@@ -338,7 +341,8 @@ def record_attendance_all(data, meeting_id: int):
 @blp.response(200, AttendanceSchema)
 @access(Role.MEMBER)
 def record_attendance(data, meeting_id: int, seat_key: str):
-    """Who fills a seat: holder, substitute (ALB-B5; KBH-6), delegate (KBH-7), or apologies."""
+    """Who fills a seat: holder, substitute (CORE-SUBSTITUTE), delegate (CORE-MANDATE), or
+    apologies."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     att = ops.record_attendance(meeting, seat_key, data, current_person(), role, current_tenant(), tenant_hooks())
     transactions.commit()
@@ -348,12 +352,15 @@ def record_attendance(data, meeting_id: int, seat_key: str):
 @blp.route("/bodies/<key>/delegations", methods=["POST"])
 @blp.arguments(DelegationCreateSchema)
 @blp.response(201, DelegationSchema)
-@access(Role.BODY_SECRETARY)
+@access(Role.MEMBER)
 def delegate_mandate(data, key: str):
-    """Record a seat's mandate delegated to another organisation (KBH-7)."""
+    """Record a seat's mandate delegated to another organisation (CORE-MANDATE, or the
+    tenant's delegation rule): by the seat's holder, or by the body's secretary or the
+    secretariat for them."""
     body = bodies.get_body(key)
-    require(Role.BODY_SECRETARY, body, visible_from=SEES)
-    delegation = ops.delegate_mandate(body, data, current_person(), current_tenant(), tenant_hooks())
+    role = require(Role.MEMBER, body, visible_from=SEES)
+    delegation = ops.delegate_mandate(body, data, current_person(), current_tenant(), tenant_hooks(),
+                                      role=role)
     transactions.commit()
     return delegation
 
@@ -387,9 +394,10 @@ def write_minutes_entry(data, meeting_id: int, item_id: int):
 @blp.response(200, MinutesSchema)
 @access(Role.MEMBER)
 def record_dissent(data, meeting_id: int, item_id: int):
-    """A member asks for a dissent to be recorded (SLA-6)."""
+    """A member asks for a dissent to be recorded (CORE-DISSENT)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
-    ops.record_dissent(meeting, ops.get_item(meeting, item_id), current_person(), data["text"])
+    ops.record_dissent(meeting, ops.get_item(meeting, item_id), current_person(), data["text"],
+                       tenant=current_tenant(), hooks=tenant_hooks())
     transactions.commit()
     return present.minutes_view(meeting, role, _rules(meeting.body), current_tenant(), tenant_hooks())
 
@@ -398,7 +406,8 @@ def record_dissent(data, meeting_id: int, item_id: int):
 @blp.response(200, MeetingSchema)
 @access(Role.BODY_SECRETARY)
 def send_minutes(meeting_id: int):
-    """Send the minutes; after the minutes deadline it is recorded as a breach (ALB-B9)."""
+    """Send the minutes; after the minutes deadline it is recorded as a breach
+    (CORE-MINUTES-DUE-DAYS)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.send_minutes(meeting, _rules(meeting.body))
     transactions.commit()
@@ -409,7 +418,7 @@ def send_minutes(meeting_id: int):
 @blp.response(200, MinutesSchema)
 @access(Role.MEMBER)
 def approve_as_member(meeting_id: int):
-    """A member approves the minutes (ALB-B9: by e-mail within 4 weeks)."""
+    """A member approves the minutes (CORE-APPROVAL-MODE: by e-mail, by the deadline)."""
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     ops.approve_by_member(meeting, current_person(), _rules(meeting.body), current_tenant(), tenant_hooks())
     transactions.commit()
@@ -421,7 +430,7 @@ def approve_as_member(meeting_id: int):
 @blp.response(200, MinutesSchema)
 @access(Role.BODY_SECRETARY)
 def approve_by_body(data, meeting_id: int):
-    """Record approval at the next meeting (ALB-S4) or by the board (SLA-9)."""
+    """Record approval at the next meeting or by the board (CORE-APPROVAL-MODE)."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
     ops.approve_by_body(meeting, data.get("at_meeting"), _rules(meeting.body), actor_id=current_person().id)
     transactions.commit()
@@ -476,7 +485,7 @@ def public_meetings(args):
 @public_blp.response(200, PublicMeetingSchema)
 @access(Role.PUBLIC)
 def public_meeting(meeting_id: int):
-    """One published agenda, with its final minutes; no closed content (ALB-B11, ALB-R6)."""
+    """One published agenda, with its final minutes; no closed content (CORE-CLOSED-ITEMS)."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.state not in present.PUBLIC_AGENDA_STATES:
         from flask_smorest import abort

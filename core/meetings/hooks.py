@@ -2,11 +2,11 @@
 registered for every tenant because it is in this feature's ``hooks.py``, core/hooks/host.py):
 
 * ``agenda_to_read`` — a published agenda of an upcoming meeting, for the body's members
-  and its information recipients (KBH-2);
+  and its information recipients (CORE-INFORMATION-RECIPIENTS);
 * ``minutes_to_approve`` — minutes sent for approval by e-mail that the user, one of the
-  approvers, has not approved yet (ALB-B9), due by the approval deadline;
+  approvers, has not approved yet (CORE-APPROVAL-MODE), due by the approval deadline;
 * ``minutes_to_write`` — for the body's secretary (and the secretariat): a held meeting
-  whose minutes have not been sent, due by the minutes deadline (ALB-B9, ALB-R4, ALB-S3).
+  whose minutes have not been sent, due by the minutes deadline (CORE-MINUTES-DUE-DAYS).
 
 Runs inside the tenant's scope, so it sees that tenant's meetings only.
 """
@@ -35,7 +35,8 @@ def _label(meeting: Meeting) -> str:
 
 
 def _receives_agenda(user: User, body: Body, day: date) -> bool:
-    """A member (a seat valid on the day) or an information recipient (KBH-2); the
+    """A member (a seat valid on the day) or an information recipient
+    (CORE-INFORMATION-RECIPIENTS); the
     secretariat's administrators are not readers of every body's agenda."""
     if any(s.holder_id == user.id and s.is_valid_on(day) for s in body.seats):
         return True

@@ -1,8 +1,8 @@
 """The pages' actions on a meeting's minutes: write an item's decision (and the public
-decision of a closed item, ALB-B11), send the minutes (ALB-B9), a member's one-click
-approval, the approval by the board or at the next meeting (SLA-9, ALB-S4), a member's
-objection to minutes sent for tacit approval, a member's dissent on an item (SLA-6), and
-correcting final minutes (a new version). Handlers are as in
+decision of a closed item, CORE-CLOSED-ITEMS), send the minutes (CORE-MINUTES-DUE-DAYS), a
+member's one-click approval, the approval by the board or at the next meeting
+(CORE-APPROVAL-MODE), a member's objection to minutes sent for tacit approval, a member's
+dissent on an item (CORE-DISSENT), and correcting final minutes (a new version). Handlers are as in
 ``views``: parse, call the operation, commit, post/redirect/get; a refused form comes back
 with what was typed (core/web/forms.py).
 """
@@ -37,7 +37,7 @@ OBJECTION_FIELDS = {"text": N_("Din indsigelse")}
 @access(Role.BODY_SECRETARY)
 def write_minutes(meeting_id: int, item_id: int):
     """Write the decision on an item in the draft minutes (and the public decision of a
-    closed item, ALB-B11)."""
+    closed item, CORE-CLOSED-ITEMS)."""
     meeting, _role = meeting_for(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
     data = form_values("decision", "public_decision")
@@ -48,7 +48,7 @@ def write_minutes(meeting_id: int, item_id: int):
 @bp.route("/<tenant>/moeder/<int:meeting_id>/send-referat", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def send_minutes(meeting_id: int):
-    """Send the minutes; late is recorded as a breach (ALB-B9)."""
+    """Send the minutes; late is recorded as a breach (CORE-MINUTES-DUE-DAYS)."""
     return secretary_step(meeting_id, lambda m: meetings.send_minutes(m, rules_of(m.body)),
                           _("Referatet er udsendt."))
 
@@ -56,7 +56,7 @@ def send_minutes(meeting_id: int):
 @bp.route("/<tenant>/moeder/<int:meeting_id>/referat/godkend", methods=["POST"])
 @access(Role.MEMBER)
 def approve_minutes(meeting_id: int):
-    """One click: a member approves the minutes (ALB-B9)."""
+    """One click: a member approves the minutes (CORE-APPROVAL-MODE)."""
     meeting, _role = meeting_for(meeting_id, Role.MEMBER)
     return act(
         lambda: meetings.approve_by_member(meeting, current_person(), rules_of(meeting.body),
@@ -91,7 +91,7 @@ def _may_object(meeting, view) -> bool:
 @bp.route("/<tenant>/moeder/<int:meeting_id>/referat/godkendt", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def approve_by_body(meeting_id: int):
-    """Record the approval by the board or at the next meeting (SLA-9, ALB-S4)."""
+    """Record the approval by the board or at the next meeting (CORE-APPROVAL-MODE)."""
     at = request.form.get("at_meeting", type=int)
     return secretary_step(meeting_id, lambda m: meetings.approve_by_body(m, at, rules_of(m.body)),
                           _("Godkendelsen er registreret."), labels=MINUTES_FIELDS)
@@ -102,12 +102,13 @@ def approve_by_body(meeting_id: int):
 )
 @access(Role.MEMBER)
 def record_dissent(meeting_id: int, item_id: int):
-    """A member has a dissent (særstandpunkt) recorded in the item's minutes (SLA-6)."""
+    """A member has a dissent (særstandpunkt) recorded in the item's minutes (CORE-DISSENT)."""
     meeting, _role = meeting_for(meeting_id, Role.MEMBER)
     item = meetings.get_item(meeting, item_id)
     return act_on_meeting(
         lambda: meetings.record_dissent(
-            meeting, item, current_person(), load(DissentInputSchema(), filled_values("text"))["text"]
+            meeting, item, current_person(), load(DissentInputSchema(), filled_values("text"))["text"],
+            tenant=current_tenant(), hooks=tenant_hooks(),
         ),
         _("Dit særstandpunkt er ført til referat."),
         meeting_url(meeting, f"referat-{item.id}"),

@@ -16,7 +16,7 @@ from core.tenancy import TenantScoped
 class MeetingKind(enum.Enum):
     #: Fixed in the annual plan.
     ORDINARY = "ordinary"
-    #: Called outside the plan by those the rules allow (ALB-B7, SLA-7).
+    #: Called outside the plan by those the rules allow (CORE-EXTRAORDINARY).
     EXTRAORDINARY = "extraordinary"
 
 
@@ -52,9 +52,9 @@ class AttendanceStatus(enum.Enum):
 
 class ActingAs(enum.Enum):
     HOLDER = "holder"
-    #: A substitute (suppleant) for this meeting only (ALB-B5; refused by KBH-6).
+    #: A substitute (suppleant) for this meeting only (CORE-SUBSTITUTE).
     SUBSTITUTE = "substitute"
-    #: The holder of a delegated mandate (KBH-7).
+    #: The holder of a delegated mandate (CORE-MANDATE).
     DELEGATE = "delegate"
 
 
@@ -114,7 +114,8 @@ class Meeting(TenantScoped, db.Model):
     revision: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: Why the meeting was cancelled.
     cancel_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: The meeting at which these minutes were approved (ALB-S4), if approved at a meeting.
+    #: The meeting at which these minutes were approved (CORE-APPROVAL-MODE), if approved at
+    #: a meeting.
     minutes_approved_at_meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -178,21 +179,22 @@ class AgendaItem(TenantScoped, db.Model):
     #: What a closed item is called outside the platform (mails, calendars, the public
     #: pages), e.g. "Personalesag": set by the secretary, by default from the reason.
     public_title: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
-    #: The clause that puts this item on every agenda, for standing items (ALB-B10).
+    #: The clause that puts this item on every agenda, for standing items (CORE-STANDING-ITEMS).
     standing_clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     #: Tags the rules read (``activity``, ``sub_agreement``, ``budget``, ``principle`` …).
     topics: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    #: The helhedsplan concerned, where that matters (KBH-4, KBH-5).
+    #: The helhedsplan concerned, where that matters (rules may look at it).
     plan: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
-    #: The city district concerned (KBH-4).
+    #: The city district concerned (CORE-COMPETENCE).
     district: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
-    #: The member who asked for the item (ALB-R3), if any.
+    #: The member who asked for the item (CORE-SUBMISSION-DEADLINE-DAYS), if any.
     submitted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    #: Guests invited to this item only (ALB-R5, SLA-13, KBH-8): ``[{name, organisation, email}]``.
+    #: Guests invited to this item only (CORE-GUESTS): ``[{name, organisation, email}]``.
     guests: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    #: For an item approving earlier minutes (ALB-S4): the meeting whose minutes it approves.
+    #: For an item approving earlier minutes (CORE-APPROVAL-MODE): the meeting whose minutes
+    #: it approves.
     approves_minutes_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -248,7 +250,7 @@ class Attendance(TenantScoped, db.Model):
 
 
 class MandateDelegation(TenantScoped, db.Model):
-    """A seat's mandate handed to another organisation for a period (KBH-7)."""
+    """A seat's mandate handed to another organisation for a period (CORE-MANDATE)."""
 
     __tablename__ = "mandate_delegations"
 
@@ -363,7 +365,7 @@ class MinutesVersion(TenantScoped, db.Model):
 
 
 class MinutesEntry(TenantScoped, db.Model):
-    """The minutes of one agenda item: the decision and any dissents (SLA-6)."""
+    """The minutes of one agenda item: the decision and any dissents (CORE-DISSENT)."""
 
     __tablename__ = "minutes_entries"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "version_id", "item_id"),)
@@ -381,9 +383,9 @@ class MinutesEntry(TenantScoped, db.Model):
     #: The decision (beslutning) as recorded, for members.
     decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: For a confidential item: the decision without the confidential part, for the public
-    #: (ALB-B11, ALB-R6).
+    #: (CORE-CLOSED-ITEMS).
     public_decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: Dissents recorded on request (SLA-6): ``[{"by": "...", "text": "..."}]``.
+    #: Dissents recorded on request (CORE-DISSENT): ``[{"by": "...", "text": "..."}]``.
     dissents: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     #: The result when a motion decided the item (adopted, rejected, not_quorate), written
     #: by the decisions feature when the motion closes; empty for a decision written by hand.
@@ -396,7 +398,7 @@ class MinutesEntry(TenantScoped, db.Model):
 
 
 class MinutesApproval(TenantScoped, db.Model):
-    """One member's approval of a minutes version (ALB-B9: by e-mail)."""
+    """One member's approval of a minutes version (CORE-APPROVAL-MODE: by e-mail)."""
 
     __tablename__ = "minutes_approvals"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "version_id", "user_id"),)
@@ -446,11 +448,11 @@ class MinutesObjection(TenantScoped, db.Model):
 
 
 class BreachKind(enum.Enum):
-    #: The agenda went out after the notice period started (ALB-B8, SLA-8 …).
+    #: The agenda went out after the notice period started (CORE-NOTICE-DAYS).
     AGENDA_LATE = "agenda_late"
-    #: The minutes went out after they were due (ALB-B9, ALB-R4 …).
+    #: The minutes went out after they were due (CORE-MINUTES-DUE-DAYS).
     MINUTES_LATE = "minutes_late"
-    #: The minutes were approved after the approval deadline (ALB-B9).
+    #: The minutes were approved after the approval deadline (CORE-APPROVAL-DUE-DAYS).
     APPROVAL_LATE = "approval_late"
 
 

@@ -1,6 +1,6 @@
 """Meetings as each reader may see them: members see closed items, others a padlock, the
 public only published agendas and final minutes without the confidential part
-(ALB-B11, ALB-R6). Builds plain values for the schemas; changes nothing."""
+(CORE-CLOSED-ITEMS). Builds plain values for the schemas; changes nothing."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
                 "title": ops_title(item, closed), "is_confidential": item.is_confidential,
                 "decision": e.public_decision if closed else e.decision,
                 "public_decision": e.public_decision,
-                "dissents": [] if closed else e.dissents,
+                "dissents": [] if closed else [_dissent(d) for d in e.dissents],
                 # A motion's result is public; its explanation may name the confidential.
                 "result": e.result,
                 "explanation": "" if closed else e.explanation,
@@ -186,3 +186,12 @@ def public_meeting(meeting: Meeting) -> dict:
         "minutes_version": final.number if final else None,
         "items": items,
     }
+
+
+def _dissent(d: dict | str) -> dict:
+    """A dissent as readers see it: the member's name and organisation, the text and the
+    clause it was recorded under; never the member's e-mail address."""
+    if not isinstance(d, dict):
+        return {"by": "", "organisation": "", "text": str(d), "clause": None}
+    return {"by": d.get("by") or "", "organisation": d.get("organisation") or "",
+            "text": d.get("text") or "", "clause": d.get("clause")}

@@ -19,7 +19,7 @@ def _values(enum_cls):
 
 
 class GuestSchema(Schema):
-    #: A guest invited to one item (ALB-R5, SLA-13, KBH-8).
+    #: A guest invited to one item (CORE-GUESTS).
     name = VisibleText(required=True, validate=validate.Length(min=1, max=200))
     organisation = Text(load_default="", validate=validate.Length(max=200))
     email = fields.Email(load_default="")
@@ -32,12 +32,12 @@ class MeetingCreateSchema(Schema):
     duration_minutes = fields.Integer(load_default=None, validate=validate.Range(min=15, max=24 * 60))
     location = Text(load_default="", validate=validate.Length(max=300))
     online_url = fields.Url(load_default="")
-    #: For an extraordinary meeting: on whose behalf it is called (ALB-B7, SLA-7).
+    #: For an extraordinary meeting: on whose behalf it is called (CORE-EXTRAORDINARY).
     on_behalf_of = Text(
         load_default="self", validate=validate.OneOf(["self", "body", "secretariat", "members_majority"])
     )
     call_reason = Text(load_default="", validate=validate.Length(max=2000))
-    #: With ``members_majority``: the members who back the call (SLA-7).
+    #: With ``members_majority``: the members who back the call (CORE-EXTRAORDINARY).
     supporters = fields.List(fields.Email(), load_default=list)
 
 
@@ -148,7 +148,8 @@ class MinutesObjectionInputSchema(Schema):
 
 
 class ApproveInputSchema(Schema):
-    #: The meeting at which the minutes were approved (ALB-S4; optional for SLA-9).
+    #: The meeting at which the minutes were approved (CORE-APPROVAL-MODE; optional when
+    #: the body approves them).
     at_meeting = fields.Integer(load_default=None, allow_none=True)
 
 

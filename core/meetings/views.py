@@ -1,5 +1,5 @@
 """The meetings' pages: a body's meetings of a year with the annual plan, creating a meeting
-(ordinary, or extraordinary under ALB-B7/SLA-7) and moving it, the meeting page (agenda,
+(ordinary, or extraordinary under CORE-EXTRAORDINARY) and moving it, the meeting page (agenda,
 attachments, attendance, minutes, approval, and what other features add to it, as the live
 votes of core/decisions/views.py), sending the agenda, recording the meeting held or
 cancelling it, the meeting as an iCalendar file, compliance, and the public pages. The
@@ -195,7 +195,7 @@ def body_meetings(key: str):
 @bp.route("/<tenant>/organer/<key>/aarsplan", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def plan_year(key: str):
-    """Plan the year's ordinary meetings (ALB-B7, ALB-R2, ALB-S3, SLA-7): one line per
+    """Plan the year's ordinary meetings (CORE-MEETINGS-PER-YEAR): one line per
     meeting, ``YYYY-MM-DD HH:MM[, place]``, in the tenant's local time."""
     body = bodies.get_body(key)
     require(Role.BODY_SECRETARY, body, visible_from=SEES)
@@ -246,7 +246,7 @@ def _starts_at() -> dict:
 @access(Role.MEMBER)
 def create_meeting(key: str):
     """A new meeting: ordinary (the secretariat), or extraordinary, called by those the
-    rules allow (ALB-B7: the board or the secretariat; SLA-7: the chair, a majority of the
+    rules allow (CORE-EXTRAORDINARY: e.g. the body or the secretariat, the chair, a majority of the
     members or the competence chief) — the operation asks the rules and cites the clause."""
     body, _role = body_for(key, Role.MEMBER)
 
@@ -444,7 +444,7 @@ def update_meeting(meeting_id: int):
 @bp.route("/<tenant>/moeder/<int:meeting_id>/udsend-dagsorden", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def publish_agenda(meeting_id: int):
-    """Send out the agenda; late is recorded as a breach (ALB-B8)."""
+    """Send out the agenda; late is recorded as a breach (CORE-NOTICE-DAYS)."""
     return secretary_step(meeting_id, lambda m: meetings.publish_agenda(m, rules_of(m.body)),
                           _("Dagsordenen er udsendt."))
 
@@ -504,7 +504,8 @@ def public_meetings():
 @bp.route("/<tenant>/offentlig/moeder/<int:meeting_id>")
 @access(Role.PUBLIC)
 def public_meeting(meeting_id: int):
-    """One published agenda with its final minutes; closed items as «Lukket punkt» (ALB-B11, ALB-R6)."""
+    """One published agenda with its final minutes; closed items as «Lukket punkt»
+    (CORE-CLOSED-ITEMS)."""
     m = db.session.get(Meeting, meeting_id)
     if m is None or m.state not in present.PUBLIC_AGENDA_STATES:
         flask_abort(404)

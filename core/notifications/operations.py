@@ -9,16 +9,16 @@ lost, is handed over again by a later tick (docs/decisions/0004).
 Kinds (the subject is ``meeting:<id>``):
 
 * ``agenda_published`` — the agenda, with an iCalendar invitation, to members, information
-  recipients (KBH-2) and the guests of an item (ALB-R5, SLA-13, KBH-8);
+  recipients (CORE-INFORMATION-RECIPIENTS) and the guests of an item (CORE-GUESTS);
 * ``meeting_changed`` (subject ``meeting:<id>:r<revision>``) — time or place changed after
   the agenda went out: an updated invitation to the same people;
 * ``meeting_cancelled`` — with an iCalendar cancellation, to those who had the invitation;
-* ``submission_deadline_near`` — members may still ask for items (ALB-R3);
+* ``submission_deadline_near`` — members may still ask for items (CORE-SUBMISSION-DEADLINE-DAYS);
 * ``agenda_due`` — to the secretary: the notice period starts and the agenda is not out
-  (ALB-B8, ALB-R4, ALB-S3, SLA-8);
-* ``minutes_due`` — to the secretary: the minutes are due (ALB-B9, ALB-R4, ALB-S3);
+  (CORE-NOTICE-DAYS);
+* ``minutes_due`` — to the secretary: the minutes are due (CORE-MINUTES-DUE-DAYS);
 * ``minutes_sent`` — the minutes, to members and information recipients;
-* ``approval_due`` — to members who have not yet approved (ALB-B9);
+* ``approval_due`` — to members who have not yet approved (CORE-APPROVAL-DUE-DAYS);
 * ``minutes_objection`` (subject ``meeting:<id>:o<objection>``) — to the secretary: a
   member objected to minutes sent for tacit approval, which are back with the secretary;
 * ``minutes_approved`` — to the members: the minutes were approved tacitly (no member objected).
@@ -28,7 +28,7 @@ Minutes sent again after an objection go out as ``minutes_sent`` with the subjec
 (:func:`core.meetings.operations.approve_tacitly`) before it looks at what is due.
 
 Other features hand over *prepared* mails with :func:`write_prepared` (a subject line and a
-text written when the row is written; e.g. the proposals' hearing reminders, VEJ-6): the
+text written when the row is written; e.g. the proposals' hearing reminders, CORE-HEARING): the
 same outbox, the same once-per-(kind, subject, recipient), the same delivery.
 """
 
@@ -98,7 +98,8 @@ def members(meeting: Meeting) -> list[str]:
 
 
 def information_recipients(meeting: Meeting, tenant, hooks) -> list[str]:
-    """KBH-2: the people of the organisations that receive the body's material without a seat."""
+    """CORE-INFORMATION-RECIPIENTS: the people of the organisations that receive the body's
+    material without a seat."""
     from core.bodies.facts import body_facts
 
     codes = hooks.collect("information_recipients", body=body_facts(meeting.body, tenant.slug))
@@ -321,8 +322,8 @@ def outbox(limit: int = 500) -> list[Notification]:
 def render(notification: Notification, tenant) -> EmailMessage:
     """The e-mail for an outbox row, from the current state of the meeting. A closed item
     leaves the platform only as its public title and § 27 reason, whoever the recipient is
-    (ALB-B11, ALB-R6); the recipient's role decides only whether they are told how to object
-    to minutes out for tacit approval."""
+    (CORE-CLOSED-ITEMS); the recipient's role decides only whether they are told how to
+    object to minutes out for tacit approval."""
     kind, ref = notification.kind, notification.subject
     if notification.text:
         return _prepared(notification)
@@ -371,7 +372,9 @@ def render(notification: Notification, tenant) -> EmailMessage:
             if e is not None:
                 lines.append(f"   Beslutning: {e.decision}")
                 for dissent in e.dissents:
-                    lines.append(f"   Særstandpunkt ({dissent.get('by')}): {dissent.get('text')}")
+                    who = ", ".join(x for x in (dissent.get("by"), dissent.get("organisation")) if x)
+                    clause = f" ({dissent['clause']})" if dissent.get("clause") else ""
+                    lines.append(f"   Særstandpunkt ({who}){clause}: {dissent.get('text')}")
     elif kind == "submission_deadline_near":
         lines.append(f"Punkter til dagsordenen skal være sekretariatet i hænde senest "
                      f"{when(d.submission_due_at)} ({d.submission_clause}).")

@@ -95,7 +95,7 @@ def list_proposals():
 @blp.response(200, FollowUpSchema(many=True))
 @access(Role.AUTHENTICATED)
 def list_open_follow_ups():
-    """Follow-ups not yet done (VEJ-1), on the proposals the user may follow."""
+    """Follow-ups not yet done (CORE-FOLLOW-UPS), on the proposals the user may follow."""
     return operations.open_follow_ups(current_person(), current_tenant())
 
 

@@ -6,7 +6,7 @@ they are in this feature's ``hooks.py`` (core/hooks/host.py):
   the motion's stored outcome as provenance (the decisions feature knows nothing of
   proposals; it only announces the decision).
 * ``pending_for_user`` — hearing answers due from the user's organisations, and open
-  follow-up tasks the user may close (VEJ-1, VEJ-6).
+  follow-up tasks the user may close (CORE-FOLLOW-UPS, CORE-HEARING).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def pending_for_user(user_id, tenant):
         return []
     orgs = {a.organisation_id for a in user.affiliations}
     out: list[PendingItem] = []
-    # VEJ-6: a hearing answer is due from each organisation asked that has not answered.
+    # CORE-HEARING: a hearing answer is due from each organisation asked that has not answered.
     hearings = db.session.scalars(
         sa.select(Hearing).join(ProposalStep, Hearing.step_id == ProposalStep.id)
         .where(Hearing.closed_at.is_(None), ProposalStep.state == StepState.ACTIVE)
@@ -105,7 +105,7 @@ def pending_for_user(user_id, tenant):
                     page_url=page_url("web.proposal", tenant=tenant.slug, proposal_id=p.id,
                                       _anchor="hoering"),
                 ))
-    # VEJ-1: follow-ups for the user's organisations, or for a body the user is secretary of.
+    # CORE-FOLLOW-UPS: follow-ups for the user's organisations, or for a body the user is secretary of.
     tasks = db.session.scalars(
         sa.select(FollowUpTask).where(FollowUpTask.state == FollowUpState.OPEN)
         .order_by(FollowUpTask.proposal_id, FollowUpTask.id)

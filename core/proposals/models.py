@@ -91,7 +91,7 @@ class Proposal(TenantScoped, db.Model):
     origin_body_id: Mapped[int] = mapped_column(
         sa.ForeignKey("bodies.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    #: Who raised it (a member, the secretariat, or anyone where the rules allow, VEJ-5).
+    #: Who raised it (a member, the secretariat, or anyone where the rules allow, CORE-ORIGIN).
     proposed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -103,9 +103,9 @@ class Proposal(TenantScoped, db.Model):
     decision_sought: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: Tags the rules read (``sub_agreement``, ``activity``, ``principle``, an effort area …).
     topics: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    #: The helhedsplan concerned, where that matters (KBH-4).
+    #: The helhedsplan concerned, where that matters (CORE-COMPETENCE).
     plan: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
-    #: The city district concerned (KBH-1, KBH-4).
+    #: The city district concerned (CORE-COMPETENCE).
     district: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     #: Where it is in its life.
     state: Mapped[ProposalState] = mapped_column(
@@ -114,7 +114,7 @@ class Proposal(TenantScoped, db.Model):
     )
     #: Why the route is as it is (the rule's reason, Danish).
     route_reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: The clause the route comes from (ALB-P1, VEJ-6 …).
+    #: The clause the route comes from (CORE-ROUTE, or the tenant's).
     route_clause: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     #: The plugin that gave the route (``core`` for the default).
     route_source: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="core")
@@ -420,7 +420,7 @@ class HearingReminder(TenantScoped, db.Model):
 
 
 class FollowUpTask(TenantScoped, db.Model):
-    """A task a decision creates for a body or an organisation (VEJ-1), tracked until done."""
+    """A task a decision creates for a body or an organisation (CORE-FOLLOW-UPS), tracked until done."""
 
     __tablename__ = "follow_up_tasks"
 

@@ -1,10 +1,10 @@
 """The proposals' pages: the proposals a person may follow, one proposal's route as a
 timeline with its hearing, attachments, follow-ups and history; and their actions: start a
 proposal where the rules let the user (``proposal_origin_allowed``, the route from
-``proposal_route``: VEJ-5/VEJ-6/VEJ-7, KBH-1, SLA-11/SLA-12, ALB-P1), attach and download
+``proposal_route``: CORE-ORIGIN, CORE-ROUTE, or the tenant's clauses), attach and download
 files, answer a hearing for an organisation, record a body's decision on a step, place a
-step on its body's next meeting, open and close a hearing (VEJ-6), and the follow-ups a
-decision set off (VEJ-1).
+step on its body's next meeting, open and close a hearing (CORE-HEARING), and the follow-ups a
+decision set off (CORE-FOLLOW-UPS).
 
 Every action is what the proposals API does (core/proposals/api.py), through the same
 operations and schemas: parse the form, call the operation, commit, redirect. Bad input
@@ -242,7 +242,7 @@ def answer_hearing(proposal_id: int):
 @access(Role.AUTHENTICATED)
 def start_proposal():
     """Start a proposal in a body the rules let the user start from; its route comes from
-    the tenant's rules, and a refusal names its clause (VEJ-5, CORE-ORIGIN …)."""
+    the tenant's rules, and a refusal names its clause (CORE-ORIGIN, or the tenant's)."""
     back = url_for("web.proposals") + "#nyt-forslag"
     user = current_person()
     form = _stripped("body", "title", "text", "decision_sought", "plan", "district")
@@ -354,7 +354,7 @@ def _deadline(zone) -> str | None:
 @bp.route("/<tenant>/forslag/<int:proposal_id>/hoering", methods=["POST"])
 @access(Role.BODY_SECRETARY)
 def open_proposal_hearing(proposal_id: int):
-    """Send the proposal to hearing (VEJ-6): the organisations asked and the deadline."""
+    """Send the proposal to hearing (CORE-HEARING): the organisations asked and the deadline."""
     p = _visible(proposal_id)
     _forbid_unless(ops.may_manage(current_person(), current_tenant(), p.origin_body), p.origin_body)
     back = _proposal_url(p.id, "hoering")
@@ -378,7 +378,7 @@ def open_proposal_hearing(proposal_id: int):
 @access(Role.BODY_SECRETARY)
 def close_proposal_hearing(proposal_id: int):
     """Collect the answers and move the proposal on with them; before the deadline only
-    when every organisation has answered (VEJ-6)."""
+    when every organisation has answered (CORE-HEARING)."""
     p = _visible(proposal_id)
     _forbid_unless(ops.may_manage(current_person(), current_tenant(), p.origin_body), p.origin_body)
     return _run(lambda: ops.close_hearing(tenant_hooks(), current_tenant(), p, actor=current_person()),
@@ -392,7 +392,7 @@ def close_proposal_hearing(proposal_id: int):
 @bp.route("/<tenant>/forslag/opfoelgninger")
 @access(Role.AUTHENTICATED)
 def follow_ups():
-    """Follow-ups not yet done (VEJ-1) on the proposals the user may follow, with the form
+    """Follow-ups not yet done (CORE-FOLLOW-UPS) on the proposals the user may follow, with the form
     to mark done those the user may close."""
     user, tenant = current_person(), current_tenant()
     tasks = ops.open_follow_ups(user, tenant)
@@ -407,7 +407,7 @@ def follow_ups():
 @access(Role.AUTHENTICATED)
 def follow_up_done(proposal_id: int, task_id: int):
     """Mark a follow-up done, with a note: those who act for the organisation, the
-    secretary of the body concerned or of the deciding body, or the secretariat (VEJ-1)."""
+    secretary of the body concerned or of the deciding body, or the secretariat (CORE-FOLLOW-UPS)."""
     p = _visible(proposal_id)
     task = ops.get_follow_up(p, task_id)
     user = current_person()

@@ -1,6 +1,6 @@
 """Rule building blocks: small pure functions a plugin composes instead of rewriting.
 
-One vote per organisation is both Albertslund's (ALB-B2) and Slagelse's (SLA-4): each
+One vote per organisation is a common rule of kommissorier (the plugins cite their own clause): each
 plugin calls :func:`one_vote_per_organisation` with its own clause.
 """
 
@@ -43,7 +43,7 @@ def one_vote_per_organisation(
     :param voting_organisations: the organisations that hold a vote; by default those
         with at least one voting seat.
     :param eligible_organisations: when given, only these may vote on the matter (a
-        plan's grant, KBH-5); the others are listed as ineligible units.
+        plan's grant); the others are listed as ineligible units.
     """
     if voting_organisations is None:
         voting = list(dict.fromkeys(a.organisation for a in attendees if a.is_voting))
@@ -98,7 +98,7 @@ def majority_of_units_present(
 
 
 def all_units_present(units: Sequence[VoteUnit], *, clause: str, source: str) -> Verdict:
-    """Quorate only when every eligible unit is represented (ALB-B3)."""
+    """Quorate only when every eligible unit is represented (CORE-QUORUM)."""
     eligible = _eligible(units)
     missing = [u.label for u in eligible if not u.present]
     if not missing:

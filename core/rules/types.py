@@ -45,13 +45,13 @@ class BodyFacts:
     approval_due_days: int | None = None
     submission_deadline_days: int | None = None
     clauses: tuple[str, ...] = ()
-    #: The clause each parameter comes from, e.g. ``{"notice_days": "ALB-B8"}``.
+    #: The clause each parameter comes from, e.g. ``{"notice_days": "<the kommissorium's clause>"}``.
     sources: dict = field(default_factory=dict, hash=False, compare=False)
     information_recipients: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     seats: tuple[SeatFacts, ...] = ()
     #: First day of the body's plan period (the tenant's unless the body has its own):
-    #: "year 1" for rules such as VEJ-9.
+    #: "year 1" for rules about a body's first year.
     period_start: date | None = None
     #: Last day of the body's plan period.
     period_end: date | None = None
@@ -64,7 +64,7 @@ class BodyFacts:
 @dataclass(frozen=True)
 class Verdict:
     """A rule's yes or no, with why: the reason (Danish, shown to members), the clause
-    (a DOMAIN.md rule ID such as ``KBH-6``, or ``CORE-…`` for the core's defaults) and the
+    (a rule ID of the tenant's kommissorium, or ``CORE-…`` for the core's defaults) and the
     plugin that gave it."""
 
     ok: bool
@@ -88,7 +88,7 @@ class Verdict:
 
 class Rulebook:
     """A plugin's pen for answers: ``rule = Rulebook("kobenhavn")`` then
-    ``rule.refuse("KBH-6", "Der sendes ikke vikarer.")``."""
+    ``rule.refuse("XYZ-6", "Der sendes ikke vikarer.")``."""
 
     def __init__(self, source: str):
         self.source = source
@@ -103,9 +103,9 @@ class Rulebook:
 class Procedure(enum.Enum):
     #: A plain vote: yes / no / abstain.
     VOTE = "vote"
-    #: Consensus is sought first; where it fails, a majority vote (ALB-B4).
+    #: Consensus is sought first; where it fails, a majority vote (CORE-PROCEDURE).
     CONSENSUS_THEN_MAJORITY = "consensus_then_majority"
-    #: The meeting leader concludes; decided unless someone objects, then a vote (SLA-5).
+    #: The meeting leader concludes; decided unless someone objects, then a vote (CORE-PROCEDURE).
     NO_OBJECTION = "no_objection"
 
 
@@ -127,7 +127,7 @@ class Matter:
 
     ``topics`` are free tags the rules read (``sub_agreement``, ``budget``, ``activity``,
     ``principle`` …); ``plan`` names the helhedsplan concerned and ``district`` the city
-    district, where that matters (KBH-4, KBH-5).
+    district, where that matters (a rule may look at them).
     """
 
     title: str
@@ -164,10 +164,10 @@ class Attendee:
 
 @dataclass(frozen=True)
 class VoteUnit:
-    """One vote: a person's seat by default, or a whole organisation (ALB-B2).
+    """One vote: a person's seat by default, or a whole organisation (CORE-UNITS).
 
     ``casters`` are the people present who may cast this unit's vote (any one of them,
-    once). ``eligible`` is false for a unit that may not vote on this matter (KBH-5).
+    once). ``eligible`` is false for a unit that may not vote on this matter.
     """
 
     key: str
@@ -245,7 +245,7 @@ class StandingItem:
     kind: ItemKind = ItemKind.INFORMATION
     clause: str | None = None
     source: str = "core"
-    #: Receives incoming recommendations from other bodies (ALB-B10, "indkomne indstillinger").
+    #: Receives incoming recommendations from other bodies (CORE-STANDING-ITEMS, "indkomne indstillinger").
     receives_proposals: bool = False
 
 
@@ -272,7 +272,7 @@ class Route:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A task a decision creates for a body or an organisation (VEJ-1)."""
+    """A task a decision creates for a body or an organisation (CORE-FOLLOW-UPS)."""
 
     assignee_kind: str  # "body" | "organisation"
     assignee: str
@@ -283,7 +283,7 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Delegation:
-    """A mandate handed from a seat's organisation to another organisation (KBH-7)."""
+    """A mandate handed from a seat's organisation to another organisation (CORE-MANDATE)."""
 
     seat_key: str
     from_organisation: str
@@ -301,6 +301,10 @@ class Caller:
     roles: frozenset[str] = frozenset()
     organisations: frozenset[str] = frozenset()
     on_behalf_of: str = "self"  # self | body | secretariat | members_majority
+    #: With ``members_majority``: how many of the body's members back the call (the caller
+    #: included), and how many members the body has (its secretary not counted).
+    supporters: int = 0
+    members: int = 0
 
 
 @dataclass(frozen=True)
@@ -380,7 +384,7 @@ class RuleDescription:
     """One rule of a body's kommissorium, told to its members before it applies.
 
     ``text`` is plain Danish for the kommissorium page, ``text_en`` the English for logs and
-    foreign readers; ``clause`` is the rule ID (``ALB-B3``) and ``source`` who enforces it:
+    foreign readers; ``clause`` is the rule ID (``CORE-QUORUM`` or the tenant's) and ``source`` who enforces it:
     the plugin's name, ``tenants/<slug>.toml`` for a fact of the tenant file, or ``core``.
     """
 

@@ -50,6 +50,14 @@ def tally(body, matter, units, ballots):
     )
 
 
+@hookimpl
+def dissent_allowed(body, matter):
+    if body.kind != "board":
+        return None
+    return rule.allow("SLA-6", "Et medlems særstandpunkt føres til referat, når medlemmet beder om det.",
+                      "A member's dissent is recorded in the minutes on request.")
+
+
 from plugins.slagelse.proposals import proposal_route  # noqa: E402,F401
 # ---------------------------------------------------------------------------- meetings
 
@@ -63,6 +71,14 @@ def extraordinary_meeting_allowed(body, caller):
         return rule.allow("SLA-7", "Formandskabet indkalder til ekstraordinært møde.",
                           "The chairmanship calls an extraordinary meeting.")
     if caller.on_behalf_of == "members_majority":
+        if caller.supporters * 2 <= caller.members:
+            return rule.refuse(
+                "SLA-7",
+                f"Et ekstraordinært møde på medlemmernes vegne kræver et flertal af medlemmerne: "
+                f"{caller.supporters} af {caller.members} står bag.",
+                f"An extraordinary meeting on the members' behalf needs a majority of the members: "
+                f"{caller.supporters} of {caller.members} back it.",
+            )
         return rule.allow("SLA-7", "Et flertal af medlemmerne har bedt om et ekstraordinært møde.",
                           "A majority of the members asked for an extraordinary meeting.")
     if "secretary" in caller.roles:
@@ -124,7 +140,7 @@ def describe_rules(body):
                        "besluttet. Ved indsigelse stemmes der.",
               "The meeting leader concludes; with no objection the item is decided, otherwise a vote."),
             r("SLA-6", "Et medlems særstandpunkt føres til referat, når medlemmet beder om det.",
-              "A member's dissent is recorded in the minutes on request.", "core"),
+              "A member's dissent is recorded in the minutes on request."),
             r("SLA-7", "Ekstraordinært møde holdes, når formanden, et flertal af medlemmerne eller kompetencechefen "
                        "beder om det; næste års mødedatoer aftales på årets sidste møde.",
               "Extraordinary meetings at the request of the chair, a majority or the competence chief; "

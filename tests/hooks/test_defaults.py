@@ -37,6 +37,11 @@ def test_hook_delegation_allowed(hooks):
     assert not v.ok and v.clause == "CORE-MANDATE"
 
 
+def test_hook_dissent_allowed(hooks):
+    v = hooks.dissent_allowed(body=board(), matter=Matter("Budget"))
+    assert v.ok and v.clause == "CORE-DISSENT" and v.source == "core"
+
+
 def test_hook_information_recipients(hooks):
     body = board(information_recipients=("DAB", "FA09"))
     assert hooks.collect("information_recipients", body=body) == ["DAB", "FA09"]

@@ -74,13 +74,13 @@ def test_a_substitute_the_rule_allows_fills_the_seat_with_the_rules_clause(
     assert got.person == SUBSTITUTE and got.acting_as == "substitute"
 
 
-def test_a_substitute_the_rule_refuses_is_422_naming_rule_and_clause(
+def test_a_substitute_the_rule_refuses_is_409_naming_rule_and_clause(
     board_meeting, api, app, in_tenant
 ):
     """TST-1 refuses a substitute from another organisation; nothing is recorded."""
     resp = api(SECRETARY, "testby").put(f"meetings/{board_meeting}/attendance/formand", json={
         "status": "present", "acting_as": "substitute", "person": OUTSIDER})
-    assert resp.status_code == 422
+    assert resp.status_code == 409  # a rule refused (docs/decisions/0025)
     assert resp.get_json()["clause"] == "TST-1" and resp.get_json()["rule"] == "substitute_allowed"
     assert _attendees(app, in_tenant, board_meeting)["formand"].person is None
 
@@ -88,7 +88,7 @@ def test_a_substitute_the_rule_refuses_is_422_naming_rule_and_clause(
 def test_delegation_refused_where_the_rules_do_not_allow_it(board_meeting, api, in_tenant):
     resp = api(SECRETARY, "testby").post("bodies/bestyrelse/delegations", json={
         "seat": "b", "to_organisation": "TST-ADM", "starts_on": "2018-01-01", "ends_on": "2018-12-31"})
-    assert resp.status_code == 422 and resp.get_json()["clause"] == "CORE-MANDATE"
+    assert resp.status_code == 409 and resp.get_json()["clause"] == "CORE-MANDATE"
     from core.extensions import db
     from core.meetings.models import MandateDelegation
 
@@ -132,4 +132,4 @@ def test_a_member_of_the_board_may_not_substitute_for_a_seat_of_another_organisa
     """Anna holds a seat for TST-A; the rule (TST-1) keeps her out of TST-B's seat."""
     resp = api(SECRETARY, "testby").put(f"meetings/{board_meeting}/attendance/b", json={
         "status": "present", "acting_as": "substitute", "person": ANNA})
-    assert resp.status_code == 422 and resp.get_json()["clause"] == "TST-1"
+    assert resp.status_code == 409 and resp.get_json()["clause"] == "TST-1"

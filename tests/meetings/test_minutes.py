@@ -46,15 +46,35 @@ def test_dissent_is_recorded_on_request_SLA_6(slagelse_held, api):
                        json={"text": "SB kan ikke tilslutte sig prioriteringen."})
     assert resp.status_code == 200, resp.get_json()
     entry = resp.get_json()["versions"][0]["entries"][0]
+    # By name and the organisation of the member's seat, never the e-mail address; the
+    # clause is Slagelse's, from its plugin's answer to dissent_allowed (issue 14).
     assert entry["dissents"] == [{
-        "by": "Sonja Demo Bruun" if "Sonja" in entry["dissents"][0]["by"] else entry["dissents"][0]["by"],
-        "email": "sonja.bruun@slagelse-boligselskab.example", "organisation": "SB",
-        "text": "SB kan ikke tilslutte sig prioriteringen.",
+        "by": "Sonja Demo Bruun", "organisation": "SB",
+        "text": "SB kan ikke tilslutte sig prioriteringen.", "clause": "SLA-6",
     }]
+    assert "slagelse-boligselskab.example" not in resp.get_data(as_text=True).split('"approved_by"')[0]
     # Asking again replaces the member's own dissent rather than adding a second.
     member.post(f"meetings/{meeting}/items/{item['id']}/dissents", json={"text": "Ændret."})
     entry = sec.get(f"meetings/{meeting}/minutes").get_json()["versions"][0]["entries"][0]
     assert [d["text"] for d in entry["dissents"]] == ["Ændret."]
+
+
+def test_a_dissent_outside_slagelse_cites_the_core_rule_not_SLA_6(sync_tenant, clock, make_meeting,
+                                                                   api):
+    """Core speaks with its own rule names: an Albertslund member's dissent is recorded
+    under CORE-DISSENT, not under a Slagelse clause (issue 14, item 4)."""
+    sync_tenant("albertslund")
+    meeting = make_meeting("albertslund", "bestyrelse", at(2018, 3, 1, 15))
+    assert api(SANNE).post(f"meetings/{meeting}/items", json={
+        "kind": "B", "title": "Budget for 2019"}).status_code == 201
+    sec = held(api, clock, SANNE, "albertslund", meeting, at(2018, 2, 20, 9), at(2018, 3, 1, 18))
+    item = sec.get(f"meetings/{meeting}").get_json()["items"][-1]
+    resp = api("vibeke.vestergaard@va.example").post(
+        f"meetings/{meeting}/items/{item['id']}/dissents", json={"text": "VA tager forbehold."})
+    assert resp.status_code == 200, resp.get_json()
+    entry = next(e for e in resp.get_json()["versions"][0]["entries"] if e["item_id"] == item["id"])
+    assert [(d["organisation"], d["clause"]) for d in entry["dissents"]] == [("VA", "CORE-DISSENT")]
+    assert "SLA-" not in resp.get_data(as_text=True)
 
 
 def test_minutes_need_a_decision_on_every_decision_item(slagelse_held):

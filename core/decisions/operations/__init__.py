@@ -17,7 +17,7 @@ One room per concern (each module's docstring says what it holds):
 * ``loading`` — items, motions and an item's stored decision;
 * ``situation`` — what the rules see: matter, attendance, vote units, quorum, follow-ups;
 * ``access`` — who may lead, who may see a closed item, which unit a person acts for;
-* ``motions`` — opening, putting to the vote, objecting, closing; dissents (SLA-6);
+* ``motions`` — opening, putting to the vote, objecting, closing; dissents (CORE-DISSENT);
 * ``votes`` — casting, recording from the room, changing; votes still to cast;
 * ``dry_run`` — the outcome if these attended and voted so, nothing stored;
 * ``audit_check`` — the tables compared with the audit log.

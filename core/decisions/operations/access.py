@@ -53,7 +53,7 @@ def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> Vot
     """The one unit ``user`` may act for (vote or object), or a refusal citing the rule.
 
     Any present representative of a unit (holder, substitute or delegate) may cast its
-    vote; non-voting seats never vote (ALB-B1/B2)."""
+    vote; non-voting seats never vote (CORE-UNITS)."""
     units_clause = next((u.clause for u in sit.units if u.clause), "CORE-UNITS")
     mine = [u for u in sit.units if user.email in u.casters]
     if unit_key is not None:

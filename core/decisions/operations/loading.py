@@ -52,7 +52,7 @@ def decision_for_item(item: AgendaItem) -> dict | None:
     :return: ``motion_id``, ``text`` (the decision as proposed or concluded), ``result``
         (adopted | rejected | not_quorate), ``passed``, ``closed_at``, ``explanation``
         (``da``, ``en``), ``outcome`` (the full explained outcome) and ``dissents``
-        (organisation, person, text; SLA-6).
+        (organisation, person, text and the clause it cites; CORE-DISSENT).
     """
     motion = motion_for_item(item)
     if motion is None or motion.phase is not MotionPhase.CLOSED:
@@ -67,7 +67,7 @@ def decision_for_item(item: AgendaItem) -> dict | None:
         "outcome": motion.outcome,
         "dissents": [
             {"organisation": d.organisation, "person": d.person.name if d.person else None,
-             "text": d.text}
+             "text": d.text, "clause": d.clause}
             for d in motion.dissents
         ],
     }

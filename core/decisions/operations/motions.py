@@ -1,6 +1,6 @@
 """A motion's life: opened on a decision item (competence, quorum, procedure), put to the
 vote or objected to, closed with its explained outcome (written to the minutes and passed
-on through ``decision_taken``), and the dissents recorded on it (SLA-6).
+on through ``decision_taken``), and the dissents recorded on it (CORE-DISSENT).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import clock
 from core.audit import operations as audit
+from core.bodies.facts import body_facts
 from core.bodies.models import Body
 from core.decisions.explain import BY_CONSENSUS, BY_NO_OBJECTION, BY_VOTE, Cast, compute_outcome
 from core.decisions.models import (
@@ -150,7 +151,7 @@ def _require_phase(motion: Motion, *phases: MotionPhase, acting: str) -> None:
 
 def open_voting(motion: Motion, *, user, hooks, tenant) -> Motion:
     """Consensus was not reached: the meeting leader puts the motion to a majority vote
-    (ALB-B4)."""
+    (CORE-PROCEDURE)."""
     sit = _motion_situation(hooks, tenant, motion)
     _require_leader(user, motion.item.meeting.body, sit, "sætte forslaget til afstemning",
                     "put the motion to the vote")
@@ -164,8 +165,8 @@ def open_voting(motion: Motion, *, user, hooks, tenant) -> Motion:
 
 def object_to(motion: Motion, *, user, hooks, tenant, reason: str = "",
               unit: str | None = None) -> Objection:
-    """A member objects to the conclusion or to consensus; the motion goes to a vote (SLA-5,
-    ALB-B4). Only those who may cast a unit's vote may object for it."""
+    """A member objects to the conclusion or to consensus; the motion goes to a vote
+    (CORE-PROCEDURE). Only those who may cast a unit's vote may object for it."""
     _require_phase(motion, MotionPhase.DELIBERATION, acting="gøres indsigelse")
     sit = _motion_situation(hooks, tenant, motion)
     vote_unit = _units_of(user, sit, unit, acting="gøre indsigelse")
@@ -183,10 +184,14 @@ def object_to(motion: Motion, *, user, hooks, tenant, reason: str = "",
 
 
 def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent:
-    """Record a present member's dissent (særstandpunkt) for the minutes, on request (SLA-6)."""
+    """Record a present member's dissent (særstandpunkt) for the minutes, on request, as
+    the ``dissent_allowed`` rule allows (CORE-DISSENT, or the tenant's clause)."""
+    allowed = _dissent_rule(hooks, tenant, motion.item)
     if motion.item.meeting.state in _FINISHED:
         refuse(409, "Referatet er godkendt; der kan ikke tilføjes særstandpunkter.",
-               clause="SLA-6", rule="dissent")
+               clause="CORE-MINUTES-FINAL", rule="dissent")
+    if not allowed.ok:
+        refuse(409, allowed.reason, clause=allowed.clause, rule="dissent_allowed")
     here = [a for a in meeting_attendees(motion.item.meeting) if a.person == user.email]
     if not here:
         refuse(409, "Kun et medlem, der er til stede ved mødet, kan få et særstandpunkt "
@@ -196,7 +201,8 @@ def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent
     if exists:
         refuse(409, "Dit særstandpunkt er allerede ført til referat.", clause="CORE-DISSENT",
                rule="dissent")
-    dissent = Dissent(motion=motion, person_id=user.id, organisation=here[0].organisation, text=text)
+    dissent = Dissent(motion=motion, person_id=user.id, organisation=here[0].organisation, text=text,
+                      clause=allowed.clause)
     db.session.add(dissent)
     try:
         db.session.flush()
@@ -204,17 +210,23 @@ def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent
         refuse(409, "Dit særstandpunkt er allerede ført til referat.", clause="CORE-DISSENT",
                rule="dissent")
     audit.record("dissent.recorded", f"motion:{motion.id}", {
-        "organisation": dissent.organisation, "text": text,
+        "organisation": dissent.organisation, "text": text, "clause": allowed.clause,
     }, actor_id=user.id)
-    if motion.phase is MotionPhase.CLOSED:  # after the close: it joins the minutes (SLA-6)
+    if motion.phase is MotionPhase.CLOSED:  # after the close: it joins the minutes (CORE-DISSENT)
         meetings.record_motion_dissent(motion.item, _minutes_dissent(dissent))
     return dissent
+
+
+def _dissent_rule(hooks, tenant, item: AgendaItem) -> Verdict:
+    """The ``dissent_allowed`` rule's answer for ``item``: the clause a dissent cites."""
+    return hooks.dissent_allowed(body=body_facts(item.meeting.body, tenant.slug),
+                                 matter=matter_for(item))
 
 
 def _minutes_dissent(d: Dissent) -> dict:
     """A dissent as the minutes entry keeps it (the meetings feature's shape)."""
     return {"by": d.person.name if d.person else "", "email": d.person.email if d.person else None,
-            "organisation": d.organisation, "text": d.text}
+            "organisation": d.organisation, "text": d.text, "clause": d.clause}
 
 
 def _casts(motion: Motion) -> tuple[list[Cast], list[str]]:
@@ -258,7 +270,7 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
                            reason_en=motion.competence_rule.get("reason_en")),
     )
     # Tasks the decision creates elsewhere (a decision of principle goes on to the city
-    # council and the organisations' boards, VEJ-1), stored for the proposals to act on.
+    # council and the organisations' boards, CORE-FOLLOW-UPS), stored for the proposals to act on.
     outcome["follow_ups"] = follow_ups_for(hooks, sit.body, sit.matter, outcome["passed"])
     motion.phase = MotionPhase.CLOSED
     motion.result = MotionResult(outcome["result"])

@@ -133,7 +133,7 @@ def _check_quorum(hooks, sit: Situation) -> Verdict:
 
 
 def follow_ups_for(hooks, body, matter, passed: bool) -> list[dict]:
-    """VEJ-1: the tasks a decision on ``matter`` by ``body`` (its facts) sets off, from the
+    """CORE-FOLLOW-UPS: the tasks a decision on ``matter`` by ``body`` (its facts) sets off, from the
     ``follow_ups`` hook: computed once per decision, stored with a closed motion's outcome
     and taken from there by the proposal the motion decides (core/proposals/operations/
     route.py), computed here too for a decision a secretary records by hand."""

@@ -55,9 +55,14 @@ def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str
     second vote for the unit with a 409, and write it to the audit log."""
     name = sit.names.get(vote_unit.key, vote_unit.label)
 
+    # A unit that is an organisation exists by the rule that gives each organisation one
+    # vote (its clause says so); any other unit votes once by the core's rule.
+    one_vote = vote_unit.clause if vote_unit.key.startswith("org:") and vote_unit.clause \
+        else "CORE-ONE-VOTE"
+
     def already():
         refuse(409, f"{name} har allerede stemt; hver stemmeberettiget stemmer kun én gang.",
-               clause=vote_unit.clause, rule="vote_units")
+               clause=one_vote, rule="vote_units")
 
     exists = db.session.scalar(sa.select(sa.func.count(Vote.id)).where(
         Vote.motion_id == motion.id, Vote.unit_key == vote_unit.key))
@@ -97,8 +102,8 @@ def record_votes(motion: Motion, votes: Sequence[Mapping], *, user, hooks, tenan
     are present, as the meeting leader or secretary counted them: all of them or none.
 
     The same rules apply as to a vote cast by the member: only eligible units, only units
-    represented at the meeting (attendance, with its stand-in and delegation rules: ALB-B5,
-    KBH-6, KBH-7), one vote per unit (ALB-B2, SLA-4, KBH-5). The vote is the present
+    represented at the meeting (attendance, with its stand-in and delegation rules:
+    CORE-SUBSTITUTE, CORE-MANDATE), one vote per unit (CORE-UNITS, CORE-ONE-VOTE). The vote is the present
     representative's (holder before substitute or delegate), and it keeps who recorded it.
     A secret ballot cannot be recorded by someone else: that would not be secret."""
     _require_phase(motion, MotionPhase.VOTING, acting="stemmes")
@@ -194,8 +199,8 @@ def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: s
 
 def votes_waiting(user, *, hooks, tenant) -> list[tuple[Motion, VoteUnit, str]]:
     """The votes ``user`` may cast now and has not: for every motion open for voting, each
-    eligible unit the user may cast (present holder, substitute or delegate; ALB-B2, ALB-B5,
-    KBH-7) whose vote is not cast yet, with the unit's display name."""
+    eligible unit the user may cast (present holder, substitute or delegate;
+    CORE-UNITS, CORE-SUBSTITUTE, CORE-MANDATE) whose vote is not cast yet, with the unit's display name."""
     out = []
     motions = db.session.scalars(
         sa.select(Motion).where(Motion.phase == MotionPhase.VOTING).order_by(Motion.id)).all()

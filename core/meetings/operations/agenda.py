@@ -1,5 +1,6 @@
-"""The agenda: standing items, items added, changed and removed, closed items (ALB-B11,
-ALB-R6), publishing the agenda (notice: ALB-B8), and the items' attachments (bilag).
+"""The agenda: standing items, items added, changed and removed, closed items
+(CORE-CLOSED-ITEMS), publishing the agenda (notice: CORE-NOTICE-DAYS), and the items'
+attachments (bilag).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ CONFIDENTIALITY_REASONS = {
 }
 
 
-#: The topic of the standing item that receives proposals (ALB-B10).
+#: The topic of the standing item that receives proposals (CORE-STANDING-ITEMS).
 RECEIVES_PROPOSALS = "incoming_recommendations"
 
 
@@ -79,7 +80,7 @@ def meeting_number(meeting: Meeting) -> int:
 
 
 def standing_items(meeting: Meeting, tenant, hooks) -> list[AgendaItem]:
-    """ALB-B10, ALB-S5, SLA-10: the items the rules put on this meeting (the
+    """CORE-STANDING-ITEMS: the items the rules put on this meeting (the
     ``standing_items`` hook), as agenda items not yet on any agenda."""
     facts = body_facts(meeting.body, tenant.slug)
     return [
@@ -97,7 +98,7 @@ def _add_standing_items(meeting: Meeting, tenant, hooks) -> None:
 
 
 def receiving_item(meeting: Meeting, tenant, hooks) -> AgendaItem | None:
-    """The meeting's standing item for incoming recommendations (ALB-B10), put on the
+    """The meeting's standing item for incoming recommendations (CORE-STANDING-ITEMS), put on the
     agenda if the rules have one and the meeting does not have it yet; ``None`` where the
     rules have none."""
     receiving = next((i for i in standing_items(meeting, tenant, hooks)
@@ -121,7 +122,7 @@ def _append_item(meeting: Meeting, item: AgendaItem) -> AgendaItem:
 
 def publish_agenda(meeting: Meeting, rules: MeetingRules) -> Meeting:
     """Send out the agenda and material. Late is possible but recorded as a breach of the
-    notice period (ALB-B8, ALB-R4, ALB-S3, SLA-8)."""
+    notice period (CORE-NOTICE-DAYS)."""
     _move(meeting, MeetingState.AGENDA_PUBLISHED, "indkaldes")
     at = clock.now()
     meeting.agenda_published_at = at
@@ -132,7 +133,7 @@ def publish_agenda(meeting: Meeting, rules: MeetingRules) -> Meeting:
 
 
 def _check_confidentiality(data: dict) -> None:
-    """ALB-B11, ALB-R6: a closed item needs a stated reason (a § 27 category)."""
+    """CORE-CLOSED-ITEMS: a closed item needs a stated reason (a § 27 category)."""
     if data.get("is_confidential") and data.get("confidentiality_reason") not in CONFIDENTIALITY_REASONS:
         refuse(422, message="The input is invalid; see errors for each field.", errors={"json": {
             "confidentiality_reason": [
@@ -142,7 +143,8 @@ def _check_confidentiality(data: dict) -> None:
 
 def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: MeetingRules) -> AgendaItem:
     """The secretariat adds items until the meeting is held; a member asks for an item
-    before the submission deadline (ALB-R3: 10 days), or, without one, until the agenda is out."""
+    before the submission deadline (CORE-SUBMISSION-DEADLINE-DAYS), or, without one, until
+    the agenda is out."""
     if role >= Role.BODY_SECRETARY:
         if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
             _refuse_transition(meeting, meeting.state, "få nye punkter")
@@ -304,5 +306,5 @@ def read_attachment(att: Attachment) -> bytes:
 
 
 def can_see_confidential(role: Role) -> bool:
-    """ALB-B11, ALB-R6: closed items are for the body's members (and its secretariat)."""
+    """CORE-CLOSED-ITEMS: closed items are for the body's members (and its secretariat)."""
     return role >= Role.MEMBER

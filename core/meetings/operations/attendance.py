@@ -1,10 +1,10 @@
 """Attendance: who fills a seat at a meeting (the holder, a substitute the rules allow,
-or the holder of a delegated mandate) and the delegation of a seat's mandate (KBH-7).
+or the holder of a delegated mandate) and the delegation of a seat's mandate (CORE-MANDATE).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -27,6 +27,7 @@ from core.meetings.models import (
 from core.meetings.operations.states import _refuse_transition
 from core.organisations.models import Organisation
 from core.rules.types import Delegation
+from core.tenants.models import Participation
 
 
 #: The answer to a person looked up by e-mail who is not one of the tenant's own people,
@@ -38,8 +39,8 @@ NOT_A_TENANT_PERSON = ("Ingen person med denne adresse i denne kommune (et medle
 def record_attendance(
     meeting: Meeting, seat_key: str, data: dict, user: User, role: Role, tenant, hooks
 ) -> Attendance:
-    """Who fills a seat: the holder, a substitute the rules allow (ALB-B5; KBH-6 refuses
-    any stand-in), or the holder of a delegated mandate (KBH-7)."""
+    """Who fills a seat: the holder, a substitute the rules allow (CORE-SUBSTITUTE), or the
+    holder of a delegated mandate (CORE-MANDATE)."""
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED,
                              MeetingState.IN_SESSION, MeetingState.HELD):
         _refuse_transition(meeting, meeting.state, "få ændret fremmødet")
@@ -76,13 +77,14 @@ def record_attendance(
             substitute_organisations=frozenset(a.organisation.code for a in person.affiliations),
         )
         if not v.ok:
-            refuse(422, message=v.reason, clause=v.clause, rule="substitute_allowed")
+            # A rule refused (docs/decisions/0025-which-status-a-refusal-gets.md).
+            refuse(409, message=v.reason, clause=v.clause, rule="substitute_allowed",
+                  reason_en=v.reason_en or v.reason)
         verdict = v.as_dict()
     elif status is AttendanceStatus.PRESENT and acting_as is ActingAs.DELEGATE:
         delegation = active_delegation(seat, meeting.starts_at.date())
         if delegation is None:
-            refuse(422, message="Pladsens mandat er ikke uddelegeret på mødedagen.",
-                  clause="CORE-MANDATE", rule="delegation_allowed")
+            _no_delegation(meeting, seat, facts, seat_facts, person, hooks)
         person_orgs = {a.organisation_id for a in person.affiliations} if person else set()
         if person is None or (
             delegation.to_person_id is not None and delegation.to_person_id != person.id
@@ -142,6 +144,42 @@ def _refusal_sentence(data: dict, exc) -> str:
     return f"{said} ({data['clause']})" if data.get("clause") else said
 
 
+def _no_delegation(meeting: Meeting, seat: Seat, facts, seat_facts, person, hooks) -> None:
+    """Refuse a delegate for a seat whose mandate is not delegated on the meeting's day,
+    citing the tenant's delegation rule (the clause ``delegation_allowed`` answers with,
+    CORE-MANDATE where the kommissorium allows no delegation), and saying when an earlier
+    delegation ended."""
+    day = meeting.starts_at.date()
+    last = db.session.scalar(
+        sa.select(MandateDelegation).where(MandateDelegation.seat_id == seat.id)
+        .order_by(MandateDelegation.ends_on.desc(), MandateDelegation.id.desc()).limit(1))
+    to_code = last.to_organisation.code if last is not None else (
+        next(iter(sorted(a.organisation.code for a in person.affiliations)), seat.organisation.code)
+        if person is not None else seat.organisation.code)
+    rule = hooks.delegation_allowed(body=facts, seat=seat_facts, delegation=Delegation(
+        seat.key, seat.organisation.code, to_code, day, day + timedelta(days=1)))
+    clause = (last.verdict or {}).get("clause") if last is not None else None
+    clause = clause or rule.clause
+    if last is not None and last.ends_on < day:
+        message = (f"{seat.organisation.code}s mandat var lagt hos {last.to_organisation.code} "
+                   f"til {last.ends_on:%d.%m.%Y}; det gælder ikke på mødedagen {day:%d.%m.%Y}.")
+        message_en = (f"{seat.organisation.code}'s mandate was delegated to "
+                      f"{last.to_organisation.code} until {last.ends_on.isoformat()}; it does not "
+                      f"hold on the meeting's day {day.isoformat()}.")
+    elif last is not None:
+        message = (f"{seat.organisation.code}s mandat lægges hos {last.to_organisation.code} "
+                   f"først fra {last.starts_on:%d.%m.%Y}; det gælder ikke på mødedagen.")
+        message_en = (f"{seat.organisation.code}'s mandate is delegated to "
+                      f"{last.to_organisation.code} only from {last.starts_on.isoformat()}.")
+    else:
+        message = (f"{seat.organisation.code}s mandat er ikke lagt hos en anden organisation på "
+                   f"mødedagen; uden en delegation møder kun pladsens indehaver eller en suppleant.")
+        message_en = (f"{seat.organisation.code}'s mandate is not delegated on the meeting's day.")
+        if not rule.ok:
+            message += f" {rule.reason}"
+    refuse(409, message=message, clause=clause, rule="delegation_allowed", reason_en=message_en)
+
+
 def active_delegation(seat: Seat, day: date) -> MandateDelegation | None:
     return db.session.scalar(
         sa.select(MandateDelegation).where(
@@ -152,22 +190,51 @@ def active_delegation(seat: Seat, day: date) -> MandateDelegation | None:
     )
 
 
-def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks) -> MandateDelegation:
-    """KBH-7: a member may delegate its mandate for one year at a time, e.g. to the
-    organisation that administers it; refused where the rules do not allow it (CORE-MANDATE)."""
+def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks,
+                     role: Role = Role.BODY_SECRETARY) -> MandateDelegation:
+    """A member delegates its seat's mandate to another organisation of the tenant for a
+    period, where the rules allow it (``delegation_allowed``: CORE-MANDATE refuses; a
+    kommissorium may allow it, e.g. for one year at a time). The seat's holder records it
+    (the member lays down its own mandate), or the body's secretary or the secretariat for
+    them.
+
+    Refused: a seat without a vote (nothing to delegate), the seat's own organisation, an
+    organisation that takes no part in the tenant (nor administers the seat's
+    organisation), a period that ends before it starts, and a period that overlaps a
+    delegation of the same seat (one delegation at a time)."""
     seat = next((s for s in body.seats if s.key == data["seat"]), None)
     if seat is None:
         refuse(404, message="Not found.")
+    if role < Role.BODY_SECRETARY and seat.holder_id != user.id:
+        refuse(403, message="Et medlem kan kun lægge sit eget mandat; sekretæren eller "
+              "sekretariatet kan registrere det for andre.",
+              reason_en="A member can only delegate their own seat's mandate.")
+
+    def invalid(field: str, message: str):
+        refuse(422, message="The input is invalid; see errors for each field.",
+              errors={"json": {field: [message]}})
+
     org = db.session.scalar(sa.select(Organisation).filter_by(code=data["to_organisation"]))
     if org is None:
-        refuse(422, message="The input is invalid; see errors for each field.",
-              errors={"json": {"to_organisation": ["Ukendt organisation."]}})
+        invalid("to_organisation", "Ukendt organisation.")
+    if org.id == seat.organisation_id:
+        invalid("to_organisation", "Mandatet kan ikke lægges hos pladsens egen organisation.")
+    taking_part = db.session.scalar(sa.select(sa.func.count(Participation.id)).where(
+        Participation.organisation_id == org.id))
+    if not taking_part and org.id != seat.organisation.administered_by_id:
+        invalid("to_organisation", f"{org.code} deltager ikke i {tenant.name} og administrerer "
+                f"ikke {seat.organisation.code}.")
+    if data["ends_on"] < data["starts_on"]:
+        invalid("ends_on", "Perioden slutter, før den begynder.")
     person = None
     if data.get("to_person"):
         person = db.session.scalar(sa.select(User).filter_by(email=data["to_person"].lower()))
         if person is None or org.id not in {a.organisation_id for a in person.affiliations}:
-            refuse(422, message="The input is invalid; see errors for each field.",
-                  errors={"json": {"to_person": ["Personen handler ikke for organisationen."]}})
+            invalid("to_person", "Personen handler ikke for organisationen.")
+    if not seat.is_voting:
+        refuse(409, message=f"{seat.title} har ingen stemme; der er intet mandat at lægge.",
+              clause="CORE-MANDATE", rule="delegation_allowed",
+              reason_en=f"{seat.title} carries no vote; there is no mandate to delegate.")
     facts = body_facts(body, tenant.slug)
     v = hooks.delegation_allowed(
         body=facts,
@@ -175,7 +242,22 @@ def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks) -> Manda
         delegation=Delegation(seat.key, seat.organisation.code, org.code, data["starts_on"], data["ends_on"]),
     )
     if not v.ok:
-        refuse(422, message=v.reason, clause=v.clause, rule="delegation_allowed")
+        # A rule refused (docs/decisions/0025-which-status-a-refusal-gets.md).
+        refuse(409, message=v.reason, clause=v.clause, rule="delegation_allowed",
+              reason_en=v.reason_en or v.reason)
+    overlap = db.session.scalar(sa.select(MandateDelegation).where(
+        MandateDelegation.seat_id == seat.id,
+        MandateDelegation.starts_on <= data["ends_on"],
+        MandateDelegation.ends_on >= data["starts_on"],
+    ).limit(1))
+    if overlap is not None:
+        refuse(409, message=f"{seat.organisation.code}s mandat er allerede lagt hos "
+              f"{overlap.to_organisation.code} fra {overlap.starts_on:%d.%m.%Y} til "
+              f"{overlap.ends_on:%d.%m.%Y}; et mandat lægges hos én ad gangen.",
+              clause=v.clause, rule="delegation_allowed",
+              reason_en=f"{seat.organisation.code}'s mandate is already delegated to "
+              f"{overlap.to_organisation.code} from {overlap.starts_on.isoformat()} to "
+              f"{overlap.ends_on.isoformat()}; a mandate lies with one organisation at a time.")
     delegation = MandateDelegation(
         seat=seat, to_organisation=org, to_person=person, starts_on=data["starts_on"],
         ends_on=data["ends_on"], verdict=v.as_dict(), created_by_id=user.id,

@@ -40,9 +40,10 @@ class Deadlines:
 
 
 def deadlines(meeting: Meeting, rules: MeetingRules) -> Deadlines:
-    """Notice (ALB-B8, ALB-R4, ALB-S3, SLA-8), submission (ALB-R3), minutes (ALB-B9, ALB-R4,
-    ALB-S3) and approval (ALB-B9: within 4 weeks of the meeting; ALB-S4: at the next meeting;
-    tacit approval: the days members have to object, from sending the minutes)."""
+    """Notice (CORE-NOTICE-DAYS), submission (CORE-SUBMISSION-DEADLINE-DAYS), minutes
+    (CORE-MINUTES-DUE-DAYS) and approval (CORE-APPROVAL-DUE-DAYS by e-mail; at the next
+    meeting, CORE-APPROVAL-MODE; tacit approval: the days members have to object, from
+    sending the minutes)."""
     start = meeting.starts_at
     sources = meeting.body.sources or {}
 
@@ -103,7 +104,7 @@ def _record_breach(meeting: Meeting, kind: BreachKind, due_at: datetime | None, 
 
 def compliance(body: Body, year: int, tenant, hooks) -> dict:
     """The figures a board reports to Landsbyggefonden for a year: meetings held against the
-    meetings required (ALB-B7, ALB-R2, ALB-S3, SLA-7, KBH-1, KBH-3, VEJ-8), agendas on time,
+    meetings required (CORE-MEETINGS-PER-YEAR), agendas on time,
     minutes on time, minutes approved on time, and every recorded breach."""
     rules = meeting_rules(body, tenant, hooks)
     meetings = body_meetings(body, year)

@@ -21,12 +21,12 @@ from core.meetings.models import AttendanceStatus, Meeting, MeetingKind, Meeting
 from core.meetings.operations.agenda import _add_approval_item, _add_standing_items
 from core.meetings.operations.compliance import meeting_rules, next_meeting
 from core.meetings.operations.states import SESSION_CLAUSE, _move, _refuse_transition
-from core.rules.types import Caller
+from core.rules.types import Caller, Verdict
 
 
 def plan_year(body: Body, year: int, meetings: list[dict], tenant, hooks) -> list[Meeting]:
     """The annual plan: the year's ordinary meetings, fixed at the start of the year
-    (ALB-B7, ALB-R2, ALB-S3; SLA-7: agreed at the year's last meeting)."""
+    (CORE-MEETINGS-PER-YEAR; some bodies agree them at the year's last meeting)."""
     out = []
     for data in sorted(meetings, key=lambda d: d["starts_at"]):
         if data["starts_at"].year != year:
@@ -38,8 +38,8 @@ def plan_year(body: Body, year: int, meetings: list[dict], tenant, hooks) -> lis
 
 def create_meeting(body: Body, data: dict, user: User, tenant, hooks) -> Meeting:
     """An ordinary meeting (by the secretariat) or an extraordinary one, called by those the
-    rules allow (ALB-B7: the board or the secretariat; SLA-7: the chair, a majority of the
-    members, or the competence chief)."""
+    rules allow (``extraordinary_meeting_allowed``, CORE-EXTRAORDINARY: e.g. the body, the
+    secretariat, the chair, or a majority of the members)."""
     kind = MeetingKind(data.get("kind", "ordinary"))
     role = role_in_body(user, body)
     if kind is MeetingKind.ORDINARY:
@@ -50,8 +50,16 @@ def create_meeting(body: Body, data: dict, user: User, tenant, hooks) -> Meeting
 
     caller = _caller(body, user, role, data)
     verdict = hooks.extraordinary_meeting_allowed(body=body_facts(body, tenant.slug), caller=caller)
+    if verdict.ok and caller.on_behalf_of == "members_majority" \
+            and caller.supporters * 2 <= caller.members:
+        # A rule that let a majority call without counting it: the core counts (a majority
+        # is more than half), citing its own rule.
+        verdict = Verdict(False, _too_few(caller), "CORE-EXTRAORDINARY", "core",
+                          _too_few(caller, en=True))
     if not verdict.ok:
-        refuse(422, message=verdict.reason, clause=verdict.clause, rule="extraordinary_meeting_allowed")
+        # A rule refused (docs/decisions/0025-which-status-a-refusal-gets.md): 409.
+        refuse(409, message=verdict.reason, clause=verdict.clause, rule="extraordinary_meeting_allowed",
+              reason_en=verdict.reason_en or verdict.reason)
     meeting = _new_meeting(body, data, kind, tenant, hooks)
     meeting.called_by_id = user.id
     meeting.call_reason = (
@@ -70,8 +78,9 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
         roles.add("secretariat")
     on_behalf_of = data.get("on_behalf_of", "self")
     if on_behalf_of in ("secretariat", "body") and role < Role.BODY_SECRETARY:
-        refuse(422, message="Kun sekretariatet kan indkalde på sekretariatets eller organets vegne.",
-              clause=None, rule="extraordinary_meeting_allowed")
+        refuse(403, message="Kun sekretariatet kan indkalde på sekretariatets eller organets vegne.",
+              reason_en="Only the secretariat may call a meeting on the secretariat's or the "
+              "body's behalf.")
     if on_behalf_of == "members_majority":
         members = {
             s.holder.email for s in body.seats
@@ -79,16 +88,25 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
         }
         supporters = {e.lower() for e in data.get("supporters", [])} | {user.email}
         backing = supporters & members
-        if len(backing) * 2 <= len(members):
-            refuse(422, message=f"Et flertal af medlemmerne skal stå bag: {len(backing)} af "
-                  f"{len(members)} har tilsluttet sig.", clause=None,
-                  rule="extraordinary_meeting_allowed")
+    else:
+        backing, members = set(), set()
+    # Whether the backing is enough is the rule's to say (with its clause).
     return Caller(
         person=user.email,
         roles=frozenset(roles),
         organisations=frozenset(a.organisation.code for a in user.affiliations),
         on_behalf_of=on_behalf_of,
+        supporters=len(backing),
+        members=len(members),
     )
+
+
+def _too_few(caller: Caller, *, en: bool = False) -> str:
+    if en:
+        return (f"A majority of the members must back the call: {caller.supporters} of "
+                f"{caller.members} have.")
+    return (f"Et flertal af medlemmerne skal stå bag: {caller.supporters} af {caller.members} "
+            "har tilsluttet sig.")
 
 
 def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Meeting:
@@ -99,6 +117,7 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
               "kan ikke få nye møder.", clause="CORE-BODY-ENDED", rule="body",
               reason_en=f"{body.name} was ended on {body.ended_on:%Y-%m-%d} and takes no new "
               "meetings.")
+    _check_period(body, data["starts_at"])
     meeting = Meeting(
         body=body,
         kind=kind,
@@ -112,7 +131,7 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
     db.session.add(meeting)
     db.session.flush()
     _add_standing_items(meeting, tenant, hooks)
-    # ALB-S4: minutes still awaiting approval go on this meeting's agenda.
+    # CORE-APPROVAL-MODE: minutes still awaiting approval go on this meeting's agenda.
     rules = meeting_rules(body, tenant, hooks)
     if rules.approval_mode == "next_meeting":
         prev = db.session.scalar(
@@ -127,9 +146,20 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
     return meeting
 
 
+def _check_period(body: Body, starts_at) -> None:
+    """CORE-PERIOD: a body meets within its period; a meeting dated before the body's
+    period starts is refused, naming the field."""
+    if body.period_start is not None and starts_at.date() < body.period_start:
+        refuse(422, message="The input is invalid; see errors for each field.", errors={"json": {
+            "starts_at": [f"{body.name} arbejder fra {body.period_start:%d.%m.%Y}; mødet ligger "
+                          f"før (CORE-PERIOD)."]}})
+
+
 def update_meeting(meeting: Meeting, data: dict) -> Meeting:
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
         _refuse_transition(meeting, meeting.state, "ændres")
+    if "starts_at" in data:
+        _check_period(meeting.body, data["starts_at"])
     moved = False
     for field in ("title", "starts_at", "duration_minutes", "location", "online_url"):
         if field in data and data[field] != getattr(meeting, field):

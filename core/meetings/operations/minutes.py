@@ -1,5 +1,6 @@
 """Minutes: the draft and its entries, the decisions of motions written into it, dissents
-(SLA-6), sending (ALB-B9), approval by the members or the body (ALB-B9, ALB-S4, SLA-9),
+(CORE-DISSENT), sending (CORE-MINUTES-DUE-DAYS), approval by the members or the body
+(CORE-APPROVAL-MODE),
 and corrections as new versions: approved minutes never change (a flush that would
 change them raises :class:`MinutesImmutable`).
 """
@@ -31,7 +32,8 @@ from core.meetings.models import (
 from core.meetings.operations.agenda import _add_approval_item
 from core.meetings.operations.compliance import _record_breach, deadlines, next_meeting
 from core.meetings.operations.states import HELD_STATES, _move, _refuse_transition
-from core.rules.types import MeetingRules
+from core.rules.types import ItemKind as RuleItemKind
+from core.rules.types import Matter, MeetingRules
 
 
 class MinutesImmutable(RuntimeError):
@@ -59,12 +61,12 @@ def _entry(version: MinutesVersion, item: AgendaItem) -> MinutesEntry:
 
 
 def _check_public_decision(item: AgendaItem, decision: str, public_decision: str) -> None:
-    """ALB-B11, ALB-R6: a closed item's decision is published without the confidential part,
+    """CORE-CLOSED-ITEMS: a closed item's decision is published without the confidential part,
     so the secretary writes that public wording."""
     if item.is_confidential and decision and not public_decision:
         refuse(422, message="The input is invalid; see errors for each field.", errors={"json": {
             "public_decision": ["Et lukket punkt kræver en offentlig beslutningstekst uden det "
-                                "fortrolige (ALB-B11)."]}})
+                                "fortrolige (CORE-CLOSED-ITEMS)."]}})
 
 
 def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
@@ -83,7 +85,7 @@ def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
 
 
 #: The result of a motion as the minutes state it; also the public wording of a closed
-#: item's decision until the secretary writes one (ALB-B11: published without the
+#: item's decision until the secretary writes one (CORE-CLOSED-ITEMS: published without the
 #: confidential part).
 RESULT_DA = {
     "adopted": "Vedtaget.",
@@ -101,11 +103,11 @@ def record_motion_decision(
     item: AgendaItem, *, decision: str, result: str, explanation: str, dissents: list[dict],
 ) -> MinutesEntry | None:
     """A motion on ``item`` has closed (the decisions feature calls this): its decision —
-    text, result, explanation and dissents (SLA-6) — goes into the item's minutes entry.
+    text, result, explanation and dissents (CORE-DISSENT) — goes into the item's minutes entry.
 
     The minutes draft is started if the meeting is still under way. For a closed item the
     public decision is the result alone until the secretary writes a public wording
-    (ALB-B11, ALB-R6), so nothing confidential is published. Once the minutes are sent, the
+    (CORE-CLOSED-ITEMS), so nothing confidential is published. Once the minutes are sent, the
     motion's decision is not written (``None``): the secretary corrects the minutes.
     """
     meeting = item.meeting
@@ -134,7 +136,7 @@ def record_motion_decision(
 
 
 def record_motion_dissent(item: AgendaItem, dissent: dict) -> MinutesEntry | None:
-    """A dissent recorded on a closed motion (SLA-6) joins the item's minutes entry, while
+    """A dissent recorded on a closed motion (CORE-DISSENT) joins the item's minutes entry, while
     the minutes are being drafted."""
     meeting = item.meeting
     if meeting.state not in _DRAFTING_STATES or not meeting.minutes_versions:
@@ -147,22 +149,35 @@ def record_motion_dissent(item: AgendaItem, dissent: dict) -> MinutesEntry | Non
     return entry
 
 
-def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str) -> MinutesEntry:
-    """SLA-6: a member's dissent (særstandpunkt) is recorded in the minutes on request."""
+def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str, *, tenant,
+                   hooks) -> MinutesEntry:
+    """A member's dissent (særstandpunkt) is recorded in the minutes on request, as the
+    ``dissent_allowed`` rule allows; the entry keeps the rule's clause (CORE-DISSENT, or
+    the tenant's), the member's name and the organisation of their seat in the body."""
+    facts = body_facts(meeting.body, tenant.slug)
+    allowed = hooks.dissent_allowed(body=facts, matter=Matter(
+        title=item.title, kind=RuleItemKind(item.kind.value), topics=frozenset(item.topics or ()),
+        plan=item.plan, district=item.district))
+    if not allowed.ok:
+        refuse(409, message=allowed.reason, clause=allowed.clause, rule="dissent_allowed")
     version = draft(meeting)
     entry = _entry(version, item)
-    orgs = ", ".join(sorted(a.organisation.code for a in user.affiliations))
+    day = meeting.starts_at.date()
+    seats = [s for s in meeting.body.seats if s.holder_id == user.id and s.is_valid_on(day)]
+    orgs = ", ".join(sorted({s.organisation.code for s in seats})
+                     or sorted(a.organisation.code for a in user.affiliations))
     entry.dissents = [d for d in entry.dissents if d.get("email") != user.email] + [
-        {"by": user.name, "email": user.email, "organisation": orgs, "text": text}
+        {"by": user.name, "email": user.email, "organisation": orgs, "text": text,
+         "clause": allowed.clause}
     ]
     db.session.flush()
     return entry
 
 
 def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
-    """Send the decision minutes (ALB-B9, ALB-R4, ALB-S3: within 14 days; late is recorded).
+    """Send the decision minutes (CORE-MINUTES-DUE-DAYS: by the deadline; late is recorded).
     Every decision item needs its decision. Where the rules set no approval, the minutes are
-    final when sent; with ALB-S4 they go on the next meeting's agenda for approval."""
+    final when sent; with CORE-APPROVAL-MODE they go on the next meeting's agenda for approval."""
     if meeting.state is not MeetingState.HELD:
         _move(meeting, MeetingState.MINUTES_SENT, "få udsendt referat")
     version = draft(meeting)
@@ -190,7 +205,7 @@ def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
 
 
 def expected_approvers(meeting: Meeting, tenant, hooks) -> list[User]:
-    """ALB-B9: the holders of the seats the ``minutes_approvers`` rule names (by default the
+    """CORE-APPROVERS: the holders of the seats the ``minutes_approvers`` rule names (by default the
     members, the secretary aside)."""
     from core.meetings.attendees import attendees
 
@@ -216,7 +231,7 @@ def _finish_approval(
     actor_id: int | None = None,
 ) -> None:
     """Approve; ``decided_at`` is when the approval happened (the meeting that approved it,
-    ALB-S4), which is what the approval deadline is measured against."""
+    CORE-APPROVAL-MODE), which is what the approval deadline is measured against."""
     at = clock.now()
     _move(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
     version = meeting.minutes_versions[0]
@@ -236,8 +251,8 @@ def _finish_approval(
 def approve_by_member(
     meeting: Meeting, user: User, rules: MeetingRules, tenant, hooks
 ) -> MinutesApproval:
-    """ALB-B9: members approve the minutes by e-mail (here: one click) within 4 weeks of the
-    meeting; when the last member has approved, the minutes are approved."""
+    """CORE-APPROVAL-MODE: members approve the minutes by e-mail (here: one click) by the
+    deadline after the meeting; when the last member has approved, the minutes are approved."""
     if rules.approval_mode != "email":
         refuse(409, message="Referatet godkendes ikke af medlemmerne enkeltvis i dette organ.",
               clause=(meeting.body.sources or {}).get("approval_mode"), rule="meeting_rules")
@@ -267,12 +282,12 @@ def approve_by_member(
 
 def approve_by_body(meeting: Meeting, at_meeting_id: int | None, rules: MeetingRules,
                     actor_id: int | None = None) -> Meeting:
-    """ALB-S4: approved at the next meeting (as an item on its agenda); SLA-9: approved by
-    the board. The secretary records the approval."""
+    """CORE-APPROVAL-MODE: approved at the next meeting (as an item on its agenda), or
+    approved by the board. The secretary records the approval."""
     mode = rules.approval_mode
     clause = (meeting.body.sources or {}).get("approval_mode")
     if mode not in ("next_meeting", "board"):
-        refuse(409, message="Referatet godkendes af medlemmerne enkeltvis (ALB-B9)."
+        refuse(409, message="Referatet godkendes af medlemmerne enkeltvis."
               if mode == "email" else "Kommissoriet kræver ingen godkendelse af referatet.",
               clause=clause, rule="meeting_rules")
     if meeting.state is not MeetingState.MINUTES_SENT:

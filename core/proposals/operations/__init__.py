@@ -17,8 +17,8 @@ One room per concern (each module's docstring says what it holds):
 * ``starting`` — starting a proposal and computing its route;
 * ``agenda`` — a body's step placed on the body's next planned meeting;
 * ``route`` — moving along the route: :func:`record_decision`, and where it is now;
-* ``follow_ups`` — the tasks a decision sets off (VEJ-1);
-* ``hearings`` — hearings, answers and reminders (VEJ-6);
+* ``follow_ups`` — the tasks a decision sets off (CORE-FOLLOW-UPS);
+* ``hearings`` — hearings, answers and reminders (CORE-HEARING);
 * ``attachments`` — files attached to a proposal.
 
 Dependencies point one way (common, access ← agenda ← starting, route, hearings;

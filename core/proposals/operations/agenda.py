@@ -1,5 +1,5 @@
 """Arriving at a step: a body's step becomes an agenda item on the body's next planned
-meeting (under the standing item for incoming recommendations, ALB-B10, where the rules
+meeting (under the standing item for incoming recommendations, CORE-STANDING-ITEMS, where the rules
 have one) with the case so far and the hearing answers; a hearing step waits to be opened
 (``hearings``).
 """

@@ -1,4 +1,4 @@
-"""Follow-ups (VEJ-1): the tasks a decision sets off (``follow_ups``), who may mark one
+"""Follow-ups (CORE-FOLLOW-UPS): the tasks a decision sets off (``follow_ups``), who may mark one
 done, and marking it done.
 """
 
@@ -30,7 +30,7 @@ def _participating_housing_organisations() -> list[Organisation]:
 
 
 def _create_follow_ups(proposal, step, follow_ups: list[dict], actor, now):
-    """VEJ-1: a task for each follow-up the decision set off (``follow_ups_for``'s dicts)."""
+    """CORE-FOLLOW-UPS: a task for each follow-up the decision set off (``follow_ups_for``'s dicts)."""
     for up in follow_ups:
         if up["assignee_kind"] == "organisation" and up["assignee"] == "*housing":
             # "The organisations' boards": one task per housing organisation taking part.
@@ -64,7 +64,7 @@ def get_follow_up(proposal: Proposal, task_id: int) -> FollowUpTask:
 
 def may_complete_follow_up(user, tenant, proposal: Proposal, task: FollowUpTask) -> bool:
     """Those who act for the organisation, the secretary of the body concerned or of the
-    deciding body, or the secretariat (VEJ-1)."""
+    deciding body, or the secretariat (CORE-FOLLOW-UPS)."""
     deciding = next((s.body for s in proposal.steps if s.id == task.step_id), None)
     return bool(
         (task.organisation is not None and may_answer_for(user, tenant, task.organisation))

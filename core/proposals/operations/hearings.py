@@ -1,6 +1,6 @@
 """Hearings: opening one at a hearing step, the organisations' answers (one each; late
 answers flagged), closing it and moving on with the answers, and the reminders to those
-who have not answered (VEJ-6).
+who have not answered (CORE-HEARING).
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def due_hearing_reminders(now: datetime) -> list[DueReminder]:
 
 def write_hearing_reminders(now: datetime) -> list[HearingReminder]:
     """Write the due reminders as rows, and hand each to the notification outbox: one mail
-    to every person who acts for the organisation asked (VEJ-6), once per hearing,
+    to every person who acts for the organisation asked (CORE-HEARING), once per hearing,
     organisation and kind; ``kommissorium tick`` delivers them. ``delivered_at`` is when
     the reminder went to the outbox."""
     from core.notifications.operations import write_prepared

@@ -88,7 +88,7 @@ def record_decision(
     if deciding:
         verdict = hooks.body_competence(body=facts, matter=matter)
         if not verdict.ok:
-            refuse(422, verdict.reason, clause=verdict.clause, rule="body_competence")
+            refuse(409, verdict.reason, clause=verdict.clause, rule="body_competence")
         outcome = StepOutcome.ADOPTED if passed else StepOutcome.REJECTED
     else:
         outcome = StepOutcome.CARRIED_ON if passed else StepOutcome.NOT_CARRIED_ON

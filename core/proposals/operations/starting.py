@@ -51,8 +51,7 @@ def start_proposal(
         competence = hooks.body_competence(body=facts, matter=matter)
         if not competence.ok:
             clause = competence.clause if route.source == "core" else route.clause
-            refuse(422, f"{route.reason} {competence.reason}".strip(),
-                   clause=clause, rule="proposal_route")
+            refuse(409, f"{route.reason} {competence.reason}".strip(), clause=clause, rule="proposal_route")
         steps = [RouteStep("body", origin.key, "decide", clause=route.clause)]
     for s in steps:
         if s.kind == "body" and s.target not in by_key:

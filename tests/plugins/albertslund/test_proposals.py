@@ -139,7 +139,7 @@ def test_steering_group_decides_activity_level_itself_ALB_S2(alb):
 def test_sub_agreement_change_without_effort_area_refused_ALB_S2(alb, in_tenant):
     data = {**SUB_AGREEMENT_CHANGE, "topics": ["sub_agreement"]}
     resp = alb.as_(STEERING_MEMBER).post(**data)
-    assert resp.status_code == 422
+    assert resp.status_code == 409  # a rule refused (decision 0025)
     body = resp.get_json()
     assert body["clause"] == "ALB-S2" and body["rule"] == "proposal_route"
     assert "indsatsområdet" in body["message"]

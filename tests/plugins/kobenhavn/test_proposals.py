@@ -54,7 +54,7 @@ def test_samarbejdsforum_recommends_to_the_district_board_concerned_KBH_1(kbh):
 
 def test_samarbejdsforum_recommendation_naming_no_district_is_refused_KBH_1(kbh):
     resp = kbh.as_(FORUM_SECRETARY).post(body="samarbejdsforum", title="x", text="y", decision_sought="z")
-    assert resp.status_code == 422
+    assert resp.status_code == 409
     body = resp.get_json()
     assert (body["clause"], body["rule"]) == ("KBH-1", "proposal_route")
     assert "angiv bydelen eller helhedsplanen" in body["message"]
@@ -67,7 +67,7 @@ def test_district_board_deciding_on_another_districts_plan_is_refused_KBH_4(kbh)
     p = resp.get_json()
     before = kbh.as_(DISTRICT_SECRETARY).get(f"/{p['id']}").get_json()
     resp = kbh.post(f"/{p['id']}/decision", body="bydelsbestyrelse-amager-vvvk", outcome="adopted", text="x")
-    assert resp.status_code == 422
+    assert resp.status_code == 409
     assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("KBH-4", "body_competence")
     assert kbh.get(f"/{p['id']}").get_json() == before
 

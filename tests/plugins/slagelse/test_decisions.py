@@ -79,12 +79,14 @@ def test_a_members_dissent_is_recorded_for_the_minutes_SLA_6(item, member, in_te
                            json={"text": "BoligKorsør tager forbehold for økonomien."})
     assert resp.status_code == 201
     assert resp.get_json()["organisation"] == "BK"
+    assert resp.get_json()["clause"] == "SLA-6"  # Slagelse's plugin answered dissent_allowed
     assert member(BK).post(f"{T}/motions/{motion['id']}/dissents",
                            json={"text": "igen"}).status_code == 409  # once per member
     with in_tenant("slagelse"):
         decision = decision_for_item(db.session.get(AgendaItem, item))
     assert decision["dissents"] == [{"organisation": "BK", "person": "Klaus Demo Korsholm",
-                                     "text": "BoligKorsør tager forbehold for økonomien."}]
+                                     "text": "BoligKorsør tager forbehold for økonomien.",
+                                     "clause": "SLA-6"}]
 
 
 def test_only_those_present_have_a_dissent_recorded_SLA_6(sync_tenant, decision_item, member):
