@@ -29,6 +29,9 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     app = Flask(__name__, instance_relative_config=False, static_folder="web/static")
     from core import inputs, transactions
+    from core.json_provider import IsoJSONProvider
+
+    app.json = IsoJSONProvider(app)  # every date and time in the API in ISO 8601
 
     inputs.bound_ids(app)  # before any route: every <int:…> is a bounded id
     app.config.from_object(Config)

@@ -101,8 +101,9 @@ def test_demo_year_for_each_tenant_then_nothing_changes(run, app, client, caplog
         motion = _motion(sec, "albertslund", past[1]["id"])
         assert motion["result"] == "not_quorate"  # AKB left before the close (ALB-B3)
         recorded = {v["unit_label"]: v["recorded_by"] for v in motion["votes"]}
+        # a show of hands, and the mayor's own vote; each unit by its display name
         assert recorded == {"VA": "Lise Demo Lindholm", "AB": "Lise Demo Lindholm",
-                            "ALB-KOM": None}  # a show of hands, and the mayor's own vote
+                            "Albertslund Kommune": None}
     for m in past:
         assert sec.get(f"/api/v1/tenants/albertslund/meetings/{m['id']}").get_json()["breaches"] == []
 

@@ -116,7 +116,7 @@ def compute_outcome(
     provenance = [
         {"rule": "decision_procedure", "clause": procedure.clause, "source": procedure.source},
         {"rule": "vote_units", "clause": ", ".join(sorted({u.clause for u in units if u.clause})) or None,
-         "source": None},
+         "source": ", ".join(sorted({u.source for u in units if u.source})) or None},
         {"rule": "quorum", "clause": quorum.clause, "source": quorum.source},
     ]
     if competence is not None:
@@ -239,5 +239,15 @@ def compute_outcome(
     elif not tally.passed and yes == no and yes > 0:
         da += f" Stemmelighed: forslaget er ikke vedtaget ({tally.clause})."
         en += f" A tie: the motion is not adopted ({tally.clause})."
+    # A rule's own reason (a special majority, a chair's casting vote …) reaches the
+    # explanation members read, with its clause, wherever it says more than the counts.
+    standard = blocks.share_of_votes_cast(tally_units, tally_ballots, clause=tally.clause,
+                                          source=tally.source, **blocks.required_share(matter))
+    if (tally.reason, bool(tally.passed)) != (standard.reason, bool(standard.passed)):
+        cite = f" ({tally.clause})" if tally.clause and tally.clause not in tally.reason else ""
+        reason_en = tally.reason_en or tally.reason
+        cite_en = f" ({tally.clause})" if tally.clause and tally.clause not in reason_en else ""
+        da += f" {tally.reason}{cite}"
+        en += f" {reason_en}{cite_en}"
     outcome["explanation"] = {"da": f"{lead_da}{da} {q_da}", "en": f"{lead_en}{en} {q_en}"}
     return outcome

@@ -34,14 +34,21 @@ def _label(meeting: Meeting) -> str:
     return f"{meeting.body.name} {when}" + (f" ({meeting.title})" if meeting.title else "")
 
 
-def _receives_agenda(user: User, body: Body, day: date) -> bool:
-    """A member (a seat valid on the day) or an information recipient
-    (CORE-INFORMATION-RECIPIENTS); the
-    secretariat's administrators are not readers of every body's agenda."""
+def _receives_agenda(user: User, body: Body, day: date) -> str | None:
+    """``"member"`` for a member (a seat valid on the day), ``"information"`` for an
+    information recipient (CORE-INFORMATION-RECIPIENTS, or the tenant's clause), else
+    ``None``: the secretariat's administrators are not readers of every body's agenda."""
     if any(s.holder_id == user.id and s.is_valid_on(day) for s in body.seats):
-        return True
+        return "member"
     orgs = {a.organisation_id for a in user.affiliations}
-    return bool(orgs & {r.organisation_id for r in body.information_recipients})
+    if orgs & {r.organisation_id for r in body.information_recipients}:
+        return "information"
+    return None
+
+
+def information_clause(body: Body) -> str:
+    """The clause that sends the body's material to its information recipients."""
+    return (body.sources or {}).get("information_recipients") or "CORE-INFORMATION-RECIPIENTS"
 
 
 def _due(at) -> date | None:
@@ -73,11 +80,20 @@ def pending_for_user(user_id, tenant):
     out: list[PendingItem] = []
     for m in meetings:
         if m.state is MeetingState.AGENDA_PUBLISHED:
-            if m.starts_at >= now and _receives_agenda(user, m.body, m.starts_at.date()):
+            reader = _receives_agenda(user, m.body, m.starts_at.date()) if m.starts_at >= now else None
+            if reader == "member":
                 out.append(PendingItem(
                     kind="agenda_to_read", title=f"Læs dagsordenen: {_label(m)}",
                     title_en=f"Read the agenda: {_label(m)}", body=m.body.key,
                     url=f"{base}/{m.id}", due=m.starts_at.date(), page_url=page(m, "dagsorden"),
+                ))
+            elif reader == "information":
+                # Received for information, without a seat ("til orientering"), and why.
+                out.append(PendingItem(
+                    kind="agenda_to_read", title=f"Til orientering: dagsordenen for {_label(m)}",
+                    title_en=f"For information: the agenda of {_label(m)}", body=m.body.key,
+                    url=f"{base}/{m.id}", due=m.starts_at.date(), page_url=page(m, "dagsorden"),
+                    clause=information_clause(m.body),
                 ))
             continue
         rules = ops.meeting_rules(m.body, tenant_row, hooks)

@@ -334,15 +334,25 @@ class ComplianceSchema(Schema):
     meetings_cancelled = fields.Integer()
     requirement_met = Boolean()
     agendas_published = fields.Integer()
+    #: Agendas that were due: published (on time or late) and overdue, not yet published.
+    agendas_due = fields.Integer()
     agendas_on_time = fields.Integer()
     agenda_clause = Text(allow_none=True)
     minutes_sent = fields.Integer()
+    #: Minutes that were due: sent, and overdue, not yet sent.
+    minutes_due = fields.Integer()
     minutes_on_time = fields.Integer()
     minutes_clause = Text(allow_none=True)
     approval_mode = Text()
     minutes_approved = fields.Integer(allow_none=True)
+    #: Approvals that were due: minutes approved, and approvals overdue.
+    approvals_due = fields.Integer(allow_none=True)
     minutes_approved_on_time = fields.Integer(allow_none=True)
+    approval_clause = Text(allow_none=True)
+    #: Each with ``meeting_id``, ``meeting_title``, ``meeting_starts_at`` (ISO 8601),
+    #: ``kind``, ``due_at``, ``happened_at`` and ``clause``.
     breaches = fields.List(fields.Dict())
+    #: As ``breaches``, for deadlines passed with nothing done yet.
     overdue = fields.List(fields.Dict())
 
 

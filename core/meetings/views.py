@@ -37,6 +37,7 @@ from core.identity.permissions import Role, access, require
 from core.meetings import cache, present
 from core.meetings import operations as meetings
 from core.meetings.models import Meeting, MeetingState
+from core.meetings.pending import information_clause
 from core.meetings.schemas import CancelSchema, MeetingCreateSchema, MeetingUpdateSchema, PlanSchema
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone
@@ -380,6 +381,9 @@ def _render_meeting(meeting: Meeting, role: Role) -> str:
         sees_closed=meetings.can_see_confidential(role),
         STATE=meetings.STATE_DA, REASONS=meetings.CONFIDENTIALITY_REASONS, MeetingState=MeetingState,
         awaiting_me=bool(user and user.email in minutes["awaiting_approval_from"]),
+        # An information recipient reads "til orientering", with the clause that says so.
+        information_clause=information_clause(meeting.body) if role == Role.INFORMATION_RECIPIENT
+        else None,
         **parts,
     )
 

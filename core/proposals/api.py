@@ -87,15 +87,24 @@ def start(data):
 @blp.response(200, ProposalSummarySchema(many=True))
 @access(Role.AUTHENTICATED)
 def list_proposals():
-    """The proposals the user may follow, with where each is now."""
+    """The proposals the user may follow, with where each is now; 404 to a user who takes
+    no part in the tenant (docs/permissions.md)."""
+    _require_taking_part()
     return operations.visible_proposals(current_person(), current_tenant())
+
+
+def _require_taking_part() -> None:
+    if not operations.takes_part(current_person(), current_tenant()):
+        abort(404, message="Not found.")
 
 
 @blp.route("/follow-ups")
 @blp.response(200, FollowUpSchema(many=True))
 @access(Role.AUTHENTICATED)
 def list_open_follow_ups():
-    """Follow-ups not yet done (CORE-FOLLOW-UPS), on the proposals the user may follow."""
+    """Follow-ups not yet done (CORE-FOLLOW-UPS), on the proposals the user may follow; 404
+    to a user who takes no part in the tenant."""
+    _require_taking_part()
     return operations.open_follow_ups(current_person(), current_tenant())
 
 
@@ -154,7 +163,7 @@ def open_hearing(data, proposal_id: int):
 
 @blp.route("/<int:proposal_id>/hearing/responses", methods=["POST"])
 @blp.arguments(HearingResponseCreateSchema)
-@blp.response(200, ProposalSchema)
+@blp.response(201, ProposalSchema)
 @access(Role.AUTHENTICATED)
 def respond(data, proposal_id: int):
     """An organisation's one answer to the hearing: comments, or no comments."""

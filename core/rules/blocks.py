@@ -13,7 +13,7 @@ from core.rules.types import Attendee, Ballot, Choice, Matter, Tally, Verdict, V
 
 
 def one_vote_per_seat(
-    attendees: Sequence[Attendee], *, clause: str | None = "CORE-UNITS"
+    attendees: Sequence[Attendee], *, clause: str | None = "CORE-UNITS", source: str = "core"
 ) -> list[VoteUnit]:
     """One unit per voting seat, cast by whoever fills the seat."""
     return [
@@ -24,6 +24,7 @@ def one_vote_per_seat(
             casters=frozenset([a.person]) if a.person else frozenset(),
             clause=clause,
             reason="Én stemme pr. stemmeberettiget plads.",
+            source=source,
         )
         for a in attendees
         if a.is_voting
@@ -37,6 +38,7 @@ def one_vote_per_organisation(
     voting_organisations: Iterable[str] | None = None,
     eligible_organisations: Iterable[str] | None = None,
     eligibility_clause: str | None = None,
+    source: str = "core",
 ) -> list[VoteUnit]:
     """One unit per organisation however many of its members are present.
 
@@ -44,6 +46,7 @@ def one_vote_per_organisation(
         with at least one voting seat.
     :param eligible_organisations: when given, only these may vote on the matter (a
         plan's grant); the others are listed as ineligible units.
+    :param source: the plugin giving the units (its name), for the outcome's provenance.
     """
     if voting_organisations is None:
         voting = list(dict.fromkeys(a.organisation for a in attendees if a.is_voting))
@@ -68,6 +71,7 @@ def one_vote_per_organisation(
                     if is_eligible
                     else "Organisationen indgår ikke i bevillingen og har ikke beslutningskompetence."
                 ),
+                source=source,
             )
         )
     return units

@@ -177,6 +177,8 @@ class VoteUnit:
     casters: frozenset[str] = frozenset()
     clause: str | None = None
     reason: str = ""
+    #: Who gave the unit (the plugin's name, or ``core``), for the outcome's provenance.
+    source: str = "core"
 
     @property
     def present(self) -> bool:

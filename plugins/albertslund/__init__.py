@@ -28,7 +28,7 @@ def vote_units(body, attendees, matter):
     if body.kind != "board":
         return None
     # ALB-B2: VA, AB, AKB and the Kommune hold one vote each; BO-VEST and KAB hold none.
-    return one_vote_per_organisation(attendees, clause="ALB-B2")
+    return one_vote_per_organisation(attendees, clause="ALB-B2", source=NAME)
 
 
 @hookimpl

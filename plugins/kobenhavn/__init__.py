@@ -132,6 +132,7 @@ def vote_units(body, attendees, matter):
             eligible=eligible,
             casters=frozenset([a.person]) if a.person else frozenset(),
             clause="KBH-5",
+            source=NAME,
             reason=(
                 f"Indgår i bevillingen for {matter.plan}." if eligible
                 else f"Indgår ikke i bevillingen for {matter.plan}." if a.organisation in _housing(body)

@@ -12,7 +12,7 @@ def during(demo, key, meeting, index):
         return None
 
     def refused_stand_in(meeting_id):
-        resp = demo.call("PUT", f"meetings/{meeting_id}/attendance/kab", expect=(422,), json={
+        resp = demo.call("PUT", f"meetings/{meeting_id}/attendance/kab", expect=(409,), json={
             "status": "present", "acting_as": "substitute", "person": KAB_DEPUTY})
         demo.log.append(resp.get_json()["message"])  # "… man sender ikke vikarer." (KBH-6)
         demo.put(f"meetings/{meeting_id}/attendance/kab", json={"status": "apologies"})

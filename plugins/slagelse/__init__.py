@@ -24,7 +24,7 @@ rule = Rulebook(NAME)
 def vote_units(body, attendees, matter):
     if body.kind != "board":
         return None
-    return one_vote_per_organisation(attendees, clause="SLA-4")  # SLA-4: 6 votes in all
+    return one_vote_per_organisation(attendees, clause="SLA-4", source=NAME)  # SLA-4: 6 votes in all
 
 
 @hookimpl

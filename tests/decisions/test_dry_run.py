@@ -55,6 +55,16 @@ def test_dry_run_refuses_a_vote_from_an_absent_unit_ALB_B2(sync_tenant, member):
     assert set(resp.get_json()["errors"]["json"]["votes"]) == {"AKB", "NOPE"}
 
 
+def test_dry_run_refuses_a_seat_without_a_vote_citing_the_rule_ALB_B2(sync_tenant, member):
+    """BO-VEST sits on the board without a vote: the dry run cites ALB-B2 as a live vote
+    does (issue 14, item 5), not "unknown"."""
+    sync_tenant("albertslund")
+    resp = dry(member, "albertslund", "bestyrelse", SECRETARY, votes={"org:BO-VEST": "yes"})
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"]["json"]["votes"]["org:BO-VEST"] == [
+        "BO-VEST har ikke stemmeret i Bestyrelsen (ALB-B2)."]
+
+
 def test_dry_run_no_objection_and_objection_SLA_5(sync_tenant, member):
     sync_tenant("slagelse")
     chair = "frede.fogh@fob.example"

@@ -92,6 +92,14 @@ def test_information_recipient_sees_agenda_to_read_not_past_or_unpublished_KBH_2
     items = [p for p in _pending(member, DOMEA)["kobenhavn"] if p["kind"] == "agenda_to_read"]
     assert [(p["body"], p["url"]) for p in items] == [
         ("samarbejdsforum", f"{K}/meetings/{published}")]
+    # Received "til orientering", and why: København's clause (issue 14, item 5).
+    assert items[0]["clause"] == "KBH-2" and items[0]["title"].startswith("Til orientering:")
+    # The meeting page says so too, with the clause.
+    html = member(DOMEA).get(f"/kobenhavn/moeder/{published}").get_data(as_text=True)
+    assert '<p id="til-orientering"><strong>Til orientering</strong>' in html and "(KBH-2)" in html
+    # A member of the forum reads it as a member: no such note.
+    member_html = member(KARIN).get(f"/kobenhavn/moeder/{published}").get_data(as_text=True)
+    assert 'id="til-orientering"' not in member_html
 
 
 def test_secretary_has_minutes_to_write_until_sent_ALB_B9(three_tenants, member, create_meeting):
@@ -158,7 +166,7 @@ def test_hearing_answers_due_and_follow_ups_for_the_organisations_VEJ_6_VEJ_1(
     assert due["due"] == deadline.date().isoformat() and due["clause"] == "VEJ-6"
     assert "AAB" in due["title"] and due["tenant"] == "vejle"
     assert vejle.as_(aab).post(f"/{p['id']}/hearing/responses", organisation="AAB",
-                               kind="no_comments", text="").status_code == 200
+                               kind="no_comments", text="").status_code == 201
     assert not [i for i in _pending(member, aab)["vejle"] if i["kind"] == "hearing_answer_due"]
     # Another organisation's answer is still due from it.
     assert [i["kind"] for i in _pending(member, "lis.lerche@lejerbo.example")["vejle"]] == [

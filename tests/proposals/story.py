@@ -52,16 +52,16 @@ def vejle_story(member, in_tenant) -> int:
     _ok(member(THEME_SECRETARY).post(f"{V}/{pid}/hearing", json={
         "deadline_at": (utcnow() + timedelta(days=21)).isoformat()}))
     _ok(member(AAB).post(f"{V}/{pid}/hearing/responses", json={
-        "organisation": "AAB", "kind": "comments", "text": "Vi ønsker en overgangsperiode."}))
+        "organisation": "AAB", "kind": "comments", "text": "Vi ønsker en overgangsperiode."}), 201)
     _ok(member(OSTERBO).post(f"{V}/{pid}/hearing/responses", json={
-        "organisation": "OSTERBO", "kind": "no_comments", "text": ""}))
+        "organisation": "OSTERBO", "kind": "no_comments", "text": ""}), 201)
     with in_tenant("vejle"):  # time passes: the deadline is behind us
         hearing = db.session.scalar(
             sa.select(Hearing).join(ProposalStep).where(ProposalStep.proposal_id == pid))
         hearing.deadline_at = utcnow() - timedelta(days=1)
         db.session.commit()
     _ok(member(LEJERBO).post(f"{V}/{pid}/hearing/responses", json={
-        "organisation": "LEJERBO", "kind": "comments", "text": "For sent, men enig."}))
+        "organisation": "LEJERBO", "kind": "comments", "text": "For sent, men enig."}), 201)
     _ok(member(THEME_SECRETARY).post(f"{V}/{pid}/hearing/close"))
     _ok(member(THEME_SECRETARY).post(f"{V}/{pid}/decision", json={
         "body": THEME, "outcome": "adopted", "text": "Høringssvarene er indarbejdet."}))

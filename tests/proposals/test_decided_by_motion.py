@@ -182,7 +182,7 @@ def test_vejle_route_decided_by_a_real_bpu_vote_with_follow_ups_VEJ_6_VEJ_1(
     assert vejle.as_(THEME_SECRETARY).post(f"/{p['id']}/hearing", deadline_at=deadline).status_code == 200
     for org, who in (("AAB", "aase.albaek@aab.example"), ("OSTERBO", "ole.oestergaard@osterbo.example")):
         assert vejle.as_(who).post(f"/{p['id']}/hearing/responses", organisation=org,
-                                   kind="no_comments", text="").status_code == 200
+                                   kind="no_comments", text="").status_code == 201
     with in_tenant("vejle"):
         from core.proposals.models import Hearing, ProposalStep
 

@@ -60,7 +60,7 @@ def test_tick_delivers_hearing_reminders_once_to_those_acting_for_the_organisati
     vejle, in_tenant, smtp_server, tick
 ):
     p = _start_and_open_hearing(vejle)
-    assert _answer(vejle, p["id"], "AAB").status_code == 200
+    assert _answer(vejle, p["id"], "AAB").status_code == 201
     with in_tenant("vejle"):
         deadline = db.session.scalar(sa.select(Hearing)).deadline_at
     missing = [o for o in ASKED if o != "AAB"]
@@ -88,7 +88,7 @@ def test_tick_delivers_hearing_reminders_once_to_those_acting_for_the_organisati
     assert len(_hearing_mails(smtp_server, "deadline_near")) == len(expected)
 
     # Lejerbo answers; after the deadline the others get one overdue reminder each.
-    assert _answer(vejle, p["id"], "LEJERBO").status_code == 200
+    assert _answer(vejle, p["id"], "LEJERBO").status_code == 201
     tick(deadline + timedelta(hours=1))
     tick(deadline + timedelta(hours=2))
     overdue = _hearing_mails(smtp_server, "overdue")

@@ -462,9 +462,18 @@ def test_secretary_delegates_a_mandate_and_the_delegate_attends_KBH_7(
     )
     d = look(KBH, lambda: db.session.scalar(sa.select(MandateDelegation)))
     assert d.to_organisation.code == "KAB" and d.verdict["clause"] == "KBH-7"
-    # a member of the body sees the delegations, without the form
+    # a member of the body sees the delegations, and the form for its own seat only: the
+    # member lays down its own mandate (KBH-7), not another's
     seen = member(KBH_MEMBER).get(mandates()).get_data(as_text=True)
-    assert "KBH-7" in seen and "Uddelegér mandatet" not in seen
+    assert "KBH-7" in seen and "Uddelegér mandatet" in seen
+    seat_select = seen.split('name="seat"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]+)"', seat_select) == ["sof-voksen"]
+    html = submit(member(KBH_MEMBER), mandates(), mandates(), seat="sof-voksen",
+                  to_organisation="TMF", starts_on="2020-01-01", ends_on="2020-06-30").get_data(as_text=True)
+    assert "Mandatet er uddelegeret." in html
+    refused = submit(member(KBH_MEMBER), mandates(), mandates(), seat="domea", to_organisation="TMF",
+                     starts_on="2021-01-01", ends_on="2021-06-30")
+    assert refused.status_code == 403
     # the delegate fills the seat at a meeting (the attendance form's "Uddelegeret mandat")
     meeting = create_meeting(KBH, AMAGER)
     html = submit(
@@ -553,7 +562,8 @@ def test_a_member_has_a_dissent_recorded_in_the_items_minutes_SLA_6(
         as_text=True
     )
     assert "Dit særstandpunkt er ført til referat." in html
-    assert "Særstandpunkt (Vibeke Demo Vestergaard, VA): VA kan ikke støtte budgettet." in html
+    # by name and organisation, under the core's rule: Albertslund has no dissent clause of its own
+    assert "Særstandpunkt (Vibeke Demo Vestergaard, VA) (CORE-DISSENT): VA kan ikke støtte budgettet." in html
     entry = look(T, lambda: db.session.scalar(sa.select(MinutesEntry).filter_by(item_id=item)))
     assert entry.dissents == [
         {
@@ -561,6 +571,7 @@ def test_a_member_has_a_dissent_recorded_in_the_items_minutes_SLA_6(
             "email": VA,
             "organisation": "VA",
             "text": "VA kan ikke støtte budgettet.",
+            "clause": "CORE-DISSENT",
         }
     ]
 
@@ -616,7 +627,7 @@ def test_a_present_member_has_a_dissent_on_a_motion_recorded_once_SLA_6(
     action = f"/{T}/afstemninger/{motion}/saerstandpunkt"
     assert action in member(VA).get(page(meeting)).get_data(as_text=True)
     html = submit(member(VA), page(meeting), action, text="VA stemmer imod.").get_data(as_text=True)
-    assert "Dit særstandpunkt er ført til referat." in html and "(VA): VA stemmer imod." in html
+    assert "Dit særstandpunkt er ført til referat." in html and "(VA) (CORE-DISSENT): VA stemmer imod." in html
     assert look(T, lambda: db.session.scalar(sa.select(Dissent.text))) == "VA stemmer imod."
     again = submit(member(VA), page(meeting), action, text="Igen").get_data(as_text=True)
     assert _error(again) == "Dit særstandpunkt er allerede ført til referat. (CORE-DISSENT)"

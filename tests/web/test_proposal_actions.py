@@ -248,7 +248,7 @@ def adopt_principle(member) -> int:
     deadline = (utcnow() + timedelta(days=21)).isoformat()
     assert sec.post(f"{V}/{pid}/hearing", json={"deadline_at": deadline, "organisations": ["AAB"]}).status_code == 200
     assert member(AAB).post(f"{V}/{pid}/hearing/responses",
-                            json={"organisation": "AAB", "kind": "no_comments"}).status_code == 200
+                            json={"organisation": "AAB", "kind": "no_comments"}).status_code == 201
     assert sec.post(f"{V}/{pid}/hearing/close").status_code == 200
     for who, body in ((sec, THEME), (fs, "fku"), (fs, "bpu")):
         resp = who.post(f"{V}/{pid}/decision", json={"body": body, "outcome": "adopted", "text": "Ja."})

@@ -68,11 +68,20 @@ def dry_run(
     for u in sit.units:
         by_ref.setdefault(u.key, u)
         by_ref.setdefault(u.label, u)
+    # A seat (or an organisation) that sits without a vote is refused as a live vote is,
+    # citing the rule that says who votes (e.g. one vote per voting organisation).
+    units_clause = next((u.clause for u in sit.units if u.clause), "CORE-UNITS")
+    voting_orgs = {a.organisation for a in sit.attendees if a.is_voting}
+    without_vote = {a.seat_key for a in sit.attendees if not a.is_voting} | {
+        a.organisation for a in sit.attendees if not a.is_voting and a.organisation not in voting_orgs}
     problems = {}
     casts = []
     for ref, choice in (votes or {}).items():
         unit = by_ref.get(ref)
-        if unit is None:
+        bare = ref.partition(":")[2] or ref
+        if unit is None and bare in without_vote:
+            problems[ref] = [f"{bare} har ikke stemmeret i {sit.body.name} ({units_clause})."]
+        elif unit is None:
             problems[ref] = ["Ukendt stemmeberettiget; se 'units' for nøglerne."]
         elif not unit.eligible:
             problems[ref] = [unit.reason or "Har ikke stemmeret i denne sag."]

@@ -69,7 +69,8 @@ def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str
     if exists:
         already()
     vote = Vote(
-        motion_id=motion.id, unit_key=vote_unit.key, unit_label=vote_unit.label,
+        # The unit as members know it (VA, Albertslund Kommune), as the outcome names it.
+        motion_id=motion.id, unit_key=vote_unit.key, unit_label=name,
         weight=vote_unit.weight,
         choice=None if motion.is_secret else VoteChoice(choice),
         cast_by_id=cast_by_id, cast_as=CastAs(cast_as), recorded_by_id=recorded_by_id,
@@ -171,8 +172,9 @@ def change_vote(motion: Motion, unit_key: str, *, user, hooks, tenant, choice: s
     if motion.is_secret:
         refuse(409, "I en hemmelig afstemning kan en afgivet stemme ikke ændres.",
                clause="CORE-SECRET", rule="motion")
+    keys = (unit_key, f"org:{unit_key}", f"seat:{unit_key}")  # a key, a code or a seat key
     vote = db.session.scalar(sa.select(Vote).where(
-        Vote.motion_id == motion.id, sa.or_(Vote.unit_key == unit_key, Vote.unit_label == unit_key)))
+        Vote.motion_id == motion.id, sa.or_(Vote.unit_key.in_(keys), Vote.unit_label == unit_key)))
     if vote is None:
         refuse(404, message=f"{unit_key} har ikke stemt.")
     sit = _motion_situation(hooks, tenant, motion)

@@ -120,23 +120,34 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
     def overdue(due, done):
         return due is not None and done is None and at > due
 
+    def named(m) -> dict:
+        # Meetings are named by title and date, as members know them (not by their id).
+        return {"meeting_id": m.id, "meeting_title": m.title or f"Møde i {body.name}",
+                "meeting_starts_at": m.starts_at}
+
     open_overdue = []
     for m in meetings:
         if m.state is MeetingState.CANCELLED:
             continue
         d = deadlines(m, rules)
         if overdue(d.agenda_due_at, m.agenda_published_at):
-            open_overdue.append({"meeting_id": m.id, "kind": "agenda_overdue",
+            open_overdue.append({**named(m), "kind": "agenda_overdue",
                                  "due_at": d.agenda_due_at, "clause": d.agenda_clause})
         if m.state in HELD_STATES and overdue(d.minutes_due_at, m.minutes_sent_at):
-            open_overdue.append({"meeting_id": m.id, "kind": "minutes_overdue",
+            open_overdue.append({**named(m), "kind": "minutes_overdue",
                                  "due_at": d.minutes_due_at, "clause": d.minutes_clause})
         # Tacit approval is not overdue: at its deadline the minutes are approved.
         if m.state is MeetingState.MINUTES_SENT and rules.approval_mode != "tacit" \
                 and overdue(d.approval_due_at, m.minutes_approved_at):
-            open_overdue.append({"meeting_id": m.id, "kind": "approval_overdue",
+            open_overdue.append({**named(m), "kind": "approval_overdue",
                                  "due_at": d.approval_due_at, "clause": d.approval_clause})
     needs_approval = rules.approval_mode not in ("none", "")
+
+    def still_overdue(kind: str) -> int:
+        return len([o for o in open_overdue if o["kind"] == kind])
+
+    # "On time" is counted out of everything that was due: what was done (late or not)
+    # and what is overdue and not done yet, so the figures agree with the list below them.
     return {
         "body": body.key,
         "year": year,
@@ -148,19 +159,23 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
         "meetings_cancelled": len([m for m in meetings if m.state is MeetingState.CANCELLED]),
         "requirement_met": len(held) >= rules.meetings_per_year,
         "agendas_published": len(published),
+        "agendas_due": len(published) + still_overdue("agenda_overdue"),
         "agendas_on_time": len([m for m in published if not late(m, BreachKind.AGENDA_LATE)]),
         "agenda_clause": rules.notice.clause if rules.notice else None,
         "minutes_sent": len(sent),
+        "minutes_due": len(sent) + still_overdue("minutes_overdue"),
         "minutes_on_time": len([m for m in sent if not late(m, BreachKind.MINUTES_LATE)]),
         "minutes_clause": rules.minutes_due.clause if rules.minutes_due else None,
         "approval_mode": rules.approval_mode,
         "minutes_approved": len(approved) if needs_approval else None,
+        "approvals_due": len(approved) + still_overdue("approval_overdue") if needs_approval else None,
         "minutes_approved_on_time": (
             len([m for m in approved if not late(m, BreachKind.APPROVAL_LATE)])
             if needs_approval else None
         ),
+        "approval_clause": rules.approval_due.clause if rules.approval_due else None,
         "breaches": [
-            {"meeting_id": m.id, "kind": b.kind.value, "due_at": b.due_at,
+            {**named(m), "kind": b.kind.value, "due_at": b.due_at,
              "happened_at": b.happened_at, "clause": b.clause}
             for m in meetings for b in m.breaches
         ],

@@ -122,7 +122,10 @@ def _new_meeting(body: Body, data: dict, kind: MeetingKind, tenant, hooks) -> Me
         body=body,
         kind=kind,
         state=MeetingState.PLANNED,
-        title=data.get("title", ""),
+        # Every meeting has a title, listed with its date (a secretary may name it).
+        title=(data.get("title") or "").strip() or (
+            f"Ekstraordinært møde i {body.name}" if kind is MeetingKind.EXTRAORDINARY
+            else f"Møde i {body.name}"),
         starts_at=data["starts_at"],
         duration_minutes=data.get("duration_minutes") or body.meeting_duration_minutes or 120,
         location=data.get("location", ""),

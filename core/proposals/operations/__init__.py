@@ -39,6 +39,7 @@ from core.proposals.operations.access import (
     get_proposal,
     may_answer_for,
     may_manage,
+    takes_part,
     visible_proposals,
 )
 from core.proposals.operations.starting import origin_choices, start_proposal

@@ -43,6 +43,13 @@ def _takes_part(user, tenant) -> bool:
     ) > 0
 
 
+def takes_part(user, tenant) -> bool:
+    """Whether ``user`` takes part in the tenant at all (a seat, its administration, or an
+    organisation taking part): who else asks about its proposals is told nothing exists
+    (docs/permissions.md: 404 to a user with no role in the tenant)."""
+    return _takes_part(user, tenant)
+
+
 def caller_for(user, body: Body, tenant, now: datetime) -> Caller:
     return Caller(
         person=user.email if user is not None else None,

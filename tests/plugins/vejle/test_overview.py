@@ -62,6 +62,6 @@ def test_the_tenant_goes_from_the_dashboard_once_the_organisation_has_answered_V
     api(THEME_SECRETARY, "vejle").post(f"proposals/{p['id']}/hearing", json={"deadline_at": deadline})
     answered = api(NEW, "vejle").post(f"proposals/{p['id']}/hearing/responses",
                                       json={"organisation": "AAB", "kind": "no_comments"})
-    assert answered.status_code == 200, answered.get_json()
+    assert answered.status_code == 201, answered.get_json()
     login(client, NEW)
     assert "vejle" not in [t["slug"] for t in client.get("/api/v1/me").get_json()["tenants"]]

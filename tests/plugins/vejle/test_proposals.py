@@ -80,10 +80,10 @@ def test_theme_group_proposal_goes_through_hearing_fku_and_bpu_with_follow_ups_V
     assert [a["organisation"] for a in hearing["answers"]] == ASKED
     assert p["where"]["state"] == "in_hearing"
 
-    assert _answer(vejle, p["id"], "AAB").status_code == 200
-    assert _answer(vejle, p["id"], "OSTERBO", kind="no_comments", text="").status_code == 200
+    assert _answer(vejle, p["id"], "AAB").status_code == 201  # an answer is created
+    assert _answer(vejle, p["id"], "OSTERBO", kind="no_comments", text="").status_code == 201
     _pass_deadline(in_tenant, p["id"])
-    assert _answer(vejle, p["id"], "LEJERBO").status_code == 200  # after the deadline
+    assert _answer(vejle, p["id"], "LEJERBO").status_code == 201  # after the deadline
 
     resp = vejle.as_(THEME_SECRETARY).post(f"/{p['id']}/hearing/close")
     assert resp.status_code == 200, resp.get_json()
@@ -176,7 +176,7 @@ def test_hearing_shows_a_late_and_a_missing_answer_VEJ_6(vejle, in_tenant):
 
 def test_one_answer_per_organisation_VEJ_6(vejle):
     p = _start_and_open_hearing(vejle)
-    assert _answer(vejle, p["id"], "AAB").status_code == 200
+    assert _answer(vejle, p["id"], "AAB").status_code == 201
     resp = _answer(vejle, p["id"], "AAB", kind="no_comments", text="")
     assert resp.status_code == 409 and resp.get_json()["clause"] == "VEJ-6"
 

@@ -33,7 +33,7 @@ def vote_units(body, attendees, matter):
     for org, weight in weights.items():
         casters = frozenset(a.person for a in attendees if a.organisation == org and a.is_voting and a.person)
         units.append(VoteUnit(
-            key=f"org:{org}", label=org, weight=weight, casters=casters, clause="ISH-1",
+            key=f"org:{org}", label=org, weight=weight, casters=casters, clause="ISH-1", source=NAME,
             reason=f"{org} vejer {weight} (antal husstande i planen).",
         ))
     return units

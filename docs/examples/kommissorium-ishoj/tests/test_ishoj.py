@@ -101,6 +101,9 @@ def test_weighted_two_thirds_for_a_budget_through_the_api_ISH_1_ISH_2(sync_tenan
     assert budget["stored"] is False and budget["result"] == "rejected"
     assert budget["tally"]["clause"] == "ISH-2" and budget["counts"] == {"yes": 1300, "no": 700, "abstain": 0}
     assert "to tredjedele af de afgivne stemmevægte" in budget["tally"]["reason"]
+    # The plugin's own reason reaches the explanation members read, with its clause.
+    assert "to tredjedele af de afgivne stemmevægte). (ISH-2)" in budget["explanation"]["da"]
+    assert "two thirds of the weighted votes cast). (ISH-2)" in budget["explanation"]["en"]
     assert "2000 af 2000 stemmevægte" in budget["quorum"]["at_close"]["reason"]  # ISH-3
 
     with_ishbo = _dry_run(client, {**split, "ISH-BO": "yes"}, ["budget"]).get_json()
