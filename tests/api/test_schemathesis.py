@@ -30,6 +30,10 @@ TENANT = "albertslund"
 BODY = "bestyrelse"
 SECRETARY = "sanne.skov@abc.example"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
+#: The walk is deterministic for a seed; its steps follow the answers, so a change of what
+#: the API answers (a rule's refusal now 409, decision 0025) moves it. The seed is one whose
+#: walk goes from a meeting made to its items and on (asserted below).
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "22"))
 
 
 #: The governance writes (everything under a tenant that changes something) are judged
@@ -62,7 +66,7 @@ class Finding:
 
 def _config(headers: dict[str, str], parameters: dict) -> schemathesis.Config:
     return schemathesis.Config.from_dict({
-        "seed": 20,
+        "seed": SEED,
         # nothing kept between runs: each run is the same run
         "cache": {"enabled": False},
         "headers": headers,
