@@ -153,7 +153,9 @@ def meeting_values(meeting: Meeting, audience: str, *, with_minutes: bool) -> di
                 "result": RESULT_DA.get(entry.result or "", ""),
                 "explanation": "" if hidden else entry.explanation,
                 "dissents": [] if hidden else [
-                    {"by": d.get("by", ""), "text": d.get("text", "")} for d in entry.dissents],
+                    {"by": d.get("by", ""), "organisation": d.get("organisation", ""),
+                     "text": d.get("text", ""), "clause": d.get("clause")}
+                    for d in entry.dissents],
             }
         items.append(values)
     return {

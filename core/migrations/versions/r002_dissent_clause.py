@@ -1,7 +1,7 @@
 """the clause a recorded dissent cites (the dissent_allowed rule's answer)
 
-Revision ID: r001
-Revises: k001
+Revision ID: r002
+Revises: r001
 Create Date: 2026-12-06
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "r001"
-down_revision = "k001"
+revision = "r002"
+down_revision = "r001"
 branch_labels = None
 depends_on = None
 
