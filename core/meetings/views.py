@@ -37,7 +37,7 @@ from core.identity.permissions import Role, access, require
 from core.meetings import cache, present
 from core.meetings import operations as meetings
 from core.meetings.models import Meeting, MeetingState
-from core.meetings.pending import information_clause
+from core.meetings.hooks import information_clause
 from core.meetings.schemas import CancelSchema, MeetingCreateSchema, MeetingUpdateSchema, PlanSchema
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp, current_person, tenant_zone

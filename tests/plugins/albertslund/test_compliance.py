@@ -1,37 +1,14 @@
-"""What a user notices when things disagree (issue 14, item 8): meetings within their
-body's period (CORE-PERIOD), and the rest of the consistency of the meetings' answers."""
+"""The compliance figures agree with their own list (issue 14, item 8): "approved on time"
+is counted out of everything that was due; every date is ISO 8601; meetings are named by
+title and date (ALB-B9)."""
 
 from datetime import datetime, timezone
 
-import pytest
-
 UTC = timezone.utc
-KBH_SEC = "bolette.sejr@bsk.example"  # secretary of Bydelsbestyrelse Amager + VVVK
-AMAGER = "bodies/bydelsbestyrelse-amager-vvvk/meetings"
 
 
 def at(*args):
     return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture
-def kbh(sync_tenant, clock):
-    sync_tenant("kobenhavn")
-    clock.set(at(2020, 3, 1, 9))
-
-
-def test_a_meeting_before_the_bodys_period_is_refused_CORE_PERIOD(kbh, api):
-    """The district boards work from 1 September 2020 (their period in the tenant file)."""
-    sec = api(KBH_SEC, "kobenhavn")
-    resp = sec.post(AMAGER, json={"starts_at": "2020-05-01T13:00:00+00:00", "title": "Opstart"})
-    assert resp.status_code == 422
-    message = resp.get_json()["errors"]["json"]["starts_at"][0]
-    assert "01.09.2020" in message and "CORE-PERIOD" in message
-    assert sec.get(AMAGER + "?year=2020").get_json() == []
-    ok = sec.post(AMAGER, json={"starts_at": "2020-10-01T13:00:00+00:00", "title": "Opstart"})
-    assert ok.status_code == 201, ok.get_json()
-    moved = sec.patch(f"meetings/{ok.get_json()['id']}", json={"starts_at": "2020-08-01T13:00:00+00:00"})
-    assert moved.status_code == 422 and "starts_at" in moved.get_json()["errors"]["json"]
 
 
 ISO = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
@@ -87,15 +64,3 @@ def test_compliance_counts_on_time_out_of_everything_due_and_names_meetings_ALB_
     html = client.get("/albertslund/organer/bestyrelse/overholdelse?year=2018").get_data(as_text=True)
     assert "Referater godkendt til tiden: 1 / 2" in html
     assert ">Strategimøde 06.09.2018" in html and f">Møde {m2}<" not in html
-
-
-def test_a_meeting_without_a_title_gets_one_and_is_listed_by_title_and_date(kbh, api):
-    sec = api(KBH_SEC, "kobenhavn")
-    named = sec.post(AMAGER, json={"starts_at": "2020-11-05T13:00:00+00:00", "title": "Årsmøde"})
-    plain = sec.post(AMAGER, json={"starts_at": "2020-10-01T13:00:00+00:00"})
-    assert plain.status_code == 201 and plain.get_json()["title"] == (
-        "Møde i Bydelsbestyrelse Amager + VVVK")
-    listed = sec.get(AMAGER + "?year=2020").get_json()
-    assert [(m["title"], m["starts_at"][:10]) for m in listed] == [
-        ("Møde i Bydelsbestyrelse Amager + VVVK", "2020-10-01"), ("Årsmøde", "2020-11-05")]
-    assert named.get_json()["title"] == "Årsmøde"
