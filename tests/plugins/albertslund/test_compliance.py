@@ -27,7 +27,7 @@ def test_compliance_counts_on_time_out_of_everything_due_and_names_meetings_ALB_
     from core.identity.models import User
     from core.meetings import operations as ops
     from core.meetings.models import Meeting
-    from core.tenants.context import tenant_hooks
+    from core.tenancy import tenant_hooks
     from tests.meetings.test_deadlines import SANNE, _run
     from tests.meetings.test_lifecycle import BOARD_MEMBERS
 
