@@ -33,7 +33,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
 #: The walk is deterministic for a seed; its steps follow the answers, so a change of what
 #: the API answers (a rule's refusal now 409, decision 0025) moves it. The seed is one whose
 #: walk goes from a meeting made to its items and on (asserted below).
-SEED = int(os.environ.get("SCHEMATHESIS_SEED", "22"))
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2"))
 
 
 #: The governance writes (everything under a tenant that changes something) are judged
