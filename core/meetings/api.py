@@ -326,7 +326,7 @@ def download_attachment(attachment_id: int):
 def record_attendance_all(data, meeting_id: int):
     """The whole meeting's attendance in one call (the secretary): ``{"seats": {seat_key:
     {status, acting_as, person}}}``, all or nothing. Each seat follows the rules of one seat
-    (ALB-B5, KBH-6, KBH-7); a refusal is a 422 naming each refused seat with its reason and
+    (CORE-SUBSTITUTE, CORE-MANDATE, or the tenant's rules); a refusal is a 422 naming each refused seat with its reason and
     clause in ``errors.json.seats`` and keeps nothing. Seats not named stay as they were;
     ``PUT …/attendance/<seat>`` still changes one seat."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)

@@ -357,7 +357,7 @@ def render(notification: Notification, tenant) -> EmailMessage:
             e = entries.get(item.id)
             if item.is_confidential:
                 # A mail leaves the platform: a closed item only by its public title and its
-                # § 27 reason, with a link for those who may read it (ALB-B11, ALB-R6),
+                # § 27 reason, with a link for those who may read it (CORE-CLOSED-ITEMS),
                 # whoever the recipient is.
                 lines.append(f"{item.position}. ({item.kind.value}) {present.public_title(item)}")
                 lines.append(f"   Lukket punkt: {present.reason_text(item)}.")

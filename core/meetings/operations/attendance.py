@@ -110,7 +110,7 @@ def record_attendance_all(
 ) -> list[Attendance]:
     """The whole meeting's attendance at once, as the secretary records it from one form:
     every seat named in ``seats`` (``{seat_key: {status, acting_as, person}}``) is recorded
-    by the same rules as one seat (:func:`record_attendance`: ALB-B5, KBH-6, KBH-7,
+    by the same rules as one seat (:func:`record_attendance`: CORE-SUBSTITUTE, CORE-MANDATE,
     CORE-ATTENDANCE), all or nothing. A refusal names each refused seat with its reason and
     clause (422, ``errors.json.seats.<seat>``) and keeps nothing; seats not named are left
     as they were."""

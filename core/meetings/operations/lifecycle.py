@@ -188,7 +188,7 @@ def session_end_check(check: Callable[[Meeting], str | None]) -> Callable:
 
 
 def may_open(user: User, meeting: Meeting) -> bool:
-    """The meeting leader (or the chair who leads, SLA-2) and the secretary open a meeting
+    """The meeting leader (or the chair, where a kommissorium has the chair lead; CORE-SESSION) and the secretary open a meeting
     (CORE-SESSION)."""
     if user is None:
         return False
