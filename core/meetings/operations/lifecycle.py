@@ -188,8 +188,8 @@ def session_end_check(check: Callable[[Meeting], str | None]) -> Callable:
 
 
 def may_open(user: User, meeting: Meeting) -> bool:
-    """The meeting leader (or the chair, where a kommissorium has the chair lead; CORE-SESSION) and the secretary open a meeting
-    (CORE-SESSION)."""
+    """The meeting leader (or the chair, where the kommissorium has the chair lead) and the
+    secretary open a meeting (CORE-SESSION)."""
     if user is None:
         return False
     if role_in_body(user, meeting.body) >= Role.BODY_SECRETARY:
