@@ -1,7 +1,7 @@
 """the clause a recorded dissent cites (the dissent_allowed rule's answer)
 
 Revision ID: r002
-Revises: n002
+Revises: q001
 Create Date: 2026-12-06
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "r002"
-down_revision = "n002"
+down_revision = "q001"
 branch_labels = None
 depends_on = None
 
