@@ -40,7 +40,7 @@ def _answer(args: dict, reader: ops.Reader, filters: ops.Filters) -> ops.Page:
 @access(Role.PUBLIC)
 def search(args):
     """Everything the caller may read, in every tenant: their bodies' material (closed
-    items for their members only, ALB-B11), the proposals they follow, and every tenant's
+    items for their members only, CORE-CLOSED-ITEMS), the proposals they follow, and every tenant's
     published agendas and final minutes. Anonymous: the published material only."""
     return _answer(args, ops.reader_for(current_person()), filters_from(args))
 

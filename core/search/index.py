@@ -269,7 +269,7 @@ def _attachment_text(att, old_texts: dict, read) -> str:
 def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]:
     """A meeting's rows: the meeting, each item, the current minutes' entries and each
     attachment, at the level the meeting's state and the item's closure allow
-    (ALB-B11, ALB-R6: a closed item's content for the members only, its decision's public
+    (CORE-CLOSED-ITEMS: a closed item's content for the members only, its decision's public
     part for the others)."""
     from core.meetings import operations as meetings
     from core.meetings import present

@@ -36,9 +36,9 @@ class Level(enum.IntEnum):
 
     #: Anyone: a published agenda, final minutes (without the confidential part).
     PUBLIC = 0
-    #: The body's information recipients and up (KBH-2): its material that is not closed.
+    #: The body's information recipients and up (CORE-INFORMATION-RECIPIENTS): its material that is not closed.
     READERS = 1
-    #: The body's members and secretariat: closed items (ALB-B11, ALB-R6), draft minutes.
+    #: The body's members and secretariat: closed items (CORE-CLOSED-ITEMS), draft minutes.
     MEMBERS = 2
     #: Those the row's grants name, and the tenant's secretariat: a proposal, its hearing.
     GRANTED = 3

@@ -35,7 +35,7 @@ class Reader:
     admin_tenants: set[int] = field(default_factory=set)
     #: Bodies where the reader is a member (or its secretary): closed items too.
     member_bodies: set[int] = field(default_factory=set)
-    #: Bodies whose material the reader's organisation receives (KBH-2).
+    #: Bodies whose material the reader's organisation receives (CORE-INFORMATION-RECIPIENTS).
     reader_bodies: set[int] = field(default_factory=set)
     #: The organisations the reader acts for (a hearing's asked organisations).
     organisation_ids: set[int] = field(default_factory=set)
