@@ -56,4 +56,6 @@ def kommissorium_tenant_dirs():
     return [HERE / "fixtures", PROJECT_ROOT / "tenants"]
 
 
-pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.mail", "tests.fixtures.testby"]
+pytest_plugins = [
+    "tests.fixtures.meetings", "tests.fixtures.mail", "tests.fixtures.testby", "tests.fixtures.browser",
+]
