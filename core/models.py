@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import mapped_column
 
 
 def utcnow() -> datetime:
@@ -47,3 +49,18 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def new_version() -> str:
+    """A fresh, never repeated version token (a random UUID's hex): what a row's
+    ``situation_version`` is set to whenever something the rules read from it changes.
+    Random rather than counted, so a database emptied and filled again (tests, a restore)
+    never hands out a token an earlier state had."""
+    return uuid.uuid4().hex
+
+
+def situation_version_column():
+    """``situation_version``: changes with every write that changes what the rules see of
+    the row (docs/decisions/0034-a-vote-reads-what-voting-opened-with.md)."""
+    return mapped_column(sa.String(32), nullable=False, default=new_version,
+                         server_default="")

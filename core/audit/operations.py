@@ -1,7 +1,8 @@
 """Writing to and verifying the audit log.
 
-:func:`record` appends an entry to the current tenant's chain (flush only; the caller's
-transaction commits it together with the change it records, or neither is kept).
+:func:`record` records an event in the current transaction; it is appended to the current
+tenant's chain when that transaction commits, together with the change it records, or
+neither is kept.
 :func:`verify` recomputes every chain and reports the first broken link of each.
 """
 
@@ -10,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from core import clock
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.tenancy import all_tenants, current_tenant_id
+from core.tenancy import all_tenants, current_tenant_id, tenant_scope
 
 #: First key of the PostgreSQL advisory lock that serialises appends to one tenant's chain.
 _LOCK_NAMESPACE = 0x4B41  # "KA"
@@ -44,49 +47,101 @@ def entry_hash(
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def _lock_chain(tenant_id: int) -> None:
+def _lock_chain(session: Session, tenant_id: int) -> None:
     """Serialise writers of one tenant's chain until the transaction ends.
 
-    On PostgreSQL a transaction-scoped advisory lock; SQLite serialises writers itself.
-    The unique (tenant_id, seq) constraint is the backstop either way.
+    On PostgreSQL a transaction-scoped advisory lock, taken when the transaction commits
+    (:func:`_append_pending`); SQLite serialises writers itself. The unique
+    (tenant_id, seq) constraint is the backstop either way.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
             sa.text("SELECT pg_advisory_xact_lock(:ns, :tenant)"),
             {"ns": _LOCK_NAMESPACE, "tenant": tenant_id},
         )
 
 
-def record(action: str, subject: str, payload: dict, *, actor_id: int | None = None) -> AuditEntry:
-    """Append an event to the current tenant's audit chain."""
-    tenant_id = current_tenant_id()
-    _lock_chain(tenant_id)
-    head = db.session.execute(
-        sa.select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.tenant_id == tenant_id)
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, "")
-    at = clock.now()
-    payload = json.loads(json.dumps(payload, ensure_ascii=False))  # plain JSON values only
-    entry = AuditEntry(
-        tenant_id=tenant_id,
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        subject=subject,
-        payload=payload,
-        prev_hash=prev_hash,
-        hash=entry_hash(
-            tenant_id=tenant_id, seq=seq, at=at, actor_id=actor_id, action=action,
-            subject=subject, payload=payload, prev_hash=prev_hash,
-        ),
+@dataclass(frozen=True)
+class _Pending:
+    """An event recorded in a transaction, chained when the transaction commits."""
+
+    transaction: object
+    tenant_id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject: str
+    payload: dict
+
+
+_PENDING = "kommissorium.audit_pending"
+
+
+def record(action: str, subject: str, payload: dict, *, actor_id: int | None = None) -> None:
+    """Record an event for the current tenant's audit chain, in the current transaction.
+
+    The entry is appended to the chain when the transaction commits, and only then: a
+    transaction (or savepoint) rolled back takes its events with it, and the chain's head is
+    locked only for the moment of the commit, not for the rest of the work that records
+    it (docs/decisions/0034-a-vote-reads-what-voting-opened-with.md)."""
+    session = db.session()
+    pending = _Pending(
+        session.get_nested_transaction() or session.get_transaction() or session.begin(),
+        current_tenant_id(), clock.now(), actor_id, action, subject,
+        json.loads(json.dumps(payload, ensure_ascii=False)),  # plain JSON values only
     )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    session.info.setdefault(_PENDING, []).append(pending)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    """Append the events recorded in the committing transaction to their tenants' chains
+    (in tenant order, so two transactions never wait for each other's locks in a circle),
+    each after its chain's head as this transaction sees it under the lock."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    for tenant_id in sorted({p.tenant_id for p in pending}):
+        with tenant_scope(tenant_id):
+            _lock_chain(session, tenant_id)
+            head = session.execute(
+                sa.select(AuditEntry.seq, AuditEntry.hash)
+                .where(AuditEntry.tenant_id == tenant_id)
+                .order_by(AuditEntry.seq.desc())
+                .limit(1)
+            ).first()
+            seq, prev_hash = (head.seq, head.hash) if head else (0, "")
+            for p in pending:
+                if p.tenant_id != tenant_id:
+                    continue
+                seq += 1
+                entry = AuditEntry(
+                    tenant_id=tenant_id, seq=seq, at=p.at, actor_id=p.actor_id, action=p.action,
+                    subject=p.subject, payload=p.payload, prev_hash=prev_hash,
+                    hash=entry_hash(tenant_id=tenant_id, seq=seq, at=p.at, actor_id=p.actor_id,
+                                    action=p.action, subject=p.subject, payload=p.payload,
+                                    prev_hash=prev_hash),
+                )
+                session.add(entry)
+                prev_hash = entry.hash
+            session.flush()
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    """Events recorded in a transaction or savepoint that rolled back were never done."""
+    pending = session.info.get(_PENDING)
+    if pending:
+        session.info[_PENDING] = [p for p in pending
+                                  if not _within(p.transaction, previous_transaction)]
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @dataclass(frozen=True)

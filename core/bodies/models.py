@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
 from core.extensions import db
-from core.models import enum_column
+from core.models import enum_column, situation_version_column
 from core.tenancy import TenantScoped
 
 
@@ -132,6 +132,9 @@ class Body(TenantScoped, db.Model):
     sources: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     #: Free-form facts that the tenant's rule plugins read (districts, grants …).
     extra: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: Changes whenever the body, its seats or its information recipients change: votes
+    #: check it (core/decisions/operations/situation.py).
+    situation_version: Mapped[str] = situation_version_column()
 
     parent = relationship("Body", remote_side=[id])
     seats = relationship(

@@ -13,13 +13,15 @@ from __future__ import annotations
 import enum
 from types import SimpleNamespace
 
+import sqlalchemy as sa
 from flask_smorest import abort
+from sqlalchemy.orm import joinedload
 
 from core.decisions.models import Motion
 from core.decisions.operations import is_visible, motion_for_item
 from core.extensions import db
 from core.identity.permissions import Role, role_in_body
-from core.meetings.models import AgendaItem, AttendanceStatus
+from core.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting
 from core.meetings.present import PUBLIC_AGENDA_STATES, minutes_are_public
 
 #: The one answer for an item or motion a reader may not read, an unknown one, and an item
@@ -40,13 +42,22 @@ def reader_of(item: AgendaItem, user) -> Reader | None:
     """How ``user`` (``None``: anonymous) may read ``item``'s motion, or ``None``."""
     meeting = item.meeting
     in_body = role_in_body(user, meeting.body) >= Role.INFORMATION_RECIPIENT if user else False
-    present = user is not None and any(
-        a.person_id == user.id and a.status is AttendanceStatus.PRESENT for a in meeting.attendances)
-    if in_body or present:
+    if in_body or (user is not None and _is_present(meeting, user)):
         return Reader.BODY if is_visible(item, user) else None
     if item.is_confidential or meeting.state not in PUBLIC_AGENDA_STATES:
         return None
     return Reader.PUBLIC
+
+
+def _is_present(meeting, user) -> bool:
+    """Whether ``user`` is recorded present at ``meeting``: from its attendance when loaded,
+    else in one statement (not every seat's row, as a vote by a member does not need them)."""
+    if "attendances" in sa.inspect(meeting).dict:
+        return any(a.person_id == user.id and a.status is AttendanceStatus.PRESENT
+                   for a in meeting.attendances)
+    return db.session.scalar(sa.select(sa.exists().where(
+        Attendance.meeting_id == meeting.id, Attendance.person_id == user.id,
+        Attendance.status == AttendanceStatus.PRESENT)))
 
 
 def readable_item(item_id: int, user) -> tuple[AgendaItem, Reader]:
@@ -60,7 +71,9 @@ def readable_item(item_id: int, user) -> tuple[AgendaItem, Reader]:
 
 def readable_motion(motion_id: int, user) -> tuple[Motion, Reader]:
     """The motion ``motion_id`` and how ``user`` reads it; 404 where they may not."""
-    motion = db.session.get(Motion, motion_id)
+    # with its item, meeting and body: what the reader's access and the rules read next
+    motion = db.session.get(Motion, motion_id, options=[
+        joinedload(Motion.item).joinedload(AgendaItem.meeting).joinedload(Meeting.body)])
     reader = reader_of(motion.item, user) if motion is not None else None
     if reader is None:
         abort(404, message=NOT_FOUND)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import UTCDateTime, enum_column, utcnow
+from core.models import UTCDateTime, enum_column, situation_version_column, utcnow
 from core.tenancy import TenantScoped
 
 
@@ -123,6 +123,9 @@ class Meeting(TenantScoped, db.Model):
     minutes_approval: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     #: When the meeting was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: Changes whenever the meeting's attendance (or its body or day) changes: votes check
+    #: it (core/decisions/operations/situation.py).
+    situation_version: Mapped[str] = situation_version_column()
 
     body = relationship("Body")
     session_opened_by = relationship("User", foreign_keys=[session_opened_by_id])

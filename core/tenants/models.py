@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import UTCDateTime, utcnow
+from core.models import UTCDateTime, situation_version_column, utcnow
 from core.tenancy import TenantScoped
 
 
@@ -41,6 +41,9 @@ class Tenant(db.Model):
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When the tenant was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: Changes whenever a platform row the rules' situation reads changes (an
+    #: organisation, a person's e-mail): votes check it (core/decisions/operations/situation.py).
+    situation_version: Mapped[str] = situation_version_column()
 
     organisation = relationship("Organisation", lazy="joined")
 

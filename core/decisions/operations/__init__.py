@@ -3,8 +3,9 @@
 Every rule comes from the tenant's hooks (passed in as ``hooks``): ``body_competence``
 (may the body decide this?), ``vote_units`` (who votes, who may cast each unit),
 ``quorum``, ``decision_procedure`` and ``tally``. Units are computed from the meeting's
-attendance (:func:`core.meetings.attendees.attendees`) each time they are needed, so a
-member who leaves stops counting for the quorum at the close.
+attendance (:func:`core.meetings.attendees.attendees`) and kept with the motion while
+nothing they were computed from changes (``situation``), so a member who leaves stops
+counting for the quorum at the close.
 
 Refusals cite their clause: ``refuse(409|422, <Danish reason>, clause=…, rule=…)`` (core/errors.py).
 A refused operation writes nothing (``refuse`` rolls the session back first).

@@ -30,6 +30,7 @@ from core.decisions.operations.loading import motion_for_item
 from core.decisions.operations.situation import (
     Situation,
     _check_quorum,
+    _keep,
     follow_ups_for,
     _motion_situation,
     _procedure_choice,
@@ -93,6 +94,7 @@ def open_motion(
     except IntegrityError:  # a concurrent request opened one first
         refuse(409, "Punktet har allerede et forslag til beslutning.", clause="CORE-MOTION",
                rule="motion")
+    _keep(hooks, tenant, motion, sit)  # its votes use it while nothing it read changes
     audit.record("motion.opened", f"motion:{motion.id}", {
         "item_id": item.id, "meeting_id": meeting.id, "text": text,
         "procedure": choice.procedure.value, "procedure_clause": choice.clause,

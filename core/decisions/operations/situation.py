@@ -2,23 +2,40 @@
 vote units (weighted where the body's tenant file says so), the units' display names, the
 quorum, the procedure chosen when the motion opened, and the follow-ups a decision sets
 off.
+
+A motion's situation is kept once computed (when the motion opens, when voting opens, or
+by the first vote after a change) and used again while nothing it was computed from has
+changed: every write to what it reads (attendance, the meeting's body or day, the body,
+its seats and information recipients, an organisation, a person's e-mail, the tenant)
+gives the row it belongs to a new ``situation_version`` in the same flush, and the kept
+situation carries the versions it was computed under
+(docs/decisions/0034-a-vote-reads-what-voting-opened-with.md).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from core import clock
 
 from core.bodies.facts import body_facts
-from core.bodies.models import Body
+from core.bodies.models import Body, BodyRecipient, Seat
 from core.decisions.models import Motion
 from core.errors import refuse
 from core.extensions import db
+from core.identity.models import User
 from core.meetings.attendees import attendees as meeting_attendees
-from core.meetings.models import AgendaItem
+from core.meetings.models import AgendaItem, Attendance, Meeting
+from core.models import new_version
 from core.organisations.models import Organisation, OrganisationKind
+from core.tenants.models import Tenant
 from core.rules.types import (
     Attendee,
     BodyFacts,
@@ -113,11 +130,130 @@ def situation(
 
 
 def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
+    """The motion's situation: the one kept for it while nothing it was computed from has
+    changed, else computed now (and kept)."""
     item = motion.item
-    return situation(
-        hooks, tenant, item.meeting.body, matter_for(item, motion.majority.value),
-        meeting_attendees(item.meeting), weighted=motion.is_weighted,
-    )
+    matter = matter_for(item, motion.majority.value)
+    stamp = _stamp(hooks, tenant, motion, matter)
+    sit = _kept().get(motion.id, stamp) if stamp is not None else None
+    if sit is None:
+        sit = situation(hooks, tenant, item.meeting.body, matter, meeting_attendees(item.meeting),
+                        weighted=motion.is_weighted)
+        _keep(hooks, tenant, motion, sit, stamp)
+    return sit
+
+
+# ------------------------------------------------------------------ the kept situation
+
+#: Motions whose situation a process keeps (the least recently used go first).
+_KEPT_MOTIONS = 64
+
+
+class _Kept:
+    """Each motion's last situation with the stamp it was computed under."""
+
+    def __init__(self, size: int = _KEPT_MOTIONS):
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[int, tuple[tuple, object, Situation]] = OrderedDict()
+
+    def get(self, motion_id: int, stamp: tuple) -> Situation | None:
+        with self.lock:
+            entry = self.entries.get(motion_id)
+            if entry is None or entry[0] != stamp or entry[1] is not stamp[0]:
+                return None
+            self.entries.move_to_end(motion_id)
+            return entry[2]
+
+    def put(self, motion_id: int, stamp: tuple, sit: Situation) -> None:
+        with self.lock:
+            self.entries[motion_id] = (stamp, stamp[0], sit)
+            self.entries.move_to_end(motion_id)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _kept() -> _Kept:
+    return current_app.extensions.setdefault("kommissorium.situations", _Kept())
+
+
+def _stamp(hooks, tenant, motion: Motion, matter: Matter) -> tuple | None:
+    """What the motion's situation is computed from, as versions: the tenant's, the body's
+    and the meeting's ``situation_version`` (read with their rows, before anything the
+    situation reads), the hooks, the matter, the options and the day (a seat ends on a
+    day). ``None`` (nothing kept, nothing used) while the session holds unflushed changes,
+    which a kept situation could not show."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return None
+    meeting = motion.item.meeting
+    body = meeting.body
+    versions = (getattr(tenant, "situation_version", None), body.situation_version,
+                meeting.situation_version)
+    if not all(versions):
+        return None
+    return (hooks, tenant.id, body.id, meeting.id, *versions, matter, motion.is_weighted,
+            clock.today())
+
+
+def _keep(hooks, tenant, motion: Motion, sit: Situation, stamp: tuple | None = None) -> None:
+    """Keep ``sit`` as the motion's situation (voting opens with it: its votes use it)."""
+    stamp = stamp or _stamp(hooks, tenant, motion, sit.matter)
+    if stamp is not None:
+        _kept().put(motion.id, stamp, sit)
+
+
+def _changed(obj, *names: str) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[n].history.has_changes() for n in names)
+
+
+def _columns_changed(obj) -> bool:
+    state = sa.inspect(obj)
+    return any(a.history.has_changes() for a in state.attrs if a.key != "situation_version")
+
+
+def _row(session: Session, model, obj, relation: str, column: str):
+    """The ``model`` row ``obj`` belongs to (through ``relation`` if loaded, else by its
+    ``column``), or ``None``."""
+    loaded = sa.inspect(obj).dict.get(relation)
+    if loaded is not None:
+        return loaded
+    key = getattr(obj, column)
+    return session.get(model, key) if key is not None else None
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _new_situation_versions(session: Session, flush_context, instances) -> None:
+    """Give every row whose situation changes in this flush a new ``situation_version``:
+    a meeting whose attendance, body or day changes; a body whose row, seats or
+    information recipients change; every tenant when an organisation or a person's
+    e-mail changes (shared by all tenants). Rows made in this flush have a new one."""
+    changed = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if o in session.new or o in session.deleted or session.is_modified(o)]
+    if not changed:
+        return
+    rows, everyone = set(), False
+    with session.no_autoflush:
+        for obj in changed:
+            if isinstance(obj, Attendance):
+                rows.add(_row(session, Meeting, obj, "meeting", "meeting_id"))
+            elif isinstance(obj, Meeting) and obj not in session.new:
+                if obj in session.deleted or _changed(obj, "body_id", "body", "starts_at"):
+                    rows.add(obj)
+            elif isinstance(obj, (Seat, BodyRecipient)):
+                rows.add(_row(session, Body, obj, "body", "body_id"))
+            elif isinstance(obj, (Body, Tenant)) and obj not in session.new:
+                if obj in session.deleted or _columns_changed(obj):
+                    rows.add(obj)
+            elif isinstance(obj, Organisation) or (
+                    isinstance(obj, User) and obj not in session.new and _changed(obj, "email")):
+                everyone = True
+        if everyone:
+            rows.update(session.scalars(sa.select(Tenant)))
+    for row in rows:
+        if row is not None and row not in session.new and row not in session.deleted:
+            row.situation_version = new_version()
 
 
 def _procedure_choice(motion: Motion) -> ProcedureChoice:

@@ -64,10 +64,6 @@ def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str
         refuse(409, f"{name} har allerede stemt; hver stemmeberettiget stemmer kun én gang.",
                clause=one_vote, rule="vote_units")
 
-    exists = db.session.scalar(sa.select(sa.func.count(Vote.id)).where(
-        Vote.motion_id == motion.id, Vote.unit_key == vote_unit.key))
-    if exists:
-        already()
     vote = Vote(
         # The unit as members know it (VA, Albertslund Kommune), as the outcome names it.
         motion_id=motion.id, unit_key=vote_unit.key, unit_label=name,
@@ -77,7 +73,8 @@ def _store_vote(motion: Motion, sit: Situation, vote_unit: VoteUnit, choice: str
     )
     db.session.add(vote)
     try:
-        db.session.flush()  # the unique constraint speaks here
+        # the unique constraint (motion, unit) decides, for a second try as for concurrent ones
+        db.session.flush()
     except IntegrityError:
         already()
     if motion.is_secret:
