@@ -120,6 +120,9 @@ class IdentityConfig:
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     #: The public address of the site, for links in e-mails.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    #: The hour (the platform's local time, 0-23) from which ``tick`` sends the day's
+    #: digest to those who chose one mail a day.
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
     #: Outgoing mail (notifications, password resets): the SMTP server and the sender.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

@@ -29,7 +29,7 @@ from core.dashboard import operations as dashboard
 from core.identity import operations as identity
 from core.identity.models import User
 from core.identity.permissions import Role, access, current_person, require, role_in_body
-from core.identity.schemas import EraseSchema, TokenCreateSchema
+from core.identity.schemas import EraseSchema, MailSettingsSchema, TokenCreateSchema
 from core.notifications import operations as notifications
 from core.tenancy import current_tenant
 from core.web import N_, bp
@@ -41,6 +41,8 @@ FIELDS = {
     "name": N_("Navn"),
     "scope": N_("Adgang"),
     "confirm": N_("Bekræftelse"),
+    "language": N_("Sprog i mails"),
+    "daily_digest": N_("Én samlet mail om dagen"),
 }
 SCOPES = {"read": N_("Kun læse"), "write": N_("Læse og skrive")}
 
@@ -81,7 +83,7 @@ def _session_only() -> None:
 def _account_page(new_token=None, new_feed=None, status: int = 200):
     user = current_person()
     resp = Response(render_template(
-        "identity/account.html", me=dashboard.overview(user), tokens=identity.list_tokens(user),
+        "identity/account.html", me=dashboard.overview(user), user=user, tokens=identity.list_tokens(user),
         new_token=new_token, scopes={k: _(v) for k, v in SCOPES.items()},
         feed=identity.calendar_feed(user), new_feed=new_feed,
     ), status=status)
@@ -154,6 +156,21 @@ def delete_calendar_feed():
         flash(_("Din kalenderadresse er slået fra; kalenderprogrammer kan ikke længere hente den."),
               "success")
     return redirect(url_for("web.account") + "#kalender")
+
+
+@bp.route("/min-konto/mails", methods=["POST"])
+@access(Role.AUTHENTICATED)
+def change_mail_settings():
+    """The language of the person's mails and the daily digest (PATCH /api/v1/me/mail-settings)."""
+    data = _valid(MailSettingsSchema(), {"language": request.form.get("language", ""),
+                                         "daily_digest": request.form.get("daily_digest") == "true"},
+                  _account_page)
+    if isinstance(data, BaseResponse):
+        return data
+    identity.set_mail_settings(current_person(), data.get("language"), data.get("has_daily_digest"))
+    db.session.commit()
+    flash(_("Dine valg for mails er gemt."), "success")
+    return redirect(url_for("web.account") + "#mails")
 
 
 @bp.route("/min-konto/persondata")

@@ -24,6 +24,7 @@ from core.identity.schemas import (
     ContactSchema,
     EraseSchema,
     LoginSchema,
+    MailSettingsSchema,
     MeSchema,
     NewTokenSchema,
     PasswordResetRequestSchema,
@@ -206,6 +207,26 @@ def me():
     """The logged-in user: organisations, and every tenant, body and seat of theirs, with
     what waits for them in each tenant."""
     return dashboard.overview(current_person())
+
+
+@blp.route("/me/mail-settings")
+@blp.response(200, MailSettingsSchema)
+@access(Role.AUTHENTICATED)
+def mail_settings():
+    """The language of the user's mails, and whether they take one daily digest instead
+    of single mails."""
+    return current_person()
+
+
+@blp.route("/me/mail-settings", methods=["PATCH"])
+@blp.arguments(MailSettingsSchema)
+@blp.response(200, MailSettingsSchema)
+@access(Role.AUTHENTICATED)
+def change_mail_settings(args):
+    """Choose the language of the user's mails (``da``, ``en``) and the daily digest."""
+    user = operations.set_mail_settings(current_person(), args.get("language"), args.get("has_daily_digest"))
+    db.session.commit()
+    return user
 
 
 @blp.route("/me/tokens")

@@ -37,6 +37,16 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(
         sa.Integer, nullable=False, default=1, server_default="1"
     )
+    #: The language of the mails the platform sends the person (``da`` or ``en``, the
+    #: pages' languages, core/web/i18n.py), chosen on their account page.
+    language: Mapped[str] = mapped_column(
+        sa.String(2), nullable=False, default="da", server_default="da"
+    )
+    #: Whether the person takes the day's mails as one daily digest instead of one by one
+    #: (core/notifications/digest.py).
+    has_daily_digest: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false()
+    )
     #: When the user's personal data was erased (GDPR); the row stays, pseudonymised.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: A keyed hash (HMAC-SHA256 with the secret key) of the e-mail address an erased user

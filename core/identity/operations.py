@@ -287,6 +287,18 @@ def user_for_oidc_claims(provider: IdentityProvider, claims: dict) -> User:
 # --- GDPR --------------------------------------------------------------------------------
 
 
+def set_mail_settings(user: User, language: str | None = None, daily_digest: bool | None = None) -> User:
+    """The person's choices for the mails the platform sends them: the language (``da``,
+    ``en``), and one daily digest instead of single mails (core/notifications/digest.py).
+    What is not given stays as it is."""
+    if language is not None:
+        user.language = language
+    if daily_digest is not None:
+        user.has_daily_digest = daily_digest
+    db.session.flush()
+    return user
+
+
 def export_personal_data(user: User) -> dict:
     """Everything personal the platform holds about ``user`` (GDPR art. 15 and 20)."""
     data = {
@@ -294,6 +306,7 @@ def export_personal_data(user: User) -> dict:
             "id": user.id, "email": user.email, "name": user.name,
             "created_at": user.created_at.isoformat(),
             "is_platform_admin": user.is_platform_admin,
+            "language": user.language, "has_daily_digest": user.has_daily_digest,
             "erased_at": user.erased_at.isoformat() if user.erased_at else None,
         },
         "organisations": [

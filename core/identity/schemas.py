@@ -58,6 +58,16 @@ class MeSchema(Schema):
     tenants = fields.List(fields.Nested(MeTenantSchema))
 
 
+class MailSettingsSchema(Schema):
+    """The person's choices for the mails they get (their account page says the same)."""
+
+    #: The language of their mails: Danish or English.
+    language = Text(validate=validate.OneOf(["da", "en"]), metadata={"example": "en"})
+    #: One mail a day with the day's news, grouped by municipality and body, instead of
+    #: single mails.
+    daily_digest = Boolean(attribute="has_daily_digest", data_key="daily_digest")
+
+
 class PasswordResetRequestSchema(Schema):
     email = fields.Email(required=True)
 

@@ -53,15 +53,41 @@ def send_minutes(meeting_id: int):
                           _("Referatet er udsendt."))
 
 
+#: The approval page's answer as an HTTP status: what cannot be done is refused as the
+#: API refuses it (403 not an approver, 409 the meeting's state or the approval mode).
+STANDING_STATUS = {"not_an_approver": 403, "not_sent": 409, "not_by_email": 409}
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/godkend")
+@access(Role.MEMBER)
+def approval_page(meeting_id: int):
+    """The page the approval mail's "Godkend referatet" link opens (a login first where
+    needed): the minutes and one button that approves them (a POST with its CSRF token;
+    opening the page approves nothing). What the member may do, or why not, comes from
+    the same checks as the API's approval (:func:`core.meetings.operations.approval_standing`,
+    CORE-APPROVAL-MODE), with the clause it rests on."""
+    meeting, _role = meeting_for(meeting_id, Role.MEMBER)
+    standing = meetings.approval_standing(meeting, current_person(), rules_of(meeting.body),
+                                          current_tenant(), tenant_hooks())
+    version = meetings.current_version(meeting)
+    return render_template(
+        "meetings/minutes_approval.html", tenant=g.tenant, meeting=meeting, standing=standing,
+        entries={e.item_id: e for e in version.entries} if version is not None else {},
+    ), STANDING_STATUS.get(standing.status, 200)
+
+
 @bp.route("/<tenant>/moeder/<int:meeting_id>/referat/godkend", methods=["POST"])
 @access(Role.MEMBER)
 def approve_minutes(meeting_id: int):
-    """One click: a member approves the minutes (CORE-APPROVAL-MODE)."""
+    """One click: a member approves the minutes (CORE-APPROVAL-MODE). From the approval
+    page (``from=approval``) the answer is that page again, saying it is done."""
     meeting, _role = meeting_for(meeting_id, Role.MEMBER)
+    back = (url_for("web.approval_page", meeting_id=meeting.id) if request.form.get("from") == "approval"
+            else meeting_url(meeting, "referat"))
     return act(
         lambda: meetings.approve_by_member(meeting, current_person(), rules_of(meeting.body),
                                            current_tenant(), tenant_hooks()),
-        _("Du har godkendt referatet."), meeting_url(meeting, "referat"),
+        _("Du har godkendt referatet."), back,
     )
 
 

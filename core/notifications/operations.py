@@ -38,7 +38,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 import sqlalchemy as sa
 from flask import current_app
@@ -48,11 +47,9 @@ from core import clock, mail
 from core.bodies.models import SeatRole
 from core.extensions import db
 from core.identity.models import Affiliation, User
-from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as meetings
-from core.meetings import present
 from core.meetings.models import Meeting, MeetingState
-from core.notifications import ical
+from core.notifications import digest, ical
 from core.notifications.models import Notification
 from core.organisations.models import Organisation
 from core.tenancy import tenant_scope
@@ -82,11 +79,15 @@ class TickReport:
     failed: int = 0
     #: Minutes approved tacitly by this tick.
     approved: int = 0
+    #: Daily digests put together by this tick.
+    digests: int = 0
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.written.items())) or "nothing new"
         approved = f"; minutes approved tacitly: {self.approved}" if self.approved else ""
-        return f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}{approved}"
+        digests = f"; daily digests: {self.digests}" if self.digests else ""
+        return (f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}"
+                f"{approved}{digests}")
 
 
 # --------------------------------------------------------------------------- recipients
@@ -250,6 +251,9 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
                 sa.select(Notification.id).where(
                     Notification.sent_at.is_(None),
                     Notification.attempts < MAX_ATTEMPTS,
+                    # A digest reader's rows go out in their daily digest (core/notifications/digest.py).
+                    Notification.recipient.not_in(digest.readers()),
+                    Notification.digest_id.is_(None),
                     sa.or_(Notification.queued_at.is_(None), Notification.queued_at < now - REQUEUE_AFTER),
                 ).order_by(Notification.id)
             ))
@@ -276,6 +280,10 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
                 db.session.execute(sa.update(Notification).where(Notification.id.in_(unqueued))
                                    .values(queued_at=None))
                 db.session.commit()
+    report.digests = digest.assemble(now, MAX_ATTEMPTS)
+    queued, failed = digest.hand_over(now, REQUEUE_AFTER, MAX_ATTEMPTS)
+    report.queued += queued
+    report.failed += failed
     return report
 
 
@@ -297,20 +305,6 @@ def notify_at_once(response):
 # --------------------------------------------------------------------------- e-mails
 
 
-SUBJECTS = {
-    "agenda_published": "Dagsorden: {body} {date}",
-    "meeting_cancelled": "Aflyst: {body} {date}",
-    "meeting_changed": "Ændret tid eller sted: {body} {date}",
-    "submission_deadline_near": "Frist for punkter til dagsordenen: {body} {date}",
-    "agenda_due": "Dagsordenen skal udsendes: {body} {date}",
-    "minutes_due": "Referatet skal udsendes: {body} {date}",
-    "minutes_sent": "Referat: {body} {date}",
-    "approval_due": "Godkend referatet: {body} {date}",
-    "minutes_objection": "Indsigelse mod referatet: {body} {date}",
-    "minutes_approved": "Referatet er godkendt: {body} {date}",
-}
-
-
 def outbox(limit: int = 500) -> list[Notification]:
     """The current tenant's notifications, newest first: what was sent, what waits, what
     failed and why (the secretariat's outbox, in the API and on its page)."""
@@ -320,121 +314,11 @@ def outbox(limit: int = 500) -> list[Notification]:
 
 
 def render(notification: Notification, tenant) -> EmailMessage:
-    """The e-mail for an outbox row, from the current state of the meeting. A closed item
-    leaves the platform only as its public title and § 27 reason, whoever the recipient is
-    (CORE-CLOSED-ITEMS); the recipient's role decides only whether they are told how to
-    object to minutes out for tacit approval."""
-    kind, ref = notification.kind, notification.subject
-    if notification.text:
-        return _prepared(notification)
-    meeting = db.session.get(Meeting, int(ref.split(":")[1]))
-    if meeting is None:
-        raise LookupError(f"{ref} no longer exists")
-    user = db.session.scalar(sa.select(User).filter_by(email=notification.recipient))
-    role = role_in_body(user, meeting.body, on=meeting.starts_at.date()) if user else Role.PUBLIC
-    rules = meetings.meeting_rules(meeting.body, tenant, current_app.extensions["kommissorium.host"].for_tenant(tenant.plugins))
-    d = meetings.deadlines(meeting, rules)
-    zone = clock.tenant_zone(tenant)
+    """The e-mail for an outbox row, from the current state of what it is about: text and
+    HTML in the recipient's language, threaded (core/notifications/mails.py)."""
+    from core.notifications.mails import message
 
-    def when(t: datetime) -> str:
-        return t.astimezone(zone).strftime("%d.%m.%Y kl. %H:%M")
-
-    local = when(meeting.starts_at)
-    lines = [f"{meeting.body.name} — {meeting.title or 'møde'} {local}"]
-    if meeting.location:
-        lines.append(f"Sted: {meeting.location}")
-    if meeting.online_url:
-        lines.append(f"Online: {meeting.online_url}")
-    lines.append("")
-    if kind == "meeting_changed":
-        lines.append("Mødets tid eller sted er ændret; se den opdaterede invitation.")
-    if kind in ("agenda_published", "minutes_sent"):
-        entries = {}
-        if kind == "minutes_sent":
-            v = meetings.current_version(meeting)
-            entries = {e.item_id: e for e in v.entries} if v else {}
-        for item in meeting.items:
-            e = entries.get(item.id)
-            if item.is_confidential:
-                # A mail leaves the platform: a closed item only by its public title and its
-                # § 27 reason, with a link for those who may read it (CORE-CLOSED-ITEMS),
-                # whoever the recipient is.
-                lines.append(f"{item.position}. ({item.kind.value}) {present.public_title(item)}")
-                lines.append(f"   Lukket punkt: {present.reason_text(item)}.")
-                link = _meeting_link(meeting, tenant, f"punkt-{item.id}")
-                lines.append(f"   Læs punktet på platformen: {link}")
-                if e is not None and e.public_decision:
-                    lines.append(f"   Beslutning: {e.public_decision}")
-                continue
-            lines.append(f"{item.position}. ({item.kind.value}) {item.title}")
-            if item.recommendation:
-                lines.append(f"   Indstilling: {item.recommendation}")
-            if e is not None:
-                lines.append(f"   Beslutning: {e.decision}")
-                for dissent in e.dissents:
-                    who = ", ".join(x for x in (dissent.get("by"), dissent.get("organisation")) if x)
-                    clause = f" ({dissent['clause']})" if dissent.get("clause") else ""
-                    lines.append(f"   Særstandpunkt ({who}){clause}: {dissent.get('text')}")
-    elif kind == "submission_deadline_near":
-        lines.append(f"Punkter til dagsordenen skal være sekretariatet i hænde senest "
-                     f"{when(d.submission_due_at)} ({d.submission_clause}).")
-    elif kind == "agenda_due":
-        lines.append(f"Dagsordenen skal udsendes senest {when(d.agenda_due_at)} ({d.agenda_clause}).")
-    elif kind == "minutes_due":
-        lines.append(f"Referatet skal udsendes senest {when(d.minutes_due_at)[:10]} ({d.minutes_clause}).")
-    if kind == "minutes_sent" and rules.approval_mode == "tacit" and d.approval_due_at and role >= Role.MEMBER:
-        lines += ["", f"Referatet er godkendt stiltiende, hvis intet medlem gør indsigelse senest "
-                      f"{when(d.approval_due_at)} ({d.approval_clause}).",
-                  f"Gør indsigelse her: {_meeting_link(meeting, tenant, 'referat')}"]
-    elif kind == "minutes_objection":
-        objection = next(o for v in meeting.minutes_versions for o in v.objections
-                         if ref.endswith(f":o{o.id}"))
-        lines += [f"{objection.user.name} har gjort indsigelse mod referatet, som derfor er sendt "
-                  f"tilbage til sekretariatet ({d.approval_clause}):", "", objection.text, "",
-                  f"Ret referatet og send det igen: {_meeting_link(meeting, tenant, 'referat')}"]
-    elif kind == "minutes_approved":
-        lines += [f"Intet medlem gjorde indsigelse inden fristen, så referatet er godkendt "
-                  f"stiltiende ({d.approval_clause}).",
-                  f"Læs referatet: {_meeting_link(meeting, tenant, 'referat')}"]
-    elif kind == "approval_due":
-        lines.append(f"Godkend venligst referatet senest {when(d.approval_due_at)[:10]} ({d.approval_clause}).")
-    elif kind == "meeting_cancelled":
-        lines.append(f"Mødet er aflyst. {meeting.cancel_reason}")
-
-    msg = EmailMessage()
-    msg["Subject"] = SUBJECTS[kind].format(body=meeting.body.name, date=meeting.starts_at.date().isoformat())
-    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    msg["To"] = notification.recipient
-    msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
-    msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
-    msg.set_content("\n".join(lines))
-    if kind in ("agenda_published", "meeting_changed", "meeting_cancelled"):
-        method = "CANCEL" if kind == "meeting_cancelled" else "REQUEST"
-        msg.add_attachment(
-            ical.invitation(meeting, tenant.slug, notification.recipient).decode("utf-8"),
-            subtype="calendar", filename="invitation.ics",
-            params={"method": method},
-        )
-    return msg
-
-
-def _meeting_link(meeting: Meeting, tenant, anchor: str = "") -> str:
-    """The meeting's page (a login is asked for where it is needed)."""
-    return (current_app.config["PUBLIC_URL"].rstrip("/") + f"/{tenant.slug}/moeder/{meeting.id}"
-            + (f"#{anchor}" if anchor else ""))
-
-
-def _prepared(notification: Notification) -> EmailMessage:
-    """A mail another feature wrote in full when it put the row in the outbox."""
-    msg = EmailMessage()
-    msg["Subject"] = notification.title
-    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    msg["To"] = notification.recipient
-    msg["Message-ID"] = make_msgid(idstring=f"n{notification.id}", domain="kommissorium")
-    msg["X-Kommissorium-Notification"] = f"{notification.kind} {notification.subject}"
-    msg.set_content(notification.text)
-    return msg
-
+    return message(notification, tenant)
 
 
 def send_email(msg: EmailMessage) -> None:

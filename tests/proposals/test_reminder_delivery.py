@@ -78,8 +78,11 @@ def test_tick_delivers_hearing_reminders_once_to_those_acting_for_the_organisati
     assert sorted(m["To"] for m in near) == expected
     assert not {m["To"] for m in near} & people["AAB"]  # AAB has answered
     mail = next(m for m in near if m["To"] in people["LEJERBO"])
-    assert mail["Subject"] == "Påmindelse om høringssvar: Fælles principper for boligsocial anvisning"
-    body = mail.get_content()
+    assert mail["Subject"] == "Påmindelse om høringssvar: Fælles principper for boligsocial anvisning · Vejle Kommune"
+    assert mail.get_content_type() == "multipart/alternative"  # text and HTML, as every mail
+    body = mail.get_body(("plain",)).get_content()
+    assert body.startswith("Vejle Kommune · ")  # the municipality and the body it is about
+    assert f"/vejle/forslag/{p['id']}" in body  # straight to the proposal's page
     assert "Lejerbo er i høring" in body and "(VEJ-6)" in body
     assert f"/api/v1/tenants/vejle/proposals/{p['id']}/hearing/responses" in body
 

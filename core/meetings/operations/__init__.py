@@ -97,7 +97,9 @@ from core.meetings.operations.attendance import (
 )
 from core.meetings.operations.minutes import (
     RESULT_DA,
+    ApprovalStanding,
     MinutesImmutable,
+    approval_standing,
     approve_by_body,
     approve_by_member,
     correct_minutes,

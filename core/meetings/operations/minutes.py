@@ -7,6 +7,7 @@ change them raises :class:`MinutesImmutable`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -248,20 +249,64 @@ def _finish_approval(
     }, actor_id=actor_id)
 
 
+@dataclass(frozen=True)
+class ApprovalStanding:
+    """Where a member stands with approving the minutes by e-mail, and the clause that
+    says so: what the approval page shows, and what :func:`approve_by_member` refuses by
+    (CORE-APPROVAL-MODE)."""
+
+    #: ``may_approve``; ``approved_by_you`` (done, others still to approve); ``approved``
+    #: (the minutes are approved); ``not_sent`` (not out for approval); ``not_by_email``
+    #: (the body approves them otherwise); ``not_an_approver``.
+    status: str
+    #: The clause the answer comes from (the approval deadline's, or the approval mode's).
+    clause: str | None = None
+    #: When the member approved, if they did.
+    approved_at: datetime | None = None
+    #: The approval deadline (by e-mail).
+    due_at: datetime | None = None
+    #: Approvals so far, and how many are expected.
+    approvals: int = 0
+    approvers: int = 0
+
+
+def approval_standing(meeting: Meeting, user: User, rules: MeetingRules, tenant, hooks) -> ApprovalStanding:
+    """CORE-APPROVAL-MODE: whether ``user`` may approve the minutes by e-mail now, checked
+    in the order :func:`approve_by_member` refuses in (the approval mode, the meeting's
+    state, the approvers)."""
+    if rules.approval_mode != "email":
+        return ApprovalStanding("not_by_email", (meeting.body.sources or {}).get("approval_mode"))
+    d = deadlines(meeting, rules)
+    version = meeting.minutes_versions[0] if meeting.minutes_versions else None
+    mine = next((a for a in version.approvals if a.user_id == user.id), None) if version else None
+    approvers = expected_approvers(meeting, tenant, hooks)
+    counts = {"approvals": len(version.approvals) if version else 0, "approvers": len(approvers),
+              "approved_at": mine.approved_at if mine else None, "due_at": d.approval_due_at}
+    if meeting.state is MeetingState.MINUTES_APPROVED:
+        return ApprovalStanding("approved", d.approval_clause, **counts)
+    if meeting.state is not MeetingState.MINUTES_SENT:
+        return ApprovalStanding("not_sent", d.approval_clause, **counts)
+    if user.id not in {u.id for u in approvers}:
+        return ApprovalStanding("not_an_approver", d.approval_clause, **counts)
+    return ApprovalStanding("approved_by_you" if mine else "may_approve", d.approval_clause, **counts)
+
+
 def approve_by_member(
     meeting: Meeting, user: User, rules: MeetingRules, tenant, hooks
 ) -> MinutesApproval:
     """CORE-APPROVAL-MODE: members approve the minutes by e-mail (here: one click) by the
-    deadline after the meeting; when the last member has approved, the minutes are approved."""
-    if rules.approval_mode != "email":
+    deadline after the meeting; when the last member has approved, the minutes are approved.
+    Approving again is no change."""
+    standing = approval_standing(meeting, user, rules, tenant, hooks)
+    if standing.status == "not_by_email":
         refuse(409, message="Referatet godkendes ikke af medlemmerne enkeltvis i dette organ.",
-              clause=(meeting.body.sources or {}).get("approval_mode"), rule="meeting_rules")
-    if meeting.state is not MeetingState.MINUTES_SENT:
+              clause=standing.clause, rule="meeting_rules")
+    if standing.status in ("approved", "not_sent"):
         _refuse_transition(meeting, MeetingState.MINUTES_APPROVED, "få godkendt referatet")
-    approvers = expected_approvers(meeting, tenant, hooks)
-    if user.id not in {u.id for u in approvers}:
+    if standing.status == "not_an_approver":
         refuse(403, message="Kun organets medlemmer godkender referatet.",
               reason_en="Only the body's members approve the minutes.")
+    approvers = expected_approvers(meeting, tenant, hooks)
     version = meeting.minutes_versions[0]
     approval = next((a for a in version.approvals if a.user_id == user.id), None)
     if approval is None:
@@ -269,11 +314,11 @@ def approve_by_member(
         version.approvals.append(approval)
         db.session.flush()
         audit.record("minutes.approval", f"meeting:{meeting.id}", {
-            "version": version.number, "clause": deadlines(meeting, rules).approval_clause,
+            "version": version.number, "clause": standing.clause,
         }, actor_id=user.id)
     if {a.user_id for a in version.approvals} >= {u.id for u in approvers}:
         _finish_approval(meeting, rules, {
-            "mode": "email", "clause": deadlines(meeting, rules).approval_clause,
+            "mode": "email", "clause": standing.clause,
             "approved_by": sorted(a.user.email for a in version.approvals),
         }, actor_id=user.id)
     db.session.flush()
