@@ -108,30 +108,18 @@ def hand_over(now: datetime, requeue_after, max_attempts: int) -> tuple[int, int
 def deliver_digest(digest_id: int) -> str:
     """Send one digest, at most once at a time (claimed as a row of the outbox is,
     core/notifications/tasks.py); its rows are marked sent with it, or not at all."""
-    from core.notifications.tasks import LEASE
+    from core.notifications.tasks import claim, record_failure
 
     with all_tenants():
-        now = clock.now()
-        claimed = db.session.execute(
-            sa.update(MailDigest).where(
-                MailDigest.id == digest_id, MailDigest.sent_at.is_(None),
-                sa.or_(MailDigest.claimed_at.is_(None), MailDigest.claimed_at < now - LEASE),
-            ).values(claimed_at=now, attempts=MailDigest.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if not claimed:
+        if not claim(MailDigest, digest_id):
             return "skipped"
         digest = db.session.get(MailDigest, digest_id)
         try:
             msg, shown = message(digest)
-            transport.send(msg)
+            if shown:  # nothing is left to say when every row's meeting is gone
+                transport.send(msg)
         except Exception as exc:
-            db.session.rollback()
-            digest = db.session.get(MailDigest, digest_id)
-            digest.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            digest.claimed_at = None
-            db.session.commit()
+            record_failure(MailDigest, digest_id, exc)
             raise
         sent = clock.now()
         digest.sent_at, digest.last_error = sent, ""

@@ -12,7 +12,23 @@ from core.models import UTCDateTime, utcnow
 from core.tenancy import TenantScoped
 
 
-class Notification(TenantScoped, db.Model):
+class Delivery:
+    """What delivering a mail keeps (core/notifications/tasks.py): handed over, claimed,
+    sent, or failed and why."""
+
+    #: When ``tick`` last handed it to the job queue.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When a worker took it; a claim older than the lease may be taken again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When the SMTP server accepted it.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Delivery attempts so far.
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: The last delivery error.
+    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+
+
+class Notification(Delivery, TenantScoped, db.Model):
     """An e-mail to send. The unique key makes writing it again a no-op (docs/decisions/0004)."""
 
     __tablename__ = "notifications"
@@ -31,16 +47,6 @@ class Notification(TenantScoped, db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     #: When the row was written.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    #: When ``tick`` last handed it to the job queue.
-    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: When a worker took it; a claim older than the lease may be taken again.
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: When the SMTP server accepted it.
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: Delivery attempts so far.
-    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    #: The last delivery error.
-    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: A prepared mail's subject line, for a feature that writes its own message (hearing
     #: reminders); empty for the meetings' kinds, which are rendered when sent.
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
@@ -53,7 +59,7 @@ class Notification(TenantScoped, db.Model):
     )
 
 
-class MailDigest(db.Model):
+class MailDigest(Delivery, db.Model):
     """One person's daily digest: the day's mails of every tenant in one message (global
     table, as the person is; docs/decisions/0035). Its notifications are marked sent only
     together with it, so a digest that fails is sent again, whole, by a later ``tick``."""
@@ -71,13 +77,3 @@ class MailDigest(db.Model):
     day: Mapped[date] = mapped_column(sa.Date, nullable=False)
     #: When it was put together.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    #: When ``tick`` last handed it to the job queue.
-    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: When a worker took it; a claim older than the lease may be taken again.
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: When the SMTP server accepted it.
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    #: Delivery attempts so far.
-    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    #: The last delivery error.
-    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")

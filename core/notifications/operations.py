@@ -27,6 +27,10 @@ Minutes sent again after an objection go out as ``minutes_sent`` with the subjec
 ``meeting:<id>:s<round>``. The tick also approves minutes whose time to object has ended
 (:func:`core.meetings.operations.approve_tacitly`) before it looks at what is due.
 
+What a mail says, in the recipient's language, as text and HTML, threaded per meeting:
+core/notifications/mails.py. A person who chose one mail a day gets the rows written for
+them in a daily digest instead: core/notifications/digest.py (docs/decisions/0035).
+
 Other features hand over *prepared* mails with :func:`write_prepared` (a subject line and a
 text written when the row is written; e.g. the proposals' hearing reminders, CORE-HEARING): the
 same outbox, the same once-per-(kind, subject, recipient), the same delivery.

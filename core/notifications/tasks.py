@@ -31,32 +31,43 @@ def deliver(tenant_id: int, notification_id: int) -> str:
     from core.tenants.models import Tenant
 
     with tenant_scope(tenant_id):
-        now = clock.now()
-        claimed = db.session.execute(
-            sa.update(Notification)
-            .where(
-                Notification.id == notification_id,
-                Notification.sent_at.is_(None),
-                sa.or_(Notification.claimed_at.is_(None), Notification.claimed_at < now - LEASE),
-            )
-            .values(claimed_at=now, attempts=Notification.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if not claimed:
+        if not claim(Notification, notification_id):
             return "skipped"
         notification = db.session.get(Notification, notification_id)
         try:
             tenant = db.session.get(Tenant, tenant_id)
             send_email(render(notification, tenant))
         except Exception as exc:
-            db.session.rollback()
-            notification = db.session.get(Notification, notification_id)
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            notification.claimed_at = None
-            db.session.commit()
+            record_failure(Notification, notification_id, exc)
             raise
         notification.sent_at = clock.now()
         notification.last_error = ""
         db.session.commit()
         return "sent"
+
+
+def claim(model, row_id: int) -> bool:
+    """Take an unsent row of ``model`` (an outbox row, a digest) for sending, unless another
+    worker holds it within the lease: a conditional UPDATE, committed. Counts the attempt."""
+    now = clock.now()
+    claimed = db.session.execute(
+        sa.update(model)
+        .where(
+            model.id == row_id,
+            model.sent_at.is_(None),
+            sa.or_(model.claimed_at.is_(None), model.claimed_at < now - LEASE),
+        )
+        .values(claimed_at=now, attempts=model.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def record_failure(model, row_id: int, exc: Exception) -> None:
+    """Keep why sending failed, and let the row be claimed again (nothing else it did stays)."""
+    db.session.rollback()
+    row = db.session.get(model, row_id)
+    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    row.claimed_at = None
+    db.session.commit()
