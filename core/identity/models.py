@@ -13,6 +13,10 @@ from core.extensions import db
 from core.models import UTCDateTime, enum_column, utcnow
 
 
+#: The languages of the platform's mails, Danish first (the pages' languages, core/web/i18n.py).
+MAIL_LANGUAGES = ("da", "en")
+
+
 class User(UserMixin, db.Model):
     """A person who logs in (global table)."""
 

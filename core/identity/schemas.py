@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from core.fields import Text, VisibleText
+from core.identity.models import MAIL_LANGUAGES
 from core.openapi import Boolean
 
 
@@ -62,7 +63,7 @@ class MailSettingsSchema(Schema):
     """The person's choices for the mails they get (their account page says the same)."""
 
     #: The language of their mails: Danish or English.
-    language = Text(validate=validate.OneOf(["da", "en"]), metadata={"example": "en"})
+    language = Text(validate=validate.OneOf(MAIL_LANGUAGES), metadata={"example": "en"})
     #: One mail a day with the day's news, grouped by municipality and body, instead of
     #: single mails.
     daily_digest = Boolean(attribute="has_daily_digest", data_key="daily_digest")

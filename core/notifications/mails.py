@@ -7,7 +7,8 @@ the municipality (tenant) and body it is about, a heading, the facts, the agenda
 paragraphs, the one thing to do (``action``, a button in HTML) and further links, every link
 absolute from the platform's address (``PUBLIC_URL``). :func:`message` makes the message of
 one row; the daily digest (core/notifications/digest.py) shows several :class:`Mail` in one.
-Both render ``templates/notifications/mail.txt`` and ``mail.html``.
+Both render the templates in ``templates/notifications/mail/`` (text and HTML; the HTML
+styled inline, as mail programs ignore stylesheets).
 
 The recipient's language is the one they chose on their account page (``User.language``);
 someone without an account (a guest) reads Danish, the platform's first language.
@@ -32,14 +33,13 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.extensions import db
-from core.identity.models import User
+from core.identity.models import MAIL_LANGUAGES, User
 from core.identity.permissions import Role, role_in_body
 from core.meetings import operations as meetings
 from core.meetings import present
 from core.meetings.models import Meeting
 from core.notifications import ical
 from core.notifications.models import Notification
-from core.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 #: The kinds that carry an iCalendar invitation (or its cancellation).
 INVITATIONS = ("agenda_published", "meeting_changed", "meeting_cancelled")
@@ -81,8 +81,8 @@ class Mail:
 
 def language_of(user: User | None) -> str:
     """The language of a person's mails: their choice, else Danish."""
-    lang = user.language if user is not None else DEFAULT_LANGUAGE
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = user.language if user is not None else MAIL_LANGUAGES[0]
+    return lang if lang in MAIL_LANGUAGES else MAIL_LANGUAGES[0]
 
 
 def recipient(notification: Notification) -> User | None:
@@ -302,11 +302,11 @@ def headers(msg: EmailMessage, notification: Notification, thread: str) -> None:
 
 
 def render_parts(template: str, lang: str, **context) -> tuple[str, str]:
-    """The text and HTML of ``template`` (``notifications/<template>.txt`` and ``.html``)."""
+    """The text and HTML of ``template`` (``notifications/mail/<template>.txt`` and ``.html``)."""
     with force_locale(lang):
         context.update(lang=lang, account_url=url("/min-konto"))
-        text = render_template(f"notifications/{template}.txt", **context)
-        html = render_template(f"notifications/{template}.html", **context)
+        text = render_template(f"notifications/mail/{template}.txt", **context)
+        html = render_template(f"notifications/mail/{template}.html", **context)
     return text, html
 
 
@@ -316,7 +316,7 @@ def message(notification: Notification, tenant) -> EmailMessage:
     user = recipient(notification)
     lang = language_of(user)
     mail = compose(notification, tenant, user)
-    text, html = render_parts("mail", lang, mail=mail)
+    text, html = render_parts("single", lang, mail=mail)
     msg = EmailMessage()
     msg["Subject"] = mail.subject
     headers(msg, notification, mail.thread)
