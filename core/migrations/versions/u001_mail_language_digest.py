@@ -6,7 +6,7 @@ does), so no row-level security policy; ``notifications.digest_id`` names the di
 carries a row (docs/decisions/0035-mail-threads-and-daily-digest.md).
 
 Revision ID: u001
-Revises: r002
+Revises: v002
 Create Date: 2026-12-07
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "u001"
-down_revision = "r002"
+down_revision = "v002"
 branch_labels = None
 depends_on = None
 
