@@ -246,8 +246,11 @@ def _new_situation_versions(session: Session, flush_context, instances) -> None:
             elif isinstance(obj, (Body, Tenant)) and obj not in session.new:
                 if obj in session.deleted or _columns_changed(obj):
                     rows.add(obj)
-            elif isinstance(obj, Organisation) or (
-                    isinstance(obj, User) and obj not in session.new and _changed(obj, "email")):
+            elif isinstance(obj, Organisation) and (
+                    obj in session.new or obj in session.deleted
+                    or _changed(obj, "code", "name", "kind")):
+                everyone = True  # what names a unit (and codes an attendee's organisation)
+            elif isinstance(obj, User) and obj not in session.new and _changed(obj, "email"):
                 everyone = True
         if everyone:
             rows.update(session.scalars(sa.select(Tenant)))
