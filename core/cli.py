@@ -250,10 +250,22 @@ def demo(bind: str, port: int, no_serve: bool):
         logging.disable(logging.NOTSET)
     if no_serve:
         return
-    notify = os.environ.get("NOTIFY_AT_ONCE", "1") == "1"
-    click.echo(f"\nServing on http://{bind}:{port}  (API docs: http://{bind}:{port}/api/v1/docs)"
-               + ("; mails are printed here as they are sent" if notify else "") + "\n")
-    _serve(create_app({"NOTIFY_AT_ONCE": notify}), bind, port)
+    config = demo_config(bind, port, os.environ)
+    click.echo(f"\nServing on {config['PUBLIC_URL']}  (API docs: {config['PUBLIC_URL']}/api/v1/docs)"
+               + ("; mails are printed here as they are sent" if config["NOTIFY_AT_ONCE"] else "")
+               + "\n")
+    _serve(create_app(config), bind, port)
+
+
+def demo_config(bind: str, port: int, environ) -> dict:
+    """The served demo's settings: mails sent at once (unless ``NOTIFY_AT_ONCE=0``), and the
+    links in them to the address it serves on (``--host``/``--port``) unless ``PUBLIC_URL``
+    says otherwise."""
+    host = "127.0.0.1" if bind in ("0.0.0.0", "::", "") else bind
+    if ":" in host:
+        host = f"[{host}]"
+    return {"NOTIFY_AT_ONCE": environ.get("NOTIFY_AT_ONCE", "1") == "1",
+            "PUBLIC_URL": environ.get("PUBLIC_URL") or f"http://{host}:{port}"}
 
 
 def _set_up_demo() -> None:

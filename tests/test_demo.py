@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from core.cli import main
+from core.cli import demo_config, main
 from core.extensions import db
 
 NOW = datetime.now(timezone.utc)
@@ -143,3 +143,18 @@ def test_demo_year_for_each_tenant_then_nothing_changes(run, app, client, caplog
     assert p["state"] == "adopted" and p["steps"][0]["kind"] == "hearing"
     assert p["steps"][0]["outcome"] == "heard" and p["steps"][-1]["body"] == "bpu"
     assert {u["clause"] for u in p["follow_ups"]} == {"VEJ-1"}
+
+
+@pytest.mark.parametrize("bind, port, environ, public_url", [
+    ("127.0.0.1", 5055, {}, "http://127.0.0.1:5055"),
+    ("0.0.0.0", 8080, {}, "http://127.0.0.1:8080"),
+    ("::1", 5000, {}, "http://[::1]:5000"),
+    ("127.0.0.1", 5055, {"PUBLIC_URL": "https://demo.example"}, "https://demo.example"),
+])
+def test_the_demos_mails_link_to_the_address_it_serves_on(bind, port, environ, public_url):
+    """``kommissorium demo --port 5055``: the links in its mails open the served demo, not
+    the default address; an explicit PUBLIC_URL wins."""
+    config = demo_config(bind, port, environ)
+    assert config["PUBLIC_URL"] == public_url
+    assert config["NOTIFY_AT_ONCE"] is True
+    assert demo_config(bind, port, {"NOTIFY_AT_ONCE": "0"})["NOTIFY_AT_ONCE"] is False
