@@ -66,6 +66,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     api.init_app(app)
     app.extensions["kommissorium.host"] = host or PluginHost()
 
+    from core.annotations.api import blp as annotations_blp
     from core.bodies.api import blp as bodies_blp
     from core.decisions.api import blp as decisions_blp
     from core.identity.api import blp as identity_blp
@@ -86,7 +87,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
         calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
-        search_blp, public_search_blp,
+        search_blp, public_search_blp, annotations_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)
@@ -106,6 +107,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     # Each feature's pages register their routes on the shell's one ``web`` blueprint (so
     # they are imported before it is registered) and bring their templates folder as a
     # blueprint of their own (docs/decisions/0022-pages-beside-their-feature.md).
+    from core.annotations import views as annotation_pages
     from core.bodies import views as body_pages
     from core.decisions import views as decision_pages
     from core.documents import views as document_pages
@@ -119,7 +121,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     app.register_blueprint(web_bp)
     for pages in (tenant_pages, body_pages, meeting_pages, decision_pages, proposal_pages,
-                  notification_pages, document_pages, search_pages):
+                  notification_pages, document_pages, search_pages, annotation_pages):
         app.register_blueprint(pages.templates)
     from core.identity.views import bp as identity_pages_bp
 
@@ -141,6 +143,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
 def _import_models() -> None:
     """Import every feature's models so the metadata (and Alembic) sees all tables."""
+    import core.annotations.models  # noqa: F401
     import core.audit.models  # noqa: F401
     import core.bodies.models  # noqa: F401
     import core.decisions.models  # noqa: F401

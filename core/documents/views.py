@@ -23,7 +23,7 @@ from core import files, transactions
 from core.documents import operations as documents
 from core.documents import render
 from core.extensions import talisman
-from core.identity.permissions import Role, access, require
+from core.identity.permissions import Role, access, current_person, require, role_in_body
 from core.meetings import cache, present
 from core.meetings import operations as meetings
 from core.meetings.models import Attachment, Meeting, MeetingState
@@ -229,6 +229,8 @@ def attachment_page(attachment_id: int):
         rendition=made, preparing=preparing, can_convert=render.soffice() is not None,
         type_text=documents.type_text(att.content_type), size_text=documents.size_text(att.size_bytes),
         pages=made.page_count if made is not None else documents.attachment_pages(att),
+        # notes and comments (core/annotations) are written by the body's members
+        may_annotate=role_in_body(current_person(), att.item.meeting.body) >= Role.MEMBER,
     )
 
 

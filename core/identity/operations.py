@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -299,6 +300,19 @@ def set_mail_settings(user: User, language: str | None = None, daily_digest: boo
     return user
 
 
+#: What the features built on identity hold about a person, by the name its export gives
+#: it: ``(export(user) -> data, erase(user))``. A feature registers its part with
+#: :func:`personal_data_part` (the notes and comments, core/annotations/operations.py), so
+#: identity imports none of them; the export and the erasure call every part.
+PERSONAL_DATA_PARTS: dict[str, tuple[Callable, Callable]] = {}
+
+
+def personal_data_part(name: str, export: Callable, erase: Callable) -> None:
+    """Register a feature's personal data: ``export(user)`` gives it for the export (under
+    ``name``), ``erase(user)`` deletes or empties it with the erasure (it flushes)."""
+    PERSONAL_DATA_PARTS[name] = (export, erase)
+
+
 def export_personal_data(user: User) -> dict:
     """Everything personal the platform holds about ``user`` (GDPR art. 15 and 20)."""
     data = {
@@ -329,6 +343,8 @@ def export_personal_data(user: User) -> dict:
     from core.dashboard.operations import overview  # the dashboard builds on identity
 
     data["tenants"] = overview(user)["tenants"]
+    for name, (export, _erase) in PERSONAL_DATA_PARTS.items():
+        data[name] = export(user)
     return data
 
 
@@ -363,7 +379,8 @@ def erase_user(user: User) -> User:
 
     Name and e-mail are replaced, login is disabled (every session ended; password,
     identities, tokens, reset links and the calendar address removed), affiliations and tenant administration are
-    removed. Seats, attendance, votes and minutes keep pointing at the same row, which now
+    removed, and each registered feature's part erased (:data:`PERSONAL_DATA_PARTS`: notes
+    deleted, comments emptied). Seats, attendance, votes and minutes keep pointing at the same row, which now
     reads as a pseudonym, so decisions stay explainable and audit chains intact.
     """
     from core.tenants.models import TenantAdmin
@@ -380,6 +397,8 @@ def erase_user(user: User) -> User:
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     with all_tenants():
         db.session.execute(sa.delete(TenantAdmin).where(TenantAdmin.user_id == user.id))
+    for _export, erase in PERSONAL_DATA_PARTS.values():
+        erase(user)
     end_sessions(user)
     return user
 

@@ -295,6 +295,27 @@ def add_attachment(files, meeting_id: int, item_id: int):
     return att
 
 
+@blp.route("/meetings/<int:meeting_id>/items/<int:item_id>/attachments/<int:attachment_id>/replacement",
+           methods=["POST"])
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, ItemAttachmentSchema)
+@access(Role.BODY_SECRETARY)
+def replace_attachment(files, meeting_id: int, item_id: int, attachment_id: int):
+    """Replace a bilag by a new version: the new file takes its place on the item; the old
+    one stays readable by its id, with the notes and comments written on it, and names
+    its replacement (``replaced_by_id``). 409 for one replaced already."""
+    meeting, _ = _meeting(meeting_id, Role.BODY_SECRETARY)
+    item = ops.get_item(meeting, item_id)
+    old = ops.get_attachment(attachment_id)
+    if old.item_id != item.id:
+        from flask_smorest import abort
+
+        abort(404, message="Not found.")
+    att = ops.replace_attachment(meeting, old, files["file"], current_person())
+    transactions.commit()
+    return att
+
+
 @blp.route("/attachments/<int:attachment_id>")
 @blp.doc(**file_response("*/*", "The bilag, with the content type it was uploaded with."))
 @access(Role.INFORMATION_RECIPIENT)

@@ -476,6 +476,8 @@ MEETING_TABLES: dict[str, tuple[str, str | None]] = {
     "vote_changes": ("vote_id", "votes"),
     "objections": ("motion_id", "motions"),
     "dissents": ("motion_id", "motions"),
+    # notes and comments (core/annotations): the reader's own page shows them
+    "annotations": ("meeting_id", "meetings"),
 }
 
 

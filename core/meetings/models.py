@@ -205,8 +205,11 @@ class AgendaItem(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     meeting = relationship("Meeting", back_populates="items", foreign_keys=[meeting_id])
+    #: The item's attachments as they are now: a replaced one is left out (it stays, with
+    #: what was written on it, and says what replaced it).
     attachments = relationship(
-        "Attachment", back_populates="item", cascade="all, delete-orphan", order_by="Attachment.id"
+        "Attachment", back_populates="item", cascade="all, delete-orphan", order_by="Attachment.id",
+        primaryjoin="and_(AgendaItem.id == Attachment.item_id, Attachment.replaced_by_id.is_(None))",
     )
 
     def __repr__(self) -> str:
@@ -314,10 +317,18 @@ class Attachment(TenantScoped, db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: The attachment that replaced this one (a new version of the file), if any; a
+    #: replaced attachment is no longer among its item's attachments.
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attachments.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was replaced.
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: When it was uploaded.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     item = relationship("AgendaItem", back_populates="attachments")
+    replaced_by = relationship("Attachment", remote_side=[id], foreign_keys=[replaced_by_id])
 
 
 class MinutesVersion(TenantScoped, db.Model):

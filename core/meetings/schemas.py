@@ -181,6 +181,8 @@ class ItemAttachmentSchema(Schema):
     sha256 = Text()
     page_count = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
+    #: The attachment that replaced this one, if any (a new version of the file).
+    replaced_by_id = fields.Integer(allow_none=True)
 
 
 class ItemSchema(Schema):

@@ -74,6 +74,7 @@ from core.meetings.operations.agenda import (
     read_attachment,
     receiving_item,
     remove_item,
+    replace_attachment,
     standing_items,
     update_item,
 )

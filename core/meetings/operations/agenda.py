@@ -282,6 +282,22 @@ def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> At
     return att
 
 
+def replace_attachment(meeting: Meeting, old: Attachment, upload, user: User) -> Attachment:
+    """A new version of a bilag: stored as :func:`add_attachment` stores one, on the same
+    item; the old one leaves the item's attachments but stays, readable by its id, with
+    what members wrote on it, and names the one that replaced it."""
+    if old.replaced_by_id is not None:
+        refuse(409, message="Bilaget er allerede erstattet af en nyere udgave.",
+               reason_en="The attachment has already been replaced by a newer version.")
+    item = old.item
+    new = add_attachment(meeting, item, upload, user)
+    old.replaced_by_id = new.id
+    old.replaced_at = clock.now()
+    db.session.flush()
+    db.session.expire(item, ["attachments"])  # the current ones, read again
+    return new
+
+
 def _pages(content_type: str, data: bytes) -> int | None:
     """A PDF's pages, 1 for an image; an Office file's pages come with its rendition."""
     if content_type.startswith("image/"):
