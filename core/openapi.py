@@ -77,6 +77,7 @@ _TENANT = {"tenant": "$request.path.tenant"}
 _MEETING = {**_TENANT, "meeting_id": "$response.body#/id"}
 _SAME_MEETING = {**_TENANT, "meeting_id": "$request.path.meeting_id"}
 _ITEM = {**_TENANT, "meeting_id": "$request.path.meeting_id", "item_id": "$response.body#/id"}
+_SAME_ITEM = {**_SAME_MEETING, "item_id": "$request.path.item_id"}
 _MOTION = {**_TENANT, "motion_id": "$response.body#/id"}
 _PROPOSAL = {**_TENANT, "proposal_id": "$response.body#/id"}
 
@@ -120,10 +121,23 @@ LINKS: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]] = {
         "PublishAgenda": ("meetings.publish_agenda", _SAME_MEETING),
         "OpenMotion": ("decisions.open_motion", {**_TENANT, "item_id": "$response.body#/id"}),
         "GetItemMotion": ("decisions.get_item_motion", {**_TENANT, "item_id": "$response.body#/id"}),
+        "ListNotes": ("annotations.list_notes", _ITEM),
+        "AddNote": ("annotations.add_note", _ITEM),
+        "ListComments": ("annotations.list_comments", _ITEM),
+        "AddComment": ("annotations.add_comment", _ITEM),
     }},
     "meetings.add_attachment": {"201": {
         "DownloadAttachment": ("meetings.download_attachment",
                                {**_TENANT, "attachment_id": "$response.body#/id"}),
+        "ReplaceAttachment": ("meetings.replace_attachment", {**_SAME_ITEM, "attachment_id": "$response.body#/id"}),
+    }},
+    "annotations.add_note": {"201": {
+        "UpdateNote": ("annotations.update_note", {**_SAME_ITEM, "note_id": "$response.body#/id"}),
+        "RemoveNote": ("annotations.remove_note", {**_SAME_ITEM, "note_id": "$response.body#/id"}),
+    }},
+    "annotations.add_comment": {"201": {
+        "RemoveComment": ("annotations.remove_comment", {**_SAME_ITEM, "comment_id": "$response.body#/id"}),
+        "ListComments": ("annotations.list_comments", _SAME_ITEM),
     }},
     "decisions.open_motion": {"201": {
         "GetMotion": ("decisions.get_motion", _MOTION),

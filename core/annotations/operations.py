@@ -17,13 +17,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core import clock
 from core.annotations.models import Annotation, AnnotationKind
 from core.errors import refuse
 from core.extensions import db
 from core.identity import operations as identity
+from core.identity.models import User
 from core.identity.permissions import Role, refuse as refuse_role, role_in_body
 from core.meetings import operations as meetings
 from core.meetings.models import AgendaItem, Attachment, Meeting
@@ -190,7 +191,7 @@ def for_meeting(meeting: Meeting, user, role: Role) -> dict[int, dict]:
         sa.select(Annotation).where(
             Annotation.meeting_id == meeting.id, Annotation.item_id.in_(readable),
             sa.or_(Annotation.kind == AnnotationKind.COMMENT, Annotation.author_id == user.id))
-        .options(selectinload(Annotation.author), selectinload(Annotation.attachment))
+        .options(joinedload(Annotation.author).lazyload(User.affiliations), joinedload(Annotation.attachment))
         .order_by(Annotation.id)).all()
     out = {i: {"notes": [], "comments": []} for i in readable}
     threads: dict[int, dict] = {}

@@ -36,6 +36,7 @@ _BUSY = "search_indexing"
 def _keys_of(obj, session: Session) -> list[tuple]:
     """What a written row asks to be indexed again: ``(kind, tenant_id, id)``, where the
     kind is a root (``meeting``, ``proposal``) or a row that leads to one."""
+    from core.annotations.models import Annotation, AnnotationKind
     from core.bodies.models import Body
     from core.documents.models import GeneratedDocument
     from core.identity.models import User
@@ -52,6 +53,8 @@ def _keys_of(obj, session: Session) -> list[tuple]:
         return [("meeting", t, obj.meeting_id)]
     if isinstance(obj, (Attachment, MinutesEntry)):
         return [("item", t, obj.item_id)]
+    if isinstance(obj, Annotation):  # a comment; a private note is never indexed
+        return [("item", t, obj.item_id)] if obj.kind == AnnotationKind.COMMENT else []
     if isinstance(obj, GeneratedDocument):
         return [("attachment", t, obj.attachment_id)] if obj.kind == "rendition" else []
     if isinstance(obj, Proposal):
@@ -299,6 +302,7 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
             rows.append((_doc(Kind.ATTACHMENT, Level.MEMBERS if item.is_confidential else Level.READERS,
                               att.filename, text, attachment_id=att.id, source_sha256=att.sha256
                               if text else None, **at), []))
+    rows += _comment_rows(meeting, common)
     version = meetings.current_version(meeting)
     if version is not None:
         # A draft is the members' business; the others read the minutes once sent.
@@ -321,6 +325,30 @@ def meeting_documents(meeting, old_texts: dict, zone) -> list[tuple[dict, list]]
             if others is not None and entry.public_decision.strip():
                 rows.append((_doc(Kind.MINUTES, others, present.public_title(item), entry.public_decision,
                                   is_redacted=True, **at), []))
+    return rows
+
+
+def _comment_rows(meeting, common: dict) -> list[tuple[dict, list]]:
+    """The members' comments on the meeting's items (core/annotations): for the body's
+    members and its secretariat only (``Level.MEMBERS``, as a closed item's content,
+    CORE-CLOSED-ITEMS), never a private note, never a removed or erased comment's text."""
+    from core.annotations.models import Annotation, AnnotationKind
+    from core.identity.models import User
+
+    items = {i.id: i for i in meeting.items}
+    found = db.session.execute(
+        sa.select(Annotation.item_id, Annotation.text, Annotation.author_id, User.name)
+        .outerjoin(User, User.id == Annotation.author_id)
+        .where(Annotation.meeting_id == meeting.id, Annotation.kind == AnnotationKind.COMMENT,
+               Annotation.removed_at.is_(None)).order_by(Annotation.id)).all()
+    rows = []
+    for item_id, text, author_id, name in found:
+        item = items.get(item_id)
+        if item is None or not text.strip():
+            continue
+        at = dict(common, item_id=item.id, position=item.position, is_closed=item.is_confidential)
+        rows.append((_doc(Kind.COMMENT, Level.MEMBERS, item.title, _join(text, name or ""),
+                          person_ids=f",{author_id}," if author_id else "", **at), []))
     return rows
 
 

@@ -29,6 +29,8 @@ class Kind(enum.Enum):
     PROPOSAL = "proposal"
     HEARING_ANSWER = "hearing_answer"
     ATTACHMENT = "attachment"
+    #: A member's comment on an item (core/annotations); private notes are never indexed.
+    COMMENT = "comment"
 
 
 class Level(enum.IntEnum):

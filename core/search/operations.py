@@ -214,6 +214,8 @@ def page_url(row: SearchDocument, slug: str, level: Level) -> str:
         return f"/{slug}/forslag/{row.proposal_id}"
     if row.kind == Kind.ATTACHMENT.value:
         return f"/{slug}/bilag/{row.attachment_id}"
+    if row.kind == Kind.COMMENT.value:  # the comments under the item on the meeting page
+        return f"/{slug}/moeder/{row.meeting_id}#noter-{row.item_id}"
     base = (f"/{slug}/moeder/{row.meeting_id}" if level >= Level.READERS
             else f"/{slug}/offentlig/moeder/{row.meeting_id}")
     return base + (f"#punkt-{row.item_id}" if row.item_id is not None and level >= Level.READERS else "")

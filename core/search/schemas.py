@@ -44,7 +44,7 @@ class PublicSearchQuerySchema(SearchQuerySchema):
 
 class SearchHitSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={
-        "description": "meeting, item, minutes, proposal, hearing_answer or attachment."})
+        "description": "meeting, item, minutes, proposal, hearing_answer, attachment or comment."})
     title = fields.String(required=True)
     snippet = fields.String(required=True, metadata={
         "description": "Words around the first match, HTML-escaped, each match in <mark>…</mark>; "

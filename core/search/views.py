@@ -21,6 +21,7 @@ templates = Blueprint("search_templates", __name__, template_folder="templates")
 KIND_LABELS = {
     "meeting": N_("Møde"), "item": N_("Dagsordenspunkt"), "minutes": N_("Referat"),
     "proposal": N_("Forslag"), "hearing_answer": N_("Høringssvar"), "attachment": N_("Bilag"),
+    "comment": N_("Kommentar"),
 }
 
 
