@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from core.annotations.models import Annotation, AnnotationKind
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity import operations
@@ -108,7 +109,8 @@ def _seed() -> dict:
 
 
 def _seed_body_rows(body: Body, item: AgendaItem) -> None:
-    """A motion, an attachment, a proposal with a step and a follow-up, in ``body``."""
+    """A motion, an attachment, a note and a comment, a proposal with a step and a
+    follow-up, in ``body``."""
     db.session.add(Motion(
         item_id=item.id, text=f"Forslaget vedtages {item.case_text}", procedure=ProcedureKind.VOTE,
         procedure_rule={}, competence_rule={}, phase=MotionPhase.DELIBERATION, quorum_at_open={},
@@ -117,6 +119,10 @@ def _seed_body_rows(body: Body, item: AgendaItem) -> None:
         item_id=item.id, filename="bilag.pdf", content_type="application/pdf",
         size_bytes=4, sha256="0" * 64,
     ))
+    slug = db.session.get(Tenant, body.tenant_id).slug
+    for kind in (AnnotationKind.NOTE, AnnotationKind.COMMENT):  # a member's note and comment
+        db.session.add(Annotation(kind=kind, meeting_id=item.meeting_id, item_id=item.id,
+                                  author_id=_user(f"member@{slug}.example").id, text=f"Note {item.case_text}"))
     proposal = Proposal(origin_body_id=body.id, title="Forslag", text="Tekst", decision_sought="Vedtag")
     db.session.add(proposal)
     db.session.flush()
@@ -136,9 +142,15 @@ def _tables() -> dict[str, sa.Table]:
     return dict(db.metadata.tables)
 
 
+#: Parameters named for what a row is rather than for its table.
+TABLE_OF = {"note_id": "annotations", "comment_id": "annotations"}
+
+
 def _table_for(param: str) -> sa.Table:
     stem = param[: -len("_id")]
     tables = _tables()
+    if param in TABLE_OF:
+        return tables[TABLE_OF[param]]
     names = [stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None, stem]
     found = [tables[n] for n in names if n and n in tables]
     if not found:
