@@ -4,7 +4,7 @@
 such table (docs/decisions/0005-row-level-security.md, docs/annotations.md).
 
 Revision ID: w001
-Revises: r002
+Revises: u001
 Create Date: 2026-12-07
 
 """
@@ -15,7 +15,7 @@ from core.tenancy import disable_row_level_security, enable_row_level_security
 
 # revision identifiers, used by Alembic.
 revision = "w001"
-down_revision = "r002"
+down_revision = "u001"
 branch_labels = None
 depends_on = None
 
