@@ -170,6 +170,11 @@ def test_a_replaced_attachment_keeps_what_was_written_on_it(api, board):
     elsewhere = upload(sec, board.url(f"attachments/{new}/replacement", board.closed), two_page_pdf())
     assert elsewhere.status_code == 404
     assert upload(api(BENT, T), board.url(f"attachments/{new}/replacement"), two_page_pdf()).status_code == 403
+    # the item taken off the agenda takes both versions and what was written on them along
+    assert sec.delete(f"meetings/{board.meeting}/items/{board.item}").status_code == 204
+    assert api(BENT, T).get(f"attachments/{board.attachment}").status_code == 404
+    with all_tenants():
+        assert db.session.scalar(sa.select(sa.func.count(Annotation.id))) == 0
 
 
 def test_notes_and_comments_are_exported_and_go_with_an_erasure(api, board):
