@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
-
 import pytest
 
 from tests.documents.conftest import two_page_pdf
+from tests.fixtures.dates import at
 from tests.fixtures.testby import SECRETARY
 from tests.meetings.test_cache_invalidation import receives_the_board
 
 T = "testby"
 BOARD = "bestyrelse"
-
-
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
 
 
 @dataclass

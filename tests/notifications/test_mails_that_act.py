@@ -8,7 +8,6 @@ grouped by municipality and body, and nothing is lost when sending it fails."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -18,15 +17,11 @@ from core.notifications.models import MailDigest, Notification
 from core.notifications.operations import tick
 from core.tenancy import all_tenants
 from tests.fixtures.decisions import member  # noqa: F401
+from tests.fixtures.dates import at
 from tests.fixtures.testby import ANNA, BENT, BOTH, CHAIR, KAREN, NABO_SECRETARY, SECRETARY, send_board_minutes
 
-UTC = timezone.utc
 API = "/api/v1/tenants/testby"
 BASE = "https://kommissorium.testby.example"
-
-
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -2,13 +2,7 @@
 is counted out of everything that was due; every date is ISO 8601; meetings are named by
 title and date (ALB-B9)."""
 
-from datetime import datetime, timezone
-
-UTC = timezone.utc
-
-
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
+from tests.fixtures.dates import at
 
 
 ISO = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"

@@ -2,17 +2,12 @@
 board: meetings within their body's period (CORE-PERIOD), meetings with titles, listed by
 title and date."""
 
-from datetime import datetime, timezone
-
 import pytest
 
-UTC = timezone.utc
+from tests.fixtures.dates import at
+
 KBH_SEC = "bolette.sejr@bsk.example"  # secretary of Bydelsbestyrelse Amager + VVVK
 AMAGER = "bodies/bydelsbestyrelse-amager-vvvk/meetings"
-
-
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
