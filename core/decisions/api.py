@@ -21,9 +21,13 @@ from core.decisions.schemas import (
     VoteChangeSchema,
     VoteCreateSchema,
     VoteSchema,
+    WrittenAnswerCreateSchema,
+    WrittenAnswerSchema,
+    WrittenProcedureCreateSchema,
+    WrittenProcedureSchema,
 )
 from core.extensions import db
-from core.identity.permissions import Role, access, body_from_param, current_person
+from core.identity.permissions import Role, access, body_from_param, check_param, current_person
 from core.openapi import Blueprint
 from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
@@ -190,3 +194,62 @@ def _body_of_motion(motion_id: int):
 
     motion = db.session.get(Motion, motion_id)
     return motion.item.meeting.body if motion is not None else None
+
+
+# ------------------------------------------------------------------ written procedure
+
+
+def _with_mine(procedure):
+    """The procedure, with the units the caller may still answer for (``mine``)."""
+    procedure.mine = operations.answerable_units(
+        procedure, current_person(), **_rules())
+    return procedure
+
+
+@blp.route("/bodies/<key>/written-procedures", methods=["POST"])
+@blp.arguments(WrittenProcedureCreateSchema)
+@blp.response(201, WrittenProcedureSchema)
+@access(Role.MEMBER)
+def start_written_procedure(data, key: str):
+    """Put a proposed decision to the body's voting units with a deadline (skriftlig
+    behandling): the chair or meeting leader with the secretary, by default
+    (CORE-WRITTEN-START)."""
+    procedure = operations.start_written_procedure(get_body(key), data, user=current_person(), **_rules())
+    transactions.commit()
+    return _with_mine(procedure)
+
+
+@blp.route("/bodies/<key>/written-procedures")
+@blp.response(200, WrittenProcedureSchema(many=True))
+@access(Role.MEMBER)
+def list_written_procedures(key: str):
+    """The body's written procedures, newest first."""
+    return [_with_mine(p) for p in operations.written_procedures_of_body(get_body(key))]
+
+
+@blp.route("/written-procedures/<int:procedure_id>")
+@blp.response(200, WrittenProcedureSchema)
+@access(Role.AUTHENTICATED)
+def get_written_procedure(procedure_id: int):
+    """A written procedure: the proposal, the answers so far, and the explained outcome
+    once closed (the body's members, and whoever answers for one of its units)."""
+    return _with_mine(operations.readable_written_procedure(procedure_id, current_person()))
+
+
+@blp.route("/written-procedures/<int:procedure_id>/answers", methods=["POST"])
+@blp.arguments(WrittenAnswerCreateSchema)
+@blp.response(201, WrittenAnswerSchema)
+@access(Role.AUTHENTICATED)
+def answer_written_procedure(data, procedure_id: int):
+    """Answer for the unit one represents, once: agree, object (with a reason) or abstain
+    (the same units and eligibility as a vote)."""
+    procedure = operations.readable_written_procedure(procedure_id, current_person())
+    row = operations.answer_written_procedure(procedure, user=current_person(), **_rules(), **data)
+    transactions.commit()
+    return row
+
+
+@check_param("procedure_id")
+def _check_procedure(procedure_id: int, role: Role) -> None:
+    """Before the input is parsed: the procedure exists and the caller may read it."""
+    operations.readable_written_procedure(procedure_id, current_person())

@@ -282,3 +282,125 @@ class Dissent(TenantScoped, db.Model):
 
     motion = relationship("Motion", back_populates="dissents")
     person = relationship("User")
+
+
+# ------------------------------------------------------------------ written procedure
+
+
+class WrittenState(enum.Enum):
+    #: Put to the voting units; answers are taken until the deadline.
+    OPEN = "open"
+    #: Decided by written procedure (the ``written_procedure_outcome`` rule).
+    DECIDED = "decided"
+    #: Not decided: an objection, or the deadline passed without every answer; what
+    #: happens then is the ``written_procedure_fallback`` rule's (by default the next
+    #: meeting's agenda, with the answers).
+    NOT_DECIDED = "not_decided"
+
+
+class WrittenChoice(enum.Enum):
+    AGREE = "agree"
+    OBJECT = "object"
+    ABSTAIN = "abstain"
+
+
+class WrittenProcedure(TenantScoped, db.Model):
+    """A proposed decision put to a body's voting units between meetings, with a deadline
+    (skriftlig behandling; docs/decisions/0039-written-procedure.md)."""
+
+    __tablename__ = "written_procedures"
+    __table_args__ = (sa.Index("ix_written_procedures_tenant_state", "tenant_id", "state"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The body whose voting units answer.
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The matter's title.
+    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    #: The proposed decision, as it is decided if it is.
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: The case (sagsfremstilling), if any.
+    case_text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: The recommendation (indstilling), if any.
+    recommendation: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Tags the rules read (``budget``, ``sub_agreement`` …), as on an agenda item.
+    topics: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: The helhedsplan concerned, where that matters to the rules.
+    plan: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    #: When answers stop being taken; the tick closes it then.
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: Where it is.
+    state: Mapped[WrittenState] = mapped_column(
+        enum_column(WrittenState, "written_state"), nullable=False, default=WrittenState.OPEN
+    )
+    #: Who put it to the units.
+    started_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: The answers of the rules that let it start (``written_procedure_allowed``,
+    #: ``body_competence``): reason, clause, source of each.
+    start_rules: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: When it closed (None while open).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The explained outcome (units and answers, the rules' answers with their clauses,
+    #: the explanation in Danish and English); None while open.
+    outcome: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+    #: The meeting whose agenda it was put on after it closed (decided: for the minutes;
+    #: not decided: to be decided there), once it is.
+    meeting_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: The agenda item it became on that meeting.
+    item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+    body = relationship("Body")
+    started_by = relationship("User", foreign_keys=[started_by_id])
+    meeting = relationship("Meeting")
+    item = relationship("AgendaItem")
+    answers = relationship("WrittenAnswer", back_populates="procedure",
+                           order_by="WrittenAnswer.id")
+
+    def __repr__(self) -> str:
+        return f"<WrittenProcedure {self.id} {self.state.value}>"
+
+
+class WrittenAnswer(TenantScoped, db.Model):
+    """A voting unit's answer in a written procedure. One per unit: a database
+    constraint, as for a vote."""
+
+    __tablename__ = "written_answers"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "procedure_id", "unit_key"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The written procedure.
+    procedure_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("written_procedures.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The unit's key from the vote_units rule, e.g. ``org:AKB`` or ``seat:formand``.
+    unit_key: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: The unit as members know it (VA, Albertslund Kommune).
+    unit_label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: Agree, object or abstain.
+    choice: Mapped[WrittenChoice] = mapped_column(
+        enum_column(WrittenChoice, "written_choice"), nullable=False
+    )
+    #: Why, in the answerer's words (required for an objection).
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Who answered for the unit.
+    answered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: In what capacity: the seat's holder, or the holder of a delegated mandate.
+    answered_as: Mapped[CastAs] = mapped_column(enum_column(CastAs, "cast_as"), nullable=False)
+    #: When.
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    procedure = relationship("WrittenProcedure", back_populates="answers")
+    answered_by = relationship("User", foreign_keys=[answered_by_id])

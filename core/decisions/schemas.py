@@ -150,3 +150,71 @@ class OutcomeSchema(Schema):
     explanation = fields.Dict()
     #: Tasks the decision creates elsewhere (CORE-FOLLOW-UPS), from the follow_ups rule.
     follow_ups = fields.List(fields.Dict())
+
+
+# ------------------------------------------------------------------ written procedure
+
+WRITTEN_CHOICES = ("agree", "object", "abstain")
+
+
+class WrittenProcedureCreateSchema(Schema):
+    #: The matter's title.
+    title = VisibleText(required=True, validate=validate.Length(min=1, max=300))
+    #: The proposed decision, as it is decided if it is.
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=10_000))
+    #: The case (sagsfremstilling).
+    case_text = Text(load_default="", validate=validate.Length(max=20_000))
+    #: The recommendation (indstilling).
+    recommendation = Text(load_default="", validate=validate.Length(max=10_000))
+    #: Tags the rules read (``budget``, ``sub_agreement`` …).
+    topics = fields.List(Text(validate=validate.Length(min=1, max=50)), load_default=list,
+                         validate=validate.Length(max=20))
+    #: The helhedsplan concerned, where that matters to the rules.
+    plan = Text(load_default=None, validate=validate.Length(max=100))
+    #: When answers stop being taken (with a time zone); between an hour and 90 days ahead.
+    deadline_at = fields.AwareDateTime(required=True)
+
+
+class WrittenAnswerCreateSchema(Schema):
+    #: ``agree``, ``object`` (with a reason) or ``abstain``.
+    choice = Text(required=True, validate=validate.OneOf(WRITTEN_CHOICES))
+    #: Why; required for an objection.
+    reason = Text(load_default="", validate=validate.Length(max=5_000))
+    #: The unit to answer for, when the caller represents more than one.
+    unit = Text(load_default=None)
+
+
+class WrittenAnswerSchema(Schema):
+    unit = Text(attribute="unit_key")
+    unit_label = Text()
+    choice = fields.Function(lambda a: a.choice.value)
+    reason = Text()
+    answered_by = fields.Function(lambda a: a.answered_by.name if a.answered_by else None)
+    answered_as = fields.Function(lambda a: a.answered_as.value)
+    answered_at = fields.DateTime()
+
+
+class WrittenProcedureSchema(Schema):
+    id = fields.Integer()
+    body = fields.Function(lambda p: p.body.key)
+    title = Text()
+    text = Text()
+    case_text = Text()
+    recommendation = Text()
+    topics = fields.List(Text())
+    plan = Text(allow_none=True)
+    deadline_at = fields.DateTime()
+    state = fields.Function(lambda p: p.state.value)
+    started_by = fields.Function(lambda p: p.started_by.name if p.started_by else None)
+    started_at = fields.DateTime()
+    start_rules = fields.Dict()
+    closed_at = fields.DateTime(allow_none=True)
+    answers = fields.List(fields.Nested(WrittenAnswerSchema))
+    #: The explained outcome once closed: result, the rules' answers with clauses, the
+    #: units and their answers, the explanation in Danish and English.
+    outcome = fields.Dict(allow_none=True)
+    #: The meeting and agenda item it was put on after it closed.
+    meeting_id = fields.Integer(allow_none=True)
+    item_id = fields.Integer(allow_none=True)
+    #: The units the caller may still answer for.
+    mine = fields.Function(lambda p: getattr(p, "mine", []))

@@ -17,6 +17,8 @@ from core.rules.types import (
     RouteStep,
     RuleDescription,
     Rulebook,
+    WrittenFallback,
+    WrittenOutcome,
 )
 
 rule = Rulebook("core")
@@ -104,6 +106,75 @@ def dissent_allowed(body, matter):
         "CORE-DISSENT",
         "Et medlem, der er til stede, kan få sit særstandpunkt ført til referat.",
         "A member present may have their dissent recorded in the minutes.",
+    )
+
+
+@hookimpl(trylast=True)
+def written_procedure_allowed(body, caller, matter):
+    # CORE-WRITTEN-START: the chair or the meeting leader, with the secretary, puts a
+    # proposal to the members between meetings; the secretariat may as well.
+    if caller.roles & {"chair", "meeting_leader", "secretary", "secretariat"}:
+        return rule.allow(
+            "CORE-WRITTEN-START",
+            "Formanden eller mødelederen sender sammen med sekretæren forslag til skriftlig "
+            "behandling.",
+            "The chair or the meeting leader, with the secretary, puts a proposal to written "
+            "procedure.",
+        )
+    return rule.refuse(
+        "CORE-WRITTEN-START",
+        "Kun formanden, mødelederen, sekretæren eller sekretariatet kan sende et forslag til "
+        "skriftlig behandling.",
+        "Only the chair, the meeting leader, the secretary or the secretariat may put a "
+        "proposal to written procedure.",
+    )
+
+
+@hookimpl(trylast=True)
+def written_procedure_outcome(body, matter, units, answers, deadline_passed):
+    # CORE-WRITTEN-DECIDED: decided when every eligible unit has answered and none objects.
+    eligible = [u for u in units if u.eligible]
+    answered = {a.unit for a in answers}
+    objections = [a for a in answers if a.choice == "object"]
+    missing = [u for u in eligible if u.key not in answered]
+    clause = "CORE-WRITTEN-DECIDED"
+    if objections:
+        if not deadline_passed and missing:
+            return WrittenOutcome(False, False, "Der er gjort indsigelse; de øvrige svar afventes.",
+                                  clause, "core", "An objection was made; the other answers are awaited.")
+        return WrittenOutcome(
+            True, False,
+            f"Ikke besluttet: {len(objections)} af {len(eligible)} gjorde indsigelse; et forslag "
+            "besluttes kun skriftligt, når ingen gør indsigelse.",
+            clause, "core",
+            f"Not decided: {len(objections)} of {len(eligible)} objected; a proposal is decided "
+            "in writing only when nobody objects.")
+    if missing and not deadline_passed:
+        return WrittenOutcome(False, False, f"{len(missing)} af {len(eligible)} har ikke svaret endnu.",
+                              clause, "core", f"{len(missing)} of {len(eligible)} have not answered yet.")
+    if missing:
+        return WrittenOutcome(
+            True, False,
+            f"Ikke besluttet: {len(missing)} af {len(eligible)} svarede ikke inden fristen; alle "
+            "skal svare, og ingen må gøre indsigelse.",
+            clause, "core",
+            f"Not decided: {len(missing)} of {len(eligible)} did not answer by the deadline; "
+            "everyone must answer and nobody object.")
+    return WrittenOutcome(
+        True, True,
+        f"Besluttet: alle {len(eligible)} har svaret, og ingen gjorde indsigelse.",
+        clause, "core",
+        f"Decided: all {len(eligible)} answered and nobody objected.")
+
+
+@hookimpl(trylast=True)
+def written_procedure_fallback(body, matter, outcome):
+    # CORE-WRITTEN-FALLBACK: not decided in writing, it goes to the next meeting.
+    return WrittenFallback(
+        "next_meeting",
+        "Forslaget sættes på dagsordenen til organets næste møde sammen med svarene.",
+        "CORE-WRITTEN-FALLBACK", "core",
+        "The proposal goes onto the agenda of the body's next meeting with the answers.",
     )
 
 

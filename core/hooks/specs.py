@@ -38,6 +38,9 @@ from core.rules.types import (
     TenantFacts,
     Verdict,
     VoteUnit,
+    WrittenAnswer,
+    WrittenFallback,
+    WrittenOutcome,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -180,6 +183,66 @@ def dissent_allowed(body: BodyFacts, matter: Matter) -> Verdict | None:
     :return: a Verdict; its clause is the one the recorded dissent cites in the minutes,
         and ``ok=False`` refuses it. First non-None answer wins. Core default: allowed
         (CORE-DISSENT).
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Written procedure: decisions between meetings (skriftlig behandling)
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def written_procedure_allowed(body: BodyFacts, caller: Caller, matter: Matter) -> Verdict | None:
+    """May ``caller`` put ``matter`` to ``body``'s voting units by written procedure?
+
+    :param body: the body whose units would answer.
+    :param caller: who asks, with their roles in the body (``chair``, ``meeting_leader``,
+        ``secretary``, ``member`` …; ``secretariat`` for the tenant's secretariat).
+    :param matter: the proposed decision.
+    :return: a Verdict; ``ok=False`` refuses, citing the clause. First non-None answer
+        wins. Core default: the chair or the meeting leader, with the secretary (and the
+        secretariat) may (CORE-WRITTEN-START). The body's competence (``body_competence``)
+        is asked as well, as for a motion.
+    """
+
+
+@hookspec(firstresult=True)
+def written_procedure_outcome(
+    body: BodyFacts, matter: Matter, units: Sequence[VoteUnit],
+    answers: Sequence[WrittenAnswer], deadline_passed: bool,
+) -> WrittenOutcome | None:
+    """Is a written procedure settled by its answers, and is the proposal decided?
+
+    Asked after every answer (``deadline_passed=False``: answer ``settled=False`` to wait
+    for more) and once at the deadline (``deadline_passed=True``: the answer must be
+    settled).
+
+    :param body: the body whose units answer.
+    :param matter: the proposed decision.
+    :param units: the vote units from :func:`vote_units` (the same units and eligibility
+        as a vote; every seat's holder, or the holder of a delegated mandate, may answer
+        for its unit).
+    :param answers: one per unit that answered (``agree``, ``object`` with a reason,
+        ``abstain``).
+    :param deadline_passed: whether the deadline has come.
+    :return: a WrittenOutcome. First non-None answer wins. Core default: decided when
+        every eligible unit has answered and none objects; an objection, or the deadline
+        without every answer, means not decided (CORE-WRITTEN-DECIDED).
+    """
+
+
+@hookspec(firstresult=True)
+def written_procedure_fallback(
+    body: BodyFacts, matter: Matter, outcome: WrittenOutcome
+) -> WrittenFallback | None:
+    """What becomes of a proposal a written procedure did not decide?
+
+    :param body: the body.
+    :param matter: the proposed decision.
+    :param outcome: the ``written_procedure_outcome`` answer that did not decide it.
+    :return: a WrittenFallback: ``next_meeting`` (onto the body's next meeting's agenda,
+        with the answers) or ``lapse``. First non-None answer wins. Core default: the next
+        meeting's agenda (CORE-WRITTEN-FALLBACK).
     """
 
 

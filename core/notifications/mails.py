@@ -113,6 +113,8 @@ def compose(notification: Notification, tenant, user: User | None = None) -> Mai
     with force_locale(language_of(user)):
         if notification.text:
             return _compose_prepared(notification, tenant)
+        if notification.subject.startswith("written:"):
+            return _compose_written(notification, tenant, user)
         return _compose_meeting(notification, tenant, user)
 
 
@@ -214,6 +216,55 @@ def _compose_meeting(notification: Notification, tenant, user: User | None) -> M
         mail.links.append(Link(_("Åbn mødet"), page))
     if kind in ("agenda_published", "meeting_changed"):
         mail.links.append(Link(_("Mødet i din kalender (iCalendar)"), url(f"/{tenant.slug}/moeder/{meeting.id}/kalender.ics")))
+    return mail
+
+
+def written_link(procedure_id: int, tenant) -> str:
+    """A written procedure's page, where a member answers (a login is asked for)."""
+    return url(f"/{tenant.slug}/skriftlig-behandling/{procedure_id}")
+
+
+def _compose_written(notification: Notification, tenant, user: User | None) -> Mail:
+    """A written procedure's mail (core/decisions/operations/written.py): the proposal and
+    its deadline to those who answer for a unit (``written_opened``), or the explained
+    outcome with its clause (``written_closed``), with the link to its page."""
+    from core.decisions.models import WrittenProcedure, WrittenState
+
+    procedure = db.session.get(WrittenProcedure, int(notification.subject.split(":")[1]))
+    if procedure is None:
+        raise LookupError(f"{notification.subject} no longer exists")
+    zone = clock.tenant_zone(tenant)
+    deadline = procedure.deadline_at.astimezone(zone)
+    at = _("%(date)s kl. %(time)s", date=deadline.strftime("%d.%m.%Y"), time=deadline.strftime("%H:%M"))
+    page = written_link(procedure.id, tenant)
+    body = procedure.body.name
+    if notification.kind == "written_opened":
+        subject = _("Skriftlig behandling: %(title)s", title=procedure.title)
+        heading = _("Forslag til skriftlig behandling i %(body)s", body=body)
+        action = Link(_("Svar her"), page)
+    else:
+        decided = procedure.state is WrittenState.DECIDED
+        subject = (_("Besluttet ved skriftlig behandling: %(title)s", title=procedure.title) if decided
+                   else _("Ikke besluttet ved skriftlig behandling: %(title)s", title=procedure.title))
+        heading = subject
+        action = Link(_("Se udfaldet"), page)
+    mail = Mail(subject=f"{subject} · {tenant.name}", tenant=tenant.name, body=body, heading=heading,
+                action=action, thread=f"{tenant.slug}.written.{procedure.id}")
+    mail.facts.append(_("Frist for svar: %(at)s", at=at))
+    mail.items.append(Item(procedure.title, [_("Forslag til beslutning: %(text)s", text=procedure.text)]
+                           + ([_("Indstilling: %(text)s", text=procedure.recommendation)]
+                              if procedure.recommendation else [])))
+    if notification.kind == "written_opened":
+        mail.paragraphs.append(_("Svar senest %(at)s: enig, indsigelse (med begrundelse) eller "
+                                 "undlad at tage stilling. Forslaget er besluttet, når reglerne siger "
+                                 "det (%(clause)s).", at=at,
+                                 clause=(procedure.start_rules.get("allowed") or {}).get("clause") or ""))
+    else:
+        outcome = procedure.outcome or {}
+        en = language_of(user) == "en"
+        mail.paragraphs.append(outcome.get("explanation_en" if en else "explanation", ""))
+        if procedure.meeting is not None:
+            mail.links.append(Link(_("Åbn mødet"), meeting_link(procedure.meeting, tenant)))
     return mail
 
 

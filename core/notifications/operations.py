@@ -22,10 +22,16 @@ Kinds (the subject is ``meeting:<id>``):
 * ``minutes_objection`` (subject ``meeting:<id>:o<objection>``) — to the secretary: a
   member objected to minutes sent for tacit approval, which are back with the secretary;
 * ``minutes_approved`` — to the members: the minutes were approved tacitly (no member objected).
+* ``written_opened`` (subject ``written:<id>``) — a proposal put to written procedure, to
+  those who answer for the body's eligible voting units (core/decisions/operations/written.py);
+* ``written_closed`` (subject ``written:<id>``) — its explained outcome, to the body's
+  members, whoever started it and whoever answered.
 
 Minutes sent again after an objection go out as ``minutes_sent`` with the subject
 ``meeting:<id>:s<round>``. The tick also approves minutes whose time to object has ended
-(:func:`core.meetings.operations.approve_tacitly`) before it looks at what is due.
+(:func:`core.meetings.operations.approve_tacitly`) and closes written procedures whose
+deadline has come (:func:`core.decisions.operations.close_due_written_procedures`) before it looks at
+what is due.
 
 What a mail says, in the recipient's language, as text and HTML, threaded per meeting:
 core/notifications/mails.py. A person who chose one mail a day gets the rows written for
@@ -85,13 +91,16 @@ class TickReport:
     approved: int = 0
     #: Daily digests put together by this tick.
     digests: int = 0
+    #: Written procedures closed by this tick (their deadline came).
+    written_closed: int = 0
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.written.items())) or "nothing new"
         approved = f"; minutes approved tacitly: {self.approved}" if self.approved else ""
         digests = f"; daily digests: {self.digests}" if self.digests else ""
+        closed = f"; written procedures closed: {self.written_closed}" if self.written_closed else ""
         return (f"outbox: {kinds}; handed to delivery: {self.queued}; failed now: {self.failed}"
-                f"{approved}{digests}")
+                f"{approved}{digests}{closed}")
 
 
 # --------------------------------------------------------------------------- recipients
@@ -242,6 +251,15 @@ def tick(now: datetime | None = None, host=None) -> TickReport:
             active = db.session.scalars(
                 sa.select(Meeting).where(Meeting.starts_at >= window_start).order_by(Meeting.id)
             )
+            # Written procedures (skriftlig behandling): close those whose deadline has
+            # come, put closed ones on the next meeting, and mail proposals and outcomes.
+            from core.decisions import operations as decisions
+
+            report.written_closed += decisions.close_due_written_procedures(tenant, hooks, now)
+            for kind, subject, recipients in decisions.written_due_mails(tenant, hooks, now):
+                n = _write(tenant.id, kind, subject, recipients, now)
+                if n:
+                    report.written[kind] = report.written.get(kind, 0) + n
             for meeting in active:
                 # Tacit approval (approval mode "tacit"): the time to object has ended.
                 if meetings.approve_tacitly(meeting, meetings.meeting_rules(meeting.body, tenant, hooks), now):

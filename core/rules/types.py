@@ -310,6 +310,55 @@ class Caller:
 
 
 @dataclass(frozen=True)
+class WrittenAnswer:
+    """A unit's answer in a written procedure (skriftlig behandling): ``agree``, ``object``
+    (with a reason) or ``abstain``, and who gave it."""
+
+    unit: str
+    choice: str  # agree | object | abstain
+    reason: str = ""
+    answered_by: str | None = None
+
+
+@dataclass(frozen=True)
+class WrittenOutcome:
+    """The ``written_procedure_outcome`` rule's answer: whether the written procedure is
+    settled now, and if so whether the proposal is decided, with why."""
+
+    #: Settled: it closes now (before the deadline where the answers already settle it).
+    settled: bool
+    #: Decided by written procedure (only meaningful when settled).
+    decided: bool
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+    reason_en: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"settled": self.settled, "decided": self.decided, "reason": self.reason,
+                "reason_en": self.reason_en or self.reason, "clause": self.clause,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
+class WrittenFallback:
+    """The ``written_procedure_fallback`` rule's answer: what becomes of a proposal not
+    decided by written procedure. ``action`` is ``next_meeting`` (onto the body's next
+    meeting's agenda, with the answers) or ``lapse`` (it falls; nothing more happens)."""
+
+    action: str
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+    reason_en: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"action": self.action, "reason": self.reason,
+                "reason_en": self.reason_en or self.reason, "clause": self.clause,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong in a tenant file, found by a rule."""
 
@@ -343,6 +392,9 @@ __all__ = [
     "Tally",
     "Verdict",
     "VoteUnit",
+    "WrittenAnswer",
+    "WrittenFallback",
+    "WrittenOutcome",
     "RuleDescription",
     "DecisionTaken",
     "PendingItem",

@@ -150,3 +150,46 @@ def test_hook_describe_rules(hooks):
     advisory = hooks.collect("describe_rules", body=board(competence="advises"))
     assert [r.text for r in advisory] == [
         "Bestyrelsen er rådgivende og træffer ikke beslutninger; det indstiller til andre organer."]
+
+
+def test_hook_written_procedure_allowed(hooks):
+    body, matter = board(), Matter("Sommerfest")
+    for roles in ({"chair"}, {"meeting_leader"}, {"secretary"}, {"secretariat"}):
+        v = hooks.written_procedure_allowed(body=body, caller=Caller("p", frozenset(roles)), matter=matter)
+        assert v.ok and v.clause == "CORE-WRITTEN-START"
+    refused = hooks.written_procedure_allowed(body=body, caller=Caller("p", frozenset({"member"})),
+                                              matter=matter)
+    assert not refused.ok and refused.clause == "CORE-WRITTEN-START" and refused.reason_en
+
+
+def _units(*keys, ineligible=()):
+    return [VoteUnit(k, k, eligible=k not in ineligible) for k in keys]
+
+
+def test_hook_written_procedure_outcome(hooks):
+    from core.rules import WrittenAnswer
+
+    body, matter = board(), Matter("Sommerfest")
+    units = _units("org:A", "org:B", "org:C", ineligible=("org:C",))
+
+    def ask(answers, deadline_passed=False):
+        return hooks.written_procedure_outcome(body=body, matter=matter, units=units,
+                                               answers=answers, deadline_passed=deadline_passed)
+
+    waiting = ask([WrittenAnswer("org:A", "agree")])
+    assert not waiting.settled and waiting.clause == "CORE-WRITTEN-DECIDED"
+    decided = ask([WrittenAnswer("org:A", "agree"), WrittenAnswer("org:B", "abstain")])
+    assert decided.settled and decided.decided  # the ineligible unit is not waited for
+    objected = ask([WrittenAnswer("org:A", "object", "Nej")])
+    assert not objected.settled  # the other answers are awaited for the meeting
+    assert not ask([WrittenAnswer("org:A", "object", "Nej"), WrittenAnswer("org:B", "agree")]).decided
+    late = ask([WrittenAnswer("org:A", "agree")], deadline_passed=True)
+    assert late.settled and not late.decided and "1 af 2" in late.reason
+
+
+def test_hook_written_procedure_fallback(hooks):
+    from core.rules import WrittenOutcome
+
+    f = hooks.written_procedure_fallback(body=board(), matter=Matter("x"),
+                                         outcome=WrittenOutcome(True, False, "Indsigelse."))
+    assert f.action == "next_meeting" and f.clause == "CORE-WRITTEN-FALLBACK" and f.reason_en

@@ -47,7 +47,7 @@ from core.identity import operations
 from core.identity.auth import log_in_session
 from core.identity.models import IdentityProvider, User
 from core.identity.permissions import Role, role_in_body, role_in_tenant
-from core.decisions.models import Motion, MotionPhase, ProcedureKind
+from core.decisions.models import Motion, MotionPhase, ProcedureKind, WrittenProcedure, WrittenState
 from core.meetings.models import AgendaItem, Attachment, ItemKind, Meeting, MeetingState
 from core.proposals.models import FollowUpTask, Proposal, ProposalStep, StepKind
 from core.tenancy import all_tenants, tenant_scope
@@ -109,8 +109,8 @@ def _seed() -> dict:
 
 
 def _seed_body_rows(body: Body, item: AgendaItem) -> None:
-    """A motion, an attachment, a note and a comment, a proposal with a step and a
-    follow-up, in ``body``."""
+    """A motion, an attachment, a note and a comment, a written procedure, a proposal with
+    a step and a follow-up, in ``body``."""
     db.session.add(Motion(
         item_id=item.id, text=f"Forslaget vedtages {item.case_text}", procedure=ProcedureKind.VOTE,
         procedure_rule={}, competence_rule={}, phase=MotionPhase.DELIBERATION, quorum_at_open={},
@@ -123,6 +123,10 @@ def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     for kind in (AnnotationKind.NOTE, AnnotationKind.COMMENT):  # a member's note and comment
         db.session.add(Annotation(kind=kind, meeting_id=item.meeting_id, item_id=item.id,
                                   author_id=_user(f"member@{slug}.example").id, text=f"Note {item.case_text}"))
+    db.session.add(WrittenProcedure(  # a written procedure, open, between meetings
+        body_id=body.id, title="Skriftlig behandling", text=f"Forslag {item.case_text}",
+        deadline_at=datetime(2026, 12, 20, 12, tzinfo=UTC), state=WrittenState.OPEN,
+        start_rules={}, topics=[], case_text="", recommendation=""))
     proposal = Proposal(origin_body_id=body.id, title="Forslag", text="Tekst", decision_sought="Vedtag")
     db.session.add(proposal)
     db.session.flush()

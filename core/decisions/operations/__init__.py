@@ -21,6 +21,10 @@ One room per concern (each module's docstring says what it holds):
 * ``motions`` — opening, putting to the vote, objecting, closing; dissents (CORE-DISSENT);
 * ``votes`` — casting, recording from the room, changing; votes still to cast;
 * ``dry_run`` — the outcome if these attended and voted so, nothing stored;
+* ``written`` — written procedure between meetings (skriftlig behandling): its units (the
+  vote's own), starting one, who reads it;
+* ``written_answers`` — its answers, closing it (settled, or at the deadline by the tick)
+  with the explained outcome, the next meeting's agenda, the mails the tick writes;
 * ``audit_check`` — the tables compared with the audit log.
 
 Dependencies point one way (common, loading ← situation ← access ← motions ← votes).
@@ -55,3 +59,20 @@ from core.decisions.operations.votes import (
 )
 from core.decisions.operations.dry_run import dry_run, dry_run_for_input
 from core.decisions.operations.audit_check import audit_mismatches
+from core.decisions.operations.written import (
+    answerable_units,
+    get_written_procedure,
+    may_read_written_procedure,
+    readable_written_procedure,
+    start_written_procedure,
+    written_matter,
+    written_procedures_of_body,
+    written_situation,
+    written_waiting_for,
+)
+from core.decisions.operations.written_answers import (
+    answer_written_procedure,
+    close_due_written_procedures,
+    place_written_on_next_meeting,
+    written_due_mails,
+)
