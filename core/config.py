@@ -21,7 +21,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     #: Redis for rq; empty means jobs run in-process (the embedded default).
     REDIS_URL = os.environ.get("REDIS_URL", "")
-    #: The meeting document cache (core/meetings/cache.py): "auto" (in Redis when REDIS_URL
+    #: The meeting document cache (core/meetings/cache/): "auto" (in Redis when REDIS_URL
     #: is set, else off), "on" (Redis, else in the process: only for a single process that
     #: is the database's only writer) or "off".
     MEETING_CACHE = os.environ.get("KOMMISSORIUM_MEETING_CACHE", "auto")

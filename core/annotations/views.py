@@ -5,7 +5,7 @@ reader's own notes and the comments appended.
 
 The meeting page is cached per reader (docs/decisions/0032-meeting-page-cache.md): the
 notes on it are the reader's own, in the reader's own stored page, and a note written
-invalidates the meeting (core/meetings/cache.py), so a page never shows a note to anyone
+invalidates the meeting (core/meetings/cache/), so a page never shows a note to anyone
 but its author nor keeps one after it changed. The board book with notes is made per
 request and never stored: the shared members' book beneath it has none
 (docs/annotations.md).

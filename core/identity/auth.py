@@ -144,7 +144,7 @@ def session_version() -> int | None:
 
 
 def session_login(user_id: int, user: User | None = None) -> str | None:
-    """The session's login as the cached access decision is keyed (core/meetings/cache.py):
+    """The session's login as the cached access decision is keyed (core/meetings/cache/):
     ``"<user id>.<session version>"``. Given the user's row (re-read), ``None`` unless the
     session's version is still the row's, so nothing is stored for an ended session."""
     version = session_version()
@@ -164,7 +164,7 @@ def session_user_id() -> int | None:
     """The id of the user the session cookie logs in, verified as Flask-Login verifies it
     on every request (the cookie's signature, session protection), without loading the
     user's row: for a request answered from a cached access decision, which vouches that
-    the user was enabled when nothing had been written since (core/meetings/cache.py).
+    the user was enabled when nothing had been written since (core/meetings/cache/).
     ``None`` for an anonymous caller or one not logged in by the session (an API token).
     Call :func:`forget_login` if the request is then decided in full."""
     if "_user_id" not in session:

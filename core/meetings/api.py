@@ -75,7 +75,7 @@ bind_tenant(blp)  # after _decided_from_cache
 @blp.url_value_preprocessor
 def _generations_read(endpoint, values):
     """After the tenant is found, before the user and the role are: the generations the
-    document and the decision will be stamped with (core/meetings/cache.py)."""
+    document and the decision will be stamped with (core/meetings/cache/)."""
     if endpoint == "meetings.get_meeting" and "decided_document" not in g:
         g.meeting_generations = cache.generations_for(
             g.tenant, values["meeting_id"], g.pop("meeting_generations", None))
@@ -154,7 +154,7 @@ def get_meeting(meeting_id: int):
     """A meeting with its deadlines, agenda (closed items for members only) and attendance.
 
     Served from the meeting document cache while nothing was written since it was rendered
-    for this audience (core/meetings/cache.py); the caller's access is checked first, in
+    for this audience (core/meetings/cache/); the caller's access is checked first, in
     full or, when nothing was written since, from the cached decision
     (:func:`_decided_from_cache`). ``If-None-Match`` with the ETag answers 304."""
     payload = g.pop("decided_document", None)  # _decided_from_cache

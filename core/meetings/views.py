@@ -336,7 +336,7 @@ def meeting(meeting_id: int):
     votes on decision items, minutes, approval; the secretary's actions.
 
     Kept per reader, language and day under the meeting's generations, like the meetings
-    API's document (core/meetings/cache.py); served from there while nothing the page
+    API's document (core/meetings/cache/); served from there while nothing the page
     shows was written since, with an ETag for ``If-None-Match``."""
     page = g.pop("decided_page", None)  # _page_from_cache
     if page is not None:

@@ -54,7 +54,7 @@ def decided(monkeypatch):
         seen.append(found is not None)
         return found
 
-    monkeypatch.setattr(cache, "decided_document", spy)
+    monkeypatch.setattr(cache.decisions, "decided_document", spy)
     return seen
 
 

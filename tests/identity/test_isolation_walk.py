@@ -418,7 +418,7 @@ def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(
         served.append((len(args) > 3 and bool(args[3]), real(*args)))  # a suffix: the page
         return served[-1][1]
 
-    monkeypatch.setattr(cache, "decided_document", spy)
+    monkeypatch.setattr(cache.decisions, "decided_document", spy)
     for name in ROLES[1:]:
         _as(client, _user(f"{name}@{A}.example"))
         for meeting_id in meetings:

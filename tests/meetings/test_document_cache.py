@@ -42,7 +42,7 @@ def lookups(monkeypatch):
         return found
 
     monkeypatch.setattr(cache.Generations, "lookup", spy)
-    monkeypatch.setattr(cache, "decided_document", spy_decided)
+    monkeypatch.setattr(cache.decisions, "decided_document", spy_decided)
     return seen
 
 

@@ -53,7 +53,7 @@ def served(monkeypatch):
         return found
 
     monkeypatch.setattr(cache.Generations, "lookup", lookup)
-    monkeypatch.setattr(cache, "decided_document", decided)
+    monkeypatch.setattr(cache.decisions, "decided_document", decided)
     return seen
 
 
