@@ -2,8 +2,9 @@
 (ordinary, or extraordinary under CORE-EXTRAORDINARY) and moving it, the meeting page (agenda,
 attachments, attendance, minutes, approval, and what other features add to it, as the live
 votes of core/decisions/views.py), sending the agenda, recording the meeting held or
-cancelling it, the meeting as an iCalendar file, compliance, and the public pages. The
-agenda, attendance and mandates are in ``agenda_views``, the minutes in ``minutes_views``.
+cancelling it, the meeting as an iCalendar file, and compliance. The agenda, attendance and
+mandates are in ``agenda_views``, the minutes in ``minutes_views``, the public pages in
+``public_views``.
 
 Handlers are thin: parse the form (with the API's marshmallow schemas), call the feature's
 operation, commit, redirect (post/redirect/get). Bad input or a rule's refusal (409/422)
@@ -19,11 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import sqlalchemy as sa
 import time
 
 from flask import Blueprint, Response, current_app, g, render_template, request, session, url_for
-from flask import abort as flask_abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
@@ -31,7 +30,6 @@ from flask_wtf.csrf import generate_csrf
 
 from core import clock
 from core.bodies import operations as bodies
-from core.extensions import db
 from core.identity.auth import logged_in_by_session, session_login
 from core.identity.permissions import Role, access, require
 from core.meetings import cache, present
@@ -490,27 +488,3 @@ def compliance(key: str):
     year = request.args.get("year", type=int) or clock.today().year
     report = meetings.compliance(body, year, current_tenant(), tenant_hooks())
     return render_template("meetings/compliance.html", tenant=g.tenant, body=body, c=report, year=year)
-
-
-# --------------------------------------------------------------------------- public
-
-
-@bp.route("/<tenant>/offentlig")
-@access(Role.PUBLIC)
-def public_meetings():
-    """Published agendas and final minutes of the tenant, without closed content."""
-    q = (sa.select(Meeting).where(Meeting.state.in_(present.PUBLIC_AGENDA_STATES))
-         .order_by(Meeting.starts_at.desc()))
-    return render_template("meetings/public_meetings.html", tenant=g.tenant,
-                           meetings=[present.public_meeting(m) for m in db.session.scalars(q)])
-
-
-@bp.route("/<tenant>/offentlig/moeder/<int:meeting_id>")
-@access(Role.PUBLIC)
-def public_meeting(meeting_id: int):
-    """One published agenda with its final minutes; closed items as «Lukket punkt»
-    (CORE-CLOSED-ITEMS)."""
-    m = db.session.get(Meeting, meeting_id)
-    if m is None or m.state not in present.PUBLIC_AGENDA_STATES:
-        flask_abort(404)
-    return render_template("meetings/public_meeting.html", tenant=g.tenant, m=present.public_meeting(m))
