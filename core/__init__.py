@@ -112,6 +112,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.decisions import views as decision_pages
     from core.documents import views as document_pages
     from core.identity import account_views  # noqa: F401  (templates: identity_pages')
+    from core.decisions import written_views  # noqa: F401  (routes only)
     from core.meetings import agenda_views, minutes_views, public_views  # noqa: F401  (routes only)
     from core.meetings import views as meeting_pages
     from core.notifications import views as notification_pages

@@ -256,9 +256,7 @@ def _compose_written(notification: Notification, tenant, user: User | None) -> M
                               if procedure.recommendation else [])))
     if notification.kind == "written_opened":
         mail.paragraphs.append(_("Svar senest %(at)s: enig, indsigelse (med begrundelse) eller "
-                                 "undlad at tage stilling. Forslaget er besluttet, når reglerne siger "
-                                 "det (%(clause)s).", at=at,
-                                 clause=(procedure.start_rules.get("allowed") or {}).get("clause") or ""))
+                                 "undlad at tage stilling. Hver stemmeberettiget svarer én gang.", at=at))
     else:
         outcome = procedure.outcome or {}
         en = language_of(user) == "en"

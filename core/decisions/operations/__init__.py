@@ -65,6 +65,7 @@ from core.decisions.operations.written import (
     may_read_written_procedure,
     readable_written_procedure,
     start_written_procedure,
+    written_caller,
     written_matter,
     written_procedures_of_body,
     written_situation,

@@ -143,7 +143,9 @@ def answerable_units(procedure: WrittenProcedure, user, *, hooks, tenant) -> lis
 # ------------------------------------------------------------------ starting
 
 
-def _caller(body: Body, user: User, role: Role) -> Caller:
+def written_caller(body: Body, user: User, role: Role) -> Caller:
+    """Who asks to start a written procedure, as the rules see them: their seat roles in
+    ``body`` today, and ``secretariat`` for the tenant's secretariat."""
     today = clock.today()
     roles = {s.role.value for s in body.seats if s.holder_id == user.id and s.is_valid_on(today)}
     if role >= Role.TENANT_ADMIN:
@@ -176,7 +178,7 @@ def start_written_procedure(body: Body, data: dict, *, user: User, hooks, tenant
         deadline_at=deadline, state=WrittenState.OPEN, started_by_id=user.id, started_at=now,
     )
     matter = written_matter(procedure)
-    allowed = hooks.written_procedure_allowed(body=facts, caller=_caller(body, user, role),
+    allowed = hooks.written_procedure_allowed(body=facts, caller=written_caller(body, user, role),
                                               matter=matter)
     if not allowed.ok:
         refuse(403, message=allowed.reason, clause=allowed.clause, rule="written_procedure_allowed",
