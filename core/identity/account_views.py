@@ -30,6 +30,7 @@ from core.identity import operations as identity
 from core.identity.models import User
 from core.identity.permissions import Role, access, current_person, require, role_in_body
 from core.identity.schemas import EraseSchema, MailSettingsSchema, TokenCreateSchema
+from core.json_provider import IsoJSONProvider
 from core.notifications import operations as notifications
 from core.tenancy import current_tenant
 from core.web import N_, bp
@@ -64,7 +65,9 @@ def _confirmed() -> dict:
 
 
 def _json_download(data: dict, filename: str) -> Response:
-    resp = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    # Dates (a waiting item's due day) in ISO 8601, as the API writes them (core/json_provider.py).
+    resp = Response(json.dumps(data, ensure_ascii=False, indent=2, default=IsoJSONProvider.default),
+                    mimetype="application/json")
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
