@@ -122,3 +122,10 @@ def test_what_waits_lists_the_answer_until_it_is_given(board, member):
                               json={"choice": "agree"}).status_code == 201
     assert waiting(ANNA) == [] and waiting(CHAIR) == []  # TST-2: the organisation has answered
     assert len(waiting(BENT)) == 1
+
+
+def test_the_personal_data_export_carries_the_answer_waiting(board, member):
+    url = _start(member).headers["Location"]
+    resp = member(ANNA).get("/min-konto/persondata")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[-2000:]
+    assert url.rsplit("/", 1)[1] in resp.get_data(as_text=True)
