@@ -114,6 +114,26 @@ def test_decided_when_every_unit_agrees_and_recorded_in_the_next_minutes_CORE_WR
     assert _audit(in_tenant, "written.placed")[0].payload["item"] == item["id"]
 
 
+def test_the_next_minutes_record_it_as_decided_by_written_procedure(board, member, clock):
+    from tests.fixtures.meetings import sit_and_hold
+
+    p = _start(member).get_json()
+    for who in (CHAIR, BENT, KAREN):
+        assert _answer(member, p["id"], who).status_code == 201
+    sec = member(SECRETARY)
+    clock.set(NEXT_MEETING - timedelta(days=10))
+    assert sec.post(f"{A}/meetings/{board}/publish-agenda").status_code == 200
+    clock.set(NEXT_MEETING + timedelta(hours=1))
+    assert sit_and_hold(sec, board, prefix=f"{A}/").status_code == 200
+    assert sec.post(f"{A}/meetings/{board}/send-minutes").status_code == 200
+    minutes = member(ANNA).get(f"{A}/meetings/{board}/minutes").get_json()
+    [entry] = [e for e in minutes["versions"][0]["entries"] if e["item_id"] == _get(member, p["id"])["item_id"]]
+    assert entry["title"] == "Besluttet ved skriftlig behandling: Tilskud til sommerfest"
+    assert entry["decision"] == ("Besluttet ved skriftlig behandling den 01.02.2018: Bestyrelsen bevilger "
+                                 "5.000 kr. til sommerfesten.")
+    assert "(CORE-WRITTEN-DECIDED)" in entry["explanation"]
+
+
 def test_an_objection_goes_to_the_next_meeting_with_the_answers_through_the_tick_and_smtp_CORE_WRITTEN_FALLBACK(
         board, member, clock, smtp_server, in_tenant):
     p = _start(member, who=SECRETARY).get_json()
@@ -240,3 +260,23 @@ def test_the_body_lists_its_written_procedures(board, member):
     listed = member(ANNA).get(f"{A}/bodies/bestyrelse/written-procedures").get_json()
     assert [x["id"] for x in listed] == [p["id"]]
     assert listed[0]["mine"] == [{"key": "org:TST-A", "label": "TST-A", "name": "TST-A"}]
+
+
+def test_audit_check_finds_an_answer_or_outcome_changed_past_the_log(board, member, in_tenant):
+    from core.decisions.operations import audit_mismatches
+
+    p = _start(member).get_json()
+    _answer(member, p["id"], CHAIR)
+    _answer(member, p["id"], BENT, "object", reason="For dyrt.")
+    _answer(member, p["id"], KAREN)  # every unit answered: closed, not decided
+    with in_tenant("testby") as tenant:
+        assert audit_mismatches(tenant.id) == []
+        answers = WrittenAnswer.__table__
+        db.session.execute(sa.update(answers).where(answers.c.unit_key == "org:TST-B")
+                           .values(choice="agree", reason=""))
+        procedures = WrittenProcedure.__table__
+        db.session.execute(sa.update(procedures).values(state="decided"))
+        db.session.commit()
+        found = {(m.table, m.field) for m in audit_mismatches(tenant.id)}
+    assert ("written_answers", "choice") in found and ("written_answers", "reason") in found
+    assert ("written_procedures", "result") in found

@@ -1,5 +1,6 @@
 """The tables checked against the audit log: each stored vote and each closed motion's
-result and outcome compared with what the log says (``kommissorium audit verify``).
+result and outcome, and each written procedure's answers and outcome, compared with what
+the log says (``kommissorium audit verify``).
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from core.audit import operations as audit
-from core.decisions.models import Motion, Vote
+from core.decisions.models import Motion, Vote, WrittenAnswer, WrittenProcedure
 from core.extensions import db
 
 
@@ -79,4 +80,56 @@ def audit_mismatches(tenant_id: int) -> list[audit.Mismatch]:
             found = audit.first_difference(m.outcome, logged.get("outcome"), "outcome")
             if found:
                 differs("motions", m.id, subject, *found)
+        _written_mismatches(differs)
     return out
+
+
+def _written_mismatches(differs) -> None:
+    """Each written procedure's answers (``written.answered``: choice, reason, capacity) and
+    closed state and outcome (``written.closed``) against the log, as for votes and motions."""
+    from core.audit.models import AuditEntry
+
+    logged_answers: dict[tuple[int, str], dict] = {}
+    logged_closes: dict[int, dict] = {}
+    for e in db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.subject.like("written:%"),
+                                        AuditEntry.action.in_(("written.answered", "written.closed")))
+            .order_by(AuditEntry.seq)):
+        procedure_id = int(e.subject.partition(":")[2])
+        if e.action == "written.closed":
+            logged_closes[procedure_id] = e.payload
+        else:
+            p = e.payload
+            logged_answers[(procedure_id, p["unit"])] = {
+                "choice": p.get("choice"), "reason": p.get("reason"), "answered_as": p.get("answered_as")}
+    for a in db.session.scalars(sa.select(WrittenAnswer).order_by(WrittenAnswer.id)):
+        subject = f"written:{a.procedure_id}"
+        logged = logged_answers.pop((a.procedure_id, a.unit_key), None)
+        stored = {"choice": a.choice.value, "reason": a.reason, "answered_as": a.answered_as.value}
+        if logged is None:
+            differs("written_answers", a.id, subject, f"answer of {a.unit_key}", stored, audit.ABSENT)
+            continue
+        for name, value in stored.items():
+            if logged.get(name) != value:
+                differs("written_answers", a.id, subject, name, value, logged.get(name))
+    for (procedure_id, unit), logged in sorted(logged_answers.items()):
+        differs("written_answers", None, f"written:{procedure_id}", f"answer of {unit}", audit.ABSENT, logged)
+    procedures = {p.id: p for p in db.session.scalars(
+        sa.select(WrittenProcedure).where(sa.or_(WrittenProcedure.outcome.is_not(None),
+                                                 WrittenProcedure.id.in_(list(logged_closes) or [-1])))
+        .order_by(WrittenProcedure.id))}
+    for procedure_id in sorted(procedures.keys() | logged_closes.keys()):
+        p, logged = procedures.get(procedure_id), logged_closes.get(procedure_id)
+        subject = f"written:{procedure_id}"
+        if p is None:
+            differs("written_procedures", None, subject, "result", audit.ABSENT, logged["result"])
+            continue
+        result = p.state.value if p.outcome is not None else None
+        if logged is None:
+            differs("written_procedures", p.id, subject, "result", result, audit.ABSENT)
+            continue
+        if result != logged["result"]:
+            differs("written_procedures", p.id, subject, "result", result, logged["result"])
+        found = audit.first_difference(p.outcome, logged.get("outcome"), "outcome")
+        if found:
+            differs("written_procedures", p.id, subject, *found)

@@ -153,8 +153,7 @@ def _close_if_settled(procedure: WrittenProcedure, hooks, tenant, now: datetime,
     db.session.flush()
     audit.record("written.closed", f"written:{procedure.id}", {
         "result": procedure.state.value, "clause": rule.clause,
-        "fallback": fallback and fallback["action"], "explanation": da,
-        "answers": {a.unit_key: a.choice.value for a in procedure.answers},
+        "fallback": fallback and fallback["action"], "outcome": procedure.outcome,
     })
     place_written_on_next_meeting(procedure, tenant)
     return True
@@ -209,10 +208,13 @@ def place_written_on_next_meeting(procedure: WrittenProcedure, tenant) -> Meetin
     decided = procedure.state is WrittenState.DECIDED
     closed = procedure.closed_at.astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y")
     if decided:
+        # The minutes record it as decided (meetings' DECIDED_BEFORE: the decision theme is
+        # the decision, the case text its explanation).
         data = {"kind": "O", "title": f"Besluttet ved skriftlig behandling: {procedure.title}"[:300],
-                "decision_theme": f"Besluttet ved skriftlig behandling den {closed}.",
-                "case_text": f"{procedure.text}\n\n{procedure.outcome['explanation']}",
-                "recommendation": procedure.recommendation}
+                "decision_theme": f"Besluttet ved skriftlig behandling den {closed}: {procedure.text}",
+                "case_text": procedure.outcome["explanation"],
+                "recommendation": procedure.recommendation,
+                "topics": [meetings.DECIDED_BEFORE]}
     else:
         data = {"kind": "B", "title": procedure.title,
                 "decision_theme": procedure.text,

@@ -61,6 +61,7 @@ from core.meetings.operations.compliance import (
 )
 from core.meetings.operations.agenda import (
     CONFIDENTIALITY_REASONS,
+    DECIDED_BEFORE,
     PUBLIC_TITLES,
     RECEIVES_PROPOSALS,
     add_attachment,

@@ -53,6 +53,10 @@ CONFIDENTIALITY_REASONS = {
 
 #: The topic of the standing item that receives proposals (CORE-STANDING-ITEMS).
 RECEIVES_PROPOSALS = "incoming_recommendations"
+#: The topic of an item decided before the meeting (by written procedure,
+#: core/decisions/operations/written_answers.py): its decision theme is the decision as taken
+#: and its case text the explanation, which the minutes record as they stand.
+DECIDED_BEFORE = "decided_before_the_meeting"
 
 
 def get_attachment(attachment_id: int) -> Attachment:

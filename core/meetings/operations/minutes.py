@@ -30,7 +30,7 @@ from core.meetings.models import (
     MinutesEntry,
     MinutesVersion,
 )
-from core.meetings.operations.agenda import _add_approval_item
+from core.meetings.operations.agenda import DECIDED_BEFORE, _add_approval_item
 from core.meetings.operations.compliance import _record_breach, deadlines, next_meeting
 from core.meetings.operations.states import HELD_STATES, _move, _refuse_transition
 from core.rules.types import ItemKind as RuleItemKind
@@ -47,9 +47,21 @@ def draft(meeting: Meeting) -> MinutesVersion:
         _refuse_transition(meeting, meeting.state, "få skrevet referat (rettelser er nye versioner)")
     version = meeting.minutes_versions[0] if meeting.minutes_versions else None
     if version is None:
-        version = MinutesVersion(number=1)
-        meeting.minutes_versions.append(version)
-        db.session.flush()
+        version = _first_version(meeting)
+    return version
+
+
+def _first_version(meeting: Meeting) -> MinutesVersion:
+    """The minutes' first version, begun with the decisions taken before the meeting (an
+    item decided by written procedure: ``DECIDED_BEFORE``), as they were taken."""
+    version = MinutesVersion(number=1)
+    meeting.minutes_versions.append(version)
+    for item in meeting.items:
+        if DECIDED_BEFORE in (item.topics or []):
+            version.entries.append(MinutesEntry(item=item, decision=item.decision_theme,
+                                                public_decision="", dissents=[],
+                                                explanation=item.case_text))
+    db.session.flush()
     return version
 
 
@@ -116,9 +128,7 @@ def record_motion_decision(
         return None
     version = meeting.minutes_versions[0] if meeting.minutes_versions else None
     if version is None:
-        version = MinutesVersion(number=1)
-        meeting.minutes_versions.append(version)
-        db.session.flush()
+        version = _first_version(meeting)
     entry = _entry(version, item)
     # Only an adopted motion's text is the decision; otherwise the minutes say what became
     # of the proposal, so nobody reads a rejected text as decided.
