@@ -34,6 +34,13 @@ from core.rules.types import WrittenAnswer as AnswerFacts
 from core.rules.types import WrittenOutcome
 
 
+def _lock(procedure: WrittenProcedure) -> None:
+    """Read the procedure's row again, locked until the transaction ends (``SELECT … FOR
+    UPDATE`` on PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    db.session.refresh(procedure, with_for_update=True)
+    db.session.expire(procedure, ["answers"])
+
+
 # ------------------------------------------------------------------ answering
 
 
@@ -42,7 +49,12 @@ def answer_written_procedure(procedure: WrittenProcedure, *, user: User, hooks, 
     """The answer of the unit ``user`` represents: once per unit (the database's unique
     constraint settles concurrent attempts), agree, object (with a reason) or abstain,
     while it is open and before the deadline. Settled by the answers (the
-    ``written_procedure_outcome`` rule), it closes at once."""
+    ``written_procedure_outcome`` rule), it closes at once.
+
+    The procedure's row is locked for the transaction (on PostgreSQL), so answers to one
+    procedure and its close by the tick follow one another: each answer sees the answers
+    before it, and none is taken after the close."""
+    _lock(procedure)
     now = clock.now()
     if procedure.state is not WrittenState.OPEN or now >= procedure.deadline_at:
         local = procedure.deadline_at.astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y kl. %H:%M")
@@ -169,7 +181,9 @@ def close_due_written_procedures(tenant, hooks, now: datetime | None = None) -> 
         WrittenProcedure.state == WrittenState.OPEN, WrittenProcedure.deadline_at <= now,
     ).order_by(WrittenProcedure.id)).all()
     for procedure in due:
-        closed += _close_if_settled(procedure, hooks, tenant, now, deadline_passed=True)
+        _lock(procedure)  # an answer or another tick may have closed it meanwhile
+        if procedure.state is WrittenState.OPEN:
+            closed += _close_if_settled(procedure, hooks, tenant, now, deadline_passed=True)
     waiting = db.session.scalars(sa.select(WrittenProcedure).where(
         WrittenProcedure.state != WrittenState.OPEN, WrittenProcedure.item_id.is_(None),
     ).order_by(WrittenProcedure.id)).all()
@@ -194,6 +208,7 @@ def place_written_on_next_meeting(procedure: WrittenProcedure, tenant) -> Meetin
     such meeting yet gets it on the next one the tick finds. Once only."""
     from core.meetings import operations as meetings
 
+    _lock(procedure)  # two ticks at once place it once
     if procedure.state is WrittenState.OPEN or procedure.item_id is not None:
         return None
     fallback = (procedure.outcome or {}).get("fallback")
