@@ -280,3 +280,12 @@ def test_audit_check_finds_an_answer_or_outcome_changed_past_the_log(board, memb
         found = {(m.table, m.field) for m in audit_mismatches(tenant.id)}
     assert ("written_answers", "choice") in found and ("written_answers", "reason") in found
     assert ("written_procedures", "result") in found
+
+
+def test_every_action_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    body = paths["/api/v1/tenants/{tenant}/bodies/{key}/written-procedures"]
+    assert {"get", "post"} <= body.keys()
+    assert "get" in paths["/api/v1/tenants/{tenant}/written-procedures/{procedure_id}"]
+    answers = paths["/api/v1/tenants/{tenant}/written-procedures/{procedure_id}/answers"]["post"]
+    assert answers["requestBody"]["required"] and "409" in answers["responses"]
