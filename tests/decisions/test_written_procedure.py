@@ -13,10 +13,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from core import hookimpl
 from core.audit.models import AuditEntry
 from core.decisions.models import WrittenAnswer, WrittenProcedure
 from core.extensions import db
 from core.notifications.operations import tick
+from core.rules import Rulebook, WrittenFallback, WrittenOutcome
 from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import (
     ANNA,
@@ -289,3 +291,72 @@ def test_every_action_is_in_the_openapi_document(client):
     assert "get" in paths["/api/v1/tenants/{tenant}/written-procedures/{procedure_id}"]
     answers = paths["/api/v1/tenants/{tenant}/written-procedures/{procedure_id}/answers"]["post"]
     assert answers["requestBody"]["required"] and "409" in answers["responses"]
+
+
+class MajorityInWriting:
+    """A kommissorium's own written procedure, through the three hooks: any member may send
+    a proposal (TST-W1); it is decided when more than half of the units agree, settled as
+    soon as that is certain either way (TST-W2); not decided, it lapses (TST-W3)."""
+
+    @hookimpl
+    def written_procedure_allowed(self, body, caller, matter):
+        if body.kind == "board" and caller.roles:
+            return Rulebook("written_rules").allow("TST-W1", "Ethvert medlem kan sende et forslag.")
+        return None
+
+    @hookimpl
+    def written_procedure_outcome(self, body, matter, units, answers, deadline_passed):
+        if body.kind != "board":
+            return None
+        eligible = [u for u in units if u.eligible]
+        agree = sum(a.choice == "agree" for a in answers)
+        against = len(answers) - agree
+        if agree * 2 > len(eligible):
+            return WrittenOutcome(True, True, f"{agree} af {len(eligible)} er enige.", "TST-W2", "written_rules")
+        if against * 2 >= len(eligible) or deadline_passed:
+            return WrittenOutcome(True, False, f"Kun {agree} af {len(eligible)} er enige.", "TST-W2",
+                                  "written_rules")
+        return WrittenOutcome(False, False, "Flere svar afventes.", "TST-W2", "written_rules")
+
+    @hookimpl
+    def written_procedure_fallback(self, body, matter, outcome):
+        return WrittenFallback("lapse", "Forslaget bortfalder.", "TST-W3", "written_rules")
+
+
+@pytest.fixture
+def own_rules(app, sync_tenant, write_tenant_file, clock, make_meeting, in_process):
+    """Testby with the plugin above beside its own (``plugins = ["testby", "written_rules"]``)."""
+    from core.hooks.host import PluginHost
+    from tests.fixtures import testby_plugin
+    from tests.fixtures.testby import TESTBY
+
+    app.extensions["kommissorium.host"] = PluginHost(
+        plugins={"testby": testby_plugin, "written_rules": MajorityInWriting()})
+    text = TESTBY.read_text(encoding="utf-8")
+    assert 'plugins = ["testby"]' in text
+    sync_tenant(write_tenant_file(text.replace('plugins = ["testby"]', 'plugins = ["testby", "written_rules"]')))
+    clock.set(START)
+    return make_meeting("testby", "bestyrelse", NEXT_MEETING)
+
+
+def test_hooks_decide_who_starts_when_it_is_decided_and_what_happens_otherwise(own_rules, member, in_tenant):
+    started = _start(member, who=BENT)  # TST-W1: a member may
+    assert started.status_code == 201 and started.get_json()["start_rules"]["allowed"]["clause"] == "TST-W1"
+    pid = started.get_json()["id"]
+    assert _answer(member, pid, BENT).status_code == 201
+    assert _get(member, pid)["state"] == "open"  # 1 of 3 agree: not yet certain
+    assert _answer(member, pid, KAREN).status_code == 201
+    done = _get(member, pid)
+    assert done["state"] == "decided" and done["outcome"]["rule"]["clause"] == "TST-W2"  # 2 of 3, TST-A silent
+    assert done["outcome"]["rule"]["source"] == "written_rules"
+
+    second = _start(member, who=KAREN, title="Ny bænk").get_json()["id"]
+    assert _answer(member, second, KAREN, "object", reason="Nej").status_code == 201
+    assert _answer(member, second, CHAIR, "object", reason="Nej").status_code == 201
+    lapsed = _get(member, second)
+    assert lapsed["state"] == "not_decided" and lapsed["outcome"]["fallback"]["clause"] == "TST-W3"
+    assert "Forslaget bortfalder. (TST-W3)" in lapsed["outcome"]["explanation"]
+    tick(START + timedelta(minutes=5))
+    assert _get(member, second)["item_id"] is None  # it lapsed: no meeting gets it
+    titles = [i["title"] for i in member(SECRETARY).get(f"{A}/meetings/{own_rules}").get_json()["items"]]
+    assert "Ny bænk" not in titles and "Besluttet ved skriftlig behandling: Tilskud til sommerfest" in titles
