@@ -242,6 +242,10 @@ def _compose_written(notification: Notification, tenant, user: User | None) -> M
         subject = _("Skriftlig behandling: %(title)s", title=procedure.title)
         heading = _("Forslag til skriftlig behandling i %(body)s", body=body)
         action = Link(_("Svar her"), page)
+    elif notification.kind == "written_reminder":
+        subject = _("Påmindelse om skriftlig behandling: %(title)s", title=procedure.title)
+        heading = _("Forslag til skriftlig behandling i %(body)s", body=body)
+        action = Link(_("Svar her"), page)
     else:
         decided = procedure.state is WrittenState.DECIDED
         subject = (_("Besluttet ved skriftlig behandling: %(title)s", title=procedure.title) if decided
@@ -254,7 +258,10 @@ def _compose_written(notification: Notification, tenant, user: User | None) -> M
     mail.items.append(Item(procedure.title, [_("Forslag til beslutning: %(text)s", text=procedure.text)]
                            + ([_("Indstilling: %(text)s", text=procedure.recommendation)]
                               if procedure.recommendation else [])))
-    if notification.kind == "written_opened":
+    if notification.kind == "written_reminder":
+        mail.paragraphs.append(_("Der mangler stadig et svar fra den stemmeberettigede, du svarer for. "
+                                 "Fristen udløber %(at)s.", at=at))
+    if notification.kind in ("written_opened", "written_reminder"):
         mail.paragraphs.append(_("Svar senest %(at)s: enig, indsigelse (med begrundelse) eller "
                                  "undlad at tage stilling. Hver stemmeberettiget svarer én gang.", at=at))
     else:

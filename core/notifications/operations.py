@@ -24,6 +24,8 @@ Kinds (the subject is ``meeting:<id>``):
 * ``minutes_approved`` — to the members: the minutes were approved tacitly (no member objected).
 * ``written_opened`` (subject ``written:<id>``) — a proposal put to written procedure, to
   those who answer for the body's eligible voting units (core/decisions/operations/written.py);
+* ``written_reminder`` (subject ``written:<id>``) — a day before its deadline, to those whose
+  unit has not answered;
 * ``written_closed`` (subject ``written:<id>``) — its explained outcome, to the body's
   members, whoever started it and whoever answered.
 

@@ -157,6 +157,13 @@ def test_an_objection_goes_to_the_next_meeting_with_the_answers_through_the_tick
     assert _answer(member, p["id"], KAREN).status_code == 201
     assert _get(member, p["id"])["state"] == "open"  # TST-A has not answered; the deadline decides
 
+    # A day before the deadline, those whose unit has not answered are reminded; nobody else.
+    tick(DEADLINE - timedelta(days=1))
+    for who, reminded in ((CHAIR, 1), (ANNA, 1), (BENT, 0), (KAREN, 0)):
+        assert len([m for m in smtp_server.to(who) if m["Subject"].startswith("Påmindelse")]) == reminded, who
+    [reminder] = [m for m in smtp_server.to(ANNA) if m["Subject"].startswith("Påmindelse")]
+    assert "Fristen udløber 08.02.2018 kl. 13:00." in reminder.get_body(("plain",)).get_content()
+
     report = tick(DEADLINE - timedelta(minutes=1))
     assert report.written_closed == 0
     report = tick(DEADLINE)

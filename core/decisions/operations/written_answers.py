@@ -254,12 +254,15 @@ def place_written_on_next_meeting(procedure: WrittenProcedure, tenant) -> Meetin
 
 #: Announce an outcome only while recent (a first tick on old data mails no history).
 _OUTCOME_WINDOW = timedelta(days=30)
+#: Remind those whose unit has not answered this long before the deadline.
+_REMINDER = timedelta(days=1)
 
 
 def written_due_mails(tenant, hooks, now: datetime) -> list[tuple[str, str, list[str]]]:
     """What the tick writes to the outbox (kind, subject, recipients): the proposal to
-    those who answer for the eligible units (``written_opened``), and the outcome to the
-    body's members, whoever started it and whoever answered (``written_closed``)."""
+    those who answer for the eligible units that have not answered (``written_opened``), a
+    reminder to them a day before the deadline (``written_reminder``), and the outcome to
+    the body's members, whoever started it and whoever answered (``written_closed``)."""
     out = []
     for procedure in db.session.scalars(sa.select(WrittenProcedure).where(
             WrittenProcedure.started_at >= now - timedelta(days=100)).order_by(WrittenProcedure.id)):
@@ -267,8 +270,12 @@ def written_due_mails(tenant, hooks, now: datetime) -> list[tuple[str, str, list
         if procedure.state is WrittenState.OPEN:
             if now < procedure.deadline_at:
                 sit = written_situation(procedure, hooks, tenant)
-                out.append(("written_opened", subject,
-                            sorted({p for u in sit.units if u.eligible for p in u.casters})))
+                answered = {a.unit_key for a in procedure.answers}
+                waiting = sorted({p for u in sit.units if u.eligible and u.key not in answered
+                                  for p in u.casters})
+                out.append(("written_opened", subject, waiting))
+                if now >= procedure.deadline_at - _REMINDER:
+                    out.append(("written_reminder", subject, waiting))
             continue
         if procedure.closed_at is None or procedure.closed_at < now - _OUTCOME_WINDOW:
             continue
