@@ -367,3 +367,16 @@ def test_hooks_decide_who_starts_when_it_is_decided_and_what_happens_otherwise(o
     assert _get(member, second)["item_id"] is None  # it lapsed: no meeting gets it
     titles = [i["title"] for i in member(SECRETARY).get(f"{A}/meetings/{own_rules}").get_json()["items"]]
     assert "Ny bænk" not in titles and "Besluttet ved skriftlig behandling: Tilskud til sommerfest" in titles
+
+
+def test_the_meeting_read_before_shows_the_item_at_once_with_the_cache_on(board, member, app, monkeypatch):
+    """The item is put on the agenda by the answer that closes the procedure (or the tick):
+    a meeting document cached before shows it on the next read (core/meetings/cache)."""
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
+    before = member(ANNA).get(f"{A}/meetings/{board}").get_json()
+    p = _start(member).get_json()
+    for who in (CHAIR, BENT, KAREN):
+        assert _answer(member, p["id"], who).status_code == 201
+    after = member(ANNA).get(f"{A}/meetings/{board}").get_json()
+    assert len(after["items"]) == len(before["items"]) + 1
+    assert after["items"][-1]["title"] == "Besluttet ved skriftlig behandling: Tilskud til sommerfest"
