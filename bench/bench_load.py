@@ -55,7 +55,7 @@ COLD_REQUESTS = 30
 def _seed(app) -> tuple[int, int, str]:
     import sqlalchemy as sa
 
-    from core.bodies.models import Body, Seat
+    from core.bodies.models import Body, Seat, SeatHolding
     from core.extensions import db
     from core.identity.models import User
     from core.tenancy import all_tenants
@@ -68,7 +68,8 @@ def _seed(app) -> tuple[int, int, str]:
                                starts_at=datetime(2020, 11, 1, 14, tzinfo=UTC))
         with all_tenants():
             email = db.session.scalar(
-                sa.select(User.email).join(Seat, Seat.holder_id == User.id)
+                sa.select(User.email).join(SeatHolding, SeatHolding.holder_id == User.id)
+                .join(Seat, Seat.id == SeatHolding.seat_id)
                 .join(Body, Body.id == Seat.body_id).where(Body.key == "bestyrelse")
                 .order_by(Seat.position).limit(1))
     return meeting_id, other_id, email

@@ -24,7 +24,7 @@ SIZES = (5, 50)
 
 
 def _add_bench_body(app, slug: str, seats: int) -> None:
-    from core.bodies.models import Body, Seat, SeatRole
+    from core.bodies.models import Body, Seat, SeatHolding, SeatRole
     from core.extensions import db
     from core.identity.models import User
     from core.tenancy import tenant_scope
@@ -43,7 +43,7 @@ def _add_bench_body(app, slug: str, seats: int) -> None:
                 holder = User(email=f"bench-{slug}-{i}@bench.example", name=f"Bench Demo {i}")
                 db.session.add(Seat(body=body, key=f"seat-{i}", position=i, title=f"Plads {i}",
                                     organisation_id=orgs[i % len(orgs)], role=SeatRole.MEMBER,
-                                    is_voting=True, holder=holder))
+                                    is_voting=True, holdings=[SeatHolding(holder=holder)]))
             db.session.commit()
 
 

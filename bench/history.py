@@ -40,7 +40,7 @@ def _insert(conn, table, rows: list[dict], returning: bool = False) -> list[int]
 
 def add_history(engine, years: int = YEARS, first_year: int = FIRST_YEAR) -> dict:
     """Add ``years`` of history to every tenant in the database; returns row counts."""
-    from core.bodies.models import Body, Seat
+    from core.bodies.models import Body, Seat, SeatHolding
     from core.decisions.models import (
         CastAs, Motion, MotionPhase, MotionResult, ProcedureKind, Vote, VoteChoice,
     )
@@ -62,9 +62,12 @@ def add_history(engine, years: int = YEARS, first_year: int = FIRST_YEAR) -> dic
         bodies = conn.execute(sa.select(Body.__table__.c.id, Body.__table__.c.tenant_id,
                                         Body.__table__.c.meetings_per_year)).all()
         seats: dict[int, list] = {}
+        holdings = SeatHolding.__table__
         for s in conn.execute(sa.select(Seat.__table__.c.id, Seat.__table__.c.body_id,
                                         Seat.__table__.c.key, Seat.__table__.c.title,
-                                        Seat.__table__.c.holder_id, Seat.__table__.c.is_voting)):
+                                        holdings.c.holder_id, Seat.__table__.c.is_voting)
+                              .outerjoin(holdings, sa.and_(holdings.c.seat_id == Seat.__table__.c.id,
+                                                           holdings.c.valid_to.is_(None)))):
             seats.setdefault(s.body_id, []).append(s)
         for year in range(first_year, first_year + years):
             meetings, plan = [], []

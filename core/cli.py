@@ -181,7 +181,8 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     who sits in two municipalities."""
     import sqlalchemy as sa
 
-    from core.bodies.models import Body, Seat, SeatRole
+    from core import clock
+    from core.bodies.models import Body, Seat, SeatHolding, SeatRole
     from core.demo import _plugin_demo
     from core.extensions import db
     from core.identity.models import Affiliation, User
@@ -190,6 +191,7 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     from core.tenants.models import Tenant, TenantAdmin
 
     out = []
+    today = clock.today()
     with all_tenants():
         tenants = db.session.scalars(sa.select(Tenant).order_by(Tenant.name)).all()
         for tenant in tenants:
@@ -202,20 +204,22 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
             keys = list(getattr(module, "MAIN_BODIES", []))[:1]
             seats = db.session.scalars(
                 sa.select(Seat).join(Body, Body.id == Seat.body_id)
-                .where(Body.tenant_id == tenant.id, Body.key.in_(keys), Seat.holder_id.is_not(None),
-                       Seat.ended_on.is_(None))
+                .where(Body.tenant_id == tenant.id, Body.key.in_(keys), Seat.ended_on.is_(None))
                 .order_by(Seat.id)).all()
+            seats = [s for s in seats if s.current_holder is not None]
             leader = next((s for s in seats if s.role is SeatRole.MEETING_LEADER), None) or next(
                 (s for s in seats if s.role is SeatRole.CHAIR), None)
             member = next((s for s in seats if s.role is SeatRole.MEMBER and s.is_voting), None)
             for who, seat in (("mødeleder", leader), ("medlem", member)):
                 if seat is not None:
-                    out.append((tenant.name, f"{who}, {seat.body.name}", seat.holder.name,
-                                seat.holder.email))
+                    out.append((tenant.name, f"{who}, {seat.body.name}", seat.current_holder.name,
+                                seat.current_holder.email))
         # A KAB person with seats in two (or more) municipalities.
         rows = db.session.execute(
             sa.select(User.name, User.email, sa.func.count(sa.distinct(Seat.tenant_id)))
-            .join(Seat, Seat.holder_id == User.id)
+            .join(SeatHolding, sa.and_(SeatHolding.holder_id == User.id,
+                                       SeatHolding.valid_on_sql(today)))
+            .join(Seat, Seat.id == SeatHolding.seat_id)
             .join(Affiliation, Affiliation.user_id == User.id)
             .join(Organisation, Organisation.id == Affiliation.organisation_id)
             .where(Organisation.code == "KAB", Seat.ended_on.is_(None))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from core import clock
-from core.bodies.models import Body, Seat
+from core.bodies.models import Body, Seat, SeatHolding
 from core.rules.types import BodyFacts, SeatFacts
 
 
-def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
+def body_facts(body: Body, tenant_slug: str, day: date | None = None) -> BodyFacts:
+    """The body as its rules see it on ``day`` (default today): a meeting's rules read it
+    on the meeting's day, so its seats' holders are those who sat then."""
     return BodyFacts(
         tenant=tenant_slug,
         key=body.key,
@@ -27,26 +31,27 @@ def body_facts(body: Body, tenant_slug: str) -> BodyFacts:
         sources=dict(body.sources or {}),
         information_recipients=tuple(r.organisation.code for r in body.information_recipients),
         extra=dict(body.extra or {}),
-        seats=seat_facts(body),
+        seats=seat_facts(body, day),
         period_start=body.period_start,
         period_end=body.period_end,
     )
 
 
-def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
-    """The body's seats in order, without those ended (``tenants sync`` ends a seat its
-    file no longer names): the seats in memory when they are loaded (a page that
+def seat_facts(body: Body, day: date | None = None) -> tuple[SeatFacts, ...]:
+    """The body's seats in order, without those ended by ``day`` (default today; ``tenants
+    sync`` ends a seat its file no longer names), each with its holder on ``day``: the seats in memory when they are loaded (a page that
     loaded many bodies' seats at once; they may hold unsaved changes); else one statement
     of plain columns, since ORM rows for every seat, its organisation and holder cost
     more than a vote did (200 seats)."""
     from core.extensions import db
 
+    day = day or clock.today()
     state = sa.inspect(body)
     if not state.persistent or "seats" in state.dict:
         return tuple(
             SeatFacts(s.key, s.title, s.organisation.code, s.role.value, s.is_voting,
-                      s.holder.email if s.holder is not None else None)
-            for s in body.current_seats
+                      holder.email if (holder := s.holder_on(day)) is not None else None)
+            for s in body.seats if s.ended_on is None or day < s.ended_on
         )
     from core.identity.models import User
     from core.organisations.models import Organisation
@@ -54,8 +59,10 @@ def seat_facts(body: Body) -> tuple[SeatFacts, ...]:
     rows = db.session.execute(
         sa.select(Seat.key, Seat.title, Organisation.code, Seat.role, Seat.is_voting, User.email)
         .join(Organisation, Organisation.id == Seat.organisation_id)
-        .outerjoin(User, User.id == Seat.holder_id)
-        .where(Seat.body_id == body.id, Seat.not_ended_sql(clock.today()))
+        .outerjoin(SeatHolding, sa.and_(SeatHolding.seat_id == Seat.id,
+                                         SeatHolding.valid_on_sql(day)))
+        .outerjoin(User, User.id == SeatHolding.holder_id)
+        .where(Seat.body_id == body.id, Seat.not_ended_sql(day))
         .order_by(Seat.position, Seat.id)
     ).all()
     return tuple(SeatFacts(r.key, r.title, r.code, r.role.value, r.is_voting, r.email)

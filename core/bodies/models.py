@@ -205,10 +205,6 @@ class Seat(TenantScoped, db.Model):
     role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole, "seat_role"), nullable=False)
     #: Whether the seat carries a vote.
     is_voting: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
-    #: The person holding the seat; ``None`` while vacant.
-    holder_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
-    )
     #: First day the seat is valid.
     valid_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: Last day the seat is valid.
@@ -220,10 +216,45 @@ class Seat(TenantScoped, db.Model):
 
     body = relationship("Body", back_populates="seats")
     organisation = relationship("Organisation", lazy="joined")
-    holder = relationship("User", lazy="joined")
+    #: Who held the seat from when to when, oldest first (docs/decisions/0038-seat-holdings.md).
+    holdings = relationship(
+        "SeatHolding", back_populates="seat", cascade="all, delete-orphan", lazy="selectin",
+        order_by="(SeatHolding.valid_from.is_not(None), SeatHolding.valid_from, SeatHolding.id)",
+    )
 
     def is_valid_on(self, day: date) -> bool:
         return seat_valid_on(self.valid_from, self.valid_to, self.ended_on, day)
+
+    def holding_on(self, day: date) -> SeatHolding | None:
+        """The holding valid on ``day`` (a meeting's day: who sat then), or ``None`` while
+        the seat was vacant. Holdings never overlap (core/bodies/seats.py refuses it)."""
+        return next((h for h in self.holdings if h.is_valid_on(day)), None)
+
+    def holder_on(self, day: date):
+        """The person who held the seat on ``day``, or ``None``."""
+        holding = self.holding_on(day)
+        return holding.holder if holding is not None else None
+
+    def holder_id_on(self, day: date) -> int | None:
+        holding = self.holding_on(day)
+        return holding.holder_id if holding is not None else None
+
+    @property
+    def current_holder(self):
+        """Today's holder: the body's page, its lists, the tenant file's export."""
+        return self.holder_on(clock.today())
+
+    @property
+    def current_holder_id(self) -> int | None:
+        return self.holder_id_on(clock.today())
+
+    @classmethod
+    def held_by_sql(cls, user_id, day: date):
+        """The seat is held by ``user_id`` on ``day``, as an SQL condition on ``Seat``."""
+        return cls.id.in_(
+            sa.select(SeatHolding.seat_id).where(SeatHolding.holder_id == user_id,
+                                                 SeatHolding.valid_on_sql(day))
+        )
 
     @classmethod
     def not_ended_sql(cls, day: date):
@@ -232,6 +263,52 @@ class Seat(TenantScoped, db.Model):
 
     def __repr__(self) -> str:
         return f"<Seat {self.key}>"
+
+
+class SeatHolding(TenantScoped, db.Model):
+    """Who held a seat from when to when: a seat's holder changes from a day, and a past
+    meeting reads the holding valid on its day (its attendance, votes, minutes and
+    compliance), never today's (docs/decisions/0038-seat-holdings.md). A period with no
+    holding is a vacancy. Holdings are never deleted: a change closes the current one."""
+
+    __tablename__ = "seat_holdings"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_from <= valid_to",
+                           name="to_after_from"),
+        sa.Index("ix_seat_holdings_tenant_holder", "tenant_id", "holder_id"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The seat held.
+    seat_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("seats.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The person holding it.
+    holder_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=False, index=True
+    )
+    #: First day held; ``None``: since the seat began (a holder the tenant file named
+    #: before holdings had dates).
+    valid_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Last day held; ``None`` while it lasts.
+    valid_to: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    seat = relationship("Seat", back_populates="holdings")
+    holder = relationship("User", lazy="joined")
+
+    def is_valid_on(self, day: date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or day <= self.valid_to))
+
+    @classmethod
+    def valid_on_sql(cls, day: date):
+        """:meth:`is_valid_on` as an SQL condition."""
+        return sa.and_(sa.or_(cls.valid_from.is_(None), cls.valid_from <= day),
+                       sa.or_(cls.valid_to.is_(None), cls.valid_to >= day))
+
+    def __repr__(self) -> str:
+        return f"<SeatHolding {self.seat_id} {self.holder_id} {self.valid_from}–{self.valid_to}>"
 
 
 class BodyRecipient(TenantScoped, db.Model):

@@ -30,7 +30,7 @@ def get_body(key: str) -> Body:
         sa.select(Body)
         .filter_by(key=key)
         .options(
-            selectinload(Body.seats).joinedload(Seat.holder),
+            selectinload(Body.seats),
             selectinload(Body.information_recipients),
         )
     )
@@ -48,6 +48,8 @@ def describe_body(body: Body, tenant, hooks) -> dict:
             "period_start", "period_end", "ended_on", "meeting_duration_minutes", "clauses",
         )},
         "seats": body.current_seats,
+        # who held each seat from when to when, ended seats too (docs/decisions/0038)
+        "history": [(s, h) for s in body.seats for h in s.holdings],
         "information_recipients": hooks.collect("information_recipients", body=facts),
         "kommissorium": hooks.meeting_rules(body=facts),
         "rules": kommissorium_rules(facts, hooks),

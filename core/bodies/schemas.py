@@ -1,7 +1,17 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from core.bodies.models import SeatRole
 from core.fields import Text
 from core.openapi import Boolean
+
+
+class SeatHoldingSchema(Schema):
+    """Who held a seat from when to when (``valid_from`` ``null``: since the seat began;
+    ``valid_to`` ``null``: while it lasts)."""
+
+    holder = fields.Function(lambda h: h.holder.name)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
 
 
 class SeatSchema(Schema):
@@ -10,9 +20,14 @@ class SeatSchema(Schema):
     organisation = fields.Function(lambda s: s.organisation.code)
     role = fields.Function(lambda s: s.role.value)
     is_voting = Boolean()
-    holder = fields.Function(lambda s: s.holder.name if s.holder is not None else None)
+    #: Today's holder.
+    holder = fields.Function(lambda s: s.current_holder.name if s.current_holder is not None else None)
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
+    #: The day the seat stopped counting; ``null`` while current.
+    ended_on = fields.Date(allow_none=True)
+    #: Who held the seat from when to when, oldest first (a gap is a vacancy).
+    holdings = fields.List(fields.Nested(SeatHoldingSchema))
 
 
 def _current_seats(b) -> list:
@@ -76,3 +91,44 @@ class BodySchema(BodySummarySchema):
     information_recipients = fields.List(Text())
     kommissorium = fields.Nested(KommissoriumSchema)
     seats = fields.List(fields.Nested(SeatSchema))
+
+
+# ------------------------------------------------------------------ the secretariat's input
+
+_KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]*$", error="use lower-case letters, digits and '-'")
+
+
+class SeatCreateSchema(Schema):
+    """A new seat in a body (the secretariat), from ``valid_from`` (to ``valid_to``),
+    held by ``holder`` (an e-mail of a person acting for ``organisation``; none: vacant)."""
+
+    key = Text(required=True, validate=[validate.Length(min=1, max=64), _KEY])
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
+    organisation = Text(required=True, validate=validate.Length(min=1, max=64))
+    role = Text(required=True, validate=validate.OneOf([r.value for r in SeatRole]))
+    voting = Boolean(required=True)
+    holder = fields.Email(load_default=None, allow_none=True)
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+
+
+class SeatHolderSchema(Schema):
+    """A seat's new holder from ``valid_from`` (to ``valid_to``); ``holder`` none: the seat
+    is vacant from that day. The holding valid that day ends the day before."""
+
+    holder = fields.Email(load_default=None, allow_none=True)
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, allow_none=True)
+
+
+class SeatEndSchema(Schema):
+    """End a seat from ``ended_on``: the first day it no longer counts."""
+
+    ended_on = fields.Date(required=True)
+
+
+class SeatDetailSchema(SeatSchema):
+    """A seat with who held it from when to when, and the body it belongs to."""
+
+    body = fields.Function(lambda s: s.body.key)
+    position = fields.Integer()

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from flask import current_app
 
 from core import clock
-from core.bodies.models import Body, Seat
+from core.bodies.models import Body, Seat, SeatHolding
 from core.extensions import db
 from core.hooks.helpers import page_url
 from core.identity.models import User
@@ -71,9 +72,13 @@ def overview(user: User) -> dict:
             sa.select(Tenant, Body, Seat)
             .join(Body, Body.tenant_id == Tenant.id)
             .join(Seat, Seat.body_id == Body.id)
-            .where(Seat.holder_id == user.id, Seat.not_ended_sql(clock.today()),
+            .join(SeatHolding, sa.and_(SeatHolding.seat_id == Seat.id,
+                                       SeatHolding.valid_on_sql(clock.today())))
+            .where(SeatHolding.holder_id == user.id, Seat.not_ended_sql(clock.today()),
                    Body.current_sql(clock.today()))  # ended by sync: no longer held
             .order_by(Tenant.name, Body.id, Seat.position)
+            # the holding is the join's: the seats' other holdings are not read here
+            .options(lazyload(Seat.holdings))
         ).all()
         admin_tenants = db.session.scalars(
             sa.select(Tenant).where(Tenant.id.in_(

@@ -102,9 +102,11 @@ def _closed_title(item) -> str:
 def _attendance(meeting: Meeting) -> list[dict]:
     by_seat = {a.seat_id: a for a in meeting.attendances}
     rows = []
-    for seat in sorted(meeting.body.seats_on(meeting.starts_at.date()), key=lambda s: (s.position, s.id)):
+    day = meeting.starts_at.date()
+    for seat in sorted(meeting.body.seats_on(day), key=lambda s: (s.position, s.id)):
         a = by_seat.get(seat.id)
-        person = (a.person if a is not None and a.person is not None else seat.holder)
+        # who sat on the meeting's day, not who holds the seat today
+        person = (a.person if a is not None and a.person is not None else seat.holder_on(day))
         rows.append({
             "seat": seat.title, "organisation": seat.organisation.name if seat.organisation else "",
             "person": person.name if person is not None else "",

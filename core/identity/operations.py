@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from core import clock
-from core.bodies.models import Seat
+from core.bodies.models import Seat, SeatHolding
 from core.extensions import db
 from core.identity.models import (
     ApiToken,
@@ -418,9 +418,10 @@ def body_contacts(body) -> list[dict]:
     today = clock.today()
     return [
         {"seat": s.key, "title": s.title, "organisation": s.organisation.code,
-         "name": s.holder.name, "email": s.holder.email}
+         "name": holder.name, "email": holder.email}
         for s in sorted(body.seats, key=lambda s: s.position)
-        if s.holder is not None and s.is_valid_on(today) and s.holder.erased_at is None
+        if (holder := s.holder_on(today)) is not None and s.is_valid_on(today)
+        and holder.erased_at is None
     ]
 
 
@@ -438,7 +439,9 @@ def tenant_person(tenant_id: int, email: str) -> User | None:
     if user is None or user.erased_at is not None:
         return None
     ties = [
-        sa.select(Seat.id).where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id),
+        # holding or having held: any holding, of any day
+        sa.select(SeatHolding.id).where(SeatHolding.tenant_id == tenant_id,
+                                        SeatHolding.holder_id == user.id),
         sa.select(TenantAdmin.id).where(TenantAdmin.tenant_id == tenant_id,
                                         TenantAdmin.user_id == user.id),
     ]
@@ -457,8 +460,9 @@ def tenant_person(tenant_id: int, email: str) -> User | None:
 def tenant_people(tenant) -> list[dict]:
     """Everyone with a seat or the administration in the current tenant (for its
     secretariat): name, e-mail, organisations and seats."""
+    today = clock.today()
     seats = db.session.scalars(
-        sa.select(Seat).where(Seat.holder_id.is_not(None), Seat.not_ended_sql(clock.today()))
+        sa.select(Seat).where(Seat.not_ended_sql(today))
         .order_by(Seat.body_id, Seat.position)
     ).all()
     admins = db.session.scalars(sa.select(TenantAdmin)).all()
@@ -473,5 +477,6 @@ def tenant_people(tenant) -> list[dict]:
     for admin in admins:
         entry(admin.user)["is_admin"] = True
     for seat in seats:
-        entry(seat.holder)["seats"].append(f"{seat.body.key}/{seat.key}")
+        if (holder := seat.holder_on(today)) is not None:
+            entry(holder)["seats"].append(f"{seat.body.key}/{seat.key}")
     return sorted(people.values(), key=lambda p: p["name"])

@@ -90,8 +90,9 @@ def role_in_tenant(user, tenant) -> Role:
     if _is_tenant_admin(user, tenant.id):
         return Role.TENANT_ADMIN
     on = clock.today(tenant)
+    # an ended seat, or a holding that ended, gives no role
     roles = {s.role for s in _seats_in_tenant(user, tenant.id)
-             if s.ended_on is None or on < s.ended_on}  # an ended seat gives no role
+             if (s.ended_on is None or on < s.ended_on) and (s.held_to is None or on <= s.held_to)}
     if SeatRole.SECRETARY in roles:
         return Role.BODY_SECRETARY
     if roles:
@@ -116,11 +117,8 @@ def role_in_body(user, body, on: date | None = None) -> Role:
         return Role.PLATFORM_ADMIN
     if _is_tenant_admin(user, body.tenant_id):
         return Role.TENANT_ADMIN
-    from core.bodies.models import seat_valid_on
-
     on = on or clock.today()
-    held = [s for s in _seats_held(user, body)
-            if seat_valid_on(s.valid_from, s.valid_to, s.ended_on, on)]
+    held = _seats_held(user, body, on)
     if any(s.role.value == "secretary" for s in held):
         return Role.BODY_SECRETARY
     if held:
@@ -131,27 +129,36 @@ def role_in_body(user, body, on: date | None = None) -> Role:
     return Role.AUTHENTICATED
 
 
-def _seats_held(user, body) -> list:
-    """The user's seats in the body: from the seats in memory when they are loaded (and
-    may hold unsaved changes), else one statement for just those seats (not every seat
-    of the body with its holder and organisation, on every request)."""
+def _seats_held(user, body, on: date) -> list:
+    """The user's seats in the body valid on ``on`` and held by the user that day: from
+    the seats in memory when they are loaded (and may hold unsaved changes), else one
+    statement for just those seats (not every seat of the body with its holder and
+    organisation, on every request)."""
+    from core.bodies.models import seat_valid_on
+
     state = sa.inspect(body)
     if "seats" in state.dict or not state.persistent:
-        return [s for s in body.seats if s.holder_id == user.id]  # validity: the caller
-    return [s for s in _seats_in_tenant(user, body.tenant_id) if s.body_id == body.id]
+        return [s for s in body.seats if s.holder_id_on(on) == user.id and s.is_valid_on(on)]
+    return [s for s in _seats_in_tenant(user, body.tenant_id) if s.body_id == body.id
+            and seat_valid_on(s.valid_from, s.valid_to, s.ended_on, on)
+            and seat_valid_on(s.held_from, s.held_to, None, on)]
 
 
 def _seats_in_tenant(user, tenant_id: int) -> list:
-    """The user's seats in the tenant (body, role, validity), read once per request: the
-    tenant-level check and the body-level check both need them."""
-    from core.bodies.models import Seat
+    """The user's holdings of seats in the tenant (body, role, the seat's validity and
+    the holding's), read once per request: the tenant-level check and the body-level check
+    both need them."""
+    from core.bodies.models import Seat, SeatHolding
 
     memo = _request_memo()
     key = ("seats_in_tenant", user.id, tenant_id)
     if key not in memo:
         memo[key] = db.session.execute(
-            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to, Seat.ended_on)
-            .where(Seat.tenant_id == tenant_id, Seat.holder_id == user.id)).all()
+            sa.select(Seat.body_id, Seat.role, Seat.valid_from, Seat.valid_to, Seat.ended_on,
+                      SeatHolding.valid_from.label("held_from"),
+                      SeatHolding.valid_to.label("held_to"))
+            .join(SeatHolding, SeatHolding.seat_id == Seat.id)
+            .where(Seat.tenant_id == tenant_id, SeatHolding.holder_id == user.id)).all()
     return memo[key]
 
 

@@ -172,7 +172,8 @@ def record_attendance(meeting_id: int):
 
 def _attendance_seats(meeting):
     """The seats the meeting's attendance form lists: those valid on its day with a holder."""
-    return [s for s in meeting.body.seats_on(meeting.starts_at.date()) if s.holder is not None]
+    day = meeting.starts_at.date()
+    return [s for s in meeting.body.seats_on(day) if s.holder_on(day) is not None]
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/fremmoede/alle")
@@ -254,7 +255,7 @@ def delegations(key: str):
     # The seats whose mandate the reader may delegate: every voting seat for the secretary,
     # the member's own voting seats for a member (the member lays down its own mandate).
     own_seats = [s for s in body.current_seats if s.is_voting
-                 and (is_secretary or (user is not None and s.holder_id == user.id))]
+                 and (is_secretary or (user is not None and s.current_holder_id == user.id))]
     return render_template(
         "meetings/delegations.html",
         tenant=g.tenant,

@@ -38,7 +38,7 @@ def _receives_agenda(user: User, body: Body, day: date) -> str | None:
     """``"member"`` for a member (a seat valid on the day), ``"information"`` for an
     information recipient (CORE-INFORMATION-RECIPIENTS, or the tenant's clause), else
     ``None``: the secretariat's administrators are not readers of every body's agenda."""
-    if any(s.holder_id == user.id and s.is_valid_on(day) for s in body.seats):
+    if any(s.holder_id_on(day) == user.id and s.is_valid_on(day) for s in body.seats):
         return "member"
     orgs = {a.organisation_id for a in user.affiliations}
     if orgs & {r.organisation_id for r in body.information_recipients}:

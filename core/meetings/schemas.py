@@ -356,6 +356,11 @@ class ComplianceSchema(Schema):
     breaches = fields.List(fields.Dict())
     #: As ``breaches``, for deadlines passed with nothing done yet.
     overdue = fields.List(fields.Dict())
+    #: The year's meetings (not cancelled), each with ``meeting_id``, ``meeting_title``,
+    #: ``meeting_starts_at``, ``state``, and who chaired the body on its day: ``chair``
+    #: (the name of the chair seat's holder then, else the meeting leader's) and
+    #: ``chair_seat`` (that seat's title); ``null`` where the seat was vacant.
+    meetings = fields.List(fields.Dict())
 
 
 # --------------------------------------------------------------------------- public

@@ -374,7 +374,7 @@ def _render_meeting(meeting: Meeting, role: Role) -> str:
         "meetings/meeting.html", tenant=g.tenant, meeting=meeting, view=view, role=role, rules=rules,
         minutes=minutes, entries=entries, Role=Role,
         my_seats=[s for s in meeting.body.seats_on(meeting.starts_at.date())
-                  if user and s.holder_id == user.id],
+                  if user and s.holder_id_on(meeting.starts_at.date()) == user.id],
         is_secretary=role >= Role.BODY_SECRETARY, may_open=meetings.may_open(user, meeting),
         sees_closed=meetings.can_see_confidential(role),
         STATE=meetings.STATE_DA, REASONS=meetings.CONFIDENTIALITY_REASONS, MeetingState=MeetingState,

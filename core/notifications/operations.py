@@ -110,7 +110,8 @@ class TickReport:
 
 def members(meeting: Meeting) -> list[str]:
     day = meeting.starts_at.date()
-    return _unique(s.holder.email for s in meeting.body.seats if s.holder and s.is_valid_on(day))
+    return _unique(holder.email for s in meeting.body.seats
+                   if (holder := s.holder_on(day)) is not None and s.is_valid_on(day))
 
 
 def information_recipients(meeting: Meeting, tenant, hooks) -> list[str]:
@@ -136,8 +137,9 @@ def guests(meeting: Meeting) -> list[str]:
 
 def secretaries(meeting: Meeting) -> list[str]:
     day = meeting.starts_at.date()
-    found = [s.holder.email for s in meeting.body.seats
-             if s.holder and s.role is SeatRole.SECRETARY and s.is_valid_on(day)]
+    found = [holder.email for s in meeting.body.seats
+             if s.role is SeatRole.SECRETARY and s.is_valid_on(day)
+             and (holder := s.holder_on(day)) is not None]
     if found:
         return _unique(found)
     return _unique(db.session.scalars(
@@ -365,12 +367,16 @@ def user_calendar(user: User) -> bytes:
     """
     from sqlalchemy.orm import selectinload
 
-    from core.bodies.models import Seat
+    from core.bodies.models import Seat, SeatHolding
     from core.tenancy import all_tenants
 
-    seats_held = sa.select(Seat.body_id).where(
-        Seat.holder_id == user.id, sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= clock.today()),
-        Seat.not_ended_sql(clock.today()))
+    today = clock.today()
+    # a holding not over yet (one from a later day already shows the coming meetings)
+    seats_held = sa.select(Seat.body_id).join(SeatHolding, SeatHolding.seat_id == Seat.id).where(
+        SeatHolding.holder_id == user.id,
+        sa.or_(SeatHolding.valid_to.is_(None), SeatHolding.valid_to >= today),
+        sa.or_(Seat.valid_to.is_(None), Seat.valid_to >= today),
+        Seat.not_ended_sql(today))
     with all_tenants():
         rows = db.session.execute(
             sa.select(Meeting, Tenant.slug)

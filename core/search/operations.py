@@ -54,7 +54,7 @@ PUBLIC = Reader()
 
 def reader_for(user) -> Reader:
     """What ``user`` may read: their bodies' roles as :func:`role_in_body` gives them."""
-    from core.bodies.models import Body, BodyRecipient, Seat
+    from core.bodies.models import Body, BodyRecipient, Seat, SeatHolding
     from core.identity.permissions import Role, role_in_body
     from core.tenants.models import TenantAdmin
 
@@ -65,7 +65,9 @@ def reader_for(user) -> Reader:
     orgs = {a.organisation_id for a in user.affiliations}
     with all_tenants():
         admin = set(db.session.scalars(sa.select(TenantAdmin.tenant_id).where(TenantAdmin.user_id == user.id)))
-        candidates = set(db.session.scalars(sa.select(Seat.body_id).where(Seat.holder_id == user.id)))
+        candidates = set(db.session.scalars(  # any holding: the body's role decides below
+            sa.select(Seat.body_id).join(SeatHolding, SeatHolding.seat_id == Seat.id)
+            .where(SeatHolding.holder_id == user.id)))
         if orgs:
             candidates |= set(db.session.scalars(
                 sa.select(BodyRecipient.body_id).where(BodyRecipient.organisation_id.in_(orgs))))

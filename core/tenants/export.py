@@ -69,7 +69,8 @@ def _people(parties: list[Organisation], admins: set[int], bodies: list[Body]) -
     """Everyone acting for one of the parties, the holders of current seats and the
     tenant's administrators."""
     ids = {o.id for o in parties}
-    named = admins | {s.holder_id for b in bodies for s in b.seats if s.ended_on is None and s.holder_id}
+    named = admins | {s.current_holder_id for b in bodies for s in b.seats
+                      if s.ended_on is None and s.current_holder_id}
     with all_tenants():
         users = db.session.scalars(sa.select(User).where(User.erased_at.is_(None)).order_by(User.email)).all()
     return [u for u in users if u.id in named or any(a.organisation_id in ids for a in u.affiliations)]
@@ -99,7 +100,8 @@ def _body(tenant: Tenant, body: Body) -> dict:
             "key": s.key, "title": s.title, "organisation": s.organisation.code, "role": s.role.value,
             # A holder whose personal data was erased is no one a file can name.
             "voting": s.is_voting,
-            "holder": s.holder.email if s.holder is not None and s.holder.erased_at is None else None,
+            # today's holder: a file names who sits now (the history is the database's)
+            "holder": h.email if (h := s.current_holder) is not None and h.erased_at is None else None,
             "valid_from": s.valid_from, "valid_to": s.valid_to,
         }) for s in seats],
     })

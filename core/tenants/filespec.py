@@ -210,6 +210,49 @@ def body_facts_from_entry(tenant: str, body: dict) -> BodyFacts:
     )
 
 
+def seat_problems(seat: dict, organisations, acts_for) -> list[tuple[str, str]]:
+    """The checks of one seat, as ``(field, message)`` pairs: a seat of a tenant file, and a
+    seat the secretariat adds or gives a new holder in the browser (core/bodies/seats.py).
+
+    :param seat: ``key``, ``organisation`` (code), ``role``, ``voting``, ``holder`` (e-mail
+        or ``None``), ``valid_from``, ``valid_to``.
+    :param organisations: the organisation codes a seat may represent.
+    :param acts_for: an e-mail → the codes of the organisations the person acts for, or
+        ``None`` for a person unknown here.
+    """
+    return [(field, message) for field, _kind, message in seat_checks(seat, organisations, acts_for)]
+
+
+def seat_checks(seat: dict, organisations, acts_for) -> list[tuple[str, str, str]]:
+    """:func:`seat_problems` as ``(field, kind, message)``: ``kind`` (``unknown_organisation``,
+    ``cannot_vote``, ``ends_before_start``, ``unknown_person``, ``not_acting_for``) lets a
+    page say the same in the reader's language."""
+    problems = []
+    if seat["organisation"] not in organisations:
+        problems.append(("organisation", "unknown_organisation",
+                         f"unknown organisation {seat['organisation']!r}"))
+    if seat["voting"] and seat["role"] in ("secretary", "meeting_leader", "observer"):
+        problems.append(("voting", "cannot_vote", f"a {seat['role']} seat cannot vote"))
+    if seat["valid_from"] and seat["valid_to"] and seat["valid_to"] < seat["valid_from"]:
+        problems.append(("valid_to", "ends_before_start", "ends before it starts"))
+    holder = seat["holder"]
+    if holder is not None:
+        codes = acts_for(holder)
+        if codes is None:
+            problems.append(("holder", "unknown_person", f"unknown person {holder!r}"))
+        elif seat["role"] != "secretary" and seat["organisation"] not in codes:
+            problems.append(("holder", "not_acting_for",
+                             f"{holder} does not act for {seat['organisation']}"))
+    return problems
+
+
+def body_problems(hooks, facts: BodyFacts) -> list[Problem]:
+    """The kommissorium's own limits on a body (e.g. a cap on a body's seats), from the
+    tenant's plugins' ``validate_body`` hooks: a tenant file's bodies, and a body whose
+    seats the secretariat changes in the browser."""
+    return list(hooks.collect("validate_body", body=facts))
+
+
 def _consistency(data: dict) -> list[Problem]:
     problems: list[Problem] = []
     add = lambda entry, field, msg: problems.append(Problem(entry, field, msg))  # noqa: E731
@@ -268,20 +311,9 @@ def _consistency(data: dict) -> list[Problem]:
             if s["key"] in seen:
                 add(sentry, "key", "duplicate seat in this body")
             seen.add(s["key"])
-            if s["organisation"] not in orgs:
-                add(sentry, "organisation", f"unknown organisation {s['organisation']!r}")
-            if s["voting"] and s["role"] in ("secretary", "meeting_leader", "observer"):
-                add(sentry, "voting", f"a {s['role']} seat cannot vote")
-            if s["valid_from"] and s["valid_to"] and s["valid_to"] < s["valid_from"]:
-                add(sentry, "valid_to", "ends before it starts")
-            holder = s["holder"]
-            if holder is None:
-                continue
-            if holder not in people:
-                add(sentry, "holder", f"unknown person {holder!r}")
-            elif s["role"] != "secretary" and s["organisation"] not in people[holder]["organisations"]:
-                add(sentry, "holder",
-                    f"{holder} does not act for {s['organisation']}")
+            for field, message in seat_problems(
+                    s, orgs, lambda email: people[email]["organisations"] if email in people else None):
+                add(sentry, field, message)
     # cycles in parents
     for b in data["bodies"]:
         seen_keys, cur = set(), b
@@ -320,7 +352,7 @@ def read_tenant_file(path: Path | str, host=None) -> TenantFile:
                 problems += [
                     Problem(f"bodies[{b['key']}]" + (f".{p.entry}" if p.entry else ""),
                             p.field, p.message, p.clause, p.source)
-                    for p in hooks.collect("validate_body", body=facts)
+                    for p in body_problems(hooks, facts)
                 ]
     if problems:
         raise TenantFileError(path, problems)

@@ -64,11 +64,16 @@ def _count_refs(table_name: str, ids: list[int], skip: frozenset[str] = frozense
     return counts
 
 
+#: A seat's own parts, not history that refers to it: who held it from when to when goes
+#: with the seat (what sat in a meeting is the meeting's history, counted as such).
+_SEAT_PARTS = frozenset({"seat_holdings"})
+
+
 def seat_history(seat: Seat) -> dict[str, int]:
     """What refers to the seat (attendance, delegated mandates …), and the meetings of its
     body held while it was valid: their attendee lists are read from the seats, so
     removing the seat would rewrite who sat there. Empty: the seat has no history."""
-    counts = _count_refs("seats", [seat.id]) if seat.id is not None else {}
+    counts = _count_refs("seats", [seat.id], skip=_SEAT_PARTS) if seat.id is not None else {}
     meetings = db.metadata.tables["meetings"]
     starts = db.session.scalars(sa.select(meetings.c.starts_at)
                                 .where(meetings.c.body_id == seat.body_id)).all()
@@ -84,7 +89,8 @@ def body_history(body: Body) -> dict[str, int]:
     if body.id is None:
         return {}
     counts = _count_refs("bodies", [body.id], skip=frozenset({"seats", "body_recipients"}))
-    for name, n in _count_refs("seats", [s.id for s in body.seats if s.id is not None]).items():
+    for name, n in _count_refs("seats", [s.id for s in body.seats if s.id is not None],
+                               skip=_SEAT_PARTS).items():
         counts[name] = counts.get(name, 0) + n
     return counts
 

@@ -27,8 +27,10 @@ from core.bodies.models import (
     BodyRecipient,
     Competence,
     Seat,
+    SeatHolding,
     SeatRole,
 )
+from core.bodies.seats import SeatRefused, hold
 from core.audit import operations as audit
 from core.extensions import db
 from core.identity.models import Affiliation, User
@@ -255,7 +257,10 @@ def _apply(tf: TenantFile, today: date) -> SyncReport:
     with tenant_scope(tenant.id):
         _sync_participations(tenant, orgs, note)
         _sync_admins(tenant, data, users, note)
-        _sync_bodies(tenant, data, orgs, users, report, today)
+        try:
+            _sync_bodies(tenant, data, orgs, users, report, today)
+        except _HoldingRefused as exc:
+            raise TenantFileError(tf.path, [Problem(exc.entry, "holder", str(exc.refusal))]) from None
         if report.changes or tenant.synced_at is None:
             tenant.synced_at = clock.now()
         db.session.flush()
@@ -377,7 +382,7 @@ def _end_seat(body: Body, seat: Seat, report: SyncReport, today: date) -> None:
     history = seat_history(seat)  # as ended: the meetings it sat in, not those to come
     report.note(f"ended seat {body.key}/{seat.key} ({describe_history(history)})",
                 "seat.ended", _subject("seat", seat), body=body.key, key=seat.key,
-                holder=seat.holder, ended_on=today, history=history)
+                holder=seat.current_holder, ended_on=today, history=history)
 
 
 def _sync_recipients(tenant, body, entry, orgs, note) -> None:
@@ -400,6 +405,15 @@ def _sync_recipients(tenant, body, entry, orgs, note) -> None:
                  organisation=code)
 
 
+class _HoldingRefused(Exception):
+    """A holder the file changes where the seat's history does not allow it (a holding the
+    browser entered from the sync's day or later): the file is refused, nothing changed."""
+
+    def __init__(self, entry: str, refusal: SeatRefused):
+        super().__init__(entry)
+        self.entry, self.refusal = entry, refusal
+
+
 def _sync_seats(tenant, body, entry, orgs, users, report: SyncReport, today: date) -> None:
     note = report.note
     have = {s.key: s for s in body.seats}
@@ -412,16 +426,18 @@ def _sync_seats(tenant, body, entry, orgs, users, report: SyncReport, today: dat
             "organisation": orgs[s["organisation"]],
             "role": SeatRole(s["role"]),
             "is_voting": s["voting"],
-            "holder": users[s["holder"]] if s["holder"] else None,
             "valid_from": s["valid_from"],
             "valid_to": s["valid_to"],
         }
+        holder = users[s["holder"]] if s["holder"] else None
         seat = have.get(s["key"])
         if seat is None:
             seat = Seat(tenant_id=tenant.id, key=s["key"], **values)
+            if holder is not None:  # held since the seat began (docs/decisions/0038)
+                seat.holdings.append(SeatHolding(tenant_id=tenant.id, holder=holder))
             body.seats.append(seat)
             note(f"created seat {entry['key']}/{s['key']}", "seat.created", _subject("seat", seat),
-                 body=entry["key"], key=s["key"],
+                 body=entry["key"], key=s["key"], holder=holder,
                  **{k: v for k, v in values.items() if k != "position"})
         else:
             if seat.ended_on is not None:
@@ -430,11 +446,18 @@ def _sync_seats(tenant, body, entry, orgs, users, report: SyncReport, today: dat
                      body=entry["key"], key=s["key"], ended_on=seat.ended_on)
                 seat.ended_on = None
             changed = _diff(seat, values, same=lambda have, want: (
-                # a seat an erased person held reads as vacant in a file (tenants export)
-                (have is None or have.erased_at is not None) if want is None and isinstance(have, User)
-                else have is want if isinstance(want, (Organisation, User)) or want is None
-                else have == want))
+                have is want if isinstance(want, Organisation) or want is None else have == want))
             changed.pop("position", None)  # the order follows the file quietly
+            held = seat.holder_on(today)
+            # a seat an erased person held reads as vacant in a file (tenants export)
+            if not ((held is None or held.erased_at is not None) if holder is None
+                    else held is holder):
+                # a new holder from the sync's day: the meetings before keep who sat then
+                try:
+                    hold(seat, holder, today)
+                except SeatRefused as exc:
+                    raise _HoldingRefused(f"bodies[{entry['key']}].seats[{s['key']}]", exc) from None
+                changed["holder"] = {"from": held, "to": holder, "valid_from": today}
             if changed:
                 note(f"updated seat {entry['key']}/{s['key']}: {', '.join(changed)}",
                      "seat.changed", _subject("seat", seat), body=entry["key"], key=s["key"],

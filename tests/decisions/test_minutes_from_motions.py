@@ -26,7 +26,7 @@ def board(sync_tenant, create_meeting, create_item, attend, in_tenant):
     meeting = create_meeting("albertslund", "bestyrelse")
     with in_tenant("albertslund"):
         body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
-        seats = [s.key for s in body.seats if s.holder_id is not None]
+        seats = [s.key for s in body.seats if s.current_holder_id is not None]
     for key in seats:
         attend("albertslund", meeting, key)
     budget = create_item("albertslund", meeting, title="Budget for 2021")

@@ -36,7 +36,7 @@ def world(sync_tenant, create_meeting, create_item, attend, in_tenant):
         meeting_id = create_meeting("albertslund", "bestyrelse", state=state)
         with in_tenant("albertslund"):
             body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
-            seats = [s.key for s in body.seats if s.holder_id is not None]
+            seats = [s.key for s in body.seats if s.current_holder_id is not None]
         for key in seats:
             attend("albertslund", meeting_id, key)
         return meeting_id

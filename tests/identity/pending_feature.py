@@ -5,6 +5,7 @@ holds in the tenant, read inside the tenant's scope."""
 import sqlalchemy as sa
 
 from core import hookimpl
+from core import clock
 from core.bodies.models import Seat
 from core.extensions import db
 from core.rules.types import PendingItem
@@ -12,7 +13,7 @@ from core.rules.types import PendingItem
 
 @hookimpl
 def pending_for_user(user_id, tenant):
-    seats = db.session.scalars(sa.select(Seat).where(Seat.holder_id == user_id)).all()
+    seats = db.session.scalars(sa.select(Seat).where(Seat.held_by_sql(user_id, clock.today()))).all()
     return [
         PendingItem(kind="agenda_to_read", title=f"Læs dagsordenen for {s.body.name}",
                     title_en=f"Read the agenda of {s.body.name}", body=s.body.key,

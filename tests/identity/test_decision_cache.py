@@ -108,11 +108,11 @@ def same_as_uncached(app, client, path, decided):
 def _seat_of(email: str) -> Seat:
     return db.session.scalar(
         sa.select(Seat).join(Body, Body.id == Seat.body_id)
-        .where(Body.key == FORUM, Seat.holder_id == _user(email).id))
+        .where(Body.key == FORUM, Seat.held_by_sql(_user(email).id, platform_clock.today())))
 
 
 def _hand_seat_to_outsider():
-    _seat_of(MEMBER).holder_id = _user(OUTSIDER).id
+    _seat_of(MEMBER).holding_on(platform_clock.today()).holder_id = _user(OUTSIDER).id
 
 
 def _end_seat_yesterday():

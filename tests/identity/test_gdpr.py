@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from core import clock as platform_clock
 from core.bodies.models import Seat
 from core.cli import main
 from core.extensions import db
@@ -26,7 +27,7 @@ def member(sync_tenant, write_tenant_file, client, login, in_tenant):
     user = login(client, EMAIL)
     client.post("/api/v1/me/tokens", json={"name": "rapport", "scope": "read"})
     with in_tenant("aby"):
-        seat = db.session.scalar(sa.select(Seat).where(Seat.holder_id == user.id))
+        seat = db.session.scalar(sa.select(Seat).where(Seat.held_by_sql(user.id, platform_clock.today())))
         db.session.add(Meeting(body_id=seat.body_id, called_by_id=user.id, call_reason="Budget",
                                starts_at=datetime(2026, 12, 1, 16, tzinfo=UTC)))
         db.session.commit()
@@ -60,7 +61,7 @@ def test_erase_pseudonymises_and_keeps_the_record(app, client, member):
     from core.tenancy import all_tenants
 
     with all_tenants():
-        assert db.session.scalar(sa.select(Seat.id).where(Seat.holder_id == user_id))
+        assert db.session.scalar(sa.select(Seat.id).where(Seat.held_by_sql(user_id, platform_clock.today())))
         assert db.session.scalar(sa.select(Meeting.id).where(Meeting.called_by_id == user_id))
     again = client.post("/api/v1/auth/login", json={"email": EMAIL, "password": TEST_PASSWORD})
     assert again.status_code == 401

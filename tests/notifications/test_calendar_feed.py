@@ -114,14 +114,16 @@ def test_a_seat_that_has_ended_takes_its_bodys_meetings_out(app, dortes_meetings
     path, _ = _subscribe(api)
     with in_tenant("testby"):
         board = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
-        seat = db.session.scalar(sa.select(Seat).filter_by(body_id=board.id, holder_id=_dorte().id))
+        seat = db.session.scalar(sa.select(Seat).where(
+            Seat.body_id == board.id, Seat.held_by_sql(_dorte().id, platform_clock.today())))
         seat.valid_to = platform_clock.today() - timedelta(days=1)
         db.session.commit()
     for resp in (app.test_client().get(path), api(DORTE).get("/api/v1/me/calendar.ics")):
         assert [u.split("@")[1] for u in _uids(resp)] == ["naboby.kommissorium"]
     with in_tenant("testby"):
-        db.session.scalar(sa.select(Seat).filter_by(body_id=board.id, holder_id=_dorte().id)
-                          ).valid_to = platform_clock.today()  # its last day: still held
+        db.session.scalar(sa.select(Seat).where(
+            Seat.body_id == board.id, Seat.held_by_sql(_dorte().id, platform_clock.today()))
+        ).valid_to = platform_clock.today()  # its last day: still held
         db.session.commit()
     assert len(_uids(app.test_client().get(path))) == 2
 

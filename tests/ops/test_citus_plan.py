@@ -44,7 +44,7 @@ def test_keys_include_tenant_id_and_references_are_made_first(app):
             ) in sql
     assert 'ON DELETE SET NULL ("parent_id")' in sql
     # FKs to reference tables stay as they are
-    assert "fk_seats_holder_id_users" not in sql
+    assert "fk_seat_holdings_holder_id_users" not in sql
     pos = {line: i for i, line in enumerate(sql.splitlines())}
     drop = pos['ALTER TABLE "seats" DROP CONSTRAINT "fk_seats_body_id_bodies";']
     rekey = next(i for line, i in pos.items() if 'DROP CONSTRAINT "pk_bodies"' in line)

@@ -12,7 +12,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from core.bodies.models import Body, Seat
+from core.bodies.models import Body, Seat, SeatHolding
 from core.extensions import db
 from core.identity import operations
 from core.identity.models import ApiToken, User
@@ -46,9 +46,10 @@ def _seated_elsewhere() -> str:
     tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=T))
     with tenant_scope(tenant.id):
         board_id = db.session.scalar(sa.select(Body.id).filter_by(key="bestyrelse"))
-        on_board = set(db.session.scalars(sa.select(Seat.holder_id).where(Seat.body_id == board_id)))
-        others = db.session.scalars(sa.select(Seat.holder_id).where(
-            Seat.body_id != board_id, Seat.holder_id.is_not(None))).all()
+        held = sa.select(Seat.body_id, SeatHolding.holder_id).join(
+            SeatHolding, SeatHolding.seat_id == Seat.id)
+        on_board = {h for b, h in db.session.execute(held) if b == board_id}
+        others = [h for b, h in db.session.execute(held) if b != board_id]
     holder = next(h for h in others if h not in on_board and not _is_admin(h))
     return db.session.get(User, holder).email
 

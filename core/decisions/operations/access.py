@@ -21,7 +21,7 @@ def may_lead(user, body: Body, sit: Situation | None = None) -> bool:
     if role_in_body(user, body) >= Role.BODY_SECRETARY:
         return True
     leading = {SeatRole.CHAIR, SeatRole.MEETING_LEADER}
-    if any(s.holder_id == user.id and s.role in leading for s in body.current_seats):
+    if any(s.current_holder_id == user.id and s.role in leading for s in body.current_seats):
         return True
     return sit is not None and any(
         a.person == user.email and a.role in ("chair", "meeting_leader") for a in sit.attendees

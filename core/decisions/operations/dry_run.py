@@ -40,7 +40,8 @@ def _dry_attendees(body: Body, on: date, present: Iterable[str] | None,
         if not seat.is_valid_on(on):
             continue
         here = wanted is None or seat.key in wanted or seat.organisation.code in wanted
-        person = (seat.holder.email if seat.holder is not None else f"{seat.key}@dry-run") \
+        holder = seat.holder_on(on)
+        person = (holder.email if holder is not None else f"{seat.key}@dry-run") \
             if here else None
         out.append(Attendee(seat.key, seat.organisation.code, seat.role.value, seat.is_voting,
                             person))
@@ -63,7 +64,7 @@ def dry_run(
     on = item.meeting.starts_at.date() if item is not None else clock.today()
     actual = meeting_attendees(item.meeting) if item is not None else None
     sit = situation(hooks, tenant, body, matter, _dry_attendees(body, on, present, actual),
-                    weighted=weighted)
+                    weighted=weighted, day=on)
     by_ref = {}
     for u in sit.units:
         by_ref.setdefault(u.key, u)

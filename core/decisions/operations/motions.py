@@ -54,7 +54,8 @@ def open_motion(
     meeting: Meeting = item.meeting
     body: Body = meeting.body
     matter = matter_for(item, majority)
-    sit = situation(hooks, tenant, body, matter, meeting_attendees(meeting), weighted=weighted)
+    sit = situation(hooks, tenant, body, matter, meeting_attendees(meeting), weighted=weighted,
+                    day=meeting.starts_at.date())
     _require_leader(user, body, sit, "åbne et forslag til beslutning",
                     "open a motion")
     if item.kind is not ItemKind.DECISION:
@@ -221,7 +222,8 @@ def record_dissent(motion: Motion, *, user, hooks, tenant, text: str) -> Dissent
 
 def _dissent_rule(hooks, tenant, item: AgendaItem) -> Verdict:
     """The ``dissent_allowed`` rule's answer for ``item``: the clause a dissent cites."""
-    return hooks.dissent_allowed(body=body_facts(item.meeting.body, tenant.slug),
+    return hooks.dissent_allowed(body=body_facts(item.meeting.body, tenant.slug,
+                                                 item.meeting.starts_at.date()),
                                  matter=matter_for(item))
 
 

@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from core import clock
 
 from core.bodies.facts import body_facts
-from core.bodies.models import Body, BodyRecipient, Seat
+from core.bodies.models import Body, BodyRecipient, Seat, SeatHolding
 from core.decisions.models import Motion
 from core.errors import refuse
 from core.extensions import db
@@ -118,9 +119,11 @@ def _apply_weights(units: list[VoteUnit], facts: BodyFacts) -> tuple[list[VoteUn
 
 def situation(
     hooks, tenant, body: Body, matter: Matter, attendees: Sequence[Attendee], *,
-    weighted: bool = False,
+    weighted: bool = False, day: date | None = None,
 ) -> Situation:
-    facts = body_facts(body, tenant.slug)
+    """The rules' situation of a vote: the body as on ``day`` (a meeting's day: its seats'
+    holders then; default today), the matter, the attendees and the units."""
+    facts = body_facts(body, tenant.slug, day)
     units = list(hooks.vote_units(body=facts, attendees=list(attendees), matter=matter))
     weights_clause = None
     if weighted:
@@ -138,7 +141,7 @@ def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
     sit = _kept().get(motion.id, stamp) if stamp is not None else None
     if sit is None:
         sit = situation(hooks, tenant, item.meeting.body, matter, meeting_attendees(item.meeting),
-                        weighted=motion.is_weighted)
+                        weighted=motion.is_weighted, day=item.meeting.starts_at.date())
         _keep(hooks, tenant, motion, sit, stamp)
     return sit
 
@@ -243,6 +246,9 @@ def _new_situation_versions(session: Session, flush_context, instances) -> None:
                     rows.add(obj)
             elif isinstance(obj, (Seat, BodyRecipient)):
                 rows.add(_row(session, Body, obj, "body", "body_id"))
+            elif isinstance(obj, SeatHolding):  # who holds a seat: the body's situation
+                seat = _row(session, Seat, obj, "seat", "seat_id")
+                rows.add(_row(session, Body, seat, "body", "body_id") if seat is not None else None)
             elif isinstance(obj, (Body, Tenant)) and obj not in session.new:
                 if obj in session.deleted or _columns_changed(obj):
                     rows.add(obj)

@@ -86,7 +86,7 @@ def meeting_number(meeting: Meeting) -> int:
 def standing_items(meeting: Meeting, tenant, hooks) -> list[AgendaItem]:
     """CORE-STANDING-ITEMS: the items the rules put on this meeting (the
     ``standing_items`` hook), as agenda items not yet on any agenda."""
-    facts = body_facts(meeting.body, tenant.slug)
+    facts = body_facts(meeting.body, tenant.slug, meeting.starts_at.date())
     return [
         AgendaItem(kind=ItemKind(s.kind.value), title=s.title, standing_clause=s.clause,
                    topics=[RECEIVES_PROPOSALS] if s.receives_proposals else [])

@@ -44,16 +44,19 @@ def record_attendance(
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED,
                              MeetingState.IN_SESSION, MeetingState.HELD):
         _refuse_transition(meeting, meeting.state, "få ændret fremmødet")
+    day = meeting.starts_at.date()
     seat = next((s for s in meeting.body.seats if s.key == seat_key), None)
-    if seat is None or not seat.is_valid_on(meeting.starts_at.date()):
+    if seat is None or not seat.is_valid_on(day):
         refuse(404, message="Not found.")
-    if role < Role.BODY_SECRETARY and seat.holder_id != user.id:
+    # the holder on the meeting's day (a holder from a later day does not sit in it)
+    holder = seat.holder_on(day)
+    if role < Role.BODY_SECRETARY and (holder is None or holder.id != user.id):
         refuse(403, message="Et medlem kan kun melde fremmøde eller afbud for sin egen plads.",
               reason_en="A member can only report attendance or apologies for their own seat.")
 
     status = AttendanceStatus(data.get("status", "present"))
     acting_as = ActingAs(data.get("acting_as", "holder"))
-    person = seat.holder
+    person = holder
     if data.get("person"):
         # Only the tenant's own people are found: an unknown address and a platform user
         # from elsewhere answer alike, so the lookup tells nobody who has an account.
@@ -62,15 +65,15 @@ def record_attendance(
             refuse(422, message="The input is invalid; see errors for each field.",
                   errors={"json": {"person": [NOT_A_TENANT_PERSON]}})
     verdict = None
-    facts = body_facts(meeting.body, tenant.slug)
+    facts = body_facts(meeting.body, tenant.slug, day)
     seat_facts = next(s for s in facts.seats if s.key == seat.key)
     if status is AttendanceStatus.PRESENT and acting_as is ActingAs.HOLDER:
-        if person is None or person.id != seat.holder_id:
+        if person is None or holder is None or person.id != holder.id:
             refuse(422, message="Kun pladsens indehaver møder som indehaver; en anden person "
                   "møder som suppleant eller med et uddelegeret mandat.", clause=None,
                   rule="record_attendance")
     elif status is AttendanceStatus.PRESENT and acting_as is ActingAs.SUBSTITUTE:
-        if person is None or person.id == seat.holder_id:
+        if person is None or (holder is not None and person.id == holder.id):
             refuse(422, message="Angiv suppleanten.", clause=None, rule="record_attendance")
         v = hooks.substitute_allowed(
             body=facts, seat=seat_facts,
@@ -82,7 +85,7 @@ def record_attendance(
                   reason_en=v.reason_en or v.reason)
         verdict = v.as_dict()
     elif status is AttendanceStatus.PRESENT and acting_as is ActingAs.DELEGATE:
-        delegation = active_delegation(seat, meeting.starts_at.date())
+        delegation = active_delegation(seat, day)
         if delegation is None:
             _no_delegation(meeting, seat, facts, seat_facts, person, hooks)
         person_orgs = {a.organisation_id for a in person.affiliations} if person else set()
@@ -98,7 +101,7 @@ def record_attendance(
         meeting.attendances.append(attendance)
     attendance.status = status
     attendance.acting_as = acting_as if status is AttendanceStatus.PRESENT else ActingAs.HOLDER
-    attendance.person = person if status is AttendanceStatus.PRESENT else seat.holder
+    attendance.person = person if status is AttendanceStatus.PRESENT else holder
     attendance.verdict = verdict
     attendance.recorded_at = clock.now()
     db.session.flush()
@@ -205,7 +208,7 @@ def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks,
     seat = next((s for s in body.seats if s.key == data["seat"]), None)
     if seat is None:
         refuse(404, message="Not found.")
-    if role < Role.BODY_SECRETARY and seat.holder_id != user.id:
+    if role < Role.BODY_SECRETARY and seat.current_holder_id != user.id:
         refuse(403, message="Et medlem kan kun lægge sit eget mandat; sekretæren eller "
               "sekretariatet kan registrere det for andre.",
               reason_en="A member can only delegate their own seat's mandate.")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from core import clock
 from core.bodies.facts import body_facts
-from core.bodies.models import Body
+from core.bodies.models import Body, SeatRole
 from core.extensions import db
 from core.meetings.models import BreachKind, DeadlineBreach, Meeting, MeetingKind, MeetingState
 from core.meetings.operations.loading import body_meetings
@@ -102,6 +102,17 @@ def _record_breach(meeting: Meeting, kind: BreachKind, due_at: datetime | None, 
     meeting.breaches.append(DeadlineBreach(kind=kind, due_at=due_at, happened_at=at, clause=clause))
 
 
+def chair_on(body: Body, day) -> tuple[str, str] | None:
+    """``(seat title, person's name)`` of who chaired the body on ``day``: the holder that
+    day of its chair seat (else its meeting leader's), not today's (docs/decisions/0038)."""
+    for role in (SeatRole.CHAIR, SeatRole.MEETING_LEADER):
+        for seat in body.seats_on(day):
+            holder = seat.holder_on(day) if seat.role is role else None
+            if holder is not None:
+                return seat.title, holder.name
+    return None
+
+
 def compliance(body: Body, year: int, tenant, hooks) -> dict:
     """The figures a board reports to Landsbyggefonden for a year: meetings held against the
     meetings required (CORE-MEETINGS-PER-YEAR), agendas on time,
@@ -124,6 +135,10 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
         # Meetings are named by title and date, as members know them (not by their id).
         return {"meeting_id": m.id, "meeting_title": m.title or f"Møde i {body.name}",
                 "meeting_starts_at": m.starts_at}
+
+    def chaired(m) -> dict:
+        seat, name = chair_on(body, m.starts_at.date()) or (None, None)
+        return {"chair_seat": seat, "chair": name}
 
     open_overdue = []
     for m in meetings:
@@ -180,4 +195,7 @@ def compliance(body: Body, year: int, tenant, hooks) -> dict:
             for m in meetings for b in m.breaches
         ],
         "overdue": open_overdue,
+        # each meeting of the year with who chaired the body on its day (history, not today)
+        "meetings": [{**named(m), "state": m.state.value, **chaired(m)}
+                     for m in meetings if m.state is not MeetingState.CANCELLED],
     }

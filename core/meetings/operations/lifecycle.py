@@ -72,7 +72,7 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
     """Who calls, checked: acting for the secretariat or the body needs that standing, and a
     majority of members needs their names."""
     today = clock.now().date()
-    held = [s for s in body.seats if s.holder_id == user.id and s.is_valid_on(today)]
+    held = [s for s in body.seats if s.holder_id_on(today) == user.id and s.is_valid_on(today)]
     roles = {s.role.value for s in held}
     if role >= Role.TENANT_ADMIN:
         roles.add("secretariat")
@@ -83,8 +83,9 @@ def _caller(body: Body, user: User, role: Role, data: dict) -> Caller:
               "body's behalf.")
     if on_behalf_of == "members_majority":
         members = {
-            s.holder.email for s in body.seats
-            if s.holder is not None and s.is_valid_on(today) and s.role is not SeatRole.SECRETARY
+            holder.email for s in body.seats
+            if (holder := s.holder_on(today)) is not None and s.is_valid_on(today)
+            and s.role is not SeatRole.SECRETARY
         }
         supporters = {e.lower() for e in data.get("supporters", [])} | {user.email}
         backing = supporters & members
@@ -195,8 +196,9 @@ def may_open(user: User, meeting: Meeting) -> bool:
     if role_in_body(user, meeting.body) >= Role.BODY_SECRETARY:
         return True
     leading = {SeatRole.CHAIR, SeatRole.MEETING_LEADER}
-    return any(s.holder_id == user.id and s.role in leading
-               for s in meeting.body.seats_on(meeting.starts_at.date()))
+    day = meeting.starts_at.date()
+    return any(s.holder_id_on(day) == user.id and s.role in leading
+               for s in meeting.body.seats_on(day))
 
 
 def open_session(meeting: Meeting, user: User, tenant) -> Meeting:

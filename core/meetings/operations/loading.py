@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.bodies.models import Body, Seat
+from core.bodies.models import Body, Seat, SeatHolding
 from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
@@ -60,13 +60,15 @@ def load_for_page(meeting: Meeting) -> Meeting:
     many items and versions (issue #20; tests/bench/test_page_query_counts.py)."""
     from sqlalchemy.orm.attributes import set_committed_value
 
-    # The seats with their organisations and holders first (not the holders' affiliations):
-    # the rules' facts and the attendance read them from memory then (core/bodies/facts.py).
+    # The seats with their organisations and holdings first, in one statement (not the
+    # holders' affiliations): the rules' facts and the attendance read who held each seat
+    # on the meeting's day from memory then (core/bodies/facts.py).
     body = meeting.body
     if "seats" not in sa.inspect(body).dict:
         set_committed_value(body, "seats", db.session.scalars(
             sa.select(Seat).where(Seat.body_id == body.id).order_by(Seat.position)
-            .options(joinedload(Seat.holder).lazyload(User.affiliations))).all())
+            .options(joinedload(Seat.holdings).joinedload(SeatHolding.holder)
+                     .lazyload(User.affiliations))).unique().all())
     load_for_view(meeting)
     # Approvals exist only once the minutes are sent (approving refuses before: minutes.py);
     # a meeting in session or just held reads none.
@@ -117,8 +119,10 @@ def upcoming_for_user(user: User, after: datetime, limit: int = 10) -> list[tupl
     from core.tenants.models import Tenant
 
     with all_tenants():
-        held = sa.select(Seat.body_id).where(Seat.holder_id == user.id,
-                                             Seat.not_ended_sql(after.date()))
+        held = sa.select(Seat.body_id).join(SeatHolding, SeatHolding.seat_id == Seat.id).where(
+            SeatHolding.holder_id == user.id,
+            sa.or_(SeatHolding.valid_to.is_(None), SeatHolding.valid_to >= after.date()),
+            Seat.not_ended_sql(after.date()))
         return list(db.session.execute(
             sa.select(Meeting, Tenant).join(Tenant, Tenant.id == Meeting.tenant_id)
             .where(Meeting.body_id.in_(held), Meeting.starts_at >= after,

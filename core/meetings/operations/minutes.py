@@ -165,7 +165,7 @@ def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str, *,
     """A member's dissent (særstandpunkt) is recorded in the minutes on request, as the
     ``dissent_allowed`` rule allows; the entry keeps the rule's clause (CORE-DISSENT, or
     the tenant's), the member's name and the organisation of their seat in the body."""
-    facts = body_facts(meeting.body, tenant.slug)
+    facts = body_facts(meeting.body, tenant.slug, meeting.starts_at.date())
     allowed = hooks.dissent_allowed(body=facts, matter=Matter(
         title=item.title, kind=RuleItemKind(item.kind.value), topics=frozenset(item.topics or ()),
         plan=item.plan, district=item.district))
@@ -174,7 +174,7 @@ def record_dissent(meeting: Meeting, item: AgendaItem, user: User, text: str, *,
     version = draft(meeting)
     entry = _entry(version, item)
     day = meeting.starts_at.date()
-    seats = [s for s in meeting.body.seats if s.holder_id == user.id and s.is_valid_on(day)]
+    seats = [s for s in meeting.body.seats if s.holder_id_on(day) == user.id and s.is_valid_on(day)]
     orgs = ", ".join(sorted({s.organisation.code for s in seats})
                      or sorted(a.organisation.code for a in user.affiliations))
     entry.dissents = [d for d in entry.dissents if d.get("email") != user.email] + [
@@ -220,16 +220,17 @@ def expected_approvers(meeting: Meeting, tenant, hooks) -> list[User]:
     members, the secretary aside)."""
     from core.meetings.attendees import attendees
 
-    keys = set(hooks.minutes_approvers(
-        body=body_facts(meeting.body, tenant.slug), attendees=attendees(meeting)))
     day = meeting.starts_at.date()
+    keys = set(hooks.minutes_approvers(
+        body=body_facts(meeting.body, tenant.slug, day), attendees=attendees(meeting)))
     seen, out = set(), []
     for s in meeting.body.seats:
-        if s.holder is None or not s.is_valid_on(day) or s.key not in keys:
+        holder = s.holder_on(day)  # who sat on the meeting's day approves its minutes
+        if holder is None or not s.is_valid_on(day) or s.key not in keys:
             continue
-        if s.holder_id not in seen:
-            seen.add(s.holder_id)
-            out.append(s.holder)
+        if holder.id not in seen:
+            seen.add(holder.id)
+            out.append(holder)
     return out
 
 

@@ -23,7 +23,7 @@ def _held_roles(user, body: Body, day) -> frozenset[str]:
     if user is None:
         return frozenset()
     return frozenset(
-        s.role.value for s in body.seats if s.holder_id == user.id and s.is_valid_on(day)
+        s.role.value for s in body.seats if s.holder_id_on(day) == user.id and s.is_valid_on(day)
     )
 
 
