@@ -151,11 +151,11 @@ def handle_http_exception(error: HTTPException):
         return resp
     if error.code == 422 and "messages" in data:
         return envelope(422, "The input is invalid; see errors for each field.", data["messages"])
-    if error.code in (400, 422) and data.get("errors"):  # each field (or header) named
-        return envelope(error.code, message, data["errors"])
     # the fields core.openapi.ErrorSchema documents: a rule's refusal names its rule and
     # clause and says it in English too
     extra = {k: v for k, v in data.items() if k in ("rule", "clause", "reason_en")}
+    if error.code in (400, 422) and data.get("errors"):  # each field (or header) named
+        return envelope(error.code, message, data["errors"], **extra)  # and the clause, if one
     retry_after = _retry_after(error) if error.code == 429 else None
     if retry_after is not None:
         extra["retry_after"] = retry_after

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from core.identity.permissions import Role, access, body_from_param
-from core.bodies import operations
+from core import transactions
+from core.identity.permissions import Role, access, body_from_param, current_person
+from core.bodies import operations, seats
 from core.bodies.facts import body_facts
-from core.bodies.schemas import BodyKommissoriumSchema, BodySchema, BodySummarySchema
+from core.bodies.schemas import (
+    BodyKommissoriumSchema,
+    BodySchema,
+    BodySummarySchema,
+    SeatCreateSchema,
+    SeatDetailSchema,
+    SeatEndSchema,
+    SeatHolderSchema,
+)
 from core.openapi import Blueprint
 from core.tenancy import bind_tenant, current_tenant, tenant_hooks
 
@@ -44,6 +53,69 @@ def get_kommissorium(key: str):
     facts = body_facts(body, current_tenant().slug)
     return {"key": body.key, "name": body.name,
             "rules": operations.kommissorium_rules(facts, tenant_hooks())}
+
+
+# ------------------------------------------------------------------ the secretariat's seats
+# Declared TENANT_ADMIN (the tenant's secretariat; the platform administrator is above it):
+# docs/permissions.md. Another tenant's body or seat answers 404 (the tenant wall).
+
+
+def _seat_detail(body_key: str, seat_key: str):
+    body = operations.get_body(body_key)
+    return seats.get_seat(body, seat_key)
+
+
+@blp.route("/<key>/seats", methods=["POST"])
+@blp.arguments(SeatCreateSchema)
+@blp.response(201, SeatDetailSchema)
+@access(Role.TENANT_ADMIN)
+def add_seat(data, key: str):
+    """Add a seat to the body from a day, checked as the tenant file's seats are (the seat's
+    own checks, and the kommissorium's limits such as a cap on a body's seats: 422 naming
+    ``seats``, with the clause); audited. A key the body has (an ended seat's too) is refused (422, ``key``)."""
+    body = operations.get_body(key)
+    seat = seats.add_seat(body, data, current_person(), current_tenant(), tenant_hooks())
+    transactions.commit()
+    return seat
+
+
+@blp.route("/<key>/seats/<seat_key>")
+@blp.response(200, SeatDetailSchema)
+@access(Role.PUBLIC)
+def get_seat(key: str, seat_key: str):
+    """One seat of the body with who held it from when to when (ended seats too)."""
+    return _seat_detail(key, seat_key)
+
+
+@blp.route("/<key>/seats/<seat_key>/holdings", methods=["POST"])
+@blp.arguments(SeatHolderSchema)
+@blp.response(200, SeatDetailSchema)
+@access(Role.TENANT_ADMIN)
+def change_holder(data, key: str, seat_key: str):
+    """Give the seat a new holder (or none: vacant) from ``valid_from``: the holding valid
+    that day ends the day before, and the meetings before keep who sat then. Refused (422,
+    naming the field): a person not acting for the seat's organisation or unknown in the
+    tenant, a day on or before a holding that begins later or a meeting already held, an end
+    before the start. The same change again changes nothing."""
+    body = operations.get_body(key)
+    seat = seats.get_seat(body, seat_key)
+    seats.change_holder(body, seat, data, current_person(), current_tenant(), tenant_hooks())
+    transactions.commit()
+    return seat
+
+
+@blp.route("/<key>/seats/<seat_key>/end", methods=["POST"])
+@blp.arguments(SeatEndSchema)
+@blp.response(200, SeatDetailSchema)
+@access(Role.TENANT_ADMIN)
+def end_seat(data, key: str, seat_key: str):
+    """End the seat from ``ended_on`` (the first day it no longer counts); its past meetings
+    keep it. Ending it again from the same day changes nothing."""
+    body = operations.get_body(key)
+    seat = seats.get_seat(body, seat_key)
+    seats.end_seat(body, seat, data, current_person(), current_tenant(), tenant_hooks())
+    transactions.commit()
+    return seat
 
 
 @body_from_param("key", public=True)

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, render_template, request, url_for
+from flask_babel import gettext as _
 
 from core import clock
 from core.bodies import operations as bodies
-from core.identity.permissions import Role, access
-from core.tenancy import tenant_hooks
+from core.bodies import seats
+from core.bodies.schemas import SeatCreateSchema, SeatEndSchema, SeatHolderSchema
+from core.identity.permissions import Role, access, current_person, role_in_tenant
+from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp
+from core.web.forms import act, filled_values, load
 
 #: The templates of these pages (``templates/bodies/``).
 templates = Blueprint("bodies_templates", __name__, template_folder="templates")
@@ -52,7 +56,9 @@ def _labels():
 def body(key: str):
     body = bodies.get_body(key)
     info = SimpleNamespace(**bodies.describe_body(body, g.tenant, tenant_hooks()))
-    return render_template("bodies/body.html", tenant=g.tenant, body=info)
+    user = current_person()
+    manages = user is not None and role_in_tenant(user, g.tenant) >= Role.TENANT_ADMIN
+    return render_template("bodies/body.html", tenant=g.tenant, body=info, manages=manages)
 
 
 @bp.route("/<tenant>/sekretariat")
@@ -61,3 +67,90 @@ def secretariat():
     """The secretariat's overview: every body, its seats (vacancies), meetings and compliance."""
     return render_template("bodies/secretariat.html", tenant=g.tenant, bodies=bodies.list_bodies(),
                            year=clock.now().year)
+
+
+# ------------------------------------------------------------------ the secretariat's seats
+# The same operations as the API (core/bodies/seats.py): a refused form keeps nothing and
+# shows what was typed with each message by its field (core/web/forms.py).
+
+#: The seat forms' fields as the pages label them (the error summary names them so).
+SEAT_FIELDS = {
+    "key": N_("Nøgle"), "title": N_("Titel"), "organisation": N_("Organisation"),
+    "role": N_("Rolle"), "voting": N_("Stemmeret"), "holder": N_("Indehaver"),
+    "valid_from": N_("Fra og med"), "valid_to": N_("Til og med"), "ended_on": N_("Nedlægges fra"),
+    "seats": N_("Pladser"),
+}
+
+
+def _seat_page_context(body) -> dict:
+    organisations = seats.seat_organisations(g.tenant)
+    return {"tenant": g.tenant, "body": body, "today": clock.today(),
+            "organisations": organisations,
+            "people": {o.code: seats.candidates(o) for o in organisations}}
+
+
+@bp.route("/<tenant>/organer/<key>/pladser")
+@access(Role.TENANT_ADMIN)
+def body_seats(key: str):
+    """The secretariat's page of a body's seats: each seat with today's holder, and a form
+    to add a seat from a day."""
+    body = bodies.get_body(key)
+    return render_template("bodies/seats.html", **_seat_page_context(body))
+
+
+@bp.route("/<tenant>/organer/<key>/pladser", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def add_seat(key: str):
+    body = bodies.get_body(key)
+
+    def action():
+        values = filled_values("key", "title", "organisation", "role", "holder", "valid_from",
+                               "valid_to")
+        values["voting"] = "voting" in request.form
+        return seats.add_seat(body, load(SeatCreateSchema(), values), current_person(),
+                              current_tenant(), tenant_hooks())
+
+    return act(action, _("Pladsen er tilføjet."), url_for("web.body_seats", key=key),
+               then=lambda seat: url_for("web.body_seat", key=key, seat_key=seat.key),
+               labels=SEAT_FIELDS)
+
+
+@bp.route("/<tenant>/organer/<key>/pladser/<seat_key>")
+@access(Role.TENANT_ADMIN)
+def body_seat(key: str, seat_key: str):
+    """One seat: who held it from when to when, a form for a new holder from a day, and
+    one to end the seat."""
+    body = bodies.get_body(key)
+    seat = seats.get_seat(body, seat_key)
+    return render_template("bodies/seat.html", seat=seat,
+                           candidates=seats.candidates(seat.organisation),
+                           **_seat_page_context(body))
+
+
+@bp.route("/<tenant>/organer/<key>/pladser/<seat_key>/indehaver", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def change_seat_holder(key: str, seat_key: str):
+    body = bodies.get_body(key)
+    seat = seats.get_seat(body, seat_key)
+
+    def action():
+        data = load(SeatHolderSchema(), filled_values("holder", "valid_from", "valid_to"))
+        return seats.change_holder(body, seat, data, current_person(), current_tenant(),
+                                   tenant_hooks())
+
+    back = url_for("web.body_seat", key=key, seat_key=seat_key)
+    return act(action, _("Pladsens indehaver er ændret."), back, labels=SEAT_FIELDS)
+
+
+@bp.route("/<tenant>/organer/<key>/pladser/<seat_key>/nedlaeg", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def end_seat(key: str, seat_key: str):
+    body = bodies.get_body(key)
+    seat = seats.get_seat(body, seat_key)
+
+    def action():
+        data = load(SeatEndSchema(), filled_values("ended_on"))
+        return seats.end_seat(body, seat, data, current_person(), current_tenant(), tenant_hooks())
+
+    back = url_for("web.body_seat", key=key, seat_key=seat_key)
+    return act(action, _("Pladsen er nedlagt."), back, labels=SEAT_FIELDS)

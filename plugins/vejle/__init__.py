@@ -29,7 +29,7 @@ def validate_body(body):
         return [Problem(
             "seats", "",
             f"FKU har højst {FKU_MAX_SEATS} pladser ud over fællessekretariatets leder; "
-            f"filen har {len(counted)}",
+            f"organet har {len(counted)}",
             "VEJ-2", NAME,
         )]
     return []
