@@ -69,7 +69,8 @@ def _attendees(body: Body, day) -> tuple[list[Attendee], dict[str, set[str]]]:
     for seat in body.seats:
         if not seat.is_valid_on(day):
             continue
-        person, acting_as = (seat.holder.email if seat.holder else None), "holder"
+        holder = seat.holder_on(day)  # who holds it on the procedure's day
+        person, acting_as = (holder.email if holder else None), "holder"
         delegation = active_delegation(seat, day) if seat.is_voting else None
         if delegation is not None:
             acting_as = "delegate"
@@ -93,7 +94,7 @@ def written_situation(procedure: WrittenProcedure, hooks, tenant, day=None) -> S
     the body's seats on ``day`` (today, or the deadline's day once it has passed)."""
     day = day or min(clock.today(), procedure.deadline_at.date())
     attendees, widened = _attendees(procedure.body, day)
-    sit = situation(hooks, tenant, procedure.body, written_matter(procedure), attendees)
+    sit = situation(hooks, tenant, procedure.body, written_matter(procedure), attendees, day=day)
     if not widened:
         return sit
     units = []
@@ -147,7 +148,8 @@ def written_caller(body: Body, user: User, role: Role) -> Caller:
     """Who asks to start a written procedure, as the rules see them: their seat roles in
     ``body`` today, and ``secretariat`` for the tenant's secretariat."""
     today = clock.today()
-    roles = {s.role.value for s in body.seats if s.holder_id == user.id and s.is_valid_on(today)}
+    roles = {s.role.value for s in body.seats
+             if s.holder_id_on(today) == user.id and s.is_valid_on(today)}
     if role >= Role.TENANT_ADMIN:
         roles.add("secretariat")
     return Caller(person=user.email, roles=frozenset(roles),

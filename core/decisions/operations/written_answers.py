@@ -280,8 +280,8 @@ def written_due_mails(tenant, hooks, now: datetime) -> list[tuple[str, str, list
         if procedure.closed_at is None or procedure.closed_at < now - _OUTCOME_WINDOW:
             continue
         day = procedure.closed_at.date()
-        members = {s.holder.email for s in procedure.body.seats
-                   if s.holder is not None and s.is_valid_on(day)}
+        members = {holder.email for s in procedure.body.seats
+                   if (holder := s.holder_on(day)) is not None and s.is_valid_on(day)}
         others = {a.answered_by.email for a in procedure.answers if a.answered_by}
         if procedure.started_by is not None:
             others.add(procedure.started_by.email)

@@ -8,7 +8,7 @@ other such table. Going down puts back, as the seat's one holder, the holding va
 (else the latest); the holdings' dates are lost with their table.
 
 Revision ID: y001
-Revises: w001
+Revises: z001
 Create Date: 2026-12-07
 
 """
@@ -19,7 +19,7 @@ from core.tenancy import disable_row_level_security, enable_row_level_security
 
 # revision identifiers, used by Alembic.
 revision = "y001"
-down_revision = "w001"
+down_revision = "z001"
 branch_labels = None
 depends_on = None
 
