@@ -24,6 +24,28 @@ branch_labels = None
 depends_on = None
 
 
+def _rebuilding_seats(work) -> None:
+    """Run ``work``, which has SQLite rebuild ``seats`` (a new table, the rows copied, the
+    old one dropped), with foreign keys off: dropping the old table deletes its rows first,
+    and with foreign keys on that would cascade to every row that refers to a seat
+    (attendance, delegated mandates, holdings). The pragma takes effect only outside a
+    transaction, so what this migration wrote so far is committed first."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        work()
+        return
+    raw = bind.connection.dbapi_connection
+    if raw.in_transaction:
+        raw.commit()
+    op.execute("PRAGMA foreign_keys=OFF")
+    try:
+        work()
+    finally:
+        if raw.in_transaction:
+            raw.commit()
+        op.execute("PRAGMA foreign_keys=ON")
+
+
 def _bypass_rls():
     if op.get_bind().dialect.name == "postgresql":  # every tenant's rows (core/tenancy.py)
         op.execute("SELECT set_config('app.bypass_rls', 'on', true)")
@@ -59,18 +81,25 @@ def upgrade():
         "SELECT tenant_id, id, holder_id, NULL, NULL FROM seats WHERE holder_id IS NOT NULL"
     )
     enable_row_level_security(op, "seat_holdings")
-    with op.batch_alter_table("seats", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_seats_holder_id"))
-        batch_op.drop_constraint(batch_op.f("fk_seats_holder_id_users"), type_="foreignkey")
-        batch_op.drop_column("holder_id")
+
+    def drop_holder():
+        with op.batch_alter_table("seats", schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f("ix_seats_holder_id"))
+            batch_op.drop_constraint(batch_op.f("fk_seats_holder_id_users"), type_="foreignkey")
+            batch_op.drop_column("holder_id")
+
+    _rebuilding_seats(drop_holder)
 
 
 def downgrade():
-    with op.batch_alter_table("seats", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("holder_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_seats_holder_id_users"), "users",
-                                    ["holder_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_index(batch_op.f("ix_seats_holder_id"), ["holder_id"], unique=False)
+    def add_holder():
+        with op.batch_alter_table("seats", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("holder_id", sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(batch_op.f("fk_seats_holder_id_users"), "users",
+                                        ["holder_id"], ["id"], ondelete="SET NULL")
+            batch_op.create_index(batch_op.f("ix_seats_holder_id"), ["holder_id"], unique=False)
+
+    _rebuilding_seats(add_holder)
     _bypass_rls()
     # the holding valid today, else the one that began last (an open one before a dated one)
     op.execute(
