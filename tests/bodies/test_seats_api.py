@@ -203,3 +203,16 @@ def test_the_seat_routes_are_in_the_openapi_document(app):
     assert "get" in paths[base + "/{seat_key}"]
     assert "post" in paths[base + "/{seat_key}/holdings"]
     assert "post" in paths[base + "/{seat_key}/end"]
+
+
+def test_a_platform_administrator_changes_seats_too(sec, member, in_tenant):
+    """A platform administrator with no role in the tenant may do what its secretariat may."""
+    from core.identity.models import User
+
+    with in_tenant("testby"):
+        admin = db.session.scalar(sa.select(User).filter_by(email=BENT))
+        admin.is_platform_admin = True
+        db.session.commit()
+    resp = member(BENT).post(f"{SEATS}/a2/holdings", json={"holder": SUBSTITUTE, "valid_from": "2018-03-01"})
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["holdings"][-1]["holder"] == "Sofie Suppleant"
