@@ -6,9 +6,10 @@ from types import SimpleNamespace
 
 from core import transactions
 from core.identity.permissions import Role, access, body_from_param, current_person
-from core.bodies import operations, seats
+from core.bodies import creating, operations, seats
 from core.bodies.facts import body_facts
 from core.bodies.schemas import (
+    BodyCreateSchema,
     BodyKommissoriumSchema,
     BodySchema,
     BodySummarySchema,
@@ -32,6 +33,20 @@ bind_tenant(blp)
 def list_bodies():
     """The tenant's bodies."""
     return operations.list_bodies()
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(BodyCreateSchema)
+@blp.response(201, BodySchema)
+@access(Role.TENANT_ADMIN)
+def create_body(data):
+    """A new body of a kind, its kommissorium parameters taken from ``template`` (a body of
+    the same kind) where not given, checked as a tenant file's body is (422 naming the field,
+    a plugin's limit with its clause); audited. It starts without seats."""
+    body = creating.create_body(data, current_person(), current_tenant(), tenant_hooks())
+    transactions.commit()
+    body = operations.get_body(body.key)
+    return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))
 
 
 @blp.route("/<key>")

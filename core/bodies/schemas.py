@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from core.bodies.models import SeatRole
+from core.bodies.models import ApprovalMode, BodyKind, Competence, SeatRole
 from core.fields import Text
 from core.openapi import Boolean
 
@@ -132,3 +132,28 @@ class SeatDetailSchema(SeatSchema):
 
     body = fields.Function(lambda s: s.body.key)
     position = fields.Integer()
+
+
+class BodyCreateSchema(Schema):
+    """A new body of ``kind``; ``template``, the key of a body of the same kind, lends the
+    kommissorium parameters not given here (one given as ``null`` is not set). Checked as a
+    tenant file's body is."""
+
+    key = Text(required=True, validate=[validate.Length(min=1, max=64), _KEY])
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf([k.value for k in BodyKind]))
+    template = Text(allow_none=True)
+    parent = Text(allow_none=True)
+    competence = Text(allow_none=True,
+                      validate=validate.OneOf([c.value for c in Competence]))
+    competence_note = Text(allow_none=True)
+    meetings_per_year = fields.Integer(allow_none=True)
+    notice_days = fields.Integer(allow_none=True)
+    minutes_due_days = fields.Integer(allow_none=True)
+    approval_mode = Text(allow_none=True,
+                         validate=validate.OneOf([m.value for m in ApprovalMode]))
+    approval_due_days = fields.Integer(allow_none=True)
+    submission_deadline_days = fields.Integer(allow_none=True)
+    meeting_duration_minutes = fields.Integer(allow_none=True)
+    clauses = fields.List(Text(validate=validate.Length(min=1, max=32)), allow_none=True)
+    sources = fields.Dict(keys=Text(), values=Text(), allow_none=True)

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.bodies import operations as bodies
-from core.bodies import seats
-from core.bodies.schemas import SeatCreateSchema, SeatEndSchema, SeatHolderSchema
+from core.bodies import creating, seats
+from core.bodies.schemas import BodyCreateSchema, SeatCreateSchema, SeatEndSchema, SeatHolderSchema
 from core.identity.permissions import Role, access, current_person, role_in_tenant
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp
@@ -66,7 +66,42 @@ def body(key: str):
 def secretariat():
     """The secretariat's overview: every body, its seats (vacancies), meetings and compliance."""
     return render_template("bodies/secretariat.html", tenant=g.tenant, bodies=bodies.list_bodies(),
-                           year=clock.now().year)
+                           year=clock.now().year, templates=creating.templates(),
+                           body_kinds={k: _(v) for k, v in KINDS.items()})
+
+
+#: The kinds of body as the pages name them.
+KINDS = {
+    "board": N_("Bestyrelse"), "resource_group": N_("Ressourcegruppe"),
+    "steering_group": N_("Styregruppe"), "secretariat": N_("Sekretariat"),
+    "follow_group": N_("Følgegruppe"), "coordination_group": N_("Koordinationsgruppe"),
+    "forum": N_("Forum"), "district_board": N_("Områdebestyrelse"), "local_group": N_("Lokalgruppe"),
+    "political_committee": N_("Politisk udvalg"), "theme_group": N_("Temagruppe"),
+    "area_group": N_("Områdegruppe"), "sub_group": N_("Undergruppe"),
+    "executive_committee": N_("Forretningsudvalg"),
+}
+#: The new body form's fields as the page labels them.
+BODY_FIELDS = {
+    "key": N_("Nøgle"), "name": N_("Navn"), "kind": N_("Slags"), "template": N_("Skabelon"),
+    "meetings_per_year": N_("Møder om året"), "notice_days": N_("Dagsorden dage før mødet"),
+    "submission_deadline_days": N_("Punkter senest dage før mødet"),
+    "minutes_due_days": N_("Referat senest dage efter mødet"),
+    "approval_mode": N_("Godkendelse af referatet"), "approval_due_days": N_("Godkendelse inden dage"),
+}
+
+
+@bp.route("/<tenant>/sekretariat/organer", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def create_body():
+    """A new body from a template of its kind (the API's ``POST …/bodies``)."""
+
+    def action():
+        values = filled_values(*BODY_FIELDS)
+        return creating.create_body(load(BodyCreateSchema(), values), current_person(),
+                                    current_tenant(), tenant_hooks())
+
+    return act(action, _("Organet er oprettet. Tilføj dets pladser."), url_for("web.secretariat"),
+               then=lambda body: url_for("web.body_seats", key=body.key), labels=BODY_FIELDS)
 
 
 # ------------------------------------------------------------------ the secretariat's seats
