@@ -196,7 +196,7 @@ def add_seat(body: Body, data: dict, user: User, tenant, hooks) -> Seat:
     """A new seat in ``body`` from ``valid_from`` (to ``valid_to``), held by ``holder``
     (an e-mail; none: vacant) from the same day."""
     if body.ended_on is not None:
-        refuse(409, message=f"{body.name} er nedlagt; den får ingen nye pladser.")
+        refuse(409, message=f"{body.name} er nedlagt; det får ingen nye pladser.")
     start, end = data["valid_from"], data.get("valid_to")
     if any(s.key == data["key"] for s in body.seats):
         _invalid("key", "En plads i organet har allerede denne nøgle (også en nedlagt plads "
