@@ -116,6 +116,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.meetings import agenda_views, minutes_views, public_views  # noqa: F401  (routes only)
     from core.meetings import views as meeting_pages
     from core.notifications import views as notification_pages
+    from core.proposals import answer_views  # noqa: F401  (routes only)
     from core.proposals import views as proposal_pages
     from core.search import views as search_pages
     from core.tenants import views as tenant_pages

@@ -86,6 +86,8 @@ _PATTERNS = [
     (re.compile(r"(?i)(\"?(?:password|passwd|secret|token|client_secret|code)\"?\s*[=:]\s*)"
                 r"(\"[^\"]*\"|'[^']*'|[^\s&,;}]+)"), r"\1[redacted]"),
     (re.compile(r"(/adgangskode/)[^\s?\"']+"), r"\1[redacted]"),
+    # a hearing contact's personal link (docs/decisions/0037-hearing-answer-links.md)
+    (re.compile(r"(/hoeringssvar/|/answer-links/)[A-Za-z0-9_\-]{16,}"), r"\1[redacted]"),
     # a calendar address's secret, even one mistyped (without its prefix)
     (re.compile(r"(/calendar/)[^\s/?\"']+?(\.ics)"), r"\1[redacted]\2"),
     (re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"), "[email]"),

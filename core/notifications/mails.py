@@ -115,6 +115,8 @@ def compose(notification: Notification, tenant, user: User | None = None) -> Mai
             return _compose_prepared(notification, tenant)
         if notification.subject.startswith("written:"):
             return _compose_written(notification, tenant, user)
+        if notification.kind.startswith("hearing_"):
+            return _compose_hearing(notification, tenant, user)
         return _compose_meeting(notification, tenant, user)
 
 
@@ -304,6 +306,86 @@ def _items(meeting: Meeting, tenant, kind: str) -> list[Item]:
                                        who=who, clause=clause, text=dissent.get("text")))
         out.append(shown)
     return out
+
+
+# --------------------------------------------------------------------------- hearings
+
+
+def proposal_link(proposal, tenant) -> str:
+    return url(f"/{tenant.slug}/forslag/{proposal.id}")
+
+
+def hearing_answer_link(proposal, tenant, token: str | None = None) -> str:
+    """Where an organisation answers: the answer page (a login is asked for), or the
+    hearing contact's personal page (``token``: no login)."""
+    path = f"/{tenant.slug}/forslag/{proposal.id}/hoeringssvar"
+    return url(path + (f"/{token}" if token else ""))
+
+
+def _compose_hearing(notification: Notification, tenant, user: User | None) -> Mail:
+    """A hearing's mail to one person of an organisation asked (subject
+    ``hearing:<id>:org:<organisation>``): ``hearing_opened`` at once when the hearing is
+    sent out, ``hearing_deadline_near`` and ``hearing_overdue`` to those who have not
+    answered (CORE-HEARING). It carries the proposal, links to its attachments (never the
+    files themselves, docs/decisions/0037-hearing-answer-links.md), the deadline, and the
+    one thing to do: answer. The organisation's hearing contact gets its personal link,
+    which answers without a login; everyone else the answer page, behind the login."""
+    from core.organisations.models import Organisation
+    from core.proposals.models import Hearing, HearingAnswerLink
+    from core.proposals.operations.hearings import LINK_GRACE, link_token
+
+    _kind, hearing_id, _org, organisation_id = notification.subject.split(":")
+    hearing = db.session.get(Hearing, int(hearing_id))
+    organisation = db.session.get(Organisation, int(organisation_id))
+    if hearing is None or organisation is None:
+        raise LookupError(f"{notification.subject} no longer exists")
+    proposal = hearing.step.proposal
+    link = db.session.scalar(sa.select(HearingAnswerLink).filter_by(
+        hearing_id=hearing.id, organisation_id=organisation.id, email=notification.recipient))
+    token = link_token(link) if link is not None else None
+    local = hearing.deadline_at.astimezone(clock.tenant_zone(tenant))
+    deadline = _("%(date)s kl. %(time)s", date=local.strftime("%d.%m.%Y"), time=local.strftime("%H:%M"))
+    clause = hearing.step.clause or proposal.route_clause or "CORE-HEARING"
+    subjects = {
+        "hearing_opened": _("Høring: %(title)s", title=proposal.title),
+        "hearing_deadline_near": _("Påmindelse om høringssvar: %(title)s", title=proposal.title),
+        "hearing_overdue": _("Høringsfristen er overskredet: %(title)s", title=proposal.title),
+    }
+    body = proposal.origin_body.name if proposal.origin_body is not None else ""
+    mail = Mail(subject=f"{subjects[notification.kind]} · {tenant.name}", tenant=tenant.name, body=body,
+                heading=proposal.title, thread=f"{tenant.slug}.proposal.{proposal.id}")
+    mail.facts += [_("Høringspart: %(org)s", org=organisation.name),
+                   _("Svarfrist: %(at)s", at=deadline),
+                   _("Forslaget kommer fra: %(body)s", body=body)]
+    if notification.kind == "hearing_opened":
+        mail.paragraphs.append(_("%(org)s er i høring om forslaget nedenfor. Svar med bemærkninger eller "
+                                 "«ingen bemærkninger» senest %(at)s (%(clause)s).",
+                                 org=organisation.name, at=deadline, clause=clause))
+    elif notification.kind == "hearing_deadline_near":
+        mail.paragraphs.append(_("Fristen for %(org)ss høringssvar er %(at)s, og vi har ikke modtaget et "
+                                 "svar endnu (%(clause)s).", org=organisation.name, at=deadline, clause=clause))
+    else:
+        mail.paragraphs.append(_("Fristen for %(org)ss høringssvar var %(at)s, og vi har ikke modtaget et "
+                                 "svar. Et svar efter fristen modtages stadig og registreres som for sent "
+                                 "(%(clause)s).", org=organisation.name, at=deadline, clause=clause))
+    mail.paragraphs += [proposal.text, _("Der ønskes besluttet: %(text)s", text=proposal.decision_sought)]
+    if token is not None:
+        until = (hearing.deadline_at + LINK_GRACE).astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y")
+        mail.paragraphs.append(_("Knappen nedenfor er et personligt link: det viser forslaget og dets bilag "
+                                 "og modtager %(org)ss ene høringssvar uden login. Det virker, til svaret "
+                                 "er givet, dog højst til %(until)s. Send det ikke videre.",
+                                 org=organisation.name, until=until))
+    else:
+        mail.paragraphs.append(_("Du svarer for %(org)s, når du er logget ind. Organisationen giver ét svar.",
+                                 org=organisation.name))
+    mail.action = Link(_("Afgiv høringssvar"), hearing_answer_link(proposal, tenant, token))
+    for a in proposal.attachments:
+        where = (hearing_answer_link(proposal, tenant, token) + f"/bilag/{a.id}" if token
+                 else url(f"/{tenant.slug}/forslag/{proposal.id}/bilag/{a.id}"))
+        mail.links.append(Link(_("Bilag: %(name)s", name=a.filename), where))
+    if token is None:
+        mail.links.append(Link(_("Åbn forslaget"), proposal_link(proposal, tenant)))
+    return mail
 
 
 _URL = re.compile(r"^https?://\S+$")

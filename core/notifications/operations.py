@@ -39,9 +39,11 @@ What a mail says, in the recipient's language, as text and HTML, threaded per me
 core/notifications/mails.py. A person who chose one mail a day gets the rows written for
 them in a daily digest instead: core/notifications/digest.py (docs/decisions/0035).
 
-Other features hand over *prepared* mails with :func:`write_prepared` (a subject line and a
-text written when the row is written; e.g. the proposals' hearing reminders, CORE-HEARING): the
-same outbox, the same once-per-(kind, subject, recipient), the same delivery.
+Other features hand over mails with :func:`write_notifications` (worded when delivered, as
+the meetings' are: a hearing opened, its reminders, subject ``hearing:<id>:org:<organisation>``,
+CORE-HEARING), or *prepared* ones with :func:`write_prepared` (a subject line and a text
+written when the row is written): the same outbox, the same once-per-(kind, subject,
+recipient), the same delivery.
 """
 
 from __future__ import annotations
@@ -211,6 +213,14 @@ def write_prepared(tenant_id: int, kind: str, subject: str, recipients: list[str
     (kind, subject, recipient); the next ``tick`` hands it to delivery. Returns how many
     rows were new."""
     return _write(tenant_id, kind, subject, recipients, now or clock.now(), title=title, text=text)
+
+
+def write_notifications(tenant_id: int, kind: str, subject: str, recipients: list[str], *,
+                        now: datetime | None = None) -> int:
+    """Put a mail that is worded when it is delivered (:mod:`core.notifications.mails`
+    composes it from ``kind`` and ``subject``) in the outbox for each recipient, once per
+    (kind, subject, recipient). Returns how many rows were new."""
+    return _write(tenant_id, kind, subject, recipients, now or clock.now())
 
 
 def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime, *,

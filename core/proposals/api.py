@@ -6,20 +6,23 @@ import sqlalchemy as sa
 from flask import Response
 from flask_smorest import abort
 
-from core import files, transactions
+from core import clock, files, transactions
 from core.bodies.models import Body
 from core.extensions import db
 from core.identity.permissions import Role, access, check_param, current_person, refuse
 from core.openapi import Blueprint, file_response
 from core.organisations.models import Organisation
 from core.proposals import operations
-from core.proposals.models import ProposalAttachment, ResponseKind
+from core.proposals.models import Proposal, ProposalAttachment, ResponseChannel, ResponseKind
 from core.proposals.schemas import (
     AttachmentUploadSchema,
     DecisionSchema,
     FollowUpDoneSchema,
     FollowUpSchema,
+    HearingLinkAnswerSchema,
+    HearingLinkSchema,
     HearingOpenSchema,
+    HearingReceiptSchema,
     HearingResponseCreateSchema,
     ProposalAttachmentSchema,
     ProposalCreateSchema,
@@ -164,20 +167,100 @@ def open_hearing(data, proposal_id: int):
 @blp.route("/<int:proposal_id>/hearing/responses", methods=["POST"])
 @blp.arguments(HearingResponseCreateSchema)
 @blp.response(201, ProposalSchema)
+@blp.alt_response(200, schema=ProposalSchema, description="The same answer was given before: nothing written.")
 @access(Role.AUTHENTICATED)
 def respond(data, proposal_id: int):
-    """An organisation's one answer to the hearing: comments, or no comments."""
+    """An organisation's one answer to the hearing: comments, or no comments, by someone
+    who acts for it; or, by the secretariat, an answer received on paper (``on_paper``,
+    with ``received_at``), marked as recorded by them. The same request again returns the
+    answer given (200) and writes nothing; a different second answer is refused (409)."""
     proposal = _visible(proposal_id)
     org = db.session.scalar(sa.select(Organisation).filter_by(code=data["organisation"]))
     if org is None:
         abort(422, message="The input is invalid; see errors for each field.",
               errors={"json": {"organisation": ["Unknown organisation."]}})
-    _forbid_unless(operations.may_answer_for(current_person(), current_tenant(), org), **operations.MAY_ANSWER)
+    user = current_person()
+    channel = operations.answer_channel(user, current_tenant(), org, on_paper=data["on_paper"])
+    kind = ResponseKind(data["kind"])
+    existing = operations.existing_answer(proposal, org)
+    if existing is not None and operations.same_answer(existing, kind=kind, text=data["text"], actor=user,
+                                                       channel=channel):
+        return proposal, 200
     operations.respond_to_hearing(
-        proposal, org, kind=ResponseKind(data["kind"]), text=data["text"], actor=current_person()
+        proposal, org, kind=kind, text=data["text"], actor=user, channel=channel,
+        received_at=data["received_at"] if channel is ResponseChannel.PAPER else None,
     )
     transactions.commit()
     return proposal
+
+
+# --------------------------------------------------------------------------- the personal link
+
+
+def _link(proposal_id: int, answer_token: str):
+    """The proposal and the link ``answer_token`` opens on it; 404 for anything else (an
+    unknown or altered token, another proposal's, another tenant's)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404, message="Not found.")
+    return proposal, operations.find_link(proposal, answer_token)
+
+
+def _working(link):
+    state = operations.link_state(link)
+    if state is not None:
+        operations.refuse_spent_link(state)
+
+
+@blp.route("/<int:proposal_id>/hearing/answer-links/<answer_token>")
+@blp.response(200, HearingLinkSchema)
+@blp.alt_response(410, description="The link is spent: used, expired or the hearing closed.")
+@access(Role.PUBLIC)
+def link_view(proposal_id: int, answer_token: str):
+    """What a hearing contact's personal link shows, without a login (public by design:
+    the token is the credential, docs/decisions/0037-hearing-answer-links.md): the
+    proposal, its attachments and the deadline. 404 for a token that is not this
+    proposal's; 410 once the link is spent."""
+    proposal, link = _link(proposal_id, answer_token)
+    _working(link)
+    hearing = link.hearing
+    return {
+        "tenant": current_tenant().name, "body": proposal.origin_body.name,
+        "organisation": link.organisation.code, "organisation_name": link.organisation.name,
+        "title": proposal.title, "text": proposal.text, "decision_sought": proposal.decision_sought,
+        "attachments": proposal.attachments, "deadline_at": hearing.deadline_at,
+        "expires_at": link.expires_at, "is_late": clock.now() > hearing.deadline_at,
+        "clause": hearing.step.clause or proposal.route_clause,
+    }
+
+
+@blp.route("/<int:proposal_id>/hearing/answer-links/<answer_token>", methods=["POST"])
+@blp.arguments(HearingLinkAnswerSchema)
+@blp.response(201, HearingReceiptSchema)
+@blp.alt_response(200, schema=HearingReceiptSchema, description="The same answer was given before: nothing written.")
+@blp.alt_response(410, description="The link is spent: used, expired or the hearing closed.")
+@access(Role.PUBLIC)
+def link_answer(data, proposal_id: int, answer_token: str):
+    """The organisation's one answer through its hearing contact's link; the link is spent
+    with it. After the deadline it is accepted and recorded as late (CORE-HEARING).
+    The same request again returns the answer given (200)."""
+    proposal, link = _link(proposal_id, answer_token)
+    response, created = operations.answer_by_link(proposal, link, kind=ResponseKind(data["kind"]),
+                                                  text=data["text"])
+    transactions.commit()
+    return response, 201 if created else 200
+
+
+@blp.route("/<int:proposal_id>/hearing/answer-links/<answer_token>/attachments/<int:attachment_id>")
+@blp.doc(**file_response("*/*", "The attachment, with the content type it was uploaded with."))
+@access(Role.PUBLIC)
+def link_attachment(proposal_id: int, answer_token: str, attachment_id: int):
+    """One of the proposal's attachments, for the link's holder while the link works."""
+    proposal, link = _link(proposal_id, answer_token)
+    _working(link)
+    resp = attachment_response(proposal, attachment_id)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @blp.route("/<int:proposal_id>/hearing/close", methods=["POST"])

@@ -142,6 +142,10 @@ def _hearing_opened(event, d) -> str:
 
 
 def _answered(event, d) -> str:
+    return " ".join(x for x in (_answer(d), _channel(event, d)) if x)
+
+
+def _answer(d) -> str:
     org = _org_name(d.get("organisation", ""))
     late = d.get("is_late")
     if d.get("kind") == "no_comments":
@@ -151,6 +155,16 @@ def _answered(event, d) -> str:
     if late:
         return _("%(organisation)s svarede efter fristen: bemærkninger.", organisation=org)
     return _("%(organisation)s svarede: bemærkninger.", organisation=org)
+
+
+def _channel(event, d) -> str:
+    """How the answer came, where it did not come from someone logged in on the platform."""
+    if d.get("channel") == "paper":
+        who = event.actor.name if event.actor is not None else _("sekretariatet")
+        return _("Modtaget på papir og registreret af %(name)s.", name=who)
+    if d.get("channel") == "link":
+        return _("Afgivet via organisationens personlige link.")
+    return ""
 
 
 def _hearing_closed(event, d) -> str:

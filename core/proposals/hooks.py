@@ -102,8 +102,7 @@ def pending_for_user(user_id, tenant):
                     title_en=f"Hearing answer from {asked.organisation.code}: {p.title}",
                     body=p.origin_body.key, url=_url(tenant, p.id, "/hearing/responses"),
                     due=h.deadline_at.date(), clause=h.step.clause,
-                    page_url=page_url("web.proposal", tenant=tenant.slug, proposal_id=p.id,
-                                      _anchor="hoering"),
+                    page_url=page_url("web.hearing_answer_page", tenant=tenant.slug, proposal_id=p.id),
                 ))
     # CORE-FOLLOW-UPS: follow-ups for the user's organisations, or for a body the user is secretary of.
     tasks = db.session.scalars(

@@ -68,6 +68,15 @@ class ResponseKind(enum.Enum):
     NO_COMMENTS = "no_comments"
 
 
+class ResponseChannel(enum.Enum):
+    #: Given on the platform by someone who acts for the organisation (logged in).
+    PLATFORM = "platform"
+    #: Given through the organisation's hearing contact's personal link (no login).
+    LINK = "link"
+    #: Received on paper (or by mail) and recorded by the secretariat.
+    PAPER = "paper"
+
+
 class ReminderKind(enum.Enum):
     #: The deadline is near and the organisation has not answered.
     DEADLINE_NEAR = "deadline_near"
@@ -380,10 +389,69 @@ class HearingResponse(TenantScoped, db.Model):
     )
     #: When it was received.
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: How it came: on the platform, through a hearing contact's link, or on paper.
+    channel: Mapped[ResponseChannel] = mapped_column(
+        enum_column(ResponseChannel, "hearing_response_channel"), nullable=False,
+        default=ResponseChannel.PLATFORM, server_default=ResponseChannel.PLATFORM.value,
+    )
+    #: For an answer received on paper: who in the secretariat recorded it.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: For an answer given through a personal link: the link (and so the contact) used.
+    link_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("hearing_answer_links.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     hearing = relationship("Hearing", back_populates="responses")
     organisation = relationship("Organisation", lazy="joined")
-    responded_by = relationship("User")
+    responded_by = relationship("User", foreign_keys=[responded_by_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    link = relationship("HearingAnswerLink", foreign_keys=[link_id])
+
+
+class HearingAnswerLink(TenantScoped, db.Model):
+    """A hearing contact's personal link: it answers one hearing for one organisation, and
+    nothing else, without a login (docs/decisions/0037-hearing-answer-links.md).
+
+    The token is never stored: only its SHA-256 (``token_hash``). The token is an HMAC of
+    ``nonce`` under the platform's secret key, so the mail that carries it can be rendered
+    again when it is delivered (or retried), while a copy of the database alone neither
+    holds nor can make a working link."""
+
+    __tablename__ = "hearing_answer_links"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "hearing_id", "organisation_id", "email"),
+        sa.UniqueConstraint("token_hash"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The hearing it answers.
+    hearing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("hearings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The organisation it answers for.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), nullable=False, index=True
+    )
+    #: The hearing contact's address (the tenant file's ``hearing_contacts``).
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    #: The hearing contact's name, if the tenant file gives one.
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: Random; the token is HMAC-SHA256(secret key, nonce).
+    nonce: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: SHA-256 of the token, hex: what a request's token is looked up by.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: When it was made (the hearing was opened).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: After this it opens nothing: the hearing's deadline plus the grace for late answers.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: When it was used to answer; it opens nothing afterwards.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    hearing = relationship("Hearing")
+    organisation = relationship("Organisation", lazy="joined")
 
 
 class HearingReminder(TenantScoped, db.Model):

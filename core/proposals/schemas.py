@@ -38,6 +38,56 @@ class HearingResponseCreateSchema(Schema):
     organisation = Text(required=True)
     kind = Text(required=True, validate=validate.OneOf(["comments", "no_comments"]))
     text = Text(load_default="")
+    #: The secretariat records an answer received on paper (or by mail); it is marked as
+    #: recorded by them. Implied for the secretariat answering for an organisation it does
+    #: not act for.
+    on_paper = Boolean(load_default=False)
+    #: For a paper answer: when it was received (decides whether it was late); default now.
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+
+
+class HearingLinkAnswerSchema(Schema):
+    """The answer given through a hearing contact's personal link."""
+
+    kind = Text(required=True, validate=validate.OneOf(["comments", "no_comments"]))
+    text = Text(load_default="")
+
+
+class HearingLinkAttachmentSchema(Schema):
+    id = fields.Integer()
+    filename = Text()
+    content_type = Text()
+    size_bytes = fields.Integer()
+
+
+class HearingLinkSchema(Schema):
+    """What a personal link shows: the proposal and its attachments, the organisation it
+    answers for, the deadline, and until when the link works. Nothing else."""
+
+    tenant = Text()
+    body = Text()
+    organisation = Text()
+    organisation_name = Text()
+    title = Text()
+    text = Text()
+    decision_sought = Text()
+    attachments = fields.List(fields.Nested(HearingLinkAttachmentSchema))
+    deadline_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    #: The deadline has passed: an answer now is recorded as late (CORE-HEARING).
+    is_late = Boolean()
+    clause = Text(allow_none=True)
+
+
+class HearingReceiptSchema(Schema):
+    """The organisation's answer as received."""
+
+    organisation = fields.Function(lambda r: r.organisation.code)
+    kind = fields.Function(lambda r: r.kind.value)
+    text = Text()
+    is_late = Boolean()
+    channel = fields.Function(lambda r: r.channel.value)
+    responded_at = fields.DateTime()
 
 
 class FollowUpDoneSchema(Schema):
@@ -66,6 +116,13 @@ class AnswerSchema(Schema):
     is_overdue = Boolean()
     responded_at = Text(allow_none=True)
     text = Text()
+    #: platform, link (a hearing contact's personal link) or paper (recorded by the
+    #: secretariat); None while missing.
+    channel = Text(allow_none=True)
+    #: Who answered on the platform, or the hearing contact whose link answered.
+    answered_by = Text(allow_none=True)
+    #: For an answer received on paper: who in the secretariat recorded it.
+    recorded_by = Text(allow_none=True)
 
 
 class HearingSchema(Schema):

@@ -30,8 +30,9 @@ from core.extensions import db
 from core.identity.permissions import Role, access, refuse, role_in_tenant
 from core.organisations.models import Organisation
 from core.proposals import operations as ops
+from core.proposals.answer_views import overview_rows
 from core.proposals.history import describe as describe_event
-from core.proposals.models import ProposalState, ResponseKind, StepKind
+from core.proposals.models import ProposalState, StepKind
 from core.proposals.schemas import (
     DecisionSchema,
     FollowUpDoneSchema,
@@ -68,7 +69,6 @@ HEARING_FIELDS = {"deadline_at": N_("Svarfrist"), "remind_days_before": N_("Påm
                   "organisations": N_("Organisationer")}
 FILE_FIELDS = {"file": N_("Bilag")}
 NOTE_FIELDS = {"note": N_("Bemærkning")}
-ANSWER_FIELDS = {"kind": N_("Høringssvar"), "text": N_("Bemærkninger")}
 
 
 @bp.app_context_processor
@@ -200,39 +200,26 @@ def proposal(proposal_id: int):
     for step in p.steps:
         if step.hearing is None:
             continue
-        rows = ops.hearing_overview(step.hearing)
+        rows = overview_rows(step.hearing)
         answerable = [r for r in rows if r["status"] == "missing" and step.hearing.closed_at is None
                       and _may_answer(user, r["organisation"])]
-        hearings.append(SimpleNamespace(step=step, hearing=step.hearing, rows=rows, answerable=answerable))
+        hearings.append(SimpleNamespace(step=step, hearing=step.hearing, rows=rows, answerable=answerable,
+                                        may_record=answerable_paper(user, step)))
     return render_template("proposals/proposal.html", tenant=g.tenant, p=p, where=ops.where_is(p),
                            hearings=hearings, actions=proposal_actions(p, user))
 
 
+def answerable_paper(user, step) -> bool:
+    """The secretariat may record a paper answer while the hearing is open and an answer is missing."""
+    h = step.hearing
+    return (h.closed_at is None and ops.may_record_paper(user, current_tenant())
+            and len(h.responses) < len(h.asked))
+
+
 def _may_answer(user, code: str) -> bool:
-    org = db.session.scalar(sa.select(Organisation).filter_by(code=code))
-    return org is not None and ops.may_answer_for(user, current_tenant(), org)
-
-
-@bp.route("/<tenant>/forslag/<int:proposal_id>/hoeringssvar", methods=["POST"])
-@access(Role.AUTHENTICATED)
-def answer_hearing(proposal_id: int):
-    """An organisation's one answer to the hearing: comments, or no comments."""
-    user = current_person()
-    p = ops.get_proposal(proposal_id)
-    if not ops.can_see(user, current_tenant(), p):
-        abort(404, message="Not found.")
-    org = db.session.scalar(sa.select(Organisation).filter_by(code=request.form.get("organisation", "")))
-    if org is None or not ops.may_answer_for(user, current_tenant(), org):
-        refuse(Role.AUTHENTICATED, **ops.MAY_ANSWER)
-    back = url_for("web.proposal", proposal_id=p.id) + "#hoering"
-    kind = request.form.get("kind", "")
-    if kind not in {k.value for k in ResponseKind}:
-        return refuse_field(back, "kind", _("vælg et svar."), ANSWER_FIELDS, which="organisation")
-    return act(
-        lambda: ops.respond_to_hearing(p, org, kind=ResponseKind(kind),
-                                       text=request.form.get("text", ""), actor=user),
-        _("Høringssvaret er afgivet."), back, labels=ANSWER_FIELDS, which="organisation",
-    )
+    """The user acts for the organisation (the secretariat records paper answers on the
+    answer page instead)."""
+    return code in {a.organisation.code for a in user.affiliations if a.organisation is not None}
 
 
 # --------------------------------------------------------------------------- starting

@@ -38,7 +38,8 @@ def tenant_document(slug: str) -> dict:
     if tenant is None:
         raise LookupError(f"no tenant {slug!r}")
     with tenant_scope(tenant.id):
-        parties = [p.organisation for p in db.session.scalars(sa.select(Participation))]
+        participations = list(db.session.scalars(sa.select(Participation)))
+        parties = [p.organisation for p in participations]
         admins = {a.user_id for a in db.session.scalars(sa.select(TenantAdmin))}
         bodies = [b for b in db.session.scalars(sa.select(Body).order_by(Body.id)) if b.ended_on is None]
         codes = {o.code for o in parties}
@@ -61,6 +62,10 @@ def tenant_document(slug: str) -> dict:
                                          if a.organisation is not None and a.organisation.code in codes}),
                 "tenant_admin": True if u.id in admins else None,
             }) for u in people],
+            "hearing_contacts": [_present({
+                "organisation": p.organisation.code, "email": p.hearing_contact_email,
+                "name": p.hearing_contact_name,
+            }) for p in sorted(participations, key=lambda p: p.organisation.code) if p.hearing_contact_email],
             "bodies": [_body(tenant, b) for b in bodies],
         }
 

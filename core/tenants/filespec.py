@@ -70,6 +70,15 @@ class PersonEntry(_Strict):
     tenant_admin = fields.Boolean(load_default=False)
 
 
+class HearingContactEntry(_Strict):
+    """Where a party's hearings go in this tenant: a person or a shared address, who
+    answers through a personal link without a login (docs/proposals.md)."""
+
+    organisation = fields.String(required=True)
+    email = fields.String(required=True, validate=EMAIL)
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
 class SeatEntry(_Strict):
     key = fields.String(required=True, validate=KEY)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -135,6 +144,7 @@ class TenantFileSchema(_Strict):
     tenant = fields.Nested(TenantSection, required=True)
     organisations = fields.List(fields.Nested(OrganisationEntry), load_default=list)
     people = fields.List(fields.Nested(PersonEntry), load_default=list)
+    hearing_contacts = fields.List(fields.Nested(HearingContactEntry), load_default=list)
     bodies = fields.List(fields.Nested(BodyEntry), load_default=list)
 
 
@@ -170,7 +180,7 @@ def _flatten(messages, prefix: str, data) -> list[Problem]:
     for name, sub in messages.items():
         if isinstance(name, int) and isinstance(data, list):
             item = data[name] if name < len(data) else {}
-            ident = item.get("key") or item.get("code") or item.get("email") or name
+            ident = item.get("key") or item.get("code") or item.get("organisation") or item.get("email") or name
             entry = f"{prefix}[{ident}]"
             out += _flatten(sub, entry, item)
             continue
@@ -287,6 +297,17 @@ def _consistency(data: dict) -> list[Problem]:
         for code in p["organisations"]:
             if code not in orgs:
                 add(entry, "organisations", f"unknown organisation {code!r}")
+
+    contacts: set[str] = set()
+    for c in data["hearing_contacts"]:
+        entry = f"hearing_contacts[{c['organisation']}]"
+        if c["organisation"] not in orgs:
+            add(entry, "organisation", f"unknown organisation {c['organisation']!r}")
+        if c["organisation"] in contacts:
+            add(entry, "organisation", "one hearing contact per organisation")
+        contacts.add(c["organisation"])
+        if c["email"] != c["email"].lower():
+            add(entry, "email", "must be lower-case")
 
     bodies: dict[str, dict] = {}
     for b in data["bodies"]:

@@ -63,6 +63,11 @@ class Participation(TenantScoped, db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id"), nullable=False, index=True
     )
+    #: Where the organisation's hearings go in this tenant (a person or a shared address,
+    #: the tenant file's ``hearing_contacts``): it answers through a personal link.
+    hearing_contact_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
+    #: The hearing contact's name, if given.
+    hearing_contact_name: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
 
     organisation = relationship("Organisation", lazy="joined")
 

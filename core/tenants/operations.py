@@ -256,6 +256,7 @@ def _apply(tf: TenantFile, today: date) -> SyncReport:
 
     with tenant_scope(tenant.id):
         _sync_participations(tenant, orgs, note)
+        _sync_hearing_contacts(data, note)
         _sync_admins(tenant, data, users, note)
         try:
             _sync_bodies(tenant, data, orgs, users, report, today)
@@ -286,6 +287,23 @@ def _sync_participations(tenant, orgs, note) -> None:
             db.session.delete(p)
             note(f"removed party {code}", "party.removed", _subject("organisation", p.organisation),
                  organisation=code)
+
+
+def _sync_hearing_contacts(data, note) -> None:
+    """A party's hearing contact is a present-tense setting of its participation: the file
+    says who it is now (audited when it changes); hearings already opened keep the links
+    they sent."""
+    want = {c["organisation"]: c for c in data["hearing_contacts"]}
+    db.session.flush()
+    for p in db.session.scalars(sa.select(Participation)):
+        c = want.get(p.organisation.code)
+        email, name = (c["email"], c["name"] or None) if c else (None, None)
+        if (p.hearing_contact_email, p.hearing_contact_name) != (email, name):
+            before = p.hearing_contact_email
+            p.hearing_contact_email, p.hearing_contact_name = email, name
+            note(f"hearing contact of {p.organisation.code}: {email or 'none'}", "party.hearing_contact",
+                 _subject("organisation", p.organisation), organisation=p.organisation.code,
+                 changes={"email": {"from": before, "to": email}})
 
 
 def _sync_admins(tenant, data, users, note) -> None:

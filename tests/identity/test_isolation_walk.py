@@ -13,6 +13,9 @@ tenant, by name:
   or a table ending in ``_<thing>s``) of the other tenant, within the targeted body when
   the table has a ``body_id`` or ``meeting_id``; ``user_id`` is a person of the other
   tenant, ``api_token_id`` that person's token;
+* ``answer_token`` — the personal hearing link of the other tenant's proposal named by
+  ``proposal_id`` (a public route: the token is the credential, and it shows that
+  proposal only, docs/decisions/0037-hearing-answer-links.md);
 * ``provider`` — the other tenant's identity provider; ``token`` — a reset token;
   ``secret`` — the calendar address of the other tenant's member (a public route: the
   secret is the credential, docs/decisions/0011-calendar-subscription-feed.md).
@@ -49,7 +52,18 @@ from core.identity.models import IdentityProvider, User
 from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.decisions.models import Motion, MotionPhase, ProcedureKind, WrittenProcedure, WrittenState
 from core.meetings.models import AgendaItem, Attachment, ItemKind, Meeting, MeetingState
-from core.proposals.models import FollowUpTask, Proposal, ProposalStep, StepKind
+from core.proposals.models import (
+    FollowUpTask,
+    Hearing,
+    HearingAnswerLink,
+    HearingOrganisation,
+    Proposal,
+    ProposalStep,
+    StepKind,
+    StepState,
+)
+from core.proposals.operations.hearings import _token as _link_token
+from core.proposals.operations.hearings import token_hash
 from core.tenancy import all_tenants, tenant_scope
 from core.tenants.models import Tenant
 from tests.fixtures.apps import extra_app
@@ -62,6 +76,8 @@ BODY_PARAMS = {"key", "body_key", "body"}
 REFUSED = {401, 403, 404}
 #: The secret calendar address of each tenant's member, made in :func:`_seed`.
 FEED_SECRETS: dict[str, str] = {}
+#: The personal hearing link of each seeded proposal: (tenant slug, proposal id) → token.
+LINK_TOKENS: dict[tuple[str, int], str] = {}
 
 
 @pytest.fixture
@@ -133,6 +149,22 @@ def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     step = ProposalStep(proposal_id=proposal.id, position=1, kind=StepKind.BODY, action="decide")
     db.session.add(step)
     db.session.flush()
+    # The proposal is in a hearing, with a personal link for the organisation asked.
+    hearing_step = ProposalStep(proposal_id=proposal.id, position=2, kind=StepKind.HEARING, action="hear",
+                                state=StepState.ACTIVE)
+    db.session.add(hearing_step)
+    db.session.flush()
+    hearing = Hearing(step_id=hearing_step.id, deadline_at=datetime(2030, 1, 1, tzinfo=UTC),
+                      opened_at=datetime(2026, 1, 1, tzinfo=UTC))
+    db.session.add(hearing)
+    db.session.flush()
+    org = body.seats[0].organisation
+    db.session.add(HearingOrganisation(hearing_id=hearing.id, organisation_id=org.id))
+    nonce = f"walk-{slug}-{proposal.id}"
+    db.session.add(HearingAnswerLink(hearing_id=hearing.id, organisation_id=org.id, email=f"hoering@{slug}.example",
+                                     nonce=nonce, token_hash=token_hash(_link_token(nonce)),
+                                     expires_at=datetime(2030, 1, 15, tzinfo=UTC)))
+    LINK_TOKENS[(slug, proposal.id)] = _link_token(nonce)
     db.session.add(FollowUpTask(proposal_id=proposal.id, step_id=step.id,
                                 assignee_kind="body", assignee=body.key, body_id=body.id,
                                 title="Opfølgning"))
@@ -204,6 +236,8 @@ def _id_in(table: sa.Table, tenant: Tenant, body: Body | None) -> int:
 def _fill(rule, tenant: Tenant, body: Body | None) -> dict:
     values = {}
     for param in sorted(rule.arguments):
+        if param == "answer_token":
+            continue  # after the proposal it belongs to
         if param == "tenant":
             values[param] = tenant.slug
         elif param in BODY_PARAMS:
@@ -223,6 +257,8 @@ def _fill(rule, tenant: Tenant, body: Body | None) -> dict:
         else:
             pytest.fail(f"isolation walk: cannot fill <{param}> of {rule.rule}; "
                         f"add a filler in {__file__}")
+    if "answer_token" in rule.arguments:
+        values["answer_token"] = LINK_TOKENS[(tenant.slug, values["proposal_id"])]
     return values
 
 
@@ -396,6 +432,24 @@ def test_every_route_refuses_tenant_a_users_on_tenant_b_and_on_bodies_they_do_no
     # the calendar address is walked, with tenant B's real secret: public, and no crash
     assert ("/api/v1/calendar/<secret>.ics", "GET") in public
     assert ("/api/v1/me/calendar-feed", "POST") in protected
+    # the hearing contact's personal link, with tenant B's real token: public, and no crash;
+    # the answer page behind the login refuses tenant A's people
+    for route in ("/<tenant>/forslag/<int:proposal_id>/hoeringssvar/<answer_token>",
+                  "/<tenant>/forslag/<int:proposal_id>/hoeringssvar/<answer_token>/bilag/<int:attachment_id>",
+                  "/api/v1/tenants/<tenant>/proposals/<int:proposal_id>/hearing/answer-links/<answer_token>"):
+        assert (route, "GET") in public
+    assert ("/<tenant>/forslag/<int:proposal_id>/hoeringssvar", "GET") in refused
+
+
+def test_a_hearing_link_opens_nothing_under_another_tenant(app, client, walk_world):
+    """Tenant B's real personal link, asked for under tenant A's address (with A's own
+    proposal id, and with B's): 404, as an unknown token."""
+    (slug, pid), token = next((k, v) for k, v in LINK_TOKENS.items() if k[0] == B)
+    own = next(p for (s, p) in LINK_TOKENS if s == A)
+    for proposal_id in (pid, own):
+        assert client.get(f"/{A}/forslag/{proposal_id}/hoeringssvar/{token}").status_code == 404
+        assert client.get(f"/api/v1/tenants/{A}/proposals/{proposal_id}/hearing/answer-links/{token}").status_code == 404
+    assert client.get(f"/{B}/forslag/{pid}/hoeringssvar/{token}").status_code == 200
 
 
 def test_the_walk_with_every_meeting_document_and_access_decision_of_a_cached(

@@ -51,6 +51,15 @@ def _acting_for(in_tenant, codes) -> dict[str, set[str]]:
     return out
 
 
+def _contacts(in_tenant) -> dict[str, set[str]]:
+    """The parties' hearing contacts (the tenant file's ``hearing_contacts``)."""
+    from core.tenants.models import Participation
+
+    with in_tenant("vejle"):
+        return {p.organisation.code: {p.hearing_contact_email}
+                for p in db.session.scalars(sa.select(Participation)) if p.hearing_contact_email}
+
+
 def _hearing_mails(smtp_server, kind):
     return [m for m in smtp_server.messages
             if m["X-Kommissorium-Notification"].startswith(f"hearing_{kind} ")]
@@ -65,7 +74,9 @@ def test_tick_delivers_hearing_reminders_once_to_those_acting_for_the_organisati
         deadline = db.session.scalar(sa.select(Hearing)).deadline_at
     missing = [o for o in ASKED if o != "AAB"]
     people = _acting_for(in_tenant, ASKED)
-    assert people["AAB"] and people["LEJERBO"]
+    for code, contact in _contacts(in_tenant).items():  # the contact is told as well
+        people.setdefault(code, set()).update(contact)
+    assert people["AAB"] and people["LEJERBO"] and "hoering@bf-give.example" in people["GIVE"]
 
     # Long before the deadline nothing is due.
     tick(deadline - timedelta(days=10))
@@ -83,8 +94,9 @@ def test_tick_delivers_hearing_reminders_once_to_those_acting_for_the_organisati
     body = mail.get_body(("plain",)).get_content()
     assert body.startswith("Vejle Kommune · ")  # the municipality and the body it is about
     assert f"/vejle/forslag/{p['id']}" in body  # straight to the proposal's page
-    assert "Lejerbo er i høring" in body and "(VEJ-6)" in body
-    assert f"/api/v1/tenants/vejle/proposals/{p['id']}/hearing/responses" in body
+    assert "Fristen for Lejerbos høringssvar" in body and "(VEJ-6)" in body
+    # An absolute address of the answer page, never a relative API path.
+    assert f"http://127.0.0.1:5000/vejle/forslag/{p['id']}/hoeringssvar" in body and "/api/v1" not in body
 
     # Repeating the tick sends nothing twice.
     tick(deadline - timedelta(days=1))
@@ -113,4 +125,5 @@ def test_reminder_rows_are_marked_as_handed_to_the_outbox_VEJ_6(vejle, in_tenant
         assert len(reminders) == len(ASKED) and all(r.delivered_at is not None for r in reminders)
         rows = db.session.scalars(sa.select(Notification).where(
             Notification.kind == "hearing_deadline_near")).all()
-        assert rows and all(r.sent_at is not None and r.text for r in rows)
+        # Worded when delivered: the outbox holds no text (and so never a personal link).
+        assert rows and all(r.sent_at is not None and not r.text for r in rows)

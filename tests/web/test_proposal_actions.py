@@ -310,14 +310,14 @@ def test_dashboard_links_hearing_answers_and_follow_ups_to_pages(decided, member
         "deadline_at": (utcnow() + timedelta(days=21)).isoformat()}).status_code == 200
     aab = member(AAB)
     links = _pending_links(aab.get("/").get_data(as_text=True))
-    assert f"/vejle/forslag/{pid}#hoering" in links
+    assert f"/vejle/forslag/{pid}/hoeringssvar" in links
     assert any(link.startswith("/vejle/forslag/opfoelgninger#opfoelgning-") for link in links)
     assert links and all(not link.startswith("/api/") and _is_page(aab, link) for link in links)
     # the API keeps its path in `url`, and gives the page beside it
     me = aab.get("/api/v1/me").get_json()
     items = {i["kind"]: i for t in me["tenants"] if t["slug"] == "vejle" for i in t["pending"]}
     assert items["hearing_answer_due"]["url"] == f"{V}/{pid}/hearing/responses"
-    assert items["hearing_answer_due"]["page_url"] == f"/vejle/forslag/{pid}#hoering"
+    assert items["hearing_answer_due"]["page_url"] == f"/vejle/forslag/{pid}/hoeringssvar"
     assert items["follow_up"]["url"].startswith(f"{V}/{decided}/follow-ups/")
 
 

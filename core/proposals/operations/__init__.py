@@ -18,7 +18,8 @@ One room per concern (each module's docstring says what it holds):
 * ``agenda`` — a body's step placed on the body's next planned meeting;
 * ``route`` — moving along the route: :func:`record_decision`, and where it is now;
 * ``follow_ups`` — the tasks a decision sets off (CORE-FOLLOW-UPS);
-* ``hearings`` — hearings, answers and reminders (CORE-HEARING);
+* ``hearings`` — hearings, answers (on the platform, through a hearing contact's personal
+  link, on paper), the mails to the parties and the reminders (CORE-HEARING);
 * ``attachments`` — files attached to a proposal.
 
 Dependencies point one way (common, access ← agenda ← starting, route, hearings;
@@ -34,11 +35,14 @@ from core.proposals.operations.access import (
     MAY_ANSWER,
     MAY_ATTACH,
     MAY_COMPLETE,
+    MAY_RECORD,
+    answer_channel,
     caller_for,
     can_see,
     get_proposal,
     may_answer_for,
     may_manage,
+    may_record_paper,
     takes_part,
     visible_proposals,
 )
@@ -63,12 +67,20 @@ from core.proposals.operations.follow_ups import (
     open_follow_ups,
 )
 from core.proposals.operations.hearings import (
+    LINK_GRACE,
     DueReminder,
+    answer_by_link,
     close_hearing,
     due_hearing_reminders,
+    existing_answer,
+    find_link,
     hearing_overview,
+    link_state,
+    link_token,
     open_hearing,
+    refuse_spent_link,
     respond_to_hearing,
+    same_answer,
     write_hearing_reminders,
 )
 from core.proposals.operations.attachments import add_attachment, attachment_content

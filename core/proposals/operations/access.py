@@ -75,6 +75,12 @@ MAY_ANSWER = {
 }
 
 
+MAY_RECORD = {
+    "reason": "Kun sekretariatet kan registrere et høringssvar, der er modtaget på papir.",
+    "reason_en": "Only the secretariat may record an answer to the hearing received on paper.",
+}
+
+
 MAY_COMPLETE = {
     "reason": "Kun de, der handler for organisationen, sekretæren for det organ, opfølgningen "
               "angår eller som besluttede, og sekretariatet kan markere opfølgningen som udført.",
@@ -112,6 +118,28 @@ def may_answer_for(user, tenant, organisation: Organisation) -> bool:
     if user is None:
         return False
     return _is_admin(user, tenant) or organisation.id in {a.organisation_id for a in user.affiliations}
+
+
+def may_record_paper(user, tenant) -> bool:
+    """The tenant's secretariat records answers received on paper (or by mail)."""
+    return _is_admin(user, tenant)
+
+
+def answer_channel(user, tenant, organisation: Organisation, *, on_paper: bool = False):
+    """How ``user``'s answer for ``organisation`` comes: on the platform when they act for
+    it, on paper when the secretariat records one received another way (asked for with
+    ``on_paper``, or because they do not act for the organisation); 403 for anyone else."""
+    from core.identity.permissions import refuse as forbid
+    from core.proposals.models import ResponseChannel
+
+    acts_for = user is not None and organisation.id in {a.organisation_id for a in user.affiliations}
+    if acts_for and not on_paper:
+        return ResponseChannel.PLATFORM
+    if may_record_paper(user, tenant):
+        return ResponseChannel.PAPER
+    if on_paper and acts_for:
+        forbid(Role.AUTHENTICATED, **MAY_RECORD)
+    forbid(Role.AUTHENTICATED, **MAY_ANSWER)
 
 
 def may_manage(user, tenant, body: Body) -> bool:

@@ -1,22 +1,34 @@
-"""Hearings: opening one at a hearing step, the organisations' answers (one each; late
-answers flagged), closing it and moving on with the answers, and the reminders to those
-who have not answered (CORE-HEARING).
+"""Hearings: opening one at a hearing step (and telling every party asked at once), the
+organisations' answers (one each; late answers flagged), closing it and moving on with the
+answers, and the reminders to those who have not answered (CORE-HEARING).
+
+An organisation answers in one of three ways (``ResponseChannel``): on the platform, by
+someone who acts for it (logged in); through its hearing contact's personal link (the
+tenant file's ``hearing_contacts``; no login, docs/decisions/0037-hearing-answer-links.md);
+or on paper, recorded by the secretariat, who is then named as having recorded it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from core import clock
+from core.audit import operations as audit
 from core.errors import refuse
 from core.extensions import db
 from core.organisations.models import Organisation
 from core.proposals.models import (
     Hearing,
+    HearingAnswerLink,
     HearingOrganisation,
     HearingReminder,
     HearingResponse,
@@ -24,6 +36,7 @@ from core.proposals.models import (
     ProposalState,
     ProposalStep,
     ReminderKind,
+    ResponseChannel,
     ResponseKind,
     StepKind,
     StepOutcome,
@@ -31,6 +44,16 @@ from core.proposals.models import (
 )
 from core.proposals.operations.agenda import _arrive
 from core.proposals.operations.common import _event, lock
+
+#: A personal link keeps working this long after the hearing's deadline, for a late answer
+#: (recorded as late, CORE-HEARING), unless the hearing is closed earlier
+#: (docs/decisions/0037-hearing-answer-links.md).
+LINK_GRACE = timedelta(days=14)
+
+#: What the operations say when a link opens nothing more, by why.
+LINK_USED = "Linket er brugt: organisationens høringssvar er modtaget."
+LINK_EXPIRED = "Linket er udløbet."
+LINK_CLOSED = "Høringen er afsluttet."
 
 
 def _hearing_step(proposal: Proposal) -> ProposalStep:
@@ -70,18 +93,128 @@ def open_hearing(
         hearing.asked.append(HearingOrganisation(organisation=orgs[code]))
     db.session.add(hearing)
     db.session.flush()
+    _make_links(hearing, now)
     _event(proposal, "hearing_opened",
            f"Sendt i høring hos {', '.join(dict.fromkeys(codes))} med frist {deadline_at:%Y-%m-%d %H:%M} UTC.",
            step=step, actor=actor, clause=step.clause, now=now,
            data={"organisations": list(dict.fromkeys(codes)), "deadline_at": deadline_at.isoformat()})
+    _mail_parties(hearing, now)
     return hearing
+
+
+# --------------------------------------------------------------------------- personal links
+
+
+def _contacts() -> dict[int, tuple[str, str]]:
+    """The tenant's hearing contacts: organisation id → (e-mail, name)."""
+    from core.tenants.models import Participation
+
+    return {p.organisation_id: (p.hearing_contact_email, p.hearing_contact_name or "")
+            for p in db.session.scalars(sa.select(Participation))
+            if p.hearing_contact_email}
+
+
+def _make_links(hearing: Hearing, now: datetime) -> list[HearingAnswerLink]:
+    """One personal link per organisation asked that has a hearing contact."""
+    contacts = _contacts()
+    links = []
+    for asked in hearing.asked:
+        contact = contacts.get(asked.organisation_id)
+        if contact is None:
+            continue
+        nonce = secrets.token_hex(16)
+        link = HearingAnswerLink(
+            hearing_id=hearing.id, organisation_id=asked.organisation_id, email=contact[0].lower(),
+            name=contact[1], nonce=nonce, token_hash=token_hash(_token(nonce)), created_at=now,
+            expires_at=hearing.deadline_at + LINK_GRACE,
+        )
+        db.session.add(link)
+        links.append(link)
+    db.session.flush()
+    return links
+
+
+def _token(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"hearing-answer-link:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def link_token(link: HearingAnswerLink) -> str:
+    """The token of ``link``, for the mail that carries it (never stored)."""
+    return _token(link.nonce)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_link(proposal: Proposal, token: str) -> HearingAnswerLink:
+    """The link ``token`` opens on ``proposal`` (in the current tenant); 404 for anything
+    else: an unknown or altered token, another proposal's, another tenant's."""
+    if not token or len(token) > 100:
+        refuse(404, message="Not found.")
+    link = db.session.scalar(sa.select(HearingAnswerLink).filter_by(token_hash=token_hash(token)))
+    if link is None or link.hearing.step.proposal_id != proposal.id:
+        refuse(404, message="Not found.")
+    return link
+
+
+def link_state(link: HearingAnswerLink, now: datetime | None = None) -> str | None:
+    """Why the link opens nothing any more (``used``, ``closed``, ``expired``), or None
+    while it works: unused, before its expiry, the hearing open."""
+    now = now or clock.now()
+    if link.used_at is not None:
+        return "used"
+    if link.hearing.closed_at is not None or link.hearing.step.state is not StepState.ACTIVE:
+        return "closed"
+    if now >= link.expires_at:
+        return "expired"
+    if any(r.organisation_id == link.organisation_id for r in link.hearing.responses):
+        return "used"  # the organisation has answered another way
+    return None
+
+
+def refuse_spent_link(state: str) -> None:
+    """410: the link was real, and opens nothing now (it says why, and nothing else)."""
+    message = {"used": LINK_USED, "closed": LINK_CLOSED, "expired": LINK_EXPIRED}[state]
+    refuse(410, message, spent=state)
+
+
+def answer_by_link(proposal: Proposal, link: HearingAnswerLink, *, kind: ResponseKind, text: str = "",
+                   now: datetime | None = None) -> tuple[HearingResponse, bool]:
+    """The organisation's one answer through its hearing contact's link; the link is spent
+    with it. Sent again as it was (a double click, a repeated request), the stored answer
+    comes back and nothing is written: ``(response, created)``. A late answer is recorded
+    as late (CORE-HEARING)."""
+    now = now or clock.now()
+    lock(proposal)
+    db.session.refresh(link)
+    if link.used_at is not None:
+        mine = next((r for r in link.hearing.responses if r.link_id == link.id), None)
+        if mine is not None and mine.kind is kind and mine.text == (text if kind is ResponseKind.COMMENTS else ""):
+            return mine, False
+    state = link_state(link, now)
+    if state is not None:
+        refuse_spent_link(state)
+    response = respond_to_hearing(proposal, link.organisation, kind=kind, text=text, now=now,
+                                  channel=ResponseChannel.LINK, link=link)
+    link.used_at = now
+    db.session.flush()
+    return response, True
 
 
 def respond_to_hearing(
     proposal: Proposal, organisation: Organisation, *, kind: ResponseKind, text: str = "",
-    actor=None, now: datetime | None = None,
+    actor=None, now: datetime | None = None, channel: ResponseChannel = ResponseChannel.PLATFORM,
+    link: HearingAnswerLink | None = None, received_at: datetime | None = None,
 ) -> HearingResponse:
-    """Record an organisation's one answer; after the deadline it is recorded as late."""
+    """Record an organisation's one answer; after the deadline it is recorded as late
+    (CORE-HEARING). ``channel`` says how it came: on the platform
+    by ``actor`` acting for the organisation, through ``link``, or on ``paper``, recorded
+    by ``actor`` of the secretariat, received at ``received_at`` (default: now; it decides
+    whether the answer was late)."""
     now = now or clock.now()
     step = _hearing_step(proposal)
     hearing = step.hearing
@@ -96,10 +229,20 @@ def respond_to_hearing(
     if any(r.organisation_id == organisation.id for r in hearing.responses):
         refuse(409, f"{organisation.name} har allerede svaret i denne høring.",
                clause=step.clause, rule="proposal_route")
+    received = now
+    if channel is ResponseChannel.PAPER and received_at is not None:
+        if received_at > now or received_at < hearing.opened_at:
+            refuse(422, message="The input is invalid; see errors for each field.",
+                   errors={"json": {"received_at": ["Svaret skal være modtaget, efter høringen blev "
+                                                    "sendt ud, og ikke senere end nu."]}})
+        received = received_at
+    on_paper = channel is ResponseChannel.PAPER
     response = HearingResponse(
         hearing_id=hearing.id, organisation_id=organisation.id, kind=kind,
-        text=text if kind is ResponseKind.COMMENTS else "", is_late=now > hearing.deadline_at,
-        responded_by_id=actor.id if actor is not None else None, responded_at=now,
+        text=text if kind is ResponseKind.COMMENTS else "", is_late=received > hearing.deadline_at,
+        responded_by_id=actor.id if actor is not None and not on_paper else None, responded_at=received,
+        channel=channel, recorded_by_id=actor.id if actor is not None and on_paper else None,
+        link_id=link.id if link is not None else None,
     )
     try:
         with db.session.begin_nested():
@@ -112,11 +255,37 @@ def respond_to_hearing(
     hearing.responses.append(response)
     late = " efter fristen" if response.is_late else ""
     what = "ingen bemærkninger" if kind is ResponseKind.NO_COMMENTS else "bemærkninger"
-    _event(proposal, "answered", f"{organisation.name} svarede{late}: {what}.", step=step,
+    how = {ResponseChannel.LINK: " (via personligt link)",
+           ResponseChannel.PAPER: f" (modtaget på papir, registreret af {actor.name if actor else 'sekretariatet'})",
+           }.get(channel, "")
+    _event(proposal, "answered", f"{organisation.name} svarede{late}: {what}{how}.", step=step,
            actor=actor, clause=step.clause, now=now,
-           data={"organisation": organisation.code, "kind": kind.value, "is_late": response.is_late})
+           data={"organisation": organisation.code, "kind": kind.value, "is_late": response.is_late,
+                 "channel": channel.value})
+    audit.record("hearing.answered", f"proposal:{proposal.id}", {
+        "hearing": hearing.id, "organisation": organisation.code, "kind": kind.value,
+        "is_late": response.is_late, "channel": channel.value, "received_at": received.isoformat(),
+        "link": link.id if link is not None else None,
+    }, actor_id=actor.id if actor is not None else None)
     db.session.flush()
     return response
+
+
+def same_answer(response: HearingResponse, *, kind: ResponseKind, text: str, actor,
+                channel: ResponseChannel) -> bool:
+    """Whether a request repeats ``response`` exactly (same way, same person, same words):
+    answered again, it is the same answer, and nothing is written."""
+    by = response.recorded_by_id if channel is ResponseChannel.PAPER else response.responded_by_id
+    return (response.channel is channel and by == (actor.id if actor is not None else None)
+            and response.kind is kind and response.text == (text if kind is ResponseKind.COMMENTS else ""))
+
+
+def existing_answer(proposal: Proposal, organisation: Organisation) -> HearingResponse | None:
+    """The organisation's answer to the proposal's open hearing, if it has answered."""
+    step = proposal.current_step
+    if step is None or step.hearing is None:
+        return None
+    return next((r for r in step.hearing.responses if r.organisation_id == organisation.id), None)
 
 
 def hearing_overview(hearing: Hearing, now: datetime | None = None) -> list[dict]:
@@ -135,6 +304,13 @@ def hearing_overview(hearing: Hearing, now: datetime | None = None) -> list[dict
             "is_overdue": r is None and (hearing.closed_at or now) > hearing.deadline_at,
             "responded_at": r.responded_at.isoformat() if r is not None else None,
             "text": r.text if r is not None else "",
+            "channel": r.channel.value if r is not None else None,
+            # Who answered on the platform, the contact whose link answered, or nobody (paper).
+            "answered_by": (r.responded_by.name if r.responded_by is not None
+                            else (r.link.name or r.link.email) if r.link is not None else None)
+            if r is not None else None,
+            # A paper answer: who in the secretariat recorded it.
+            "recorded_by": r.recorded_by.name if r is not None and r.recorded_by is not None else None,
         })
     return out
 
@@ -231,11 +407,9 @@ def due_hearing_reminders(now: datetime) -> list[DueReminder]:
 
 def write_hearing_reminders(now: datetime) -> list[HearingReminder]:
     """Write the due reminders as rows, and hand each to the notification outbox: one mail
-    to every person who acts for the organisation asked (CORE-HEARING), once per hearing,
-    organisation and kind; ``kommissorium tick`` delivers them. ``delivered_at`` is when
-    the reminder went to the outbox."""
-    from core.notifications.operations import write_prepared
-
+    to every person who acts for the organisation asked and to its hearing contact
+    (CORE-HEARING), once per hearing, organisation and kind; ``kommissorium tick``
+    delivers them. ``delivered_at`` is when the reminder went to the outbox."""
     rows = []
     for d in due_hearing_reminders(now):
         row = HearingReminder(tenant_id=d.tenant_id, hearing_id=d.hearing_id,
@@ -244,13 +418,35 @@ def write_hearing_reminders(now: datetime) -> list[HearingReminder]:
         db.session.add(row)
         rows.append(row)
         db.session.flush()
-        title, text = _reminder_mail(d)
-        write_prepared(d.tenant_id, f"hearing_{d.kind.value}",
-                       f"hearing:{d.hearing_id}:org:{d.organisation_id}",
-                       _acting_for(d.organisation_id), title=title, text=text, now=now)
+        write_outbox(d.tenant_id, f"hearing_{d.kind.value}", d.hearing_id, d.organisation_id, now)
         row.delivered_at = now
     db.session.flush()
     return rows
+
+
+def recipients(hearing_id: int, organisation_id: int) -> list[str]:
+    """Who is told about an organisation's hearing: everyone who acts for it (they answer
+    logged in) and its hearing contact, whose mail carries the personal link."""
+    links = db.session.scalars(sa.select(HearingAnswerLink.email).where(
+        HearingAnswerLink.hearing_id == hearing_id, HearingAnswerLink.organisation_id == organisation_id))
+    return _acting_for(organisation_id) + list(links)
+
+
+def write_outbox(tenant_id: int, kind: str, hearing_id: int, organisation_id: int, now: datetime) -> int:
+    """Put a hearing's mail to one organisation in the notification outbox, once per
+    (kind, organisation, recipient); it is worded when delivered, in each recipient's
+    language (core/notifications/mails.py)."""
+    from core.notifications.operations import write_notifications
+
+    return write_notifications(tenant_id, kind, f"hearing:{hearing_id}:org:{organisation_id}",
+                               recipients(hearing_id, organisation_id), now=now)
+
+
+def _mail_parties(hearing: Hearing, now: datetime) -> None:
+    """Tell every organisation asked at once: the proposal, its attachments, the deadline
+    and where to answer (CORE-HEARING)."""
+    for asked in hearing.asked:
+        write_outbox(hearing.tenant_id, "hearing_opened", hearing.id, asked.organisation_id, now)
 
 
 def _acting_for(organisation_id: int) -> list[str]:
@@ -262,28 +458,3 @@ def _acting_for(organisation_id: int) -> list[str]:
         .where(Affiliation.organisation_id == organisation_id, User.is_enabled.is_(True))
         .order_by(User.email)
     ))
-
-
-def _reminder_mail(d: DueReminder) -> tuple[str, str]:
-    """The reminder's subject line and text, with the deadline in the tenant's time zone."""
-    from core.tenants.models import Tenant
-
-    tenant = db.session.get(Tenant, d.tenant_id)
-    proposal = db.session.get(Proposal, d.proposal_id)
-    org = db.session.get(Organisation, d.organisation_id)
-    step = db.session.get(Hearing, d.hearing_id).step
-    deadline = d.deadline_at.astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y kl. %H:%M")
-    link = f"/api/v1/tenants/{tenant.slug}/proposals/{proposal.id}/hearing/responses"
-    if d.kind is ReminderKind.OVERDUE:
-        title = f"Høringsfristen er overskredet: {proposal.title}"
-        first = (f"Fristen for {org.name}s høringssvar om \"{proposal.title}\" var {deadline}, "
-                 "og vi har ikke modtaget et svar.")
-    else:
-        title = f"Påmindelse om høringssvar: {proposal.title}"
-        first = f"{org.name} er i høring om \"{proposal.title}\". Fristen for høringssvar er {deadline}."
-    text = "\n".join([
-        first, "",
-        "Svar med bemærkninger eller \"ingen bemærkninger\" på:", link, "",
-        f"({step.clause or proposal.route_clause})",
-    ])
-    return title, text
