@@ -36,7 +36,7 @@ from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, refusal_of, refuse_field, refuse_form
 
 ANSWER_FIELDS = {"kind": N_("Høringssvar"), "text": N_("Bemærkninger"),
-                 "received_date": N_("Modtaget den")}
+                 "received_date": N_("Modtaget den"), "received_at": N_("Modtaget den")}
 
 #: What a spent link's page says, by why it opens nothing any more.
 SPENT = {
@@ -93,19 +93,24 @@ def hearing_answer_page(proposal_id: int):
     if not ops.can_see(user, current_tenant(), p):
         abort(404, message="Not found.")
     return render_template("proposals/hearing_answer.html", tenant=g.tenant, p=p,
-                           h=_answer_rows(p, user), today=datetime.now(tenant_zone()).date())
+                           h=_answer_rows(p, user), today=clock.now().astimezone(tenant_zone()).date())
 
 
-def _received_at(zone):
-    """The paper answer's "received on" date as the end of that day's working hours (local
-    time), or None when left empty; ``False`` when it is not a date."""
+def _received_at(zone, hearing):
+    """The paper answer's "received on" date (local time) as a moment: the start of that
+    day — a letter that came on the deadline's day counts as in time — but not before the
+    hearing was opened (on the day it was opened). None when left empty;
+    ``False`` when it is not a date."""
     day = request.form.get("received_date", "").strip()
     if not day:
         return None
     try:
-        return datetime.strptime(day, "%Y-%m-%d").replace(hour=12, tzinfo=zone)
+        start = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=zone)
     except ValueError:
         return False
+    if hearing is not None and start.date() == hearing.opened_at.astimezone(zone).date():
+        start = max(start, hearing.opened_at)  # the start of today is never after now
+    return start
 
 
 @bp.route("/<tenant>/forslag/<int:proposal_id>/hoeringssvar", methods=["POST"])
@@ -129,7 +134,9 @@ def answer_hearing(proposal_id: int):
     kind = request.form.get("kind", "")
     if kind not in {k.value for k in ResponseKind}:
         return refuse_field(back, "kind", _("vælg et svar."), ANSWER_FIELDS, which=which)
-    received = _received_at(tenant_zone()) if channel is ResponseChannel.PAPER else None
+    step = p.current_step
+    received = (_received_at(tenant_zone(), step.hearing if step is not None else None)
+                if channel is ResponseChannel.PAPER else None)
     if received is False:
         return refuse_field(back, "received_date", _("skriv datoen som ÅÅÅÅ-MM-DD."), ANSWER_FIELDS, which=which)
     text = request.form.get("text", "")
