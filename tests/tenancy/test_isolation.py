@@ -112,3 +112,47 @@ def test_a_count_over_a_tenant_table_is_filtered_too(two_tenants, in_tenant):
     db.session.expunge_all()
     with pytest.raises(TenancyError, match="Body"):
         db.session.scalar(sa.select(sa.func.count()).select_from(Body))
+
+
+def test_a_hearing_link_of_another_tenant_is_not_found_by_its_token(two_tenants, in_tenant, client):
+    """A personal hearing link is looked up by its token's hash inside the tenant of the
+    address: tenant B's real token finds nothing under tenant A (page and API: 404),
+    docs/decisions/0037-hearing-answer-links.md."""
+    from datetime import UTC, datetime
+
+    from core.proposals.models import (
+        Hearing,
+        HearingAnswerLink,
+        HearingOrganisation,
+        Proposal,
+        ProposalStep,
+        StepKind,
+        StepState,
+    )
+    from core.proposals.operations.hearings import _token, token_hash
+
+    token = _token("isolation")
+    with in_tenant("bby"):
+        body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
+        org = db.session.scalar(sa.select(Organisation).filter_by(code="B-BO"))
+        proposal = Proposal(origin_body_id=body.id, title="B's forslag", text="B", decision_sought="B")
+        db.session.add(proposal)
+        db.session.flush()
+        step = ProposalStep(proposal_id=proposal.id, position=1, kind=StepKind.HEARING, action="hear",
+                            state=StepState.ACTIVE)
+        db.session.add(step)
+        db.session.flush()
+        hearing = Hearing(step_id=step.id, deadline_at=datetime(2030, 1, 1, tzinfo=UTC))
+        db.session.add(hearing)
+        db.session.flush()
+        db.session.add(HearingOrganisation(hearing_id=hearing.id, organisation_id=org.id))
+        db.session.add(HearingAnswerLink(hearing_id=hearing.id, organisation_id=org.id, email="b@b.example",
+                                         nonce="isolation", token_hash=token_hash(token),
+                                         expires_at=datetime(2030, 1, 15, tzinfo=UTC)))
+        db.session.commit()
+        pid = proposal.id
+    with in_tenant("aby"):
+        assert db.session.scalar(sa.select(HearingAnswerLink).filter_by(token_hash=token_hash(token))) is None
+    assert client.get(f"/aby/forslag/{pid}/hoeringssvar/{token}").status_code == 404
+    assert client.get(f"/api/v1/tenants/aby/proposals/{pid}/hearing/answer-links/{token}").status_code == 404
+    assert client.get(f"/bby/forslag/{pid}/hoeringssvar/{token}").status_code == 200
