@@ -8,7 +8,9 @@ def test_pages_show_tenants_bodies_and_seats(testby, client):
     assert "Bestyrelsen" in tenant and "Rådgivende" in tenant
     body = client.get("/testby/organer/bestyrelse").get_data(as_text=True)
     assert "Dagsorden udsendes senest 5 dage før mødet (TST-5)" in body
-    assert body.count("<tr>") == 7  # header + 6 seats
+    seats, history = body.split('id="historik"')
+    assert seats.count("<tr>") == 7  # header + 6 seats
+    assert history.count("<tr>") == 7  # header + who held each of the 6 seats (since it began)
     assert "Formand (Boligselskabet A)" in body and "Observatør" in body
 
 

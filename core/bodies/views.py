@@ -17,7 +17,7 @@ from core.bodies.schemas import BodyCreateSchema, SeatCreateSchema, SeatEndSchem
 from core.identity.permissions import Role, access, current_person, role_in_tenant
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp
-from core.web.forms import act, filled_values, load
+from core.web.forms import act, filled_values, load, refuse_field
 
 #: The templates of these pages (``templates/bodies/``).
 templates = Blueprint("bodies_templates", __name__, template_folder="templates")
@@ -117,6 +117,10 @@ SEAT_FIELDS = {
 }
 
 
+#: The holder a form sends for a seat left vacant from a date.
+VACANT = "ledig"
+
+
 def _seat_page_context(body) -> dict:
     organisations = seats.seat_organisations(g.tenant)
     return {"tenant": g.tenant, "body": body, "today": clock.today(),
@@ -157,7 +161,7 @@ def body_seat(key: str, seat_key: str):
     one to end the seat."""
     body = bodies.get_body(key)
     seat = seats.get_seat(body, seat_key)
-    return render_template("bodies/seat.html", seat=seat,
+    return render_template("bodies/seat.html", seat=seat, VACANT=VACANT,
                            candidates=seats.candidates(seat.organisation),
                            **_seat_page_context(body))
 
@@ -168,12 +172,19 @@ def change_seat_holder(key: str, seat_key: str):
     body = bodies.get_body(key)
     seat = seats.get_seat(body, seat_key)
 
+    back = url_for("web.body_seat", key=key, seat_key=seat_key)
+    # a person, or «Ledig» chosen on purpose: nothing chosen is not a vacancy
+    if not request.form.get("holder", "").strip():
+        return refuse_field(back, "holder", _("vælg en person eller «Ledig»."), SEAT_FIELDS)
+
     def action():
-        data = load(SeatHolderSchema(), filled_values("holder", "valid_from", "valid_to"))
+        values = filled_values("holder", "valid_from", "valid_to")
+        if values.get("holder") == VACANT:
+            values["holder"] = None
+        data = load(SeatHolderSchema(), values)
         return seats.change_holder(body, seat, data, current_person(), current_tenant(),
                                    tenant_hooks())
 
-    back = url_for("web.body_seat", key=key, seat_key=seat_key)
     return act(action, _("Pladsens indehaver er ændret."), back, labels=SEAT_FIELDS)
 
 

@@ -18,7 +18,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from core.bodies.models import Body
+from core.bodies.models import Body, Seat, SeatHolding
 from core.extensions import db
 from core.hooks import hookimpl
 from core.identity.models import User
@@ -71,9 +71,12 @@ def pending_for_user(user_id, tenant):
         sa.select(Meeting).where(Meeting.state.in_((
             MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_SENT,
         ))).order_by(Meeting.starts_at, Meeting.id)
-        # every meeting's body with its seats and recipients in three statements, not per meeting
+        # every meeting's body with its seats (their holdings and holders joined: who sits on
+        # each meeting's day) and recipients in three statements, not per meeting; the
+        # holders' own affiliations are not read here
         .options(
-            selectinload(Meeting.body).selectinload(Body.seats),
+            selectinload(Meeting.body).selectinload(Body.seats).joinedload(Seat.holdings)
+            .joinedload(SeatHolding.holder).lazyload(User.affiliations),
             selectinload(Meeting.body).selectinload(Body.information_recipients),
         )
     ).all()

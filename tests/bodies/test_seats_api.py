@@ -216,3 +216,23 @@ def test_a_platform_administrator_changes_seats_too(sec, member, in_tenant):
     resp = member(BENT).post(f"{SEATS}/a2/holdings", json={"holder": SUBSTITUTE, "valid_from": "2018-03-01"})
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["holdings"][-1]["holder"] == "Sofie Suppleant"
+
+
+def test_the_seat_page_takes_a_person_or_a_vacancy_chosen_on_purpose(sec, in_tenant):
+    """The page's holder list starts with «Vælg …»: sent as it is, nothing is written and
+    the field is named; «Ledig» leaves the seat vacant from the date."""
+    from tests.web.conftest import csrf_token
+
+    page = "/testby/organer/bestyrelse/pladser/b"
+    action = f"{page}/indehaver"
+    before = _state(in_tenant)
+    refused = sec.post(action, data={"csrf_token": csrf_token(sec, page), "holder": "",
+                                     "valid_from": "2018-03-01"})
+    assert refused.status_code == 422
+    assert "Indehaver: vælg en person eller «Ledig»." in refused.get_data(as_text=True)
+    assert _state(in_tenant) == before
+    vacant = sec.post(action, data={"csrf_token": csrf_token(sec, page), "holder": "ledig",
+                                    "valid_from": "2018-03-01"})
+    assert vacant.status_code == 302
+    assert sec.get(f"{SEATS}/b").get_json()["holdings"] == [
+        {"holder": "Bent Berg", "valid_from": None, "valid_to": "2018-02-28"}]
