@@ -371,8 +371,8 @@ def _compose_hearing(notification: Notification, tenant, user: User | None) -> M
     mail.paragraphs += [proposal.text, _("Der ønskes besluttet: %(text)s", text=proposal.decision_sought)]
     if token is not None:
         until = (hearing.deadline_at + LINK_GRACE).astimezone(clock.tenant_zone(tenant)).strftime("%d.%m.%Y")
-        mail.paragraphs.append(_("Knappen nedenfor er et personligt link: det viser forslaget og dets bilag "
-                                 "og modtager %(org)ss ene høringssvar uden login. Det virker, til svaret "
+        mail.paragraphs.append(_("Linket «Afgiv høringssvar» nedenfor er personligt: det viser forslaget og dets "
+                                 "bilag og modtager %(org)ss ene høringssvar uden login. Det virker, til svaret "
                                  "er givet, dog højst til %(until)s. Send det ikke videre.",
                                  org=organisation.name, until=until))
     else:
