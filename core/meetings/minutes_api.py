@@ -1,7 +1,8 @@
 """The meetings API's routes for the minutes: the draft's entries and dissents, sending,
 approval in each mode (CORE-APPROVAL-MODE; in the mode ``tacit`` a member objects before the
-time to object ends and the minutes go back to the secretary), corrections of final minutes.
-On the meetings blueprint (``core.meetings.api``); docs/meetings.md."""
+time to object ends and the minutes go back to the secretary), corrections of final minutes,
+and the review round of the draft (gennemlæsning: sending, members' comments, the secretary's
+resolutions; core/meetings/operations/review.py). On the meetings blueprint (``core.meetings.api``); docs/meetings.md."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from core.meetings.schemas import (
     MinutesEntryInputSchema,
     MinutesObjectionInputSchema,
     MinutesSchema,
+    ReviewCommentInputSchema,
+    ReviewCommentSchema,
+    ReviewResolveInputSchema,
+    ReviewSchema,
+    ReviewSendInputSchema,
 )
 from core.tenancy import current_tenant, tenant_hooks
 
@@ -121,3 +127,61 @@ def object_to_minutes(data, meeting_id: int):
     ops.object_to_minutes(meeting, current_person(), data["text"], rules, current_tenant(), tenant_hooks())
     transactions.commit()
     return _minutes(meeting, role, rules)
+
+
+# --------------------------------------------------------------------------- review round
+
+
+def _review(meeting, role: Role):
+    return ops.review_view(meeting, role, current_person())
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/review")
+@blp.response(200, ReviewSchema)
+@access(Role.MEMBER)
+def get_review(meeting_id: int):
+    """The review round of the draft minutes: each round's draft as sent, the comments
+    (a closed item's only to those who read it, CORE-CLOSED-ITEMS) and how many are left to
+    resolve. For the body's members and secretariat; information recipients take no part."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    return _review(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/review", methods=["POST"])
+@blp.arguments(ReviewSendInputSchema)
+@blp.response(201, ReviewSchema)
+@access(Role.BODY_SECRETARY)
+def send_for_review(data, meeting_id: int):
+    """Send the draft minutes to the members for comments (send til gennemlæsning), with an
+    optional deadline; a changed draft sent again is a new round, the same one is no change."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    ops.send_for_review(meeting, current_person(), data.get("deadline_at"))
+    transactions.commit()
+    return _review(meeting, role)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/review/comments", methods=["POST"])
+@blp.arguments(ReviewCommentInputSchema)
+@blp.response(201, ReviewCommentSchema)
+@access(Role.MEMBER)
+def comment_on_review(data, meeting_id: int):
+    """A member comments on an item of the draft minutes (``item_id``) or on the minutes as
+    a whole (no ``item_id``), while the round is open and before its deadline."""
+    meeting, role = _meeting(meeting_id, Role.MEMBER)
+    comment = ops.add_review_comment(meeting, current_person(), role, data.get("item_id"), data["text"])
+    transactions.commit()
+    return next(c for c in _review(meeting, role)["comments"] if c["id"] == comment.id)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes/review/comments/<int:review_comment_id>", methods=["POST"])
+@blp.arguments(ReviewResolveInputSchema)
+@blp.response(200, ReviewCommentSchema)
+@access(Role.BODY_SECRETARY)
+def resolve_review_comment(data, meeting_id: int, review_comment_id: int):
+    """The secretary resolves a comment: ``accepted`` (for an item, with its new
+    ``decision`` written into the draft) or ``answered`` (with a ``reply``)."""
+    meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
+    comment = ops.get_review_comment(meeting, review_comment_id, role)
+    ops.resolve_review_comment(meeting, comment, current_person(), data)
+    transactions.commit()
+    return next(c for c in _review(meeting, role)["comments"] if c["id"] == comment.id)

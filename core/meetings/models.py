@@ -137,6 +137,10 @@ class Meeting(TenantScoped, db.Model):
         "MinutesVersion", back_populates="meeting", cascade="all, delete-orphan",
         order_by="MinutesVersion.number",
     )
+    minutes_reviews = relationship(
+        "MinutesReview", back_populates="meeting", cascade="all, delete-orphan",
+        order_by="MinutesReview.round",
+    )
     breaches = relationship(
         "DeadlineBreach", back_populates="meeting", cascade="all, delete-orphan",
         order_by="DeadlineBreach.id",
@@ -459,6 +463,107 @@ class MinutesObjection(TenantScoped, db.Model):
 
     version = relationship("MinutesVersion", back_populates="objections")
     user = relationship("User")
+
+
+class MinutesReview(TenantScoped, db.Model):
+    """A review round of the draft minutes (gennemlæsning): the secretary sends the draft to
+    the members for comments before sending it for approval. The round keeps the draft as it
+    was sent (``snapshot``), so every version the members read stays readable after the
+    draft changes (docs/decisions/0041-review-round-for-draft-minutes.md)."""
+
+    __tablename__ = "minutes_reviews"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "meeting_id", "round"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting.
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The minutes version under review (the draft, version 1).
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: 1 for the first round, 2… when the secretary sends a changed draft again.
+    round: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: The draft as sent: ``{item_id: {"decision": …, "public_decision": …}}``.
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: Optional deadline for comments.
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who sent it, and when.
+    sent_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When the round ended: a new round was sent, or the minutes were sent for approval.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    meeting = relationship("Meeting", back_populates="minutes_reviews")
+    comments = relationship(
+        "MinutesReviewComment", back_populates="review", cascade="all, delete-orphan",
+        order_by="MinutesReviewComment.id",
+    )
+
+
+class ReviewResolution(enum.Enum):
+    #: The comment was accepted: the draft was changed.
+    ACCEPTED = "accepted"
+    #: The comment was answered with a reply; the draft stays.
+    ANSWERED = "answered"
+
+
+class MinutesReviewComment(TenantScoped, db.Model):
+    """A member's comment on the draft minutes in a review round: on one item's entry, or
+    (``item_id`` empty) on the minutes as a whole. The secretary resolves it: accepted (the
+    draft changed; the entry before and after is kept in ``change``) or answered (a reply)."""
+
+    __tablename__ = "minutes_review_comments"
+    __table_args__ = (
+        sa.Index("ix_minutes_review_comments_tenant_review", "tenant_id", "review_id"),
+        sa.CheckConstraint("(resolution IS NULL) = (resolved_at IS NULL)", name="resolved_when"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting (for the walls and the meeting page).
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The round it was written in.
+    review_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes_reviews.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The item commented on; empty for the minutes as a whole.
+    item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: Who wrote it.
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: What the member wrote (emptied with the author's erasure).
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: When.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: Accepted or answered; empty while unresolved.
+    resolution: Mapped[ReviewResolution | None] = mapped_column(
+        enum_column(ReviewResolution, "review_resolution"), nullable=True
+    )
+    #: The secretary's reply (required when answered, optional when accepted).
+    reply: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: For an accepted comment on an item: the entry before and after,
+    #: ``{"before": {"decision": …, "public_decision": …}, "after": {…}}``.
+    change: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+    #: Who resolved it, and when.
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    review = relationship("MinutesReview", back_populates="comments")
+    item = relationship("AgendaItem")
+    author = relationship("User", foreign_keys=[author_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
 
 
 class BreachKind(enum.Enum):

@@ -396,3 +396,77 @@ class PublicMeetingSchema(Schema):
 
 
 __all__ = [n for n in dir() if n.endswith("Schema")] + ["MeetingState"]
+
+
+# --------------------------------------------------------------------------- review round
+
+
+class ReviewSendInputSchema(Schema):
+    #: Optional deadline for the members' comments (in the future).
+    deadline_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class ReviewCommentInputSchema(Schema):
+    #: The item commented on; empty (null) for the minutes as a whole.
+    item_id = fields.Integer(load_default=None, allow_none=True)
+    text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReviewResolveInputSchema(Schema):
+    #: ``accepted`` (the draft is changed) or ``answered`` (a reply, the draft stays).
+    resolution = Text(required=True, validate=validate.OneOf(["accepted", "answered"]))
+    #: The secretary's reply; required when answered.
+    reply = Text(load_default="", validate=validate.Length(max=5000))
+    #: Accepted on an item: the item's new decision (and public decision of a closed item),
+    #: written into the draft.
+    decision = Text(load_default=None, allow_none=True)
+    public_decision = Text(load_default=None, allow_none=True)
+
+
+class ReviewEntrySchema(Schema):
+    item_id = fields.Integer()
+    position = fields.Integer()
+    title = Text()
+    decision = Text()
+    public_decision = Text()
+
+
+class ReviewRoundSchema(Schema):
+    round = fields.Integer()
+    sent_at = fields.AwareDateTime()
+    deadline_at = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    #: The draft as it was sent in this round.
+    entries = fields.List(fields.Nested(ReviewEntrySchema))
+
+
+class ReviewCommentSchema(Schema):
+    id = fields.Integer()
+    round = fields.Integer()
+    #: Null: a comment on the minutes as a whole.
+    item_id = fields.Integer(allow_none=True)
+    item_position = fields.Integer(allow_none=True)
+    author = Text()
+    mine = Boolean()
+    text = Text()
+    created_at = fields.AwareDateTime()
+    resolution = Text(allow_none=True)
+    reply = Text()
+    #: Accepted with a new wording: the entry before and after.
+    change = fields.Dict(allow_none=True)
+    resolved_by = Text(allow_none=True)
+    resolved_at = fields.AwareDateTime(allow_none=True)
+
+
+class ReviewSchema(Schema):
+    meeting_id = fields.Integer()
+    state = Text()
+    #: Whether the members may comment now.
+    open = Boolean()
+    round = fields.Integer(allow_none=True)
+    deadline_at = fields.AwareDateTime(allow_none=True)
+    deadline_passed = Boolean()
+    rounds = fields.List(fields.Nested(ReviewRoundSchema))
+    comments = fields.List(fields.Nested(ReviewCommentSchema))
+    #: Comments not yet resolved: sending for approval is refused while any are.
+    unresolved = fields.Integer()

@@ -51,7 +51,16 @@ from core.identity.auth import log_in_session
 from core.identity.models import IdentityProvider, User
 from core.identity.permissions import Role, role_in_body, role_in_tenant
 from core.decisions.models import Motion, MotionPhase, ProcedureKind, WrittenProcedure, WrittenState
-from core.meetings.models import AgendaItem, Attachment, ItemKind, Meeting, MeetingState
+from core.meetings.models import (
+    AgendaItem,
+    Attachment,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    MinutesReview,
+    MinutesReviewComment,
+    MinutesVersion,
+)
 from core.proposals.models import (
     FollowUpTask,
     Hearing,
@@ -125,8 +134,8 @@ def _seed() -> dict:
 
 
 def _seed_body_rows(body: Body, item: AgendaItem) -> None:
-    """A motion, an attachment, a note and a comment, a written procedure, a proposal with
-    a step and a follow-up, in ``body``."""
+    """A motion, an attachment, a note and a comment, a review round of the minutes with a
+    comment, a written procedure, a proposal with a step and a follow-up, in ``body``."""
     db.session.add(Motion(
         item_id=item.id, text=f"Forslaget vedtages {item.case_text}", procedure=ProcedureKind.VOTE,
         procedure_rule={}, competence_rule={}, phase=MotionPhase.DELIBERATION, quorum_at_open={},
@@ -139,6 +148,16 @@ def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     for kind in (AnnotationKind.NOTE, AnnotationKind.COMMENT):  # a member's note and comment
         db.session.add(Annotation(kind=kind, meeting_id=item.meeting_id, item_id=item.id,
                                   author_id=_user(f"member@{slug}.example").id, text=f"Note {item.case_text}"))
+    # a review round of the draft minutes with a member's comment on the item
+    version = MinutesVersion(meeting_id=item.meeting_id, number=1)
+    db.session.add(version)
+    db.session.flush()
+    review = MinutesReview(meeting_id=item.meeting_id, version_id=version.id, round=1, snapshot={})
+    db.session.add(review)
+    db.session.flush()
+    db.session.add(MinutesReviewComment(meeting_id=item.meeting_id, review_id=review.id, item_id=item.id,
+                                        author_id=_user(f"member@{slug}.example").id,
+                                        text=f"Kommentar {item.case_text}", reply=""))
     db.session.add(WrittenProcedure(  # a written procedure, open, between meetings
         body_id=body.id, title="Skriftlig behandling", text=f"Forslag {item.case_text}",
         deadline_at=datetime(2026, 12, 20, 12, tzinfo=UTC), state=WrittenState.OPEN,

@@ -74,6 +74,9 @@ MEETING_TABLES: dict[str, tuple[str, str | None]] = {
     "dissents": ("motion_id", "motions"),
     # notes and comments (core/annotations): the reader's own page shows them
     "annotations": ("meeting_id", "meetings"),
+    # a review round of the draft minutes and its comments (core/meetings/operations/review.py)
+    "minutes_reviews": ("meeting_id", "meetings"),
+    "minutes_review_comments": ("meeting_id", "meetings"),
 }
 
 

@@ -19,6 +19,8 @@ One room per concern (each module's docstring says what it holds):
   meetings;
 * ``attendance`` — who fills a seat (holder, substitute, delegate) and delegated mandates;
 * ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections;
+* ``review`` — a review round of the draft minutes: members' comments, the secretary's
+  resolutions;
 * ``tacit`` — tacit approval: members' objections, approval when the time to object ends.
 
 The time is the platform's one clock, ``core.clock`` (tests and the demo set it there).
@@ -113,6 +115,16 @@ from core.meetings.operations.minutes import (
     record_motion_dissent,
     send_minutes,
     write_entry,
+)
+from core.meetings.operations.review import (
+    add_comment as add_review_comment,
+    comments as review_comments,
+    get_comment as get_review_comment,
+    open_review,
+    resolve_comment as resolve_review_comment,
+    review_view,
+    send_for_review,
+    unresolved as unresolved_review_comments,
 )
 from core.meetings.operations.tacit import (
     OBJECTION_MAX,

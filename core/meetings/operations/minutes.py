@@ -197,6 +197,9 @@ def send_minutes(meeting: Meeting, rules: MeetingRules) -> Meeting:
     if missing:
         refuse(422, message="Referatet mangler beslutningen på punkt "
               + ", ".join(str(p) for p in missing) + ".", rule="send_minutes", clause=None)
+    from core.meetings.operations.review import before_sending
+
+    before_sending(meeting)  # a review round's comments are resolved first; the round ends
     _move(meeting, MeetingState.MINUTES_SENT, "få udsendt referat")
     at = clock.now()
     meeting.minutes_sent_at = at
