@@ -99,6 +99,11 @@ def meeting_link(meeting: Meeting, tenant, anchor: str = "") -> str:
     return url(f"/{tenant.slug}/moeder/{meeting.id}" + (f"#{anchor}" if anchor else ""))
 
 
+def review_link(meeting: Meeting, tenant) -> str:
+    """The page where a member reads the draft minutes and comments on them (a review round)."""
+    return url(f"/{tenant.slug}/moeder/{meeting.id}/referat/gennemlaesning")
+
+
 def approval_link(meeting: Meeting, tenant) -> str:
     """The page that confirms a member's approval of the minutes (one click, a POST)."""
     return url(f"/{tenant.slug}/moeder/{meeting.id}/referat/godkend")
@@ -133,6 +138,7 @@ def _subject(kind: str, body: str, date: str, tenant: str) -> str:
         "approval_due": _("Godkend referatet: %(body)s %(date)s", body=body, date=date),
         "minutes_objection": _("Indsigelse mod referatet: %(body)s %(date)s", body=body, date=date),
         "minutes_approved": _("Referatet er godkendt: %(body)s %(date)s", body=body, date=date),
+        "minutes_review": _("Udkast til referat til gennemlæsning: %(body)s %(date)s", body=body, date=date),
     }
     return f"{subjects[kind]} · {tenant}"
 
@@ -200,6 +206,14 @@ def _compose_meeting(notification: Notification, tenant, user: User | None) -> M
         mail.paragraphs.append(_("Intet medlem gjorde indsigelse inden fristen, så referatet er "
                                  "godkendt stiltiende (%(clause)s).", clause=d.approval_clause))
         mail.action = Link(_("Læs referatet"), meeting_link(meeting, tenant, "referat"))
+    elif kind == "minutes_review":
+        review = next((r for r in meeting.minutes_reviews if ref.endswith(f":g{r.round}")), None)
+        mail.paragraphs.append(_("Sekretariatet har sendt udkastet til referat til gennemlæsning. "
+                                 "Læs det, og skriv dine kommentarer til de enkelte punkter eller til "
+                                 "referatet som helhed, før det sendes til godkendelse."))
+        if review is not None and review.deadline_at is not None:
+            mail.paragraphs.append(_("Frist for kommentarer: %(at)s.", at=when(review.deadline_at)))
+        mail.action = Link(_("Læs og kommentér udkastet"), review_link(meeting, tenant))
     elif kind == "approval_due":
         mail.paragraphs.append(_("Godkend venligst referatet senest %(at)s (%(clause)s).",
                                  at=day(d.approval_due_at), clause=d.approval_clause))

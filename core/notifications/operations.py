@@ -22,6 +22,9 @@ Kinds (the subject is ``meeting:<id>``):
 * ``minutes_objection`` (subject ``meeting:<id>:o<objection>``) — to the secretary: a
   member objected to minutes sent for tacit approval, which are back with the secretary;
 * ``minutes_approved`` — to the members: the minutes were approved tacitly (no member objected).
+* ``minutes_review`` (subject ``meeting:<id>:g<round>``) — the draft minutes sent to the
+  members for comments (a review round, core/meetings/operations/review.py), while the
+  round is open; not to information recipients, who take no part.
 * ``written_opened`` (subject ``written:<id>``) — a proposal put to written procedure, to
   those who answer for the body's eligible voting units (core/decisions/operations/written.py);
 * ``written_reminder`` (subject ``written:<id>``) — a day before its deadline, to those whose
@@ -133,6 +136,14 @@ def information_recipients(meeting: Meeting, tenant, hooks) -> list[str]:
     return _unique(rows)
 
 
+def reviewers(meeting: Meeting) -> list[str]:
+    """Those who read the draft minutes in a review round: the body's members on the
+    meeting's day, the secretary (who sent it) aside."""
+    day = meeting.starts_at.date()
+    return _unique(s.holder.email for s in meeting.body.seats
+                   if s.holder and s.is_valid_on(day) and s.role is not SeatRole.SECRETARY)
+
+
 def guests(meeting: Meeting) -> list[str]:
     return _unique(g.get("email") for i in meeting.items for g in (i.guests or []) if g.get("email"))
 
@@ -196,6 +207,10 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
     for objection in objections:
         if now - objection.created_at <= CANCELLATION_WINDOW:
             out.append(("minutes_objection", f"{subject}:o{objection.id}", secretaries(meeting)))
+    for review in meeting.minutes_reviews:
+        if state is MeetingState.HELD and review.closed_at is None \
+                and now - review.sent_at <= CANCELLATION_WINDOW:
+            out.append(("minutes_review", f"{subject}:g{review.round}", reviewers(meeting)))
     if state is MeetingState.MINUTES_APPROVED and (meeting.minutes_approval or {}).get("mode") == "tacit" \
             and meeting.minutes_approved_at and now - meeting.minutes_approved_at <= CANCELLATION_WINDOW:
         out.append(("minutes_approved", subject, members(meeting)))

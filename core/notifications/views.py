@@ -23,6 +23,7 @@ KINDS = {
     "minutes_due": N_("Referatet skal udsendes"),
     "minutes_sent": N_("Referatet er udsendt"),
     "approval_due": N_("Referatet venter på godkendelse"),
+    "minutes_review": N_("Udkastet til referat er sendt til gennemlæsning"),
     "hearing_deadline_near": N_("Høringsfristen nærmer sig"),
     "hearing_overdue": N_("Høringsfristen er overskredet"),
 }
