@@ -2,19 +2,30 @@
 decision of a closed item, CORE-CLOSED-ITEMS), send the minutes (CORE-MINUTES-DUE-DAYS), a
 member's one-click approval, the approval by the board or at the next meeting
 (CORE-APPROVAL-MODE), a member's objection to minutes sent for tacit approval, a member's
-dissent on an item (CORE-DISSENT), and correcting final minutes (a new version). Handlers are as in
+dissent on an item (CORE-DISSENT), correcting final minutes (a new version), and the review
+round of the draft (send til gennemlæsning: the members' comments, the secretary's resolutions). Handlers are as in
 ``views``: parse, call the operation, commit, post/redirect/get; a refused form comes back
 with what was typed (core/web/forms.py).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_smorest import abort
 
 from core.identity.permissions import Role, access
 from core.meetings import operations as meetings
-from core.meetings.schemas import CorrectionSchema, DissentInputSchema, MinutesObjectionInputSchema
+from core.meetings.schemas import (
+    CorrectionSchema,
+    DissentInputSchema,
+    MinutesObjectionInputSchema,
+    ReviewCommentInputSchema,
+    ReviewResolveInputSchema,
+    ReviewSendInputSchema,
+)
 from core.meetings.views import (
     act_on_meeting,
     meeting_for,
@@ -24,7 +35,7 @@ from core.meetings.views import (
     secretary_step,
 )
 from core.tenancy import current_tenant, tenant_hooks
-from core.web import N_, bp, current_person
+from core.web import N_, bp, current_person, tenant_zone
 from core.web.forms import act, filled_values, form_values, load
 
 #: The fields of the minutes forms as the meeting page labels them.
@@ -194,3 +205,122 @@ def correct_minutes(meeting_id: int):
         url_for("web.correction_form", meeting_id=meeting.id),
         then=lambda v: meeting_url(meeting, "referat"),
     )
+
+
+# --------------------------------------------------------------------------- review round
+
+#: The review forms' fields as the pages label them.
+REVIEW_FIELDS = {"deadline_at": N_("Frist for kommentarer"), "text": N_("Din kommentar"),
+                 "item_id": N_("Dagsordenspunkt"), "resolution": N_("Behandling"),
+                 "reply": N_("Svar"), "decision": N_("Ny ordlyd af beslutningen"),
+                 "public_decision": N_("Offentlig beslutning")}
+
+
+def review_url(meeting, anchor: str = "") -> str:
+    return url_for("web.review_page", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/gennemlaesning")
+@access(Role.MEMBER)
+def review_page(meeting_id: int):
+    """The review round of the draft minutes: a member reads the draft as it was sent and
+    comments per item or on the whole; the secretary sees every comment with its resolve
+    form, and sends (again) for review. Information recipients take no part (403)."""
+    meeting, role = meeting_for(meeting_id, Role.MEMBER)
+    view = meetings.review_view(meeting, role, current_person())
+    version = meetings.current_version(meeting)
+    by_item: dict = {}
+    for c in view["comments"]:
+        by_item.setdefault(c["item_id"], []).append(c)
+    current = view["rounds"][-1] if view["rounds"] else None
+    return render_template(
+        "meetings/minutes_review.html", tenant=g.tenant, meeting=meeting, review=view,
+        current=current, earlier=view["rounds"][:-1], by_item=by_item,
+        is_secretary=role >= Role.BODY_SECRETARY,
+        draft={e.item_id: e for e in version.entries} if version is not None else {},
+    )
+
+
+def _deadline() -> dict:
+    """The form's ``deadline`` (a day, ÅÅÅÅ-MM-DD) as the end of that day in the tenant's
+    local time; empty: no deadline."""
+    day = request.form.get("deadline", "").strip()
+    if not day:
+        return {}
+    try:
+        when = datetime.strptime(f"{day} 23:59", "%Y-%m-%d %H:%M").replace(tzinfo=tenant_zone())
+    except ValueError:
+        abort(422, message="The input is invalid.",
+              errors={"form": {"deadline_at": [_("skriv datoen som ÅÅÅÅ-MM-DD.")]}})
+    return {"deadline_at": when.isoformat()}
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/gennemlaesning", methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def send_for_review(meeting_id: int):
+    """Send the draft minutes to the members for comments (send til gennemlæsning)."""
+    meeting, _role = meeting_for(meeting_id, Role.BODY_SECRETARY)
+    back = review_url(meeting) if request.form.get("from") == "review" else meeting_url(meeting, "referat")
+
+    def action():
+        data = load(ReviewSendInputSchema(), _deadline())
+        return meetings.send_for_review(meeting, current_person(), data.get("deadline_at"))
+
+    return act(action, _("Udkastet til referat er sendt til gennemlæsning hos medlemmerne."), back,
+               labels=REVIEW_FIELDS, then=lambda r: review_url(meeting))
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/gennemlaesning/kommentarer", methods=["POST"])
+@access(Role.MEMBER)
+def comment_on_review(meeting_id: int):
+    """A member comments on an item of the draft minutes, or on the minutes as a whole."""
+    meeting, role = meeting_for(meeting_id, Role.MEMBER)
+    raw = request.form.get("item_id", "").strip()
+    anchor = f"punkt-{raw}" if raw else "helhed"
+
+    def action():
+        data = load(ReviewCommentInputSchema(), {"item_id": raw or None, **filled_values("text")})
+        return meetings.add_review_comment(meeting, current_person(), role, data["item_id"], data["text"])
+
+    return act(action, _("Din kommentar er gemt."), review_url(meeting), labels=REVIEW_FIELDS,
+               then=lambda c: review_url(meeting, anchor))
+
+
+@bp.route("/<tenant>/moeder/<int:meeting_id>/referat/gennemlaesning/kommentarer/<int:review_comment_id>",
+          methods=["POST"])
+@access(Role.BODY_SECRETARY)
+def resolve_review_comment(meeting_id: int, review_comment_id: int):
+    """The secretary resolves a comment: accepted (with the item's new wording written into
+    the draft) or answered with a reply."""
+    meeting, role = meeting_for(meeting_id, Role.BODY_SECRETARY)
+    comment = meetings.get_review_comment(meeting, review_comment_id, role)
+
+    def action():
+        values = form_values("resolution", "reply")
+        if values.get("resolution") == "accepted" and comment.item_id is not None:
+            values.update(form_values("decision", "public_decision"))
+        return meetings.resolve_review_comment(meeting, comment, current_person(),
+                                               load(ReviewResolveInputSchema(), values))
+
+    return act(action, _("Kommentaren er behandlet."), review_url(meeting), labels=REVIEW_FIELDS,
+               then=lambda c: review_url(meeting, f"kommentar-{c.id}"))
+
+
+@meeting_page_part("minutes_review")
+def _minutes_review(meeting, view) -> dict | None:
+    """The review round as the meeting page's minutes section mentions it (the body's
+    members and its secretariat): whether one is open, and what is left to resolve."""
+    if meeting.state.value != "held" or not meeting.minutes_reviews:
+        return None
+    user = current_person()
+    if not user:
+        return None
+    from core.identity.permissions import role_in_body
+
+    role = role_in_body(user, meeting.body)
+    if role < Role.MEMBER:
+        return None
+    review = meetings.open_review(meeting)
+    return {"open": review is not None, "round": review.round if review else None,
+            "deadline_at": review.deadline_at if review else None,
+            "unresolved": len([c for c in meetings.review_comments(meeting, role) if c.resolution is None])}
