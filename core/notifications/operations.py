@@ -140,8 +140,9 @@ def reviewers(meeting: Meeting) -> list[str]:
     """Those who read the draft minutes in a review round: the body's members on the
     meeting's day, the secretary (who sent it) aside."""
     day = meeting.starts_at.date()
-    return _unique(s.holder.email for s in meeting.body.seats
-                   if s.holder and s.is_valid_on(day) and s.role is not SeatRole.SECRETARY)
+    return _unique(holder.email for s in meeting.body.seats
+                   if s.role is not SeatRole.SECRETARY and s.is_valid_on(day)
+                   and (holder := s.holder_on(day)) is not None)
 
 
 def guests(meeting: Meeting) -> list[str]:

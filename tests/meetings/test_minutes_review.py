@@ -249,6 +249,10 @@ def _review_mails(smtp_server, who):
 def test_the_review_mail_reaches_the_members_with_a_link_to_the_review_page(board, api, app, smtp_server,
                                                                             monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", "")  # delivered in process
+    from core.identity.models import User
+
+    db.session.scalar(sa.select(User).filter_by(email=BENT)).language = "en"  # Bent reads English
+    db.session.commit()
     api(SECRETARY, T).post(board.review, json={"deadline_at": at(2021, 3, 9, 12).isoformat()})
     tick(at(2021, 3, 2, 10))
     [mail] = _review_mails(smtp_server, ANNA)
@@ -260,7 +264,10 @@ def test_the_review_mail_reaches_the_members_with_a_link_to_the_review_page(boar
     assert "Frist for kommentarer: 09.03.2021 kl. 13:00." in text
     assert mail["References"] == f"<testby.meeting.{board.meeting}@127.0.0.1>"  # threaded per meeting
     # The members only: neither the secretary who sent it nor the information recipient.
-    assert _review_mails(smtp_server, BENT)
+    [english] = [m for m in smtp_server.to(BENT) if "for review" in m["Subject"]]
+    assert english["Subject"] == "Draft minutes for review: Bestyrelsen 2021-03-01 · Testby Kommune"
+    assert "Read and comment on the draft" in english.get_body(("html",)).get_content()
+    assert link in english.get_body(("plain",)).get_content()
     assert not _review_mails(smtp_server, SECRETARY) and not _review_mails(smtp_server, OUTSIDER)
     # Sent once per round.
     tick(at(2021, 3, 2, 11))
