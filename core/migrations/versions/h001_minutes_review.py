@@ -6,7 +6,7 @@ such table (docs/decisions/0005-row-level-security.md,
 docs/decisions/0041-review-round-for-draft-minutes.md).
 
 Revision ID: h001
-Revises: y001
+Revises: x001
 Create Date: 2026-12-07
 
 """
@@ -17,7 +17,7 @@ from core.tenancy import disable_row_level_security, enable_row_level_security
 
 # revision identifiers, used by Alembic.
 revision = "h001"
-down_revision = "y001"
+down_revision = "x001"
 branch_labels = None
 depends_on = None
 
