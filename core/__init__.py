@@ -109,6 +109,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     # blueprint of their own (docs/decisions/0022-pages-beside-their-feature.md).
     from core.annotations import views as annotation_pages
     from core.bodies import views as body_pages
+    from core.decisions import session_views  # noqa: F401  (routes only)
     from core.decisions import views as decision_pages
     from core.documents import views as document_pages
     from core.identity import account_views  # noqa: F401  (templates: identity_pages')

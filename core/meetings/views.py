@@ -280,12 +280,18 @@ def create_meeting(key: str):
 CSRF_MARK = b"<!--csrf-token-->"
 
 
-def _page_cacheable() -> bool:
+def page_cacheable() -> bool:
     """Whether this request's meeting page may come from, or go to, the page cache: a plain
     GET by a reader logged in by the session, with no message waiting to be shown and no
     refused form to show again (docs/decisions/0032-meeting-page-cache.md)."""
     return (request.method == "GET" and not request.args and "_flashes" not in session
             and g.get("refusal") is None and logged_in_by_session())
+
+
+#: The pages kept in the meeting cache, by endpoint: ``None`` for the reader's own meeting
+#: page (its forms carry the reader's token), else the name of a page or fragment that every
+#: reader of an audience shares (the leader's view's live part, core/decisions/session_views.py).
+CACHED_PAGES: dict[str, str | None] = {"web.meeting": None}
 
 
 @bp.app_url_value_preprocessor
@@ -295,9 +301,9 @@ def _page_from_cache(endpoint, values):
     docs/decisions/0009-cached-access-decision.md); an app-wide preprocessor, so it runs
     before the blueprint binds the tenant. On any miss the request is decided in full,
     once, after the generations are read."""
-    if endpoint != "web.meeting" or not values or not _page_cacheable():
+    if endpoint not in CACHED_PAGES or not values or not page_cacheable():
         return
-    page = cache.answer_from_decision(values, select_locale())
+    page = cache.answer_from_decision(values, select_locale(), shared=CACHED_PAGES[endpoint])
     if page is not None:
         g.decided_page = page
 
@@ -306,7 +312,7 @@ def _page_from_cache(endpoint, values):
 def _page_generations(endpoint, values):
     """After the tenant is found (core/web binds it first), before the user and the role:
     the generations the page and the decision will be stamped with."""
-    if endpoint == "web.meeting" and "meeting_generations" in g:
+    if endpoint in CACHED_PAGES and "meeting_generations" in g:
         g.meeting_generations = cache.generations_for(
             g.tenant, values["meeting_id"], g.meeting_generations)
 
@@ -342,7 +348,7 @@ def meeting(meeting_id: int):
     gens = g.pop("meeting_generations", None)
     meeting, role = meeting_for(meeting_id, SEES)
     cached = None
-    if gens is not None and _page_cacheable():
+    if gens is not None and page_cacheable():
         login = session_login(current_user.id, current_user)
         if login is not None:
             cached = gens.lookup(role.name, cache.page_suffix(login, select_locale(), gens.day))

@@ -21,6 +21,8 @@ One room per concern (each module's docstring says what it holds):
 * ``motions`` — opening, putting to the vote, objecting, closing; dissents (CORE-DISSENT);
 * ``votes`` — casting, recording from the room, changing; votes still to cast;
 * ``dry_run`` — the outcome if these attended and voted so, nothing stored;
+* ``session`` — the meeting leader's view while the meeting sits: attendance against the
+  quorum rule, the open motions' votes so far;
 * ``written`` — written procedure between meetings (skriftlig behandling): its units (the
   vote's own), starting one, who reads it;
 * ``written_answers`` — its answers, closing it (settled, or at the deadline by the tick)
@@ -58,6 +60,7 @@ from core.decisions.operations.votes import (
     voting_view,
 )
 from core.decisions.operations.dry_run import dry_run, dry_run_for_input
+from core.decisions.operations.session import session_view
 from core.decisions.operations.audit_check import audit_mismatches
 from core.decisions.operations.written import (
     answerable_units,

@@ -34,9 +34,9 @@ from core.meetings.cache.decisions import (
     answer_from_decision, decided_document, keep_decision, remember_decision)
 from core.meetings.cache.store import (
     Cached, Generations, _touched, early_generations, etag, generations, generations_for, lookup,
-    page_suffix)
+    page_suffix, shared_suffix)
 from core.meetings.cache.writes import IGNORED_TABLES, MEETING_TABLES, init_app, reset_touched
 
 __all__ = ["Cached", "Generations", "answer_from_decision", "decided_document", "early_generations", "etag",
            "generations", "generations_for", "init_app", "keep_decision", "lookup", "page_suffix",
-           "remember_decision", "reset_touched", "IGNORED_TABLES", "MEETING_TABLES"]
+           "remember_decision", "reset_touched", "shared_suffix", "IGNORED_TABLES", "MEETING_TABLES"]

@@ -8,7 +8,7 @@ import logging
 
 from core.meetings.cache.store import (
     PLATFORM, Cached, _doc_key, _gen_key, _gen_keys, _prefix, _stamp, _store, _today,
-    _touched, early_generations, page_suffix)
+    _touched, early_generations, page_suffix, shared_suffix)
 
 log = logging.getLogger("core.meetings.cache")
 
@@ -96,9 +96,11 @@ def decided_document(slug: str, login: str, meeting_id: int, suffix: str = "") -
     return Cached(store, "", gens, doc).doc
 
 
-def answer_from_decision(values: dict, language: str | None = None) -> bytes | None:
+def answer_from_decision(values: dict, language: str | None = None,
+                         shared: str | None = None) -> bytes | None:
     """For a ``url_value_preprocessor`` ahead of the tenant's binding: the document (with
-    ``language``, the page) for a caller logged in by the session whose access decision is
+    ``language``, the reader's page; with ``shared`` too, the page of that name every reader
+    of the audience shares) for a caller logged in by the session whose access decision is
     stored and fresh, the declared access marked as checked and the tenant left unbound;
     else ``None``, with the generations read for a request decided in full
     (:func:`early_generations`)."""
@@ -109,7 +111,9 @@ def answer_from_decision(values: dict, language: str | None = None) -> bytes | N
 
     user_id = session_user_id()
     login = session_login(user_id) if user_id else None
-    suffix = page_suffix(login, language) if login and language else ""
+    suffix = ""
+    if login and language:
+        suffix = shared_suffix(shared, language) if shared else page_suffix(login, language)
     found = login and decided_document(values["tenant"], login, values["meeting_id"], suffix)
     if found is None:
         forget_login()

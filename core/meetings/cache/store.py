@@ -143,6 +143,12 @@ def page_suffix(login: str, language: str, day=None) -> str:
     return f":page:{login}:{language}:{(day or _today()).isoformat()}"
 
 
+def shared_suffix(name: str, language: str, day=None) -> str:
+    """What a page every reader of an audience shares (it holds no form, no token, nothing
+    of its reader) adds to the document's key: its name, the language and the day."""
+    return f":shared:{name}:{language}:{(day or _today()).isoformat()}"
+
+
 # ----------------------------------------------------------------------------- reading
 
 
