@@ -66,13 +66,11 @@ def session_status(meeting_id: int):
         cached = None
         if gens is not None and page_cacheable():
             cached = gens.lookup(role.name, cache.shared_suffix(STATUS, select_locale(), gens.day))
-        if cached is not None and cached.doc is not None:
-            stored = cached.doc
-        else:
+        if cached is None:
             stored = _status_html(meeting).encode()
-            if cached is not None:
-                cached.store(stored)
-        if cached is not None:
+        else:
+            # a write changes it for every poller at once: one of them renders it
+            stored = cached.doc or cached.render_once(lambda: _status_html(meeting).encode())
             cache.keep_decision(cached, meeting, role)
     tag = cache.etag(stored)
     resp = Response(status=304) if request.if_none_match.contains(tag) else Response(

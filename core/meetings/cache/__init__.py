@@ -35,6 +35,7 @@ from core.meetings.cache.decisions import (
 from core.meetings.cache.store import (
     Cached, Generations, _touched, early_generations, etag, generations, generations_for, lookup,
     page_suffix, shared_suffix)
+from core.meetings.cache import writes  # noqa: F401  (the module: tests write through it)
 from core.meetings.cache.writes import IGNORED_TABLES, MEETING_TABLES, init_app, reset_touched
 
 __all__ = ["Cached", "Generations", "answer_from_decision", "decided_document", "early_generations", "etag",

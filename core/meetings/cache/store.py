@@ -8,6 +8,7 @@ import contextvars
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 
 from flask import current_app
@@ -42,6 +43,7 @@ class _Local:
         self.lock = threading.Lock()
         self.gens: dict[str, int] = {}
         self.docs: OrderedDict[str, bytes] = OrderedDict()
+        self.claims: dict[str, float] = {}
 
     def read(self, gen_keys: list[str], *doc_keys: str) -> tuple[list[int], list[bytes | None]]:
         with self.lock:
@@ -63,6 +65,16 @@ class _Local:
             for k in gen_keys:
                 self.gens[k] = self.gens.get(k, 0) + 1
 
+    def claim(self, key: str, seconds: float) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if self.claims.get(key, 0.0) > now:
+                return False
+            if len(self.claims) > LOCAL_SIZE:
+                self.claims = {k: t for k, t in self.claims.items() if t > now}
+            self.claims[key] = now + seconds
+            return True
+
 
 class _Redis:
     def __init__(self, url: str):
@@ -83,6 +95,9 @@ class _Redis:
         for k in gen_keys:
             pipe.incr(k)
         pipe.execute()
+
+    def claim(self, key: str, seconds: float) -> bool:
+        return bool(self.conn.set(key, b"1", nx=True, px=int(seconds * 1000)))
 
 
 _stores: dict[tuple, object] = {}
@@ -178,6 +193,34 @@ class Cached:
                 self._store.store(self._key, self._stamp + payload)
             except Exception:  # noqa: BLE001 - a cache that fails is a miss, never an error
                 log.warning("meeting document cache: store failed", exc_info=True)
+
+    def render_once(self, render, wait: float = 1.0) -> bytes:
+        """The document for a miss, rendered by one request at a time: the first to miss
+        a document under these generations renders and stores it; the others, meanwhile,
+        wait up to ``wait`` seconds for it (checking every 20 ms) and render it themselves
+        only if it has not come. Many readers polling one page after a write (the leader's
+        view, docs/decisions/0040) then cost one render, not one each."""
+        if self._store is None:
+            return render()
+        stamp_key = f"{self._key}:render:{self._stamp.decode().strip()}"
+        try:
+            mine = self._store.claim(stamp_key, wait * 2)
+        except Exception:  # noqa: BLE001
+            log.warning("meeting document cache: claiming a render failed", exc_info=True)
+            mine = True
+        if not mine:
+            until = time.monotonic() + wait
+            while time.monotonic() < until:
+                time.sleep(0.02)
+                try:
+                    _gens, (doc,) = self._store.read([], self._key)
+                except Exception:  # noqa: BLE001
+                    break
+                if doc is not None and doc.startswith(self._stamp):
+                    return doc[len(self._stamp):]
+        payload = render()
+        self.store(payload)
+        return payload
 
 
 class Generations:
