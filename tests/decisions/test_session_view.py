@@ -164,3 +164,45 @@ def test_in_english_the_rule_speaks_english(sitting, member, in_tenant):
     english = text(status(member, CHAIR, meeting))
     assert "Not quorate" in english and "(CORE-QUORUM)" in english
     assert "Beslutningsdygtig" not in english and "Fremmøde" not in english
+
+
+def test_a_vote_keeps_the_readers_access_decision_a_change_of_the_meeting_does_not(
+        sitting, member, attend, monkeypatch, in_tenant):
+    """Decision 0040: an access decision is stamped with the meeting row's generation, not
+    the whole meeting's: after a vote a poller whose decision is kept is answered from the
+    cache, with no decision made anew, once the fragment is rendered again; after a change
+    of the meeting itself (its place) the decision is made anew."""
+    meeting, item = sitting
+    for seat in ("formand", "b", "kommune"):
+        attend(T, meeting, seat)
+    motion = member(CHAIR).post(f"{API}/items/{item}/motion", json={"text": "Godkendes."}).get_json()
+    if motion["phase"] == "deliberation":
+        assert member(CHAIR).post(f"{API}/motions/{motion['id']}/voting").status_code == 200
+    answered = []
+    real = cache.decisions.decided_document
+
+    def decided(slug, login, meeting_id, suffix=""):
+        found = real(slug, login, meeting_id, suffix)
+        if ":shared:session-status:" in suffix:
+            answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cache.decisions, "decided_document", decided)
+    status(member, CHAIR, meeting)  # decided in full, kept
+    assert answered == [False]
+    status(member, CHAIR, meeting)
+    assert answered == [False, True]
+    assert member(BENT).post(f"{API}/motions/{motion['id']}/votes",
+                             json={"choice": "yes"}).status_code == 201
+    assert "1 af 3 repræsenterede har stemt" in text(status(member, BENT, meeting))  # rendered anew
+    fresh = status(member, CHAIR, meeting)
+    assert answered[-1] is True and "1 af 3 repræsenterede har stemt" in text(fresh)
+    # the meeting itself changes: the chair's decision is made anew
+    from core.extensions import db
+    from core.meetings.models import Meeting
+
+    with in_tenant(T):
+        db.session.get(Meeting, meeting).location = "Rådhuset, mødelokale 2"
+        db.session.commit()
+    assert "1 af 3" in text(status(member, CHAIR, meeting))
+    assert answered[-1] is False

@@ -64,3 +64,28 @@ def test_a_reader_that_waits_too_long_renders_itself(app, monkeypatch):
         started = time.monotonic()
         assert first.render_once(lambda: b"mine", wait=0.2) == b"mine"
         assert 0.2 <= time.monotonic() - started < 2
+
+
+def test_a_reader_whose_access_is_kept_waits_for_anothers_render_or_asks_nothing(app, monkeypatch):
+    """``rendered_by_another``: the decided path of a shared page (a reader whose access
+    decision is kept) waits for the render another request has claimed; with no render
+    claimed it answers ``None`` at once, and the request is decided and rendered in full."""
+    monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
+    with app.test_request_context():
+        cache.writes._touch(1)
+        cache.writes._bump(forget=True)
+        waiting = cache.generations(1, 4242).lookup("MEMBER", SUFFIX)
+        started = time.monotonic()
+        assert waiting.rendered_by_another() is None and time.monotonic() - started < 0.5
+
+    def another() -> None:
+        with app.test_request_context():
+            cache.generations(1, 4242).lookup("MEMBER", SUFFIX).render_once(
+                lambda: (time.sleep(0.2), b"rendered by another")[1])
+
+    thread = threading.Thread(target=another)
+    thread.start()
+    time.sleep(0.05)  # it has claimed the render
+    with app.test_request_context():
+        assert waiting.rendered_by_another() == b"rendered by another"
+    thread.join(timeout=10)

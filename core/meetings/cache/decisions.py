@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from core.meetings.cache.store import (
-    PLATFORM, Cached, _doc_key, _gen_key, _gen_keys, _prefix, _stamp, _store, _today,
+    PLATFORM, Cached, _decision_gens, _doc_key, _gen_key, _gen_keys, _prefix, _stamp, _store, _today,
     _touched, early_generations, page_suffix, shared_suffix)
 
 log = logging.getLogger("core.meetings.cache")
@@ -34,27 +34,28 @@ def remember_decision(slug: str, login: str, cached: Cached, tenant_id: int,
     user and session version (core.identity.auth.session_login): a session ended by its
     version never meets a decision made for a later session of the same user. It names the keys of the
     tenant's generation and of the document, so one round trip reads everything."""
-    if cached.storable:
-        tenant_key, meeting_key, _platform = _gen_keys(tenant_id, meeting_id)
-        decision = f"{tenant_key}\n{meeting_key}\n{_doc_key(tenant_id, meeting_id, audience)}"
+    if cached.storable and cached._decision_stamp is not None:
+        tenant_key, meeting_key, _platform, row_key = _gen_keys(tenant_id, meeting_id)
+        decision = (f"{tenant_key}\n{meeting_key}\n{row_key}\n"
+                    f"{_doc_key(tenant_id, meeting_id, audience)}")
         try:
             cached._store.store(_decision_key(slug, login, meeting_id, cached.day),
-                                cached._stamp + decision.encode())
+                                cached._decision_stamp + decision.encode())
         except Exception:  # noqa: BLE001
             log.warning("meeting document cache: storing a decision failed", exc_info=True)
 
 
 #: Decision key -> the keys of the generations and the document it named when last read
 #: here: a guess at what to read in the same ``MGET`` as the decision (checked against it).
-_named: dict[str, tuple[str, str, str]] = {}
+_named: dict[str, tuple[str, str, str, str]] = {}
 
 
-def _names(decision: bytes) -> tuple[str, str, str]:
+def _names(decision: bytes) -> tuple[str, str, str, str]:
     lines = decision.decode().split("\n")
-    if len(lines) != 4:  # stored before meetings had generations of their own: a miss
-        return ("", "", "")
-    _stamp_line, tenant_key, meeting_key, doc_key = lines
-    return tenant_key, meeting_key, doc_key
+    if len(lines) != 5:  # stored before the meeting's row had a generation of its own: a miss
+        return ("", "", "", "")
+    _stamp_line, tenant_key, meeting_key, row_key, doc_key = lines
+    return tenant_key, meeting_key, row_key, doc_key
 
 
 def decided_document(slug: str, login: str, meeting_id: int, suffix: str = "") -> bytes | None:
@@ -76,8 +77,8 @@ def decided_document(slug: str, login: str, meeting_id: int, suffix: str = "") -
         for _ in range(2):
             if not named[0]:
                 return None
-            gens, (decision, doc) = store.read([named[0], named[1], _gen_key(PLATFORM)], key,
-                                               named[2] + suffix)
+            gens, (decision, doc) = store.read(
+                [named[0], named[1], _gen_key(PLATFORM), named[2]], key, named[3] + suffix)
             if decision is None:
                 return None
             if _names(decision) == named:
@@ -91,9 +92,14 @@ def decided_document(slug: str, login: str, meeting_id: int, suffix: str = "") -
     if len(_named) > 10_000:
         _named.clear()
     _named[key] = named
-    if not decision.startswith(_stamp(gens)):
-        return None  # decided before a write
-    return Cached(store, "", gens, doc).doc
+    if not decision.startswith(_stamp(_decision_gens(gens))):
+        return None  # decided before a write that may change it
+    found = Cached(store, named[3] + suffix, gens, doc)
+    if found.doc is None and ":shared:" in suffix:
+        # still allowed, the page changed: while another request renders it for everyone
+        # of this audience, wait for that one (Cached.render_once) rather than decide again
+        return found.rendered_by_another()
+    return found.doc
 
 
 def answer_from_decision(values: dict, language: str | None = None,

@@ -75,6 +75,10 @@ class _Local:
             self.claims[key] = now + seconds
             return True
 
+    def claimed(self, key: str) -> bool:
+        with self.lock:
+            return self.claims.get(key, 0.0) > time.monotonic()
+
 
 class _Redis:
     def __init__(self, url: str):
@@ -98,6 +102,9 @@ class _Redis:
 
     def claim(self, key: str, seconds: float) -> bool:
         return bool(self.conn.set(key, b"1", nx=True, px=int(seconds * 1000)))
+
+    def claimed(self, key: str) -> bool:
+        return bool(self.conn.exists(key))
 
 
 _stores: dict[tuple, object] = {}
@@ -141,10 +148,28 @@ def _meeting_scope(tenant_id: int, meeting_id: int) -> str:
     return f"{tenant_id}:m{meeting_id}"
 
 
+def _row_scope(tenant_id: int, meeting_id: int) -> str:
+    """The scope of the meeting's own row (its body, its state): bumped with the meeting's
+    by a write to the ``meetings`` table only. An access decision depends on it and not on
+    the rest of the meeting (a vote, an arrival), so a vote does not unsettle every
+    reader's decision (docs/decisions/0040-the-leaders-view-in-the-meeting-cache.md)."""
+    return f"{tenant_id}:r{meeting_id}"
+
+
 def _gen_keys(tenant_id: int, meeting_id: int) -> list[str]:
-    """The three generations a meeting's documents are stamped with, in this order."""
+    """The generations read for a meeting, in this order: the tenant's, the meeting's, the
+    platform's (a document is stamped with these three) and the meeting row's (an access
+    decision is stamped with the tenant's, the row's and the platform's)."""
     return [_gen_key(tenant_id), _gen_key(_meeting_scope(tenant_id, meeting_id)),
-            _gen_key(PLATFORM)]
+            _gen_key(PLATFORM), _gen_key(_row_scope(tenant_id, meeting_id))]
+
+
+def _document_gens(gens: list[int]) -> list[int]:
+    return gens[:3]
+
+
+def _decision_gens(gens: list[int]) -> list[int]:
+    return [gens[0], gens[3], gens[2]] if len(gens) == 4 else []
 
 
 def _doc_key(tenant_id: int, meeting_id: int, audience: str) -> str:
@@ -176,10 +201,13 @@ class Cached:
     """One look-up: ``doc`` when fresh; else ``store(bytes)`` after rendering."""
 
     def __init__(self, store, doc_key: str, gens: list[int], doc: bytes | None, day=None):
+        """``gens`` as :func:`_gen_keys` reads them (or only the document's three)."""
         self._store, self._key, self._gens = store, doc_key, gens
         #: The day a decision made after this look-up is valid for (the earliest it can be made on).
         self.day = day
-        self._stamp = _stamp(gens)
+        self._stamp = _stamp(_document_gens(gens))
+        #: What an access decision made after this look-up is stamped with.
+        self._decision_stamp = _stamp(_decision_gens(gens)) if len(gens) == 4 else None
         self.doc = doc[len(self._stamp):] if doc is not None and doc.startswith(self._stamp) else None
 
     @property
@@ -202,25 +230,44 @@ class Cached:
         view, docs/decisions/0040) then cost one render, not one each."""
         if self._store is None:
             return render()
-        stamp_key = f"{self._key}:render:{self._stamp.decode().strip()}"
         try:
-            mine = self._store.claim(stamp_key, wait * 2)
+            mine = self._store.claim(self._render_key(), wait * 2)
         except Exception:  # noqa: BLE001
             log.warning("meeting document cache: claiming a render failed", exc_info=True)
             mine = True
         if not mine:
-            until = time.monotonic() + wait
-            while time.monotonic() < until:
-                time.sleep(0.02)
-                try:
-                    _gens, (doc,) = self._store.read([], self._key)
-                except Exception:  # noqa: BLE001
-                    break
-                if doc is not None and doc.startswith(self._stamp):
-                    return doc[len(self._stamp):]
+            found = self._wait(wait)
+            if found is not None:
+                return found
         payload = render()
         self.store(payload)
         return payload
+
+    def _render_key(self) -> str:
+        return f"{self._key}:render:{self._stamp.decode().strip()}"
+
+    def _wait(self, wait: float) -> bytes | None:
+        until = time.monotonic() + wait
+        while time.monotonic() < until:
+            time.sleep(0.02)
+            try:
+                _gens, (doc,) = self._store.read([], self._key)
+            except Exception:  # noqa: BLE001
+                return None
+            if doc is not None and doc.startswith(self._stamp):
+                return doc[len(self._stamp):]
+        return None
+
+    def rendered_by_another(self, wait: float = 1.0) -> bytes | None:
+        """The document another request is rendering under these generations
+        (:meth:`render_once`), once it is stored; ``None`` at once when nobody is, or
+        when it has not come within ``wait`` seconds."""
+        try:
+            if self._store is None or not self._store.claimed(self._render_key()):
+                return None
+        except Exception:  # noqa: BLE001
+            return None
+        return self._wait(wait)
 
 
 class Generations:

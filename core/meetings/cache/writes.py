@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper, Session
 
-from core.meetings.cache.store import PLATFORM, _gen_key, _meeting_scope, _store, _touched
+from core.meetings.cache.store import (
+    PLATFORM, _gen_key, _meeting_scope, _row_scope, _store, _touched)
 
 log = logging.getLogger("core.meetings.cache")
 
@@ -56,7 +57,8 @@ _WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b", re
 #: statement); otherwise, and for any write outside a flush (a bulk or Core statement),
 #: the tenant's. Deleting a meeting bumps the tenant's: the database sets other meetings'
 #: references to it to NULL without a statement. A table not named here bumps the tenant's
-#: (docs/decisions/0033-invalidate-the-meeting-written.md).
+#: (docs/decisions/0033-invalidate-the-meeting-written.md). A row of ``meetings`` itself bumps
+#: its row's generation too, which the access decisions are stamped with (decision 0040).
 MEETING_TABLES: dict[str, tuple[str, str | None]] = {
     "meetings": ("id", None),
     "agenda_items": ("meeting_id", "meetings"),
@@ -198,6 +200,8 @@ def _after_flush(session, flush_context) -> None:
             _touch(tenant)
         else:
             _touch(*(_meeting_scope(tenant, m) for m in meetings))
+            if table == "meetings":  # the row an access decision reads (decision 0040)
+                _touch(*(_row_scope(tenant, m) for m in meetings))
 
 
 def _spill() -> None:
