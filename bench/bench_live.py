@@ -12,13 +12,16 @@ by a session cookie and keeps the last ETag it got, sending it as ``If-None-Matc
   the first 2 s), while one member after another casts a vote every second through the server;
   every vote changes what the fragment shows, so about one poll in two seconds per client
   renders it anew (once per audience) and the rest are 304s.
+* Quiet: the same, with no vote: every poll but each client's first is a 304.
 * Floor: the same 200 clients poll ``/_bench/floor-page`` (the same fragment's bytes from
   memory through the same server, middleware and cookie) the same way, for the same time.
-  The two phases alternate twice, so drift on a shared machine hits both.
+  The three phases alternate twice, so drift on a shared machine hits each.
 
 Reported: p50/p99 of a poll in each, the share answered 304, the polls made against the
-polls due (a server that falls behind answers fewer), the fragments rendered. Targets:
-poll p50 <= 2 x the floor's p50, polls made >= 0.95 of those due.
+polls due (a server that falls behind answers fewer). Targets: poll p50 <= 2 x the floor's
+p50 with votes coming in and with nothing changing, polls made >= 0.95 of those due, and
+with nothing changing >= 0.95 of the polls answered 304. With a vote every second and a
+poll every two, every poll while votes come in finds the fragment changed (a 200).
 """
 
 from __future__ import annotations
@@ -142,28 +145,38 @@ def main() -> int:
                     assert code == 201, (code, _answer)
                     rendered["votes"] += 1
 
-            live, floor = [], []
+            live, quiet, floor = [], [], []
             for _ in range(2):
                 live += _phase(base, path, cookies, vote)
+                quiet += _phase(base, path, cookies)
                 floor += _phase(base, "/_bench/floor-page", cookies)
         dispose(app)
     due = int(SECONDS / INTERVAL) * MEMBERS * 2
     live_ms = [t for p in live for t in p.times]
     floor_ms = [t for p in floor for t in p.times]
+    quiet_ms = [t for p in quiet for t in p.times]
+    quiet_codes = [c for p in quiet for c in p.codes]
+    quiet_again = [c for p in quiet for c in p.codes[1:]]  # after each client's first poll
     live_codes = [c for p in live for c in p.codes]
     floor_codes = [c for p in floor for c in p.codes]
     result.details.update(members=MEMBERS, interval_seconds=INTERVAL, seconds_per_phase=SECONDS,
                           phases=2, gunicorn_workers=2, gunicorn_threads=4, votes_cast=rendered["votes"],
                           live_codes={str(c): live_codes.count(c) for c in set(live_codes)},
+                          quiet_codes={str(c): quiet_codes.count(c) for c in set(quiet_codes)},
                           floor_codes={str(c): floor_codes.count(c) for c in set(floor_codes)})
     result.figure("poll p50 / floor p50", median(live_ms) / median(floor_ms), "", "<= 2")
     result.figure("polls made / polls due", len(live_ms) / due, "", ">= 0.95")
+    result.figure("nothing changed: poll p50 / floor p50", median(quiet_ms) / median(floor_ms), "", "<= 2")
+    result.figure("nothing changed: polls after the first answered 304",
+                  quiet_again.count(304) / max(len(quiet_again), 1), "", ">= 0.95")
     result.info("poll p50", round(median(live_ms), 2), "ms")
     result.info("poll p99", round(percentile(live_ms, 0.99), 2), "ms")
     result.info("floor p50", round(median(floor_ms), 2), "ms")
     result.info("floor p99", round(percentile(floor_ms, 0.99), 2), "ms")
-    result.info("polls answered 304", round(live_codes.count(304) / max(len(live_codes), 1), 3), "")
-    result.info("polls answered 200 (rendered or stored fragment)", live_codes.count(200), "")
+    result.info("votes cast while polled", rendered["votes"], "")
+    result.info("while votes come in: polls answered 304", round(live_codes.count(304) / max(len(live_codes), 1), 3), "")
+    result.info("nothing changed: poll p50", round(median(quiet_ms), 2), "ms")
+    result.info("nothing changed: poll p99", round(percentile(quiet_ms, 0.99), 2), "ms")
     print(f"  -> {result.write()}")
     return 0
 
