@@ -68,6 +68,7 @@ from core.meetings import operations as meetings
 from core.meetings.models import Meeting, MeetingState
 from core.notifications import digest, ical
 from core.notifications.models import Notification
+from core.notifications.outbox import _unique, _write, write_notifications, write_prepared  # noqa: F401
 from core.organisations.models import Organisation
 from core.tenancy import tenant_scope
 from core.tenants.models import Tenant, TenantAdmin
@@ -161,15 +162,6 @@ def secretaries(meeting: Meeting) -> list[str]:
     ))
 
 
-def _unique(emails) -> list[str]:
-    seen, out = set(), []
-    for e in emails:
-        if e and e.lower() not in seen:
-            seen.add(e.lower())
-            out.append(e.lower())
-    return out
-
-
 # --------------------------------------------------------------------------- tick
 
 
@@ -221,43 +213,6 @@ def due(meeting: Meeting, tenant, hooks, now: datetime) -> list[tuple[str, str, 
         out.append(("approval_due", subject,
                     [u.email for u in meetings.expected_approvers(meeting, tenant, hooks) if u.id not in done]))
     return out
-
-
-def write_prepared(tenant_id: int, kind: str, subject: str, recipients: list[str], *,
-                   title: str, text: str, now: datetime | None = None) -> int:
-    """Put a prepared mail (``title``, ``text``) in the outbox for each recipient, once per
-    (kind, subject, recipient); the next ``tick`` hands it to delivery. Returns how many
-    rows were new."""
-    return _write(tenant_id, kind, subject, recipients, now or clock.now(), title=title, text=text)
-
-
-def write_notifications(tenant_id: int, kind: str, subject: str, recipients: list[str], *,
-                        now: datetime | None = None) -> int:
-    """Put a mail that is worded when it is delivered (:mod:`core.notifications.mails`
-    composes it from ``kind`` and ``subject``) in the outbox for each recipient, once per
-    (kind, subject, recipient). Returns how many rows were new."""
-    return _write(tenant_id, kind, subject, recipients, now or clock.now())
-
-
-def _write(tenant_id: int, kind: str, subject: str, recipients: list[str], now: datetime, *,
-           title: str = "", text: str = "") -> int:
-    """Insert the rows that do not exist yet; an existing (kind, subject, recipient) is left alone."""
-    if not recipients:
-        return 0
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(Notification.__table__).values([
-        {"tenant_id": tenant_id, "kind": kind, "subject": subject, "recipient": r,
-         "created_at": now, "attempts": 0, "last_error": "", "title": title, "text": text}
-        for r in _unique(recipients)
-    ]).on_conflict_do_nothing(
-        index_elements=["tenant_id", "kind", "subject", "recipient"]
-    ).returning(Notification.__table__.c.id)
-    # RETURNING gives the rows actually inserted (rowcount is -1 for this on psycopg).
-    return len(db.session.execute(stmt).all())
 
 
 def tick(now: datetime | None = None, host=None) -> TickReport:

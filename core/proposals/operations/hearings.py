@@ -436,7 +436,7 @@ def write_outbox(tenant_id: int, kind: str, hearing_id: int, organisation_id: in
     """Put a hearing's mail to one organisation in the notification outbox, once per
     (kind, organisation, recipient); it is worded when delivered, in each recipient's
     language (core/notifications/mails.py)."""
-    from core.notifications.operations import write_notifications
+    from core.notifications.outbox import write_notifications
 
     return write_notifications(tenant_id, kind, f"hearing:{hearing_id}:org:{organisation_id}",
                                recipients(hearing_id, organisation_id), now=now)
