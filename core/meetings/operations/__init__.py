@@ -138,3 +138,19 @@ def now() -> datetime:
     """The platform's clock (:func:`core.clock.now`), read at each call, so a clock a test
     or the demo set there is the one this answers with."""
     return clock.now()
+# Every public name of the package's modules is offered here too (tests/test_operations_layout.py).
+from core.meetings.operations.compliance import chair_on  # noqa: E402,F401
+from core.meetings.operations.review import (  # noqa: E402,F401
+    INVALID,
+    TEXT_MAX,
+    add_comment,
+    before_sending,
+    comments,
+    erase_for,
+    export_for,
+    get_comment,
+    may_read_comment,
+    resolve_comment,
+    reviews,
+    unresolved,
+)

@@ -67,7 +67,10 @@ from core.proposals.operations.follow_ups import (
     open_follow_ups,
 )
 from core.proposals.operations.hearings import (
+    LINK_CLOSED,
+    LINK_EXPIRED,
     LINK_GRACE,
+    LINK_USED,
     DueReminder,
     answer_by_link,
     close_hearing,
@@ -79,8 +82,11 @@ from core.proposals.operations.hearings import (
     link_token,
     open_hearing,
     refuse_spent_link,
+    recipients,
     respond_to_hearing,
     same_answer,
+    token_hash,
     write_hearing_reminders,
+    write_outbox,
 )
 from core.proposals.operations.attachments import add_attachment, attachment_content
