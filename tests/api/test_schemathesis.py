@@ -33,10 +33,12 @@ TENANT = "albertslund"
 BODY = "bestyrelse"
 SECRETARY = "sanne.skov@abc.example"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
-#: The walk is deterministic for a seed; its steps follow the answers, so a change of what
-#: the API answers (a rule's refusal now 409, decision 0025) moves it. The seed is one whose
-#: walk goes from a meeting made to its items and on (asserted below).
-SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2"))
+#: The walk is deterministic for a seed; its steps follow the answers and the operations
+#: the document offers, so a change of either (a rule's refusal now 409, decision 0025; the
+#: review round's four operations) moves it. The seed is one whose walk goes from a meeting
+#: made to its items and on (asserted below): with the review round's operations the walk of
+#: seed 2 no longer adds an item (nor do seeds 1, 3, 5, 7 and 20); seed 11 does.
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "11"))
 
 
 #: The governance writes (everything under a tenant that changes something) are judged
