@@ -63,7 +63,7 @@ def test_proposal_started_heard_and_carried_on_in_the_browser_VEJ_5_VEJ_6(vejle,
     aab = visitor()
     aab.login(AAB)
     aab.page.get_by_role("link", name="Høringssvar fra AAB: Fælles principper for anvisning").click()
-    aab.page.wait_for_url(f"**{proposal_path}#hoering")
+    aab.page.wait_for_url(f"**{proposal_path}/hoeringssvar")  # the answer page (CORE-HEARING)
     aab.axe()
     aab.page.get_by_label("Ingen bemærkninger").check()
     aab.page.get_by_role("button", name="Afgiv høringssvar").click()
