@@ -35,9 +35,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench_votes import _open_motion, _post
+from bench_votes import SLUG, _open_motion, _post, sitting_body
 from common import (
-    TENANTS,
     Result,
     dispose,
     fresh_database,
@@ -47,13 +46,11 @@ from common import (
     percentile,
     redis_url,
     session_cookie,
-    sync,
 )
 
 MEMBERS = 200
 INTERVAL = 2.0
 SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "20"))
-SLUG = "vejle"
 
 
 class _Poller:
@@ -113,15 +110,9 @@ def main() -> int:
     result = Result("live", f"The leader's view polled by {MEMBERS} members every {INTERVAL:g} s "
                     "while votes come in, beside the floor")
     print(f"{result.name}: {result.title}", flush=True)
-    from tests.fixtures.big_meeting import add_body, big_meeting, decision_item
-
     with fresh_database("live") as url, tempfile.TemporaryDirectory() as tmp:
         app = make_app(url, migrate=True)
-        sync(app, [TENANTS / f"{SLUG}.toml"])
-        with app.app_context():
-            emails = add_body(SLUG, "bench", seats=MEMBERS)
-            meeting_id = big_meeting(SLUG, "bench", items=0, state="in_session")
-            item_id = decision_item(SLUG, meeting_id)
+        emails, meeting_id, (item_id,) = sitting_body(app, MEMBERS, None)
         cookies = [session_cookie(app, e) for e in emails]
         floor_page = Path(tmp) / "floor.html"
         path = f"/{SLUG}/moeder/{meeting_id}/moedeledelse/status"

@@ -125,20 +125,29 @@ def _sequential(base: str, votes_path: str, cookies: list[str]) -> dict[str, lis
     return times
 
 
+def sitting_body(app, seats: int, *titles: str | None) -> tuple[list[str], int, list[int]]:
+    """The benchmarks' body, in a tenant made from the bundled Vejle file: ``seats`` voting
+    seats each held by its own person, all present at a meeting in session, with a decision
+    item for each of ``titles`` (``None``: the default title). The members' e-mail
+    addresses, the meeting and the items."""
+    from tests.fixtures.big_meeting import add_body, big_meeting, decision_item
+
+    sync(app, [TENANTS / f"{SLUG}.toml"])
+    with app.app_context():
+        emails = add_body(SLUG, "bench", seats=seats)
+        meeting_id = big_meeting(SLUG, "bench", items=0, state="in_session")
+        items = [decision_item(SLUG, meeting_id, *([t] if t else [])) for t in titles]
+    return emails, meeting_id, items
+
+
 def main() -> int:
     result = Result("votes", f"Votes on PostgreSQL: one at a time, and {VOTERS} voters at once "
                     "on one motion, beside the floor")
     print(f"{result.name}: {result.title}", flush=True)
-    from tests.fixtures.big_meeting import add_body, big_meeting, decision_item
-
     with fresh_database("votes") as url, tempfile.TemporaryDirectory() as tmp:
         app = make_app(url, migrate=True)
-        sync(app, [TENANTS / f"{SLUG}.toml"])
-        with app.app_context():
-            emails = add_body(SLUG, "bench", seats=VOTERS)
-            meeting_id = big_meeting(SLUG, "bench", items=0, state="in_session")
-            alone_item = decision_item(SLUG, meeting_id, "Forslag, stemt et ad gangen")
-            item_id = decision_item(SLUG, meeting_id)
+        emails, _meeting_id, (alone_item, item_id) = sitting_body(
+            app, VOTERS, "Forslag, stemt et ad gangen", None)
         cookies = [session_cookie(app, e) for e in emails]
         chair = cookies[0]
         floor_file = Path(tmp) / "floor.json"
