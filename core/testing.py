@@ -16,7 +16,10 @@ Fixtures:
   ``kommissorium_tenant_dirs``);
 * ``write_tenant_file(text)`` — write a tenant file into a temporary folder, return its path;
 * ``login(client, email)`` — log a user in (sets a password first);
-* ``in_tenant(slug)`` — a context manager running a block inside that tenant's scope.
+* ``in_tenant(slug)`` — a context manager running a block inside that tenant's scope;
+* ``clock``, ``member(email)``, ``create_meeting``, ``create_item``, ``attend``,
+  ``decision_item`` and ``meeting_of`` — meetings, attendance and several members each
+  casting their own vote (:mod:`core.testing_meetings`).
 
 Two session fixtures to override in a ``conftest.py``:
 
@@ -38,6 +41,15 @@ import pytest
 import sqlalchemy as sa
 
 from core.config import PROJECT_ROOT, normalise_database_url
+from core.testing_meetings import (  # noqa: F401  (fixtures of this plugin)
+    attend,
+    clock,
+    create_item,
+    create_meeting,
+    decision_item,
+    meeting_of,
+    member,
+)
 
 TEST_PASSWORD = "correct horse battery staple"
 

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from core.decisions.models import WrittenAnswer, WrittenProcedure
 from core.extensions import db
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import ANNA, BENT, CHAIR, KAREN, OUTSIDER
 
 UTC = timezone.utc

@@ -19,7 +19,6 @@ from core.decisions.models import WrittenAnswer, WrittenProcedure
 from core.extensions import db
 from core.notifications.operations import tick
 from core.rules import Rulebook, WrittenFallback, WrittenOutcome
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import (
     ANNA,
     BENT,

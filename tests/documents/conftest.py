@@ -10,7 +10,6 @@ import pypdf
 import pytest
 
 from core.documents import render
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import GROUP_MEMBER, SECRETARY, TESTBY
 
 T = "testby"

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from core.notifications.operations import tick
 from tests.fixtures.browser import PASSWORD
 from tests.fixtures.dates import at
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.hearings import API, CONTACT, open_testby_hearing
 from tests.fixtures.testby import ANNA, SECRETARY
 

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from core.notifications.operations import tick
 from tests.fixtures.browser import PASSWORD
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import ANNA, SECRETARY, send_board_minutes
 
 UTC = timezone.utc

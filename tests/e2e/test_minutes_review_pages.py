@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.meetings import sit_and_hold
 from tests.fixtures.testby import ANNA, BENT, BOTH, CHAIR, KAREN, SECRETARY, TESTBY
 

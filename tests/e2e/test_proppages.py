@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.web.test_proposal_actions import adopt_principle
 
 T = "vejle"

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import BENT, SECRETARY, send_tacit_minutes
 
 UTC = timezone.utc

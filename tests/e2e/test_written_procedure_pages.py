@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.testby import ANNA, BENT, CHAIR, KAREN
 
 UTC = timezone.utc

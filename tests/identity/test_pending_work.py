@@ -7,7 +7,6 @@ import pytest
 
 from core.meetings.models import MeetingState
 from core.models import utcnow
-from tests.fixtures.decisions import attend, create_item, create_meeting, member  # noqa: F401
 
 A = "/api/v1/tenants/albertslund"
 K = "/api/v1/tenants/kobenhavn"

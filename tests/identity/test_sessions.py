@@ -18,7 +18,7 @@ from core import clock as platform_clock
 from core.identity import operations
 from core.identity.models import ApiToken, User
 from core.testing import TEST_PASSWORD
-from tests.fixtures.meetings import Clock
+from core.testing_meetings import Clock
 from tests.fixtures.testby import ANNA, SECRETARY
 
 UNKNOWN = "nobody.at.all@testby.example"

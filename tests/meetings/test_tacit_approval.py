@@ -16,7 +16,6 @@ from core.extensions import db
 from core.meetings.models import DeadlineBreach, MinutesObjection
 from core.notifications.operations import tick
 from core.tenants.filespec import TenantFileError
-from tests.fixtures.decisions import create_meeting, member  # noqa: F401
 from tests.fixtures.meetings import attend_all
 from tests.fixtures.testby import (
     ANNA,

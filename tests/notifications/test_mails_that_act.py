@@ -16,7 +16,6 @@ from core.extensions import db
 from core.notifications.models import MailDigest, Notification
 from core.notifications.operations import tick
 from core.tenancy import all_tenants
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.dates import at
 from tests.fixtures.testby import ANNA, BENT, BOTH, CHAIR, KAREN, NABO_SECRETARY, SECRETARY, send_board_minutes
 

@@ -3,12 +3,4 @@ core tests' factory fixtures (tests/fixtures/): meetings, items and attendance, 
 meetings for proposals. A module that drives proposals imports the proposals' ``api``
 (tests/fixtures/proposals.py) itself, as it replaces the meetings' one."""
 
-from tests.fixtures.decisions import (  # noqa: F401
-    attend,
-    create_item,
-    create_meeting,
-    decision_item,
-    meeting_of,
-    member,
-)
 from tests.fixtures.proposals import agenda, plan_meeting  # noqa: F401

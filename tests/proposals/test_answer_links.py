@@ -18,7 +18,6 @@ from core.notifications.models import Notification
 from core.proposals.models import HearingAnswerLink, HearingResponse
 from core.proposals.operations import LINK_GRACE
 from tests.fixtures.dates import at
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.hearings import API, CONTACT, DEADLINE, link_token, open_testby_hearing, post_form
 from tests.fixtures.testby import ANNA, BENT, CHAIR, GROUP_MEMBER, OUTSIDER, SECRETARY, SUBSTITUTE
 

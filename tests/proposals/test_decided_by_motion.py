@@ -14,7 +14,6 @@ from core.extensions import db
 from core.hooks.host import PluginHost
 from core.models import utcnow
 from core.rules.types import BodyFacts, DecisionTaken, TenantFacts
-from tests.fixtures.decisions import attend, member  # noqa: F401
 from tests.plugins.albertslund.test_proposals import (
     BOARD_SECRETARY,
     RESOURCE_SECRETARY,

@@ -12,7 +12,6 @@ import pytest
 
 from core.config import PROJECT_ROOT
 from core.proposals.history import WORDINGS
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.proposals.story import THEME_MEMBER, V, vejle_story
 
 

@@ -4,14 +4,6 @@ import re
 
 import pytest
 
-from tests.fixtures.decisions import (  # noqa: F401
-    attend,
-    create_item,
-    create_meeting,
-    decision_item,
-    meeting_of,
-    member,
-)
 
 _TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 import pytest
 
 from core.notifications.operations import tick
-from tests.fixtures.decisions import member  # noqa: F401
 from tests.fixtures.meetings import attend_all
 
 UTC = timezone.utc

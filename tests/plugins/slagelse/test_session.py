@@ -5,7 +5,6 @@ objection (SLA-5: the leader's conclusion stands unless someone objects) and no 
 import pytest
 import sqlalchemy as sa
 
-from tests.fixtures.decisions import attend, create_item, create_meeting, member  # noqa: F401
 
 SLA_CHAIR = "frede.fogh@fob.example"  # of the chairmanship, which leads meetings (SLA-2)
 SLA_BK = "klaus.korsholm@boligkorsoer.example"

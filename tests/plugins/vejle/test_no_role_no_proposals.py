@@ -2,8 +2,6 @@
 docs/permissions.md says for a tenant-level route that needs more than a login (issue 14,
 item 8); one who takes part gets the list."""
 
-from tests.fixtures.decisions import member  # noqa: F401
-
 
 def test_proposals_of_a_tenant_where_the_caller_has_no_role_answer_404(sync_tenant, member):
     sync_tenant("albertslund")
