@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from core import clock
 from core.bodies.models import Body, Seat, SeatHolding
 from core.rules.types import BodyFacts, SeatFacts
+from core.tenants.models import Tenant
 
 
 def body_facts(body: Body, tenant_slug: str, day: date | None = None) -> BodyFacts:
@@ -34,7 +35,18 @@ def body_facts(body: Body, tenant_slug: str, day: date | None = None) -> BodyFac
         seats=seat_facts(body, day),
         period_start=body.period_start,
         period_end=body.period_end,
+        municipality=municipality_code(body.tenant_id),
     )
+
+
+def municipality_code(tenant_id: int) -> str | None:
+    """The code of the tenant's own municipality as an organisation (the rules' "the
+    municipality must be present"). The request's tenant is already in the session, with
+    its organisation, so this costs no statement there."""
+    from core.extensions import db
+
+    tenant = db.session.get(Tenant, tenant_id)
+    return tenant.organisation.code if tenant is not None and tenant.organisation else None
 
 
 def seat_facts(body: Body, day: date | None = None) -> tuple[SeatFacts, ...]:
@@ -67,4 +79,3 @@ def seat_facts(body: Body, day: date | None = None) -> tuple[SeatFacts, ...]:
     ).all()
     return tuple(SeatFacts(r.key, r.title, r.code, r.role.value, r.is_voting, r.email)
                  for r in rows)
-

@@ -31,7 +31,7 @@ def pending_for(user: User, tenants: list[Tenant]) -> dict[str, list[dict]]:
     for tenant in tenants:
         hooks = host.for_tenant(tenant.plugins)
         with tenant_scope(tenant.id):
-            items = hooks.collect("pending_for_user", user_id=user.id, tenant=tenant_facts(tenant))
+            items = hooks.collect("pending_for_user", user_id=user.id, tenant=tenant.facts())
         out[tenant.slug] = [
             {**asdict(i), "page_url": i.page_url or _fallback_page(i, tenant.slug), "tenant": tenant.slug}
             for i in items
@@ -47,12 +47,6 @@ def _fallback_page(item, slug: str) -> str:
     if item.body:
         return page_url("web.body", tenant=slug, key=item.body) or f"/{slug}/organer/{item.body}"
     return page_url("web.tenant_home", tenant=slug) or f"/{slug}/"
-
-
-def tenant_facts(tenant: Tenant):
-    from core.rules.types import TenantFacts
-
-    return TenantFacts(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
 def overview(user: User) -> dict:

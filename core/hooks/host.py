@@ -44,6 +44,21 @@ class UnknownPlugin(LookupError):
     """A tenant names a plugin that is not installed."""
 
 
+class _WithAddedArguments:
+    """A hook caller that gives the arguments added to its hook after it was published
+    (``specs.ADDED_ARGUMENTS``) their default when a caller leaves them out."""
+
+    def __init__(self, caller, added: Mapping[str, object]):
+        self._caller = caller
+        self._added = added
+
+    def __call__(self, **kwargs):
+        return self._caller(**{**self._added, **kwargs})
+
+    def __getattr__(self, name: str):
+        return getattr(self._caller, name)
+
+
 class TenantHooks:
     """The hooks as one tenant sees them: ``hooks.quorum(body=…, units=…, matter=…)``."""
 
@@ -66,6 +81,8 @@ class TenantHooks:
                 raise AttributeError(f"no hook named {name!r}")
             with self._lock:
                 caller = self._pm.subset_hook_caller(name, remove_plugins=self._remove)
+                if name in specs.ADDED_ARGUMENTS:
+                    caller = _WithAddedArguments(caller, specs.ADDED_ARGUMENTS[name])
                 self._callers[name] = caller
         return caller
 

@@ -15,6 +15,7 @@ Arguments may be added in later versions, never removed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from core.hooks import hookspec
 from core.rules.types import (
@@ -26,6 +27,7 @@ from core.rules.types import (
     Delegation,
     FollowUp,
     Matter,
+    MeetingFacts,
     MeetingRules,
     PendingItem,
     Problem,
@@ -43,6 +45,15 @@ from core.rules.types import (
     WrittenOutcome,
 )
 
+#: Arguments added to a hook after it was first published, with the value a caller that
+#: does not pass them gets (the plugin host fills them in), so a plugin's own tests written
+#: against the earlier contract keep working: arguments are added, never removed.
+ADDED_ARGUMENTS: dict[str, dict[str, object]] = {
+    "substitute_allowed": {"meeting": None, "requested_at": None, "substitute": None},
+    "delegation_allowed": {"meeting": None, "requested_at": None},
+}
+
+
 # ---------------------------------------------------------------------------------------
 # Membership: who sits, who may stand in, who receives material
 # ---------------------------------------------------------------------------------------
@@ -50,26 +61,46 @@ from core.rules.types import (
 
 @hookspec(firstresult=True)
 def substitute_allowed(
-    body: BodyFacts, seat: SeatFacts, substitute_organisations: frozenset[str]
+    body: BodyFacts,
+    seat: SeatFacts,
+    substitute_organisations: frozenset[str],
+    meeting: MeetingFacts | None,
+    requested_at: datetime | None,
+    substitute: str | None,
 ) -> Verdict | None:
     """May a substitute (suppleant) fill ``seat`` at one meeting?
 
-    :param body: the body meeting.
+    :param body: the body meeting, as it stands on the meeting's day.
     :param seat: the seat whose holder cannot attend.
     :param substitute_organisations: codes of the organisations the proposed substitute
         acts for.
+    :param meeting: the meeting (when it starts, its state), so that a rule can say
+        "registered before the meeting starts".
+    :param requested_at: the moment the substitute is registered (timezone-aware UTC):
+        registering a substitute is the holder's power of attorney (fuldmagt) to them.
+    :param substitute: the substitute's e-mail.
     :return: a Verdict; ``ok=False`` refuses the substitute, citing the clause.
         First non-None answer wins. Core default: allowed (CORE-SUBSTITUTE).
     """
 
 
 @hookspec(firstresult=True)
-def delegation_allowed(body: BodyFacts, seat: SeatFacts, delegation: Delegation) -> Verdict | None:
+def delegation_allowed(
+    body: BodyFacts,
+    seat: SeatFacts,
+    delegation: Delegation,
+    meeting: MeetingFacts | None,
+    requested_at: datetime | None,
+) -> Verdict | None:
     """May the seat's organisation hand its mandate to another organisation for a period?
 
     :param body: the body whose seat it is.
     :param seat: the seat whose mandate is delegated.
-    :param delegation: to whom, from when, until when.
+    :param delegation: to whom (an organisation, and a person where one is named), from
+        when, until when; who registered it and when, once it is registered.
+    :param meeting: the meeting at which the mandate is used, when it is asked about at a
+        meeting (a delegate's attendance); None when the delegation itself is registered.
+    :param requested_at: the moment of the request (timezone-aware UTC).
     :return: a Verdict. First non-None answer wins. Core default: refused — a mandate
         stays with its seat unless the kommissorium allows delegation (CORE-MANDATE).
     """

@@ -294,6 +294,7 @@ class MandateDelegation(TenantScoped, db.Model):
     seat = relationship("Seat")
     to_organisation = relationship("Organisation")
     to_person = relationship("User", foreign_keys=[to_person_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
 
 
 class Attachment(TenantScoped, db.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ class BodyFacts:
     period_start: date | None = None
     #: Last day of the body's plan period.
     period_end: date | None = None
+    #: The code of the tenant's own municipality as an organisation (``ALB-KOM``), for rules
+    #: such as "the municipality must be present"; None where the tenant file names none.
+    municipality: str | None = None
 
     @property
     def decides(self) -> bool:
@@ -216,7 +219,6 @@ class ProcedureChoice:
     source: str = "core"
 
 
-
 @dataclass(frozen=True)
 class Deadline:
     """A number of days a meeting rule sets, and the clause that sets it."""
@@ -285,13 +287,38 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Delegation:
-    """A mandate handed from a seat's organisation to another organisation (CORE-MANDATE)."""
+    """A mandate handed from a seat's organisation to another organisation (CORE-MANDATE),
+    and, where it is named, to a person who exercises it; with who registered it and when
+    (None for a delegation being asked about, not yet registered)."""
 
     seat_key: str
     from_organisation: str
     to_organisation: str
     starts_on: date
     ends_on: date
+    #: The e-mail of the person who exercises the mandate, if one is named.
+    to_person: str | None = None
+    #: The e-mail of whoever registered it (the seat's holder, the secretary).
+    registered_by: str | None = None
+    #: When it was registered (timezone-aware UTC).
+    registered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """A meeting as rules see it: which one, when it starts (timezone-aware UTC) and in
+    what state, so that a rule can say "before the meeting starts"."""
+
+    id: int
+    body: str
+    starts_at: datetime
+    state: str
+    is_extraordinary: bool = False
+
+    @property
+    def has_started(self) -> bool:
+        """It sits or has sat (opened on its day; a cancelled meeting never started)."""
+        return self.state in ("in_session", "held", "minutes_sent", "minutes_approved")
 
 
 @dataclass(frozen=True)
@@ -381,6 +408,7 @@ __all__ = [
     "FollowUp",
     "ItemKind",
     "Matter",
+    "MeetingFacts",
     "MeetingRules",
     "Problem",
     "Procedure",
@@ -409,6 +437,8 @@ class TenantFacts:
     id: int
     slug: str
     name: str
+    #: The code of the tenant's own municipality as an organisation, if the file names one.
+    municipality: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,13 @@ class Tenant(db.Model):
 
     organisation = relationship("Organisation", lazy="joined")
 
+    def facts(self):
+        """The tenant as hooks see it (``TenantFacts``), with its municipality's code."""
+        from core.rules.types import TenantFacts
+
+        return TenantFacts(id=self.id, slug=self.slug, name=self.name,
+                           municipality=self.organisation.code if self.organisation else None)
+
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
 

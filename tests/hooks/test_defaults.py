@@ -1,7 +1,7 @@
 """The core's default rules — what a tenant without plugins gets. One test per hook spec
 (``test_hook_<name>``), checked by tests/test_docs.py."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,6 +13,7 @@ from core.rules import (
     Choice,
     Delegation,
     Matter,
+    MeetingFacts,
     Procedure,
     VoteUnit,
 )
@@ -26,14 +27,20 @@ def hooks():
 
 def test_hook_substitute_allowed(hooks):
     body = board()
-    v = hooks.substitute_allowed(body=body, seat=body.seats[0], substitute_organisations=frozenset())
-    assert v.ok and v.clause == "CORE-SUBSTITUTE"
+    meeting = MeetingFacts(1, body.key, datetime(2024, 3, 1, 15, tzinfo=UTC), "agenda_published")
+    v = hooks.substitute_allowed(body=body, seat=body.seats[0], substitute_organisations=frozenset(),
+                                 meeting=meeting, requested_at=datetime(2024, 3, 1, 16, tzinfo=UTC),
+                                 substitute="a@example.org")
+    assert v.ok and v.clause == "CORE-SUBSTITUTE"  # the core asks nothing of the moment
+    assert not meeting.has_started
 
 
 def test_hook_delegation_allowed(hooks):
     body = board()
-    d = Delegation("formand", "VA", "KAB", date(2024, 1, 1), date(2024, 12, 31))
-    v = hooks.delegation_allowed(body=body, seat=body.seats[0], delegation=d)
+    d = Delegation("formand", "VA", "KAB", date(2024, 1, 1), date(2024, 12, 31), to_person="k@kab.example",
+                   registered_by="f@va.example", registered_at=datetime(2023, 12, 1, tzinfo=UTC))
+    v = hooks.delegation_allowed(body=body, seat=body.seats[0], delegation=d, meeting=None,
+                                 requested_at=datetime(2023, 12, 1, tzinfo=UTC))
     assert not v.ok and v.clause == "CORE-MANDATE"
 
 

@@ -67,3 +67,24 @@ def test_every_rule_answer_carries_reason_and_clause():
     units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x"))
     verdict = hooks.quorum(body=body, units=units, matter=Matter("x"))
     assert not verdict.ok and verdict.clause == "ALB-B3" and "AB" in verdict.reason
+
+
+class Recorder:
+    """Records what ``substitute_allowed`` receives, taking the arguments added later."""
+
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl
+    def substitute_allowed(self, body, seat, meeting, requested_at, substitute):
+        self.seen.append((meeting, requested_at, substitute))
+
+
+def test_arguments_added_to_a_hook_later_get_their_default_from_an_older_caller():
+    """``specs.ADDED_ARGUMENTS``: a caller written before ``meeting``, ``requested_at`` and
+    ``substitute`` were added (a plugin's own unit test) still works; the plugin sees None."""
+    recorder = Recorder()
+    hooks = PluginHost(entry_points=False, plugins={"recorder": recorder}).for_tenant(["recorder"])
+    body = board()
+    v = hooks.substitute_allowed(body=body, seat=body.seats[0], substitute_organisations=frozenset())
+    assert v.clause == "CORE-SUBSTITUTE" and recorder.seen == [(None, None, None)]

@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from tests.fixtures.meetings import sit_and_hold
 
+from core import hookimpl
+
 from tests.fixtures.testby import (
     ANNA,
     BENT,
@@ -133,3 +135,44 @@ def test_a_member_of_the_board_may_not_substitute_for_a_seat_of_another_organisa
     resp = api(SECRETARY, "testby").put(f"meetings/{board_meeting}/attendance/b", json={
         "status": "present", "acting_as": "substitute", "person": ANNA})
     assert resp.status_code == 409 and resp.get_json()["clause"] == "TST-1"
+
+
+class MomentRecorder:
+    """A rule that records the meeting and moment the substitute and delegation hooks get."""
+
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl(tryfirst=True)
+    def substitute_allowed(self, body, meeting, requested_at, substitute):
+        self.seen.append(("substitute", body.municipality, meeting, requested_at, substitute))
+
+    @hookimpl(tryfirst=True)
+    def delegation_allowed(self, delegation, meeting, requested_at):
+        self.seen.append(("delegation", delegation, meeting, requested_at))
+
+
+def test_the_substitute_and_delegation_rules_know_the_meeting_and_the_moment(
+    board_meeting, api, app, clock, monkeypatch
+):
+    """Issue #17 item 4: ``substitute_allowed`` and ``delegation_allowed`` receive the
+    meeting (when it starts, its state) and the moment of the request, and a delegation who
+    registered it, when and to whom; the body's facts name the tenant's municipality."""
+    from core.hooks.host import PluginHost
+
+    recorder = MomentRecorder()
+    monkeypatch.setitem(app.extensions, "kommissorium.host", PluginHost(plugins={"testby": recorder}))
+    clock.set(at(2018, 2, 28, 10))
+    resp = api(SECRETARY, "testby").put(f"meetings/{board_meeting}/attendance/formand", json={
+        "status": "present", "acting_as": "substitute", "person": SUBSTITUTE})
+    assert resp.status_code == 200, resp.get_json()
+    resp = api(SECRETARY, "testby").post("bodies/bestyrelse/delegations", json={
+        "seat": "b", "to_organisation": "TST-ADM", "starts_on": "2018-01-01", "ends_on": "2018-12-31"})
+    assert resp.status_code == 409  # the core's default (CORE-MANDATE) still answers
+    (kind, municipality, meeting, moment, person), (dkind, delegation, dmeeting, dmoment) = recorder.seen
+    assert (kind, municipality, person) == ("substitute", "TST-KOM", SUBSTITUTE)
+    assert meeting.id == board_meeting and meeting.starts_at == at(2018, 3, 1, 15)
+    assert meeting.state == "planned" and not meeting.has_started
+    assert moment == at(2018, 2, 28, 10) < meeting.starts_at
+    assert dkind == "delegation" and dmeeting is None and dmoment == at(2018, 2, 28, 10)
+    assert (delegation.to_organisation, delegation.registered_by) == ("TST-ADM", SECRETARY)

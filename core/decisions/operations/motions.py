@@ -42,7 +42,7 @@ from core.extensions import db
 from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem, ItemKind, Meeting
-from core.rules.types import Choice, DecisionTaken, Procedure, TenantFacts, Verdict
+from core.rules.types import Choice, DecisionTaken, Procedure, Verdict
 
 
 def open_motion(
@@ -293,7 +293,7 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
     )
     # ... and the features above (proposals) react through the event hook.
     hooks.decision_taken(
-        tenant=TenantFacts(id=tenant.id, slug=tenant.slug, name=tenant.name), body=sit.body,
+        tenant=tenant.facts(), body=sit.body,
         decision=DecisionTaken(
             motion_id=motion.id, item_id=motion.item_id, result=outcome["result"],
             passed=outcome["passed"], text=motion.text,

@@ -26,7 +26,7 @@ from core.meetings.models import (
 )
 from core.meetings.operations.states import _refuse_transition
 from core.organisations.models import Organisation
-from core.rules.types import Delegation
+from core.rules.types import Delegation, MeetingFacts
 from core.tenants.models import Participation
 
 
@@ -34,6 +34,24 @@ from core.tenants.models import Participation
 #: whether or not anyone has the address (core.identity.operations.tenant_person).
 NOT_A_TENANT_PERSON = ("Ingen person med denne adresse i denne kommune (et medlem, en "
                        "administrator eller en, der handler for en af kommunens organisationer).")
+
+
+def meeting_facts(meeting: Meeting) -> MeetingFacts:
+    """The meeting as rules see it (``substitute_allowed``, ``delegation_allowed``)."""
+    return MeetingFacts(id=meeting.id, body=meeting.body.key, starts_at=meeting.starts_at,
+                        state=meeting.state.value,
+                        is_extraordinary=meeting.kind.value == "extraordinary")
+
+
+def delegation_facts(delegation: MandateDelegation) -> Delegation:
+    """A registered delegation as rules see it: to whom, for when, registered by whom and
+    when."""
+    return Delegation(
+        delegation.seat.key, delegation.seat.organisation.code, delegation.to_organisation.code,
+        delegation.starts_on, delegation.ends_on,
+        to_person=delegation.to_person.email if delegation.to_person is not None else None,
+        registered_by=delegation.created_by.email if delegation.created_by is not None else None,
+        registered_at=delegation.created_at)
 
 
 def record_attendance(
@@ -78,6 +96,7 @@ def record_attendance(
         v = hooks.substitute_allowed(
             body=facts, seat=seat_facts,
             substitute_organisations=frozenset(a.organisation.code for a in person.affiliations),
+            meeting=meeting_facts(meeting), requested_at=clock.now(), substitute=person.email,
         )
         if not v.ok:
             # A rule refused (docs/decisions/0025-which-status-a-refusal-gets.md).
@@ -94,7 +113,7 @@ def record_attendance(
         ) or (delegation.to_person_id is None and delegation.to_organisation_id not in person_orgs):
             refuse(422, message="Personen handler ikke for den organisation, mandatet er lagt hos.",
                   clause=(delegation.verdict or {}).get("clause"), rule="delegation_allowed")
-        verdict = delegation.verdict
+        verdict = _delegate_at_meeting(meeting, delegation, facts, seat_facts, hooks)
     attendance = next((a for a in meeting.attendances if a.seat_id == seat.id), None)
     if attendance is None:
         attendance = Attendance(seat=seat)
@@ -139,6 +158,20 @@ def record_attendance_all(
     return list(meeting.attendances)
 
 
+def _delegate_at_meeting(meeting: Meeting, delegation: MandateDelegation, facts, seat_facts,
+                         hooks) -> dict:
+    """The rules asked again, at the meeting, about a registered delegation: a rule that
+    knows the meeting and the moment (a mandate registered before the meeting starts) may
+    refuse it here; otherwise the verdict it was registered with stands."""
+    v = hooks.delegation_allowed(body=facts, seat=seat_facts,
+                                 delegation=delegation_facts(delegation),
+                                 meeting=meeting_facts(meeting), requested_at=clock.now())
+    if not v.ok:
+        refuse(409, message=v.reason, clause=v.clause, rule="delegation_allowed",
+              reason_en=v.reason_en or v.reason)
+    return delegation.verdict
+
+
 def _refusal_sentence(data: dict, exc) -> str:
     """One seat's refusal as a sentence ending in its clause, where it has one."""
     errors = (data.get("errors") or {}).get("json") or {}
@@ -160,7 +193,8 @@ def _no_delegation(meeting: Meeting, seat: Seat, facts, seat_facts, person, hook
         next(iter(sorted(a.organisation.code for a in person.affiliations)), seat.organisation.code)
         if person is not None else seat.organisation.code)
     rule = hooks.delegation_allowed(body=facts, seat=seat_facts, delegation=Delegation(
-        seat.key, seat.organisation.code, to_code, day, day + timedelta(days=1)))
+        seat.key, seat.organisation.code, to_code, day, day + timedelta(days=1)),
+        meeting=meeting_facts(meeting), requested_at=clock.now())
     clause = (last.verdict or {}).get("clause") if last is not None else None
     clause = clause or rule.clause
     if last is not None and last.ends_on < day:
@@ -242,7 +276,10 @@ def delegate_mandate(body: Body, data: dict, user: User, tenant, hooks,
     v = hooks.delegation_allowed(
         body=facts,
         seat=next(s for s in facts.seats if s.key == seat.key),
-        delegation=Delegation(seat.key, seat.organisation.code, org.code, data["starts_on"], data["ends_on"]),
+        delegation=Delegation(seat.key, seat.organisation.code, org.code, data["starts_on"],
+                              data["ends_on"], to_person=person.email if person else None,
+                              registered_by=user.email),
+        meeting=None, requested_at=clock.now(),
     )
     if not v.ok:
         # A rule refused (docs/decisions/0025-which-status-a-refusal-gets.md).

@@ -1,8 +1,11 @@
 """Ishøj (example) — a boligsocial board with weighted votes and two thirds for budgets.
 
 ISH-1 weighted votes per organisation; ISH-2 two thirds of the weighted votes cast for
-budget items; ISH-3 quorate with half the voting weight present; ISH-4 only the chair's
-organisation may send a substitute. Facts (who sits where, the weights) are in tenant.toml.
+budget items; ISH-3 quorate with more than half the voting weight present; ISH-4 only the
+chair's organisation may send a substitute, ISH-5 and only with a power of attorney
+registered before the meeting starts; ISH-6 never quorate without the municipality; ISH-7
+a mandate is delegated for at most a year, to a named person, registered before the
+meeting it is used at. Facts (who sits where, the weights) are in tenant.toml.
 """
 
 from __future__ import annotations
@@ -43,15 +46,22 @@ def vote_units(body, attendees, matter):
 def quorum(body, units, matter):
     if not _weights(body):
         return None
+    # ISH-6: the municipality (the tenant's own, as the platform knows it) must be present.
+    municipality = next((u for u in units if u.key == f"org:{body.municipality}"), None)
+    if municipality is not None and not municipality.present:
+        return Verdict(
+            False, f"Ikke beslutningsdygtig: {body.municipality} var ikke til stede; kommunen skal "
+            "være til stede (ISH-6).", "ISH-6", NAME,
+            f"Not quorate: {body.municipality} was not present; the municipality must be (ISH-6).")
     total = sum(u.weight for u in units if u.eligible)
     present = sum(u.weight for u in units if u.eligible and u.present)
-    ok = present * 2 >= total
+    ok = present * 2 > total
     word, word_en = ("Beslutningsdygtig", "Quorate") if ok else ("Ikke beslutningsdygtig", "Not quorate")
     return Verdict(
         ok,
-        f"{word}: {present} af {total} stemmevægte var til stede (mindst halvdelen kræves, ISH-3).",
+        f"{word}: {present} af {total} stemmevægte var til stede (mere end halvdelen kræves, ISH-3).",
         "ISH-3", NAME,
-        f"{word_en}: {present} of {total} voting weight present (half is required, ISH-3).",
+        f"{word_en}: {present} of {total} voting weight present (more than half is required, ISH-3).",
     )
 
 
@@ -66,10 +76,39 @@ def tally(body, matter, units, ballots):
 
 
 @hookimpl
-def substitute_allowed(body, seat, substitute_organisations):
+def substitute_allowed(body, seat, substitute_organisations, meeting, requested_at):
     chair_orgs = {s.organisation for s in body.seats if s.role == "chair"}
-    if seat.organisation in chair_orgs and seat.organisation in substitute_organisations:
-        return rule.allow("ISH-4", "Formandens organisation kan sende en suppleant.",
-                          "The chair's organisation may send a substitute.")
-    return rule.refuse("ISH-4", "Kun formandens organisation kan sende en suppleant.",
-                       "Only the chair's organisation may send a substitute.")
+    if seat.organisation not in chair_orgs or seat.organisation not in substitute_organisations:
+        return rule.refuse("ISH-4", "Kun formandens organisation kan sende en suppleant.",
+                           "Only the chair's organisation may send a substitute.")
+    # ISH-5: registering the substitute is the power of attorney; it must come first.
+    if meeting is not None and requested_at is not None and requested_at >= meeting.starts_at:
+        return rule.refuse(
+            "ISH-5", "En suppleant kan kun møde med en fuldmagt, der er registreret, før mødet "
+            f"begynder ({meeting.starts_at:%d.%m.%Y %H:%M} UTC).",
+            "A substitute may attend only with a power of attorney registered before the "
+            f"meeting starts ({meeting.starts_at:%Y-%m-%d %H:%M} UTC).")
+    return rule.allow("ISH-4", "Formandens organisation kan sende en suppleant med fuldmagt.",
+                      "The chair's organisation may send a substitute with a power of attorney.")
+
+
+@hookimpl
+def delegation_allowed(body, seat, delegation, meeting):
+    # ISH-7: for at most a year, to a named person, registered before the meeting it is used at.
+    if delegation.to_person is None:
+        return rule.refuse("ISH-7", "Et mandat lægges hos en navngiven person.",
+                           "A mandate is delegated to a named person.")
+    if (delegation.ends_on - delegation.starts_on).days > 365:
+        return rule.refuse("ISH-7", "Et mandat lægges for højst et år ad gangen.",
+                           "A mandate is delegated for a year at most.")
+    if (meeting is not None and delegation.registered_at is not None
+            and delegation.registered_at >= meeting.starts_at):
+        return rule.refuse(
+            "ISH-7", f"Mandatet blev registreret {delegation.registered_at:%d.%m.%Y %H:%M} UTC, "
+            "efter mødets begyndelse; det gælder fra næste møde.",
+            f"The mandate was registered at {delegation.registered_at:%Y-%m-%d %H:%M} UTC, after "
+            "the meeting began; it holds from the next meeting.")
+    return rule.allow("ISH-7", f"{delegation.from_organisation}s mandat er lagt hos "
+                      f"{delegation.to_person} ({delegation.to_organisation}).",
+                      f"{delegation.from_organisation}'s mandate lies with {delegation.to_person} "
+                      f"({delegation.to_organisation}).")

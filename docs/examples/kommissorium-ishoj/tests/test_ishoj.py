@@ -1,5 +1,7 @@
 """Tests of the example plugin, written with the project's pytest fixtures only."""
 
+from datetime import timedelta
+
 from kommissorium_ishoj import TENANT_FILE
 
 from core.bodies.facts import body_facts
@@ -42,16 +44,29 @@ def test_weighted_units_ISH_1(sync_tenant, host, in_tenant):
     assert {u.clause for u in units} == {"ISH-1"}
 
 
-def test_quorum_is_half_the_weight_ISH_3(sync_tenant, host, in_tenant):
+def test_quorum_is_more_than_half_the_weight_ISH_3(sync_tenant, host, in_tenant):
     sync_tenant(TENANT_FILE)
     facts = _facts(in_tenant)
     hooks = host.for_tenant(["ishoj"])
     m = Matter("x")
-    housing_only = hooks.vote_units(body=facts, attendees=_attendees(facts, {"vibo", "dab", "ishbo"}), matter=m)
-    assert hooks.quorum(body=facts, units=housing_only, matter=m).ok  # 1000 of 2000
-    two = hooks.vote_units(body=facts, attendees=_attendees(facts, {"vibo", "dab"}), matter=m)
-    verdict = hooks.quorum(body=facts, units=two, matter=m)
-    assert not verdict.ok and verdict.clause == "ISH-3" and "900 af 2000" in verdict.reason
+    with_ishbo = hooks.vote_units(body=facts, attendees=_attendees(facts, {"borgmester", "ishbo"}), matter=m)
+    assert hooks.quorum(body=facts, units=with_ishbo, matter=m).ok  # 1100 of 2000
+    alone = hooks.vote_units(body=facts, attendees=_attendees(facts, {"borgmester"}), matter=m)
+    verdict = hooks.quorum(body=facts, units=alone, matter=m)
+    assert not verdict.ok and verdict.clause == "ISH-3" and "1000 af 2000" in verdict.reason
+
+
+def test_never_quorate_without_the_municipality_ISH_6(sync_tenant, host, in_tenant):
+    """The rule reads the tenant's own municipality from the facts (``body.municipality``),
+    not from a code written into the plugin."""
+    sync_tenant(TENANT_FILE)
+    facts = _facts(in_tenant)
+    assert facts.municipality == "ISH-KOM"
+    hooks = host.for_tenant(["ishoj"])
+    m = Matter("x")
+    housing = hooks.vote_units(body=facts, attendees=_attendees(facts, {"vibo", "dab", "ishbo"}), matter=m)
+    verdict = hooks.quorum(body=facts, units=housing, matter=m)  # 1000 of 2000, and no municipality
+    assert not verdict.ok and verdict.clause == "ISH-6" and "ISH-KOM var ikke til stede" in verdict.reason
 
 
 def test_budget_items_need_two_thirds_ISH_2(sync_tenant, host, in_tenant):
@@ -111,3 +126,88 @@ def test_weighted_two_thirds_for_a_budget_through_the_api_ISH_1_ISH_2(sync_tenan
 
     ordinary = _dry_run(client, split, []).get_json()
     assert ordinary["result"] == "adopted" and ordinary["tally"]["clause"] == "CORE-MAJORITY"
+
+
+API = "/api/v1/tenants/ishoj"
+SECRETARY, MAYOR = "sekretaer@ishoj.example", "borgmester@ishoj.example"
+VIBO, DAB, ISHBO = "vibo@ishoj.example", "dab@ishoj.example", "ishbo@ishoj.example"
+
+
+def test_each_member_casts_their_own_weighted_vote_on_a_budget_ISH_1_ISH_2(sync_tenant, decision_item, member):
+    """A meeting as it happens over HTTP: each member logged in on a client of their own
+    votes for their organisation; 1300 of 2000 weighted votes is not two thirds (ISH-2)."""
+    sync_tenant(TENANT_FILE)
+    item = decision_item("ishoj", "bestyrelse", topics=("budget",), title="Budget 2026")
+    motion = member(SECRETARY).post(f"{API}/items/{item}/motion", json={"text": "Budgettet vedtages"})
+    assert motion.status_code == 201, motion.get_json()
+    motion = motion.get_json()
+    for email, choice in {MAYOR: "yes", DAB: "yes", VIBO: "no", ISHBO: "no"}.items():
+        resp = member(email).post(f"{API}/motions/{motion['id']}/votes", json={"choice": choice})
+        assert resp.status_code == 201, resp.get_json()
+    # one vote per organisation: VIBO's member cannot vote again for it
+    again = member(VIBO).post(f"{API}/motions/{motion['id']}/votes", json={"choice": "yes"})
+    assert again.status_code == 409
+    closed = member(SECRETARY).post(f"{API}/motions/{motion['id']}/close")
+    assert closed.status_code == 200, closed.get_json()
+    outcome = closed.get_json()["outcome"]
+    assert outcome["result"] == "rejected" and outcome["counts"] == {"yes": 1300, "no": 700, "abstain": 0}
+    assert "(ISH-2)" in outcome["explanation"]["da"] and "(ISH-2)" in outcome["explanation"]["en"]
+
+
+def test_a_substitute_only_with_a_power_of_attorney_before_the_meeting_ISH_5(
+    sync_tenant, create_meeting, member, clock
+):
+    """The hook receives the meeting and the moment of the request: registered the day
+    before, the chair's substitute is allowed (ISH-4); registered once the meeting has
+    begun, refused with ISH-5, and nothing is recorded."""
+    from core.meetings.models import MeetingState
+    from core.testing_meetings import MEETING_DAY
+
+    sync_tenant(TENANT_FILE)
+    meeting = create_meeting("ishoj", "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
+    substitute = {"status": "present", "acting_as": "substitute", "person": SECRETARY}
+    clock.set(MEETING_DAY - timedelta(days=1))
+    before = member(SECRETARY).put(f"{API}/meetings/{meeting}/attendance/borgmester", json=substitute)
+    assert before.status_code == 200, before.get_json()
+    assert before.get_json()["verdict"]["clause"] == "ISH-4"
+
+    clock.set(MEETING_DAY + timedelta(minutes=5))
+    late = member(SECRETARY).put(f"{API}/meetings/{meeting}/attendance/vibo", json={
+        **substitute, "person": DAB})
+    assert late.status_code == 409  # VIBO is not the chair's organisation: ISH-4 first
+    assert late.get_json()["clause"] == "ISH-4"
+    redo = member(SECRETARY).put(f"{API}/meetings/{meeting}/attendance/borgmester", json=substitute)
+    assert redo.status_code == 409, redo.get_json()
+    assert (redo.get_json()["clause"], redo.get_json()["rule"]) == ("ISH-5", "substitute_allowed")
+    assert "før mødet begynder" in redo.get_json()["message"]
+
+
+def test_a_mandate_to_a_named_person_registered_before_the_meeting_ISH_7(
+    sync_tenant, create_meeting, member, clock
+):
+    """A delegation records to whom (a person as well as an organisation), who registered it
+    and when; the rule reads all three, at registration and again at the meeting."""
+    from core.meetings.models import MeetingState
+    from core.testing_meetings import MEETING_DAY
+
+    sync_tenant(TENANT_FILE)
+    period = {"seat": "vibo", "to_organisation": "DAB", "starts_on": "2020-08-01", "ends_on": "2021-07-31"}
+    clock.set(MEETING_DAY - timedelta(days=30))
+    unnamed = member(VIBO).post(f"{API}/bodies/bestyrelse/delegations", json=period)
+    assert unnamed.status_code == 409 and unnamed.get_json()["clause"] == "ISH-7"
+    named = member(VIBO).post(f"{API}/bodies/bestyrelse/delegations", json={**period, "to_person": DAB})
+    assert named.status_code == 201, named.get_json()
+
+    early = create_meeting("ishoj", "bestyrelse", state=MeetingState.AGENDA_PUBLISHED)
+    clock.set(MEETING_DAY - timedelta(days=1))
+    delegate = {"status": "present", "acting_as": "delegate", "person": DAB}
+    resp = member(SECRETARY).put(f"{API}/meetings/{early}/attendance/vibo", json=delegate)
+    assert resp.status_code == 200, resp.get_json()
+
+    # A meeting that had begun before the mandate was registered: it holds from the next one.
+    sooner = create_meeting("ishoj", "bestyrelse", starts_at=MEETING_DAY - timedelta(days=31),
+                            state=MeetingState.AGENDA_PUBLISHED)
+    resp = member(SECRETARY).put(f"{API}/meetings/{sooner}/attendance/vibo", json=delegate)
+    assert resp.status_code == 409, resp.get_json()
+    assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("ISH-7", "delegation_allowed")
+    assert "efter mødets begyndelse" in resp.get_json()["message"]
