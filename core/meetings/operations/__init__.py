@@ -96,6 +96,8 @@ from core.meetings.operations.attendance import (
     NOT_A_TENANT_PERSON,
     active_delegation,
     delegate_mandate,
+    delegation_facts,
+    meeting_facts,
     record_attendance,
     record_attendance_all,
 )
