@@ -5,7 +5,8 @@ budget items; ISH-3 quorate with more than half the voting weight present; ISH-4
 chair's organisation may send a substitute, ISH-5 and only with a power of attorney
 registered before the meeting starts; ISH-6 never quorate without the municipality; ISH-7
 a mandate is delegated for at most a year, to a named person, registered before the
-meeting it is used at. Facts (who sits where, the weights) are in tenant.toml.
+meeting it is used at; ISH-8 on a tie the chair's vote decides (not in a secret ballot).
+Facts (who sits where, the weights) are in tenant.toml.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from core import hookimpl
-from core.rules import Rulebook, Verdict, VoteUnit, share_of_votes_cast
+from core.rules import Choice, Rulebook, Tally, Verdict, VoteUnit, share_of_votes_cast
 
 NAME = "ishoj"
 rule = Rulebook(NAME)
@@ -67,12 +68,34 @@ def quorum(body, units, matter):
 
 @hookimpl
 def tally(body, matter, units, ballots):
-    if "budget" not in matter.topics:
+    if "budget" in matter.topics:
+        return share_of_votes_cast(
+            units, ballots, share=Fraction(2, 3), clause="ISH-2", source=NAME,
+            label="to tredjedele af de afgivne stemmevægte", label_en="two thirds of the weighted votes cast",
+        )
+    return _casting_vote(body, matter, units, ballots)
+
+
+def _casting_vote(body, matter, units, ballots):
+    """ISH-8: on a tie the chair's organisation's vote decides. The rule sees whose ballot
+    is whose only in an open vote; in a secret ballot the units are anonymous (``ballot:<n>``),
+    so there is no casting vote and the core's count answers (a tie fails)."""
+    if not _weights(body) or matter.majority != "simple":
         return None
-    return share_of_votes_cast(
-        units, ballots, share=Fraction(2, 3), clause="ISH-2", source=NAME,
-        label="to tredjedele af de afgivne stemmevægte", label_en="two thirds of the weighted votes cast",
-    )
+    counted = share_of_votes_cast(units, ballots, clause="ISH-8", source=NAME)
+    yes, no = counted.counts.get("yes", 0), counted.counts.get("no", 0)
+    chair = next((s.organisation for s in body.seats if s.role == "chair"), None)
+    casting = next((b for b in ballots if b.unit == f"org:{chair}"), None)
+    if yes != no or yes == 0 or casting is None or casting.choice is Choice.ABSTAIN:
+        return None
+    passed = casting.choice is Choice.YES
+    word, word_en = ("for", "for") if passed else ("imod", "against")
+    return Tally(
+        passed, counted.counts,
+        f"Stemmelighed ({yes} mod {no}): formandens organisation, {chair}, stemte {word}, og "
+        "formandens stemme er afgørende (ISH-8).", "ISH-8", NAME,
+        f"A tie ({yes} to {no}): the chair's organisation, {chair}, voted {word_en}, and the "
+        "chair's vote decides (ISH-8).")
 
 
 @hookimpl

@@ -211,3 +211,32 @@ def test_a_mandate_to_a_named_person_registered_before_the_meeting_ISH_7(
     assert resp.status_code == 409, resp.get_json()
     assert (resp.get_json()["clause"], resp.get_json()["rule"]) == ("ISH-7", "delegation_allowed")
     assert "efter mødets begyndelse" in resp.get_json()["message"]
+
+
+def _vote(member, item, choices, **options):
+    motion = member(SECRETARY).post(f"{API}/items/{item}/motion", json={"text": "Forslag", **options})
+    assert motion.status_code == 201, motion.get_json()
+    for email, choice in choices.items():
+        resp = member(email).post(f"{API}/motions/{motion.get_json()['id']}/votes", json={"choice": choice})
+        assert resp.status_code == 201, resp.get_json()
+    closed = member(SECRETARY).post(f"{API}/motions/{motion.get_json()['id']}/close")
+    assert closed.status_code == 200, closed.get_json()
+    return closed.get_json()["outcome"]
+
+
+def test_the_chairs_casting_vote_decides_a_tie_and_says_so_ISH_8(sync_tenant, decision_item, member):
+    """1000 weighted votes for (the municipality, the chair's organisation) against 1000:
+    the plugin's own sentence, with its clause, is in the stored explanation in Danish and
+    English. In a secret ballot the rule cannot know the chair's ballot: a tie fails."""
+    sync_tenant(TENANT_FILE)
+    tie = {MAYOR: "yes", VIBO: "no", DAB: "no", ISHBO: "no"}
+    outcome = _vote(member, decision_item("ishoj", "bestyrelse"), tie)
+    assert outcome["result"] == "adopted" and outcome["counts"]["yes"] == outcome["counts"]["no"] == 1000
+    assert outcome["tally"]["clause"] == "ISH-8"
+    assert ("Stemmelighed (1000 mod 1000): formandens organisation, ISH-KOM, stemte for, og "
+            "formandens stemme er afgørende (ISH-8).") in outcome["explanation"]["da"]
+    assert "the chair's vote decides (ISH-8)" in outcome["explanation"]["en"]
+
+    secret = _vote(member, decision_item("ishoj", "bestyrelse"), tie, secret=True)
+    assert secret["result"] == "rejected" and secret["tally"]["clause"] == "CORE-MAJORITY"
+    assert "ISH-8" not in secret["explanation"]["da"]
