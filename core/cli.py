@@ -370,9 +370,7 @@ def tick(at: str | None):
 @with_appcontext
 def worker(burst: bool):
     """Run an rq worker for the background jobs (needs REDIS_URL)."""
-    from rq import Worker
-
-    from core.jobs import queue
+    from core.jobs import Worker, queue
 
     q = queue()
     if q is None:

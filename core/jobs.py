@@ -10,9 +10,11 @@ import contextlib
 import functools
 import logging
 import os
+import threading
 
 from flask import current_app, has_app_context
 from redis import Redis
+import rq
 from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
@@ -62,3 +64,25 @@ def job(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+class Worker(rq.Worker):
+    """rq's worker, whose stop cannot hang on its control channel.
+
+    On a warm shutdown rq unsubscribes from the worker's pub/sub channel and closes it; now
+    and then that call does not return while the channel's listening thread sits in a read
+    (rq issue 1613), and the platform waits until it kills the worker. Here the unsubscribe
+    gets ``UNSUBSCRIBE_WAIT`` seconds; after that the worker stops anyway. Nothing is lost:
+    the channel only carries commands for a running worker, its thread is a daemon, and the
+    socket closes with the process.
+    """
+
+    UNSUBSCRIBE_WAIT = 5.0
+
+    def unsubscribe(self):
+        done = threading.Thread(target=super().unsubscribe, name="rq-unsubscribe", daemon=True)
+        done.start()
+        done.join(self.UNSUBSCRIBE_WAIT)
+        if done.is_alive():
+            log.warning("worker %s: the control channel did not close in %.0f s; stopping anyway",
+                        self.name, self.UNSUBSCRIBE_WAIT)

@@ -180,3 +180,26 @@ def test_a_worker_killed_mid_delivery_is_retried_and_sends_nothing_twice(
             worker.wait(timeout=20)
         smtp.stop()
         q.delete(delete_jobs=True)
+
+
+def test_a_worker_whose_control_channel_hangs_still_stops(redis_server, monkeypatch):
+    """rq's unsubscribe can stay in a read on the worker's pub/sub channel (rq issue 1613);
+    the platform's worker gives it UNSUBSCRIBE_WAIT and stops, so a SIGTERM is never
+    answered with a kill."""
+    from rq import Queue
+
+    from core.jobs import Worker
+
+    redis_server.start()
+    q = Queue(f"stop-{uuid.uuid4().hex[:8]}", connection=Redis.from_url(redis_server.url))
+    worker = Worker([q], connection=q.connection)
+    worker.subscribe()
+    released = threading.Event()
+    monkeypatch.setattr(worker.pubsub, "unsubscribe", lambda *a, **k: released.wait(120))
+    monkeypatch.setattr(Worker, "UNSUBSCRIBE_WAIT", 0.5)
+
+    stopper = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopper.start()
+    stopper.join(30)
+    released.set()
+    assert not stopper.is_alive(), "the worker's stop waited on its control channel"
