@@ -75,6 +75,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.meetings.api import blp as meetings_blp
     from core.meetings.api import public_blp as public_meetings_blp
     from core.meetings import minutes_api  # noqa: F401  (routes on the meetings API)
+    from core.meetings import disqualification_api  # noqa: F401  (routes on the meetings API)
     from core.notifications.api import blp as calendar_blp
     from core.notifications.api import feed_blp as calendar_feed_blp
     from core.notifications.api import me_blp as my_calendar_blp

@@ -77,6 +77,24 @@ def unit_rows(units: Sequence[VoteUnit], names: Mapping[str, str], casts: Sequen
     return rows
 
 
+def disqualification_sentences(disqualifications: Sequence[Mapping]) -> tuple[str, str]:
+    """The explanation's sentences on disqualification (CORE-DISQUALIFIED): who took no part
+    in the item, and what the rule made of each unit they would have cast, with its clause."""
+    da, en = [], []
+    for d in disqualifications:
+        people = list(d.get("people") or ())
+        if not people:
+            continue
+        cite = f" ({d['clause']})" if d.get("clause") else ""
+        verb_da, verb_en = ("var inhabile", "were disqualified") if len(people) > 1 else \
+            ("var inhabil", "was disqualified")
+        da.append(f"{join_da(people)} {verb_da} og deltog ikke i behandlingen af punktet; "
+                  f"{d.get('name') or d['unit']}: {d['reason']}{cite}")
+        en.append(f"{join_en(people)} {verb_en} and took no part in the item; "
+                  f"{d.get('name') or d['unit']}: {d.get('reason_en') or d['reason']}{cite}")
+    return " ".join(da), " ".join(en)
+
+
 def compute_outcome(
     hooks,
     *,
@@ -96,6 +114,7 @@ def compute_outcome(
     weights_clause: str | None = None,
     competence: Verdict | None = None,
     participants: Sequence[str] | None = None,
+    disqualifications: Sequence[Mapping] = (),
 ) -> dict:
     """The explained outcome: result, counts, how each unit voted, quorum, provenance and
     the explanation in Danish and English.
@@ -107,6 +126,9 @@ def compute_outcome(
     :param objections: display names of the units that objected (CORE-PROCEDURE).
     :param participants: the keys of the units that voted (needed for a secret ballot,
         whose casts name no unit).
+    :param disqualifications: what disqualification did to the units it touched
+        (``Situation.disqualifications``): said in the explanation, with the rule's clause
+        (CORE-DISQUALIFIED).
     """
     if participants is None:
         participants = [c.unit for c in casts if c.unit is not None]
@@ -124,6 +146,12 @@ def compute_outcome(
                               "source": competence.source})
     if weighted:
         provenance.append({"rule": "vote_weights", "clause": weights_clause, "source": "tenant"})
+    if disqualifications:
+        provenance.append({
+            "rule": "disqualification_effect",
+            "clause": ", ".join(sorted({d["clause"] for d in disqualifications if d.get("clause")})) or None,
+            "source": ", ".join(sorted({d["source"] for d in disqualifications if d.get("source")})) or None})
+    dq_da, dq_en = disqualification_sentences(disqualifications)
     outcome = {
         "decided_by": decided_by,
         "procedure": {
@@ -139,8 +167,11 @@ def compute_outcome(
         "quorum": {"at_open": quorum_at_open, "at_voting": quorum_at_voting,
                    "at_close": verdict_dict(quorum)},
         "provenance": provenance,
+        "disqualifications": [dict(d) for d in disqualifications],
     }
     q_da, q_en = quorum.reason, quorum.reason_en or quorum.reason
+    if dq_da:  # who took no part, and what it did to their units, before the quorum
+        q_da, q_en = f"{dq_da} {q_da}", f"{dq_en} {q_en}"
 
     if not quorum.ok:
         outcome.update(result="not_quorate", passed=False, explanation={

@@ -101,6 +101,12 @@ def tally(body, matter, units, ballots):
 
 
 @hookimpl(trylast=True)
+def disqualification_effect(body, matter, unit, attendees, disqualified):
+    # CORE-DISQUALIFIED: another representative of the organisation votes, or nobody does.
+    return blocks.vote_through_another_representative(unit, attendees, disqualified)
+
+
+@hookimpl(trylast=True)
 def dissent_allowed(body, matter):
     return rule.allow(
         "CORE-DISSENT",

@@ -25,6 +25,7 @@ from core.rules.types import (
     Caller,
     DecisionTaken,
     Delegation,
+    DisqualificationEffect,
     FollowUp,
     Matter,
     MeetingFacts,
@@ -201,6 +202,35 @@ def tally(
     :return: a Tally with weighted counts per choice and the reason. First non-None answer
         wins. Core default: passed when the weighted yes votes exceed the no votes;
         abstentions do not count; a tie fails (CORE-MAJORITY).
+    """
+
+
+@hookspec(firstresult=True)
+def disqualification_effect(
+    body: BodyFacts, matter: Matter, unit: VoteUnit, attendees: Sequence[Attendee],
+    disqualified: frozenset[str],
+) -> DisqualificationEffect | None:
+    """What does a member's disqualification (inhabilitet, forvaltningsloven § 3) on
+    ``matter`` do to the vote unit they would cast?
+
+    Asked once for each unit among whose casters (from :func:`vote_units`, weighted where
+    the motion is) a disqualified member is; a disqualified member never casts a vote on
+    the matter, whatever the answer.
+
+    :param body: the deciding body.
+    :param matter: the agenda item.
+    :param unit: the unit as :func:`vote_units` gave it, its casters still including the
+        disqualified.
+    :param attendees: every seat of the body at the meeting and who fills it (as for
+        :func:`vote_units`), so a rule can find the unit's other representatives.
+    :param disqualified: the e-mails of every member disqualified on the matter.
+    :return: a DisqualificationEffect: who may cast the unit's vote now (none: the unit
+        does not vote on the matter and is not present for its quorum), whether the unit
+        stays eligible, and why, citing the clause. First non-None answer wins. Core
+        default: the unit votes through another representative of the same organisation
+        who is present on a voting seat and not disqualified; otherwise it does not vote on
+        the matter; the disqualified member never counts as present for its quorum
+        (CORE-DISQUALIFIED).
     """
 
 

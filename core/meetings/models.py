@@ -297,6 +297,61 @@ class MandateDelegation(TenantScoped, db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
 
 
+class Disqualification(TenantScoped, db.Model):
+    """A member disqualified (inhabil) on an agenda item (forvaltningsloven § 3,
+    CORE-DISQUALIFIED): declared by the member, or recorded by the chair, the meeting leader
+    or the secretary, with a short reason. Withdrawn before the item is decided, the row
+    stays with when and by whom (nothing that has history is deleted)."""
+
+    __tablename__ = "disqualifications"
+    __table_args__ = (
+        # one standing disqualification per member and item; withdrawn ones stay beside it
+        sa.Index("uq_disqualifications_standing", "tenant_id", "item_id", "person_id", unique=True,
+                 sqlite_where=sa.text("withdrawn_at IS NULL"),
+                 postgresql_where=sa.text("withdrawn_at IS NULL")),
+        sa.Index("ix_disqualifications_tenant_meeting", "tenant_id", "meeting_id"),
+    )
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The meeting (for the walls, the page and the meeting's caches).
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The agenda item the member is disqualified on.
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The disqualified member.
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Why, in a few words (e.g. "Er i familie med ansøgeren").
+    reason: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    #: Who declared or recorded it: the member, or the chair, meeting leader or secretary.
+    declared_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: When it was declared.
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: When it was withdrawn (before the item was decided); empty while it stands.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who withdrew it.
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+    item = relationship("AgendaItem")
+    meeting = relationship("Meeting")
+    person = relationship("User", foreign_keys=[person_id])
+    declared_by = relationship("User", foreign_keys=[declared_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
+
+    @property
+    def is_standing(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class Attachment(TenantScoped, db.Model):
     """A file attached to an agenda item (bilag), stored on disk by its checksum."""
 

@@ -142,6 +142,32 @@ class DissentInputSchema(Schema):
     text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))
 
 
+class DisqualificationInputSchema(Schema):
+    #: Who is disqualified (e-mail): empty for oneself; another member only by the chair,
+    #: the meeting leader or the secretary (CORE-DISQUALIFIED).
+    person = fields.Email(load_default=None, allow_none=True)
+    #: Why, in a few words (forvaltningsloven § 3).
+    reason = VisibleText(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DisqualificationSchema(Schema):
+    """A member disqualified (inhabil) on an agenda item (CORE-DISQUALIFIED)."""
+
+    id = fields.Integer(required=True)
+    item_id = fields.Integer(required=True)
+    #: The disqualified member's e-mail and name.
+    person = fields.String(required=True)
+    name = fields.String(required=True)
+    reason = fields.String(required=True)
+    #: Who declared or recorded it, and when.
+    declared_by = fields.String(allow_none=True, required=True)
+    declared_at = fields.AwareDateTime(required=True)
+    #: When and by whom it was withdrawn; empty while it stands.
+    withdrawn_at = fields.AwareDateTime(allow_none=True, required=True)
+    withdrawn_by = fields.String(allow_none=True, required=True)
+    is_standing = Boolean(required=True)
+
+
 class MinutesObjectionInputSchema(Schema):
     #: What the member objects to in minutes sent for tacit approval.
     text = VisibleText(required=True, validate=validate.Length(min=1, max=5000))

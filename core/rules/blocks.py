@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from core.rules.types import Attendee, Ballot, Choice, Matter, Tally, Verdict, VoteUnit
+from core.rules.types import (
+    Attendee,
+    Ballot,
+    Choice,
+    DisqualificationEffect,
+    Matter,
+    Tally,
+    Verdict,
+    VoteUnit,
+)
 
 
 def one_vote_per_seat(
@@ -172,3 +181,55 @@ def required_share(matter: Matter) -> dict:
     majority gives: ``share``, ``label`` and ``label_en``."""
     share, label, label_en = MAJORITIES.get(matter.majority, MAJORITIES["simple"])
     return {"share": share, "label": label, "label_en": label_en}
+
+
+def _unit_organisations(unit: VoteUnit, attendees: Sequence[Attendee]) -> set[str]:
+    """The organisations a unit stands for: its own (``org:<code>``), its seat's
+    (``seat:<key>``), or else those of the seats its casters fill."""
+    kind, _, ref = unit.key.partition(":")
+    if kind == "org":
+        return {ref}
+    own = [a for a in attendees if kind == "seat" and a.seat_key == ref]
+    own = own or [a for a in attendees if a.person in unit.casters]
+    return {a.organisation for a in own}
+
+
+def vote_through_another_representative(
+    unit: VoteUnit, attendees: Sequence[Attendee], disqualified: Iterable[str], *,
+    clause: str | None = "CORE-DISQUALIFIED", source: str = "core",
+) -> DisqualificationEffect:
+    """A unit whose representative is disqualified (inhabil) on the matter votes through
+    another representative of the same organisation who is present on a voting seat and not
+    disqualified; with none, it does not vote on the matter, and the disqualified member
+    does not count as present for its quorum (the unit stays among the eligible)."""
+    disqualified = frozenset(disqualified)
+    orgs = _unit_organisations(unit, attendees)
+    others = frozenset(p for p in unit.casters if p not in disqualified) | frozenset(
+        a.person for a in attendees
+        if a.organisation in orgs and a.is_voting and a.person and a.person not in disqualified)
+    if others:
+        return DisqualificationEffect(
+            others,
+            "Stemmen afgives af en anden fremmødt repræsentant for samme organisation, som ikke "
+            "er inhabil.",
+            clause, source,
+            "The vote is cast by another representative of the same organisation who is present "
+            "and not disqualified.",
+        )
+    return DisqualificationEffect(
+        frozenset(),
+        "Ingen anden fremmødt repræsentant for organisationen er habil, så der stemmes ikke for "
+        "den om punktet, og den inhabile tæller ikke som til stede.",
+        clause, source,
+        "No other representative of the organisation present is free of disqualification, so it "
+        "does not vote on the item, and the disqualified member does not count as present.",
+    )
+
+
+def no_vote_when_disqualified(
+    unit: VoteUnit, *, clause: str, source: str, reason: str, reason_en: str,
+) -> DisqualificationEffect:
+    """The unit does not vote on the matter at all once a representative of it is
+    disqualified (a plugin's rule, e.g. an organisation may not vote through another
+    representative); it is not present for the matter's quorum either."""
+    return DisqualificationEffect(frozenset(), reason, clause, source, reason_en)

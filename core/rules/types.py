@@ -386,6 +386,29 @@ class WrittenFallback:
 
 
 @dataclass(frozen=True)
+class DisqualificationEffect:
+    """The ``disqualification_effect`` rule's answer: what a member's disqualification
+    (inhabilitet, forvaltningsloven § 3) on a matter does to a vote unit they would cast.
+
+    ``casters`` are the people who may cast the unit's vote on this matter now (another
+    representative of the unit, for instance); empty, the unit does not vote on it and is
+    not present for its quorum. ``eligible=False`` takes the unit out of the matter
+    altogether (it counts neither for the votes nor for the quorum's whole)."""
+
+    casters: frozenset[str]
+    reason: str
+    clause: str | None = None
+    source: str = "core"
+    reason_en: str | None = None
+    eligible: bool = True
+
+    def as_dict(self) -> dict:
+        return {"casters": sorted(self.casters), "eligible": self.eligible,
+                "reason": self.reason, "reason_en": self.reason_en or self.reason,
+                "clause": self.clause, "source": self.source}
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something wrong in a tenant file, found by a rule."""
 
@@ -405,6 +428,7 @@ __all__ = [
     "Choice",
     "Deadline",
     "Delegation",
+    "DisqualificationEffect",
     "FollowUp",
     "ItemKind",
     "Matter",

@@ -200,3 +200,29 @@ def test_hook_written_procedure_fallback(hooks):
     f = hooks.written_procedure_fallback(body=board(), matter=Matter("x"),
                                          outcome=WrittenOutcome(True, False, "Indsigelse."))
     assert f.action == "next_meeting" and f.clause == "CORE-WRITTEN-FALLBACK" and f.reason_en
+
+
+def test_hook_disqualification_effect(hooks):
+    """CORE-DISQUALIFIED: the unit votes through another representative of the same
+    organisation present on a voting seat and not disqualified; with none it does not vote,
+    and the disqualified member is never a caster."""
+    body = board(seats=(("formand", "VA", "chair", True), ("va2", "VA", "member", True),
+                        ("ab", "AB", "member", True)))
+    attendees = [Attendee("formand", "VA", "chair", True, "f@va.example"),
+                 Attendee("va2", "VA", "member", True, "m@va.example"),
+                 Attendee("ab", "AB", "member", True, "a@ab.example"),
+                 Attendee("obs", "VA", "observer", False, "o@va.example")]
+    # a seat unit: its vote passes to VA's other voting representative, not to the observer
+    seat = VoteUnit("seat:formand", "formand", casters=frozenset({"f@va.example"}))
+    e = hooks.disqualification_effect(body=body, matter=Matter("Køb af ejendom"), unit=seat,
+                                      attendees=attendees, disqualified=frozenset({"f@va.example"}))
+    assert e.casters == frozenset({"m@va.example"}) and e.eligible
+    assert (e.clause, e.source) == ("CORE-DISQUALIFIED", "core") and "anden" in e.reason
+    assert "another representative" in e.reason_en
+    # an organisation's unit with both representatives disqualified: it does not vote
+    org = VoteUnit("org:VA", "VA", casters=frozenset({"f@va.example", "m@va.example"}))
+    both = frozenset({"f@va.example", "m@va.example"})
+    e = hooks.disqualification_effect(body=body, matter=Matter("x"), unit=org, attendees=attendees,
+                                      disqualified=both)
+    assert e.casters == frozenset() and e.eligible  # still counted among the eligible
+    assert "tæller ikke som til stede" in e.reason and e.clause == "CORE-DISQUALIFIED"

@@ -54,6 +54,7 @@ from core.decisions.models import Motion, MotionPhase, ProcedureKind, WrittenPro
 from core.meetings.models import (
     AgendaItem,
     Attachment,
+    Disqualification,
     ItemKind,
     Meeting,
     MeetingState,
@@ -135,7 +136,7 @@ def _seed() -> dict:
 
 def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     """A motion, an attachment, a note and a comment, a review round of the minutes with a
-    comment, a written procedure, a proposal with a step and a follow-up, in ``body``."""
+    comment, a disqualification, a written procedure, a proposal with a step and a follow-up, in ``body``."""
     db.session.add(Motion(
         item_id=item.id, text=f"Forslaget vedtages {item.case_text}", procedure=ProcedureKind.VOTE,
         procedure_rule={}, competence_rule={}, phase=MotionPhase.DELIBERATION, quorum_at_open={},
@@ -158,6 +159,10 @@ def _seed_body_rows(body: Body, item: AgendaItem) -> None:
     db.session.add(MinutesReviewComment(meeting_id=item.meeting_id, review_id=review.id, item_id=item.id,
                                         author_id=_user(f"member@{slug}.example").id,
                                         text=f"Kommentar {item.case_text}", reply=""))
+    # a member disqualified on the item (CORE-DISQUALIFIED)
+    db.session.add(Disqualification(meeting_id=item.meeting_id, item_id=item.id,
+                                    person_id=_user(f"member@{slug}.example").id,
+                                    reason=f"Inhabil {item.case_text}"))
     db.session.add(WrittenProcedure(  # a written procedure, open, between meetings
         body_id=body.id, title="Skriftlig behandling", text=f"Forslag {item.case_text}",
         deadline_at=datetime(2026, 12, 20, 12, tzinfo=UTC), state=WrittenState.OPEN,

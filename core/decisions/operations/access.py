@@ -55,6 +55,11 @@ def _units_of(user, sit: Situation, unit_key: str | None, *, acting: str) -> Vot
     Any present representative of a unit (holder, substitute or delegate) may cast its
     vote; non-voting seats never vote (CORE-UNITS)."""
     units_clause = next((u.clause for u in sit.units if u.clause), "CORE-UNITS")
+    for d in sit.disqualifications:  # CORE-DISQUALIFIED: never through the disqualified
+        if user.email in d.get("emails", ()):
+            refuse(409, f"Du er inhabil på punktet og kan ikke {acting}. {d['reason']}",
+                   clause=d.get("clause"), rule="disqualification_effect",
+                   reason_en=f"You are disqualified on the item. {d.get('reason_en') or ''}".strip())
     mine = [u for u in sit.units if user.email in u.casters]
     if unit_key is not None:
         mine = [u for u in mine if u.key == unit_key or u.label == unit_key]

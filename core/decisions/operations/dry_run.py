@@ -64,7 +64,8 @@ def dry_run(
     on = item.meeting.starts_at.date() if item is not None else clock.today()
     actual = meeting_attendees(item.meeting) if item is not None else None
     sit = situation(hooks, tenant, body, matter, _dry_attendees(body, on, present, actual),
-                    weighted=weighted, day=on)
+                    weighted=weighted, day=on,
+                    disqualified=meetings.disqualified_on(item) if item is not None else frozenset())
     by_ref = {}
     for u in sit.units:
         by_ref.setdefault(u.key, u)
@@ -127,7 +128,7 @@ def dry_run(
         procedure=procedure, decided_by=decided_by, casts=casts_secret,
         participants=[c.unit for c in casts], quorum=quorum, objections=objecting,
         secret=secret, weighted=weighted, weights_clause=sit.weights_clause,
-        competence=competence,
+        competence=competence, disqualifications=sit.disqualifications,
     )
     ups = follow_ups_for(hooks, sit.body, sit.matter, outcome["passed"])
     return result | outcome | {"follow_ups": ups}

@@ -55,7 +55,7 @@ def open_motion(
     body: Body = meeting.body
     matter = matter_for(item, majority)
     sit = situation(hooks, tenant, body, matter, meeting_attendees(meeting), weighted=weighted,
-                    day=meeting.starts_at.date())
+                    day=meeting.starts_at.date(), disqualified=meetings.disqualified_on(item))
     _require_leader(user, body, sit, "åbne et forslag til beslutning",
                     "open a motion")
     if item.kind is not ItemKind.DECISION:
@@ -270,6 +270,7 @@ def close_motion(motion: Motion, *, user, hooks, tenant) -> Motion:
         quorum_at_voting=motion.quorum_at_voting,
         objections=[o.unit_label for o in motion.objections],
         secret=motion.is_secret, weighted=motion.is_weighted, weights_clause=sit.weights_clause,
+        disqualifications=sit.disqualifications,
         competence=Verdict(**{k: v for k, v in motion.competence_rule.items() if k != "reason_en"},
                            reason_en=motion.competence_rule.get("reason_en")),
     )

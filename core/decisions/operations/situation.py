@@ -32,8 +32,9 @@ from core.decisions.models import Motion
 from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
+from core.meetings import operations as meetings
 from core.meetings.attendees import attendees as meeting_attendees
-from core.meetings.models import AgendaItem, Attendance, Meeting
+from core.meetings.models import AgendaItem, Attendance, Disqualification, Meeting
 from core.models import new_version
 from core.organisations.models import Organisation, OrganisationKind
 from core.tenants.models import Tenant
@@ -71,6 +72,9 @@ class Situation:
     units: tuple[VoteUnit, ...]
     names: Mapping[str, str]
     weights_clause: str | None = None
+    #: What disqualification (CORE-DISQUALIFIED) did to each unit it touched: ``unit``,
+    #: ``name``, ``people`` (the disqualified members' names) and the rule's answer.
+    disqualifications: tuple[dict, ...] = ()
 
 
 def _display_names(facts: BodyFacts, units: Sequence[VoteUnit]) -> dict[str, str]:
@@ -119,17 +123,49 @@ def _apply_weights(units: list[VoteUnit], facts: BodyFacts) -> tuple[list[VoteUn
 
 def situation(
     hooks, tenant, body: Body, matter: Matter, attendees: Sequence[Attendee], *,
-    weighted: bool = False, day: date | None = None,
+    weighted: bool = False, day: date | None = None, disqualified: frozenset[str] = frozenset(),
 ) -> Situation:
     """The rules' situation of a vote: the body as on ``day`` (a meeting's day: its seats'
-    holders then; default today), the matter, the attendees and the units."""
+    holders then; default today), the matter, the attendees and the units; with the
+    members ``disqualified`` on the matter (e-mails), each unit one of them would cast as
+    the ``disqualification_effect`` rule says (CORE-DISQUALIFIED)."""
     facts = body_facts(body, tenant.slug, day)
     units = list(hooks.vote_units(body=facts, attendees=list(attendees), matter=matter))
     weights_clause = None
     if weighted:
         units, weights_clause = _apply_weights(units, facts)
-    return Situation(facts, matter, tuple(attendees), tuple(units),
-                     _display_names(facts, units), weights_clause)
+    effects = []
+    if disqualified:
+        units, effects = _disqualify(hooks, facts, matter, units, attendees, disqualified)
+    names = _display_names(facts, units)
+    return Situation(facts, matter, tuple(attendees), tuple(units), names, weights_clause,
+                     tuple(dict(e, name=names.get(e["unit"], e["unit"])) for e in effects))
+
+
+def _disqualify(hooks, facts: BodyFacts, matter: Matter, units: list[VoteUnit],
+                attendees: Sequence[Attendee], disqualified: frozenset[str]):
+    """The units once the ``disqualification_effect`` rule has answered for each unit a
+    disqualified member would cast: its casters (never a disqualified member) and
+    eligibility; and what it did, for the explanation."""
+    people = dict(db.session.execute(
+        sa.select(User.email, User.name).where(User.email.in_(disqualified))).all())
+    out, effects = [], []
+    for u in units:
+        touched = u.casters & disqualified
+        if not touched:
+            out.append(u)
+            continue
+        effect = hooks.disqualification_effect(body=facts, matter=matter, unit=u,
+                                               attendees=list(attendees),
+                                               disqualified=disqualified)
+        changes = {"casters": frozenset(effect.casters) - disqualified}
+        if not effect.eligible:
+            changes.update(eligible=False, clause=effect.clause, reason=effect.reason)
+        out.append(replace(u, **changes))
+        effects.append({"unit": u.key, "people": sorted(people.get(p, p) for p in touched),
+                        "emails": sorted(touched),
+                        **effect.as_dict(), "casters": sorted(changes["casters"])})
+    return out, effects
 
 
 def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
@@ -141,7 +177,8 @@ def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
     sit = _kept().get(motion.id, stamp) if stamp is not None else None
     if sit is None:
         sit = situation(hooks, tenant, item.meeting.body, matter, meeting_attendees(item.meeting),
-                        weighted=motion.is_weighted, day=item.meeting.starts_at.date())
+                        weighted=motion.is_weighted, day=item.meeting.starts_at.date(),
+                        disqualified=meetings.disqualified_on(item))
         _keep(hooks, tenant, motion, sit, stamp)
     return sit
 
@@ -229,7 +266,7 @@ def _row(session: Session, model, obj, relation: str, column: str):
 @sa.event.listens_for(Session, "before_flush")
 def _new_situation_versions(session: Session, flush_context, instances) -> None:
     """Give every row whose situation changes in this flush a new ``situation_version``:
-    a meeting whose attendance, body or day changes; a body whose row, seats or
+    a meeting whose attendance, disqualifications, body or day changes; a body whose row, seats or
     information recipients change; every tenant when an organisation or a person's
     e-mail changes (shared by all tenants). Rows made in this flush have a new one."""
     changed = [o for o in (*session.new, *session.dirty, *session.deleted)
@@ -239,7 +276,7 @@ def _new_situation_versions(session: Session, flush_context, instances) -> None:
     rows, everyone = set(), False
     with session.no_autoflush:
         for obj in changed:
-            if isinstance(obj, Attendance):
+            if isinstance(obj, (Attendance, Disqualification)):
                 rows.add(_row(session, Meeting, obj, "meeting", "meeting_id"))
             elif isinstance(obj, Meeting) and obj not in session.new:
                 if obj in session.deleted or _changed(obj, "body_id", "body", "starts_at"):

@@ -33,6 +33,7 @@ from core.decisions.operations.situation import Situation, _motion_situation
 from core.errors import refuse
 from core.extensions import db
 from core.identity.models import User
+from core.meetings import operations as meetings
 from core.rules.types import Attendee, VoteUnit
 
 
@@ -233,3 +234,16 @@ def voting_view(motion: Motion, user, *, hooks, tenant, leader: bool = False) ->
         out["recordable"] = [row(u) for u in sit.units
                              if u.eligible and u.present and u.key not in cast]
     return out
+
+
+@meetings.declaration_check
+def _voted_already(item, person) -> str | None:
+    """CORE-DISQUALIFIED: a member is disqualified before voting on the item; a vote they
+    cast on it stands (it is in the audit log), so the declaration is refused instead."""
+    voted = db.session.scalar(
+        sa.select(sa.func.count(Vote.id)).join(Motion, Motion.id == Vote.motion_id)
+        .where(Motion.item_id == item.id, Vote.cast_by_id == person.id))
+    if voted:
+        return (f"{person.name} har allerede stemt om punktet; inhabilitet erklæres, før der "
+                "stemmes.")
+    return None

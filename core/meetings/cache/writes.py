@@ -79,6 +79,8 @@ MEETING_TABLES: dict[str, tuple[str, str | None]] = {
     # a review round of the draft minutes and its comments (core/meetings/operations/review.py)
     "minutes_reviews": ("meeting_id", "meetings"),
     "minutes_review_comments": ("meeting_id", "meetings"),
+    # members disqualified on an item (core/meetings/operations/disqualification.py)
+    "disqualifications": ("meeting_id", "meetings"),
 }
 
 

@@ -21,7 +21,9 @@ One room per concern (each module's docstring says what it holds):
 * ``minutes`` — the draft, motions' decisions and dissents, sending, approval, corrections;
 * ``review`` — a review round of the draft minutes: members' comments, the secretary's
   resolutions;
-* ``tacit`` — tacit approval: members' objections, approval when the time to object ends.
+* ``tacit`` — tacit approval: members' objections, approval when the time to object ends;
+* ``disqualification`` — a member disqualified (inhabil) on an item: declared, recorded,
+  withdrawn; who reads a closed item's material then (CORE-DISQUALIFIED).
 
 The time is the platform's one clock, ``core.clock`` (tests and the demo set it there).
 Dependencies point one way (states, loading ← compliance ← agenda ← lifecycle,
@@ -133,6 +135,22 @@ from core.meetings.operations.tacit import (
     approve_tacitly,
     object_to_minutes,
     tacit_approval_due,
+)
+from core.meetings.operations.disqualification import (
+    DECLARATION_CHECKS,
+    DISQUALIFIED_CLAUSE,
+    DISQUALIFICATION_REASON_MAX,
+    declaration_check,
+    declare_disqualification,
+    disqualification_dict,
+    disqualifications,
+    disqualified_items,
+    disqualified_on,
+    get_disqualification,
+    may_record_for_others,
+    sits_on,
+    standing_disqualification,
+    withdraw_disqualification,
 )
 
 
