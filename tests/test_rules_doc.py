@@ -158,23 +158,27 @@ def test_every_rule_id_has_a_row_a_place_and_a_test_that_cites_it(capsys):
 
 # --- the checker itself fails where it should -----------------------------------------
 
-GOOD_ROW = ("| SLA-5 | No objection. | `plugins/slagelse/__init__.py::decision_procedure` | "
-            "`tests/plugins/slagelse/test_decisions.py::test_decided_when_nobody_objects_SLA_5` |")
+GOOD_ROW = ("| SLA-6 | Dissent on request. | `plugins/slagelse/__init__.py::dissent_allowed` | "
+            "`tests/plugins/slagelse/test_decisions.py::test_a_members_dissent_is_recorded_for_the_minutes_SLA_6` |")
+FILE_ROW = GOOD_ROW.replace("`plugins/slagelse/__init__.py::dissent_allowed`",
+                            "`tenants/slagelse.toml::bodies[bestyrelse].rules.procedure`")
 
 
 def test_a_missing_row_is_reported():
-    assert problems(GOOD_ROW, {"SLA-5", "SLA-6"}) == ["SLA-6: no row in docs/rules.md"]
+    assert problems(GOOD_ROW, {"SLA-6", "SLA-7"}) == ["SLA-7: no row in docs/rules.md"]
 
 
 @pytest.mark.parametrize("bad, message", [
-    (GOOD_ROW.replace("decision_procedure", "no_such_hook"), "no function no_such_hook"),
+    (GOOD_ROW.replace("dissent_allowed", "no_such_hook"), "no function no_such_hook"),
     (GOOD_ROW.replace("plugins/slagelse/__init__.py", "plugins/slagelse/nope.py"), "no file"),
-    (GOOD_ROW.replace("`plugins/slagelse/__init__.py::decision_procedure`",
+    (GOOD_ROW.replace("`plugins/slagelse/__init__.py::dissent_allowed`",
                       "`tenants/slagelse.toml::bodies[bestyrelse].no_such_key`"), "no key"),
-    (GOOD_ROW.replace("`plugins/slagelse/__init__.py::decision_procedure`",
+    (GOOD_ROW.replace("`plugins/slagelse/__init__.py::dissent_allowed`",
                       "`tenants/slagelse.toml::bodies[no-such-body].seats`"), "no key"),
-    (GOOD_ROW.replace("test_decided_when_nobody_objects_SLA_5", "test_not_there_SLA_5"), "no test"),
-    (GOOD_ROW.replace("SLA-5 |", "SLA-6 |", 1), "does not cite SLA-6"),
+    (FILE_ROW.replace("rules.procedure", "rules.no_such_block"), "no key"),
+    (GOOD_ROW.replace("test_a_members_dissent_is_recorded_for_the_minutes_SLA_6",
+                      "test_not_there_SLA_6"), "no test"),
+    (GOOD_ROW.replace("SLA-6 |", "SLA-7 |", 1), "does not cite SLA-7"),
 ])
 def test_a_wrong_place_or_test_is_reported(bad, message):
     [problem] = problems(bad, {bad.split("|")[1].strip()})
@@ -182,9 +186,11 @@ def test_a_wrong_place_or_test_is_reported(bad, message):
 
 
 def test_the_good_row_and_a_tenant_key_pass():
-    row = GOOD_ROW.replace("`plugins/slagelse/__init__.py::decision_procedure`",
+    """A rule may live in a plugin, in the tenant file's facts or in its rule blocks."""
+    row = GOOD_ROW.replace("`plugins/slagelse/__init__.py::dissent_allowed`",
                            "`tenants/slagelse.toml::bodies[bestyrelse].seats[kompetencechef]`")
-    assert problems(GOOD_ROW, {"SLA-5"}) == [] and problems(row, {"SLA-5"}) == []
+    assert problems(GOOD_ROW, {"SLA-6"}) == [] and problems(row, {"SLA-6"}) == []
+    assert problems(FILE_ROW, {"SLA-6"}) == []
 
 
 def test_short_citations_name_each_rule():

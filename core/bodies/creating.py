@@ -23,7 +23,7 @@ from core.extensions import db
 FROM_TEMPLATE = (
     "competence", "competence_note", "meetings_per_year", "notice_days", "minutes_due_days",
     "approval_mode", "approval_due_days", "submission_deadline_days", "meeting_duration_minutes",
-    "clauses", "sources",
+    "clauses", "sources", "rules",
 )
 
 
@@ -81,7 +81,8 @@ def create_body(data: dict, user, tenant, hooks) -> Body:
     parent = existing.get(entry["parent"]) if entry["parent"] else None
     if entry["parent"] and parent is None:
         _invalid({"parent": ["Kommunen har intet organ med denne nøgle."]})
-    problems = body_problems(hooks, body_facts_from_entry(tenant.slug, entry))
+    problems = body_problems(hooks, body_facts_from_entry(
+        tenant.slug, entry, tenant.organisation.code if tenant.organisation else None))
     if problems:
         p = problems[0]
         _invalid({p.field or p.entry or "key": [p.message + (f" ({p.clause})" if p.clause else "")]},
@@ -97,6 +98,7 @@ def create_body(data: dict, user, tenant, hooks) -> Body:
         submission_deadline_days=entry["submission_deadline_days"],
         meeting_duration_minutes=entry["meeting_duration_minutes"],
         clauses=list(entry["clauses"]), sources=dict(entry["sources"]), extra={},
+        rules=dict(entry["rules"]),
     )
     db.session.add(body)
     db.session.flush()

@@ -36,6 +36,7 @@ def body_facts(body: Body, tenant_slug: str, day: date | None = None) -> BodyFac
         period_start=body.period_start,
         period_end=body.period_end,
         municipality=municipality_code(body.tenant_id),
+        rules=dict(body.rules or {}),
     )
 
 

@@ -132,6 +132,8 @@ class Body(TenantScoped, db.Model):
     sources: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
     #: Free-form facts that the tenant's rule plugins read (districts, grants …).
     extra: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict)
+    #: The rules chosen from the core's building blocks (``[bodies.rules]``; core/rules/configured.py).
+    rules: Mapped[dict] = mapped_column(sa.JSON, nullable=False, default=dict, server_default="{}")
     #: Changes whenever the body, its seats or its information recipients change: votes
     #: check it (core/decisions/operations/situation.py).
     situation_version: Mapped[str] = situation_version_column()

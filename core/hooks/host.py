@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pluggy
 
-from core.hooks import PROJECT, defaults, specs
+from core.hooks import PROJECT, configured, defaults, specs
 
 CORE = "core"
 
@@ -113,6 +113,9 @@ class PluginHost:
         feature's ``hooks.py``, :func:`feature_hook_modules`); a test names its own."""
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(specs)
+        # The tenant file's rule blocks answer after the plugins and before the core's
+        # defaults: both are trylast, and pluggy calls the later registered first.
+        self.pm.register(configured, name=f"{CORE}.configured")
         self.pm.register(defaults, name=CORE)
         for module in feature_hook_modules() if features is None else features:
             self.pm.register(importlib.import_module(module), name=f"{CORE}.{module}")

@@ -58,6 +58,9 @@ class BodyFacts:
     #: The code of the tenant's own municipality as an organisation (``ALB-KOM``), for rules
     #: such as "the municipality must be present"; None where the tenant file names none.
     municipality: str | None = None
+    #: The rules the tenant file chooses from the core's building blocks (``[bodies.rules]``,
+    #: core/rules/configured.py): block name → its fields, each block with its clause.
+    rules: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def decides(self) -> bool:

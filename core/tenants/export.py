@@ -101,6 +101,7 @@ def _body(tenant: Tenant, body: Body) -> dict:
         "clauses": list(body.clauses) or None,
         "sources": dict(body.sources) or None,
         "extra": dict(body.extra) or None,
+        "rules": dict(body.rules) or None,
         "seats": [_present({
             "key": s.key, "title": s.title, "organisation": s.organisation.code, "role": s.role.value,
             # A holder whose personal data was erased is no one a file can name.

@@ -20,6 +20,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.bodies.models import ApprovalMode, BodyKind, Competence, SeatRole
 from core.organisations.models import OrganisationKind
+from core.rules import configured
 from core.rules.types import BodyFacts, Problem, SeatFacts
 
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]*$", error="use lower-case letters, digits and '-'")
@@ -128,6 +129,8 @@ class BodyEntry(_Strict):
         load_default=dict,
     )
     extra = fields.Dict(keys=fields.String(), load_default=dict)
+    #: Rules chosen from the core's building blocks; checked by the validate_body hook.
+    rules = fields.Dict(keys=fields.String(), load_default=dict)
     seats = fields.List(fields.Nested(SeatEntry), load_default=list)
 
     @validates_schema
@@ -193,7 +196,7 @@ def _flatten(messages, prefix: str, data) -> list[Problem]:
     return out
 
 
-def body_facts_from_entry(tenant: str, body: dict) -> BodyFacts:
+def body_facts_from_entry(tenant: str, body: dict, municipality: str | None = None) -> BodyFacts:
     return BodyFacts(
         tenant=tenant,
         key=body["key"],
@@ -217,6 +220,8 @@ def body_facts_from_entry(tenant: str, body: dict) -> BodyFacts:
         ),
         period_start=body.get("period_start"),
         period_end=body.get("period_end"),
+        rules=dict(body.get("rules") or {}),
+        municipality=municipality,
     )
 
 
@@ -369,11 +374,14 @@ def read_tenant_file(path: Path | str, host=None) -> TenantFile:
         else:
             hooks = host.for_tenant(data["tenant"]["plugins"])
             for b in data["bodies"]:
-                facts = body_facts_from_entry(data["tenant"]["slug"], b)
+                facts = body_facts_from_entry(data["tenant"]["slug"], b,
+                                              data["tenant"]["organisation"])
+                known = {o["code"] for o in data["organisations"]}
                 problems += [
                     Problem(f"bodies[{b['key']}]" + (f".{p.entry}" if p.entry else ""),
                             p.field, p.message, p.clause, p.source)
-                    for p in body_problems(hooks, facts)
+                    for p in [*body_problems(hooks, facts),
+                              *configured.unknown_organisations(facts, known)]
                 ]
     if problems:
         raise TenantFileError(path, problems)

@@ -342,6 +342,7 @@ def _sync_bodies(tenant, data, orgs, users, report: SyncReport, today: date) -> 
             "clauses": list(entry["clauses"]),
             "sources": dict(entry["sources"]),
             "extra": dict(entry["extra"]),
+            "rules": dict(entry["rules"]),
         }
         body = existing.get(entry["key"])
         if body is None:

@@ -1,81 +1,19 @@
 """Albertslund — kommissorium for ABC helhedsplan 2017-2020 (seed 000).
 
-One vote per organisation (ALB-B2), quorate only when every voting organisation is
-represented (ALB-B3), consensus first then majority (ALB-B4), substitutes from the same
-organisation (ALB-B5), advisory resource groups (ALB-R1), steering groups deciding at
-activity level only (ALB-S2).
+Advisory resource groups (ALB-R1), steering groups deciding at activity level only
+(ALB-S2), extraordinary meetings (ALB-B7) and standing items (ALB-B10, ALB-S5). The board's
+voting rules are building blocks in tenants/albertslund.toml: one vote per organisation
+(ALB-B2), quorate only when every voting organisation is represented (ALB-B3), consensus
+first then majority (ALB-B4), substitutes from the same organisation (ALB-B5).
 """
 
 from __future__ import annotations
 
 from core import hookimpl
-from core.rules import (
-    Procedure,
-    ProcedureChoice,
-    Rulebook,
-    all_units_present,
-    one_vote_per_organisation,
-    required_share,
-    share_of_votes_cast,
-)
+from core.rules import Rulebook
 
 NAME = "albertslund"
 rule = Rulebook(NAME)
-
-
-@hookimpl
-def vote_units(body, attendees, matter):
-    if body.kind != "board":
-        return None
-    # ALB-B2: VA, AB, AKB and the Kommune hold one vote each; BO-VEST and KAB hold none.
-    return one_vote_per_organisation(attendees, clause="ALB-B2", source=NAME)
-
-
-@hookimpl
-def quorum(body, units, matter):
-    if body.kind != "board":
-        return None
-    return all_units_present(units, clause="ALB-B3", source=NAME)  # ALB-B3
-
-
-@hookimpl
-def decision_procedure(body, matter):
-    if body.kind != "board":
-        return None
-    return ProcedureChoice(
-        Procedure.CONSENSUS_THEN_MAJORITY,
-        "Beslutninger søges truffet i konsensus; hvor det ikke er muligt, ved flertal.",
-        "ALB-B4",
-        NAME,
-    )
-
-
-@hookimpl
-def tally(body, matter, units, ballots):
-    if body.kind != "board":
-        return None
-    # ALB-B4: where consensus fails, the majority of the organisations' votes decides.
-    return share_of_votes_cast(
-        units, ballots, clause="ALB-B4", source=NAME, **required_share(matter)
-    )
-
-
-@hookimpl
-def substitute_allowed(body, seat, substitute_organisations):
-    if body.kind != "board":
-        return None
-    # ALB-B5: the organisation may send a substitute with the same mandate.
-    if seat.organisation in substitute_organisations:
-        return rule.allow(
-            "ALB-B5",
-            f"{seat.organisation} kan sende en suppleant med samme mandat som det fraværende medlem.",
-            f"{seat.organisation} may send a substitute with the absent member's mandate.",
-        )
-    return rule.refuse(
-        "ALB-B5",
-        f"En suppleant skal sendes af samme organisation ({seat.organisation}).",
-        f"A substitute must be sent by the same organisation ({seat.organisation}).",
-    )
 
 
 @hookimpl
@@ -180,17 +118,6 @@ def describe_rules(body):
               "The board: the chairs of VA, AB and AKB, BO-VEST's director, KAB's customer director, "
               "AKB Hedemarken's business manager, the mayor and the municipal director, and three "
               "non-voting members.", tenant_file),
-            r("ALB-B2", "Hver organisation har én stemme: VA, AB, AKB og Albertslund Kommune, uanset hvor mange "
-                        "medlemmer den sender. BO-VEST og KAB sidder med uden stemmeret.",
-              "One vote per organisation: VA, AB, AKB and the Kommune; BO-VEST and KAB hold no vote."),
-            r("ALB-B3", "Bestyrelsen er kun beslutningsdygtig, når alle stemmeberettigede organisationer er "
-                        "repræsenteret; det tjekkes, når afstemningen åbner og når den lukkes.",
-              "Quorate only when every voting organisation is represented."),
-            r("ALB-B4", "Beslutninger søges truffet i konsensus; gør et medlem indsigelse, afgøres sagen ved flertal.",
-              "Decisions are sought by consensus; where that fails, by majority."),
-            r("ALB-B5", "Et medlem, der er forhindret i et møde, kan sende en suppleant fra samme organisation "
-                        "med samme mandat.",
-              "A member may send a substitute from the same organisation, with the same mandate."),
             r("ALB-B6", "BO-VEST er mødeleder.", "BO-VEST leads the meetings.", tenant_file),
             r("ALB-B7", "Bestyrelsen og sekretariatet kan indkalde til ekstraordinære møder; et enkelt medlem kan ikke.",
               "The board and the secretariat may call extraordinary meetings; a single member may not."),

@@ -1,15 +1,13 @@
 """København — boligsocial organisering 2019-2026 (seed 003).
 
-No stand-ins (KBH-6); a mandate may be delegated for one year at a time (KBH-7); a
-district board decides only on the plans of its own districts (KBH-4), and only the
+A district board decides only on the plans of its own districts (KBH-4), and only the
 housing organisations in a plan's grant vote on its adjustment (KBH-5). Each plan of a
 district board has exactly one grant, i.e. one strategic agreement (KBH-10), checked when
-the tenant file is read.
+the tenant file is read. No stand-ins (KBH-6) and a mandate delegated for one year at a
+time (KBH-7) are building blocks in tenants/kobenhavn.toml.
 """
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from core import hookimpl
 from core.rules import Problem, Rulebook
@@ -17,42 +15,6 @@ from core.rules.types import VoteUnit
 
 NAME = "kobenhavn"
 rule = Rulebook(NAME)
-
-
-@hookimpl
-def substitute_allowed(body, seat, substitute_organisations):
-    return rule.refuse(
-        "KBH-6",
-        "Der er mødepligt, og man sender ikke vikarer.",
-        "Attendance is a duty and no stand-ins are sent.",
-    )
-
-
-@hookimpl
-def delegation_allowed(body, seat, delegation):
-    # KBH-7: one year at a time, e.g. to the administering housing organisation.
-    if delegation.ends_on <= delegation.starts_on:
-        return rule.refuse("KBH-7", "Delegationen slutter, før den begynder.", "The delegation ends before it starts.")
-    one_year = _last_day_of_year_from(delegation.starts_on)
-    if delegation.ends_on > one_year:
-        return rule.refuse(
-            "KBH-7",
-            f"Et mandat kan kun lægges for et år ad gangen (senest {one_year.isoformat()}).",
-            f"A mandate may be delegated for one year at a time (until {one_year.isoformat()} at most).",
-        )
-    return rule.allow(
-        "KBH-7",
-        f"{delegation.from_organisation} lægger sit mandat hos {delegation.to_organisation} "
-        f"fra {delegation.starts_on.isoformat()} til {delegation.ends_on.isoformat()}.",
-        f"{delegation.from_organisation} delegates its mandate to {delegation.to_organisation}.",
-    )
-
-
-def _last_day_of_year_from(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _grants(body) -> dict[str, list[str]]:
@@ -160,18 +122,11 @@ def describe_rules(body):
     def r(clause, da, en, source=NAME):
         return RuleDescription(clause, da, en, source)
 
-    duty = [
-        r("KBH-6", "Der er mødepligt, og man sender ikke vikarer.", "Attendance is a duty; no stand-ins."),
-        r("KBH-7", "Et medlem kan lægge sit mandat hos en anden, fx den administrerende boligorganisation, "
-                   "for et år ad gangen.",
-          "A member may delegate its mandate for one year at a time."),
-    ]
     if body.kind == "forum":
         return [
             r("KBH-1", "Samarbejdsforum er strategisk og byomfattende og anbefaler vinkler til "
                        "bydelsbestyrelserne, som hver beslutter for sine egne bydele.",
               "Strategic and city-wide; recommends to the district boards."),
-            *duty,
         ]
     if body.kind == "district_board":
         plans = ", ".join(body.extra.get("plans", []))
@@ -184,7 +139,6 @@ def describe_rules(body):
             r("KBH-5", "Ved justering af en helhedsplan har kun boligorganisationerne i den konkrete bevilling "
                        "beslutningskompetence; forvaltningerne deltager og har taleret, men stemmer ikke.",
               "Only the housing organisations in the plan's grant decide its adjustment."),
-            *duty,
             r("KBH-8", "Medlemmer: én fra hver af SOF Voksen, SOF BBU, BUF, BIF, ØKF, TMF og KFF og hver "
                        "boligorganisation med en afdeling i en af bydelens helhedsplaner; Boligsocialt Sekretariat "
                        "København skriver referat; oplægsholdere kan inviteres til enkelte punkter.",

@@ -1,53 +1,17 @@
 """Slagelse — kommissorium for den boligsociale bestyrelse 2017-2021 (seed 001).
 
-One vote per housing organisation and one for the Kommune (SLA-4); the meeting leader
-concludes and the item is decided unless someone objects (SLA-5).
+Dissent on request (SLA-6), extraordinary meetings (SLA-7), standing items (SLA-10). One
+vote per housing organisation and one for the Kommune (SLA-4) and "no objection" (SLA-5)
+are building blocks in tenants/slagelse.toml.
 """
 
 from __future__ import annotations
 
 from core import hookimpl
-from core.rules import (
-    Procedure,
-    ProcedureChoice,
-    Rulebook,
-    one_vote_per_organisation,
-    required_share,
-    share_of_votes_cast,
-)
+from core.rules import Rulebook
 
 NAME = "slagelse"
 rule = Rulebook(NAME)
-
-
-@hookimpl
-def vote_units(body, attendees, matter):
-    if body.kind != "board":
-        return None
-    return one_vote_per_organisation(attendees, clause="SLA-4", source=NAME)  # SLA-4: 6 votes in all
-
-
-@hookimpl
-def decision_procedure(body, matter):
-    if body.kind != "board":
-        return None
-    return ProcedureChoice(
-        Procedure.NO_OBJECTION,
-        "Mødelederen konkluderer beslutningen; er der ingen indsigelser, erklæres punktet for "
-        "afgjort. Ved indsigelse afgøres sagen ved flertal.",
-        "SLA-5",
-        NAME,
-    )
-
-
-@hookimpl
-def tally(body, matter, units, ballots):
-    if body.kind != "board":
-        return None
-    # SLA-4: six votes, one per housing organisation and one for the Kommune; majority decides.
-    return share_of_votes_cast(
-        units, ballots, clause="SLA-4", source=NAME, **required_share(matter)
-    )
 
 
 @hookimpl
@@ -133,12 +97,6 @@ def describe_rules(body):
             r("SLA-3", "Kompetencechefen er sekretær, skriver referatet og indkalder sammen med formandskabet "
                        "med faste punkter.",
               "The competence chief is secretary, writes the minutes and sends out invitations.", tenant_file),
-            r("SLA-4", "Hver boligorganisation og kommunen har én stemme, uanset hvor mange medlemmer der er til "
-                       "stede: 6 stemmer i alt. En afstemning afgøres ved flertal.",
-              "One vote per housing organisation and one for the Kommune: 6 votes; majority decides."),
-            r("SLA-5", "Mødelederen konkluderer beslutningen ud fra drøftelsen; gør ingen indsigelse, er punktet "
-                       "besluttet. Ved indsigelse stemmes der.",
-              "The meeting leader concludes; with no objection the item is decided, otherwise a vote."),
             r("SLA-6", "Et medlems særstandpunkt føres til referat, når medlemmet beder om det.",
               "A member's dissent is recorded in the minutes on request."),
             r("SLA-7", "Ekstraordinært møde holdes, når formanden, et flertal af medlemmerne eller kompetencechefen "

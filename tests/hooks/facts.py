@@ -1,6 +1,15 @@
 """Builders for rule value objects in tests."""
 
+import tomllib
+
+from core.config import PROJECT_ROOT
 from core.rules import BodyFacts, SeatFacts
+
+
+def file_rules(tenant: str, body: str) -> dict:
+    """A body's ``[bodies.rules]`` as its tenant file under tenants/ writes them."""
+    data = tomllib.loads((PROJECT_ROOT / "tenants" / f"{tenant}.toml").read_text(encoding="utf-8"))
+    return next(b for b in data["bodies"] if b["key"] == body).get("rules", {})
 
 
 def board(key="bestyrelse", kind="board", competence="decides", seats=None, **kw) -> BodyFacts:

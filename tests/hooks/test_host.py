@@ -5,7 +5,7 @@ import pytest
 from core import hookimpl
 from core.hooks.host import PluginHost, UnknownPlugin
 from core.rules import Attendee, Matter, Rulebook
-from tests.hooks.facts import board
+from tests.hooks.facts import board, file_rules
 
 
 class RefuseEveryone:
@@ -23,17 +23,15 @@ def test_bundled_plugins_are_found_through_the_entry_point_group():
 
 def test_two_tenants_get_different_answers_from_the_same_hook_in_one_process():
     host = PluginHost()
-    body = board(seats=(("formand", "VA", "chair", True),))
-    seat = body.seats[0]
-    alb = host.for_tenant(["albertslund"]).substitute_allowed(
-        body=body, seat=seat, substitute_organisations=frozenset({"VA"}))
-    kbh = host.for_tenant(["kobenhavn"]).substitute_allowed(
-        body=body, seat=seat, substitute_organisations=frozenset({"VA"}))
-    core_only = host.for_tenant([]).substitute_allowed(
-        body=body, seat=seat, substitute_organisations=frozenset({"VA"}))
-    assert (alb.ok, alb.clause, alb.source) == (True, "ALB-B5", "albertslund")
-    assert (kbh.ok, kbh.clause, kbh.source) == (False, "KBH-6", "kobenhavn")
-    assert (core_only.ok, core_only.clause, core_only.source) == (True, "CORE-SUBSTITUTE", "core")
+    body = board(kind="district_board", competence="limited",
+                 extra={"districts": ["Amager"], "grants": [{"plan": "Plan A", "organisations": ["KAB"]}]})
+    matter = Matter("x", plan="Plan Z")
+    alb = host.for_tenant(["albertslund"]).body_competence(body=body, matter=matter)
+    kbh = host.for_tenant(["kobenhavn"]).body_competence(body=body, matter=matter)
+    core_only = host.for_tenant([]).body_competence(body=body, matter=matter)
+    assert (kbh.ok, kbh.clause, kbh.source) == (False, "KBH-4", "kobenhavn")
+    assert (alb.ok, alb.clause, alb.source) == (True, "CORE-COMPETENCE", "core")
+    assert (core_only.ok, core_only.clause, core_only.source) == (True, "CORE-COMPETENCE", "core")
 
 
 def test_a_tenant_sees_only_the_plugins_it_names():
@@ -62,7 +60,8 @@ def test_an_unknown_plugin_is_refused_by_name():
 
 def test_every_rule_answer_carries_reason_and_clause():
     hooks = PluginHost().for_tenant(["albertslund"])
-    body = board(seats=(("va", "VA", "member", True), ("ab", "AB", "member", True)))
+    body = board(seats=(("va", "VA", "member", True), ("ab", "AB", "member", True)),
+                 tenant="albertslund", rules=file_rules("albertslund", "bestyrelse"))
     attendees = [Attendee("va", "VA", "member", True, "p1"), Attendee("ab", "AB", "member", True, None)]
     units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x"))
     verdict = hooks.quorum(body=body, units=units, matter=Matter("x"))

@@ -4,13 +4,15 @@ from datetime import date
 
 from core.hooks.host import PluginHost
 from core.rules import Attendee, Ballot, Choice, Delegation, Matter, Procedure, VoteUnit
-from tests.hooks.facts import board
+from tests.hooks.facts import board, file_rules
 
 ALB_BOARD = board(seats=(
     ("va", "VA", "chair", True), ("ab", "AB", "member", True), ("akb", "AKB", "member", True),
     ("akb2", "AKB", "member", True), ("kom", "ALB-KOM", "member", True),
     ("bovest", "BO-VEST", "member", False),
-))
+), tenant="albertslund", rules=file_rules("albertslund", "bestyrelse"))
+SLA_RULES = file_rules("slagelse", "bestyrelse")
+KBH_RULES = file_rules("kobenhavn", "bydelsbestyrelse-amager-vvvk")
 
 
 def _att(present: dict[str, str | None]):
@@ -68,7 +70,7 @@ def test_steering_group_decides_activity_level_only_ALB_S2():
 
 def test_one_vote_per_organisation_six_in_all_SLA_4():
     orgs = ["FOB", "SB", "SAB", "SBS", "BK", "SLA-KOM"]
-    body = board(seats=tuple((o.lower(), o, "member", True) for o in orgs))
+    body = board(seats=tuple((o.lower(), o, "member", True) for o in orgs), tenant="slagelse", rules=SLA_RULES)
     hooks = PluginHost().for_tenant(["slagelse"])
     attendees = [Attendee(s.key, s.organisation, "member", True, f"p{i}") for i, s in enumerate(body.seats)]
     units = hooks.vote_units(body=body, attendees=attendees, matter=Matter("x"))
@@ -78,12 +80,13 @@ def test_one_vote_per_organisation_six_in_all_SLA_4():
 
 
 def test_no_objection_procedure_SLA_5():
-    choice = PluginHost().for_tenant(["slagelse"]).decision_procedure(body=board(), matter=Matter("x"))
+    choice = PluginHost().for_tenant(["slagelse"]).decision_procedure(
+        body=board(tenant="slagelse", rules=SLA_RULES), matter=Matter("x"))
     assert choice.procedure is Procedure.NO_OBJECTION and choice.clause == "SLA-5"
 
 
 def test_no_stand_ins_KBH_6():
-    body = board(kind="district_board", competence="limited")
+    body = board(kind="district_board", competence="limited", tenant="kobenhavn", rules=KBH_RULES)
     v = PluginHost().for_tenant(["kobenhavn"]).substitute_allowed(
         body=body, seat=body.seats[0], substitute_organisations=frozenset({"VA"}))
     assert not v.ok and v.clause == "KBH-6" and "vikarer" in v.reason
@@ -91,7 +94,7 @@ def test_no_stand_ins_KBH_6():
 
 def test_mandate_delegated_for_one_year_at_a_time_KBH_7():
     hooks = PluginHost().for_tenant(["kobenhavn"])
-    body = board(kind="district_board", competence="limited")
+    body = board(kind="district_board", competence="limited", tenant="kobenhavn", rules=KBH_RULES)
     seat = body.seats[0]
     ok = Delegation(seat.key, "AKB", "KAB", date(2024, 3, 1), date(2025, 2, 28))
     too_long = Delegation(seat.key, "AKB", "KAB", date(2024, 3, 1), date(2025, 3, 1))
@@ -130,8 +133,9 @@ def test_board_tally_cites_its_clause_and_honours_two_thirds_ALB_B4_SLA_4():
     ballots = [Ballot(k, Choice.YES if k in "abc" else Choice.NO) for k in "abcde"]
     for plugin, clause in (("albertslund", "ALB-B4"), ("slagelse", "SLA-4")):
         hooks = PluginHost().for_tenant([plugin])
-        simple = hooks.tally(body=board(), matter=Matter("x"), units=units, ballots=ballots)
-        assert simple.passed and (simple.clause, simple.source) == (clause, plugin)
-        strict = hooks.tally(body=board(), matter=Matter("x", majority="two_thirds"),
+        body = board(tenant=plugin, rules=file_rules(plugin, "bestyrelse"))
+        simple = hooks.tally(body=body, matter=Matter("x"), units=units, ballots=ballots)
+        assert simple.passed and (simple.clause, simple.source) == (clause, f"tenants/{plugin}.toml")
+        strict = hooks.tally(body=body, matter=Matter("x", majority="two_thirds"),
                              units=units, ballots=ballots)
         assert not strict.passed and "2/3" in strict.reason  # 3 of 5 is short of two thirds

@@ -76,10 +76,11 @@ def test_outcome_explained_three_of_four_organisations_ALB_B2_ALB_B3_ALB_B4(boar
     assert [(u["key"], u["choice"]) for u in outcome["units"]] == [
         ("org:VA", "yes"), ("org:AB", "yes"), ("org:AKB", "no"), ("org:ALB-KOM", "yes")]
     rules = {p["rule"]: (p["clause"], p["source"]) for p in outcome["provenance"]}
-    assert rules["decision_procedure"] == ("ALB-B4", "albertslund")
-    assert rules["quorum"] == ("ALB-B3", "albertslund")
-    assert rules["tally"] == ("ALB-B4", "albertslund")
-    assert rules["vote_units"] == ("ALB-B2", "albertslund")  # the provenance names its source
+    # the provenance names its source: the board's rules are blocks of the tenant file
+    assert rules["decision_procedure"] == ("ALB-B4", "tenants/albertslund.toml")
+    assert rules["quorum"] == ("ALB-B3", "tenants/albertslund.toml")
+    assert rules["tally"] == ("ALB-B4", "tenants/albertslund.toml")
+    assert rules["vote_units"] == ("ALB-B2", "tenants/albertslund.toml")
     assert outcome["quorum"]["at_open"]["ok"] and outcome["quorum"]["at_close"]["ok"]
 
 
