@@ -1,6 +1,6 @@
 """The core knows no municipality (issue 14, item 4): it speaks with its own rule names
 (``CORE-…``), and a municipality's clause (ALB-, SLA-, KBH-, VEJ- … as DOMAIN.md numbers
-them, ISH- for the example plugin) appears only where that municipality's plugin or tenant
+them, ISH- for the example plugin, HTK- for the example tenant file) appears only where that municipality's plugin or tenant
 file answered. A core refusal citing SLA-6 would be shown to an Albertslund member.
 
 This reads every text file under core/: code and its comments, templates, message
@@ -14,7 +14,7 @@ from core.config import PROJECT_ROOT
 
 CORE = PROJECT_ROOT / "core"
 #: The municipalities' rule prefixes (DOMAIN.md; the example plugin's ISH-).
-MUNICIPAL_CLAUSE = re.compile(r"\b(?:ALB|SLA|KBH|VEJ|ISH)-[A-Z]?\d+")
+MUNICIPAL_CLAUSE = re.compile(r"\b(?:ALB|SLA|KBH|VEJ|ISH|HTK)-[A-Z]?\d+")
 TEXT_SUFFIXES = {".py", ".html", ".txt", ".po", ".pot", ".js", ".css", ".md", ".toml", ".ini",
                  ".mako", ".json", ".svg"}
 

@@ -111,7 +111,9 @@ def problems(body: BodyFacts) -> list[Problem]:
         return [Problem(entry, "", "rules must be a table of blocks", None, source(body))]
     for name, fields in rules.items():
         if name not in BLOCKS:
-            bad(name, "", f"unknown block {name!r}; the blocks are {', '.join(BLOCKS)}")
+            own = fields.get("clause") if isinstance(fields, Mapping) else None
+            bad(name, "", f"unknown block {name!r}; the blocks are {', '.join(BLOCKS)}",
+                own if isinstance(own, str) else None)
             continue
         if not isinstance(fields, Mapping):
             bad(name, "", "a block is a table of fields")
