@@ -5,7 +5,7 @@ Plain add/drop of a column: on SQLite a batch rebuild of ``bodies`` would cascad
 its seats.
 
 Revision ID: a001
-Revises: h001
+Revises: o001
 Create Date: 2026-12-07
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a001"
-down_revision = "h001"
+down_revision = "o001"
 branch_labels = None
 depends_on = None
 
