@@ -67,13 +67,9 @@ NOT_YET_MOVED: set[str] = {
     "tests/proposals/test_decided_by_motion.py",
     "tests/proposals/test_history.py",
     "tests/proposals/test_hooks.py",
-    "tests/proposals/test_reminder_delivery.py",
-    "tests/proposals/test_reminders.py",
-    "tests/proposals/test_tasks.py",
     "tests/web/test_meeting_admin_pages.py",
     "tests/web/test_proposal_actions.py",
     "tests/web/test_proposal_history.py",
-    "tests/web/test_proposal_pages.py",
 }
 
 

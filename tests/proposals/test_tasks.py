@@ -1,4 +1,5 @@
-"""The reminder job, in-process and through real Redis and an rq worker."""
+"""The reminder job, in-process and through real Redis and an rq worker (Testby's hearing
+in Boligselskabet A and B, TST-7)."""
 
 import os
 import uuid
@@ -10,18 +11,21 @@ from rq import SimpleWorker
 
 from core import jobs
 from core.extensions import db
-from core.proposals.models import Hearing, HearingReminder
+from core.proposals.models import HearingReminder
 from core.proposals.tasks import write_due_hearing_reminders
 from core.tenancy import all_tenants
-from tests.plugins.vejle.test_proposals import ASKED, _start_and_open_hearing
+from tests.fixtures.dates import at
+from tests.fixtures.hearings import DEADLINE, open_testby_hearing
+
+#: The organisations Testby's hearing asks (TST-7).
+ASKED = ["TST-A", "TST-B"]
 
 
 @pytest.fixture
-def overdue_at(sync_tenant, api, in_tenant):
-    sync_tenant("vejle")
-    _start_and_open_hearing(api("vejle"))
-    with in_tenant("vejle"):
-        return (db.session.scalar(sa.select(Hearing)).deadline_at + timedelta(hours=1)).isoformat()
+def overdue_at(testby, member, clock):
+    clock.set(at(2018, 1, 5, 10))
+    open_testby_hearing(member)
+    return (DEADLINE + timedelta(hours=1)).isoformat()
 
 
 def _written():
