@@ -71,6 +71,8 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.decisions.api import blp as decisions_blp
     from core.identity.api import blp as identity_blp
     from core.identity.api import people_blp
+    from core.identity.people_api import blp as people_admin_blp
+    from core.audit.api import blp as history_blp
     from core.identity.auth import init_auth
     from core.meetings.api import blp as meetings_blp
     from core.meetings.api import public_blp as public_meetings_blp
@@ -88,7 +90,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
         calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
-        search_blp, public_search_blp, annotations_blp,
+        search_blp, public_search_blp, annotations_blp, people_admin_blp, history_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)
@@ -109,11 +111,13 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     # they are imported before it is registered) and bring their templates folder as a
     # blueprint of their own (docs/decisions/0022-pages-beside-their-feature.md).
     from core.annotations import views as annotation_pages
+    from core.audit import views as audit_pages
     from core.bodies import views as body_pages
     from core.decisions import session_views  # noqa: F401  (routes only)
     from core.decisions import views as decision_pages
     from core.documents import views as document_pages
     from core.identity import account_views  # noqa: F401  (templates: identity_pages')
+    from core.identity import people_views  # noqa: F401  (routes only)
     from core.decisions import written_views  # noqa: F401  (routes only)
     from core.meetings import agenda_views, minutes_views, public_views  # noqa: F401  (routes only)
     from core.meetings import views as meeting_pages
@@ -125,7 +129,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
 
     app.register_blueprint(web_bp)
     for pages in (tenant_pages, body_pages, meeting_pages, decision_pages, proposal_pages,
-                  notification_pages, document_pages, search_pages, annotation_pages):
+                  notification_pages, document_pages, search_pages, annotation_pages, audit_pages):
         app.register_blueprint(pages.templates)
     from core.identity.views import bp as identity_pages_bp
 

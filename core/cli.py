@@ -220,7 +220,7 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
             .join(SeatHolding, sa.and_(SeatHolding.holder_id == User.id,
                                        SeatHolding.valid_on_sql(today)))
             .join(Seat, Seat.id == SeatHolding.seat_id)
-            .join(Affiliation, Affiliation.user_id == User.id)
+            .join(Affiliation, sa.and_(Affiliation.user_id == User.id, Affiliation.current_sql()))
             .join(Organisation, Organisation.id == Affiliation.organisation_id)
             .where(Organisation.code == "KAB", Seat.ended_on.is_(None))
             .group_by(User.id, User.name, User.email)

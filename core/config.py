@@ -118,6 +118,8 @@ class IdentityConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: How long a password-reset link is valid.
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
+    #: How long the password link of an invitation mail is valid (days).
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
     #: The public address of the site, for links in e-mails.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     #: The hour (the platform's local time, 0-23) from which ``tick`` sends the day's

@@ -88,8 +88,10 @@ def seat_organisations(tenant) -> list[Organisation]:
     tenant file's organisations) and those its seats represent already."""
     from core.tenants.models import Participation
 
-    parties = sa.select(Participation.organisation_id)
-    on_seats = sa.select(Seat.organisation_id)
+    # the tenant named in the subqueries: the scope's filter applies to the statement's own
+    # entities, not to those of a subquery
+    parties = sa.select(Participation.organisation_id).where(Participation.tenant_id == tenant.id)
+    on_seats = sa.select(Seat.organisation_id).where(Seat.tenant_id == tenant.id)
     return list(db.session.scalars(
         sa.select(Organisation).where(sa.or_(Organisation.id.in_(parties),
                                              Organisation.id.in_(on_seats)))
@@ -103,7 +105,7 @@ def candidates(organisation: Organisation | None) -> list[User]:
     if organisation is None:
         return []
     return list(db.session.scalars(
-        sa.select(User).join(Affiliation, Affiliation.user_id == User.id)
+        sa.select(User).join(Affiliation, sa.and_(Affiliation.user_id == User.id, Affiliation.current_sql()))
         .where(Affiliation.organisation_id == organisation.id, User.erased_at.is_(None),
                User.is_enabled.is_(True))
         .order_by(User.name, User.email)))

@@ -230,10 +230,15 @@ def _person(user_id: int) -> User:
 @bp.route("/<tenant>/personer")
 @access(Role.TENANT_ADMIN)
 def people():
-    """Everyone with a seat or the administration in the tenant (GET .../people), for its
-    secretariat; the platform administrator also exports and erases (/users/<id>/...)."""
+    """Everyone with a seat or the administration in the tenant, or invited by it (GET
+    .../people), for its secretariat, with the form to invite a person
+    (core/identity/people_views.py); the platform administrator also exports and erases
+    (/users/<id>/...)."""
+    from core.identity.people import tenant_organisations
+
     return render_template("identity/people.html", tenant=g.tenant,
                            people=identity.tenant_people(current_tenant()),
+                           organisations=tenant_organisations(current_tenant()),
                            may_erase=current_person().is_platform_admin)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import UTCDateTime, enum_column, utcnow
+from core.tenancy import TenantScoped
 
 
 #: The languages of the platform's mails, Danish first (the pages' languages, core/web/i18n.py).
@@ -58,8 +59,21 @@ class User(UserMixin, db.Model):
     #: instead of re-creating the person (see ``core.identity.operations.erasure_digest``).
     erased_email_digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
 
+    #: The organisations the person acts for today: an affiliation ended from a day
+    #: (``Affiliation.ended_on``) no longer counts from that day, read against the
+    #: platform's clock when the collection is loaded (:func:`_affiliation_today`). Every
+    #: reader of ``user.affiliations`` (the rules, hearings, access) so sees today's.
     affiliations = relationship(
-        "Affiliation", back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        "Affiliation", back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        primaryjoin=lambda: sa.and_(
+            Affiliation.user_id == User.id,
+            sa.or_(Affiliation.valid_from.is_(None), Affiliation.valid_from <= _TODAY),
+            sa.or_(Affiliation.ended_on.is_(None), Affiliation.ended_on > _TODAY)),
+    )
+    #: Every affiliation of the person, ended ones too (their history; the secretariat's
+    #: page and the erasure read it).
+    affiliation_history = relationship(
+        "Affiliation", viewonly=True, lazy="select", order_by="Affiliation.id",
     )
 
     @property
@@ -74,11 +88,32 @@ class User(UserMixin, db.Model):
         return f"<User {self.id}>"
 
 
+def _affiliation_today() -> date:
+    """The day an affiliation is read on: the platform's clock (core/clock.py), in the
+    request's tenant's time zone, evaluated each time a user's affiliations are loaded."""
+    from core import clock
+
+    return clock.today()
+
+
+#: The bound value of "today" in ``User.affiliations``: computed at each execution, so a
+#: cached statement still reads the day it runs on.
+_TODAY = sa.bindparam("affiliation_today", callable_=_affiliation_today, type_=sa.Date)
+
+
 class Affiliation(db.Model):
-    """A user acts for an organisation (global table)."""
+    """A user acts for an organisation (global table), from a day to the day before
+    ``ended_on``. Ending one keeps the row: who acted for whom when is history
+    (docs/decisions/0043-people-administration.md). At most one open affiliation per
+    person and organisation (a database constraint); an ended one may be followed by a new
+    one."""
 
     __tablename__ = "affiliations"
-    __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
+    __table_args__ = (
+        sa.Index("uq_affiliations_open", "user_id", "organisation_id", unique=True,
+                 sqlite_where=sa.text("ended_on IS NULL"),
+                 postgresql_where=sa.text("ended_on IS NULL")),
+    )
 
     #: Primary key.
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,9 +125,26 @@ class Affiliation(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
     )
+    #: The first day the person acts for the organisation (``None``: since before the
+    #: platform knew; a tenant file's affiliations have none).
+    valid_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: The first day the person no longer acts for it (``None``: while it lasts).
+    ended_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
     user = relationship("User", back_populates="affiliations")
     organisation = relationship("Organisation", lazy="joined")
+
+    def is_current_on(self, day: date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.ended_on is None or self.ended_on > day))
+
+    @classmethod
+    def current_sql(cls, day: date | None = None):
+        """:meth:`is_current_on` as an SQL condition (today's, by the platform's clock,
+        where no day is given)."""
+        day = day or _affiliation_today()
+        return sa.and_(sa.or_(cls.valid_from.is_(None), cls.valid_from <= day),
+                       sa.or_(cls.ended_on.is_(None), cls.ended_on > day))
 
 
 class TokenScope(enum.Enum):
@@ -240,3 +292,39 @@ class CalendarFeed(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user = relationship("User")
+
+
+class Invitation(TenantScoped, db.Model):
+    """A tenant's secretariat invited a person to act for an organisation there: the
+    invitation mail (core/notifications/mails.py) carries a link to set a password, or to
+    log in with the identity provider of the organisation or the tenant where one is
+    configured. The link's token is never stored: it is an HMAC of ``nonce`` under the
+    platform's secret key, so the mail is worded when it is delivered; a password link is
+    a ``PasswordReset`` row holding its SHA-256 (docs/decisions/0043-people-administration.md).
+    One invitation per person and organisation in a tenant: inviting again sends nothing new."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "user_id", "organisation_id"),)
+
+    #: Primary key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The person invited.
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The organisation they were invited to act for.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Who invited them (a user id; kept as a number, as the audit log keeps its actors).
+    invited_by_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: Random; the link's token is HMAC-SHA256(secret key, nonce).
+    nonce: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: Whether the mail offers a password link (the person has no password and no identity
+    #: provider serves them) rather than a login.
+    has_password_link: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: When the invitation was made.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = relationship("User")
+    organisation = relationship("Organisation")

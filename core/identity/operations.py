@@ -20,6 +20,7 @@ from core import clock
 from core.bodies.models import Seat, SeatHolding
 from core.extensions import db
 from core.identity.models import (
+    Affiliation,
     ApiToken,
     CalendarFeed,
     ExternalIdentity,
@@ -393,7 +394,7 @@ def erase_user(user: User) -> User:
     user.is_platform_admin = False
     user.erased_at = clock.now()
     user.affiliations.clear()
-    for model in (ApiToken, PasswordReset, ExternalIdentity, CalendarFeed):
+    for model in (Affiliation, ApiToken, PasswordReset, ExternalIdentity, CalendarFeed):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     with all_tenants():
         db.session.execute(sa.delete(TenantAdmin).where(TenantAdmin.user_id == user.id))
@@ -458,20 +459,31 @@ def tenant_person(tenant_id: int, email: str) -> User | None:
 
 
 def tenant_people(tenant) -> list[dict]:
-    """Everyone with a seat or the administration in the current tenant (for its
-    secretariat): name, e-mail, organisations and seats."""
+    """Everyone with a seat or the administration in the current tenant, or invited by its
+    secretariat (core/identity/people.py): name, e-mail, the organisations they act for
+    among the tenant's own, and seats. A person's other organisations and tenants are not
+    the tenant's business."""
+    from core.identity.models import Invitation
+    from core.tenants.models import Participation
+
     today = clock.today()
     seats = db.session.scalars(
         sa.select(Seat).where(Seat.not_ended_sql(today))
         .order_by(Seat.body_id, Seat.position)
     ).all()
     admins = db.session.scalars(sa.select(TenantAdmin)).all()
+    invited = db.session.scalars(sa.select(Invitation)).all()
+    # the tenant's organisations: taking part in it, or represented by one of its seats
+    here = set(db.session.scalars(sa.select(Participation.organisation_id)
+                                  .where(Participation.tenant_id == tenant.id)))
+    here |= set(db.session.scalars(sa.select(Seat.organisation_id).where(Seat.tenant_id == tenant.id)))
     people: dict[int, dict] = {}
 
     def entry(user):
         return people.setdefault(user.id, {
             "id": user.id, "name": user.name, "email": user.email, "is_admin": False, "seats": [],
-            "organisations": [o.code for o in user.organisations],
+            "organisations": sorted(a.organisation.code for a in user.affiliations
+                                    if a.organisation_id in here),
         })
 
     for admin in admins:
@@ -479,4 +491,7 @@ def tenant_people(tenant) -> list[dict]:
     for seat in seats:
         if (holder := seat.holder_on(today)) is not None:
             entry(holder)["seats"].append(f"{seat.body.key}/{seat.key}")
-    return sorted(people.values(), key=lambda p: p["name"])
+    for invitation in invited:
+        if invitation.user.erased_at is None:
+            entry(invitation.user)
+    return sorted(people.values(), key=lambda p: (p["name"], p["id"]))

@@ -119,8 +119,69 @@ class ContactSchema(Schema):
 
 
 class PersonSchema(Schema):
+    id = fields.Integer()
     name = Text()
     email = Text()
     is_admin = Boolean()
     organisations = fields.List(Text())
     seats = fields.List(Text())
+
+
+# --- the secretariat's people (core/identity/people.py) ----------------------------------
+
+
+class InvitationSchema(Schema):
+    """Invite a person by e-mail to act for one of the tenant's organisations: a new
+    account named ``name`` where nobody has the address, else the person who has it."""
+
+    email = fields.Email(required=True)
+    name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    organisation = Text(required=True, validate=validate.Length(min=1, max=64))
+    language = Text(load_default="da", validate=validate.OneOf(MAIL_LANGUAGES))
+
+
+class PersonNameSchema(Schema):
+    """A person's name as the platform shows it."""
+
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AffiliationCreateSchema(Schema):
+    """The person acts for ``organisation`` from ``valid_from`` (today where not given)."""
+
+    organisation = Text(required=True, validate=validate.Length(min=1, max=64))
+    valid_from = fields.Date(load_default=None, allow_none=True)
+
+
+class AffiliationEndSchema(Schema):
+    """The person no longer acts for the organisation from ``ended_on`` (the first day)."""
+
+    ended_on = fields.Date(required=True)
+
+
+class AffiliationSchema(Schema):
+    id = fields.Integer()
+    organisation = Text()
+    organisation_name = Text()
+    valid_from = fields.Date(allow_none=True)
+    ended_on = fields.Date(allow_none=True)
+    is_current = Boolean()
+
+
+class PersonSeatSchema(Schema):
+    body = Text()
+    body_name = Text()
+    key = Text()
+    title = Text()
+
+
+class PersonDetailSchema(Schema):
+    """What the secretariat sees of a person: this tenant's part only."""
+
+    id = fields.Integer()
+    name = Text()
+    email = Text()
+    is_admin = Boolean()
+    affiliations = fields.List(fields.Nested(AffiliationSchema))
+    seats = fields.List(fields.Nested(PersonSeatSchema))
+    invited_at = fields.DateTime(allow_none=True)

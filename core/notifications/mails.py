@@ -122,6 +122,8 @@ def compose(notification: Notification, tenant, user: User | None = None) -> Mai
             return _compose_written(notification, tenant, user)
         if notification.kind.startswith("hearing_"):
             return _compose_hearing(notification, tenant, user)
+        if notification.subject.startswith("invitation:"):
+            return _compose_invitation(notification, tenant)
         return _compose_meeting(notification, tenant, user)
 
 
@@ -399,6 +401,45 @@ def _compose_hearing(notification: Notification, tenant, user: User | None) -> M
         mail.links.append(Link(_("Bilag: %(name)s", name=a.filename), where))
     if token is None:
         mail.links.append(Link(_("Åbn forslaget"), proposal_link(proposal, tenant)))
+    return mail
+
+
+def _compose_invitation(notification: Notification, tenant) -> Mail:
+    """The mail of a person the tenant's secretariat invited (subject ``invitation:<id>``,
+    core/identity/people.py): who invites them to act for which organisation, and the one
+    thing to do: set a password (a single-use link whose token is derived when the mail is
+    worded, never stored), log in with the identity provider of their organisation or the
+    tenant, or log in as they do already."""
+    from core.identity.models import Invitation
+    from core.identity.people import invitation_token, provider_for
+
+    invitation = db.session.get(Invitation, int(notification.subject.split(":")[1]))
+    if invitation is None:
+        raise LookupError(f"{notification.subject} no longer exists")
+    org = invitation.organisation
+    mail = Mail(subject=_("Invitation til Kommissorium · %(tenant)s", tenant=tenant.name),
+                tenant=tenant.name, body="", heading=_("Du er inviteret til Kommissorium"),
+                thread=f"{tenant.slug}.invitation.{invitation.id}")
+    mail.facts += [_("Kommune: %(tenant)s", tenant=tenant.name),
+                   _("Du handler for: %(org)s", org=org.name)]
+    mail.paragraphs.append(_("Sekretariatet i %(tenant)s har inviteret dig til Kommissorium, hvor "
+                             "organerne i %(tenant)s holder deres møder, dagsordener, referater og "
+                             "afstemninger. Du handler for %(org)s.", tenant=tenant.name, org=org.name))
+    provider = provider_for(tenant, org)
+    if invitation.has_password_link:
+        days = current_app.config["INVITATION_DAYS"]
+        mail.paragraphs.append(_("Vælg din adgangskode med linket nedenfor. Det virker én gang og i "
+                                 "%(days)s dage; bagefter logger du ind med din e-mail og adgangskoden.",
+                                 days=days))
+        mail.action = Link(_("Vælg din adgangskode"), url(f"/adgangskode/{invitation_token(invitation)}"))
+    elif provider is not None:
+        mail.paragraphs.append(_("Du logger ind med %(provider)s, som du plejer.", provider=provider.name))
+        mail.action = Link(_("Log ind med %(provider)s", provider=provider.name),
+                           url(f"/api/v1/auth/oidc/{provider.key}/login"))
+    else:
+        mail.paragraphs.append(_("Du har allerede en konto: log ind, som du plejer."))
+        mail.action = Link(_("Log ind"), url("/log-ind"))
+    mail.links.append(Link(tenant.name, url(f"/{tenant.slug}/")))
     return mail
 
 

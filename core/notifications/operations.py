@@ -129,7 +129,7 @@ def information_recipients(meeting: Meeting, tenant, hooks) -> list[str]:
     if not codes:
         return []
     rows = db.session.scalars(
-        sa.select(User.email).join(Affiliation, Affiliation.user_id == User.id)
+        sa.select(User.email).join(Affiliation, sa.and_(Affiliation.user_id == User.id, Affiliation.current_sql()))
         .join(Organisation, Organisation.id == Affiliation.organisation_id)
         .where(Organisation.code.in_(list(codes)), User.is_enabled.is_(True))
         .order_by(User.email)

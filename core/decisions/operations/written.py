@@ -78,7 +78,7 @@ def _attendees(body: Body, day) -> tuple[list[Attendee], dict[str, set[str]]]:
                 person = delegation.to_person.email
             else:
                 people = set(db.session.scalars(
-                    sa.select(User.email).join(Affiliation, Affiliation.user_id == User.id)
+                    sa.select(User.email).join(Affiliation, sa.and_(Affiliation.user_id == User.id, Affiliation.current_sql()))
                     .where(Affiliation.organisation_id == delegation.to_organisation_id)))
                 person = min(people) if people else None
                 widened[seat.key] = people

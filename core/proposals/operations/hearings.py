@@ -454,7 +454,7 @@ def _acting_for(organisation_id: int) -> list[str]:
     from core.identity.models import Affiliation, User
 
     return list(db.session.scalars(
-        sa.select(User.email).join(Affiliation, Affiliation.user_id == User.id)
+        sa.select(User.email).join(Affiliation, sa.and_(Affiliation.user_id == User.id, Affiliation.current_sql()))
         .where(Affiliation.organisation_id == organisation_id, User.is_enabled.is_(True))
         .order_by(User.email)
     ))
