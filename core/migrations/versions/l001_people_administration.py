@@ -8,7 +8,7 @@ token (docs/decisions/0043-people-administration.md). ``affiliations`` stays glo
 SQLite its unique constraint goes with a rebuild of that table alone (nothing refers to it).
 
 Revision ID: l001
-Revises: h001
+Revises: a001
 Create Date: 2026-12-07
 
 """
@@ -19,7 +19,7 @@ from core.tenancy import disable_row_level_security, enable_row_level_security
 
 # revision identifiers, used by Alembic.
 revision = "l001"
-down_revision = "h001"
+down_revision = "a001"
 branch_labels = None
 depends_on = None
 
