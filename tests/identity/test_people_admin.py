@@ -298,3 +298,33 @@ def test_where_the_organisation_has_an_identity_provider_the_mail_links_its_logi
     text = mail.get_body(("plain",)).get_content()
     assert "Log ind med Boligselskabet B (Entra ID)" in text and "/api/v1/auth/oidc/tstb/login" in text
     assert "/adgangskode/" not in text
+
+
+def test_from_the_day_an_affiliation_ends_the_person_no_longer_holds_a_seat_for_it(sec, in_tenant, clock):
+    """Ended from 1 February: on 15 January OUTSIDER is still among TST-B's candidates for
+    a seat; on 1 February they are not, and a new seat for TST-B held by them is refused as
+    a tenant file's would be (``holder``: not acting for the seat's organisation)."""
+    from core.bodies.seats import candidates
+    from core.organisations.models import Organisation
+
+    outsider = _id(OUTSIDER)
+    sec.post(PEOPLE, json={"email": OUTSIDER, "organisation": "TST-B"})
+    [aff] = sec.get(f"{PEOPLE}/{outsider}").get_json()["affiliations"]
+    assert sec.post(f"{PEOPLE}/{outsider}/affiliations/{aff['id']}/end",
+                    json={"ended_on": "2018-02-01"}).status_code == 200
+    seat = {"key": "b9", "title": "Medlem 9 (Boligselskabet B)", "organisation": "TST-B", "role": "member",
+            "voting": True, "holder": OUTSIDER, "valid_from": "2018-03-01"}
+
+    def tst_b_candidates():
+        with in_tenant("testby"):
+            db.session.expire_all()
+            return {u.email for u in candidates(db.session.scalar(sa.select(Organisation).filter_by(code="TST-B")))}
+
+    assert OUTSIDER in tst_b_candidates()
+    # still one of the tenant's people, through another organisation
+    assert sec.post(f"{PEOPLE}/{outsider}/affiliations", json={"organisation": "TST-A"}).status_code == 201
+    clock.set(at(2018, 2, 1, 9))
+    assert OUTSIDER not in tst_b_candidates()
+    refused = sec.post(f"{T}/bodies/bestyrelse/seats", json=seat)
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["errors"]["json"]["holder"] == ["Personen handler ikke for pladsens organisation."]
