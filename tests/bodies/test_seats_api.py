@@ -236,3 +236,14 @@ def test_the_seat_page_takes_a_person_or_a_vacancy_chosen_on_purpose(sec, in_ten
     assert vacant.status_code == 302
     assert sec.get(f"{SEATS}/b").get_json()["holdings"] == [
         {"holder": "Bent Berg", "valid_from": None, "valid_to": "2018-02-28"}]
+
+
+def test_another_tenants_organisation_is_not_one_a_seat_may_represent(sec, naboby, in_tenant):
+    """NAB-BO takes part in Naboby, not in Testby: a seat for it is refused (``organisation``),
+    and the seats' page does not offer it."""
+    before = _state(in_tenant)
+    resp = sec.post(SEATS, json={**NEW_SEAT, "organisation": "NAB-BO", "holder": None})
+    assert resp.status_code == 422 and "organisation" in resp.get_json()["errors"]["json"], resp.get_json()
+    assert _state(in_tenant) == before
+    page = sec.get("/testby/organer/bestyrelse/pladser").get_data(as_text=True)
+    assert 'value="TST-B"' in page and "NAB-BO" not in page
