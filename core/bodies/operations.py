@@ -53,6 +53,7 @@ def describe_body(body: Body, tenant, hooks) -> dict:
         "information_recipients": hooks.collect("information_recipients", body=facts),
         "kommissorium": hooks.meeting_rules(body=facts),
         "rules": kommissorium_rules(facts, hooks),
+        "rule_blocks": dict(body.rules or {}),
     }
 
 

@@ -90,6 +90,8 @@ class BodySchema(BodySummarySchema):
     clauses = fields.List(Text())
     information_recipients = fields.List(Text())
     kommissorium = fields.Nested(KommissoriumSchema)
+    #: The rules chosen from the core's building blocks (``[bodies.rules]``), each with its clause.
+    rules = fields.Dict(attribute="rule_blocks")
     seats = fields.List(fields.Nested(SeatSchema))
 
 
@@ -157,3 +159,26 @@ class BodyCreateSchema(Schema):
     meeting_duration_minutes = fields.Integer(allow_none=True)
     clauses = fields.List(Text(validate=validate.Length(min=1, max=32)), allow_none=True)
     sources = fields.Dict(keys=Text(), values=Text(), allow_none=True)
+    #: The rules from the core's building blocks, as a tenant file's ``[bodies.rules]``.
+    rules = fields.Dict(keys=Text(), allow_none=True)
+
+
+class BodyChangeSchema(Schema):
+    """A change of the body's kommissorium (the secretariat): any of these; one given as
+    ``null`` is not set (the tenant file's default). ``rules`` replaces the body's blocks
+    (as a tenant file's ``[bodies.rules]``: each block with its ``clause``). Checked as a
+    tenant file's body is; the key, the kind and the seats do not change here."""
+
+    name = Text(validate=validate.Length(min=1, max=200))
+    competence = Text(validate=validate.OneOf([c.value for c in Competence]))
+    competence_note = Text(allow_none=True)
+    meetings_per_year = fields.Integer(allow_none=True)
+    notice_days = fields.Integer(allow_none=True)
+    minutes_due_days = fields.Integer(allow_none=True)
+    approval_mode = Text(allow_none=True, validate=validate.OneOf([m.value for m in ApprovalMode]))
+    approval_due_days = fields.Integer(allow_none=True)
+    submission_deadline_days = fields.Integer(allow_none=True)
+    meeting_duration_minutes = fields.Integer(allow_none=True)
+    clauses = fields.List(Text(validate=validate.Length(min=1, max=32)), allow_none=True)
+    sources = fields.Dict(keys=Text(), values=Text(), allow_none=True)
+    rules = fields.Dict(keys=Text(), allow_none=True)

@@ -12,8 +12,14 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.bodies import operations as bodies
-from core.bodies import creating, seats
-from core.bodies.schemas import BodyCreateSchema, SeatCreateSchema, SeatEndSchema, SeatHolderSchema
+from core.bodies import changing, creating, rules_form, seats
+from core.bodies.schemas import (
+    BodyChangeSchema,
+    BodyCreateSchema,
+    SeatCreateSchema,
+    SeatEndSchema,
+    SeatHolderSchema,
+)
 from core.identity.permissions import Role, access, current_person, role_in_tenant
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp
@@ -102,6 +108,50 @@ def create_body():
 
     return act(action, _("Organet er oprettet. Tilføj dets pladser."), url_for("web.secretariat"),
                then=lambda body: url_for("web.body_seats", key=body.key), labels=BODY_FIELDS)
+
+
+# ------------------------------------------------------------- the secretariat's kommissorium
+
+#: The kommissorium form's parameters as the page labels them.
+PARAMETER_FIELDS = {
+    "name": N_("Navn"), "competence": N_("Kompetence"), "competence_note": N_("Kompetencen i én sætning"),
+    "meetings_per_year": N_("Møder om året"), "notice_days": N_("Dagsorden dage før mødet"),
+    "submission_deadline_days": N_("Punkter senest dage før mødet"),
+    "minutes_due_days": N_("Referat senest dage efter mødet"),
+    "approval_mode": N_("Godkendelse af referatet"), "approval_due_days": N_("Godkendelse inden dage"),
+}
+
+
+def _labels_of_the_kommissorium_form() -> dict:
+    return {**PARAMETER_FIELDS, **rules_form.labels()}
+
+
+@bp.route("/<tenant>/organer/<key>/rediger")
+@access(Role.TENANT_ADMIN)
+def edit_body(key: str):
+    """The secretariat's form for the body's name, kommissorium parameters and rules (the
+    building blocks of a tenant file's ``[bodies.rules]``)."""
+    body = bodies.get_body(key)
+    return render_template("bodies/edit.html", tenant=g.tenant, body=body,
+                           rules=rules_form.shown(body.rules or {}), blocks=rules_form.FIELDS,
+                           common=rules_form.COMMON, block_labels=rules_form.BLOCK_LABELS)
+
+
+@bp.route("/<tenant>/organer/<key>/rediger", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def change_body(key: str):
+    """The API's ``PATCH …/bodies/<key>``: a field left empty is not set (the default)."""
+    body = bodies.get_body(key)
+
+    def action():
+        values = {n: request.form.get(n, "").strip() or None for n in PARAMETER_FIELDS}
+        values["rules"] = rules_form.from_form(request.form, body.rules or {})
+        return changing.change_body(body, load(BodyChangeSchema(), values), current_person(),
+                                    current_tenant(), tenant_hooks())
+
+    return act(action, _("Kommissoriet er gemt."), url_for("web.edit_body", key=key),
+               then=lambda _changed: url_for("web.body", key=key),
+               labels=_labels_of_the_kommissorium_form())
 
 
 # ------------------------------------------------------------------ the secretariat's seats

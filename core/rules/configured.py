@@ -108,26 +108,26 @@ def problems(body: BodyFacts) -> list[Problem]:
         out.append(Problem(f"{entry}.{name}", field, message, clause, source(body)))
 
     if not isinstance(rules, Mapping):
-        return [Problem(entry, "", "rules must be a table of blocks", None, source(body))]
+        return [Problem(entry, "", "reglerne skal være en tabel af byggesten", None, source(body))]
     for name, fields in rules.items():
         if name not in BLOCKS:
             own = fields.get("clause") if isinstance(fields, Mapping) else None
-            bad(name, "", f"unknown block {name!r}; the blocks are {', '.join(BLOCKS)}",
+            bad(name, "", f"ukendt byggesten {name!r}; byggestenene er {', '.join(BLOCKS)}",
                 own if isinstance(own, str) else None)
             continue
         if not isinstance(fields, Mapping):
-            bad(name, "", "a block is a table of fields")
+            bad(name, "", "en byggesten er en tabel af felter")
             continue
         clause = fields.get("clause")
         if not isinstance(clause, str) or not _CLAUSE.match(clause):
-            bad(name, "clause", "every block names the clause it comes from (e.g. \"XYZ-4\")")
+            bad(name, "clause", "hver byggesten skal nævne det punkt i kommissoriet, den kommer fra (fx \"XYZ-4\")")
             clause = None
         for field in sorted(set(fields) - BLOCKS[name] - COMMON):
-            bad(name, field, f"unknown field; {name} has {', '.join(sorted(BLOCKS[name] | COMMON))}",
+            bad(name, field, f"ukendt felt; {name} har {', '.join(sorted(BLOCKS[name] | COMMON))}",
                 clause)
         for field in sorted(COMMON - {"clause"}):
             if field in fields and not isinstance(fields[field], str):
-                bad(name, field, "must be a text", clause)
+                bad(name, field, "skal være en tekst", clause)
         for field, message in _CHECKS[name](body, fields):
             bad(name, field, message, clause)
     return out
@@ -145,102 +145,102 @@ def unknown_organisations(body: BodyFacts, organisations) -> list[Problem]:
                        and v not in organisations]
             if unknown:
                 out.append(Problem(f"rules.{name}", field,
-                                   f"unknown organisation(s) {', '.join(unknown)}",
+                                   f"ukendt organisation: {', '.join(unknown)}",
                                    f.get("clause"), source(body)))
     return out
 
 
 def _check_vote_units(body, f):
     if f.get("per") not in ("seat", "organisation"):
-        yield "per", "must be \"seat\" or \"organisation\""
+        yield "per", "skal være \"seat\" (plads) eller \"organisation\""
     orgs = f.get("organisations")
     if orgs is not None:
         if not isinstance(orgs, list) or not all(isinstance(o, str) for o in orgs):
-            yield "organisations", "must be a list of organisation codes"
+            yield "organisations", "skal være en liste af organisationskoder"
     weights = f.get("weights")
     if weights is not None:
         if not isinstance(weights, Mapping) or not all(
                 isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 10_000
                 for w in weights.values()):
-            yield "weights", "must map organisation codes to whole numbers from 1 to 10000"
+            yield "weights", "skal give hver organisationskode et helt tal fra 1 til 10000"
         if f.get("per") == "seat" and weights:
-            yield "weights", "weights are per organisation: use per = \"organisation\""
+            yield "weights", "vægte gælder pr. organisation: brug per = \"organisation\""
 
 
 def _check_quorum(body, f):
     ways = [k for k in ("all_units", "share", "count") if k in f]
     if len(ways) > 1:
-        yield ways[1], f"choose one of all_units, share and count (not {' and '.join(ways)})"
+        yield ways[1], f"vælg én af all_units, share og count (ikke {' og '.join(ways)})"
     if "all_units" in f and f["all_units"] is not True:
-        yield "all_units", "must be true (leave it out otherwise)"
+        yield "all_units", "skal være true (udelad den ellers)"
     if "share" in f and f["share"] != "majority" and parse_share(f["share"]) is None:
-        yield "share", "must be \"majority\" (more than half) or a fraction such as \"2/3\""
+        yield "share", "skal være \"majority\" (mere end halvdelen) eller en brøk som \"2/3\""
     if "count" in f and not (isinstance(f["count"], int) and not isinstance(f["count"], bool)
                              and 1 <= f["count"] <= 1000):
-        yield "count", "must be a whole number from 1 to 1000"
+        yield "count", "skal være et helt tal fra 1 til 1000"
     required = f.get("required")
     if required is not None:
         if not isinstance(required, list) or not all(isinstance(o, str) for o in required):
-            yield "required", "must be a list of organisation codes (or \"municipality\")"
+            yield "required", "skal være en liste af organisationskoder (eller \"municipality\")"
         elif "municipality" in required and not body.municipality:
-            yield "required", "the tenant file names no municipality ([tenant] organisation)"
+            yield "required", "kommunen er ikke angivet ([tenant] organisation)"
     if not ways and not required:
-        yield "", "say what makes the body quorate: all_units, share, count or required"
+        yield "", "angiv, hvornår organet er beslutningsdygtigt: all_units, share, count eller required"
 
 
 def _check_procedure(body, f):
     kinds = [p.value for p in Procedure]
     if f.get("kind") not in kinds:
-        yield "kind", f"must be one of {', '.join(kinds)}"
+        yield "kind", f"skal være en af {', '.join(kinds)}"
 
 
 def _check_majority(body, f):
     if "share" in f and parse_share(f["share"]) is None:
-        yield "share", "must be \"simple\", \"two_thirds\" or a fraction such as \"3/4\""
+        yield "share", "skal være \"simple\", \"two_thirds\" eller en brøk som \"3/4\""
     topics = f.get("for_topics")
     if topics is not None:
         if not isinstance(topics, Mapping):
-            yield "for_topics", "must map topics to shares, e.g. budget = \"two_thirds\""
+            yield "for_topics", "skal give emner en andel, fx budget = \"two_thirds\""
         else:
             for topic, share in topics.items():
                 if parse_share(share) is None:
-                    yield "for_topics", f"{topic}: must be \"simple\", \"two_thirds\" or a fraction"
+                    yield "for_topics", f"{topic}: skal være \"simple\", \"two_thirds\" eller en brøk"
     if "casting_vote" in f and f["casting_vote"] not in ("chair", False):
-        yield "casting_vote", "must be \"chair\" (or false)"
+        yield "casting_vote", "skal være \"chair\" (eller false)"
     if f.get("casting_vote") == "chair" and not any(s.role == "chair" for s in body.seats):
-        yield "casting_vote", "the body has no chair's seat"
+        yield "casting_vote", "organet har ingen formandsplads"
 
 
 def _check_flags(f, names):
     for name in names:
         if name in f and not isinstance(f[name], bool):
-            yield name, "must be true or false"
+            yield name, "skal være true eller false"
 
 
 def _check_substitutes(body, f):
     yield from _check_flags(f, ("allowed", "same_organisation", "before_meeting"))
     if "allowed" not in f:
-        yield "allowed", "say whether substitutes are allowed (true or false)"
+        yield "allowed", "angiv, om suppleanter er tilladt (true eller false)"
 
 
 def _check_delegation(body, f):
     yield from _check_flags(f, ("allowed", "before_meeting"))
     if "allowed" not in f:
-        yield "allowed", "say whether a mandate may be delegated (true or false)"
+        yield "allowed", "angiv, om et mandat kan lægges hos en anden (true eller false)"
     if "max_years" in f and "max_days" in f:
-        yield "max_days", "choose max_years or max_days"
+        yield "max_days", "vælg max_years eller max_days"
     for name, top in (("max_years", 10), ("max_days", 3660)):
         if name in f and not (isinstance(f[name], int) and not isinstance(f[name], bool)
                               and 1 <= f[name] <= top):
-            yield name, f"must be a whole number from 1 to {top}"
+            yield name, f"skal være et helt tal fra 1 til {top}"
     if "to" in f and f["to"] not in ("organisation", "person"):
-        yield "to", "must be \"organisation\" or \"person\""
+        yield "to", "skal være \"organisation\" eller \"person\""
 
 
 def _check_written_procedure(body, f):
     roles = f.get("roles")
     if not isinstance(roles, list) or not roles or not all(r in ROLES for r in roles):
-        yield "roles", f"must list who may start one: {', '.join(ROLES)}"
+        yield "roles", f"skal nævne, hvem der kan starte en: {', '.join(ROLES)}"
 
 
 _CHECKS = {

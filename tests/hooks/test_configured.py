@@ -233,16 +233,16 @@ def test_a_plugin_overrides_a_block_and_a_block_overrides_the_core():
 
 
 @pytest.mark.parametrize("rules, where, words", [
-    ({"quorum": {"clause": "T-4", "share": "most"}}, ("rules.quorum", "share"), "fraction"),
-    ({"quorum": {"clause": "T-4", "share": "majority", "count": 3}}, ("rules.quorum", "count"), "choose one"),
-    ({"quorum": {"clause": "T-4"}}, ("rules.quorum", ""), "quorate"),
-    ({"majority": {"share": "simple"}}, ("rules.majority", "clause"), "names the clause"),
-    ({"majority": {"clause": "T-6", "share": "simple", "colour": "red"}}, ("rules.majority", "colour"), "unknown field"),
-    ({"procedure": {"clause": "T-5", "kind": "lottery"}}, ("rules.procedure", "kind"), "must be one of"),
-    ({"vetoes": {"clause": "T-1"}}, ("rules.vetoes", ""), "unknown block"),
-    ({"delegation": {"clause": "T-9", "allowed": "yes"}}, ("rules.delegation", "allowed"), "true or false"),
+    ({"quorum": {"clause": "T-4", "share": "most"}}, ("rules.quorum", "share"), "brøk"),
+    ({"quorum": {"clause": "T-4", "share": "majority", "count": 3}}, ("rules.quorum", "count"), "vælg én"),
+    ({"quorum": {"clause": "T-4"}}, ("rules.quorum", ""), "beslutningsdygtigt"),
+    ({"majority": {"share": "simple"}}, ("rules.majority", "clause"), "punkt i kommissoriet"),
+    ({"majority": {"clause": "T-6", "share": "simple", "colour": "red"}}, ("rules.majority", "colour"), "ukendt felt"),
+    ({"procedure": {"clause": "T-5", "kind": "lottery"}}, ("rules.procedure", "kind"), "skal være en af"),
+    ({"vetoes": {"clause": "T-1"}}, ("rules.vetoes", ""), "ukendt byggesten"),
+    ({"delegation": {"clause": "T-9", "allowed": "yes"}}, ("rules.delegation", "allowed"), "true eller false"),
     ({"vote_units": {"clause": "T-2", "per": "organisation", "weights": {"A": 0}}},
-     ("rules.vote_units", "weights"), "whole numbers"),
+     ("rules.vote_units", "weights"), "helt tal"),
     ({"written_procedure": {"clause": "T-10", "roles": ["king"]}}, ("rules.written_procedure", "roles"), "chair"),
 ])
 def test_a_wrong_block_is_named_with_its_field_and_clause(rules, where, words):
@@ -258,7 +258,7 @@ def test_the_municipality_is_required_only_where_the_tenant_names_one():
     assert [(p.field, p.clause) for p in found] == [("required", "T-4")]
     unknown = unknown_organisations(body(quorum={"clause": "T-4", "required": ["NOPE"]}), {"A", "B", "KOM"})
     assert [(p.entry, p.field, p.message) for p in unknown] == [
-        ("rules.quorum", "required", "unknown organisation(s) NOPE")]
+        ("rules.quorum", "required", "ukendt organisation: NOPE")]
 
 
 def test_the_kommissorium_page_describes_each_clause_once():

@@ -65,9 +65,9 @@ def test_tenants_check_names_the_block_the_field_and_the_clause(
     path = write_tenant_file(with_rules(two_bodies("aby", "A"), bad))
     result = _run(app, database_url, monkeypatch, "tenants", "check", str(path))
     assert result.exit_code == 1
-    assert (f"{path}: bodies[bestyrelse].rules.quorum.share: must be \"majority\" (more than half) "
-            "or a fraction such as \"2/3\" (T-3)") in result.output
-    assert f"{path}: bodies[bestyrelse].rules.quorum.required: unknown organisation(s) NOPE (T-3)" \
+    assert (f"{path}: bodies[bestyrelse].rules.quorum.share: skal være \"majority\" (mere end "
+            "halvdelen) eller en brøk som \"2/3\" (T-3)") in result.output
+    assert f"{path}: bodies[bestyrelse].rules.quorum.required: ukendt organisation: NOPE (T-3)" \
         in result.output
     good = write_tenant_file(with_rules(two_bodies("aby", "A")))
     assert _run(app, database_url, monkeypatch, "tenants", "check", str(good)).output.strip() == f"{good}: ok"
@@ -76,7 +76,7 @@ def test_tenants_check_names_the_block_the_field_and_the_clause(
 def test_a_refused_file_changes_nothing(sync_tenant, write_tenant_file, in_tenant):
     sync_tenant(write_tenant_file(with_rules(two_bodies("aby", "A"))))
     bad = with_rules(two_bodies("aby", "A"), RULES.replace('casting_vote = "chair"', 'casting_vote = "mayor"'))
-    with pytest.raises(TenantFileError, match=r"rules.majority.casting_vote: must be \"chair\""):
+    with pytest.raises(TenantFileError, match=r"rules.majority.casting_vote: skal være \"chair\""):
         sync_tenant(write_tenant_file(bad))
     with in_tenant("aby"):
         body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
