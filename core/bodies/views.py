@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.bodies import operations as bodies
-from core.bodies import changing, creating, rules_form, seats
+from core.bodies import changing, creating, rules_views, seats
 from core.bodies.schemas import (
     BodyChangeSchema,
     BodyCreateSchema,
@@ -122,8 +122,13 @@ PARAMETER_FIELDS = {
 }
 
 
+def _whole(typed: str):
+    """A number field as typed: a whole number as one (the API's schema takes numbers only)."""
+    return int(typed) if typed.isdigit() else typed
+
+
 def _labels_of_the_kommissorium_form() -> dict:
-    return {**PARAMETER_FIELDS, **rules_form.labels()}
+    return {**PARAMETER_FIELDS, **rules_views.labels()}
 
 
 @bp.route("/<tenant>/organer/<key>/rediger")
@@ -133,8 +138,8 @@ def edit_body(key: str):
     building blocks of a tenant file's ``[bodies.rules]``)."""
     body = bodies.get_body(key)
     return render_template("bodies/edit.html", tenant=g.tenant, body=body,
-                           rules=rules_form.shown(body.rules or {}), blocks=rules_form.FIELDS,
-                           common=rules_form.COMMON, block_labels=rules_form.BLOCK_LABELS)
+                           rules=rules_views.shown(body.rules or {}), blocks=rules_views.FIELDS,
+                           common=rules_views.COMMON, block_labels=rules_views.BLOCK_LABELS)
 
 
 @bp.route("/<tenant>/organer/<key>/rediger", methods=["POST"])
@@ -144,8 +149,9 @@ def change_body(key: str):
     body = bodies.get_body(key)
 
     def action():
-        values = {n: request.form.get(n, "").strip() or None for n in PARAMETER_FIELDS}
-        values["rules"] = rules_form.from_form(request.form, body.rules or {})
+        typed = {n: request.form.get(n, "").strip() for n in PARAMETER_FIELDS}
+        values = {n: _whole(v) if v else None for n, v in typed.items()}
+        values["rules"] = rules_views.from_form(request.form, body.rules or {})
         return changing.change_body(body, load(BodyChangeSchema(), values), current_person(),
                                     current_tenant(), tenant_hooks())
 

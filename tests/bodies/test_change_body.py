@@ -1,6 +1,6 @@
 """The secretariat changes a body's name, kommissorium parameters and rules (the building
 blocks of ``[bodies.rules]``) over the API and from the body's form
-(core/bodies/changing.py, core/bodies/rules_form.py): checked as a tenant file's body is —
+(core/bodies/changing.py, core/bodies/rules_views.py): checked as a tenant file's body is —
 422 naming the field with the clause, nothing written; audited from what to what; the same
 change again changes nothing; in force at once; the secretariat only, another tenant 404."""
 
@@ -91,6 +91,7 @@ def test_a_wrong_parameter_is_a_422_naming_it(sec, in_tenant):
     resp = sec.patch(BOARD, json={"approval_mode": "next_meeting", "approval_due_days": 5})
     assert resp.status_code == 422 and "approval_due_days" in resp.get_json()["errors"]["json"]
     assert sec.patch(BOARD, json={"meetings_per_year": "many"}).status_code == 422
+    assert sec.patch(BOARD, json={"submission_deadline_days": 2.5}).status_code == 422  # not truncated
     assert sec.patch(BOARD, json={"key": "new-key"}).status_code == 422  # the key does not change
     assert _changes(in_tenant) == []
 
@@ -117,12 +118,13 @@ def test_the_form_sets_rules_and_keeps_what_it_does_not_show(sec, in_tenant):
     page = sec.get("/testby/organer/bestyrelse/rediger")
     assert page.status_code == 200 and 'name="rules.quorum.share"' in page.get_data(as_text=True)
     resp = sec.post("/testby/organer/bestyrelse/rediger", data=_form(**{
-        "csrf_token": csrf_token(sec, "/testby/organer/bestyrelse/rediger"),
+        "csrf_token": csrf_token(sec, "/testby/organer/bestyrelse/rediger"), "notice_days": "0",
         "rules.vote_units.clause": "TST-V", "rules.vote_units.per": "organisation",
         "rules.quorum.clause": "TST-Q", "rules.quorum.share": "majority", "rules.quorum.municipality": "1",
         "rules.written_procedure.clause": "TST-W", "rules.written_procedure.roles": ["chair", "secretariat"],
     }))
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/testby/organer/bestyrelse")
+    assert _board(in_tenant)["notice_days"] == 0  # no days' notice is not "no deadline"
     rules = _board(in_tenant)["rules"]
     assert rules["vote_units"] == weights  # the weights the form does not show are kept
     assert rules["quorum"] == {"clause": "TST-Q", "share": "majority", "required": ["municipality"]}

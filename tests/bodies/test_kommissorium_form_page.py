@@ -13,7 +13,7 @@ from tests.fixtures.testby import SECRETARY
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-CLAUSE = "Kommissoriets punkt (fx «§ 4» eller «HTK-2»); tomt: reglen bruges ikke"
+CLAUSE = "Kommissoriets punkt (fx «§ 4» eller «B3»); tomt: reglen bruges ikke"
 
 
 def test_the_secretariat_sets_the_boards_rules_in_the_browser(testby, passwords, visitor):

@@ -1,4 +1,4 @@
-"""The body's rule blocks (``[bodies.rules]``) as the secretariat's form shows and sends
+"""The page side of the body's rule blocks (``[bodies.rules]``) as the secretariat's form shows and sends
 them: each block a fieldset, each field named ``rules.<block>.<field>`` so a refusal
 (``rules.quorum.share: …``) stands by its field. A block is kept when its clause is filled
 in; what the form does not show of a block (weights, English texts, other topics' majority)
@@ -70,7 +70,7 @@ FIELDS: dict[str, list[tuple]] = {
 }
 #: The fields every block has on the form.
 COMMON = [
-    ("clause", "text", N_("Kommissoriets punkt (fx «§ 4» eller «HTK-2»); tomt: reglen bruges ikke"), None),
+    ("clause", "text", N_("Kommissoriets punkt (fx «§ 4» eller «B3»); tomt: reglen bruges ikke"), None),
     ("description", "textarea", N_("Beskrivelse på organets side (tomt: en, der følger af valgene)"), None),
 ]
 #: The block keys each form field writes.
