@@ -5,7 +5,9 @@ budget items; ISH-3 quorate with more than half the voting weight present; ISH-4
 chair's organisation may send a substitute, ISH-5 and only with a power of attorney
 registered before the meeting starts; ISH-6 never quorate without the municipality; ISH-7
 a mandate is delegated for at most a year, to a named person, registered before the
-meeting it is used at; ISH-8 on a tie the chair's vote decides (not in a secret ballot).
+meeting it is used at; ISH-8 on a tie the chair's vote decides (not in a secret ballot);
+ISH-10 a written procedure is decided by two thirds of the voting weight with no objection.
+ISH-11 (the minutes approved tacitly within 5 days of their sending) is in tenant.toml.
 Facts (who sits where, the weights) are in tenant.toml.
 """
 
@@ -15,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from core import hookimpl
-from core.rules import Choice, Rulebook, Tally, Verdict, VoteUnit, share_of_votes_cast
+from core.rules import Choice, Rulebook, Tally, Verdict, VoteUnit, WrittenOutcome, share_of_votes_cast
 
 NAME = "ishoj"
 rule = Rulebook(NAME)
@@ -135,3 +137,33 @@ def delegation_allowed(body, seat, delegation, meeting):
                       f"{delegation.to_person} ({delegation.to_organisation}).",
                       f"{delegation.from_organisation}'s mandate lies with {delegation.to_person} "
                       f"({delegation.to_organisation}).")
+
+
+@hookimpl
+def written_procedure_outcome(body, matter, units, answers, deadline_passed):
+    """ISH-10: a written procedure is decided when the units that agree hold at least two
+    thirds of the voting weight and nobody objects; it is settled at the deadline, or sooner
+    once every unit has answered (an objection waits for the others too, as in the core)."""
+    if not _weights(body):
+        return None
+    eligible = [u for u in units if u.eligible]
+    total = sum(u.weight for u in eligible)
+    choice = {a.unit: a.choice for a in answers}
+    agree = sum(u.weight for u in eligible if choice.get(u.key) == "agree")
+    objecting = [u.label for u in eligible if choice.get(u.key) == "object"]
+    everyone = all(u.key in choice for u in eligible)
+    if not (deadline_passed or everyone):
+        return WrittenOutcome(
+            False, False, f"{agree} af {total} stemmevægte har erklæret sig enige; fristen afventes (ISH-10).",
+            "ISH-10", NAME, f"{agree} of {total} voting weight agreed; the deadline is awaited (ISH-10).")
+    if objecting:
+        return WrittenOutcome(
+            True, False, f"Ikke besluttet: {', '.join(objecting)} gjorde indsigelse (ISH-10).", "ISH-10", NAME,
+            f"Not decided: {', '.join(objecting)} objected (ISH-10).")
+    decided = agree * 3 >= total * 2
+    verb, verb_en = ("Besluttet", "Decided") if decided else ("Ikke besluttet", "Not decided")
+    return WrittenOutcome(
+        True, decided,
+        f"{verb}: {agree} af {total} stemmevægte erklærede sig enige, og to tredjedele kræves (ISH-10).",
+        "ISH-10", NAME,
+        f"{verb_en}: {agree} of {total} voting weight agreed, and two thirds are required (ISH-10).")

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from kommissorium_ishoj import TENANT_FILE
 
 from core.bodies.facts import body_facts
@@ -32,7 +34,8 @@ def test_the_tenant_file_loads_and_the_api_shows_the_board(sync_tenant, client):
     assert sync_tenant(TENANT_FILE).created
     body = client.get("/api/v1/tenants/ishoj/bodies/bestyrelse").get_json()
     assert [s["organisation"] for s in body["seats"] if s["is_voting"]] == ["ISH-KOM", "VIBO", "DAB", "ISH-BO"]
-    assert body["kommissorium"]["approval_mode"] == "board"
+    assert body["kommissorium"]["approval_mode"] == "tacit"  # ISH-11
+    assert body["kommissorium"]["approval_due"] == {"days": 5, "clause": "ISH-11"}
 
 
 def test_weighted_units_ISH_1(sync_tenant, host, in_tenant):
@@ -240,3 +243,78 @@ def test_the_chairs_casting_vote_decides_a_tie_and_says_so_ISH_8(sync_tenant, de
     secret = _vote(member, decision_item("ishoj", "bestyrelse"), tie, secret=True)
     assert secret["result"] == "rejected" and secret["tally"]["clause"] == "CORE-MAJORITY"
     assert "ISH-8" not in secret["explanation"]["da"]
+
+
+@pytest.fixture
+def in_process(app, monkeypatch):
+    """The tick's jobs run here, not on a worker."""
+    monkeypatch.setitem(app.config, "REDIS_URL", "")
+
+
+def _written(member, answers, deadline):
+    started = member(SECRETARY).post(f"{API}/bodies/bestyrelse/written-procedures", json={
+        "title": "Tilskud til legeplads", "text": "Bestyrelsen bevilger 20.000 kr.",
+        "deadline_at": deadline.isoformat()})
+    assert started.status_code == 201, started.get_json()
+    pid = started.get_json()["id"]
+    for email, choice in answers.items():
+        resp = member(email).post(f"{API}/written-procedures/{pid}/answers", json={"choice": choice})
+        assert resp.status_code == 201, resp.get_json()
+    return pid
+
+
+def test_a_written_procedure_is_decided_by_two_thirds_of_the_weight_ISH_10(
+        sync_tenant, create_meeting, member, clock, in_process):
+    """Between meetings, each member answers for their organisation over HTTP; at the
+    deadline the tick closes it: 1600 of 2000 agreeing is two thirds (ISH-10), 1300 is not,
+    and that one goes onto the next meeting's agenda with the answers."""
+    from core.meetings.models import MeetingState
+    from core.notifications.operations import tick
+    from core.testing_meetings import MEETING_DAY
+
+    sync_tenant(TENANT_FILE)
+    create_meeting("ishoj", "bestyrelse", state=MeetingState.PLANNED)
+    clock.set(MEETING_DAY - timedelta(days=30))
+    deadline = MEETING_DAY - timedelta(days=20)
+    decided = _written(member, {MAYOR: "agree", VIBO: "agree"}, deadline)
+    short = _written(member, {MAYOR: "agree", DAB: "agree"}, deadline)
+    assert member(SECRETARY).get(f"{API}/written-procedures/{decided}").get_json()["state"] == "open"
+    clock.set(deadline)
+    tick(deadline)
+    done = member(SECRETARY).get(f"{API}/written-procedures/{decided}").get_json()
+    assert done["state"] == "decided" and done["outcome"]["rule"]["clause"] == "ISH-10"
+    assert ("Besluttet: 1600 af 2000 stemmevægte erklærede sig enige, og to tredjedele kræves (ISH-10)."
+            in done["outcome"]["explanation"])
+    assert "two thirds are required (ISH-10)" in done["outcome"]["explanation_en"]
+    other = member(SECRETARY).get(f"{API}/written-procedures/{short}").get_json()
+    assert other["state"] != "decided" and other["outcome"]["rule"]["clause"] == "ISH-10"
+    assert "Ikke besluttet: 1300 af 2000" in other["outcome"]["explanation"]
+
+
+def test_minutes_nobody_objects_to_are_approved_five_days_after_their_sending_ISH_11(
+        sync_tenant, create_meeting, create_item, attend, member, clock, in_process):
+    """ISH-11 is the tenant file's approval mode (tacit, 5 days): the meeting is held over
+    HTTP, its minutes are sent, and the tick approves them when the five days have passed."""
+    from core.notifications.operations import tick
+    from core.testing_meetings import MEETING_DAY
+
+    sync_tenant(TENANT_FILE)
+    meeting = create_meeting("ishoj", "bestyrelse")
+    item = create_item("ishoj", meeting, title="Budget 2021")
+    for seat in ("borgmester", "vibo", "dab", "ishbo", "sekretaer"):
+        attend("ishoj", meeting, seat)
+    sec = member(SECRETARY)
+    clock.set(MEETING_DAY + timedelta(hours=2))
+    assert sec.post(f"{API}/meetings/{meeting}/held").status_code == 200
+    assert sec.put(f"{API}/meetings/{meeting}/items/{item}/minutes",
+                   json={"decision": "Budgettet blev godkendt."}).status_code == 200
+    sent = MEETING_DAY + timedelta(days=2)
+    clock.set(sent)
+    assert sec.post(f"{API}/meetings/{meeting}/send-minutes").status_code == 200
+    minutes = member(VIBO).get(f"{API}/meetings/{meeting}/minutes").get_json()
+    assert minutes["approval_mode"] == "tacit" and minutes["state"] == "minutes_sent"
+    tick(sent + timedelta(days=5) - timedelta(minutes=1))
+    assert member(VIBO).get(f"{API}/meetings/{meeting}/minutes").get_json()["state"] == "minutes_sent"
+    report = tick(sent + timedelta(days=5))
+    assert report.approved == 1
+    assert member(VIBO).get(f"{API}/meetings/{meeting}/minutes").get_json()["state"] == "minutes_approved"
