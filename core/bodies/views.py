@@ -54,7 +54,18 @@ def _labels():
         "APPROVAL_MODES": {k: _(v) for k, v in APPROVAL_MODES.items()},
         "ROLES": {k: _(v) for k, v in ROLES.items()},
         "COMPETENCE": {k: _(v) for k, v in COMPETENCE.items()},
+        "rule_source": rule_source,
     }
+
+
+def rule_source(source: str) -> str:
+    """Where a rule of the kommissorium page lives, in words: the platform's default, the
+    municipality's settings (its tenant file or the secretariat's form) or its rule plugin."""
+    if source == "core":
+        return _("platformens standard")
+    if source.startswith("tenants/"):
+        return _("kommunens opsætning")
+    return _("kommunens regelmodul (%(name)s)", name=source)
 
 
 @bp.route("/<tenant>/organer/<key>")

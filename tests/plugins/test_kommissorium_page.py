@@ -74,3 +74,6 @@ def test_the_web_body_page_lists_the_rules_ALB_B3(sync_tenant, client):
     html = client.get("/albertslund/organer/bestyrelse").get_data(as_text=True)
     assert "Regler i kommissoriet" in html
     assert "ALB-B3" in html and "Bestyrelsen er kun beslutningsdygtig" in html
+    # where each rule lives, in words: the tenant file's blocks, the plugin, the core's default
+    assert "(kommunens opsætning)" in html and "(kommunens regelmodul (albertslund))" in html
+    assert "(platformens standard)" in html and "tenants/albertslund.toml" not in html
