@@ -120,6 +120,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity import people_views  # noqa: F401  (routes only)
     from core.decisions import written_views  # noqa: F401  (routes only)
     from core.meetings import agenda_views, minutes_views, public_views  # noqa: F401  (routes only)
+    from core.meetings import disqualification_views  # noqa: F401  (routes and a page part)
     from core.meetings import views as meeting_pages
     from core.notifications import views as notification_pages
     from core.proposals import answer_views  # noqa: F401  (routes only)

@@ -42,11 +42,12 @@ INVALID = "The input is invalid; see errors for each field."
 # --------------------------------------------------------------------------- who may
 
 
-def may_read(item: AgendaItem, role: Role) -> bool:
+def may_read(item: AgendaItem, role: Role, hidden: frozenset[int] = frozenset()) -> bool:
     """Whether a reader with ``role`` in the item's body reads its comments (and keeps
     notes on it): a member, the secretary or the secretariat; for a closed item, only one
-    who may read the closed item (CORE-CLOSED-ITEMS, the meetings feature's decision)."""
-    if item.is_confidential and not meetings.can_see_confidential(role):
+    who may read the closed item (CORE-CLOSED-ITEMS, the meetings feature's decision), so
+    not a member disqualified on it (``hidden``, CORE-DISQUALIFIED)."""
+    if item.is_confidential and (not meetings.can_see_confidential(role) or item.id in hidden):
         return False
     return role >= WRITES
 
@@ -55,7 +56,9 @@ def check_item(item: AgendaItem, user) -> Role:
     """The caller's role in the item's body, if they may read its comments: a closed item
     they may not read is not there (404); an open one they may see but not comment is a 403."""
     role = role_in_body(user, item.meeting.body)
-    if item.is_confidential and not meetings.can_see_confidential(role):
+    if item.is_confidential and (  # CORE-CLOSED-ITEMS, CORE-DISQUALIFIED
+            not meetings.can_see_confidential(role)
+            or item.id in meetings.disqualified_items(item.meeting_id, user)):
         refuse(404, message="Not found.")
     if role < WRITES:
         refuse_role(WRITES, item.meeting.body)
@@ -180,11 +183,15 @@ def _empty(comment: Annotation) -> None:
 # --------------------------------------------------------------------------- the meeting page
 
 
-def for_meeting(meeting: Meeting, user, role: Role) -> dict[int, dict]:
+def for_meeting(meeting: Meeting, user, role: Role,
+                hidden: frozenset[int] | None = None) -> dict[int, dict]:
     """What the meeting page shows ``user`` on each item they may read: their own notes and
     the comments, ``{item_id: {"notes": [...], "comments": [threads]}}``, in one statement.
-    Nothing for a reader below a member: no statement at all."""
-    readable = {i.id for i in meeting.items if may_read(i, role)}
+    Nothing for a reader below a member: no statement at all. ``hidden``: the closed items
+    the reader is disqualified on (read here when not given)."""
+    if hidden is None:
+        hidden = meetings.hidden_items(meeting, user) if role >= WRITES else frozenset()
+    readable = {i.id for i in meeting.items if may_read(i, role, hidden)}
     if user is None or not readable:
         return {}
     rows = db.session.scalars(

@@ -45,7 +45,8 @@ FIELDS = {"text": N_("Tekst"), "attachment_id": N_("Bilag"), "page": N_("Side"),
 def _on_the_page(meeting, view) -> dict:
     """Each readable item's notes (the reader's own) and comments, for the meeting page."""
     user = current_person()
-    return annotations.for_meeting(meeting, user, role_in_body(user, meeting.body))
+    return annotations.for_meeting(meeting, user, role_in_body(user, meeting.body),
+                                   getattr(view, "hidden", None))
 
 
 def _item(meeting_id: int, item_id: int):
@@ -116,9 +117,11 @@ def book_with_notes(meeting_id: int):
     meeting = meetings.get_meeting(meeting_id)
     role = require(Role.MEMBER, meeting.body, visible_from=SEES)
     meetings.load_for_view(meeting)
-    book = documents.content(documents.meeting_document(meeting, "book", "members"))
+    # without the closed items the reader is disqualified on (CORE-DISQUALIFIED)
+    hidden = meetings.hidden_items(meeting, current_person())
+    book = documents.content(documents.meeting_document(meeting, "book", "members", hidden=hidden))
     transactions.commit()  # the shared book, stored once per content (decision 0028)
-    written = annotations.for_meeting(meeting, current_person(), role)
+    written = annotations.for_meeting(meeting, current_person(), role, hidden)
     items = [i for i in meeting.items if written.get(i.id, {}).get("notes") or written.get(i.id, {}).get("comments")]
     annex = render.html_to_pdf(render_template(
         "annotations/book_notes_pdf.html", meeting=meeting, items=items, written=written,

@@ -122,39 +122,45 @@ def _attachment_values(att: Attachment, position: int, number: int) -> dict:
             "pages": att.page_count, "sha256": att.sha256}
 
 
-def meeting_values(meeting: Meeting, audience: str, *, with_minutes: bool) -> dict:
-    """Everything a meeting document shows to ``audience``, as plain values."""
+def meeting_values(meeting: Meeting, audience: str, *, with_minutes: bool,
+                   hidden: frozenset[int] = frozenset()) -> dict:
+    """Everything a meeting document shows to ``audience``, as plain values; the members'
+    edition for a member disqualified on closed items (``hidden``, CORE-DISQUALIFIED) shows
+    those as the public edition does."""
     from core.tenants.models import Tenant
 
     tenant = db.session.get(Tenant, meeting.tenant_id)
     members = audience == "members"
     version = meetings.current_version(meeting) if with_minutes else None
     entries = {e.item_id: e for e in version.entries} if version is not None else {}
+    # who took no part in an item for disqualification: named in every edition (CORE-DISQUALIFIED)
+    lines = meetings.minutes_lines(meeting) if version is not None else {}
     items = []
     for item in meeting.items:
         closed = item.is_confidential
-        hidden = closed and not members
+        hidden_item = closed and (not members or item.id in hidden)
         entry = entries.get(item.id)
         values = {
             "position": item.position, "kind": item.kind.value, "kind_text": KIND_DA[item.kind.value],
-            "title": _closed_title(item) if hidden else item.title,
-            "is_confidential": closed, "closed_mark": CLOSED_MARK if closed and members else "",
+            "title": _closed_title(item) if hidden_item else item.title,
+            "is_confidential": closed, "closed_mark": CLOSED_MARK if closed and not hidden_item else "",
             "reason": meetings.CONFIDENTIALITY_REASONS.get(item.confidentiality_reason,
                                                            item.confidentiality_reason) if closed else "",
             "standing_clause": item.standing_clause or "",
-            "decision_theme": "" if hidden else item.decision_theme,
-            "case_text": "" if hidden else item.case_text,
-            "economy": "" if hidden else item.economy,
-            "recommendation": "" if hidden else item.recommendation,
-            "attachments": [] if hidden else [
+            "decision_theme": "" if hidden_item else item.decision_theme,
+            "case_text": "" if hidden_item else item.case_text,
+            "economy": "" if hidden_item else item.economy,
+            "recommendation": "" if hidden_item else item.recommendation,
+            "attachments": [] if hidden_item else [
                 _attachment_values(a, item.position, n) for n, a in enumerate(item.attachments, start=1)],
         }
         if with_minutes:
+            values["disqualified"] = [line["text"] for line in lines.get(item.id, [])]
             values["minutes"] = None if entry is None else {
-                "decision": entry.public_decision if hidden else entry.decision,
+                "decision": entry.public_decision if hidden_item else entry.decision,
                 "result": RESULT_DA.get(entry.result or "", ""),
-                "explanation": "" if hidden else entry.explanation,
-                "dissents": [] if hidden else [
+                "explanation": "" if hidden_item else entry.explanation,
+                "dissents": [] if hidden_item else [
                     {"by": d.get("by", ""), "organisation": d.get("organisation", ""),
                      "text": d.get("text", ""), "clause": d.get("clause")}
                     for d in entry.dissents],
@@ -243,12 +249,14 @@ def may_have_minutes(meeting: Meeting, audience: str) -> bool:
     return meeting.state in (MeetingState.MINUTES_SENT, MeetingState.MINUTES_APPROVED)
 
 
-def _approved_key(meeting: Meeting, audience: str) -> str | None:
-    """Approved minutes are filed as they were first rendered: keyed by the version."""
+def _approved_key(meeting: Meeting, audience: str, hidden: frozenset[int] = frozenset()) -> str | None:
+    """Approved minutes are filed as they were first rendered: keyed by the version (and
+    the closed items left out of a disqualified member's edition)."""
     version = meetings.current_version(meeting)
     if version is None or version.approved_at is None:
         return None
-    seed = f"minutes-approved:{audience}:{meeting.id}:{version.id}:{version.number}"
+    without = "" if not hidden else ":without:" + ",".join(map(str, sorted(hidden)))
+    seed = f"minutes-approved:{audience}:{meeting.id}:{version.id}:{version.number}{without}"
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
@@ -265,28 +273,33 @@ def _html(kind: str, values: dict, **extra) -> str:
                            total=extra.pop("total", None), toc=extra.pop("toc", None), **extra)
 
 
-def document_key(meeting: Meeting, kind: str, audience: str) -> str:
-    """The key of the meeting's ``kind`` document for ``audience`` as it is now."""
+def document_key(meeting: Meeting, kind: str, audience: str,
+                 hidden: frozenset[int] = frozenset()) -> str:
+    """The key of the meeting's ``kind`` document for ``audience`` as it is now (without
+    the ``hidden`` closed items' material)."""
     if kind == "minutes":
-        approved = _approved_key(meeting, audience)
+        approved = _approved_key(meeting, audience, hidden)
         if approved is not None:
             return approved
-    values = meeting_values(meeting, audience, with_minutes=kind == "minutes")
+    values = meeting_values(meeting, audience, with_minutes=kind == "minutes", hidden=hidden)
     if kind == "book":
-        return content_key("book", audience, {"values": values, "parts": _parts_key(meeting, audience)})
+        return content_key("book", audience, {"values": values,
+                                              "parts": _parts_key(meeting, audience, hidden)})
     return content_key(kind, audience, values)
 
 
-def meeting_document(meeting: Meeting, kind: str, audience: str, key: str | None = None) -> GeneratedDocument:
-    """The stored document for the meeting as it is now, rendered and stored if new."""
-    key = key or document_key(meeting, kind, audience)
+def meeting_document(meeting: Meeting, kind: str, audience: str, key: str | None = None,
+                     hidden: frozenset[int] = frozenset()) -> GeneratedDocument:
+    """The stored document for the meeting as it is now, rendered and stored if new;
+    without the ``hidden`` closed items' material (a disqualified member's, CORE-DISQUALIFIED)."""
+    key = key or document_key(meeting, kind, audience, hidden)
     found = find(key)
     if found is not None:
         return found
     if kind == "book":
-        return _render_book(meeting, audience, key)
+        return _render_book(meeting, audience, key, hidden)
     started = time.perf_counter()
-    values = meeting_values(meeting, audience, with_minutes=kind == "minutes")
+    values = meeting_values(meeting, audience, with_minutes=kind == "minutes", hidden=hidden)
     laid_out = render.html_document(_html(kind, values))
     pdf = render.write_pdf(laid_out, title=_title(kind, values))
     return _store(key, pdf, len(laid_out.pages), started, kind=kind, audience=audience,
@@ -296,11 +309,13 @@ def meeting_document(meeting: Meeting, kind: str, audience: str, key: str | None
 # --------------------------------------------------------------------------- attachments as pages
 
 
-def visible_attachments(meeting: Meeting, audience: str) -> list[tuple[int, int, Attachment]]:
-    """(item position, number, attachment) in agenda order, as ``audience`` may see them."""
+def visible_attachments(meeting: Meeting, audience: str,
+                        hidden: frozenset[int] = frozenset()) -> list[tuple[int, int, Attachment]]:
+    """(item position, number, attachment) in agenda order, as ``audience`` may see them
+    (never a ``hidden`` closed item's)."""
     out = []
     for item in meeting.items:
-        if item.is_confidential and audience != "members":
+        if item.is_confidential and (audience != "members" or item.id in hidden):
             continue
         for n, att in enumerate(item.attachments, start=1):
             out.append((item.position, n, att))
@@ -347,10 +362,10 @@ def attachment_pages(att: Attachment) -> int | None:
     return found.page_count if found is not None else None
 
 
-def _parts_key(meeting: Meeting, audience: str) -> list:
+def _parts_key(meeting: Meeting, audience: str, hidden: frozenset[int] = frozenset()) -> list:
     """What the book's attachments add to its key: each file, and its rendition if made."""
     out = []
-    for position, n, att in visible_attachments(meeting, audience):
+    for position, n, att in visible_attachments(meeting, audience, hidden):
         made = rendition(att) if att.content_type in OFFICE_TYPES else None
         out.append([position, n, att.id, att.filename, att.content_type, att.sha256,
                     made.sha256 if made is not None else None])
@@ -399,13 +414,14 @@ def attachment_as_pdf(att: Attachment, label: str, *, make_renditions: bool = Tr
 # --------------------------------------------------------------------------- the board book
 
 
-def _render_book(meeting: Meeting, audience: str, key: str) -> GeneratedDocument:
+def _render_book(meeting: Meeting, audience: str, key: str,
+                 hidden: frozenset[int] = frozenset()) -> GeneratedDocument:
     """The agenda with its table of contents, then every attachment it may show, each
     page numbered in the whole; bookmarks for the items and each attachment."""
     started = time.perf_counter()
-    values = meeting_values(meeting, audience, with_minutes=False)
+    values = meeting_values(meeting, audience, with_minutes=False, hidden=hidden)
     parts = []
-    for position, n, att in visible_attachments(meeting, audience):
+    for position, n, att in visible_attachments(meeting, audience, hidden):
         label = f"Bilag {position}.{n}: {att.filename} (punkt {position})"
         parts.append((position, n, att, render.Part(label=label, pdf=attachment_as_pdf(att, f"{position}.{n}"))))
     # The table of contents and the footers need the pages the front itself takes: lay it

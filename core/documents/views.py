@@ -121,24 +121,28 @@ def _document(meeting_id: int, kind: str):
     shared = _reader_may(meeting, kind, audience)
     edition = "" if audience == "public" else "-medlemmer"
     name = f"{FILE_NAMES[kind]}-{meeting.starts_at:%Y-%m-%d}-{meeting.id}{edition}.pdf"
-    if known is not None:
+    # the members' edition for a member disqualified on closed items leaves those out
+    # (CORE-DISQUALIFIED): made for them, never the key remembered for the members
+    hidden = meetings.hidden_items(meeting, current_person()) if audience == "members" else frozenset()
+    if known is not None and not hidden:
         key = known[0]
     else:
         meetings.load_for_view(meeting)  # items, attachments, attendance: a fixed number of statements
-        key = documents.document_key(meeting, kind, audience)
-        remembered.store(f"{key}\n{int(shared)}\n{name}".encode())
+        key = documents.document_key(meeting, kind, audience, hidden)
+        if not hidden:
+            remembered.store(f"{key}\n{int(shared)}\n{name}".encode())
     answer = _not_modified(key, shared)
     if answer is not None:
         return answer
     pdf = documents.stored_content(key)  # one statement: the bytes, when made before
-    if pdf is None and kind == "book" and _queued(meeting, audience, key):
+    if pdf is None and kind == "book" and not hidden and _queued(meeting, audience, key):
         resp = Response(render_template("documents/pending.html", tenant=g.tenant, meeting=meeting),
                         status=202)
         resp.headers["Retry-After"] = "10"
         resp.headers["Cache-Control"] = "no-store"
         return resp
     if pdf is None:
-        pdf = documents.content(documents.meeting_document(meeting, kind, audience, key))
+        pdf = documents.content(documents.meeting_document(meeting, kind, audience, key, hidden))
         transactions.commit()
     return _pdf_response(pdf, key, name, shared)
 
@@ -189,7 +193,7 @@ def _attachment(attachment_id: int) -> Attachment:
     closed items (CORE-CLOSED-ITEMS); 404 otherwise, as the download."""
     att = meetings.get_attachment(attachment_id)
     role = require(SEES, att.item.meeting.body, visible_from=SEES)
-    if att.item.is_confidential and not meetings.can_see_confidential(role):
+    if not meetings.reads_closed_item(att.item, role, current_person()):  # CORE-DISQUALIFIED too
         abort(404, message="Not found.")
     return att
 

@@ -97,9 +97,18 @@ def _meeting(meeting_id: int, role: Role) -> tuple[Meeting, Role]:
     return meeting, have
 
 
-def _view(meeting: Meeting, role: Role):
+def _view(meeting: Meeting, role: Role, hidden: frozenset[int] | None = None):
     meeting = ops.load_for_view(meeting)
-    return present.meeting_view(meeting, role, _rules(meeting.body))
+    if hidden is None:
+        hidden = ops.hidden_items(meeting, current_person()) if ops.can_see_confidential(role) \
+            else frozenset()
+    return present.meeting_view(meeting, role, _rules(meeting.body), hidden)
+
+
+def _audience(role: Role, hidden: frozenset[int]) -> str:
+    """The audience a meeting document is kept for: the role, and for a member disqualified
+    on closed items those items (their document shows them redacted, CORE-DISQUALIFIED)."""
+    return role.name if not hidden else f"{role.name}-without-" + "-".join(map(str, sorted(hidden)))
 
 
 # --------------------------------------------------------------------------- meetings
@@ -170,12 +179,16 @@ def _meeting_document(meeting_id: int) -> bytes:
     # (_generations_read), so the access is decided once, from rows no older than them.
     gens = g.pop("meeting_generations", None) or cache.Generations.off()
     meeting, role = _meeting(meeting_id, SEES)
-    cached = gens.lookup(role.name)
+    # closed items the reader does not read: only a member's (or above) may be hidden
+    hidden = ops.hidden_items(meeting, current_person()) if ops.can_see_confidential(role) \
+        else frozenset()
+    audience = _audience(role, hidden)
+    cached = gens.lookup(audience)
     payload = cached.doc
     if payload is None:
-        payload = jsonify(MeetingSchema().dump(_view(meeting, role))).get_data()
+        payload = jsonify(MeetingSchema().dump(_view(meeting, role, hidden))).get_data()
         cached.store(payload)
-    cache.keep_decision(cached, meeting, role)
+    cache.keep_decision(cached, meeting, role, audience)
     return payload
 
 
@@ -254,7 +267,7 @@ def add_item(data, meeting_id: int):
     meeting, role = _meeting(meeting_id, Role.MEMBER)
     item = ops.add_item(meeting, data, current_person(), role, _rules(meeting.body))
     transactions.commit()
-    return present.visible_items(meeting, role)[item.position - 1]
+    return present.visible_items(meeting, role, ops.hidden_items(meeting, current_person()))[item.position - 1]
 
 
 @blp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["PATCH"])
@@ -317,11 +330,11 @@ def replace_attachment(files, meeting_id: int, item_id: int, attachment_id: int)
 @access(Role.INFORMATION_RECIPIENT)
 def download_attachment(attachment_id: int):
     """Download a bilag; a closed item's bilag only for the body's members
-    (CORE-CLOSED-ITEMS)."""
+    (CORE-CLOSED-ITEMS) who are not disqualified on it (CORE-DISQUALIFIED)."""
     att = ops.get_attachment(attachment_id)
     item = att.item
     role = require(SEES, item.meeting.body, visible_from=SEES)
-    if item.is_confidential and not ops.can_see_confidential(role):
+    if not ops.reads_closed_item(item, role, current_person()):  # CORE-DISQUALIFIED too
         from flask_smorest import abort
 
         abort(404, message="Not found.")

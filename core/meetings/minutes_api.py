@@ -31,7 +31,7 @@ from core.tenancy import current_tenant, tenant_hooks
 def _minutes(meeting, role: Role, rules=None):
     """The answer of every minutes route: every version of the minutes, as ``role`` reads them."""
     return present.minutes_view(meeting, role, rules or _rules(meeting.body), current_tenant(),
-                                tenant_hooks())
+                                tenant_hooks(), ops.hidden_items(meeting, current_person()))
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes")

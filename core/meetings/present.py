@@ -23,13 +23,20 @@ def _redacted_item(item) -> SimpleNamespace:
     )
 
 
-def visible_items(meeting: Meeting, role: Role) -> list:
+def visible_items(meeting: Meeting, role: Role, hidden: frozenset[int] = frozenset()) -> list:
+    """The agenda as ``role`` reads it: a closed item redacted for those below the body's
+    members, and for a member standing disqualified on it (``hidden``,
+    :func:`core.meetings.operations.hidden_items`; CORE-DISQUALIFIED)."""
     out = []
     see_closed = ops.can_see_confidential(role)
+
+    def closed(i) -> bool:
+        return i.is_confidential and (not see_closed or i.id in hidden)
+
     emails = _emails({i.submitted_by_id for i in meeting.items
-                      if i.submitted_by_id is not None and (see_closed or not i.is_confidential)})
+                      if i.submitted_by_id is not None and not closed(i)})
     for item in meeting.items:
-        if item.is_confidential and not see_closed:
+        if closed(item):
             out.append(_redacted_item(item))
             continue
         item.submitted_by_email = emails.get(item.submitted_by_id)
@@ -61,7 +68,8 @@ def _emails(user_ids: set[int]) -> dict[int, str]:
     return found
 
 
-def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
+def meeting_view(meeting: Meeting, role: Role, rules,
+                 hidden: frozenset[int] = frozenset()) -> SimpleNamespace:
     view = SimpleNamespace(**{c: getattr(meeting, c) for c in (
         "id", "body", "kind", "state", "title", "starts_at", "duration_minutes", "location",
         "online_url", "call_reason", "agenda_published_at", "session_opened_at",
@@ -69,12 +77,15 @@ def meeting_view(meeting: Meeting, role: Role, rules) -> SimpleNamespace:
         "minutes_approved_at", "cancelled_at", "cancel_reason", "minutes_approval", "breaches",
     )})
     view.deadlines = ops.deadlines(meeting, rules)
-    view.items = visible_items(meeting, role)
+    view.items = visible_items(meeting, role, hidden)
+    #: the closed items the reader is disqualified on, for the page's other parts
+    view.hidden = hidden
     view.attendance = list(meeting.attendances) if role >= Role.MEMBER else []
     return view
 
 
-def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
+def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks,
+                 hidden: frozenset[int] = frozenset(), disqualified_rows: dict | None = None) -> dict:
     items = {i.id: i for i in meeting.items}
     see_closed = ops.can_see_confidential(role)
     versions = []
@@ -84,19 +95,23 @@ def minutes_view(meeting: Meeting, role: Role, rules, tenant, hooks) -> dict:
         MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED, MeetingState.IN_SESSION,
         MeetingState.HELD,
     ) and role < Role.MEMBER
-    for v in [] if drafting else meeting.minutes_versions:
+    versions_shown = [] if drafting else meeting.minutes_versions
+    # who took no part in an item for disqualification (CORE-DISQUALIFIED): public, named
+    lines = ops.minutes_lines(meeting, disqualified_rows) if versions_shown else {}
+    for v in versions_shown:
         entries = []
         for e in sorted(v.entries, key=lambda e: items[e.item_id].position if e.item_id in items else 0):
             item = items.get(e.item_id)
             if item is None:
                 continue
-            closed = item.is_confidential and not see_closed
+            closed = item.is_confidential and (not see_closed or item.id in hidden)
             entries.append({
                 "item_id": item.id, "position": item.position,
                 "title": ops_title(item, closed), "is_confidential": item.is_confidential,
                 "decision": e.public_decision if closed else e.decision,
                 "public_decision": e.public_decision,
                 "dissents": [] if closed else [_dissent(d) for d in e.dissents],
+                "disqualifications": lines.get(item.id, []),
                 # A motion's result is public; its explanation may name the confidential.
                 "result": e.result,
                 "explanation": "" if closed else e.explanation,
@@ -163,6 +178,7 @@ def public_meeting(meeting: Meeting) -> dict:
     """A published agenda and, once final, its minutes: never a closed item's content."""
     final = ops.current_version(meeting) if minutes_are_public(meeting) else None
     decisions = {e.item_id: e for e in final.entries} if final else {}
+    lines = ops.minutes_lines(meeting) if final else {}  # public in Danish practice
     items = []
     for item in meeting.items:
         e = decisions.get(item.id)
@@ -176,6 +192,7 @@ def public_meeting(meeting: Meeting) -> dict:
             "decision": None if e is None else (e.public_decision if closed else e.decision),
             "result": None if e is None else e.result,
             "explanation": None if e is None or closed else e.explanation,
+            "disqualifications": lines.get(item.id, []),
         })
     return {
         "id": meeting.id, "body": meeting.body.key, "body_name": meeting.body.name,

@@ -143,8 +143,7 @@ class DissentInputSchema(Schema):
 
 
 class DisqualificationInputSchema(Schema):
-    #: Who is disqualified (e-mail): empty for oneself; another member only by the chair,
-    #: the meeting leader or the secretary (CORE-DISQUALIFIED).
+    #: Who (e-mail): empty for oneself; another member by the chair, leader or secretary.
     person = fields.Email(load_default=None, allow_none=True)
     #: Why, in a few words (forvaltningsloven § 3).
     reason = VisibleText(required=True, validate=validate.Length(min=1, max=500))
@@ -155,14 +154,11 @@ class DisqualificationSchema(Schema):
 
     id = fields.Integer(required=True)
     item_id = fields.Integer(required=True)
-    #: The disqualified member's e-mail and name.
-    person = fields.String(required=True)
+    person = fields.String(required=True)  # e-mail
     name = fields.String(required=True)
     reason = fields.String(required=True)
-    #: Who declared or recorded it, and when.
     declared_by = fields.String(allow_none=True, required=True)
     declared_at = fields.AwareDateTime(required=True)
-    #: When and by whom it was withdrawn; empty while it stands.
     withdrawn_at = fields.AwareDateTime(allow_none=True, required=True)
     withdrawn_by = fields.String(allow_none=True, required=True)
     is_standing = Boolean(required=True)
@@ -304,6 +300,9 @@ class MinutesEntrySchema(Schema):
     result = Text(allow_none=True)
     #: The motion's explained outcome (empty for a closed item shown to non-members).
     explanation = Text()
+    #: Members who took no part in the item for disqualification (CORE-DISQUALIFIED):
+    #: ``{name, text, text_en}``, the minutes' sentence in Danish and English.
+    disqualifications = fields.List(fields.Dict())
 
 
 class MinutesVersionSchema(Schema):
@@ -404,6 +403,8 @@ class PublicItemSchema(Schema):
     decision = Text(allow_none=True)
     result = Text(allow_none=True)
     explanation = Text(allow_none=True)
+    #: Who took no part for disqualification, once public: ``{name, text, text_en}``.
+    disqualifications = fields.List(fields.Dict())
 
 
 class PublicMeetingSchema(Schema):

@@ -368,10 +368,16 @@ def _render_meeting(meeting: Meeting, role: Role) -> str:
     # Everything the page shows, in a fixed number of statements (issue #20).
     meeting = meetings.load_for_page(meeting)
     rules = rules_of(meeting.body)
-    view = present.meeting_view(meeting, role, rules)
     user = current_person()
+    # the meeting's disqualifications, read once: the closed items the reader is
+    # disqualified on, and the page part that shows them (disqualification_views.py)
+    disqualified = meetings.disqualifications(meeting) if role >= Role.MEMBER else {}
+    hidden = meetings.hidden_items(meeting, user, disqualified)
+    view = present.meeting_view(meeting, role, rules, hidden)
+    view.disqualifications = disqualified
     parts = {name: part(meeting, view) for name, part in MEETING_PAGE_PARTS.items()}
-    minutes = present.minutes_view(meeting, role, rules, current_tenant(), tenant_hooks())
+    minutes = present.minutes_view(meeting, role, rules, current_tenant(), tenant_hooks(), hidden,
+                                   disqualified if role >= Role.MEMBER else None)
     entries = {}
     draft = meetings.current_version(meeting)
     if draft is not None:
@@ -382,7 +388,7 @@ def _render_meeting(meeting: Meeting, role: Role) -> str:
         my_seats=[s for s in meeting.body.seats_on(meeting.starts_at.date())
                   if user and s.holder_id_on(meeting.starts_at.date()) == user.id],
         is_secretary=role >= Role.BODY_SECRETARY, may_open=meetings.may_open(user, meeting),
-        sees_closed=meetings.can_see_confidential(role),
+        sees_closed=meetings.can_see_confidential(role), hidden=hidden,
         STATE=meetings.STATE_DA, REASONS=meetings.CONFIDENTIALITY_REASONS, MeetingState=MeetingState,
         awaiting_me=bool(user and user.email in minutes["awaiting_approval_from"]),
         # An information recipient reads "til orientering", with the clause that says so.

@@ -41,6 +41,9 @@ class Reader:
     organisation_ids: set[int] = field(default_factory=set)
     #: The reader (a proposal's proposer).
     user_id: int | None = None
+    #: Closed items the reader stands disqualified on (CORE-DISQUALIFIED): of those they
+    #: read what a non-member reads, the public title and decision.
+    disqualified_items: set[int] = field(default_factory=set)
 
     def level_in(self, tenant_id: int, body_id: int) -> Level:
         if self.everything or tenant_id in self.admin_tenants or body_id in self.member_bodies:
@@ -73,6 +76,11 @@ def reader_for(user) -> Reader:
                 sa.select(BodyRecipient.body_id).where(BodyRecipient.organisation_id.in_(orgs))))
         bodies = db.session.scalars(sa.select(Body).where(Body.id.in_(candidates))).all() if candidates else []
     reader = Reader(admin_tenants=admin, organisation_ids=orgs, user_id=user.id)
+    from core.meetings.models import Disqualification
+
+    with all_tenants():
+        reader.disqualified_items = set(db.session.scalars(sa.select(Disqualification.item_id).where(
+            Disqualification.person_id == user.id, Disqualification.withdrawn_at.is_(None))))
     for body in bodies:
         if body.tenant_id in admin:
             continue
@@ -96,8 +104,13 @@ def visible(reader: Reader):
         SearchGrant.organisation_id.in_(reader.organisation_ids),
         SearchGrant.user_id == (reader.user_id if reader.user_id is not None else -1),
     ))
+    if reader.disqualified_items:  # CORE-DISQUALIFIED: such an item as a non-member reads it
+        barred = sa.and_(d.is_closed, d.item_id.in_(reader.disqualified_items))
+        full_rows = sa.or_(sa.and_(~d.is_redacted, ~barred), sa.and_(d.is_redacted, barred))
+    else:
+        full_rows = ~d.is_redacted
     return sa.or_(
-        sa.and_(full, ~d.is_redacted),
+        sa.and_(full, full_rows),
         sa.and_(~full, d.level == int(Level.PUBLIC)),
         sa.and_(~full, d.body_id.in_(reader.reader_bodies), d.level == int(Level.READERS)),
         sa.and_(~full, d.level == int(Level.GRANTED), d.id.in_(granted)),

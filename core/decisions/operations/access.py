@@ -9,6 +9,7 @@ from core.bodies.models import Body, SeatRole
 from core.decisions.operations.situation import Situation
 from core.errors import refuse
 from core.identity.permissions import Role, role_in_body
+from core.meetings import operations as meetings
 from core.meetings.models import AgendaItem, AttendanceStatus
 from core.rules.types import Attendee, VoteUnit
 
@@ -37,10 +38,13 @@ def _require_leader(user, body: Body, sit: Situation | None, what: str, what_en:
 
 def is_visible(item: AgendaItem, user) -> bool:
     """A closed (confidential) item and its decision process are visible to the body's
-    members and to those present at the meeting only; other items to everyone."""
+    members and to those present at the meeting only, never to a member disqualified on it
+    (CORE-DISQUALIFIED); other items to everyone."""
     if not item.is_confidential:
         return True
     if user is None:
+        return False
+    if item.id in meetings.disqualified_items(item.meeting_id, user):
         return False
     body = item.meeting.body
     if role_in_body(user, body) >= Role.MEMBER:

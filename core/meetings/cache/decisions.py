@@ -131,9 +131,10 @@ def answer_from_decision(values: dict, language: str | None = None,
     return found
 
 
-def keep_decision(cached: Cached, meeting, role) -> None:
+def keep_decision(cached: Cached, meeting, role, audience: str | None = None) -> None:
     """Keep the access decision the request made, read after the generations ``cached`` is
-    stamped with, for a caller logged in by the session whose row still allows it."""
+    stamped with, for a caller logged in by the session whose row still allows it; the
+    document it names is ``audience``'s (default: the role's)."""
     from core.identity.auth import logged_in_by_session, session_login
     from core.identity.permissions import current_person
     from core.tenancy import current_tenant
@@ -144,4 +145,4 @@ def keep_decision(cached: Cached, meeting, role) -> None:
     login = session_login(user.id, user) if user is not None and user.is_enabled else None
     if login is not None:
         remember_decision(current_tenant().slug, login, cached, meeting.tenant_id, meeting.id,
-                          role.name)
+                          audience or role.name)

@@ -21,6 +21,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.meetings.minutes_models import MinutesEntry, MinutesVersion
 from core.meetings.models import AgendaItem, Disqualification, Meeting, MeetingState
+from core.meetings.operations.agenda import can_see_confidential
 from core.meetings.operations.lifecycle import may_open
 
 #: The core's clause for disqualification.
@@ -163,7 +164,11 @@ def standing_disqualification(item: AgendaItem, user: User) -> Disqualification 
 def disqualifications(meeting: Meeting, *, withdrawn: bool = True) -> dict[int, list[Disqualification]]:
     """The meeting's disqualifications by item id, in the order declared (the withdrawn
     ones too unless ``withdrawn=False``)."""
-    q = sa.select(Disqualification).where(Disqualification.meeting_id == meeting.id)
+    from sqlalchemy.orm import joinedload
+
+    q = sa.select(Disqualification).where(Disqualification.meeting_id == meeting.id).options(
+        joinedload(Disqualification.person), joinedload(Disqualification.declared_by),
+        joinedload(Disqualification.withdrawn_by))
     if not withdrawn:
         q = q.where(Disqualification.withdrawn_at.is_(None))
     out: dict[int, list[Disqualification]] = {}
@@ -199,3 +204,59 @@ def disqualification_dict(row: Disqualification) -> dict:
         "withdrawn_by": row.withdrawn_by.name if row.withdrawn_by else None,
         "is_standing": row.withdrawn_at is None,
     }
+
+
+def hidden_items(meeting: Meeting, user: User | None,
+                 rows: dict[int, list[Disqualification]] | None = None) -> frozenset[int]:
+    """The meeting's closed items whose material ``user`` does not read because they stand
+    disqualified on them (CORE-CLOSED-ITEMS, CORE-DISQUALIFIED): read as an information
+    recipient reads them, by their public title. ``rows``: the meeting's disqualifications
+    (:func:`disqualifications`) where they are loaded already."""
+    if not any(i.is_confidential for i in meeting.items):
+        return frozenset()  # nothing closed: nothing to ask
+    if rows is not None:
+        uid = getattr(user, "id", None)
+        ids = {item_id for item_id, ds in rows.items()
+               if any(d.person_id == uid and d.withdrawn_at is None for d in ds)}
+    else:
+        ids = disqualified_items(meeting.id, user)
+    if not ids:
+        return frozenset()
+    return frozenset(i.id for i in meeting.items if i.is_confidential and i.id in ids)
+
+
+def reads_closed_item(item: AgendaItem, role, user: User | None) -> bool:
+    """Whether a reader with ``role`` in the item's body reads ``item``'s material: any
+    reader an open item's; a closed item's, the body's members (CORE-CLOSED-ITEMS) unless
+    they stand disqualified on it (CORE-DISQUALIFIED)."""
+    if not item.is_confidential:
+        return True
+    return can_see_confidential(role) and item.id not in disqualified_items(item.meeting_id, user)
+
+
+#: What the minutes say of a member disqualified on an item (CORE-DISQUALIFIED), in Danish
+#: and English; public in Danish practice, so the public minutes say it too (without a
+#: closed item's content, and without the reason).
+MINUTES_LINE = ("{name} deltog ikke i behandlingen af punktet på grund af inhabilitet.",
+                "{name} took no part in the item owing to disqualification.")
+
+
+def minutes_lines(meeting: Meeting,
+                  rows: dict[int, list[Disqualification]] | None = None) -> dict[int, list[dict]]:
+    """The minutes' lines on disqualification, by item id: ``{name, text, text_en}`` for
+    each member standing disqualified on the item, in the order declared. ``rows``: the
+    meeting's disqualifications where they are loaded already."""
+    if rows is None:
+        found = db.session.execute(
+            sa.select(Disqualification.item_id, User.name)
+            .join(User, User.id == Disqualification.person_id)
+            .where(Disqualification.meeting_id == meeting.id, Disqualification.withdrawn_at.is_(None))
+            .order_by(Disqualification.id)).all()
+    else:
+        found = [(d.item_id, d.person.name) for ds in rows.values() for d in ds if d.withdrawn_at is None]
+    out: dict[int, list[dict]] = {}
+    for item_id, name in found:
+        out.setdefault(item_id, []).append({
+            "name": name, "text": MINUTES_LINE[0].format(name=name),
+            "text_en": MINUTES_LINE[1].format(name=name)})
+    return out

@@ -44,6 +44,7 @@ from core.meetings.models import (
     ReviewResolution,
 )
 from core.meetings.operations.agenda import can_see_confidential
+from core.meetings.operations.disqualification import disqualified_items, hidden_items
 from core.meetings.operations.loading import get_item
 from core.meetings.operations.minutes import draft, write_entry
 from core.tenancy import all_tenants
@@ -94,17 +95,22 @@ def open_review(meeting: Meeting) -> MinutesReview | None:
     return latest
 
 
-def may_read_comment(comment: MinutesReviewComment, role: Role) -> bool:
-    """CORE-CLOSED-ITEMS: a closed item's comments are read by those who read the item;
-    every comment by the body's members and up (information recipients take no part)."""
+def may_read_comment(comment: MinutesReviewComment, role: Role,
+                     hidden: frozenset[int] = frozenset()) -> bool:
+    """CORE-CLOSED-ITEMS: a closed item's comments are read by those who read the item (not
+    by a member disqualified on it, ``hidden``, CORE-DISQUALIFIED); every comment by the
+    body's members and up (information recipients take no part)."""
     if role < Role.MEMBER:
         return False
-    return comment.item is None or not comment.item.is_confidential or can_see_confidential(role)
+    return comment.item is None or not comment.item.is_confidential or (
+        can_see_confidential(role) and comment.item_id not in hidden)
 
 
-def comments(meeting: Meeting, role: Role) -> list[MinutesReviewComment]:
-    """Every round's comments that ``role`` may read, oldest first."""
-    return [c for r in meeting.minutes_reviews for c in r.comments if may_read_comment(c, role)]
+def comments(meeting: Meeting, role: Role, hidden: frozenset[int] = frozenset()) -> list[MinutesReviewComment]:
+    """Every round's comments that ``role`` may read, oldest first (none on the closed
+    items in ``hidden``)."""
+    return [c for r in meeting.minutes_reviews for c in r.comments
+            if may_read_comment(c, role, hidden)]
 
 
 def unresolved(meeting: Meeting) -> list[MinutesReviewComment]:
@@ -161,7 +167,8 @@ def add_comment(meeting: Meeting, user: User, role: Role, item_id: int | None, t
     item: AgendaItem | None = None
     if item_id is not None:
         item = get_item(meeting, item_id)
-        if item.is_confidential and not can_see_confidential(role):  # CORE-CLOSED-ITEMS
+        if item.is_confidential and (  # CORE-CLOSED-ITEMS, CORE-DISQUALIFIED
+                not can_see_confidential(role) or item.id in disqualified_items(meeting.id, user)):
             refuse(404, message="Not found.")
     review = open_review(meeting)
     if review is None:
@@ -283,19 +290,20 @@ def review_view(meeting: Meeting, role: Role, user: User | None = None) -> dict:
     item's decision only to those who read the closed item, CORE-CLOSED-ITEMS), the comments
     they may read, and what is left to resolve."""
     items = {i.id: i for i in meeting.items}
+    hidden = hidden_items(meeting, user)  # closed items the reader is disqualified on
     rounds = []
     for r in meeting.minutes_reviews:
         entries = []
         for item in meeting.items:
             e = (r.snapshot or {}).get(str(item.id)) or {}
-            closed = item.is_confidential and not can_see_confidential(role)
+            closed = item.is_confidential and (not can_see_confidential(role) or item.id in hidden)
             entries.append({"item_id": item.id, "position": item.position,
                             "title": item.public_title if closed and item.public_title else item.title,
                             "decision": e.get("public_decision", "") if closed else e.get("decision", ""),
                             "public_decision": e.get("public_decision", "")})
         rounds.append({"round": r.round, "sent_at": r.sent_at, "deadline_at": r.deadline_at,
                        "closed_at": r.closed_at, "entries": entries})
-    shown = comments(meeting, role)
+    shown = comments(meeting, role, hidden)
     review = open_review(meeting)
     return {
         "meeting_id": meeting.id, "state": meeting.state.value,
