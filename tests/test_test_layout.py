@@ -60,13 +60,8 @@ NOT_YET_MOVED: set[str] = {
     "tests/meetings/test_lifecycle.py",
     "tests/meetings/test_minutes.py",
     "tests/notifications/test_delivery.py",
-    "tests/proposals/conftest.py",
-    "tests/proposals/story.py",
-    "tests/proposals/test_decided_by_motion.py",
-    "tests/proposals/test_history.py",
     "tests/web/test_meeting_admin_pages.py",
     "tests/web/test_proposal_actions.py",
-    "tests/web/test_proposal_history.py",
 }
 
 

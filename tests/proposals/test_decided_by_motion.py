@@ -1,9 +1,9 @@
 """A motion closing on the agenda item a proposal step placed moves the proposal on through
-``record_decision`` (the ``decision_taken`` event hook): Albertslund's board decides a
-resource group's recommendation by its vote (ALB-B2, ALB-B3, ALB-B12), Vejle's BPU decides
-a theme group's proposal by its vote (VEJ-6, VEJ-1). All through the HTTP API."""
-
-from datetime import timedelta
+``record_decision`` (the ``decision_taken`` event hook): Testby's board decides its follow
+group's proposal by its vote (one vote per organisation, TST-2; the core's quorum and route,
+CORE-QUORUM, CORE-ROUTE) and the decision sets off the plugin's follow-up (TST-8). All
+through the HTTP API. Albertslund's and Vejle's boards are tested in their folders
+(tests/plugins/albertslund/, tests/plugins/vejle/test_decided_by_motion.py)."""
 
 import pytest
 import sqlalchemy as sa
@@ -12,23 +12,18 @@ from core import hookimpl
 from core.bodies.models import Body
 from core.extensions import db
 from core.hooks.host import PluginHost
-from core.models import utcnow
 from core.rules.types import BodyFacts, DecisionTaken, TenantFacts
-from tests.plugins.albertslund.test_proposals import (
-    BOARD_SECRETARY,
-    RESOURCE_SECRETARY,
-    STEERING_MEMBER,
-    SUB_AGREEMENT_CHANGE,
-)
-from tests.plugins.vejle.test_proposals import FS_SECRETARY, PRINCIPLE, THEME, THEME_MEMBER, THEME_SECRETARY
+from tests.fixtures.proposals import everyone_attends
+from tests.fixtures.testby import BENT, CHAIR, GROUP_MEMBER, KAREN, SECRETARY
 
-A = "/api/v1/tenants/albertslund"
-V = "/api/v1/tenants/vejle"
-LEADER = "lise.lindholm@bo-vest.example"  # BO-VEST leads the board's meetings (ALB-B6)
-VA, AB, AKB = "vibeke.vestergaard@va.example", "bent.albrechtsen@ab.example", "kamma.berthelsen@akb.example"
-MAYOR = "steffen.borg@albertslund.example"
-BOARD_STANDING = [("Projektstatus", "ALB-B10"), ("Indkomne indstillinger", "ALB-B10"),
-                  ("Nyt fra parterne", "ALB-B10")]
+T = "/api/v1/tenants/testby"
+LEADER = SECRETARY  # the secretary puts the motion (the core's procedure: a vote at once)
+PROPOSAL = {
+    "body": "gruppe", "title": "Fælles regler for udlån af lokaler",
+    "text": "Beboerhusene udlånes efter ens regler.",
+    "decision_sought": "Følgegruppen indstiller, at bestyrelsen vedtager reglerne.",
+    "topics": ["opfoelgning"],
+}
 
 
 def test_hook_decision_taken(monkeypatch):
@@ -53,166 +48,98 @@ def test_hook_decision_taken(monkeypatch):
 
 
 @pytest.fixture
-def alb(albertslund_with_standing_items, api):
-    return api("albertslund")
+def tb(testby, api):
+    return api("testby")
 
 
-def _to_the_board(alb, plan_meeting):
-    """Start a sub-agreement change; the resource group and the secretariat carry it on by
-    hand (a position, ALB-R1): it lands on the board's planned meeting (ALB-B12)."""
-    plan_meeting("albertslund", "ressourcegruppe-ff", days=10)
-    board_meeting = plan_meeting("albertslund", "bestyrelse", days=30, standing=BOARD_STANDING)
-    p = alb.as_(STEERING_MEMBER).post(**SUB_AGREEMENT_CHANGE).get_json()
-    assert alb.as_(RESOURCE_SECRETARY).post(
-        f"/{p['id']}/decision", body="ressourcegruppe-ff", outcome="adopted",
-        text="Ressourcegruppen anbefaler ændringen.").status_code == 200
-    p = alb.post(f"/{p['id']}/decision", body="sekretariat", outcome="adopted",
-                 text="Videresendt til bestyrelsen.").get_json()
-    step = p["steps"][2]
+def _to_the_board(tb, plan_meeting):
+    """The follow group's proposal goes to the board it advises (CORE-ROUTE) and lands on
+    the board's planned meeting."""
+    board_meeting = plan_meeting("testby", "bestyrelse", days=30, standing=[("Nyt fra parterne", "TST-3")])
+    resp = tb.as_(GROUP_MEMBER).post(**PROPOSAL)
+    assert resp.status_code == 201, resp.get_json()
+    p = resp.get_json()
+    assert p["route"]["clause"] == "CORE-ROUTE"
+    [step] = p["steps"]
     assert step["body"] == "bestyrelse" and step["meeting_id"] == board_meeting
     return p, step["agenda_item_id"], board_meeting
 
 
-def _everyone_attends(attend, slug, meeting_id, body_key, in_tenant, leave_out=()):
-    """The meeting's day: its agenda went out, the meeting is opened (only a sitting meeting
-    decides, CORE-SESSION) and every holder but ``leave_out`` attends."""
-    from core.meetings.models import Meeting, MeetingState
-    from core.models import utcnow
-
-    with in_tenant(slug):
-        meeting = db.session.get(Meeting, meeting_id)
-        meeting.state, meeting.agenda_published_at = MeetingState.IN_SESSION, utcnow()
-        meeting.session_opened_at = utcnow()
-        db.session.commit()
-        body = db.session.scalar(sa.select(Body).filter_by(key=body_key))
-        seats = [s.key for s in body.seats if s.current_holder_id is not None and s.key not in leave_out]
-    for key in seats:
-        attend(slug, meeting_id, key)
-
-
-def test_board_vote_adopts_a_resource_group_recommendation_ALB_B2_ALB_B3_ALB_B12(
-    alb, plan_meeting, attend, member, in_tenant
-):
-    p, item, meeting = _to_the_board(alb, plan_meeting)
-    _everyone_attends(attend, "albertslund", meeting, "bestyrelse", in_tenant)
-    lead = member(LEADER)
-    motion = lead.post(f"{A}/items/{item}/motion",
-                       json={"text": "Bestyrelsen godkender ændringen af delaftalen."}).get_json()
-    assert lead.post(f"{A}/motions/{motion['id']}/voting").status_code == 200  # ALB-B4
-    for email, choice in ((VA, "yes"), (AB, "yes"), (MAYOR, "yes"), (AKB, "no")):
-        assert member(email).post(f"{A}/motions/{motion['id']}/votes",
+def _vote(member, motion, votes):
+    for email, choice in votes:
+        assert member(email).post(f"{T}/motions/{motion['id']}/votes",
                                   json={"choice": choice}).status_code == 201
-    closed = lead.post(f"{A}/motions/{motion['id']}/close").get_json()
+
+
+def test_board_vote_adopts_the_groups_proposal_and_sets_off_its_follow_up_TST_2_TST_8(
+    tb, plan_meeting, attend, member, in_tenant
+):
+    p, item, meeting = _to_the_board(tb, plan_meeting)
+    everyone_attends(attend, "testby", meeting, "bestyrelse", in_tenant)
+    lead = member(LEADER)
+    motion = lead.post(f"{T}/items/{item}/motion",
+                       json={"text": "Bestyrelsen vedtager reglerne for udlån."}).get_json()
+    assert motion["phase"] == "voting"
+    _vote(member, motion, ((CHAIR, "yes"), (KAREN, "yes"), (BENT, "no")))
+    closed = lead.post(f"{T}/motions/{motion['id']}/close").get_json()
     assert closed["result"] == "adopted"
 
-    p = alb.as_(BOARD_SECRETARY).get(f"/{p['id']}").get_json()
+    p = tb.as_(SECRETARY).get(f"/{p['id']}").get_json()
     assert p["state"] == "adopted"
-    step = p["steps"][2]
+    [step] = p["steps"]
     assert step["outcome"] == "adopted"
-    assert step["decision_text"] == "Bestyrelsen godkender ændringen af delaftalen."
+    assert step["decision_text"] == "Bestyrelsen vedtager reglerne for udlån."
     prov = step["provenance"]
     assert prov["by"] == "motion" and prov["motion_id"] == motion["id"] and prov["item_id"] == item
     assert prov["result"] == "adopted"
     quorum = next(r for r in prov["outcome"]["provenance"] if r["rule"] == "quorum")
-    assert quorum["clause"] == "ALB-B3"  # the stored outcome, as provenance
-    assert "3 af 4 organisationer" in prov["explanation"]  # one vote per organisation (ALB-B2)
-    assert prov["competence"]["ok"] is True
+    assert quorum["clause"] == "CORE-QUORUM"  # the stored outcome, as provenance
+    assert "2 af 3 organisationer" in prov["explanation"]  # one vote per organisation (TST-2)
+    assert prov["competence"]["ok"] is True and prov["competence"]["clause"] is not None
     decided = [e for e in p["history"] if e["kind"] == "decided"]
     assert decided[-1]["data"]["provenance"]["by"] == "motion"
+    # TST-8: the adopted matter on ``opfoelgning`` is followed up in Boligselskabet A.
+    assert [(u["assignee"], u["clause"]) for u in p["follow_ups"]] == [("TST-A", "TST-8")]
     # The body decided by its vote: the secretary cannot decide the step again by hand.
-    again = alb.post(f"/{p['id']}/decision", body="bestyrelse", outcome="rejected", text="Nej.")
+    again = tb.post(f"/{p['id']}/decision", body="bestyrelse", outcome="rejected", text="Nej.")
     assert again.status_code == 409 and again.get_json()["rule"] == "proposal_route"
 
 
-def test_board_vote_rejects_and_closes_the_proposal_ALB_B12(
-    alb, plan_meeting, attend, member, in_tenant
+def test_board_vote_rejects_and_closes_the_proposal_without_follow_ups_TST_2(
+    tb, plan_meeting, attend, member, in_tenant
 ):
-    p, item, meeting = _to_the_board(alb, plan_meeting)
-    _everyone_attends(attend, "albertslund", meeting, "bestyrelse", in_tenant)
+    p, item, meeting = _to_the_board(tb, plan_meeting)
+    everyone_attends(attend, "testby", meeting, "bestyrelse", in_tenant)
     lead = member(LEADER)
-    motion = lead.post(f"{A}/items/{item}/motion", json={"text": "Ændringen godkendes."}).get_json()
-    lead.post(f"{A}/motions/{motion['id']}/voting")
-    for email, choice in ((VA, "no"), (AB, "no"), (MAYOR, "yes"), (AKB, "no")):
-        member(email).post(f"{A}/motions/{motion['id']}/votes", json={"choice": choice})
-    assert lead.post(f"{A}/motions/{motion['id']}/close").get_json()["result"] == "rejected"
-    p = alb.as_(BOARD_SECRETARY).get(f"/{p['id']}").get_json()
-    assert p["state"] == "rejected" and p["steps"][2]["outcome"] == "rejected"
+    motion = lead.post(f"{T}/items/{item}/motion", json={"text": "Reglerne vedtages."}).get_json()
+    _vote(member, motion, ((CHAIR, "no"), (BENT, "no"), (KAREN, "yes")))
+    assert lead.post(f"{T}/motions/{motion['id']}/close").get_json()["result"] == "rejected"
+    p = tb.as_(SECRETARY).get(f"/{p['id']}").get_json()
+    assert p["state"] == "rejected" and p["steps"][0]["outcome"] == "rejected"
+    assert p["follow_ups"] == []
 
 
-def test_a_motion_without_quorum_leaves_the_step_for_a_new_decision_ALB_B3(
-    alb, plan_meeting, attend, member, in_tenant
+def test_a_motion_without_quorum_leaves_the_step_for_a_new_decision_CORE_QUORUM(
+    tb, plan_meeting, attend, member, in_tenant
 ):
-    """Not quorate: nothing was decided, so the proposal waits at the board (ALB-B3)."""
-    p, item, meeting = _to_the_board(alb, plan_meeting)
-    _everyone_attends(attend, "albertslund", meeting, "bestyrelse", in_tenant)
+    """Not quorate: nothing was decided, so the proposal waits at the board."""
+    p, item, meeting = _to_the_board(tb, plan_meeting)
+    everyone_attends(attend, "testby", meeting, "bestyrelse", in_tenant)
     lead = member(LEADER)
-    motion = lead.post(f"{A}/items/{item}/motion", json={"text": "Ændringen godkendes."}).get_json()
+    motion = lead.post(f"{T}/items/{item}/motion", json={"text": "Reglerne vedtages."}).get_json()
     assert motion["quorum_at_open"]["ok"]
-    # AKB's members leave before the close: no longer every voting organisation (ALB-B3).
-    with in_tenant("albertslund"):
+    # Boligselskabet B's and the municipality's members leave before the close: one
+    # organisation of three is no majority of them.
+    with in_tenant("testby"):
         body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
-        akb = [s.key for s in body.seats if s.current_holder is not None
-               and any(a.organisation.code == "AKB" for a in s.current_holder.affiliations)]
-    assert akb
-    for key in akb:
-        attend("albertslund", meeting, key, status="absent")
-    assert lead.post(f"{A}/motions/{motion['id']}/close").get_json()["result"] == "not_quorate"
-    p = alb.as_(BOARD_SECRETARY).get(f"/{p['id']}").get_json()
-    assert p["state"] == "in_progress" and p["steps"][2]["state"] == "active"
+        leaving = [s.key for s in body.seats if s.current_holder is not None and s.is_voting
+                   and s.organisation.code in ("TST-B", "TST-KOM")]
+    assert sorted(leaving) == ["b", "kommune"]
+    for key in leaving:
+        attend("testby", meeting, key, status="absent")
+    assert lead.post(f"{T}/motions/{motion['id']}/close").get_json()["result"] == "not_quorate"
+    p = tb.as_(SECRETARY).get(f"/{p['id']}").get_json()
+    assert p["state"] == "in_progress" and p["steps"][0]["state"] == "active"
     # Bodies that decide without a motion still have the secretary's door.
-    resp = alb.post(f"/{p['id']}/decision", body="bestyrelse", outcome="adopted", text="Vedtaget.")
+    resp = tb.post(f"/{p['id']}/decision", body="bestyrelse", outcome="adopted", text="Vedtaget.")
     assert resp.status_code == 200 and resp.get_json()["state"] == "adopted"
-
-
-@pytest.fixture
-def vejle(sync_tenant, api):
-    sync_tenant("vejle")
-    return api("vejle")
-
-
-def test_vejle_route_decided_by_a_real_bpu_vote_with_follow_ups_VEJ_6_VEJ_1(
-    vejle, plan_meeting, attend, member, in_tenant
-):
-    plan_meeting("vejle", THEME, days=40)
-    plan_meeting("vejle", "fku", days=50)
-    bpu_meeting = plan_meeting("vejle", "bpu", days=60)
-    p = vejle.as_(THEME_MEMBER).post(**PRINCIPLE).get_json()
-    deadline = (utcnow() + timedelta(days=21)).isoformat()
-    assert vejle.as_(THEME_SECRETARY).post(f"/{p['id']}/hearing", deadline_at=deadline).status_code == 200
-    for org, who in (("AAB", "aase.albaek@aab.example"), ("OSTERBO", "ole.oestergaard@osterbo.example")):
-        assert vejle.as_(who).post(f"/{p['id']}/hearing/responses", organisation=org,
-                                   kind="no_comments", text="").status_code == 201
-    with in_tenant("vejle"):
-        from core.proposals.models import Hearing, ProposalStep
-
-        hearing = db.session.scalar(sa.select(Hearing).join(ProposalStep)
-                                    .where(ProposalStep.proposal_id == p["id"]))
-        hearing.deadline_at = utcnow() - timedelta(days=1)
-        db.session.commit()
-    assert vejle.as_(THEME_SECRETARY).post(f"/{p['id']}/hearing/close").status_code == 200
-    for body, who in ((THEME, THEME_SECRETARY), ("fku", FS_SECRETARY)):
-        assert vejle.as_(who).post(f"/{p['id']}/decision", body=body, outcome="adopted",
-                                   text=f"{body} fører forslaget videre.").status_code == 200
-    p = vejle.get(f"/{p['id']}").get_json()
-    item = p["steps"][3]["agenda_item_id"]
-    assert p["steps"][3]["meeting_id"] == bpu_meeting and item is not None
-
-    _everyone_attends(attend, "vejle", bpu_meeting, "bpu", in_tenant)
-    lead = member(FS_SECRETARY)
-    motion = lead.post(f"{V}/items/{item}/motion", json={"text": "BPU vedtager principperne."})
-    assert motion.status_code == 201, motion.get_json()
-    motion = motion.get_json()
-    for email in ("vagn.vejlby@vejle.example", "birgit.bredal@vejle.example",
-                  "joern.jelstrup@vejle.example", "aase.albaek@aab.example",
-                  "ole.oestergaard@osterbo.example", "lis.lerche@lejerbo.example"):
-        assert member(email).post(f"{V}/motions/{motion['id']}/votes",
-                                  json={"choice": "yes"}).status_code == 201
-    assert lead.post(f"{V}/motions/{motion['id']}/close").get_json()["result"] == "adopted"
-
-    p = vejle.as_(FS_SECRETARY).get(f"/{p['id']}").get_json()
-    assert p["state"] == "adopted"
-    assert p["steps"][3]["provenance"]["by"] == "motion"
-    assert p["steps"][3]["provenance"]["competence"]["clause"] is not None
-    # VEJ-1: the decision of principle goes on to the city council and the boards.
-    assert {u["clause"] for u in p["follow_ups"]} == {"VEJ-1"}
-    assert "byraadet" in [u["assignee"] for u in p["follow_ups"]]

@@ -9,13 +9,12 @@ import re
 import pytest
 
 from core.proposals.history import WORDINGS
-from tests.proposals.story import THEME_MEMBER, V, vejle_story
+from tests.proposals.story import PROPOSER, V, drive_story
 
 
 @pytest.fixture
-def story(sync_tenant, member, in_tenant):
-    sync_tenant("vejle")
-    return vejle_story(member, in_tenant)
+def story(testby, member, in_tenant, clock):
+    return drive_story(member, in_tenant, clock)
 
 
 def _history(page: str) -> list[str]:
@@ -24,30 +23,29 @@ def _history(page: str) -> list[str]:
     return [htmllib.unescape(re.sub(r"\s+", " ", i)).strip() for i in items]
 
 
-def test_english_page_shows_the_history_in_english_VEJ_6(story, member, submit):
-    tina = member(THEME_MEMBER)
-    page = f"/vejle/forslag/{story}"
-    events = tina.get(f"{V}/{story}").get_json()["history"]
+def test_english_page_shows_the_history_in_english_TST_7_TST_8(story, member, submit):
+    reader = member(PROPOSER)
+    page = f"/testby/forslag/{story}"
+    events = reader.get(f"{V}/{story}").get_json()["history"]
     assert {e["kind"] for e in events} == set(WORDINGS)
 
-    danish = _history(tina.get(page).get_data(as_text=True))
+    danish = _history(reader.get(page).get_data(as_text=True))
     assert len(danish) == len(events)
-    assert any("Forslaget er rejst i Boligsocial temagruppe." in line for line in danish)
-    assert any("Forslaget er sendt til Forum for Koordination og Udvikling (sender videre)." in line
-               for line in danish)
+    assert any("Forslaget er rejst i Følgegruppen." in line for line in danish)
+    assert any("Forslaget er sendt til Bestyrelsen (beslutter)." in line for line in danish)
 
-    submit(tina, page, "/sprog", follow=False, lang="en", next=page)
+    submit(reader, page, "/sprog", follow=False, lang="en", next=page)
     from flask_babel import refresh
 
     refresh()  # the tests' app context spans requests; a new request would choose afresh
-    html = tina.get(page).get_data(as_text=True)
+    html = reader.get(page).get_data(as_text=True)
     assert '<html lang="en">' in html
     english = _history(html)
     assert len(english) == len(events)
     for line, event in zip(english, events, strict=True):
         assert event["text_en"] in line, (event["kind"], line)
         assert event["message"] not in line, f"{event['kind']} still in Danish: {line}"
-    assert any("Lejerbo answered after the deadline: comments." in line for line in english)
-    assert any("The proposal was adopted by Boligpolitisk udvalg." in line for line in english)
+    assert any("Boligselskabet B answered after the deadline: no comments." in line for line in english)
+    assert any("The proposal was adopted by Bestyrelsen." in line for line in english)
     # The clause stays beside the line.
-    assert any(line.endswith("(VEJ-1)") and "Follow-up: " in line for line in english)
+    assert any(line.endswith("(TST-8)") and "Follow-up: " in line for line in english)
