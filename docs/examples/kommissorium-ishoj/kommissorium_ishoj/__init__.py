@@ -6,6 +6,7 @@ chair's organisation may send a substitute, ISH-5 and only with a power of attor
 registered before the meeting starts; ISH-6 never quorate without the municipality; ISH-7
 a mandate is delegated for at most a year, to a named person, registered before the
 meeting it is used at; ISH-8 on a tie the chair's vote decides (not in a secret ballot);
+ISH-9 an organisation whose representative is disqualified on an item does not vote on it;
 ISH-10 a written procedure is decided by two thirds of the voting weight with no objection.
 ISH-11 (the minutes approved tacitly within 5 days of their sending) is in tenant.toml.
 Facts (who sits where, the weights) are in tenant.toml.
@@ -17,7 +18,16 @@ from fractions import Fraction
 from pathlib import Path
 
 from core import hookimpl
-from core.rules import Choice, Rulebook, Tally, Verdict, VoteUnit, WrittenOutcome, share_of_votes_cast
+from core.rules import (
+    Choice,
+    Rulebook,
+    Tally,
+    Verdict,
+    VoteUnit,
+    WrittenOutcome,
+    no_vote_when_disqualified,
+    share_of_votes_cast,
+)
 
 NAME = "ishoj"
 rule = Rulebook(NAME)
@@ -167,3 +177,17 @@ def written_procedure_outcome(body, matter, units, answers, deadline_passed):
         f"{verb}: {agree} af {total} stemmevægte erklærede sig enige, og to tredjedele kræves (ISH-10).",
         "ISH-10", NAME,
         f"{verb_en}: {agree} of {total} voting weight agreed, and two thirds are required (ISH-10).")
+
+
+@hookimpl
+def disqualification_effect(body, matter, unit):
+    """ISH-9: an organisation whose representative is disqualified (inhabil) on an item does
+    not vote on it, not even through its other representative; the core would let the other
+    one vote (CORE-DISQUALIFIED)."""
+    if not _weights(body):
+        return None
+    return no_vote_when_disqualified(
+        unit, clause="ISH-9", source=NAME,
+        reason=f"{unit.label}s repræsentant er inhabil, og organisationen stemmer ikke om punktet (ISH-9).",
+        reason_en=f"{unit.label}'s representative is disqualified, and the organisation does not vote "
+                  "on the item (ISH-9).")

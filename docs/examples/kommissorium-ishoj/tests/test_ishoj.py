@@ -33,7 +33,7 @@ def test_the_plugin_is_found_through_its_entry_point(host):
 def test_the_tenant_file_loads_and_the_api_shows_the_board(sync_tenant, client):
     assert sync_tenant(TENANT_FILE).created
     body = client.get("/api/v1/tenants/ishoj/bodies/bestyrelse").get_json()
-    assert [s["organisation"] for s in body["seats"] if s["is_voting"]] == ["ISH-KOM", "VIBO", "DAB", "ISH-BO"]
+    assert [s["organisation"] for s in body["seats"] if s["is_voting"]] == ["ISH-KOM", "VIBO", "DAB", "DAB", "ISH-BO"]
     assert body["kommissorium"]["approval_mode"] == "tacit"  # ISH-11
     assert body["kommissorium"]["approval_due"] == {"days": 5, "clause": "ISH-11"}
 
@@ -134,6 +134,7 @@ def test_weighted_two_thirds_for_a_budget_through_the_api_ISH_1_ISH_2(sync_tenan
 API = "/api/v1/tenants/ishoj"
 SECRETARY, MAYOR = "sekretaer@ishoj.example", "borgmester@ishoj.example"
 VIBO, DAB, ISHBO = "vibo@ishoj.example", "dab@ishoj.example", "ishbo@ishoj.example"
+DAB2 = "dab2@ishoj.example"
 
 
 def test_each_member_casts_their_own_weighted_vote_on_a_budget_ISH_1_ISH_2(sync_tenant, decision_item, member):
@@ -318,3 +319,30 @@ def test_minutes_nobody_objects_to_are_approved_five_days_after_their_sending_IS
     report = tick(sent + timedelta(days=5))
     assert report.approved == 1
     assert member(VIBO).get(f"{API}/meetings/{meeting}/minutes").get_json()["state"] == "minutes_approved"
+
+
+def test_a_disqualified_representatives_organisation_does_not_vote_on_the_item_ISH_9(
+        sync_tenant, decision_item, meeting_of, member):
+    """DAB's member declares herself disqualified (inhabil) on the item; under the core's rule
+    DAB's other member would vote for it, under ISH-9 DAB does not vote on the item at all,
+    and the stored explanation says so with the clause."""
+    sync_tenant(TENANT_FILE)
+    item = decision_item("ishoj", "bestyrelse", title="Tilskud til DAB's afdeling")
+    meeting = meeting_of("ishoj", item)
+    declared = member(DAB).post(f"{API}/meetings/{meeting}/items/{item}/disqualifications",
+                                json={"reason": "Formand for den afdeling, der søger"})
+    assert declared.status_code == 201, declared.get_json()
+    motion = member(SECRETARY).post(f"{API}/items/{item}/motion", json={"text": "Tilskuddet bevilges"})
+    assert motion.status_code == 201, motion.get_json()
+    motion_id = motion.get_json()["id"]
+    for email in (DAB, DAB2):
+        refused = member(email).post(f"{API}/motions/{motion_id}/votes", json={"choice": "yes"})
+        assert refused.status_code == 409, refused.get_json()
+    for email, choice in {MAYOR: "yes", VIBO: "no", ISHBO: "yes"}.items():
+        resp = member(email).post(f"{API}/motions/{motion_id}/votes", json={"choice": choice})
+        assert resp.status_code == 201, resp.get_json()
+    outcome = member(SECRETARY).post(f"{API}/motions/{motion_id}/close").get_json()["outcome"]
+    assert outcome["counts"] == {"yes": 1100, "no": 600, "abstain": 0} and outcome["result"] == "adopted"
+    assert "DABs repræsentant er inhabil, og organisationen stemmer ikke om punktet (ISH-9)" \
+        in outcome["explanation"]["da"]
+    assert "(ISH-9)" in outcome["explanation"]["en"]
