@@ -30,16 +30,8 @@ def _page_part(meeting, view) -> dict:
     may_record = meetings.may_record_for_others(user, meeting)
     people = []
     if may_record:
-        day = meeting.starts_at.date()
-        seen = {}
-        for seat in meeting.body.seats_on(day):
-            holder = seat.holder_on(day)
-            if holder is not None:
-                seen.setdefault(holder.id, holder)
-        for a in meeting.attendances:
-            if a.person is not None:
-                seen.setdefault(a.person.id, a.person)
-        people = sorted(((u.email, u.name) for u in seen.values()), key=lambda p: p[1])
+        # By id, not e-mail: a member's address is their own, not the meeting page's.
+        people = sorted(((key, u.name) for key, u in _candidates(meeting).items()), key=lambda p: p[1])
     return {
         "rows": getattr(view, "disqualifications", None) or {},
         "may_record": may_record,
@@ -51,6 +43,21 @@ def _page_part(meeting, view) -> dict:
     }
 
 
+def _candidates(meeting) -> dict:
+    """Whom the form may name, by user id: the holders of the body's seats on the meeting's
+    day and those recorded at the meeting."""
+    day = meeting.starts_at.date()
+    seen = {}
+    for seat in meeting.body.seats_on(day):
+        holder = seat.holder_on(day)
+        if holder is not None:
+            seen.setdefault(str(holder.id), holder)
+    for a in meeting.attendances:
+        if a.person is not None:
+            seen.setdefault(str(a.person.id), a.person)
+    return seen
+
+
 @bp.route("/<tenant>/moeder/<int:meeting_id>/punkter/<int:item_id>/inhabilitet", methods=["POST"])
 @access(Role.MEMBER)
 def declare_disqualification(meeting_id: int, item_id: int):
@@ -60,7 +67,11 @@ def declare_disqualification(meeting_id: int, item_id: int):
     item = meetings.get_item(meeting, item_id)
 
     def action():
-        data = load(DisqualificationInputSchema(), filled_values("reason", "person"))
+        values = filled_values("reason", "person")
+        if "person" in values:  # the form names a member by id (the API by e-mail)
+            named = _candidates(meeting).get(values["person"])
+            values["person"] = named.email if named is not None else values["person"]
+        data = load(DisqualificationInputSchema(), values)
         return meetings.declare_disqualification(meeting, item, current_person(),
                                                  reason=data["reason"], person=data.get("person"))
 
