@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT
-from core.hooks import specs
+from core.hooks import events, specs
 
 GUIDE = (PROJECT_ROOT / "docs" / "plugin-authors.md").read_text(encoding="utf-8")
 HOOKS = sorted(
-    name for name, obj in inspect.getmembers(specs, inspect.isfunction)
+    name for module in (specs, events) for name, obj in inspect.getmembers(module, inspect.isfunction)
     if hasattr(obj, "kommissorium_spec")
 )
+SPEC_OF = {name: module for module in (specs, events) for name in dir(module)}
 
 
 def _test_function_names() -> set[str]:
@@ -43,7 +44,7 @@ def test_hook_has_a_test(hook):
 
 @pytest.mark.parametrize("hook", HOOKS)
 def test_hook_spec_states_its_return_contract(hook):
-    doc = inspect.getdoc(getattr(specs, hook)) or ""
+    doc = inspect.getdoc(getattr(SPEC_OF[hook], hook)) or ""
     assert ":return:" in doc and "default" in doc.lower(), f"{hook} docstring lacks its contract"
 
 

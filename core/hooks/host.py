@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pluggy
 
-from core.hooks import PROJECT, configured, defaults, specs
+from core.hooks import PROJECT, configured, defaults, events, specs
 
 CORE = "core"
 
@@ -113,6 +113,7 @@ class PluginHost:
         feature's ``hooks.py``, :func:`feature_hook_modules`); a test names its own."""
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(specs)
+        self.pm.add_hookspecs(events)
         # The tenant file's rule blocks answer after the plugins and before the core's
         # defaults: both are trylast, and pluggy calls the later registered first.
         self.pm.register(configured, name=f"{CORE}.configured")

@@ -10,6 +10,9 @@ does. *Collecting hooks* gather a list from every plugin of the tenant.
 Every answer says why: a :class:`~core.rules.types.Verdict` (or a value object with
 ``reason``, ``clause`` and ``source``), so members can be told which clause applied.
 Arguments may be added in later versions, never removed.
+
+The core's own events, which its features implement for each other (what waits for a
+user, a decision taken), are specified apart, in core/hooks/events.py.
 """
 
 from __future__ import annotations
@@ -23,14 +26,12 @@ from core.rules.types import (
     Ballot,
     BodyFacts,
     Caller,
-    DecisionTaken,
     Delegation,
     DisqualificationEffect,
     FollowUp,
     Matter,
     MeetingFacts,
     MeetingRules,
-    PendingItem,
     Problem,
     ProcedureChoice,
     Route,
@@ -38,7 +39,6 @@ from core.rules.types import (
     SeatFacts,
     StandingItem,
     Tally,
-    TenantFacts,
     Verdict,
     VoteUnit,
     WrittenAnswer,
@@ -423,51 +423,4 @@ def describe_rules(body: BodyFacts) -> Sequence[RuleDescription]:
         minutes, information recipients), each with the clause the file gives in
         ``[bodies.sources]`` (or a ``CORE-*`` clause) and ``tenants/<slug>.toml`` as source,
         and the core's rule on closed items.
-    """
-
-
-# ---------------------------------------------------------------------------------------
-# People: what waits for a user
-# ---------------------------------------------------------------------------------------
-
-
-@hookspec
-def pending_for_user(user_id: int, tenant: TenantFacts) -> Sequence[PendingItem]:
-    """What waits for a user in one tenant: agendas to read, votes to cast, minutes to
-    approve or write, hearing answers due.
-
-    Called once per tenant where the user sits or administers, inside that tenant's scope,
-    to fill ``/api/v1/me`` and the dashboard. Features (meetings, votes, proposals) implement
-    it for their own kind of work; a municipality's plugin may add to it.
-
-    :param user_id: the user's id.
-    :param tenant: the tenant asked about.
-    :return: a list of :class:`~core.rules.types.PendingItem`. Collected from every plugin,
-        without duplicates. Core default: nothing pending (an empty list). An item's
-        ``page_url`` is the page where the work is done; without one the dashboard links
-        ``url`` if it is a page, else the body's or the tenant's page.
-    """
-
-
-# ---------------------------------------------------------------------------------------
-# Events: what happened, for the features above to react to
-# ---------------------------------------------------------------------------------------
-
-
-@hookspec
-def decision_taken(tenant: TenantFacts, body: BodyFacts, decision: DecisionTaken) -> Sequence[str]:
-    """A body's motion on an agenda item has closed with a stored, explained outcome.
-
-    Called by the decisions feature inside the closing request's transaction, after the
-    outcome is stored, so a feature built on decisions (proposals: the step placed on that
-    item moves on through ``record_decision``) can react without decisions knowing it. An
-    implementation only flushes; it must not commit, and it must not refuse the close (a
-    decision taken is taken): where it cannot act, it leaves things as they are.
-
-    :param tenant: the tenant.
-    :param body: the deciding body.
-    :param decision: the motion's outcome (:class:`~core.rules.types.DecisionTaken`):
-        ``item_id``, ``result``, ``passed``, ``text``, the explanation and the full outcome.
-    :return: short notes on what each implementation did (for the log), collected from
-        every plugin. Core default: nothing (an empty list).
     """
