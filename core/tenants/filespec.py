@@ -373,10 +373,10 @@ def read_tenant_file(path: Path | str, host=None) -> TenantFile:
             problems.append(Problem("tenant", "plugins", str(exc)))
         else:
             hooks = host.for_tenant(data["tenant"]["plugins"])
+            known = {o["code"] for o in data["organisations"]}
             for b in data["bodies"]:
                 facts = body_facts_from_entry(data["tenant"]["slug"], b,
                                               data["tenant"]["organisation"])
-                known = {o["code"] for o in data["organisations"]}
                 problems += [
                     Problem(f"bodies[{b['key']}]" + (f".{p.entry}" if p.entry else ""),
                             p.field, p.message, p.clause, p.source)
