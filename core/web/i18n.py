@@ -61,9 +61,39 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     ensure_compiled()
     babel.init_app(app, locale_selector=select_locale)
+    # The templates' _() looks the catalogue up once per request and language, not on every
+    # string: a meeting page of 30 items translates about a thousand strings.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _languages():
         from flask_babel import get_locale
 
         return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or DEFAULT_LANGUAGE)}
+
+
+def _translations():
+    """Flask-Babel's translations for the request's language, kept on the request with the
+    locale they are for: a language forced for a mail (``force_locale``) sets another
+    locale object, so its strings are looked up anew, and so are the page's after it."""
+    from flask import g
+    from flask_babel import get_translations
+
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    kept = getattr(ctx, "kommissorium_translations", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    if ctx is not None and locale is not None:
+        ctx.kommissorium_translations = (locale, translations)
+    return translations
+

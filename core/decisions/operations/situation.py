@@ -14,17 +14,15 @@ situation carries the versions it was computed under
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.kept import Kept, kept
 
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, BodyRecipient, Seat, SeatHolding
@@ -189,32 +187,8 @@ def _motion_situation(hooks, tenant, motion: Motion) -> Situation:
 _KEPT_MOTIONS = 64
 
 
-class _Kept:
-    """Each motion's last situation with the stamp it was computed under."""
-
-    def __init__(self, size: int = _KEPT_MOTIONS):
-        self.size = size
-        self.lock = threading.Lock()
-        self.entries: OrderedDict[int, tuple[tuple, object, Situation]] = OrderedDict()
-
-    def get(self, motion_id: int, stamp: tuple) -> Situation | None:
-        with self.lock:
-            entry = self.entries.get(motion_id)
-            if entry is None or entry[0] != stamp or entry[1] is not stamp[0]:
-                return None
-            self.entries.move_to_end(motion_id)
-            return entry[2]
-
-    def put(self, motion_id: int, stamp: tuple, sit: Situation) -> None:
-        with self.lock:
-            self.entries[motion_id] = (stamp, stamp[0], sit)
-            self.entries.move_to_end(motion_id)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _kept() -> _Kept:
-    return current_app.extensions.setdefault("kommissorium.situations", _Kept())
+def _kept() -> Kept:
+    return kept("situations", _KEPT_MOTIONS)
 
 
 def _stamp(hooks, tenant, motion: Motion, matter: Matter) -> tuple | None:

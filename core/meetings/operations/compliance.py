@@ -14,14 +14,41 @@ from core import clock
 from core.bodies.facts import body_facts
 from core.bodies.models import Body, SeatRole
 from core.extensions import db
+from core.kept import kept
 from core.meetings.models import BreachKind, DeadlineBreach, Meeting, MeetingKind, MeetingState
 from core.meetings.operations.loading import body_meetings
 from core.meetings.operations.states import HELD_STATES
 from core.rules.types import MeetingRules
 
 
+#: Bodies whose meeting rules a process keeps.
+_KEPT_BODIES = 256
+
+
 def meeting_rules(body: Body, tenant, hooks) -> MeetingRules:
-    return hooks.meeting_rules(body=body_facts(body, tenant.slug))
+    """The body's meeting rules (deadlines, approval) as its rules answer them today: kept
+    while the tenant's and the body's ``situation_version`` and the day stay the same
+    (core/kept.py), so a meeting rendered anew after a write to it does not read the body's
+    seats and recipients again."""
+    stamp = _rules_stamp(body, tenant, hooks)
+    rules = kept("meeting_rules", _KEPT_BODIES).get(body.id, stamp) if stamp else None
+    if rules is None:
+        rules = hooks.meeting_rules(body=body_facts(body, tenant.slug))
+        if stamp is not None:
+            kept("meeting_rules", _KEPT_BODIES).put(body.id, stamp, rules)
+    return rules
+
+
+def _rules_stamp(body: Body, tenant, hooks) -> tuple | None:
+    """What a body's meeting rules are computed from, or ``None`` (computed, not kept)
+    while the session holds unflushed changes that a kept answer could not show."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return None
+    versions = (getattr(tenant, "situation_version", None), body.situation_version)
+    if not all(versions):
+        return None
+    return (hooks, tenant.id, body.id, *versions, clock.today())
 
 
 @dataclass(frozen=True)

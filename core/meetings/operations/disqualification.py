@@ -212,7 +212,8 @@ def hidden_items(meeting: Meeting, user: User | None,
     disqualified on them (CORE-CLOSED-ITEMS, CORE-DISQUALIFIED): read as an information
     recipient reads them, by their public title. ``rows``: the meeting's disqualifications
     (:func:`disqualifications`) where they are loaded already."""
-    if not any(i.is_confidential for i in meeting.items):
+    closed = _closed_items(meeting)
+    if not closed:
         return frozenset()  # nothing closed: nothing to ask
     if rows is not None:
         uid = getattr(user, "id", None)
@@ -220,9 +221,16 @@ def hidden_items(meeting: Meeting, user: User | None,
                if any(d.person_id == uid and d.withdrawn_at is None for d in ds)}
     else:
         ids = disqualified_items(meeting.id, user)
-    if not ids:
-        return frozenset()
-    return frozenset(i.id for i in meeting.items if i.is_confidential and i.id in ids)
+    return frozenset(closed & ids)
+
+
+def _closed_items(meeting: Meeting) -> frozenset[int]:
+    """The ids of the meeting's closed items: from its items where they are loaded, else in
+    one narrow statement (a document served from its cache does not load the agenda)."""
+    if "items" in sa.inspect(meeting).dict:
+        return frozenset(i.id for i in meeting.items if i.is_confidential)
+    return frozenset(db.session.scalars(sa.select(AgendaItem.id).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.is_confidential.is_(True))))
 
 
 def reads_closed_item(item: AgendaItem, role, user: User | None) -> bool:
