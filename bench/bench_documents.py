@@ -64,13 +64,11 @@ def _files() -> list[tuple[str, str, bytes]]:
 
 
 def _seed(app) -> int:
-    import hashlib
-
     import sqlalchemy as sa
 
+    from core import storage
     from core.extensions import db
     from core.meetings.models import Attachment, Meeting
-    from core.meetings.operations import attachment_path
     from core.tenancy import tenant_scope
     from core.tenants.models import Tenant
     from tests.fixtures.big_meeting import big_meeting
@@ -86,12 +84,9 @@ def _seed(app) -> int:
                 for old in list(item.attachments):  # the fixture's rows have no file
                     item.attachments.remove(old)
                 att = Attachment(filename=f"{i + 1}-{name}", content_type=mime, size_bytes=len(content),
-                                 sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=item.submitted_by_id)
+                                 sha256=storage.put(content), uploaded_by_id=item.submitted_by_id)
                 item.attachments.append(att)
                 db.session.flush()
-                path = attachment_path(att)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
             db.session.commit()
     return meeting_id
 
@@ -151,8 +146,7 @@ def main() -> int:
                                  "the cached request vs the floor")
     print(f"{result.name}: {result.title}", flush=True)
     with fresh_database("documents") as url, tempfile.TemporaryDirectory() as tmp:
-        attachments = Path(tmp) / "attachments"
-        app = make_app(url, migrate=True, ATTACHMENTS_DIR=str(attachments))
+        app = make_app(url, migrate=True, FILE_STORE="database")  # the store k8s uses (decision 0046)
         sync(app, [TENANTS / "albertslund.toml"])
         meeting_id = _seed(app)
         times = _render_times(app, meeting_id)
@@ -179,7 +173,7 @@ def main() -> int:
         # With Redis, as in production: the documents' keys are kept under the meeting
         # cache's generations, shared by the workers (decision 0008, 0028).
         with gunicorn(url, workers=2, threads=4, KOMMISSORIUM_BENCH=1, KOMMISSORIUM_BENCH_FLOOR_FILE=floor_file,
-                      KOMMISSORIUM_ATTACHMENTS_DIR=str(attachments), REDIS_URL=redis_url()) as (_, base):
+                      KOMMISSORIUM_FILE_STORE="database", REDIS_URL=redis_url()) as (_, base):
             started = time.perf_counter()
             payload = http_get(base + path, timeout=120)  # the first request renders and stores
             first = time.perf_counter() - started

@@ -163,6 +163,7 @@ def _import_models() -> None:
     import core.organisations.models  # noqa: F401
     import core.proposals.models  # noqa: F401
     import core.search.models  # noqa: F401
+    import core.storage  # noqa: F401  (file_contents)
     import core.tenants.models  # noqa: F401
     import core.transactions  # noqa: F401  (idempotency_keys)
 

@@ -29,9 +29,16 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     #: Where tenant files are read from by default.
     TENANTS_DIR = os.environ.get("KOMMISSORIUM_TENANTS_DIR", str(PROJECT_ROOT / "tenants"))
-    #: Where attachments (bilag) are stored; default ``instance/attachments``.
+    #: The store of file contents (core/storage.py): ``local`` (files under FILE_STORE_DIR)
+    #: or ``database`` (the shared database's ``file_contents``, for several instances);
+    #: unset, ``database`` on a database server and ``local`` on SQLite.
+    FILE_STORE = os.environ.get("KOMMISSORIUM_FILE_STORE", "")
+    #: The local store's folder; default ``instance/files``.
+    FILE_STORE_DIR = os.environ.get("KOMMISSORIUM_FILE_STORE_DIR", "")
+    #: Where attachments were kept before the one store (read by migration f002 only);
+    #: default ``instance/attachments``.
     ATTACHMENTS_DIR = os.environ.get("KOMMISSORIUM_ATTACHMENTS_DIR", "")
-    #: The largest attachment accepted, in bytes.
+    #: The largest file accepted (a bilag, a proposal's attachment), in bytes.
     MAX_ATTACHMENT_BYTES = int(os.environ.get("KOMMISSORIUM_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
     #: A board book with at least this many attachments is made by a worker job (when
     #: REDIS_URL is set) while the reader is told to come back (docs/documents.md).

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 import textwrap
 import uuid
 from pathlib import Path
@@ -219,11 +221,15 @@ def app(_migrated_app, _session_state):
 
     _migrated_app.extensions["kommissorium.host"] = _session_state.host
     _session_state.snapshots.begin_test()
+    # the local file store is emptied with the tables: a folder of the test's own
+    files_dir = tempfile.mkdtemp(prefix="kommissorium-files-")
+    _migrated_app.config["FILE_STORE_DIR"] = files_dir
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.rollback()
         db.session.remove()
         _truncate(db)
+        shutil.rmtree(files_dir, ignore_errors=True)
         _session_state.fresh_host_if_changed()
         from core.extensions import limiter
 

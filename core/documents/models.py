@@ -1,5 +1,6 @@
 """Generated documents: a meeting's agenda, minutes and board book per audience, and an
-Office attachment's PDF rendition, stored once per content (tenant-scoped)."""
+Office attachment's PDF rendition, made once per content (tenant-scoped); the PDF itself is
+in the one store for files (core/storage.py) under ``sha256``."""
 
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ class GeneratedDocument(TenantScoped, db.Model):
     size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     #: Pages.
     page_count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    #: The PDF.
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False, deferred=True)
+    #: The PDF as stored before the one store (migration f002 copied it there, under
+    #: ``sha256``); no longer written or read, kept so nothing of the history is dropped.
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True, deferred=True)
     #: How long rendering took, in milliseconds.
     render_ms: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: When it was made.

@@ -30,7 +30,7 @@ from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from core import clock
+from core import clock, storage
 from core.documents import render
 from core.documents.models import GeneratedDocument
 from core.extensions import db
@@ -214,13 +214,13 @@ def find(key: str) -> GeneratedDocument | None:
 
 
 def stored_content(key: str) -> bytes | None:
-    """The PDF stored under ``key`` in the current tenant, read in one statement."""
-    return db.session.scalar(sa.select(GeneratedDocument.content).where(GeneratedDocument.content_key == key))
+    """The PDF stored under ``key`` in the current tenant, from the one store."""
+    sha256 = db.session.scalar(sa.select(GeneratedDocument.sha256).where(GeneratedDocument.content_key == key))
+    return None if sha256 is None else storage.read(sha256)
 
 
 def _store(key: str, pdf: bytes, pages: int, started: float, **fields) -> GeneratedDocument:
-    doc = GeneratedDocument(content_key=key, content=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-                            size_bytes=len(pdf), page_count=pages,
+    doc = GeneratedDocument(content_key=key, sha256=storage.put(pdf), size_bytes=len(pdf), page_count=pages,
                             render_ms=int((time.perf_counter() - started) * 1000), **fields)
     try:
         with db.session.begin_nested():
@@ -234,7 +234,8 @@ def _store(key: str, pdf: bytes, pages: int, started: float, **fields) -> Genera
 
 
 def content(doc: GeneratedDocument) -> bytes:
-    return doc.content
+    """The document's PDF, from the one store (core/storage.py), checked against its SHA-256."""
+    return storage.read(doc.sha256)
 
 
 # --------------------------------------------------------------------------- who may have what
@@ -397,7 +398,7 @@ def attachment_as_pdf(att: Attachment, label: str, *, make_renditions: bool = Tr
             except render.RenderError:
                 made = None
         if made is not None:
-            return made.content
+            return content(made)
         return page("Bilaget kan ikke vises i den samlede dagsorden. Hent det fra mødesiden for at læse det.")
     try:
         data = meetings.read_attachment(att)

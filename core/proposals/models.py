@@ -246,8 +246,8 @@ class ProposalEvent(TenantScoped, db.Model):
 
 
 class ProposalAttachment(TenantScoped, db.Model):
-    """A file attached to a proposal (bilag), stored in the database with its checksum so
-    any web instance can serve it and a changed byte is detected."""
+    """A file attached to a proposal (bilag): its content in the one store (core/storage.py)
+    under its checksum, which every read checks."""
 
     __tablename__ = "proposal_attachments"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "proposal_id", "sha256"),)
@@ -266,8 +266,9 @@ class ProposalAttachment(TenantScoped, db.Model):
     size_bytes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     #: SHA-256 of the content, hex.
     sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    #: The content.
-    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
+    #: The content as stored before the one store (migration f002 copied it there); no
+    #: longer written or read, kept so nothing of the history is dropped.
+    content: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary, nullable=True))
     #: Who uploaded it.
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from core import clock
+from core import clock, storage
 from core.extensions import db
 from core.search import text as words
 from core.search.models import Kind, Level, SearchDocument, SearchGrant
@@ -396,7 +396,7 @@ def proposal_documents(proposal, old_texts: dict, zone) -> list[tuple[dict, list
                               _join(response.text, by.name if by else ""),
                               person_ids=_people(by), **common), grants()))
     for att in proposal.attachments:
-        text = _attachment_text(att, old_texts, lambda a: a.content)
+        text = _attachment_text(att, old_texts, lambda a: storage.read(a.sha256))
         rows.append((_doc(Kind.ATTACHMENT, Level.GRANTED, att.filename, text, attachment_id=att.id,
                           source_sha256=att.sha256 if text else None, **common), grants()))
     return rows

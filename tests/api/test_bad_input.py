@@ -25,7 +25,7 @@ def board_meeting(testby, clock, make_meeting):
 
 @pytest.fixture
 def store(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "FILE_STORE_DIR", str(tmp_path / "files"))
     return tmp_path / "files"
 
 

@@ -89,7 +89,7 @@ def test_an_upload_repeated_with_its_key_is_stored_once(secretary, app, tmp_path
 
     from core.meetings.models import Attachment
 
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "FILE_STORE_DIR", str(tmp_path / "files"))
     meeting_id = make_meeting("testby", "bestyrelse", datetime(2018, 3, 1, 15, tzinfo=UTC))
     item = secretary.post(f"meetings/{meeting_id}/items", json={"kind": "B", "title": "Budget 2019"}).get_json()
     url = f"meetings/{meeting_id}/items/{item['id']}/attachments"

@@ -250,3 +250,11 @@ def test_operator_guide_documents_every_setting():
     guide = (PROJECT_ROOT / "docs" / "operations.md").read_text()
     missing = sorted(n for n in _env_names_read_by_the_code() if f"`{n}`" not in guide)
     assert not missing, f"docs/operations.md does not document: {missing}"
+
+
+def test_every_instance_keeps_files_in_the_store_they_share(k8s, compose):
+    """Several web and worker pods: file contents in the shared database, not on a pod's
+    disk (core/storage.py, docs/decisions/0046-one-store-for-files.md)."""
+    assert k8s[("ConfigMap", "kommissorium-config")]["data"]["KOMMISSORIUM_FILE_STORE"] == "database"
+    for name in ("migrate", "web", "worker", "tick"):
+        assert compose["services"][name]["environment"]["KOMMISSORIUM_FILE_STORE"] == "database", name

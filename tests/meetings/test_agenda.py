@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from core import storage
+
 UTC = timezone.utc
 SANNE = "sanne.skov@abc.example"
 PETER = "peter.poulsen@abc.example"  # secretary of the resource groups
@@ -136,7 +138,7 @@ def test_items_are_reordered_and_removed(board_meeting, api):
 
 @pytest.fixture
 def store(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "FILE_STORE_DIR", str(tmp_path / "files"))
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1000)
     return tmp_path / "files"
 
@@ -156,7 +158,7 @@ def test_attachment_is_stored_with_its_checksum_and_downloaded(board_meeting, ap
     assert resp.status_code == 201, resp.get_json()
     att = resp.get_json()
     assert att["sha256"] == hashlib.sha256(content).hexdigest() and att["size_bytes"] == len(content)
-    assert list(store.rglob(att["sha256"]))  # on disk, named by its checksum
+    assert storage.store().size(att["sha256"]) == len(content)  # in the one store, by its checksum
     member = api("vibeke.vestergaard@va.example")
     got = member.get(f"attachments/{att['id']}")
     assert got.status_code == 200 and got.data == content

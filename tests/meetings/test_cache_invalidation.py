@@ -41,7 +41,7 @@ def receives_the_board(in_tenant, code: str = "TST-B") -> None:
 @pytest.fixture
 def two(testby, naboby, make_meeting, app, tmp_path, monkeypatch, in_tenant):
     """Two meetings of Testby's board and one of Naboby's."""
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "FILE_STORE_DIR", str(tmp_path / "files"))
     monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
     receives_the_board(in_tenant)
     return (make_meeting(T, BOARD, at(2021, 3, 1, 13)), make_meeting(T, BOARD, at(2021, 6, 1, 13)),

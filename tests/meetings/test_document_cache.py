@@ -48,7 +48,7 @@ def lookups(monkeypatch):
 
 @pytest.fixture
 def forum(sync_tenant, clock, make_meeting, app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    monkeypatch.setitem(app.config, "FILE_STORE_DIR", str(tmp_path / "files"))
     monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
     sync_tenant("kobenhavn")
     sync_tenant("albertslund")

@@ -65,13 +65,11 @@ def test_a_file_name_is_cleaned_as_the_meetings_bilag_are(proposal):
     assert name.startswith("budgdp.exe") and name.endswith(".pdf") and len(name) == 255
 
 
-def test_too_large_attachment_is_refused(proposal, app):
+def test_too_large_attachment_is_refused(proposal, app, monkeypatch):
+    """One size setting for every upload (MAX_ATTACHMENT_BYTES, core/files.py)."""
     tst, pid = proposal
-    app.config["PROPOSAL_ATTACHMENT_MAX_BYTES"] = 50
-    try:
-        resp = _upload(tst, pid, PDF, "stor.pdf")
-    finally:
-        app.config.pop("PROPOSAL_ATTACHMENT_MAX_BYTES")
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 50)
+    resp = _upload(tst, pid, PDF, "stor.pdf")
     assert resp.status_code == 413
     assert tst.get(f"/{pid}").get_json()["attachments"] == []
 
@@ -82,18 +80,12 @@ def test_the_same_file_twice_is_refused(proposal):
     assert _upload(tst, pid, PDF, "b.pdf").status_code == 409
 
 
-def test_a_changed_byte_is_detected_on_download(proposal, in_tenant):
-    import sqlalchemy as sa
-
-    from core.extensions import db
-    from core.proposals.models import ProposalAttachment
+def test_a_changed_byte_is_detected_on_download(proposal):
+    from tests.fixtures.files import corrupt_stored
 
     tst, pid = proposal
     aid = _upload(tst, pid, PDF, "a.pdf").get_json()["id"]
-    with in_tenant("testby"):
-        db.session.execute(sa.update(ProposalAttachment).where(ProposalAttachment.id == aid)
-                           .values(content=PDF.replace(b"Catalog", b"Katalog")))
-        db.session.commit()
+    corrupt_stored(hashlib.sha256(PDF).hexdigest(), PDF.replace(b"Catalog", b"Katalog"))
     assert tst.get(f"/{pid}/attachments/{aid}").status_code == 500
 
 

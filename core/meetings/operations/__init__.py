@@ -70,8 +70,6 @@ from core.meetings.operations.agenda import (
     RECEIVES_PROPOSALS,
     add_attachment,
     add_item,
-    attachment_path,
-    attachments_dir,
     can_see_confidential,
     get_attachment,
     meeting_number,

@@ -5,13 +5,8 @@ attachments (bilag).
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import sqlalchemy as sa
-from flask import current_app
-
-from core import clock, files
+from core import clock, files, storage
 from core.bodies.facts import body_facts
 from core.errors import refuse
 from core.extensions import db
@@ -250,39 +245,23 @@ def _add_approval_item(meeting: Meeting, minutes_of: Meeting) -> AgendaItem:
     ))
 
 
-def attachments_dir() -> Path:
-    configured = current_app.config.get("ATTACHMENTS_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
-
-
-def attachment_path(att: Attachment) -> Path:
-    return attachments_dir() / str(att.tenant_id) / att.sha256[:2] / att.sha256
-
-
 def add_attachment(meeting: Meeting, item: AgendaItem, upload, user: User) -> Attachment:
-    """Store a bilag on disk under its SHA-256, refusing a file too large or of a type not
-    allowed by its content (core/files.py); the row keeps the checksum so a download can
-    be verified."""
+    """Store a bilag in the one store (core/storage.py) under its SHA-256, refusing a file
+    too large or of a type not allowed by its content (core/files.py); the row keeps the
+    checksum, which every read checks."""
     if meeting.state not in (MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED):
         _refuse_transition(meeting, meeting.state, "få nye bilag")
     checked = files.checked_upload(upload.filename, upload.stream)
-    data, digest = checked.content, checked.sha256
     att = Attachment(
         filename=checked.filename,
         content_type=checked.content_type,
         size_bytes=checked.size_bytes,
-        sha256=digest,
-        page_count=_pages(checked.content_type, data),
+        sha256=storage.put(checked.content),
+        page_count=_pages(checked.content_type, checked.content),
         uploaded_by_id=user.id,
     )
     item.attachments.append(att)
     db.session.flush()
-    path = attachment_path(att)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
     return att
 
 
@@ -319,10 +298,11 @@ def _pages(content_type: str, data: bytes) -> int | None:
 
 
 def read_attachment(att: Attachment) -> bytes:
-    data = attachment_path(att).read_bytes()
-    if hashlib.sha256(data).hexdigest() != att.sha256:
+    """The bilag's bytes from the store, checked against its checksum."""
+    try:
+        return storage.read(att.sha256)
+    except storage.Damaged:
         refuse(500, message="Bilaget er beskadiget (checksummen passer ikke).")
-    return data
 
 
 def can_see_confidential(role: Role) -> bool:

@@ -1,13 +1,10 @@
-"""A proposal's attachments: stored with their checksum, checked on the way out.
+"""A proposal's attachments: in the one store (core/storage.py) under their checksum,
+checked on the way out.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from flask import current_app
-
-from core import clock, files
+from core import clock, files, storage
 from core.errors import refuse
 from core.extensions import db
 from core.proposals.models import Proposal, ProposalAttachment, ProposalState
@@ -21,18 +18,19 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
     if proposal.state is not ProposalState.IN_PROGRESS:
         refuse(409, "Forslaget er afsluttet; der kan ikke vedhæftes flere bilag.",
                clause=proposal.route_clause, rule="proposal_route")
-    checked = files.checked_upload(filename, stream, current_app.config.get("PROPOSAL_ATTACHMENT_MAX_BYTES"))
+    checked = files.checked_upload(filename, stream)
     content, digest = checked.content, checked.sha256
     if any(a.sha256 == digest for a in proposal.attachments):
         refuse(409, "Den samme fil er allerede vedhæftet.", clause=None, rule="attachment")
     attachment = ProposalAttachment(
         filename=checked.filename, content_type=checked.content_type, size_bytes=len(content),
-        sha256=digest, content=content, uploaded_by_id=actor.id if actor is not None else None,
+        sha256=digest, uploaded_by_id=actor.id if actor is not None else None,
         created_at=now,
     )
     with db.session.no_autoflush:
         attachment.proposal = proposal
     db.session.add(attachment)
+    storage.put(content)
     _event(proposal, "attachment_added", f"Bilag vedhæftet: {attachment.filename}.", actor=actor,
            now=now, data={"sha256": digest, "size_bytes": len(content), "filename": attachment.filename})
     db.session.flush()
@@ -41,6 +39,7 @@ def add_attachment(proposal: Proposal, *, filename: str, stream, actor=None, now
 
 def attachment_content(attachment: ProposalAttachment) -> bytes:
     """The stored bytes, checked against the checksum taken at upload."""
-    if hashlib.sha256(attachment.content).hexdigest() != attachment.sha256:
+    try:
+        return storage.read(attachment.sha256)
+    except storage.Damaged:
         refuse(500, message="Bilaget er ændret efter upload (kontrolsummen passer ikke).")
-    return attachment.content
