@@ -25,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -229,3 +231,46 @@ def put(data: bytes) -> str:
 
 def read(key: str) -> bytes:
     return store().read(key)
+
+
+class _Recent:
+    """The contents this process read last, up to ``limit`` bytes: a content never changes
+    under its key, so what is kept here is never stale (it was checked when read)."""
+
+    def __init__(self, limit: int, largest: int):
+        self.limit, self.largest, self.size = limit, largest, 0
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._kept.get(key)
+            if data is not None:
+                self._kept.move_to_end(key)
+            return data
+
+    def keep(self, key: str, data: bytes) -> None:
+        if len(data) > self.largest:
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = data
+            self.size += len(data)
+            while self.size > self.limit:
+                _old, dropped = self._kept.popitem(last=False)
+                self.size -= len(dropped)
+
+
+#: Generated PDFs read again and again (a published agenda): 32 MB per process.
+_recent = _Recent(32 * 1024 * 1024, 8 * 1024 * 1024)
+
+
+def read_recent(key: str) -> bytes:
+    """:func:`read`, kept in the process for the next request for the same content (for
+    documents many readers fetch, such as a published agenda's PDF)."""
+    data = _recent.get(key)
+    if data is None:
+        data = read(key)
+        _recent.keep(key, data)
+    return data

@@ -213,12 +213,6 @@ def find(key: str) -> GeneratedDocument | None:
     return db.session.scalar(sa.select(GeneratedDocument).where(GeneratedDocument.content_key == key))
 
 
-def stored_content(key: str) -> bytes | None:
-    """The PDF stored under ``key`` in the current tenant, from the one store."""
-    sha256 = db.session.scalar(sa.select(GeneratedDocument.sha256).where(GeneratedDocument.content_key == key))
-    return None if sha256 is None else storage.read(sha256)
-
-
 def _store(key: str, pdf: bytes, pages: int, started: float, **fields) -> GeneratedDocument:
     doc = GeneratedDocument(content_key=key, sha256=storage.put(pdf), size_bytes=len(pdf), page_count=pages,
                             render_ms=int((time.perf_counter() - started) * 1000), **fields)

@@ -19,10 +19,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_smorest import abort
 
-from core import files, transactions
+from core import files, storage, transactions
 from core.documents import operations as documents
 from core.documents import render
-from core.extensions import talisman
+from core.extensions import db, talisman
 from core.identity.permissions import Role, access, current_person, require, role_in_body
 from core.meetings import cache, present
 from core.meetings import operations as meetings
@@ -102,21 +102,72 @@ def _not_modified(etag: str, shared: bool) -> Response | None:
     return None
 
 
+#: The documents' endpoints and their kinds.
+ENDPOINTS = {"web.agenda_pdf": "agenda", "web.minutes_pdf": "minutes", "web.book_pdf": "book"}
+
+
+class _Known:
+    """What is remembered of a document under the meeting cache's generations (decision
+    0008): its key (the ETag), whether anyone may have it, its file name and the SHA-256
+    of its PDF (the store's key)."""
+
+    def __init__(self, key: str, shared: bool, name: str, sha256: str):
+        self.key, self.shared, self.name, self.sha256 = key, shared, name, sha256
+
+    @classmethod
+    def parse(cls, remembered: bytes | None) -> _Known | None:
+        if remembered is None:
+            return None
+        key, shared, name, *rest = remembered.decode().split("\n")
+        return cls(key, shared == "1", name, rest[0] if rest else "")
+
+    def encode(self) -> bytes:
+        return f"{self.key}\n{int(self.shared)}\n{self.name}\n{self.sha256}".encode()
+
+
+@bp.app_url_value_preprocessor
+def _shared_document_from_cache(endpoint, values):
+    """An edition anyone may read whose key is remembered and fresh, found before the
+    tenant's row is read (an app-wide preprocessor runs ahead of the blueprint's
+    ``bind_tenant``, as the meeting page's, decision 0009): the request then reads one
+    Redis round trip, and the PDF from this process's memory or the store, no row. On any
+    miss the request goes the whole way."""
+    kind = ENDPOINTS.get(endpoint or "")
+    if kind is None or not values or set(request.args) - {"udgave"}:
+        return
+    audience = EDITIONS.get(request.args.get("udgave", "offentlig"))
+    tenant_id = cache.known_tenant_id(values.get("tenant", ""))
+    if audience is None or tenant_id is None:
+        return
+    known = _Known.parse(cache.lookup(tenant_id, values["meeting_id"], f"pdf:{kind}:{audience}").doc)
+    if known is None or not known.shared or not known.sha256:
+        return
+    values.pop("tenant")  # not loaded (bind_tenant skips it)
+    g.access_checked = Role.PUBLIC  # the routes' declared role: anyone may have this edition
+    g.shared_document = known
+
+
+def _answer(known: _Known) -> Response:
+    """A 304 when the reader has this edition, else the PDF (its bytes never change under
+    their key, so a process keeps the ones read last)."""
+    answer = _not_modified(known.key, known.shared)
+    if answer is not None:
+        return answer
+    return _pdf_response(storage.read_recent(known.sha256), known.key, known.name, known.shared)
+
+
 def _document(meeting_id: int, kind: str):
     audience = _edition()
+    decided = g.pop("shared_document", None)  # _shared_document_from_cache
+    if decided is not None:
+        return _answer(decided)
     # The document's key is kept under the meeting cache's generations (decision 0008),
     # read before any row: while nothing was written, a repeated request reads the key, and
     # an edition anyone may read needs not even the meeting's row.
     remembered = cache.lookup(g.tenant.id, meeting_id, f"pdf:{kind}:{audience}")
-    known = remembered.doc.decode().split("\n") if remembered.doc is not None else None
-    if known is not None and known[1] == "1":
-        key, name = known[0], known[2]
-        answer = _not_modified(key, True)
-        if answer is not None:
-            return answer
-        pdf = documents.stored_content(key)
-        if pdf is not None:
-            return _pdf_response(pdf, key, name, True)
+    known = _Known.parse(remembered.doc)
+    if known is not None and known.shared and known.sha256:
+        return _answer(known)
     meeting = meetings.get_meeting(meeting_id)
     shared = _reader_may(meeting, kind, audience)
     edition = "" if audience == "public" else "-medlemmer"
@@ -124,27 +175,37 @@ def _document(meeting_id: int, kind: str):
     # the members' edition for a member disqualified on closed items leaves those out
     # (CORE-DISQUALIFIED): made for them, never the key remembered for the members
     hidden = meetings.hidden_items(meeting, current_person()) if audience == "members" else frozenset()
-    if known is not None and not hidden:
-        key = known[0]
-    else:
-        meetings.load_for_view(meeting)  # items, attachments, attendance: a fixed number of statements
-        key = documents.document_key(meeting, kind, audience, hidden)
-        if not hidden:
-            remembered.store(f"{key}\n{int(shared)}\n{name}".encode())
+    if known is not None and known.sha256 and not hidden:
+        return _answer(_Known(known.key, shared, name, known.sha256))
+    meetings.load_for_view(meeting)  # items, attachments, attendance: a fixed number of statements
+    key = documents.document_key(meeting, kind, audience, hidden)
     answer = _not_modified(key, shared)
     if answer is not None:
         return answer
-    pdf = documents.stored_content(key)  # one statement: the bytes, when made before
-    if pdf is None and kind == "book" and not hidden and _queued(meeting, audience, key):
+    made = documents.find(key)
+    if made is None and kind == "book" and not hidden and _queued(meeting, audience, key):
         resp = Response(render_template("documents/pending.html", tenant=g.tenant, meeting=meeting),
                         status=202)
         resp.headers["Retry-After"] = "10"
         resp.headers["Cache-Control"] = "no-store"
         return resp
-    if pdf is None:
-        pdf = documents.content(documents.meeting_document(meeting, kind, audience, key, hidden))
+    if made is None:
+        made = documents.meeting_document(meeting, kind, audience, key, hidden)
         transactions.commit()
-    return _pdf_response(pdf, key, name, shared)
+    if not hidden:  # under the generations read first (a PDF stored is no write they count)
+        remembered.store(_Known(key, shared, name, made.sha256).encode())
+        _remember_tenant(shared)
+    return _pdf_response(storage.read_recent(made.sha256), key, name, shared)
+
+
+def _remember_tenant(shared: bool) -> None:
+    """For :func:`_shared_document_from_cache`: the tenant's id under its slug, read again
+    after the generations (a tenant renamed meanwhile is not remembered under the old slug)."""
+    if not shared:
+        return
+    db.session.expire(g.tenant)
+    if request.path.startswith(f"/{g.tenant.slug}/"):
+        cache.remember_tenant(g.tenant)
 
 
 def _queued(meeting: Meeting, audience: str, key: str) -> bool:

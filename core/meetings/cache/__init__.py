@@ -33,11 +33,11 @@ from core.meetings.cache import decisions  # noqa: F401  (the module: tests watc
 from core.meetings.cache.decisions import (
     answer_from_decision, decided_document, keep_decision, remember_decision)
 from core.meetings.cache.store import (
-    Cached, Generations, _touched, early_generations, etag, generations, generations_for, lookup,
-    page_suffix, shared_suffix)
+    Cached, Generations, _touched, early_generations, etag, generations, generations_for, known_tenant_id,
+    lookup, page_suffix, remember_tenant, shared_suffix)
 from core.meetings.cache import writes  # noqa: F401  (the module: tests write through it)
 from core.meetings.cache.writes import IGNORED_TABLES, MEETING_TABLES, init_app, reset_touched
 
 __all__ = ["Cached", "Generations", "answer_from_decision", "decided_document", "early_generations", "etag",
-           "generations", "generations_for", "init_app", "keep_decision", "lookup", "page_suffix",
-           "remember_decision", "reset_touched", "shared_suffix", "IGNORED_TABLES", "MEETING_TABLES"]
+           "generations", "generations_for", "init_app", "keep_decision", "known_tenant_id", "lookup",
+           "page_suffix", "remember_decision", "remember_tenant", "reset_touched", "shared_suffix", "IGNORED_TABLES", "MEETING_TABLES"]

@@ -344,6 +344,20 @@ def early_generations(slug: str, meeting_id: int) -> Generations | None:
     return None if tenant_id is None else generations(tenant_id, meeting_id)
 
 
+def known_tenant_id(slug: str) -> int | None:
+    """The tenant this process last found under ``slug``, for a look-up made before the
+    tenant's row is read: what is kept under it is stamped with the platform's generation,
+    which any change to a tenant's row moves."""
+    return _tenant_ids.get(slug)
+
+
+def remember_tenant(tenant) -> None:
+    """Keep ``tenant``'s id under its slug (a row read after the generations were)."""
+    if len(_tenant_ids) > 10_000:
+        _tenant_ids.clear()
+    _tenant_ids[tenant.slug] = tenant.id
+
+
 def generations_for(tenant, meeting_id: int, early: Generations | None) -> Generations:
     """The generations for the request's ``tenant`` (a row just found by its slug): those
     read before it was found when they were read for it, else read now, and the tenant's
@@ -355,9 +369,7 @@ def generations_for(tenant, meeting_id: int, early: Generations | None) -> Gener
         from core.extensions import db
 
         db.session.expire(tenant)
-        if len(_tenant_ids) > 10_000:
-            _tenant_ids.clear()
-        _tenant_ids[tenant.slug] = tenant.id
+        remember_tenant(tenant)
     return gens
 
 

@@ -32,6 +32,9 @@ IGNORED_TABLES = frozenset({
     # the search index: made from the meeting in the write's own transaction, never read
     # by its document (decision 0030)
     "search_documents", "search_grants",
+    # the bytes of files, by checksum: a document shows a file's row (name, type, size,
+    # checksum), written with it and noticed there, never the bytes (decision 0046)
+    "file_contents",
 })
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
