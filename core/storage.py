@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from core.extensions import db
 from core.models import UTCDateTime, utcnow
 
@@ -175,7 +176,7 @@ class DatabaseStore(FileStore):
         else:
             from sqlalchemy.dialects.sqlite import insert
         conn.execute(insert(_TABLE).values(sha256=key, size_bytes=len(data), content=data,
-                                           created_at=utcnow()).on_conflict_do_nothing())
+                                           created_at=clock.now()).on_conflict_do_nothing())
         return key
 
     def read(self, key: str) -> bytes:
