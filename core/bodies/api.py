@@ -6,11 +6,13 @@ from types import SimpleNamespace
 
 from core import transactions
 from core.identity.permissions import Role, access, body_from_param, current_person
-from core.bodies import changing, creating, operations, seats
+from core.bodies import changing, creating, operations, rule_facts, seats
 from core.bodies.facts import body_facts
 from core.bodies.schemas import (
     BodyChangeSchema,
     BodyCreateSchema,
+    BodyFactsChangeSchema,
+    BodyFactsSchema,
     BodyKommissoriumSchema,
     BodySchema,
     BodySummarySchema,
@@ -73,6 +75,32 @@ def change_body(data, key: str):
     transactions.commit()
     body = operations.get_body(key)
     return SimpleNamespace(**operations.describe_body(body, current_tenant(), tenant_hooks()))
+
+
+@blp.route("/<key>/facts")
+@blp.response(200, BodyFactsSchema)
+@access(Role.TENANT_ADMIN)
+def get_facts(key: str):
+    """The facts the body's rules read that the secretariat changes: districts, plans, the
+    grants of its plans with the organisations in each, the organisations receiving its
+    material for information, and the body it reports to (``parent``)."""
+    return rule_facts.facts_of(operations.get_body(key))
+
+
+@blp.route("/<key>/facts", methods=["PATCH"])
+@blp.arguments(BodyFactsChangeSchema)
+@blp.response(200, BodyFactsSchema)
+@access(Role.TENANT_ADMIN)
+def change_facts(data, key: str):
+    """Change the facts the body's rules read, checked as the tenant file is (the
+    organisations named are the tenant's, the parent a current body and no cycle, the
+    municipality's ``validate_body`` limits): 422 naming the field with the clause, nothing
+    written. Audited from what to what; in force at once; the same change again changes
+    nothing."""
+    body = operations.get_body(key)
+    rule_facts.change_facts(body, data, current_person(), current_tenant(), tenant_hooks())
+    transactions.commit()
+    return rule_facts.facts_of(operations.get_body(key))
 
 
 @blp.route("/<key>/kommissorium")

@@ -182,3 +182,34 @@ class BodyChangeSchema(Schema):
     clauses = fields.List(Text(validate=validate.Length(min=1, max=32)), allow_none=True)
     sources = fields.Dict(keys=Text(), values=Text(), allow_none=True)
     rules = fields.Dict(keys=Text(), allow_none=True)
+
+
+class GrantSchema(Schema):
+    """A plan's grant and the organisations in it (their codes)."""
+
+    plan = Text(required=True, validate=validate.Length(min=1, max=300))
+    organisations = fields.List(Text(validate=validate.Length(min=1, max=32)), required=True)
+
+
+class BodyFactsSchema(Schema):
+    """The facts a body's rules read that the secretariat changes (core/bodies/rule_facts.py):
+    its districts and plans, each plan's grant with the organisations in it, the
+    organisations receiving its material for information, and the body it reports to."""
+
+    key = Text()
+    districts = fields.List(Text())
+    plans = fields.List(Text())
+    grants = fields.List(fields.Nested(GrantSchema))
+    information_recipients = fields.List(Text())
+    parent = Text(allow_none=True)
+
+
+class BodyFactsChangeSchema(Schema):
+    """A change of the body's facts: any of these, each replacing what the body has (an
+    empty list: none); ``parent`` ``null``: the body reports to no other body."""
+
+    districts = fields.List(Text(validate=validate.Length(min=1, max=200)))
+    plans = fields.List(Text(validate=validate.Length(min=1, max=300)))
+    grants = fields.List(fields.Nested(GrantSchema))
+    information_recipients = fields.List(Text(validate=validate.Length(min=1, max=32)))
+    parent = Text(allow_none=True, validate=validate.Length(min=1, max=64))

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 
 from core import clock
 from core.bodies import operations as bodies
-from core.bodies import changing, creating, rules_views, seats
+from core.bodies import changing, creating, rule_facts, rules_views, seats
 from core.bodies.schemas import (
     BodyChangeSchema,
     BodyCreateSchema,
+    BodyFactsChangeSchema,
     SeatCreateSchema,
     SeatEndSchema,
     SeatHolderSchema,
@@ -23,7 +24,7 @@ from core.bodies.schemas import (
 from core.identity.permissions import Role, access, current_person, role_in_tenant
 from core.tenancy import current_tenant, tenant_hooks
 from core.web import N_, bp
-from core.web.forms import act, filled_values, load, refuse_field
+from core.web.forms import act, filled_values, form_lines, load, refuse_field
 
 #: The templates of these pages (``templates/bodies/``).
 templates = Blueprint("bodies_templates", __name__, template_folder="templates")
@@ -169,6 +170,66 @@ def change_body(key: str):
     return act(action, _("Kommissoriet er gemt."), url_for("web.edit_body", key=key),
                then=lambda _changed: url_for("web.body", key=key),
                labels=_labels_of_the_kommissorium_form())
+
+
+# ------------------------------------------------------------------ the facts the rules read
+# The API's ``PATCH …/bodies/<key>/facts`` (core/bodies/rule_facts.py) from a form: one line
+# per district, plan and grant ("plan: KODE, KODE").
+
+FACT_FIELDS = {
+    "districts": N_("Bydele"), "plans": N_("Helhedsplaner"), "grants": N_("Bevillinger"),
+    "information_recipients": N_("Modtager materialet til orientering"),
+    "parent": N_("Organet indstiller og rapporterer til"),
+}
+
+
+def _grant_lines(lines: list[str]) -> list[dict] | None:
+    grants = []
+    for line in lines:
+        plan, colon, codes = line.rpartition(":")
+        if not colon or not plan.strip():
+            return None
+        grants.append({"plan": plan.strip(),
+                       "organisations": [c for c in codes.replace(",", " ").split() if c]})
+    return grants
+
+
+def _facts_page(body):
+    others = [b for b in creating.templates() if b.key != body.key]
+    facts = rule_facts.facts_of(body)
+    grant_lines = "\n".join(f"{grant['plan']}: {', '.join(grant['organisations'])}" for grant in facts["grants"])
+    return render_template("bodies/facts.html", tenant=g.tenant, body=body, facts=facts,
+                           grant_lines=grant_lines, bodies=others,
+                           organisations=seats.seat_organisations(g.tenant))
+
+
+@bp.route("/<tenant>/organer/<key>/fakta")
+@access(Role.TENANT_ADMIN)
+def body_facts(key: str):
+    """The secretariat's form for the facts the body's rules read: districts, plans, the
+    grants of its plans, who receives its material for information, whom it reports to."""
+    return _facts_page(bodies.get_body(key))
+
+
+@bp.route("/<tenant>/organer/<key>/fakta", methods=["POST"])
+@access(Role.TENANT_ADMIN)
+def change_body_facts(key: str):
+    """The API's ``PATCH …/bodies/<key>/facts``: what the form sends replaces the facts."""
+    body = bodies.get_body(key)
+    back = url_for("web.body_facts", key=key)
+
+    def action():
+        grants = _grant_lines(form_lines("grants"))
+        if grants is None:
+            creating._invalid({"grants": [_("Skriv én bevilling pr. linje: «plan: KODE, KODE».")]})
+        values = {"districts": form_lines("districts"), "plans": form_lines("plans"), "grants": grants,
+                  "information_recipients": request.form.getlist("information_recipients"),
+                  "parent": request.form.get("parent") or None}
+        return rule_facts.change_facts(body, load(BodyFactsChangeSchema(), values), current_person(),
+                                       current_tenant(), tenant_hooks())
+
+    return act(action, _("Fakta er gemt."), back, then=lambda _changed: url_for("web.body", key=key),
+               labels=FACT_FIELDS)
 
 
 # ------------------------------------------------------------------ the secretariat's seats

@@ -138,10 +138,11 @@ def refusal_of(exc: HTTPException, labels: dict, linked: bool = True, which: str
     if data.get("clause"):
         clause = f" ({data['clause']})"
         if general:
-            general[-1] += clause
+            general[-1] += clause if not general[-1].endswith(clause) else ""
         else:
             last = list(fields)[-1]
-            fields[last][-1] += clause
+            # a message that names its clause already (a rule's problem by its field) keeps one
+            fields[last][-1] += clause if not fields[last][-1].endswith(clause) else ""
     return Refusal(fields, general, which)
 
 

@@ -43,6 +43,18 @@ def validate_body(body):
                 f"{plan} mangler sin bevilling (én strategisk samarbejdsaftale pr. plan)",
                 "KBH-10", NAME,
             ))
+    # KBH-8: every housing organisation with a department in a plan of the district sits on
+    # its board, so an organisation in a grant (KBH-5) holds a seat on it.
+    seated = {s.organisation for s in body.seats}
+    for g in body.extra.get("grants", []):
+        unseated = [o for o in g.get("organisations", []) if o not in seated]
+        if unseated:
+            problems.append(Problem(
+                "extra", "grants",
+                f"{', '.join(unseated)} indgår i bevillingen til {g.get('plan')} men har ingen plads "
+                "i bydelsbestyrelsen; hver boligorganisation i bydelens planer er medlem",
+                "KBH-8", NAME,
+            ))
     for plan in granted:
         if plan not in plans:
             problems.append(Problem(

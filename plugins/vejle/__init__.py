@@ -50,12 +50,31 @@ def _key_of_kind(bodies, kind):
     return next((b.key for b in bodies if b.kind == kind), None)
 
 
+def _forum_of(body, bodies):
+    """The forum a body's proposal goes to: the body it reports to where that is a forum
+    (its ``parent``, which the secretariat may change), else FKU."""
+    parent = next((b for b in bodies if b.key == body.parent), None)
+    if parent is not None and parent.kind == "forum":
+        return parent.key
+    return next((b.key for b in bodies if b.key == "fku"), _key_of_kind(bodies, "forum"))
+
+
+def _committee_of(forum, bodies):
+    """The committee that decides: the one the forum reports to, else the tenant's
+    political committee (BPU)."""
+    f = next((b for b in bodies if b.key == forum), None)
+    parent = next((b for b in bodies if f is not None and b.key == f.parent), None)
+    if parent is not None and parent.kind == "political_committee":
+        return parent.key
+    return _key_of_kind(bodies, "political_committee")
+
+
 def _area_group_route(body, matter, bodies):
     """VEJ-7: an area group coordinates locally and keeps FKU informed; what it proposes
     goes to the theme group whose field it touches (a topic naming the group, e.g.
     ``boligsocial``), otherwise straight to FKU, and from FKU to BPU, which decides."""
-    fku = next((b.key for b in bodies if b.key == "fku"), _key_of_kind(bodies, "forum"))
-    bpu = _key_of_kind(bodies, "political_committee")
+    fku = _forum_of(body, bodies)
+    bpu = _committee_of(fku, bodies)
     theme = next(
         (b for b in bodies if b.kind == "theme_group"
          and (b.key in matter.topics or b.key.removeprefix("temagruppe-") in matter.topics)),
@@ -82,8 +101,10 @@ def proposal_route(body, matter, bodies):
         return _area_group_route(body, matter, bodies)
     if body.kind != "theme_group":
         return None
-    fku = next((b.key for b in bodies if b.key == "fku"), _key_of_kind(bodies, "forum"))
-    bpu = _key_of_kind(bodies, "political_committee")
+    # VEJ-6: the group's proposal goes to the forum it reports to (FKU) and on to the
+    # committee that forum reports to (BPU): the bodies of the route are the tenant's facts.
+    fku = _forum_of(body, bodies)
+    bpu = _committee_of(fku, bodies)
     # VEJ-6: the housing organisations and the Kommune, i.e. the parties seated in BPU;
     # the joint secretariat that serves BPU is not a party to be heard.
     housing = tuple(
