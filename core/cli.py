@@ -60,27 +60,32 @@ def _paths(path: str | None) -> list[Path]:
 
 @tenants.command("sync")
 @click.argument("path", required=False)
+@click.option("--yes", "-y", is_flag=True, help="Apply the changes without asking (for scripts).")
+@click.option("--prefer-file", is_flag=True,
+              help="Let the file win over changes made in the browser since the last sync.")
 @with_appcontext
-def tenants_sync(path: str | None):
+def tenants_sync(path: str | None, yes: bool, prefer_file: bool):
     """Load tenant files (a file, or every *.toml in a folder; default: tenants/).
 
-    Idempotent: a second run changes nothing. A file with problems changes nothing. What a
-    file no longer names (a body, a seat) is ended, never deleted, and listed; every change
-    is written to the tenant's audit log. ``tenants prune`` removes ended rows without
-    history."""
+    Shows each file's changes and asks before applying them (--yes: without asking). Refuses
+    a file that would undo a change made in the browser since the last sync, naming each
+    conflict (--prefer-file: the file wins). Idempotent: a second run changes nothing. A
+    file with problems changes nothing. What a file no longer names (a body, a seat) is
+    ended, never deleted, and listed; every change is written to the tenant's audit log.
+    ``tenants prune`` removes ended rows without history."""
     from core.extensions import db
     from core.schema import ensure_migrated
     from core.tenants.filespec import TenantFileError
     from core.tenants.operations import sync_tenant_file
+    from core.tenants.sync_state import SyncConflict
 
     ensure_migrated()
     host = current_app.extensions["kommissorium.host"]
     failed = False
     for file in _paths(path):
         try:
-            report = sync_tenant_file(file, host)
-            db.session.commit()
-        except TenantFileError as exc:
+            report = sync_tenant_file(file, host, prefer_file=prefer_file)
+        except (TenantFileError, SyncConflict) as exc:
             db.session.rollback()
             click.echo(str(exc), err=True)
             failed = True
@@ -89,8 +94,22 @@ def tenants_sync(path: str | None):
             db.session.rollback()
             raise
         click.echo(str(report))
+        if report.changed and not yes and not _confirmed(f"Apply these changes to {report.tenant}?"):
+            db.session.rollback()
+            click.echo(f"{report.tenant}: not applied, nothing changed (--yes applies without asking)")
+            failed = True
+            continue
+        db.session.commit()
     if failed:
         sys.exit(1)
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:  # no answer (no terminal): not applied
+        click.echo()
+        return False
 
 
 @tenants.command("prune")
@@ -287,8 +306,16 @@ def _set_up_demo() -> None:
     from core.tenants.operations import sync_tenant_file
 
     host = current_app.extensions["kommissorium.host"]
+    from core.tenants.sync_state import SyncConflict
+
     for file in _paths(None):  # one line per tenant, not one per seat (tenants sync lists all)
-        report = sync_tenant_file(file, host)
+        try:
+            report = sync_tenant_file(file, host)
+        except SyncConflict as exc:  # changed in the browser since: the demo keeps it
+            db.session.rollback()
+            click.echo(f"  {exc.tenant}: kept {len(exc.conflicts)} change(s) made in the browser "
+                       "('kommissorium tenants sync' lists them)")
+            continue
         db.session.commit()
         click.echo(f"  {report.summary()}")
     hashed = hash_password(DEMO_PASSWORD)

@@ -92,7 +92,7 @@ def run(args) -> int:
     log("migrating: kommissorium db upgrade")
     subprocess.run([kommissorium, "db", "upgrade"], env=env, check=True, cwd=ROOT)
     if args.sync_tenants:
-        subprocess.run([kommissorium, "tenants", "sync"], env=env, check=True, cwd=ROOT)
+        subprocess.run([kommissorium, "tenants", "sync", "--yes"], env=env, check=True, cwd=ROOT)
 
     web_env = {**env, "BIND": f"{args.host}:{args.port}",
                "WEB_CONCURRENCY": str(args.workers),

@@ -19,7 +19,7 @@ def run(app, database_url, monkeypatch):
 
 def test_tenants_sync_reports_then_changes_nothing(run, write_tenant_file):
     path = write_tenant_file(two_bodies("aby", "A"))
-    first = run("tenants", "sync", str(path))
+    first = run("tenants", "sync", str(path), "--yes")
     assert first.exit_code == 0 and "aby:" in first.output and "created tenant aby" in first.output
     second = run("tenants", "sync", str(path))
     assert second.exit_code == 0 and "aby: up to date, nothing changed" in second.output

@@ -204,7 +204,7 @@ def test_production_stack_serves_the_api_and_stops_cleanly(fresh_database, tmp_p
         everything = [*state["pids"].values(), *gunicorn_workers]
 
         # load the tenants, as an operator does
-        sync = subprocess.run([os.path.join(BIN, "kommissorium"), "tenants", "sync"], env=env,
+        sync = subprocess.run([os.path.join(BIN, "kommissorium"), "tenants", "sync", "--yes"], env=env,
                               capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
         assert sync.returncode == 0, sync.stderr[-2000:]
 

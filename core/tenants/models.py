@@ -39,6 +39,10 @@ class Tenant(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="Europe/Copenhagen")
     #: When the tenant file was last loaded.
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: What the last ``tenants sync`` left (``at``, ``file``, ``state``: every fact a tenant
+    #: file holds, one value per path), so the next one sees what the browser changed since
+    #: (core/tenants/sync_state.py); ``None`` before the first sync that kept it.
+    synced_state: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
     #: When the tenant was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     #: Changes whenever a platform row the rules' situation reads changes (an

@@ -168,15 +168,21 @@ def _check_globals(tf: TenantFile) -> None:
         raise TenantFileError(tf.path, problems)
 
 
-def sync_tenant_file(path: Path | str, host, *, today: date | None = None) -> SyncReport:
-    """Load one tenant file; raise :class:`TenantFileError` if it has any problem.
+def sync_tenant_file(path: Path | str, host, *, today: date | None = None,
+                     prefer_file: bool = False) -> SyncReport:
+    """Load one tenant file; raise :class:`TenantFileError` if it has any problem, and
+    ``SyncConflict`` if it would undo a browser change since the last sync, unless
+    ``prefer_file`` (docs/decisions/0047). ``today``: the day what the file no longer names
+    is ended on (default: today)."""
+    from core.tenants import sync_state
 
-    :param today: the day a body or seat the file no longer names is ended on (default:
-        today).
-    """
     tf = read_tenant_file(path, host)
     _check_globals(tf)
-    return _apply(tf, today or clock.today())
+    if not prefer_file:
+        sync_state.refuse_conflicts(tf)
+    report = _apply(tf, today or clock.today())
+    sync_state.record(tf.slug, tf.path.name)
+    return report
 
 
 def _apply(tf: TenantFile, today: date) -> SyncReport:
@@ -223,7 +229,9 @@ def _apply(tf: TenantFile, today: date) -> SyncReport:
                 user = User(email=p["email"], name=p["name"])
                 db.session.add(user)
                 note(f"created person {p['email']}", "person.created", _subject("user", user))
-            have = {a.organisation.code for a in user.affiliations if a.organisation is not None}
+            # open ones: an ended one is added anew only if the file wins (sync_state.py)
+            have = {a.organisation.code for a in user.affiliation_history
+                    if a.organisation is not None and a.ended_on is None}
             for code in p["organisations"]:
                 if code not in have:
                     user.affiliations.append(Affiliation(organisation=orgs[code]))
