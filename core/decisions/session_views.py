@@ -19,10 +19,11 @@ from flask import Response, g, render_template, request, url_for
 from core.decisions import operations as decisions
 from core.identity.permissions import Role, access
 from core.meetings import cache
+from core.meetings import operations as meetings
 from core.meetings.models import MeetingState
 from core.meetings.views import CACHED_PAGES, meeting_for, meeting_page_part, page_cacheable
 from core.tenancy import current_tenant, tenant_hooks
-from core.web import bp
+from core.web import bp, current_person
 from core.web.i18n import select_locale
 
 #: The fragment's name in its cache key: shared by every reader of an audience.
@@ -38,8 +39,16 @@ def _session_url(meeting, view) -> str | None:
     return url_for("web.meeting_session", meeting_id=meeting.id)
 
 
-def _status_html(meeting) -> str:
-    view = decisions.session_view(meeting, hooks=tenant_hooks(), tenant=current_tenant())
+def _hidden(meeting, role) -> frozenset[int]:
+    """The closed items the reader stands disqualified on (CORE-DISQUALIFIED): their
+    fragment names them by their public title, and is kept as an audience of its own."""
+    return meetings.hidden_items(meeting, current_person()) if meetings.can_see_confidential(role) \
+        else frozenset()
+
+
+def _status_html(meeting, hidden: frozenset[int] = frozenset()) -> str:
+    view = decisions.session_view(meeting, hooks=tenant_hooks(), tenant=current_tenant(),
+                                  hidden=hidden)
     return render_template("decisions/_session.html", s=view, meeting=meeting,
                            lang=select_locale())
 
@@ -49,9 +58,9 @@ def _status_html(meeting) -> str:
 def meeting_session(meeting_id: int):
     """The leader's view of a meeting: attendance against the quorum rule and the open
     motions' votes, kept current by the fragment (for the body's members and secretariat)."""
-    meeting, _role = meeting_for(meeting_id, Role.MEMBER)
+    meeting, role = meeting_for(meeting_id, Role.MEMBER)
     return render_template("decisions/session.html", meeting=meeting, tenant=g.tenant,
-                           status=_status_html(meeting))
+                           status=_status_html(meeting, _hidden(meeting, role)))
 
 
 @bp.route("/<tenant>/moeder/<int:meeting_id>/moedeledelse/status")
@@ -63,15 +72,17 @@ def session_status(meeting_id: int):
     if stored is None:
         gens = g.pop("meeting_generations", None)
         meeting, role = meeting_for(meeting_id, Role.MEMBER)
+        hidden = _hidden(meeting, role)
+        audience = cache.audience(role, hidden)
         cached = None
         if gens is not None and page_cacheable():
-            cached = gens.lookup(role.name, cache.shared_suffix(STATUS, select_locale(), gens.day))
+            cached = gens.lookup(audience, cache.shared_suffix(STATUS, select_locale(), gens.day))
         if cached is None:
-            stored = _status_html(meeting).encode()
+            stored = _status_html(meeting, hidden).encode()
         else:
             # a write changes it for every poller at once: one of them renders it
-            stored = cached.doc or cached.render_once(lambda: _status_html(meeting).encode())
-            cache.keep_decision(cached, meeting, role)
+            stored = cached.doc or cached.render_once(lambda: _status_html(meeting, hidden).encode())
+            cache.keep_decision(cached, meeting, role, audience)
     tag = cache.etag(stored)
     resp = Response(status=304) if request.if_none_match.contains(tag) else Response(
         stored, mimetype="text/html")

@@ -105,12 +105,6 @@ def _view(meeting: Meeting, role: Role, hidden: frozenset[int] | None = None):
     return present.meeting_view(meeting, role, _rules(meeting.body), hidden)
 
 
-def _audience(role: Role, hidden: frozenset[int]) -> str:
-    """The audience a meeting document is kept for: the role, and for a member disqualified
-    on closed items those items (their document shows them redacted, CORE-DISQUALIFIED)."""
-    return role.name if not hidden else f"{role.name}-without-" + "-".join(map(str, sorted(hidden)))
-
-
 # --------------------------------------------------------------------------- meetings
 
 
@@ -182,7 +176,7 @@ def _meeting_document(meeting_id: int) -> bytes:
     # closed items the reader does not read: only a member's (or above) may be hidden
     hidden = ops.hidden_items(meeting, current_person()) if ops.can_see_confidential(role) \
         else frozenset()
-    audience = _audience(role, hidden)
+    audience = cache.audience(role, hidden)
     cached = gens.lookup(audience)
     payload = cached.doc
     if payload is None:

@@ -50,7 +50,7 @@ def get_minutes(meeting_id: int):
 def write_minutes_entry(data, meeting_id: int, item_id: int):
     """Write the decision on an item (and dissents) in the draft minutes."""
     meeting, role = _meeting(meeting_id, Role.BODY_SECRETARY)
-    ops.write_entry(meeting, ops.get_item(meeting, item_id), data)
+    ops.write_entry(meeting, ops.get_item(meeting, item_id), data, current_person())
     transactions.commit()
     return _minutes(meeting, role)
 

@@ -52,7 +52,7 @@ def write_minutes(meeting_id: int, item_id: int):
     meeting, _role = meeting_for(meeting_id, Role.BODY_SECRETARY)
     item = meetings.get_item(meeting, item_id)
     data = form_values("decision", "public_decision")
-    return act(lambda: meetings.write_entry(meeting, item, data), _("Referatet er gemt."),
+    return act(lambda: meetings.write_entry(meeting, item, data, current_person()), _("Referatet er gemt."),
                meeting_url(meeting, f"referat-{item.id}"), labels=MINUTES_FIELDS)
 
 

@@ -10,8 +10,6 @@ from core.identity.permissions import Role
 from core.meetings import operations as ops
 from core.meetings.models import Meeting, MeetingState
 
-CLOSED_TITLE = "Lukket punkt"
-
 
 def _redacted_item(item) -> SimpleNamespace:
     return SimpleNamespace(
@@ -148,7 +146,7 @@ def ops_title(item, closed: bool) -> str:
 
 def public_title(item) -> str:
     """What a closed item is called outside the platform: its public title."""
-    return item.public_title or ops.PUBLIC_TITLES.get(item.confidentiality_reason, CLOSED_TITLE)
+    return ops.closed_title(item)
 
 
 def reason_text(item) -> str:

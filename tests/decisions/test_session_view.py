@@ -206,3 +206,28 @@ def test_a_vote_keeps_the_readers_access_decision_a_change_of_the_meeting_does_n
         db.session.commit()
     assert "1 af 3" in text(status(member, CHAIR, meeting))
     assert answered[-1] is False
+
+
+def test_a_member_disqualified_on_a_closed_item_sees_it_by_its_public_title_CORE_DISQUALIFIED(
+        sitting, member, attend, create_item):
+    """The live part is shared by an audience; a member disqualified on a closed item is an
+    audience of their own, whose fragment names the item by its public title and leaves
+    the motion's text out, while the others read it whole."""
+    meeting, _item = sitting
+    closed = create_item(T, meeting, title="Sagen om viceværten", confidential=True)
+    resp = member(BENT).post(f"{API}/meetings/{meeting}/items/{closed}/disqualifications",
+                             json={"reason": "Viceværten er min bror"})
+    assert resp.status_code == 201, resp.get_json()
+    for seat in ("formand", "b", "kommune"):
+        attend(T, meeting, seat)
+    resp = member(CHAIR).post(f"{API}/items/{closed}/motion", json={"text": "Viceværten FORTROLIGT"})
+    assert resp.status_code == 201, resp.get_json()
+    chair = text(status(member, CHAIR, meeting))
+    assert "Sagen om viceværten" in chair and "Viceværten FORTROLIGT" in chair
+    bent = status(member, BENT, meeting)
+    seen = text(bent)
+    assert "Sagen om viceværten" not in seen and "Viceværten FORTROLIGT" not in seen
+    assert "Lukket punkt" in seen and "(CORE-DISQUALIFIED)" in seen
+    # and the chair, after Bent, still reads the whole fragment (not Bent's)
+    assert "Viceværten FORTROLIGT" in text(status(member, CHAIR, meeting))
+    assert status(member, BENT, meeting).headers["ETag"] == bent.headers["ETag"]

@@ -58,3 +58,44 @@ def test_the_minutes_name_the_disqualified_member_CORE_DISQUALIFIED(testby, cloc
         text = " ".join(text_of(pdf.data).split())
         assert LINE in text, edition
     assert "Navn og adresse" not in text_of(client.get(f"/testby/moeder/{meeting}/referat.pdf").data)
+
+
+def test_a_secretary_disqualified_on_a_closed_item_neither_reads_nor_writes_its_minutes_CORE_DISQUALIFIED(
+        testby, clock, make_meeting, api, in_tenant):
+    """The secretary's minutes form leaves out a closed item the secretary stands
+    disqualified on (its draft decision too), and writing it is refused with the clause;
+    someone else in the secretariat writes it."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.meetings import operations as meetings
+    from core.meetings.models import AgendaItem, Meeting
+
+    meeting = make_meeting(testby, "gruppe", at(2018, 3, 20, 14))
+    sec = api(SECRETARY, testby)
+    closed = sec.post(f"meetings/{meeting}/items", json={
+        "kind": "D", "title": "Sag om en beboer", "case_text": "Navn og adresse …",
+        "is_confidential": True, "confidentiality_reason": "personal_matters"}).get_json()
+    clock.set(at(2018, 3, 10, 9))
+    sec.post(f"meetings/{meeting}/publish-agenda")
+    resp = sec.post(f"meetings/{meeting}/items/{closed['id']}/disqualifications",
+                    json={"reason": "Familie til beboeren"})
+    assert resp.status_code == 201, resp.get_json()
+    clock.set(at(2018, 3, 20, 17))
+    sit_and_hold(sec, meeting)
+    with in_tenant(testby):  # written by another of the secretariat
+        m = db.session.get(Meeting, meeting)
+        item = db.session.scalar(sa.select(AgendaItem).filter_by(id=closed["id"]))
+        meetings.write_entry(m, item, {"decision": "Beboeren HEMMELIG får hjælp",
+                                       "public_decision": "Gruppen drøftede en personsag."})
+        db.session.commit()
+
+    page = sec.client.get(f"/testby/moeder/{meeting}").get_data(as_text=True)
+    assert "Beboeren HEMMELIG" not in page and "Navn og adresse" not in page
+    assert "Du er erklæret inhabil på dette lukkede punkt" in page
+    refused = sec.put(f"meetings/{meeting}/items/{closed['id']}/minutes", json={"decision": "x"})
+    assert refused.status_code == 403 and refused.get_json()["clause"] == "CORE-DISQUALIFIED"
+    with in_tenant(testby):
+        entry = next(e for e in meetings.current_version(db.session.get(Meeting, meeting)).entries
+                     if e.item_id == closed["id"])
+        assert entry.decision == "Beboeren HEMMELIG får hjælp"  # nothing written

@@ -289,3 +289,24 @@ def test_review_comments_are_exported_and_emptied_with_an_erasure(board, api, in
     [kept] = sec.get(board.review).get_json()["comments"]
     assert kept["text"] == "" and kept["author"] == "" and kept["reply"] == "Tak for det."
     assert "Bents kommentar" not in sec.get(f"/testby/moeder/{board.meeting}/referat/gennemlaesning").get_data(as_text=True)
+
+
+def test_a_closed_item_without_a_public_title_is_not_named_to_who_does_not_read_it_CORE_CLOSED_ITEMS(
+        board, api, monkeypatch, in_tenant):
+    """A closed item's real title stays with those who read it, also where the item has no
+    public title of its own (rows from before public titles): its reason's title instead."""
+    from core.identity.permissions import Role
+    from core.meetings.models import AgendaItem
+    from core.meetings.operations import review
+
+    api(SECRETARY, T).post(board.review, json={})
+    with in_tenant(T):
+        db.session.get(AgendaItem, board.closed).public_title = ""
+        db.session.commit()
+    monkeypatch.setattr(review, "can_see_confidential", lambda role: role >= Role.BODY_SECRETARY)
+    seen = api(ANNA, T).get(board.review)
+    assert seen.status_code == 200 and "Sagen om Hansen" not in seen.get_data(as_text=True)
+    closed = next(e for e in seen.get_json()["rounds"][0]["entries"] if e["item_id"] == board.closed)
+    assert closed["title"] == "Personalesag"
+    mine = api(SECRETARY, T).get(board.review).get_json()["rounds"][0]["entries"]
+    assert next(e for e in mine if e["item_id"] == board.closed)["title"] == "Sagen om Hansen"

@@ -18,6 +18,7 @@ from core.extensions import db
 from core.identity.models import User
 from core.meetings.attendees import attendees as meeting_attendees
 from core.meetings.models import AgendaItem, Attendance, ItemKind, Meeting
+from core.meetings.operations import closed_title
 from core.organisations.models import Organisation
 from core.rules.types import Matter
 
@@ -54,7 +55,7 @@ def _open_motions(meeting: Meeting) -> list[Motion]:
             if i.id in motions and motions[i.id].phase is not MotionPhase.CLOSED]
 
 
-def _votes(motion: Motion, sit) -> dict:
+def _votes(motion: Motion, sit, hidden: frozenset[int] = frozenset()) -> dict:
     """The motion's votes so far, unit by unit: every unit that may vote on it, whether it
     is represented and has voted, and (unless the ballot is secret) how."""
     cast = {v.unit_key: v for v in motion.votes}
@@ -71,16 +72,19 @@ def _votes(motion: Motion, sit) -> dict:
     if not motion.is_secret:
         counts = {c: sum(v.weight or 1 for v in motion.votes if v.choice is not None
                          and v.choice.value == c) for c in ("yes", "no", "abstain")}
-    return {"id": motion.id, "item_id": motion.item_id, "item_title": motion.item.title,
-            "text": motion.text, "phase": motion.phase.value, "secret": motion.is_secret,
+    closed = motion.item_id in hidden  # a closed item the reader is disqualified on
+    return {"id": motion.id, "item_id": motion.item_id,
+            "item_title": closed_title(motion.item) if closed else motion.item.title,
+            "text": "" if closed else motion.text, "closed": closed, "phase": motion.phase.value, "secret": motion.is_secret,
             "units": units, "voted": sum(1 for u in units if u["voted"]),
             "present": sum(1 for u in units if u["present"]), "counts": counts}
 
 
-def session_view(meeting: Meeting, *, hooks, tenant) -> dict:
+def session_view(meeting: Meeting, *, hooks, tenant, hidden: frozenset[int] = frozenset()) -> dict:
     """What the meeting leader sees while ``meeting`` sits: the seats and their attendance,
     the voting units the rules make of it, the quorum verdict with its clause, and each
-    open motion's votes so far."""
+    open motion's votes so far. A closed item in ``hidden`` (the reader stands disqualified
+    on it) is named by its public title, without its motion's text (CORE-DISQUALIFIED)."""
     motions = _open_motions(meeting)
     voting = next((m for m in motions if m.phase is MotionPhase.VOTING), None)
     asked = voting or (motions[0] if motions else None)
@@ -98,7 +102,8 @@ def session_view(meeting: Meeting, *, hooks, tenant) -> dict:
         "units_present": sum(1 for u in units if u["present"] and u["eligible"]),
         "units_eligible": sum(1 for u in units if u["eligible"]),
         "quorum": verdict.as_dict(),
-        "quorum_for": asked.item.title if asked is not None else None,
-        "motions": [_votes(m, sit if m is asked else _motion_situation(hooks, tenant, m))
+        "quorum_for": (None if asked is None else closed_title(asked.item)
+                       if asked.item_id in hidden else asked.item.title),
+        "motions": [_votes(m, sit if m is asked else _motion_situation(hooks, tenant, m), hidden)
                     for m in motions],
     }

@@ -31,7 +31,7 @@ decisions beside them, ``writes`` notices writes and bumps the generations.
 
 from core.meetings.cache import decisions  # noqa: F401  (the module: tests watch its look-ups)
 from core.meetings.cache.decisions import (
-    answer_from_decision, decided_document, keep_decision, remember_decision)
+    answer_from_decision, audience, decided_document, keep_decision, remember_decision)
 from core.meetings.cache.store import (
     Cached, Generations, _touched, early_generations, etag, generations, generations_for, known_tenant_id,
     lookup, page_suffix, remember_tenant, shared_suffix)

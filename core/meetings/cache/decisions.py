@@ -131,6 +131,13 @@ def answer_from_decision(values: dict, language: str | None = None,
     return found
 
 
+def audience(role, hidden: frozenset[int]) -> str:
+    """The audience a meeting's document or shared fragment is kept for: the role, and for a
+    member disqualified on closed items those items (theirs shows them redacted,
+    CORE-DISQUALIFIED)."""
+    return role.name if not hidden else f"{role.name}-without-" + "-".join(map(str, sorted(hidden)))
+
+
 def keep_decision(cached: Cached, meeting, role, audience: str | None = None) -> None:
     """Keep the access decision the request made, read after the generations ``cached`` is
     stamped with, for a caller logged in by the session whose row still allows it; the

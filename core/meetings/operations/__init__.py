@@ -71,6 +71,7 @@ from core.meetings.operations.agenda import (
     add_attachment,
     add_item,
     can_see_confidential,
+    closed_title,
     get_attachment,
     meeting_number,
     publish_agenda,

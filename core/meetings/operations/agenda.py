@@ -184,6 +184,12 @@ def add_item(meeting: Meeting, data: dict, user: User, role: Role, rules: Meetin
     return item
 
 
+def closed_title(item: AgendaItem) -> str:
+    """What a closed item is called outside the platform and to those who do not read it:
+    its public title, else its reason's, else «Lukket punkt» (CORE-CLOSED-ITEMS)."""
+    return item.public_title or PUBLIC_TITLES.get(item.confidentiality_reason, "Lukket punkt")
+
+
 def _default_public_title(item: AgendaItem) -> None:
     """A closed item without a public title gets its reason's ("Personalesag"); an open
     item has none (its title is public)."""

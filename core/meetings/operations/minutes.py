@@ -32,6 +32,7 @@ from core.meetings.models import (
 )
 from core.meetings.operations.agenda import DECIDED_BEFORE, _add_approval_item
 from core.meetings.operations.compliance import _record_breach, deadlines, next_meeting
+from core.meetings.operations.disqualification import DISQUALIFIED_CLAUSE, disqualified_items
 from core.meetings.operations.states import HELD_STATES, _move, _refuse_transition
 from core.rules.types import ItemKind as RuleItemKind
 from core.rules.types import Matter, MeetingRules
@@ -82,7 +83,15 @@ def _check_public_decision(item: AgendaItem, decision: str, public_decision: str
                                 "fortrolige (CORE-CLOSED-ITEMS)."]}})
 
 
-def write_entry(meeting: Meeting, item: AgendaItem, data: dict) -> MinutesEntry:
+def write_entry(meeting: Meeting, item: AgendaItem, data: dict, writer=None) -> MinutesEntry:
+    """Write the decision on ``item`` in the draft minutes. A ``writer`` disqualified on a
+    closed item neither reads nor writes its decision (CORE-DISQUALIFIED): another of the
+    secretariat writes it."""
+    if writer is not None and item.is_confidential and item.id in disqualified_items(meeting.id, writer):
+        refuse(403, "Du er erklæret inhabil på dette lukkede punkt; en anden i sekretariatet "
+               "skriver referatet af det.", clause=DISQUALIFIED_CLAUSE, rule="disqualification",
+               reason_en="You are declared disqualified on this closed item; someone else in "
+               "the secretariat writes its minutes.")
     version = draft(meeting)
     existing = next((e for e in version.entries if e.item_id == item.id), None)
     decision = data.get("decision", existing.decision if existing else "")

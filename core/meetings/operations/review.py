@@ -43,7 +43,7 @@ from core.meetings.models import (
     MinutesReviewComment,
     ReviewResolution,
 )
-from core.meetings.operations.agenda import can_see_confidential
+from core.meetings.operations.agenda import can_see_confidential, closed_title
 from core.meetings.operations.disqualification import disqualified_items, hidden_items
 from core.meetings.operations.loading import get_item
 from core.meetings.operations.minutes import draft, write_entry
@@ -298,7 +298,7 @@ def review_view(meeting: Meeting, role: Role, user: User | None = None) -> dict:
             e = (r.snapshot or {}).get(str(item.id)) or {}
             closed = item.is_confidential and (not can_see_confidential(role) or item.id in hidden)
             entries.append({"item_id": item.id, "position": item.position,
-                            "title": item.public_title if closed and item.public_title else item.title,
+                            "title": closed_title(item) if closed else item.title,
                             "decision": e.get("public_decision", "") if closed else e.get("decision", ""),
                             "public_decision": e.get("public_decision", "")})
         rounds.append({"round": r.round, "sent_at": r.sent_at, "deadline_at": r.deadline_at,
