@@ -85,12 +85,15 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.search.api import blp as search_blp
     from core.search.api import public_blp as public_search_blp
     from core.tenants.api import blp as tenants_blp
+    from core.tenants.onboarding_api import blp as tenant_organisations_blp
+    from core.tenants.onboarding_api import platform_blp
     from core.tenancy import release_tenant
 
     for blp in (
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
         calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
         search_blp, public_search_blp, annotations_blp, people_admin_blp, history_blp,
+        platform_blp, tenant_organisations_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)
@@ -126,6 +129,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.proposals import answer_views  # noqa: F401  (routes only)
     from core.proposals import views as proposal_pages
     from core.search import views as search_pages
+    from core.tenants import onboarding_views  # noqa: F401  (routes only)
     from core.tenants import views as tenant_pages
 
     app.register_blueprint(web_bp)

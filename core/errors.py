@@ -154,7 +154,7 @@ def handle_http_exception(error: HTTPException):
     # the fields core.openapi.ErrorSchema documents: a rule's refusal names its rule and
     # clause and says it in English too
     extra = {k: v for k, v in data.items() if k in ("rule", "clause", "reason_en")}
-    if error.code in (400, 422) and data.get("errors"):  # each field (or header) named
+    if error.code in (400, 409, 422) and data.get("errors"):  # each field (or header) named
         return envelope(error.code, message, data["errors"], **extra)  # and the clause, if one
     retry_after = _retry_after(error) if error.code == 429 else None
     if retry_after is not None:

@@ -1,5 +1,10 @@
-from marshmallow import Schema, fields
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate
+
 from core.fields import Text
+from core.identity.models import MAIL_LANGUAGES
+from core.organisations.models import OrganisationKind
 
 
 class OrganisationSchema(Schema):
@@ -20,3 +25,44 @@ class TenantSchema(Schema):
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
     timezone = Text()
+
+
+def _zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError("Not a valid IANA time zone, e.g. Europe/Copenhagen.")
+
+
+class TenantCreateSchema(Schema):
+    """A new tenant (core/tenants/onboarding.py): the municipality by its organisation's
+    code (an existing organisation is found; ``organisation_name`` names a new one) and the
+    first secretariat person, invited by mail."""
+
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    slug = Text(required=True, validate=validate.Length(min=1, max=40))
+    plan = Text(load_default="", validate=validate.Length(max=200))
+    period_start = fields.Date(load_default=None, allow_none=True)
+    period_end = fields.Date(load_default=None, allow_none=True)
+    plugins = fields.List(Text(validate=validate.Length(min=1, max=100)), load_default=list)
+    timezone = Text(load_default="Europe/Copenhagen", validate=_zone)
+    organisation = Text(required=True, validate=validate.Length(min=1, max=32))
+    organisation_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    secretary_email = fields.Email(required=True)
+    secretary_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    secretary_language = Text(load_default="da", validate=validate.OneOf(MAIL_LANGUAGES))
+
+
+class OrganisationAddSchema(Schema):
+    """An organisation takes part in the tenant: found by ``code`` where the platform knows
+    it, else created from ``name``, ``kind`` and ``administered_by``."""
+
+    code = Text(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    kind = Text(load_default=None, allow_none=True,
+                validate=validate.OneOf([k.value for k in OrganisationKind]))
+    administered_by = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+
+
+class PluginSchema(Schema):
+    """A rule plugin installed on the platform."""
+
+    name = Text()
