@@ -11,12 +11,14 @@ from core import transactions
 from core.identity.permissions import Role, access, current_person
 from core.openapi import Blueprint
 from core.tenancy import bind_tenant, current_tenant
-from core.tenants import onboarding
+from core.tenants import onboarding, onboarding_files
 from core.tenants.schemas import (
     OrganisationAddSchema,
     OrganisationSchema,
     PluginSchema,
     TenantCreateSchema,
+    TenantFilePreviewSchema,
+    TenantFileUploadSchema,
     TenantSchema,
 )
 
@@ -61,6 +63,33 @@ def create_tenant(data):
     tenant = onboarding.create_tenant(data, current_person(), _host())
     transactions.commit()
     return tenant
+
+
+@platform_blp.route("/tenant-files/preview", methods=["POST"])
+@platform_blp.arguments(TenantFileUploadSchema)
+@platform_blp.response(200, TenantFilePreviewSchema)
+@access(Role.PLATFORM_ADMIN)
+def preview_tenant_file(data):
+    """What applying a tenant file (TOML, docs/tenant-files.md) for a new tenant would
+    change, as ``tenants sync`` reports it; or, with ``ok`` false, every problem by its
+    entry and field, with its clause. Nothing is written. Refused: a tenant that exists
+    already (409, ``slug``: ``kommissorium tenants sync`` keeps it in step with its file), an
+    empty file (422), a file over 1 MB (413)."""
+    return onboarding_files.preview_file(data["content"], data["filename"], _host()).as_dict()
+
+
+@platform_blp.route("/tenant-files", methods=["POST"])
+@platform_blp.arguments(TenantFileUploadSchema)
+@platform_blp.response(201, TenantFilePreviewSchema)
+@access(Role.PLATFORM_ADMIN)
+def apply_tenant_file(data):
+    """A new tenant from a tenant file, all or nothing: the changes made. Refused: any
+    problem of the file (422, ``content``: each problem by its entry and field, with its
+    clause; nothing is written), a tenant that exists already (409, ``slug``). Audited in
+    the new tenant's log, as ``tenants sync`` audits."""
+    preview = onboarding_files.apply_file(data["content"], data["filename"], _host())
+    transactions.commit()
+    return preview.as_dict()
 
 
 @blp.route("", methods=["POST"])

@@ -15,7 +15,7 @@ from core.extensions import db
 from core.identity.permissions import Role, access, current_person
 from core.organisations.models import OrganisationKind
 from core.tenancy import all_tenants, current_tenant
-from core.tenants import onboarding
+from core.tenants import onboarding, onboarding_files
 from core.tenants.models import Tenant
 from core.tenants.schemas import OrganisationAddSchema, TenantCreateSchema
 from core.web import N_, bp
@@ -95,3 +95,60 @@ def add_organisation():
 
     return act(action, _("Organisationen deltager nu i kommunen."), url_for("web.tenant_organisations"),
                labels=ORGANISATION_FIELDS)
+
+
+#: The tenant file forms' fields.
+FILE_FIELDS = {"file": N_("Datafil"), "content": N_("Datafil"), "slug": N_("Datafil")}
+
+
+def _uploaded() -> tuple[str, str]:
+    """The chosen file's text and name; a missing or unreadable file is a 422 naming it."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        refuse_invalid_file(_("Vælg en datafil."))
+    try:
+        return upload.read(onboarding_files.MAX_BYTES + 1).decode("utf-8"), upload.filename
+    except UnicodeDecodeError:
+        refuse_invalid_file(_("Filen er ikke en tekstfil (UTF-8)."))
+
+
+def refuse_invalid_file(message: str):
+    from flask_smorest import abort
+
+    abort(422, message="The input is invalid.", errors={"form": {"file": [message]}})
+
+
+@bp.route("/platform/kommuner/datafil", methods=["POST"])
+@access(Role.PLATFORM_ADMIN)
+def preview_tenant_file():
+    """An uploaded tenant file previewed: its changes, or its problems (by entry, field and
+    clause); nothing is written. The page holds the file to apply it."""
+    from flask import Response
+    from werkzeug.exceptions import HTTPException
+
+    from core.web.forms import refuse_form, refusal_of
+
+    try:
+        content, filename = _uploaded()
+        preview = onboarding_files.preview_file(content, filename, _host())
+    except HTTPException as exc:
+        db.session.rollback()
+        if exc.code not in (409, 413, 422):
+            raise
+        return refuse_form(url_for("web.platform_tenants"), refusal_of(exc, FILE_FIELDS), exc.code)
+    page = render_template("tenants/tenant_file.html", preview=preview, content=content,
+                           sentence=onboarding_files.sentence)
+    return Response(page, status=200 if preview.ok else 422, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/platform/kommuner/datafil/anvend", methods=["POST"])
+@access(Role.PLATFORM_ADMIN)
+def apply_tenant_file():
+    """The previewed file applied, all or nothing (the API's ``POST …/tenant-files``)."""
+
+    def action():
+        return onboarding_files.apply_file(request.form.get("content", ""),
+                                           request.form.get("filename", ""), _host())
+
+    return act(action, _("Datafilen er anvendt, og kommunen er oprettet."), url_for("web.platform_tenants"),
+               labels=FILE_FIELDS)

@@ -66,3 +66,30 @@ class PluginSchema(Schema):
     """A rule plugin installed on the platform."""
 
     name = Text()
+
+
+class TenantFileUploadSchema(Schema):
+    """A tenant file's text (TOML, docs/tenant-files.md) and the name it is known by."""
+
+    filename = Text(load_default="kommune.toml", validate=validate.Length(min=1, max=200))
+    content = Text(required=True, validate=validate.Length(min=1, max=1_000_000))
+
+
+class FileProblemSchema(Schema):
+    """A problem of a tenant file: the entry and field it is about, and the clause."""
+
+    entry = Text()
+    field = Text(allow_none=True)
+    message = Text()
+    clause = Text(allow_none=True)
+
+
+class TenantFilePreviewSchema(Schema):
+    """What a tenant file does (or would do): the tenant's slug, each change, and, where it
+    cannot be applied, every problem."""
+
+    filename = Text()
+    slug = Text(allow_none=True)
+    ok = fields.Boolean()
+    changes = fields.List(Text())
+    problems = fields.List(fields.Nested(FileProblemSchema))

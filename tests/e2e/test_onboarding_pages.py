@@ -19,7 +19,7 @@ from core.organisations.models import Organisation
 from core.tenancy import all_tenants
 from core.tenants.models import Tenant
 from tests.fixtures.browser import PASSWORD
-from tests.fixtures.testby import BENT, OUTSIDER
+from tests.fixtures.testby import BENT, OUTSIDER, TESTBY
 
 ADMIN = BENT  # made the platform's administrator
 SARA = "sara@sjetteby.example"
@@ -74,6 +74,29 @@ def test_a_sixth_municipality_is_onboarded_from_nothing(testby, app, passwords, 
     assert page.locator("table").get_by_role("link", name="Sjetteby Kommune", exact=True).count() == 1
     assert _tenants() == before + 1
     admin.shoot("onboarding-tenants")
+    # a tenant from a tenant file: a bad one shows its problems, a good one its changes
+    good = TESTBY.read_text(encoding="utf-8").replace('slug = "testby"', 'slug = "filby"')
+    for content, name in ((good.replace("meetings_per_year = 4", "meetings_per_year = -1", 1), "problems"),
+                          (good, "preview")):
+        page.locator("input[type=file]").set_input_files(
+            {"name": "filby.toml", "mimeType": "text/plain", "buffer": content.encode()})
+        page.get_by_role("button", name="Vis ændringerne").click()
+        page.get_by_role("heading", level=1, name="Datafilen filby.toml").wait_for()
+        admin.axe()
+        admin.shoot(f"onboarding-file-{name}")
+        if name == "problems":
+            assert "meetings_per_year" in page.locator("table").inner_text()
+            assert page.get_by_role("button", name="Anvend datafilen").count() == 0
+            assert _tenants() == before + 1
+            page.get_by_role("link", name="Ret filen, og vælg den igen").click()
+            page.wait_for_url("**/platform/kommuner#datafil")
+    assert "created tenant filby" in page.locator("main").inner_text()
+    assert _tenants() == before + 1  # nothing written before it is applied
+    page.get_by_role("button", name="Anvend datafilen").click()
+    page.wait_for_url("**/platform/kommuner")
+    admin.axe()
+    assert page.get_by_text("Datafilen er anvendt").count() == 1
+    assert _tenants() == before + 2
 
     # the invitation mail, through the SMTP server, with its link
     tick()

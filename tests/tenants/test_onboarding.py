@@ -173,3 +173,100 @@ def test_another_tenants_secretariat_meets_the_tenant_wall(testby, naboby, membe
     assert member(NABO_SECRETARY).get("/testby/sekretariat/organisationer").status_code == 404
     assert member(BENT).post(ORGS, json={"code": "NAB-BO"}).status_code == 403  # a member, not the secretariat
     assert _state() == before
+
+
+# --------------------------------------------------------------------------- a tenant file
+
+FILES = "/api/v1/platform/tenant-files"
+
+
+def _sjetteby_file() -> str:
+    """Testby's file as a new tenant's: its organisations and people are Testby's (found,
+    not duplicated), its bodies and seats its own."""
+    from tests.fixtures.testby import TESTBY
+
+    return (TESTBY.read_text(encoding="utf-8").replace('slug = "testby"', 'slug = "sjetteby"')
+            .replace('name = "Testby Kommune"\nplan', 'name = "Sjetteby Kommune"\nplan'))
+
+
+def test_a_tenant_file_is_previewed_without_writing_then_applied(platform, in_tenant):
+    before = _state()
+    resp = platform.post(f"{FILES}/preview", json={"filename": "sjetteby.toml", "content": _sjetteby_file()})
+    assert resp.status_code == 200, resp.get_json()
+    preview = resp.get_json()
+    assert preview["ok"] and preview["slug"] == "sjetteby" and not preview["problems"]
+    assert "created tenant sjetteby" in preview["changes"]
+    assert any(c.startswith("created seat bestyrelse/") for c in preview["changes"])
+    assert not any(c.startswith("created organisation") for c in preview["changes"])  # Testby's
+    assert _state() == before  # nothing written
+    applied = platform.post(FILES, json={"filename": "sjetteby.toml", "content": _sjetteby_file()})
+    assert applied.status_code == 201, applied.get_json()
+    assert applied.get_json()["changes"] == preview["changes"]
+    with in_tenant("sjetteby") as tenant:
+        assert verify_chain(tenant.id).ok
+        assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == len(preview["changes"])
+    # the same file again: the tenant exists; the sync keeps it in step, not an upload
+    again = platform.post(f"{FILES}/preview", json={"content": _sjetteby_file()})
+    assert again.status_code == 409 and "slug" in _errors(again)
+
+
+def test_a_bad_tenant_file_shows_each_problem_by_entry_and_field_and_applies_nothing(platform):
+    bad = _sjetteby_file().replace("meetings_per_year = 4", "meetings_per_year = -1", 1)
+    before = _state()
+    preview = platform.post(f"{FILES}/preview", json={"content": bad})
+    assert preview.status_code == 200
+    problems = preview.get_json()["problems"]
+    assert not preview.get_json()["ok"] and not preview.get_json()["changes"]
+    assert {"entry": "bodies[bestyrelse]", "field": "meetings_per_year"} in [
+        {k: p[k] for k in ("entry", "field")} for p in problems]
+    unknown = platform.post(f"{FILES}/preview", json={"content": _sjetteby_file().replace(
+        'organisation = "TST-A"', 'organisation = "TST-X"', 1)}).get_json()["problems"]
+    assert any("TST-X" in p["message"] for p in unknown), unknown
+    applied = platform.post(FILES, json={"content": bad})
+    assert applied.status_code == 422
+    assert any(s.startswith("bodies[bestyrelse].meetings_per_year:") for s in _errors(applied)["content"])
+    for content in ("", "[tenant\nslug =", "x" * 1_000_001):
+        resp = platform.post(FILES, json={"content": content})
+        assert resp.status_code in (413, 422), (content[:20], resp.get_json())
+    assert _state() == before
+
+
+def test_only_the_platform_administrator_uploads_a_tenant_file(platform, member):
+    before = _state()
+    for who in (SECRETARY, None):
+        for url in (f"{FILES}/preview", FILES):
+            assert member(who).post(url, json={"content": _sjetteby_file()}).status_code == (403 if who else 401)
+    assert _state() == before
+
+
+def test_the_tenant_file_pages_preview_then_apply(platform, in_tenant):
+    import io
+    import re
+
+    page = platform.get("/platform/kommuner")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    before = _state()
+    shown = platform.post("/platform/kommuner/datafil", data={
+        "csrf_token": token, "file": (io.BytesIO(_sjetteby_file().encode()), "sjetteby.toml")},
+        content_type="multipart/form-data")
+    assert shown.status_code == 200
+    text = shown.get_data(as_text=True)
+    assert "created tenant sjetteby" in text and "Anvend datafilen" in text
+    assert _state() == before
+    bad = platform.post("/platform/kommuner/datafil", data={
+        "csrf_token": token, "file": (io.BytesIO(_sjetteby_file().replace(
+            "meetings_per_year = 4", "meetings_per_year = -1", 1).encode()), "sjetteby.toml")},
+        content_type="multipart/form-data")
+    assert bad.status_code == 422 and "meetings_per_year" in bad.get_data(as_text=True)
+    assert "Anvend datafilen" not in bad.get_data(as_text=True)
+    none = platform.post("/platform/kommuner/datafil", data={"csrf_token": token},
+                         content_type="multipart/form-data")
+    assert none.status_code == 422 and "Vælg en datafil" in none.get_data(as_text=True)
+    content = re.search(r'name="content" value="([^"]*)"', text, re.S)[1]
+    import html
+
+    done = platform.post("/platform/kommuner/datafil/anvend", data={
+        "csrf_token": token, "filename": "sjetteby.toml", "content": html.unescape(content)})
+    assert done.status_code == 302, done.get_data(as_text=True)[:500]
+    with all_tenants():
+        assert db.session.scalar(sa.select(Tenant).filter_by(slug="sjetteby")).name == "Sjetteby Kommune"
