@@ -72,6 +72,8 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.identity.api import blp as identity_blp
     from core.identity.api import people_blp
     from core.identity.people_api import blp as people_admin_blp
+    from core.identity.providers_api import blp as tenant_providers_blp
+    from core.identity.providers_api import platform_blp as platform_providers_blp
     from core.audit.api import blp as history_blp
     from core.identity.auth import init_auth
     from core.meetings.api import blp as meetings_blp
@@ -93,7 +95,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
         tenants_blp, bodies_blp, identity_blp, people_blp, meetings_blp, public_meetings_blp,
         calendar_blp, my_calendar_blp, calendar_feed_blp, decisions_blp, proposals_blp,
         search_blp, public_search_blp, annotations_blp, people_admin_blp, history_blp,
-        platform_blp, tenant_organisations_blp,
+        platform_blp, tenant_organisations_blp, platform_providers_blp, tenant_providers_blp,
     ):
         api.register_blueprint(blp)
     init_auth(app)
@@ -121,6 +123,7 @@ def create_app(config: dict | None = None, *, host=None, check_schema: bool | No
     from core.documents import views as document_pages
     from core.identity import account_views  # noqa: F401  (templates: identity_pages')
     from core.identity import people_views  # noqa: F401  (routes only)
+    from core.identity import providers_views  # noqa: F401  (routes only)
     from core.decisions import written_views  # noqa: F401  (routes only)
     from core.meetings import agenda_views, minutes_views, public_views  # noqa: F401  (routes only)
     from core.meetings import disqualification_views  # noqa: F401  (routes and a page part)

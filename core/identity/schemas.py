@@ -185,3 +185,52 @@ class PersonDetailSchema(Schema):
     affiliations = fields.List(fields.Nested(AffiliationSchema))
     seats = fields.List(fields.Nested(PersonSeatSchema))
     invited_at = fields.DateTime(allow_none=True)
+
+
+class ProviderCreateSchema(Schema):
+    """An OpenID Connect provider (the checks of ``kommissorium idp add``): the client
+    secret stays in the environment variable ``client_secret_env`` names, never here. The
+    platform administrator names its ``organisation`` and/or ``tenant``; under a tenant it
+    is the tenant's own."""
+
+    key = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    issuer = fields.URL(required=True, require_tld=False, schemes={"https", "http"},
+                        validate=validate.Length(max=500))
+    client_id = Text(required=True, validate=validate.Length(min=1, max=255))
+    client_secret_env = Text(required=True, validate=validate.Length(min=1, max=100))
+    scopes = Text(load_default="openid email profile", validate=validate.Length(min=1, max=300))
+    organisation = Text(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    tenant = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    is_enabled = Boolean(load_default=True)
+
+
+class ProviderChangeSchema(Schema):
+    """A provider's fields to change (``is_enabled`` false: disabled, no longer offered)."""
+
+    name = Text(validate=validate.Length(min=1, max=200))
+    issuer = fields.URL(require_tld=False, schemes={"https", "http"}, validate=validate.Length(max=500))
+    client_id = Text(validate=validate.Length(min=1, max=255))
+    client_secret_env = Text(validate=validate.Length(min=1, max=100))
+    scopes = Text(validate=validate.Length(min=1, max=300))
+    organisation = Text(allow_none=True, validate=validate.Length(max=32))
+    tenant = Text(allow_none=True, validate=validate.Length(max=40))
+    is_enabled = Boolean()
+
+
+class ProviderDetailSchema(Schema):
+    """A provider as its administrators see it: never the secret, only whether the
+    environment variable holding it is set."""
+
+    key = Text()
+    name = Text()
+    issuer = Text()
+    client_id = Text()
+    client_secret_env = Text()
+    secret_is_set = Boolean()
+    scopes = Text()
+    organisation = Text(allow_none=True)
+    organisation_name = Text(allow_none=True)
+    tenant = Text(allow_none=True)
+    is_enabled = Boolean()
+    login_url = Text()

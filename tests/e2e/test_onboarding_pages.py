@@ -181,3 +181,63 @@ def test_a_sixth_municipality_is_onboarded_from_nothing(testby, app, passwords, 
     sara.shoot("onboarding-first-meeting")
     page = sara.goto("/sjetteby/")
     assert page.get_by_role("link", name="Bestyrelsen for helhedsplanen").count() >= 1
+
+
+def test_identity_providers_are_managed_in_the_browser(testby, app, passwords, visitor, monkeypatch):
+    """The platform administrator adds a provider for an organisation (refused first with
+    scopes without openid: the summary names the field, nothing kept), sees that its secret's
+    variable is not set, and disables it; the secretariat sees its tenant's own providers
+    only. Danish and English. Screenshots: test-artifacts/providers-*.png."""
+    from core.identity.models import IdentityProvider, User
+    from tests.fixtures.testby import SECRETARY
+
+    with all_tenants():
+        db.session.scalar(sa.select(User).filter_by(email=ADMIN)).is_platform_admin = True
+        db.session.commit()
+    passwords(ADMIN, SECRETARY)
+    admin = visitor()
+    admin.login(ADMIN)
+    page = admin.goto("/platform/kommuner")
+    page.get_by_role("link", name="Login-udbydere").click()
+    page.wait_for_url("**/platform/login-udbydere")
+    admin.axe()
+    form = page.locator("form", has=page.get_by_role("button", name="Tilføj udbyderen"))
+    form.get_by_label("Nøgle").fill("tstb")
+    form.get_by_label("Navn på login-knappen").fill("Boligselskabet B (Entra ID)")
+    form.get_by_label("Udsteder (issuer)").fill("https://login.example/tstb")
+    form.get_by_label("Klient-id").fill("kommissorium")
+    form.get_by_label("Miljøvariabel med klienthemmeligheden").fill("TSTB_OIDC_SECRET")
+    form.get_by_label("Scopes").fill("email profile")
+    form.get_by_label("Organisation").fill("TST-B")
+    form.get_by_role("button", name="Tilføj udbyderen").click()
+    assert "Scopes" in page.locator("#fejl").inner_text()
+    with all_tenants():
+        assert db.session.scalar(sa.select(sa.func.count(IdentityProvider.id))) == 0
+    admin.axe()
+    admin.shoot("providers-refused")
+    form = page.locator("form", has=page.get_by_role("button", name="Tilføj udbyderen"))
+    form.get_by_label("Scopes").fill("openid email profile")
+    form.get_by_role("button", name="Tilføj udbyderen").click()
+    page.wait_for_url("**/platform/login-udbydere/tstb")
+    admin.axe()
+    assert "TSTB_OIDC_SECRET er ikke sat" in page.locator("main").inner_text()
+    page.get_by_label("Tilbydes ved login").uncheck()
+    page.get_by_role("button", name="Gem udbyderen").click()
+    page.wait_for_url("**/platform/login-udbydere/tstb")
+    admin.axe()
+    assert "Deaktiveret" in page.locator("main").inner_text()
+    admin.shoot("providers-provider")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url("**/platform/login-udbydere/tstb")
+    admin.axe()
+    assert "Disabled: not offered at login" in page.locator("main").inner_text()
+    admin.shoot("providers-provider-en")
+    # the secretariat: its tenant's own only (none yet), the organisation's not listed
+    sec = visitor()
+    sec.login(SECRETARY)
+    page = sec.goto("/testby/sekretariat")
+    page.get_by_role("link", name="Login-udbydere").click()
+    page.wait_for_url("**/testby/sekretariat/login-udbydere")
+    sec.axe()
+    assert "tstb" not in page.locator("main").inner_text()
+    sec.shoot("providers-secretariat")
