@@ -34,6 +34,8 @@ ACTIONS = {
     "party.hearing_contact": N_("Høringskontakt ændret"),
     "admin.added": N_("Føjet til sekretariatet"), "admin.removed": N_("Fjernet fra sekretariatet"),
     "tenant.created": N_("Kommunen oprettet"),
+    "tenant.idp_added": N_("Login-udbyder tilføjet"), "tenant.idp_changed": N_("Login-udbyder ændret"),
+    "tenant.idp_disabled": N_("Login-udbyder deaktiveret"),
 }
 #: The payload's keys as the page names them.
 KEYS = {
