@@ -46,7 +46,7 @@ class TenantCreateSchema(Schema):
     timezone = Text(load_default="Europe/Copenhagen", validate=_zone)
     organisation = Text(required=True, validate=validate.Length(min=1, max=32))
     organisation_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    secretary_email = fields.Email(required=True)
+    secretary_email = fields.Email(required=True, validate=validate.Length(max=254))
     secretary_name = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
     secretary_language = Text(load_default="da", validate=validate.OneOf(MAIL_LANGUAGES))
 
