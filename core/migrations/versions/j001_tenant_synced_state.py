@@ -16,11 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not a batch: on SQLite a batch rebuilds ``tenants``, which every
+# tenant-scoped table refers to, and the rebuild's DROP TABLE fails on those references.
 def upgrade():
-    with op.batch_alter_table("tenants", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("synced_state", sa.JSON(), nullable=True))
+    op.add_column("tenants", sa.Column("synced_state", sa.JSON(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("tenants", schema=None) as batch_op:
-        batch_op.drop_column("synced_state")
+    op.drop_column("tenants", "synced_state")
