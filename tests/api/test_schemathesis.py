@@ -27,11 +27,11 @@ from core.tenancy import tenant_scope
 from core.tenants.models import Tenant
 from core.openapi import LINKS
 
-TENANT = "albertslund"
-#: The body whose secretary the token belongs to (Sanne Skov: secretary of Bestyrelsen and
+TENANT = "testby"
+#: The body whose secretary the token belongs to (Testby's secretary: of Bestyrelsen and
 #: the tenant's administrator).
 BODY = "bestyrelse"
-SECRETARY = "sanne.skov@abc.example"
+SECRETARY = "sekretaer@testby.example"
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
 #: The walk is deterministic for a seed; its steps follow the answers and the operations
 #: the document offers, so a change of either (a rule's refusal now 409, decision 0025; the

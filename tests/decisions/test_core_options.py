@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from core.audit.models import AuditEntry
 from core.decisions.models import SecretBallot, Vote, VoteChange
 from core.extensions import db
+from tests.fixtures.testby import NABO_CHAIR, NABO_SECRETARY
 
 T = "/api/v1/tenants/testby"
 SECRETARY = "sekretaer@testby.example"
@@ -139,11 +140,10 @@ def test_weighted_units_from_the_tenant_file_CORE_WEIGHTS(testby, decision_item,
 
 
 def test_weighted_vote_refused_where_the_body_has_no_weights_CORE_WEIGHTS(
-        sync_tenant, decision_item, member):
-    sync_tenant("slagelse")
-    item = decision_item("slagelse", "bestyrelse")
-    resp = member("frede.fogh@fob.example").post(
-        f"/api/v1/tenants/slagelse/items/{item}/motion", json={"text": "x", "weighted": True})
+        naboby, decision_item, member):
+    item = decision_item("naboby", "bestyrelse")
+    resp = member(NABO_SECRETARY).post(
+        f"/api/v1/tenants/naboby/items/{item}/motion", json={"text": "x", "weighted": True})
     assert resp.status_code == 422 and resp.get_json()["clause"] == "CORE-WEIGHTS"
 
 
@@ -185,22 +185,20 @@ def test_a_changed_vote_is_logged_CORE_VOTE_CHANGE(testby, decision_item, member
 
 
 def test_a_confidential_items_motion_is_hidden_from_outsiders(
-        testby, sync_tenant, decision_item, member):
-    sync_tenant("albertslund")
+        testby, naboby, decision_item, member):
     item = decision_item("testby", "bestyrelse", confidential=True)
     resp = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "Personsag"})
     assert resp.status_code == 201
     motion = resp.get_json()["id"]
     assert member(None).get(f"{T}/motions/{motion}").status_code == 404
-    assert member("vibeke.vestergaard@va.example").get(f"{T}/motions/{motion}").status_code == 404
+    assert member(NABO_CHAIR).get(f"{T}/motions/{motion}").status_code == 404
     assert member(A).get(f"{T}/motions/{motion}").status_code == 200
 
 
-def test_another_tenants_motion_answers_404(testby, sync_tenant, decision_item, member):
-    sync_tenant("albertslund")
+def test_another_tenants_motion_answers_404(testby, naboby, decision_item, member):
     item = decision_item("testby", "bestyrelse")
     motion = member(SECRETARY).post(f"{T}/items/{item}/motion", json={"text": "x"}).get_json()["id"]
-    assert member(None).get(f"/api/v1/tenants/albertslund/motions/{motion}").status_code == 404
+    assert member(None).get(f"/api/v1/tenants/naboby/motions/{motion}").status_code == 404
     assert member(None).get(f"{T}/motions/{motion}").status_code == 200
 
 

@@ -1,7 +1,7 @@
-"""In a real browser, with axe-core (zero violations) on every page visited: the meeting
-administration pages (core/meetings/*views.py, core/decisions/views.py) — creating, moving and editing a meeting
-and its items, reordering the agenda by keyboard, the mandates page (KBH-7), the dry run,
-the minutes correction, and changing a vote and recording a dissent (SLA-6)."""
+"""In a real browser, with axe-core (zero violations) on every page visited, on Testby: the
+meeting administration pages (core/meetings/*views.py) refuse a form and keep what was
+typed, with and without JavaScript. Albertslund's and Copenhagen's meeting administration
+in the browser (ALB-B3, KBH-7) is in their folders under tests/plugins/."""
 
 from __future__ import annotations
 
@@ -10,159 +10,21 @@ import re
 import pytest
 
 from core.meetings.models import MeetingState
+from tests.fixtures.testby import SECRETARY
 
-T = "albertslund"
-SECRETARY = "sanne.skov@abc.example"
-LEADER = "lise.lindholm@bo-vest.example"
-VA = "vibeke.vestergaard@va.example"
-KBH = "kobenhavn"
-AMAGER = "bydelsbestyrelse-amager-vvvk"
-KBH_SEC = "bolette.sejr@bsk.example"
+T = "testby"
 
 
 @pytest.fixture
 def board(sync_tenant, passwords):
     sync_tenant(T)
-    passwords(SECRETARY, LEADER, VA)
-
-
-@pytest.fixture
-def district(sync_tenant, passwords):
-    sync_tenant(KBH)
-    passwords(KBH_SEC)
+    passwords(SECRETARY)
 
 
 def _submit_by_keyboard(page, button_name: str) -> None:
     """Focus the form's button and press Enter, as a keyboard user does."""
     page.get_by_role("button", name=button_name).focus()
     page.keyboard.press("Enter")
-
-
-def test_secretary_creates_moves_and_edits_a_meeting_by_keyboard(board, visitor):
-    sec = visitor()
-    sec.login(SECRETARY)
-    page = sec.goto(f"/{T}/organer/bestyrelse/moeder?year=2020")
-    page.get_by_label("Dato").fill("2020-11-12")
-    page.get_by_label("Klokkeslæt").fill("17:00")
-    page.get_by_label("Sted").fill("Rådhuset")
-    _submit_by_keyboard(page, "Opret mødet")
-    page.get_by_text("Mødet er oprettet.").wait_for()
-    sec.axe()
-    sec.shoot("meetpages-created")
-    # move it: the edit page, typed and sent from the keyboard
-    page.get_by_role("link", name="Flyt mødet eller ret sted og overskrift").click()
-    page.get_by_role("heading", name="Ret mødet").wait_for()
-    sec.axe()
-    page.get_by_label("Sted").focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("Kulturhuset")
-    _submit_by_keyboard(page, "Gem ændringerne")
-    page.get_by_text("Mødet er ændret.").wait_for()
-    assert "Kulturhuset" in page.content()
-    sec.axe()
-    # edit the first standing item: close it with a § 27 reason
-    page.get_by_role("link", name="Ret punkt 1", exact=True).click()
-    page.get_by_role("heading", name=re.compile("Ret punkt 1")).wait_for()
-    sec.axe()
-    page.get_by_label("Lukket punkt", exact=True).focus()
-    page.keyboard.press("Space")
-    page.get_by_label("Begrundelse for lukket punkt").select_option("personnel")
-    _submit_by_keyboard(page, "Gem punktet")
-    page.get_by_text("Punktet er ændret.").wait_for()
-    assert "Personalesager (forvaltningslovens § 27)" in page.content()
-    sec.axe()
-
-    # reorder: move item 2 up by keyboard
-    def heading(n: int) -> str:
-        # the item's kind and title, without its number (which is its place, and moves)
-        text = " ".join(page.locator("ol.agenda > li").nth(n).locator("h3").text_content().split())
-        return re.sub(r"^\d+\.\s*", "", text)
-
-    title_two = heading(1)
-    _submit_by_keyboard(page, "Flyt punkt 2 op")
-    page.get_by_text("Punktet er flyttet.").wait_for()
-    assert heading(0) == title_two
-    sec.axe()
-    sec.shoot("meetpages-reordered")
-
-
-def test_dry_run_page_answers_on_the_page(board, visitor):
-    sec = visitor()
-    sec.login(SECRETARY)
-    page = sec.goto(f"/{T}/organer/bestyrelse/proeveafstemning")
-    # AKB stays away: not quorate (ALB-B3)
-    for box in page.locator('input[name="present"][value^="akb"]').all():
-        box.uncheck()
-    _submit_by_keyboard(page, "Prøv reglerne")
-    page.get_by_role("heading", name="Resultat af prøven").wait_for()
-    assert "ALB-B3" in page.content()
-    sec.axe()
-    sec.shoot("meetpages-dry-run")
-
-
-def test_vote_change_and_dissent_forms(board, decision_item, meeting_of, visitor):
-    item = decision_item(T, "bestyrelse", title="Budget for 2021")
-    meeting = meeting_of(T, item)
-    leader = visitor()
-    leader.login(LEADER)
-    page = leader.goto(f"/{T}/moeder/{meeting}")
-    page.get_by_role("button", name="Åbn afstemningen").click()
-    page.get_by_text("Afstemningen er åbnet.").wait_for()
-    page.get_by_role("button", name="Sæt til afstemning").click()
-    page.get_by_text("Forslaget er sat til afstemning.").wait_for()
-    va = visitor()
-    va.login(VA)
-    page = va.goto(f"/{T}/moeder/{meeting}")
-    page.get_by_role("group", name="Din stemme for VA").get_by_label("Ja").check()
-    page.get_by_role("button", name="Afgiv stemme").click()
-    page.get_by_text("Din stemme er afgivet.").wait_for()
-    va.axe()
-    page.get_by_role("group", name="Ændr din stemme for VA").get_by_label("Nej").focus()
-    page.keyboard.press("Space")
-    _submit_by_keyboard(page, "Ændr stemmen")
-    page.get_by_text("Din stemme er ændret.").wait_for()
-    assert "Du har stemt for VA: Nej" in page.content()
-    va.axe()
-    page.get_by_text("Få et særstandpunkt ført til referat").click()
-    page.get_by_label("Særstandpunkt").fill("VA kan ikke støtte budgettet.")
-    page.get_by_role("button", name="Før særstandpunktet til referat").click()
-    page.get_by_text("Dit særstandpunkt er ført til referat.").wait_for()
-    va.axe()
-    va.shoot("meetpages-vote-changed")
-
-
-def test_mandates_and_minutes_correction_pages(district, create_meeting, create_item, visitor):
-    sec = visitor()
-    sec.login(KBH_SEC)
-    page = sec.goto(f"/{KBH}/organer/{AMAGER}/mandater")
-    page.get_by_label("Plads").select_option("domea")
-    page.get_by_label("Til organisation").select_option("KAB")
-    page.get_by_label("Fra og med").fill("2020-01-01")
-    page.get_by_label("Til og med").fill("2020-12-31")
-    _submit_by_keyboard(page, "Uddelegér mandatet")
-    page.get_by_text("Mandatet er uddelegeret.").wait_for()
-    assert "KBH-7" in page.content()
-    sec.axe()
-    sec.shoot("meetpages-mandates")
-    # minutes final when sent (approval_mode none), then corrected
-    meeting = create_meeting(KBH, AMAGER, state=MeetingState.HELD)
-    item = create_item(KBH, meeting, title="Helhedsplanens budget", kind="B")
-    page = sec.goto(f"/{KBH}/moeder/{meeting}")
-    page.locator(f"#write-minutes-{item}-{meeting}-decision").fill("Budgettet blev godkendt.")
-    page.get_by_role("button", name="Gem punkt 1").click()
-    page.get_by_text("Referatet er gemt.").wait_for()
-    page.get_by_role("button", name="Send referatet").click()
-    page.get_by_text("Referatet er udsendt.").wait_for()
-    page.get_by_role("link", name=re.compile("Ret det endelige referat")).click()
-    page.get_by_role("heading", name="Ret referatet").wait_for()
-    sec.axe()
-    page.get_by_label("Begrundelse for rettelsen").fill("Beløbet manglede.")
-    page.get_by_label("Beslutning").fill("Budgettet på 2,1 mio. kr. blev godkendt.")
-    _submit_by_keyboard(page, "Gem rettelsen som ny version")
-    page.get_by_text("Referatet er rettet; rettelsen er en ny version.").wait_for()
-    assert "Version 2" in page.content()
-    sec.axe()
-    sec.shoot("meetpages-minutes-corrected")
 
 
 def test_a_refused_form_keeps_what_was_typed_and_links_each_message_to_its_field(

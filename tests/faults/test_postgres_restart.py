@@ -20,8 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fixtures.mail import free_port
-
-SANNE = "sanne.skov@abc.example"  # Albertslund's secretariat: plans the board's year
+from tests.fixtures.testby import SECRETARY, TESTBY  # Testby's secretary plans the board's year
 PER_PLAN = 4  # meetings one planning request creates, each with its standing items
 
 
@@ -78,11 +77,10 @@ def cluster():
 
 
 @pytest.fixture
-def cluster_app(cluster):
+def cluster_app(cluster, kommissorium_plugins):
     from flask_migrate import upgrade
 
     from core import create_app
-    from core.config import PROJECT_ROOT
     from core.extensions import db
     from core.hooks.host import PluginHost
     from core.identity.models import User
@@ -90,13 +88,13 @@ def cluster_app(cluster):
     from core.testing import _dispose
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": cluster.url, "REDIS_URL": "",
-                      "SECRET_KEY": "test"}, host=PluginHost(), check_schema=False)
+                      "SECRET_KEY": "test"}, host=PluginHost(plugins=kommissorium_plugins), check_schema=False)
     with app.app_context():
         upgrade(revision="heads")
-        sync_tenant_file(PROJECT_ROOT / "tenants" / "albertslund.toml", app.extensions["kommissorium.host"])
+        sync_tenant_file(TESTBY, app.extensions["kommissorium.host"])
         db.session.commit()
         user = db.session.execute(
-            sa.select(User.id, User.session_version).filter_by(email=SANNE)).one()
+            sa.select(User.id, User.session_version).filter_by(email=SECRETARY)).one()
     yield app, user
     _dispose(app)
 
@@ -112,7 +110,7 @@ def _client(app, user):
 
 def _plan(client, year, key: str | None = None):
     meetings = [{"starts_at": f"{year}-{month:02d}-10T15:00:00+00:00"} for month in (2, 5, 8, 11)]
-    return client.post("/api/v1/tenants/albertslund/bodies/bestyrelse/plan",
+    return client.post("/api/v1/tenants/testby/bodies/bestyrelse/plan",
                        json={"year": year, "meetings": meetings},
                        headers={"Idempotency-Key": key} if key else {})
 

@@ -19,20 +19,33 @@ from core.meetings import cache
 from core.organisations.models import Organisation
 from core.tenancy import all_tenants
 from core.tenants.models import Tenant, TenantAdmin
+from tests.fixtures.testby import BOTH, GROUP_MEMBER, TESTBY
 
-T = "kobenhavn"
-FORUM = "samarbejdsforum"
-MEMBER = "karin.kundby@kab.example"  # holds the KAB seat in Samarbejdsforum
-RECIPIENT = "dan.brix@dab.example"  # DAB receives the forum's material (KBH-2)
-ADMIN = "ada.admin@kk.example"  # administers the tenant, no seat (made below)
-OUTSIDER = "otto.udenfor@kk.example"  # no role anywhere (made below)
+T = "testby"
+FORUM = "gruppe"
+MEMBER = GROUP_MEMBER  # holds the TST-B seat in the follow group
+RECIPIENT = BOTH  # acts for TST-ADM, which receives the group's material (the file below)
+RECIPIENT_ORG = "TST-ADM"
+ADMIN = "ada.admin@testby.example"  # administers the tenant, no seat (made below)
+OUTSIDER = "otto.udenfor@testby.example"  # no role anywhere (made below)
+
+
+def _testby_with_a_recipient(directory):
+    """Testby's file with the administration company, which has no seat in the follow
+    group, receiving the group's material."""
+    text = TESTBY.read_text(encoding="utf-8").replace(
+        'submission_deadline_days = 10\n',
+        f'submission_deadline_days = 10\ninformation_recipients = ["{RECIPIENT_ORG}"]\n', 1)
+    assert "information_recipients" in text
+    path = directory / "testby.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
-def meeting(sync_tenant, clock, make_meeting, app, monkeypatch):
+def meeting(sync_tenant, naboby, clock, make_meeting, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MEETING_CACHE", "on")
-    sync_tenant("kobenhavn")
-    sync_tenant("albertslund")
+    sync_tenant(_testby_with_a_recipient(tmp_path))
     tenant = db.session.scalar(sa.select(Tenant).filter_by(slug=T))
     for email in (ADMIN, OUTSIDER):
         db.session.add(User(email=email, name=email.split("@")[0]))
@@ -132,16 +145,16 @@ def _remove_tenant_admin():
 
 
 def _remove_recipients_affiliation():
-    dab = db.session.scalar(sa.select(Organisation.id).filter_by(code="DAB"))
+    org = db.session.scalar(sa.select(Organisation.id).filter_by(code=RECIPIENT_ORG))
     db.session.execute(sa.delete(Affiliation).where(
-        Affiliation.user_id == _user(RECIPIENT).id, Affiliation.organisation_id == dab))
+        Affiliation.user_id == _user(RECIPIENT).id, Affiliation.organisation_id == org))
 
 
 def _remove_body_recipient():
-    dab = db.session.scalar(sa.select(Organisation.id).filter_by(code="DAB"))
+    org = db.session.scalar(sa.select(Organisation.id).filter_by(code=RECIPIENT_ORG))
     forum = db.session.scalar(sa.select(Body.id).filter_by(key=FORUM))
     db.session.execute(sa.delete(BodyRecipient).where(
-        BodyRecipient.body_id == forum, BodyRecipient.organisation_id == dab))
+        BodyRecipient.body_id == forum, BodyRecipient.organisation_id == org))
 
 
 @pytest.mark.parametrize(("email", "audience", "change"), [
@@ -231,7 +244,7 @@ def test_a_decision_never_crosses_tenants_users_or_meetings(app, api, meeting, m
     client = api(MEMBER, T)
     warm(client, f"meetings/{meeting}", decided)
     # The same member's meeting id through another tenant's URL: 404, decided in full.
-    other = api(MEMBER, "albertslund")
+    other = api(MEMBER, "naboby")
     del decided[:]
     assert other.get(f"meetings/{meeting}").status_code == 404
     assert decided == [False]

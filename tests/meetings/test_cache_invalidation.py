@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.meetings import cache
-from tests.meetings.test_document_cache import at, check, fresh, lookups, motion_unit  # noqa: F401
+from tests.fixtures.document_cache import at, check, fresh, lookups, motion_unit  # noqa: F401
 
 from tests.fixtures.testby import BENT, NABO_CHAIR, OUTSIDER
 from tests.fixtures.testby import SECRETARY as TESTBY_SECRETARY

@@ -13,7 +13,7 @@ import pytest
 from tests.annotations.conftest import T, board, upload  # noqa: F401  (a fixture)
 from tests.documents.conftest import text_of, two_page_pdf
 from tests.fixtures.testby import ANNA, BENT, SECRETARY
-from tests.meetings.test_document_cache import lookups  # noqa: F401  (a fixture)
+from tests.fixtures.document_cache import lookups  # noqa: F401  (a fixture)
 
 SECRET = "Hansen er sygemeldt"
 

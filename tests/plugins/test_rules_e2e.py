@@ -49,7 +49,7 @@ def _items(sec, meeting_id):
 def test_plan_period_2017_to_2020_ALB_0(sync_tenant, api):
     """ALB-0: the ABC plan runs 2017-01-01 to 2020-12-31; the tenant and its bodies say so."""
     sync_tenant("albertslund")
-    tenant = api(None).get("/api/v1/tenants/albertslund").get_json()
+    tenant = api(None, "albertslund").get("/api/v1/tenants/albertslund").get_json()
     assert (tenant["period_start"], tenant["period_end"]) == ("2017-01-01", "2020-12-31")
     for summary in _bodies(api, "albertslund"):
         body = _body(api, "albertslund", summary["key"])
@@ -92,7 +92,7 @@ def test_steering_group_standing_items_ALB_S5(sync_tenant, api, clock):
     """ALB-S5: each styregruppe meeting gets the four standing items from the plugin."""
     sync_tenant("albertslund")
     clock.set(datetime(2018, 1, 2, 9, tzinfo=UTC))
-    sec = api(SANNE)
+    sec = api(SANNE, "albertslund")
     [first, second] = _plan(sec, "styregruppe-hyldespjaeldet", 2018, (2, 1), (4, 5))
     for meeting in (first, second):
         items = _items(sec, meeting)

@@ -1,60 +1,37 @@
-"""Everything the proposals API does, from the pages, as a browser without JavaScript does
-it (the ``submit`` fixture): start a proposal where the rules allow (VEJ-5, CORE-ORIGIN),
-attach and download files, open and close a hearing (VEJ-6), place a step on its body's
-meeting, record a body's decision without skipping a step (VEJ-6), follow-ups (VEJ-1),
-Danish step labels, and the dashboard's pending work linking to pages."""
+"""The proposals API's refusals and helpers from the pages, as a browser without JavaScript
+does it (the ``submit`` fixture), on Testby: a start with a missing field names it and
+changes nothing, a start where the core's rule refuses shows its clause (CORE-ORIGIN), a
+file attached later (a bad type refused, someone else refused), the follow-ups page closed
+to someone without a role in the tenant, and a plugin's pending work without a page falls
+back to a page. Vejle's and Albertslund's proposals from the pages are tested in
+tests/plugins/vejle/test_proposal_pages.py and tests/plugins/albertslund/."""
 
 from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.meetings.models import MeetingState
-from core.models import utcnow
-from core.proposals.models import (
-    FollowUpState,
-    FollowUpTask,
-    Hearing,
-    Proposal,
-    ProposalAttachment,
-    StepOutcome,
-    StepState,
-)
+from core.proposals.models import Proposal, ProposalAttachment
+from tests.fixtures.testby import BENT, GROUP_MEMBER, NABO_CHAIR, OUTSIDER
 from tests.web.refused import error_text, field_message, problems
 
-V = "/api/v1/tenants/vejle/proposals"
-THEME = "temagruppe-boligsocial"
-THEME_MEMBER = "tina.tvede@vejle.example"
-THEME_SECRETARY = "susan.soerensen@bolivvejle.example"
-FS_SECRETARY = "laerke.lindberg@bolivvejle.example"  # secretary of FKU and BPU, tenant admin
-AAB = "aase.albaek@aab.example"  # acts for AAB
-OSTERBO = "ole.oestergaard@osterbo.example"  # acts for Østerbo
+V = "/api/v1/tenants/testby/proposals"
+GROUP = "gruppe"
 PDF = b"%PDF-1.4\n% principper\n"
-PRINCIPLE = {"body": THEME, "title": "Fælles principper for anvisning", "text": "Udkast til principper.",
-             "decision_sought": "BPU vedtager principperne.", "topics": ["principle"]}
-
-
-@pytest.fixture
-def vejle(sync_tenant):
-    sync_tenant("vejle")
-
-
-def _proposal(in_tenant, pid) -> Proposal:
-    return db.session.get(Proposal, pid)
+PROPOSAL = {"body": GROUP, "title": "Fælles principper for anvisning", "text": "Udkast til principper.",
+            "decision_sought": "Bestyrelsen vedtager principperne.", "topics": ["principper"]}
 
 
 def _count(in_tenant, model) -> int:
-    with in_tenant("vejle"):
+    with in_tenant("testby"):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def _started(member) -> int:
-    resp = member(THEME_MEMBER).post(V, json=PRINCIPLE)
+    resp = member(GROUP_MEMBER).post(V, json=PROPOSAL)
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["id"]
 
@@ -63,231 +40,56 @@ def _flash_error(html: str) -> str:
     return error_text(html) if problems(html) else ""
 
 
-# --------------------------------------------------------------------------- starting, attachments
-
-
-def test_start_a_proposal_from_the_page_with_a_file_VEJ_5_VEJ_6(vejle, member, submit, in_tenant):
-    tina = member(THEME_MEMBER)
-    html = tina.get("/vejle/forslag").get_data(as_text=True)
-    assert 'id="nyt-forslag"' in html and f'<option value="{THEME}">' in html
-    # the bodies she may not start from are listed with the rule's clause
-    assert "Organer, hvor du ikke kan rejse forslag" in html and "(CORE-ORIGIN)" in html
-    resp = submit(tina, "/vejle/forslag", "/vejle/forslag", body=THEME, title="Fælles principper",
-                  text="Udkast til principper.", decision_sought="BPU vedtager principperne.",
-                  topics="principle", plan="", district="", file=(io.BytesIO(PDF), "principper.pdf"))
-    html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and "Forslaget er rejst." in html
-    with in_tenant("vejle"):
-        p = db.session.scalar(sa.select(Proposal).filter_by(title="Fælles principper"))
-        assert p.origin_body.key == THEME and p.topics == ["principle"] and p.route_clause == "VEJ-6"
-        assert [s.kind.value for s in p.steps] == ["hearing", "body", "body", "body"]
-        (attachment,) = p.attachments
-        pid, aid = p.id, attachment.id
-    assert resp.request.path == f"/vejle/forslag/{pid}"
-    # the timeline in Danish words, not the raw keys
-    assert "Høring" in html and "i gang" in html and "bearbejder forslaget" in html and "beslutter" in html
-    assert ">active<" not in html and "— waiting" not in html and "revise" not in html
-    # the file is listed and downloads as stored
-    assert f'href="/vejle/forslag/{pid}/bilag/{aid}">principper.pdf</a>' in html
-    download = tina.get(f"/vejle/forslag/{pid}/bilag/{aid}")
-    assert download.status_code == 200 and download.data == PDF
-    assert download.headers["Content-Type"] == "application/pdf"
-    assert "principper.pdf" in download.headers["Content-Disposition"]
-    # where it is now, in the reader's language
-    assert "Venter på at blive sendt i høring." in html
-    submit(tina, f"/vejle/forslag/{pid}", "/sprog", follow=False, lang="en", next=f"/vejle/forslag/{pid}")
-    from flask_babel import refresh
-
-    refresh()  # the tests' app context spans requests; a new request would choose afresh
-    english = tina.get(f"/vejle/forslag/{pid}").get_data(as_text=True)
-    assert "Waiting to be sent for hearing." in english and "Venter på at blive sendt" not in english
-    assert "Waiting to be sent for hearing." in tina.get("/vejle/forslag").get_data(as_text=True)
-
-
-def test_start_with_a_missing_field_names_it_and_changes_nothing(vejle, member, submit, in_tenant):
+def test_start_with_a_missing_field_names_it_and_changes_nothing(testby, member, submit, in_tenant):
     before = _count(in_tenant, Proposal)
-    resp = submit(member(THEME_MEMBER), "/vejle/forslag", "/vejle/forslag", body=THEME, title="  ",
-                  text="Udkast.", decision_sought="BPU vedtager.", topics="principle, FF",
+    resp = submit(member(GROUP_MEMBER), "/testby/forslag", "/testby/forslag", body=GROUP, title="  ",
+                  text="Udkast.", decision_sought="Bestyrelsen vedtager.", topics="principper, FF",
                   plan="Helhedsplan Øst", file=(io.BytesIO(PDF), "principper.pdf"))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert _flash_error(html) == "Titel: skal udfyldes."
     assert field_message(html, "start-proposal-title") == "Titel: skal udfyldes."
     # what was typed is still there; the file cannot be kept, and the page says so
-    assert ">Udkast.</textarea>" in html and ">BPU vedtager.</textarea>" in html
-    assert 'value="principle, FF"' in html and 'value="Helhedsplan Øst"' in html
-    assert f'<option value="{THEME}" selected>' in html
+    assert ">Udkast.</textarea>" in html and ">Bestyrelsen vedtager.</textarea>" in html
+    assert 'value="principper, FF"' in html and 'value="Helhedsplan Øst"' in html
+    assert f'<option value="{GROUP}" selected>' in html
     assert "Filen blev ikke gemt, fordi formularen blev afvist. Vælg den igen." in html
     assert _count(in_tenant, Proposal) == before
     assert _count(in_tenant, ProposalAttachment) == 0
 
 
-def test_start_where_the_rules_refuse_shows_the_clause_CORE_ORIGIN(vejle, member, submit, in_tenant):
-    """A theme-group member holds no seat in BPU: the core's rule refuses, with its clause."""
+def test_start_where_the_rules_refuse_shows_the_clause_CORE_ORIGIN(testby, member, submit, in_tenant):
+    """The follow group's member holds no seat on the board: the core's rule refuses, with
+    its clause."""
     before = _count(in_tenant, Proposal)
-    html = submit(member(THEME_MEMBER), "/vejle/forslag", "/vejle/forslag", body="bpu", title="Forslag",
-                  text="Tekst.", decision_sought="BPU beslutter.").get_data(as_text=True)
+    html = submit(member(GROUP_MEMBER), "/testby/forslag", "/testby/forslag", body="bestyrelse",
+                  title="Forslag", text="Tekst.", decision_sought="Bestyrelsen beslutter.").get_data(as_text=True)
     assert "Kun medlemmer af" in _flash_error(html) and _flash_error(html).endswith("(CORE-ORIGIN)")
     assert _count(in_tenant, Proposal) == before
 
 
-def test_attach_a_file_later_bad_type_refused_and_others_may_not(vejle, member, submit, in_tenant):
+def test_attach_a_file_later_bad_type_refused_and_others_may_not(testby, member, submit, in_tenant):
     pid = _started(member)
-    page = f"/vejle/forslag/{pid}"
-    html = submit(member(THEME_MEMBER), page, f"{page}/bilag",
+    page = f"/testby/forslag/{pid}"
+    html = submit(member(GROUP_MEMBER), page, f"{page}/bilag",
                   file=(io.BytesIO(PDF), "bilag.pdf")).get_data(as_text=True)
     assert "Bilaget er vedhæftet." in html and ">bilag.pdf</a>" in html
     before = _count(in_tenant, ProposalAttachment)
-    html = submit(member(THEME_MEMBER), page, f"{page}/bilag",
+    html = submit(member(GROUP_MEMBER), page, f"{page}/bilag",
                   file=(io.BytesIO(b"\x00\x01\x02binary"), "x.exe")).get_data(as_text=True)
     assert _flash_error(html).startswith("Bilag: Filtypen accepteres ikke")
-    html = submit(member(THEME_MEMBER), page, f"{page}/bilag").get_data(as_text=True)
+    html = submit(member(GROUP_MEMBER), page, f"{page}/bilag").get_data(as_text=True)
     assert _flash_error(html) == "Bilag: vælg en fil."
-    # AAB, heard later, may read the proposal but not attach to it
-    assert submit(member(AAB), "/", f"{page}/bilag", follow=False,
-                  file=(io.BytesIO(PDF), "andet.pdf")).status_code in (403, 404)
+    # neither someone acting for Boligselskab B without a seat nor a board member attaches
+    for other in (OUTSIDER, BENT):
+        assert submit(member(other), "/", f"{page}/bilag", follow=False,
+                      file=(io.BytesIO(PDF), "andet.pdf")).status_code in (403, 404)
     assert _count(in_tenant, ProposalAttachment) == before
 
 
-# --------------------------------------------------------------------------- hearing, placing, deciding
-
-
-def _in_days(days: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%d")
-
-
-def test_hearing_opened_answered_closed_then_placed_and_decided_VEJ_6(
-        vejle, member, submit, in_tenant, create_meeting):
-    pid = _started(member)
-    page = f"/vejle/forslag/{pid}"
-    sec = member(THEME_SECRETARY)
-    html = sec.get(page).get_data(as_text=True)
-    assert 'id="send-i-hoering"' in html and 'name="organisations" value="AAB" checked' in html
-    # the theme group's member may not open it
-    assert submit(member(THEME_MEMBER), page, f"{page}/hoering", follow=False,
-                  deadline_date=_in_days(21), organisations="AAB").status_code == 403
-    # bad input names the field, and nothing is opened
-    html = submit(sec, page, f"{page}/hoering", deadline_date="21/12", organisations="AAB").get_data(as_text=True)
-    assert _flash_error(html).startswith("Svarfrist: skriv datoen som ÅÅÅÅ-MM-DD")
-    html = submit(sec, page, f"{page}/hoering", deadline_date="2020-01-01", organisations="AAB").get_data(as_text=True)
-    assert _flash_error(html).startswith("Svarfrist: Fristen skal ligge efter i dag.")
-    html = submit(sec, page, f"{page}/hoering", deadline_date=_in_days(21), deadline_time="15:30",
-                  remind_days_before="7").get_data(as_text=True)
-    assert _flash_error(html) == "Organisationer: vælg mindst én organisation."
-    assert f'value="{_in_days(21)}"' in html and 'value="15:30"' in html and 'value="7"' in html
-    assert 'name="organisations" value="AAB" checked' not in html  # unticked as sent
-    assert _count(in_tenant, Hearing) == 0
-
-    html = submit(sec, page, f"{page}/hoering", deadline_date=_in_days(21), deadline_time="15:00",
-                  remind_days_before="5", organisations=["AAB", "OSTERBO"]).get_data(as_text=True)
-    assert "Forslaget er sendt i høring." in html and "Svarfrist" in html and "15:00" in html
-    with in_tenant("vejle"):
-        hearing = db.session.scalar(sa.select(Hearing))
-        assert sorted(a.organisation.code for a in hearing.asked) == ["AAB", "OSTERBO"]
-        assert hearing.remind_days_before == 5
-
-    # closing before the deadline while answers are missing is refused, with the clause
-    html = submit(sec, page, f"{page}/hoering/afslut").get_data(as_text=True)
-    assert "Høringsfristen er ikke udløbet" in _flash_error(html) and _flash_error(html).endswith("(VEJ-6)")
-    for email, org in ((AAB, "AAB"), (OSTERBO, "OSTERBO")):
-        submit(member(email), page, f"{page}/hoeringssvar", organisation=org, kind="no_comments")
-    html = submit(sec, page, f"{page}/hoering/afslut").get_data(as_text=True)
-    assert "Høringen er afsluttet" in html and "høringssvarene er samlet" in html
-    with in_tenant("vejle"):
-        p = _proposal(in_tenant, pid)
-        assert p.steps[0].outcome is StepOutcome.HEARD and p.current_step.position == 2
-
-    # back at the theme group, which has no planned meeting: placing is refused with the clause
-    html = submit(sec, page, f"{page}/dagsorden").get_data(as_text=True)
-    assert "har intet planlagt møde" in _flash_error(html) and _flash_error(html).endswith("(VEJ-6)")
-    meeting = create_meeting("vejle", THEME, starts_at=utcnow() + timedelta(days=30),
-                             state=MeetingState.PLANNED)
-    html = submit(sec, page, f"{page}/dagsorden").get_data(as_text=True)
-    assert "Forslaget er sat på dagsordenen." in html and f'href="/vejle/moeder/{meeting}#punkt-' in html
-    with in_tenant("vejle"):
-        assert _proposal(in_tenant, pid).steps[1].meeting_id == meeting
-
-    # a decision without an outcome names the field and changes nothing
-    html = submit(sec, page, f"{page}/beslutning", body=THEME, text="Temagruppen fører forslaget videre.") \
-        .get_data(as_text=True)
-    assert _flash_error(html) == "Beslutning: skal udfyldes."
-    assert field_message(html, f"decide-proposal-{pid}-outcome") == "Beslutning: skal udfyldes."
-    assert ">Temagruppen fører forslaget videre.</textarea>" in html
-    # the theme group's position carries the proposal on to FKU
-    html = submit(sec, page, f"{page}/beslutning", body=THEME, outcome="adopted",
-                  text="Høringssvarene er indarbejdet.").get_data(as_text=True)
-    assert "Beslutningen er registreret." in html and "ført videre" in html
-    with in_tenant("vejle"):
-        p = _proposal(in_tenant, pid)
-        assert p.steps[1].state is StepState.DONE and p.current_step.body.key == "fku"
-
-    # BPU may not decide while the proposal is at FKU: no step is skipped (VEJ-6)
-    fs = member(FS_SECRETARY)
-    html = submit(fs, page, f"{page}/beslutning", body="bpu", outcome="adopted", text="Vedtaget.").get_data(as_text=True)
-    assert "springes over" in _flash_error(html) and _flash_error(html).endswith("(VEJ-6)")
-    with in_tenant("vejle"):
-        assert _proposal(in_tenant, pid).current_step.body.key == "fku"
-    # the theme group's secretary is no secretary of FKU
-    assert submit(sec, page, f"{page}/beslutning", follow=False, body="fku", outcome="adopted",
-                  text="Videre.").status_code == 403
-
-
-# --------------------------------------------------------------------------- follow-ups
-
-
-@pytest.fixture
-def decided(vejle, member):
-    return adopt_principle(member)
-
-
-def adopt_principle(member) -> int:
-    """A principle taken through the API to BPU's adoption: the follow-ups of VEJ-1 are
-    open. Returns the proposal's id."""
-    pid = _started(member)
-    sec, fs = member(THEME_SECRETARY), member(FS_SECRETARY)
-    deadline = (utcnow() + timedelta(days=21)).isoformat()
-    assert sec.post(f"{V}/{pid}/hearing", json={"deadline_at": deadline, "organisations": ["AAB"]}).status_code == 200
-    assert member(AAB).post(f"{V}/{pid}/hearing/responses",
-                            json={"organisation": "AAB", "kind": "no_comments"}).status_code == 201
-    assert sec.post(f"{V}/{pid}/hearing/close").status_code == 200
-    for who, body in ((sec, THEME), (fs, "fku"), (fs, "bpu")):
-        resp = who.post(f"{V}/{pid}/decision", json={"body": body, "outcome": "adopted", "text": "Ja."})
-        assert resp.status_code == 200, resp.get_json()
-    return pid
-
-
-def test_follow_ups_listed_and_marked_done_from_the_page_VEJ_1(decided, member, submit, in_tenant):
-    with in_tenant("vejle"):
-        tasks = {(t.assignee_kind, t.assignee): t.id for t in db.session.scalars(sa.select(FollowUpTask))}
-    aab_task, council_task = tasks[("organisation", "AAB")], tasks[("body", "byraadet")]
-    page = "/vejle/forslag/opfoelgninger"
-    html = member(AAB).get(page).get_data(as_text=True)
-    assert "Principbeslutning behandles i boligorganisationernes bestyrelser" in html and "(VEJ-1)" in html
-    assert f'action="/vejle/forslag/{decided}/opfoelgninger/{aab_task}/udfoert"' in html
-    assert f"/opfoelgninger/{council_task}/udfoert" not in html  # AAB does not close the council's
-    # AAB may not mark the council's task done
-    assert submit(member(AAB), page, f"/vejle/forslag/{decided}/opfoelgninger/{council_task}/udfoert",
-                  follow=False).status_code == 403
-    html = submit(member(AAB), page, f"/vejle/forslag/{decided}/opfoelgninger/{aab_task}/udfoert",
-                  note="Behandlet på bestyrelsesmødet 3. marts.").get_data(as_text=True)
-    assert "Opfølgningen er markeret som udført." in html
-    assert f'id="opfoelgning-{aab_task}"' not in html
-    with in_tenant("vejle"):
-        task = db.session.get(FollowUpTask, aab_task)
-        assert task.state is FollowUpState.DONE and task.note == "Behandlet på bestyrelsesmødet 3. marts."
-    # once done, marking it again is refused with its clause
-    html = submit(member(FS_SECRETARY), page, f"/vejle/forslag/{decided}/opfoelgninger/{aab_task}/udfoert") \
-        .get_data(as_text=True)
-    assert _flash_error(html) == "Opfølgningen er allerede markeret som udført. (VEJ-1)"
-    # the proposal's page tells the follow-ups with Danish words
-    html = member(FS_SECRETARY).get(f"/vejle/forslag/{decided}").get_data(as_text=True)
-    assert "Behandlet på bestyrelsesmødet 3. marts." in html and "ikke udført" in html and "vedtaget" in html
-
-
-def test_follow_ups_page_is_404_for_someone_without_a_role_in_the_tenant(vejle, sync_tenant, member):
-    sync_tenant("albertslund")
-    assert member("vibeke.vestergaard@va.example").get("/vejle/forslag/opfoelgninger").status_code == 404
-    assert member(None).get("/vejle/forslag/opfoelgninger").status_code == 401
+def test_follow_ups_page_is_404_for_someone_without_a_role_in_the_tenant(testby, naboby, member):
+    assert member(NABO_CHAIR).get("/testby/forslag/opfoelgninger").status_code == 404
+    assert member(None).get("/testby/forslag/opfoelgninger").status_code == 401
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -303,88 +105,21 @@ def _is_page(client, link: str) -> bool:
     return resp.status_code == 200 and resp.mimetype == "text/html"
 
 
-def test_dashboard_links_hearing_answers_and_follow_ups_to_pages(decided, member, submit, in_tenant):
-    # a second proposal in hearing: AAB's answer is due
-    pid = _started(member)
-    assert member(THEME_SECRETARY).post(f"{V}/{pid}/hearing", json={
-        "deadline_at": (utcnow() + timedelta(days=21)).isoformat()}).status_code == 200
-    aab = member(AAB)
-    links = _pending_links(aab.get("/").get_data(as_text=True))
-    assert f"/vejle/forslag/{pid}/hoeringssvar" in links
-    assert any(link.startswith("/vejle/forslag/opfoelgninger#opfoelgning-") for link in links)
-    assert links and all(not link.startswith("/api/") and _is_page(aab, link) for link in links)
-    # the API keeps its path in `url`, and gives the page beside it
-    me = aab.get("/api/v1/me").get_json()
-    items = {i["kind"]: i for t in me["tenants"] if t["slug"] == "vejle" for i in t["pending"]}
-    assert items["hearing_answer_due"]["url"] == f"{V}/{pid}/hearing/responses"
-    assert items["hearing_answer_due"]["page_url"] == f"/vejle/forslag/{pid}/hoeringssvar"
-    assert items["follow_up"]["url"].startswith(f"{V}/{decided}/follow-ups/")
-
-
-def test_dashboard_links_agendas_minutes_and_votes_to_the_meeting_page_ALB_B2_ALB_B9(
-        sync_tenant, member, create_meeting, create_item, attend, in_tenant):
-    from core.bodies.models import Body
-
-    sync_tenant("albertslund")
-    a = "/api/v1/tenants/albertslund"
-    secretary, leader, va = "sanne.skov@abc.example", "lise.lindholm@bo-vest.example", "vibeke.vestergaard@va.example"
-    soon = create_meeting("albertslund", "bestyrelse", starts_at=utcnow() + timedelta(days=6),
-                          state=MeetingState.AGENDA_PUBLISHED)
-    held = create_meeting("albertslund", "bestyrelse", starts_at=utcnow() - timedelta(days=3),
-                          state=MeetingState.HELD)
-    meeting = create_meeting("albertslund", "bestyrelse")
-    with in_tenant("albertslund"):
-        body = db.session.scalar(sa.select(Body).filter_by(key="bestyrelse"))
-        seats = [s.key for s in body.seats if s.current_holder_id is not None]
-    for key in seats:
-        attend("albertslund", meeting, key)
-    item = create_item("albertslund", meeting, title="Budget for 2021")
-    motion = member(leader).post(f"{a}/items/{item}/motion", json={"text": "Budgettet godkendes."}).get_json()
-    assert member(leader).post(f"{a}/motions/{motion['id']}/voting").status_code == 200
-
-    links = _pending_links(member(va).get("/").get_data(as_text=True))
-    assert f"/albertslund/moeder/{soon}#dagsorden" in links
-    assert f"/albertslund/moeder/{meeting}#punkt-{item}" in links
-    assert all(_is_page(member(va), link) for link in links)
-    links = _pending_links(member(secretary).get("/").get_data(as_text=True))
-    assert f"/albertslund/moeder/{held}#referat" in links
-    assert all(_is_page(member(secretary), link) for link in links)
-
-
 def test_a_plugins_pending_work_without_a_page_falls_back_to_a_page(
-        app, sync_tenant, member, monkeypatch):
+        app, sync_tenant, member, kommissorium_plugins):
     from core.hooks.host import PluginHost
+    from tests.fixtures.testby import TESTBY
 
-    app.extensions["kommissorium.host"] = PluginHost(features=("tests.web.api_pending_feature",))
-    sync_tenant("albertslund")
-    va = member("vibeke.vestergaard@va.example")
-    links = _pending_links(va.get("/").get_data(as_text=True))
-    assert links == ["/albertslund/organer/bestyrelse", "/albertslund/"]
-    assert all(_is_page(va, link) for link in links)
-    me = va.get("/api/v1/me").get_json()
-    (t,) = [t for t in me["tenants"] if t["slug"] == "albertslund"]
+    app.extensions["kommissorium.host"] = PluginHost(
+        features=("tests.web.api_pending_feature",), plugins=kommissorium_plugins)
+    sync_tenant(TESTBY)
+    bent = member(BENT)
+    links = _pending_links(bent.get("/").get_data(as_text=True))
+    assert links == ["/testby/organer/bestyrelse", "/testby/"]
+    assert all(_is_page(bent, link) for link in links)
+    me = bent.get("/api/v1/me").get_json()
+    (t,) = [t for t in me["tenants"] if t["slug"] == "testby"]
     assert [(i["url"], i["page_url"]) for i in t["pending"]] == [
-        ("/api/v1/tenants/albertslund/reports/1", "/albertslund/organer/bestyrelse"),
-        ("/api/v1/tenants/albertslund/surveys/1", "/albertslund/"),
+        ("/api/v1/tenants/testby/reports/1", "/testby/organer/bestyrelse"),
+        ("/api/v1/tenants/testby/surveys/1", "/testby/"),
     ]
-
-
-def test_start_in_a_steering_group_follows_its_route_or_is_refused_ALB_S2_ALB_P1(
-        sync_tenant, member, submit, in_tenant):
-    """A change to a sub-agreement goes to the resource group of its effort area (ALB-P1);
-    without the effort area among the topics the route's rule refuses, with its clause."""
-    sync_tenant("albertslund")
-    hassan = member("hassan.hyldgaard@va.example")  # member of the Hyldespjældet steering group
-    form = {"body": "styregruppe-hyldespjaeldet", "title": "Lektiecafé flyttes",
-            "text": "Lektiecaféen flyttes til Hyldespjældet.", "decision_sought": "Delaftalen ændres."}
-    html = submit(hassan, "/albertslund/forslag", "/albertslund/forslag", topics="sub_agreement",
-                  **form).get_data(as_text=True)
-    assert "indsatsområdet" in _flash_error(html) and _flash_error(html).endswith("(ALB-S2)")
-    with in_tenant("albertslund"):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 0
-    html = submit(hassan, "/albertslund/forslag", "/albertslund/forslag", topics="sub_agreement, FF",
-                  **form).get_data(as_text=True)
-    assert "Forslaget er rejst." in html and "(ALB-P1)" in html and "indstiller" in html
-    with in_tenant("albertslund"):
-        p = db.session.scalar(sa.select(Proposal))
-        assert p.route_clause == "ALB-P1" and p.steps[0].body.key == "ressourcegruppe-ff"

@@ -51,7 +51,7 @@ def test_no_mail_carries_a_closed_items_confidential_text_ALB_B11(
 
     sync_tenant("albertslund")
     meeting = make_meeting("albertslund", "bestyrelse", at(2018, 3, 1, 15), location="Rådhuset")
-    sec = api(SANNE)
+    sec = api(SANNE, "albertslund")
     closed = sec.post(f"meetings/{meeting}/items", json={
         "kind": "B", "title": CONFIDENTIAL[0],
         "case_text": f"{CONFIDENTIAL[1]} udeblevet fra arbejdet.",
@@ -71,12 +71,12 @@ def test_no_mail_carries_a_closed_items_confidential_text_ALB_B11(
     clock.set(at(2018, 3, 1, 15))
     assert sec.post(f"meetings/{meeting}/session").status_code == 200
     attend_all(sec, meeting)
-    lead = api(LEADER)
+    lead = api(LEADER, "albertslund")
     motion = lead.post(f"items/{closed['id']}/motion", json={"text": f"{CONFIDENTIAL[3]}."}).get_json()
     if motion["phase"] != "voting":
         lead.post(f"motions/{motion['id']}/voting")
     for email in (VA, AB, AKB, MAYOR):
-        assert api(email).post(f"motions/{motion['id']}/votes", json={"choice": "yes"}).status_code == 201
+        assert api(email, "albertslund").post(f"motions/{motion['id']}/votes", json={"choice": "yes"}).status_code == 201
     assert lead.post(f"motions/{motion['id']}/close").status_code == 200
     assert sec.post(f"meetings/{meeting}/held").status_code == 200
     for item in sec.get(f"meetings/{meeting}").get_json()["items"]:
@@ -116,7 +116,7 @@ def test_no_mail_carries_a_closed_items_confidential_text_ALB_B11(
 def test_the_secretary_sets_the_public_title_ALB_B11(sync_tenant, clock, make_meeting, api):
     sync_tenant("albertslund")
     meeting = make_meeting("albertslund", "bestyrelse", at(2018, 3, 1, 15))
-    sec = api(SANNE)
+    sec = api(SANNE, "albertslund")
     item = sec.post(f"meetings/{meeting}/items", json={
         "kind": "D", "title": "Køb af Hyldespjældet 12", "is_confidential": True,
         "confidentiality_reason": "property_transaction", "public_title": "Ejendomssag"}).get_json()

@@ -22,8 +22,8 @@ def test_compliance_counts_on_time_out_of_everything_due_and_names_meetings_ALB_
     from core.meetings import operations as ops
     from core.meetings.models import Meeting
     from core.tenancy import tenant_hooks
-    from tests.meetings.test_deadlines import SANNE, _run
-    from tests.meetings.test_lifecycle import BOARD_MEMBERS
+    from tests.plugins.albertslund.test_deadlines import SANNE, _run
+    from tests.plugins.albertslund.test_lifecycle import BOARD_MEMBERS
 
     sync_tenant("albertslund")
     clock.set(at(2018, 1, 5, 9))
@@ -43,7 +43,7 @@ def test_compliance_counts_on_time_out_of_everything_due_and_names_meetings_ALB_
                                   rules, t, tenant_hooks(t))
         db.session.commit()
     clock.set(at(2018, 12, 1, 9))  # m2's approval (4 weeks after the meeting) is overdue
-    resp = api(SANNE).get("bodies/bestyrelse/compliance?year=2018")
+    resp = api(SANNE, "albertslund").get("bodies/bestyrelse/compliance?year=2018")
     c = resp.get_json()
     assert (c["minutes_approved"], c["approvals_due"], c["minutes_approved_on_time"]) == (1, 2, 1)
     assert c["approval_clause"] == "ALB-B9"

@@ -30,7 +30,7 @@ def _attendees(app, in_tenant, meeting_id, tenant):
 
 
 def test_substitute_from_the_same_organisation_ALB_B5(board_meeting, api, app, in_tenant):
-    resp = api(SANNE).put(f"meetings/{board_meeting}/attendance/va-formand", json={
+    resp = api(SANNE, "albertslund").put(f"meetings/{board_meeting}/attendance/va-formand", json={
         "status": "present", "acting_as": "substitute", "person": "dennis.dahl@va.example"})
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["verdict"]["clause"] == "ALB-B5"
@@ -39,7 +39,7 @@ def test_substitute_from_the_same_organisation_ALB_B5(board_meeting, api, app, i
 
 
 def test_substitute_from_another_organisation_is_refused_ALB_B5(board_meeting, api, app, in_tenant):
-    resp = api(SANNE).put(f"meetings/{board_meeting}/attendance/va-formand", json={
+    resp = api(SANNE, "albertslund").put(f"meetings/{board_meeting}/attendance/va-formand", json={
         "status": "present", "acting_as": "substitute", "person": "dorte.dam@ab.example"})
     assert resp.status_code == 409  # a rule refused (decision 0025)
     assert resp.get_json()["clause"] == "ALB-B5" and resp.get_json()["rule"] == "substitute_allowed"
@@ -51,7 +51,7 @@ def test_a_person_of_an_organisation_in_the_tenant_is_found_ALB_B5(board_meeting
     people, and the rule decides (refused here: a substitute comes from the seat's own
     organisation)."""
     sync_tenant("kobenhavn")
-    resp = api(SANNE).put(f"meetings/{board_meeting}/attendance/va-formand", json={
+    resp = api(SANNE, "albertslund").put(f"meetings/{board_meeting}/attendance/va-formand", json={
         "status": "present", "acting_as": "substitute", "person": "aysel.holm@kab.example"})
     assert resp.status_code == 409 and resp.get_json()["clause"] == "ALB-B5"
 

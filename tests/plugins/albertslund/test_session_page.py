@@ -23,7 +23,7 @@ def board(sync_tenant, clock, make_meeting, api):
     sync_tenant("albertslund")
     meeting = make_meeting("albertslund", "bestyrelse", at(2018, 3, 1, 15))
     clock.set(at(2018, 2, 20, 9))
-    assert api(SANNE).post(f"meetings/{meeting}/publish-agenda").status_code == 200
+    assert api(SANNE, "albertslund").post(f"meetings/{meeting}/publish-agenda").status_code == 200
     return meeting
 
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.web.test_proposal_actions import adopt_principle
+from tests.plugins.vejle.test_proposal_pages import adopt_principle
+
+pytestmark = pytest.mark.xdist_group("browser")
 
 T = "vejle"
 THEME = "temagruppe-boligsocial"

@@ -2,7 +2,7 @@
 agenda_views.py, minutes_views.py and core/decisions/views.py):
 creating meetings (ALB-B7, SLA-7), moving them, editing and reordering items, mandates
 (KBH-7), dissents (SLA-6), corrected minutes, changed votes, the rules' dry run, and the
-Danish names of breached deadlines.
+Danish names of breached deadlines, on Albertslund's, Slagelse's and Copenhagen's bodies.
 
 Each action is posted as a browser without JavaScript does (the ``submit`` fixture): its
 effect is checked in the database and on the page, a bad input names the field and changes
@@ -28,6 +28,7 @@ from core.meetings.models import (
     MeetingState,
     MinutesEntry,
 )
+from tests.web.conftest import submit  # noqa: F401  (a fixture)
 from tests.web.refused import error_text, field_message
 
 T = "albertslund"

@@ -1,4 +1,4 @@
-"""What waits for each user across tenants, from the core features' ``pending_for_user``
+"""What waits for each user across the bundled tenants (Albertslund, Copenhagen, Vejle), from the core features' ``pending_for_user``
 implementations (meetings, decisions, proposals), shown per tenant in /api/v1/me."""
 
 from datetime import timedelta

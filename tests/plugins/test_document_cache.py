@@ -5,45 +5,17 @@ KBH-2) or tenants; the ETag answers 304. Runs on SQLite and, with TEST_DATABASE_
 TEST_REDIS_URL, on PostgreSQL with the documents in Redis."""
 
 import io
-from datetime import datetime, timezone
 
 import pytest
 
 from core.meetings import cache
+from tests.fixtures.document_cache import at, fresh, lookups, motion_unit  # noqa: F401  (lookups: a fixture)
 
-UTC = timezone.utc
 T = "kobenhavn"
 SECRETARY = "tobias.trier@tmf.kk.example"  # secretary of Samarbejdsforum
 MEMBER = "karin.kundby@kab.example"  # holds the KAB seat
 RECIPIENT = "dan.brix@dab.example"  # DAB receives the forum's material (KBH-2)
 ALBERTSLUND_SECRETARY = "sanne.skov@abc.example"
-
-
-def at(*args):
-    return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture
-def lookups(monkeypatch):
-    """Every look-up of the cache: True for a document served from it (by a cached access
-    decision, or after the access was decided in full)."""
-    seen = []
-    real, decided = cache.Generations.lookup, cache.decided_document
-
-    def spy(gens, *args, **kwargs):
-        found = real(gens, *args, **kwargs)
-        seen.append(found.doc is not None)
-        return found
-
-    def spy_decided(*args, **kwargs):
-        found = decided(*args, **kwargs)
-        if found is not None:  # else the request is decided in full, and looks up
-            seen.append(True)
-        return found
-
-    monkeypatch.setattr(cache.Generations, "lookup", spy)
-    monkeypatch.setattr(cache.decisions, "decided_document", spy_decided)
-    return seen
 
 
 @pytest.fixture
@@ -53,16 +25,6 @@ def forum(sync_tenant, clock, make_meeting, app, tmp_path, monkeypatch):
     sync_tenant("kobenhavn")
     sync_tenant("albertslund")
     return make_meeting(T, "samarbejdsforum", at(2021, 3, 1, 13))
-
-
-def fresh(app, client, path):
-    app.config["MEETING_CACHE"] = "off"
-    try:
-        resp = client.get(path)
-    finally:
-        app.config["MEETING_CACHE"] = "on"
-    assert resp.status_code == 200, resp.get_json()
-    return resp.get_json()
 
 
 def check(app, api, meeting_id, lookups, *, after_write=True, tenant=T,
@@ -148,12 +110,6 @@ def test_every_write_on_a_meeting_is_seen_at_once(app, api, forum, make_meeting,
     step(sec.post(f"meetings/{meeting}/send-minutes"))
     step(sec.post(f"meetings/{meeting}/minutes/corrections", json={"reason": "Stavefejl"}),
          code=(200, 201, 409))
-
-
-def motion_unit(client, motion):
-    votes = client.get(f"motions/{motion['id']}").get_json().get("votes") or []
-    assert votes, "the vote just cast"
-    return votes[0]["unit"]
 
 
 def test_a_cancelled_meeting_is_seen_at_once(app, api, forum, lookups):
