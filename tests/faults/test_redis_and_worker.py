@@ -160,7 +160,7 @@ def test_a_worker_killed_mid_delivery_is_retried_and_sends_nothing_twice(
         assert handler.messages == []
 
         # Ten minutes on, the dead worker's claim (its lease) has run out ...
-        with in_tenant("testby"):
+        with in_tenant("albertslund"):
             db.session.execute(sa.update(Notification).where(Notification.id == claimed[0].id)
                                .values(claimed_at=claimed[0].claimed_at - tasks.LEASE - timedelta(seconds=1)))
             db.session.commit()
