@@ -207,10 +207,23 @@ def handle_database_unavailable(error: Exception):
     return resp, code
 
 
+def handle_damaged_file(error: Exception):
+    """A stored file that is missing from the platform's store or no longer matches its
+    checksum (core/storage.py): never served; 404 to the reader, an error for the operator."""
+    _rollback()
+    log.error("stored file not served: %s", error)
+    if _is_page():
+        return error_page(404)
+    return envelope(404, "The file is not in the platform's file store.")
+
+
 def register(app: Flask) -> None:
     from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from core.storage import Damaged
 
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
+    app.register_error_handler(Damaged, handle_damaged_file)
     app.register_error_handler(Exception, handle_unexpected)

@@ -157,7 +157,13 @@ def test_a_generated_pdf_is_kept_in_the_store_under_its_etag(seeded, api):
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_a_damaged_attachment_is_not_served(seeded, api):
+def test_a_damaged_attachment_is_not_served(seeded, api, caplog):
+    """A stored file changed behind the platform's back is never served: 404 to the
+    reader (page and API), not a 500, and an error in the log for the operator."""
     pdf = seeded["attachments"][0]
     corrupt_stored(pdf["sha256"], b"%PDF-1.4 noget andet")
-    assert api(SEC, T).get(f"attachments/{pdf['id']}").status_code == 500
+    got = api(SEC, T).get(f"attachments/{pdf['id']}")
+    assert got.status_code == 404 and "file store" in got.get_json()["message"]
+    page = api(SEC, T).client.get(f"/{T}/bilag/{pdf['id']}/vis")
+    assert page.status_code == 404 and b"noget andet" not in page.data
+    assert any("stored file not served" in r.getMessage() for r in caplog.records)

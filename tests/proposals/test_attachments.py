@@ -86,7 +86,7 @@ def test_a_changed_byte_is_detected_on_download(proposal):
     tst, pid = proposal
     aid = _upload(tst, pid, PDF, "a.pdf").get_json()["id"]
     corrupt_stored(hashlib.sha256(PDF).hexdigest(), PDF.replace(b"Catalog", b"Katalog"))
-    assert tst.get(f"/{pid}/attachments/{aid}").status_code == 500
+    assert tst.get(f"/{pid}/attachments/{aid}").status_code == 404  # never served, not a 500
 
 
 def test_only_the_proposer_or_the_origins_secretary_attaches_and_only_viewers_download(proposal):

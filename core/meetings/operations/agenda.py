@@ -304,11 +304,9 @@ def _pages(content_type: str, data: bytes) -> int | None:
 
 
 def read_attachment(att: Attachment) -> bytes:
-    """The bilag's bytes from the store, checked against its checksum."""
-    try:
-        return storage.read(att.sha256)
-    except storage.Damaged:
-        refuse(500, message="Bilaget er beskadiget (checksummen passer ikke).")
+    """The bilag's bytes from the store, checked against its checksum (a damaged one is
+    never served: core/errors.py answers 404 and logs it)."""
+    return storage.read(att.sha256)
 
 
 def can_see_confidential(role: Role) -> bool:
