@@ -6,8 +6,6 @@ import os
 
 import pytest
 
-from tests.notifications.test_delivery import published  # noqa: F401
-
 
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(__file__)

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,38 @@ from core.extensions import db
 from core.notifications.models import Notification
 from core.notifications.operations import tick
 from tests.fixtures.mail import free_port
-from tests.notifications.test_delivery import BOARD, _rows, at
+
+UTC = timezone.utc
+SANNE = "sanne.skov@abc.example"
+#: People holding a seat in Albertslund's Bestyrelse. These tests run on a bundled tenant on
+#: purpose: a worker started as its own process knows the installed plugins only, not the
+#: test tenant's plugin that pytest registers.
+BOARD = 11
+
+
+def at(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def published(sync_tenant, clock, make_meeting, api):
+    """Albertslund's board meeting on 1 March 2018 with its agenda out on 20 February."""
+    sync_tenant("albertslund")
+    meeting = make_meeting("albertslund", "bestyrelse", at(2018, 3, 1, 15), location="Rådhuset")
+    sec = api(SANNE, "albertslund")
+    sec.post(f"meetings/{meeting}/items", json={
+        "kind": "B", "title": "Ansættelse af projektleder", "case_text": "CV …",
+        "is_confidential": True, "confidentiality_reason": "personnel"})
+    sec.post(f"meetings/{meeting}/items", json={
+        "kind": "D", "title": "Temadrøftelse", "guests": [{"name": "Gæst Demo", "email": "gaest@skole.example"}]})
+    clock.set(at(2018, 2, 20, 9))
+    assert sec.post(f"meetings/{meeting}/publish-agenda").status_code == 200
+    return meeting
+
+
+def _rows(in_tenant, tenant="albertslund", **filters):
+    with in_tenant(tenant):
+        return list(db.session.scalars(sa.select(Notification).filter_by(**filters).order_by(Notification.id)))
 
 BIN = Path(sys.executable).parent
 
