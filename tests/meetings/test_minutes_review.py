@@ -60,7 +60,8 @@ def board(testby, naboby, make_meeting, api, in_tenant, clock) -> Board:
 
 def _audit(in_tenant, action):
     with in_tenant(T):
-        return db.session.scalars(sa.select(AuditEntry).filter_by(action=action)).all()
+        return db.session.scalars(sa.select(AuditEntry).filter_by(action=action)
+                                  .order_by(AuditEntry.seq)).all()
 
 
 def _decision(review_round: dict, item: int) -> str:
