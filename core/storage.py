@@ -23,6 +23,7 @@ Unset, ``FILE_STORE`` is ``database`` on a database server and ``local`` on SQLi
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 import os
 import tempfile
 import threading
@@ -74,29 +75,30 @@ def _checked(key: str, data: bytes) -> bytes:
     return data
 
 
-class FileStore:
-    """The storage interface: ``put(bytes) -> key``, ``read``/``open(key)``, ``exists``, ``size``."""
+class FileStore(ABC):
+    """The storage interface: ``put(bytes) -> key``, ``read``/``open(key)``, ``exists``, ``size``;
+    each backend (:class:`LocalStore`, :class:`DatabaseStore`) implements the abstract three."""
 
     name = ""
 
+    @abstractmethod
     def put(self, data: bytes) -> str:
         """Store ``data`` (once) and return its key."""
-        raise NotImplementedError
 
     def read(self, key: str) -> bytes:
         """The whole content, checked against its key; :class:`Damaged` if missing or changed."""
         return _checked(key, b"".join(self.open(key)))
 
+    @abstractmethod
     def open(self, key: str) -> Iterator[bytes]:
         """The content in chunks of at most :data:`CHUNK` bytes (not checked: for streaming)."""
-        raise NotImplementedError
 
     def exists(self, key: str) -> bool:
         return self.size(key) is not None
 
+    @abstractmethod
     def size(self, key: str) -> int | None:
         """The content's size in bytes, ``None`` if not stored."""
-        raise NotImplementedError
 
 
 class LocalStore(FileStore):

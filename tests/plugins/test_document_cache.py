@@ -9,7 +9,9 @@ import io
 import pytest
 
 from core.meetings import cache
-from tests.fixtures.document_cache import at, fresh, lookups, motion_unit  # noqa: F401  (lookups: a fixture)
+from tests.fixtures.document_cache import (  # noqa: F401  (lookups: a fixture)
+    HY, HY_MEMBER, HY_RECIPIENT, HY_SECRETARY, at, fresh, lookups, motion_unit)
+from tests.fixtures.document_cache import check as shared_check
 
 T = "kobenhavn"
 SECRETARY = "tobias.trier@tmf.kk.example"  # secretary of Samarbejdsforum
@@ -29,29 +31,9 @@ def forum(sync_tenant, clock, make_meeting, app, tmp_path, monkeypatch):
 
 def check(app, api, meeting_id, lookups, *, after_write=True, tenant=T,
           audiences=(SECRETARY, MEMBER, RECIPIENT)):
-    """For each audience: the first read after a write renders anew; the second is served
-    from the cache; both equal a render without the cache."""
-    for email in audiences:
-        client = api(email, tenant)
-        path = f"meetings/{meeting_id}"
-        del lookups[:]
-        first = client.get(path)
-        second = client.get(path)
-        assert first.status_code == second.status_code == 200
-        if after_write:
-            assert lookups[0] is False, f"{email}: a document from before the write was served"
-        assert lookups[1] is True, f"{email}: the second read was not served from the cache"
-        expected = fresh(app, client, path)
-        assert first.get_json() == expected, email
-        assert second.get_json() == expected, email
-        assert first.headers["ETag"] == second.headers["ETag"]
-
-
-# A steering group that decides (motions, votes) and whose material ABC receives.
-HY = "styregruppe-hyldespjaeldet"
-HY_SECRETARY = "amina.ali@abc.example"
-HY_MEMBER = "hassan.hyldgaard@va.example"  # seat afdelingsbestyrelse-1
-HY_RECIPIENT = "peter.poulsen@abc.example"  # ABC: an information recipient of the group
+    """tests/fixtures/document_cache.py's check, for Samarbejdsforum's audiences by default."""
+    shared_check(app, api, meeting_id, lookups, after_write=after_write, tenant=tenant,
+                 audiences=audiences)
 
 
 def test_every_write_on_a_meeting_is_seen_at_once(app, api, forum, make_meeting, clock, lookups):
