@@ -83,10 +83,11 @@ def vote_context(item, motion=_LOOK_UP, may_lead: bool | None = None) -> dict:
                                          for a in item.meeting.attendances)}
     if motion is None:
         return ctx
-    voted = {v.unit_key: v for v in motion.votes}
     view = decisions.voting_view(motion, user, hooks=tenant_hooks(), tenant=current_tenant(),
                                  leader=ctx["may_lead"])
     mine = view["mine"]
+    # the votes only while there are units to vote for (a closed motion's are not read)
+    voted = {v.unit_key: v for v in motion.votes} if mine else {}
     ctx["names"] = view["names"]
     ctx["recordable"] = view["recordable"]  # the votes given in the room, for the leader
     ctx["units"] = [u for u in mine if u["key"] not in voted]

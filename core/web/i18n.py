@@ -20,6 +20,8 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request, session
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 #: The languages offered, in the order the switch shows them.
 LANGUAGES = {"da": "Dansk", "en": "English"}
@@ -70,12 +72,25 @@ def init_i18n(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # ... and ``_()`` is one call, not three: Jinja's alias resolves ``gettext`` from the
+    # context and its newstyle wrapper calls the lambda above through the context again.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
 
     @app.context_processor
     def _languages():
         from flask_babel import get_locale
 
         return {"LANGUAGES": LANGUAGES, "current_language": str(get_locale() or DEFAULT_LANGUAGE)}
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    """A template's ``_("…", name=value)``, as Jinja's newstyle gettext does it: the
+    translation, marked safe where the template escapes, always formatted with ``%``."""
+    translated = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
 
 
 def _translations():

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from core.decisions.models import Dissent, Motion, MotionPhase, MotionResult
+from core.decisions.models import Dissent, Motion, MotionPhase, MotionResult, Vote
 from core.errors import refuse
 from core.extensions import db
 from core.meetings.models import AgendaItem
@@ -26,8 +27,10 @@ def motion_for_item(item: AgendaItem) -> Motion | None:
 
 
 def motions_of_items(items) -> dict[int, Motion]:
-    """The motion of each of ``items`` by item id, with its votes, dissents and dissenters:
-    two statements however many items (the meeting page's live votes; issue #20)."""
+    """The motion of each of ``items`` by item id, with its dissents and dissenters, and the
+    votes of each motion not yet closed: two statements however many items (the meeting
+    page's live votes and the leader's view; issue #20). A closed motion's result is in its
+    outcome, so its votes are read only if something asks for them."""
     ids = [i.id for i in items]
     if not ids:
         return {}
@@ -35,14 +38,28 @@ def motions_of_items(items) -> dict[int, Motion]:
 
     motions = db.session.scalars(
         sa.select(Motion).where(Motion.item_id.in_(ids)).order_by(Motion.id)
-        .options(selectinload(Motion.votes),
-                 joinedload(Motion.dissents).joinedload(Dissent.person)
+        .options(joinedload(Motion.dissents).joinedload(Dissent.person)
                  .lazyload(User.affiliations))
     ).unique().all()
+    _load_votes([m for m in motions if m.phase is not MotionPhase.CLOSED])
     found: dict[int, Motion] = {}
     for motion in motions:
         found.setdefault(motion.item_id, motion)
     return found
+
+
+def _load_votes(motions: list[Motion]) -> None:
+    """The votes of ``motions`` in one statement, in each motion's own order (by id);
+    a motion whose votes are already in the session keeps them."""
+    wanted = {m.id: m for m in motions if "votes" not in sa.inspect(m).dict}
+    if not wanted:
+        return
+    by_motion: dict[int, list[Vote]] = {motion_id: [] for motion_id in wanted}
+    for vote in db.session.scalars(
+            sa.select(Vote).where(Vote.motion_id.in_(list(wanted))).order_by(Vote.id)):
+        by_motion[vote.motion_id].append(vote)
+    for motion_id, votes in by_motion.items():
+        set_committed_value(wanted[motion_id], "votes", votes)
 
 
 def decision_for_item(item: AgendaItem) -> dict | None:
