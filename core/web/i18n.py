@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
+from flask_babel import get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -97,9 +98,6 @@ def _translations():
     """Flask-Babel's translations for the request's language, kept on the request with the
     locale they are for: a language forced for a mail (``force_locale``) sets another
     locale object, so its strings are looked up anew, and so are the page's after it."""
-    from flask import g
-    from flask_babel import get_translations
-
     ctx = g.get("_flask_babel") if g else None
     locale = getattr(ctx, "babel_locale", None)
     kept = getattr(ctx, "kommissorium_translations", None)
