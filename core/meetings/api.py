@@ -60,7 +60,7 @@ def _decided_from_cache(endpoint, values):
     The login is verified as on every request; on any miss the request is decided in full."""
     if endpoint != "meetings.get_meeting" or not values:
         return
-    doc = cache.answer_from_decision(values)
+    doc = cache.answer_from_decision(values, render=True)
     if doc is not None:
         g.decided_document = doc
 
@@ -172,7 +172,11 @@ def _meeting_document(meeting_id: int) -> bytes:
     # The generations were read before the tenant's, the user's and the meeting's rows
     # (_generations_read), so the access is decided once, from rows no older than them.
     gens = g.pop("meeting_generations", None) or cache.Generations.off()
-    meeting, role = _meeting(meeting_id, SEES)
+    role = cache.decided_role(gens)  # a fresh kept decision whose document is stale
+    if role is not None:
+        meeting = ops.get_meeting(meeting_id)
+    else:
+        meeting, role = _meeting(meeting_id, SEES)
     # closed items the reader does not read: only a member's (or above) may be hidden
     hidden = ops.hidden_items(meeting, current_person()) if ops.can_see_confidential(role) \
         else frozenset()

@@ -303,7 +303,8 @@ def _page_from_cache(endpoint, values):
     once, after the generations are read."""
     if endpoint not in CACHED_PAGES or not values or not page_cacheable():
         return
-    page = cache.answer_from_decision(values, select_locale(), shared=CACHED_PAGES[endpoint])
+    page = cache.answer_from_decision(values, select_locale(), shared=CACHED_PAGES[endpoint],
+                                      render=endpoint == "web.meeting")
     if page is not None:
         g.decided_page = page
 
@@ -346,7 +347,8 @@ def meeting(meeting_id: int):
     if page is not None:
         return _page_answer(page)
     gens = g.pop("meeting_generations", None)
-    meeting, role = meeting_for(meeting_id, SEES)
+    role = cache.decided_role(gens)  # a fresh kept decision whose page is stale
+    meeting, role = (meetings.get_meeting(meeting_id), role) if role else meeting_for(meeting_id, SEES)
     cached = None
     if gens is not None and page_cacheable():
         login = session_login(current_user.id, current_user)

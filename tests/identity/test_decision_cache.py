@@ -265,3 +265,74 @@ def test_without_a_login_nothing_is_decided_from_the_cache(app, api, meeting, de
     del decided[:]
     assert anonymous.get(f"meetings/{meeting}").status_code == 401
     assert not any(decided), "an anonymous request was answered from a decision"
+
+
+@pytest.fixture
+def deciding(monkeypatch):
+    """Each time a request decided the caller's access: the route's declared role checked
+    in the tenant, the role in a body worked out (the page's menu asks the tenant role to
+    render itself, which is not a decision)."""
+    from core.identity import permissions
+
+    calls = []
+    for name in ("_check_declared", "role_in_body"):
+        real = getattr(permissions, name)
+
+        def counted(*args, _real=real, **kwargs):
+            calls.append(_real.__name__)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(permissions, name, counted)
+    return calls
+
+
+def _meeting_row(meeting_id):
+    from core.meetings.models import Meeting
+
+    return db.session.get(Meeting, meeting_id)
+
+
+def _in_testby(in_tenant, change) -> None:
+    """A write made in the tenant's scope, as its pages and API make it (``_write`` writes
+    across tenants, which counts for every tenant)."""
+    with in_tenant(T):
+        change()
+        db.session.commit()
+
+
+def test_a_change_of_the_meetings_place_is_rendered_without_deciding_the_access_again(
+        app, api, meeting, decided, deciding, in_tenant):
+    """Decision 0049: the place is not what a decision reads, so the kept decision stays
+    fresh; the stale document is rendered for the role it decided, answering as with the
+    cache off, and the role is not worked out again."""
+    client = api(MEMBER, T)
+    path = f"meetings/{meeting}"
+    warm(client, path, decided)
+    _in_testby(in_tenant, lambda: setattr(_meeting_row(meeting), "location", "Rådhuset, lokale 7"))
+    del deciding[:]
+    del decided[:]
+    answer = _answer(client.get(path))
+    assert decided == [False] and deciding == []  # rendered anew, not decided anew
+    assert answer[0] == 200 and answer[1]["location"] == "Rådhuset, lokale 7"
+    with cache_off(app):
+        assert _answer(client.get(path)) == answer
+    assert "_check_declared" in deciding  # the request with the cache off decides in full
+    del deciding[:]
+    page = client.client.get(f"/{T}/moeder/{meeting}")  # the page: the same kept decision
+    assert page.status_code == 200 and "Rådhuset, lokale 7" in page.get_data(as_text=True)
+    assert "_check_declared" not in deciding  # (its parts may ask a role to render themselves)
+    warm(client, path, decided)
+
+
+def test_a_change_of_the_meetings_state_decides_the_access_again(app, api, meeting, decided,
+                                                                   deciding, in_tenant):
+    from core.meetings.models import MeetingState
+
+    client = api(MEMBER, T)
+    path = f"meetings/{meeting}"
+    warm(client, path, decided)
+    _in_testby(in_tenant, lambda: setattr(_meeting_row(meeting), "state", MeetingState.CANCELLED))
+    del deciding[:]
+    del decided[:]
+    assert client.get(path).status_code == 200
+    assert decided == [False] and "_check_declared" in deciding

@@ -156,7 +156,9 @@ def test_a_row_whose_meeting_the_session_cannot_tell_counts_for_the_tenant(app, 
                         quorum_at_open={"ok": True})
         db.session.add(motion)
         db.session.flush()
-        assert cache._touched.get() == {f"{tenant_id}:m{written}"}
+        # an item added may be a closed one: the readers' access decisions are made anew
+        # (decision 0049); the motion is the meeting's alone
+        assert cache._touched.get() == {f"{tenant_id}:m{written}", f"{tenant_id}:r{written}"}
         db.session.commit()
         motion_id = motion.id
         db.session.expunge_all()  # nothing of the meeting in the session any more

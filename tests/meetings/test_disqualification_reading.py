@@ -134,3 +134,30 @@ def test_notes_comments_and_the_decision_process(closed, api):
     assert "Hvad siger lægen?" not in page
     assert anna.get(f"/{T}/punkter/{board.closed}/afstemning").status_code == 404
     assert bent.get(f"/{T}/punkter/{board.closed}/afstemning").status_code == 200
+
+
+def test_an_item_closed_after_the_disqualification_is_not_served_from_a_kept_decision(
+        closed, api, lookups):  # noqa: F811
+    """Anna stands disqualified on an open item, her access decision kept; the item is then
+    closed and another member's document rendered and kept: Anna's next request must not
+    be answered with it (decisions 0040, 0049: what decides her audience was written)."""
+    board, _att = closed
+    sec, anna, bent = api(SECRETARY, T), api(ANNA, T), api(BENT, T)
+    path = f"meetings/{board.meeting}"
+    resp = anna.post(f"{path}/items/{board.item}/disqualifications", json={"reason": "Nabo"})
+    assert resp.status_code == 201, resp.get_json()
+    anna.get(path)
+    del lookups[:]
+    assert closed_item(anna.get(path).get_json(), board)["case_text"] == SECRET
+    assert lookups == [True]  # her decision and document kept
+    opened = next(i for i in anna.get(path).get_json()["items"] if i["id"] == board.item)
+    assert opened["title"] == "Ny legeplads"
+    resp = sec.patch(f"{path}/items/{board.item}", json={
+        "is_confidential": True, "confidentiality_reason": "personnel",
+        "case_text": "Naboens sag"})
+    assert resp.status_code == 200, resp.get_json()
+    assert "Naboens sag" in bent.get(path).get_data(as_text=True)  # the members' document, kept
+    mine = next(i for i in anna.get(path).get_json()["items"] if i["id"] == board.item)
+    assert mine["title"] == "Personalesag" and mine["case_text"] == ""
+    page = anna.client.get(f"/{T}/moeder/{board.meeting}").get_data(as_text=True)
+    assert "Naboens sag" not in page

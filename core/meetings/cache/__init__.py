@@ -31,13 +31,13 @@ decisions beside them, ``writes`` notices writes and bumps the generations.
 
 from core.meetings.cache import decisions  # noqa: F401  (the module: tests watch its look-ups)
 from core.meetings.cache.decisions import (
-    answer_from_decision, audience, decided_document, keep_decision, remember_decision)
+    answer_from_decision, audience, decided_document, decided_role, keep_decision, remember_decision)
 from core.meetings.cache.store import (
     Cached, Generations, _touched, early_generations, etag, generations, generations_for, known_tenant_id,
     lookup, page_suffix, remember_tenant, shared_suffix)
 from core.meetings.cache import writes  # noqa: F401  (the module: tests write through it)
 from core.meetings.cache.writes import IGNORED_TABLES, MEETING_TABLES, init_app, reset_touched
 
-__all__ = ["Cached", "Generations", "answer_from_decision", "decided_document", "early_generations", "etag",
+__all__ = ["Cached", "Generations", "answer_from_decision", "decided_document", "decided_role", "early_generations", "etag",
            "generations", "generations_for", "init_app", "keep_decision", "known_tenant_id", "lookup",
            "page_suffix", "remember_decision", "remember_tenant", "reset_touched", "shared_suffix", "IGNORED_TABLES", "MEETING_TABLES"]

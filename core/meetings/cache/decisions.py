@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 
 from core.meetings.cache.store import (
-    PLATFORM, Cached, _decision_gens, _doc_key, _gen_key, _gen_keys, _prefix, _stamp, _store, _today,
-    _touched, early_generations, page_suffix, shared_suffix)
+    PLATFORM, Cached, Generations, _decision_gens, _doc_key, _gen_key, _gen_keys, _prefix, _stamp,
+    _store, _today, _touched, early_generations, page_suffix, shared_suffix)
 
 log = logging.getLogger("core.meetings.cache")
 
@@ -99,17 +99,51 @@ def decided_document(slug: str, login: str, meeting_id: int, suffix: str = "") -
         # still allowed, the page changed: while another request renders it for everyone
         # of this audience, wait for that one (Cached.render_once) rather than decide again
         return found.rendered_by_another()
+    if found.doc is None:
+        _note_fresh_decision(named[3], gens, meeting_id)
     return found.doc
 
 
+def _note_fresh_decision(doc_key: str, gens: list[int], meeting_id: int) -> None:
+    """Keep for :func:`answer_from_decision` what a fresh decision whose document is stale
+    decided: the role (the audience's first word) and the generations read with it."""
+    from flask import g
+
+    from core.identity.permissions import Role
+
+    tenant_id, _meeting, audience_name = doc_key.rsplit(":", 3)[1:]
+    role = Role.__members__.get(audience_name.split("-", 1)[0])
+    if role is not None and tenant_id.isdigit():
+        g.fresh_decision = (role, Generations(_store(), int(tenant_id), meeting_id, gens, _today()))
+
+
+def decided_role(gens) -> object | None:
+    """The role a fresh kept decision gave the caller of a request let through on it
+    (:func:`answer_from_decision` with ``render``): the meeting is rendered for that role
+    without deciding the access again. ``None`` (decide in full) unless the request's
+    tenant is the one decided for and its login still finds the person."""
+    from flask import g
+
+    from core.identity.permissions import current_person
+    from core.tenancy import current_tenant
+
+    role = g.pop("decided_role", None)
+    if role is None or gens is None or gens.tenant_id != current_tenant().id:
+        return None
+    return role if current_person() is not None else None
+
+
 def answer_from_decision(values: dict, language: str | None = None,
-                         shared: str | None = None) -> bytes | None:
+                         shared: str | None = None, render: bool = False) -> bytes | None:
     """For a ``url_value_preprocessor`` ahead of the tenant's binding: the document (with
     ``language``, the reader's page; with ``shared`` too, the page of that name every reader
     of the audience shares) for a caller logged in by the session whose access decision is
     stored and fresh, the declared access marked as checked and the tenant left unbound;
     else ``None``, with the generations read for a request decided in full
-    (:func:`early_generations`)."""
+    (:func:`early_generations`). With ``render``, a fresh decision whose document is stale
+    lets the request through as decided (its role for :func:`decided_role`, the declared
+    access marked as checked, the generations read with the decision): the document is
+    rendered without deciding the access again (decision 0049)."""
     from flask import g
 
     from core.identity.auth import forget_login, session_login, session_user_id
@@ -120,9 +154,15 @@ def answer_from_decision(values: dict, language: str | None = None,
     suffix = ""
     if login and language:
         suffix = shared_suffix(shared, language) if shared else page_suffix(login, language)
+    g.pop("fresh_decision", None)
     found = login and decided_document(values["tenant"], login, values["meeting_id"], suffix)
     if found is None:
         forget_login()
+        fresh = g.pop("fresh_decision", None)
+        if render and fresh is not None:
+            g.decided_role, g.meeting_generations = fresh
+            g.access_checked = Role.INFORMATION_RECIPIENT  # the routes' declared role: decided
+            return None
         # Decided in full, once: the generations first, then every row it is decided from.
         g.meeting_generations = early_generations(values["tenant"], values["meeting_id"])
         return None

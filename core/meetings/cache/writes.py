@@ -60,8 +60,8 @@ _WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b", re
 #: statement); otherwise, and for any write outside a flush (a bulk or Core statement),
 #: the tenant's. Deleting a meeting bumps the tenant's: the database sets other meetings'
 #: references to it to NULL without a statement. A table not named here bumps the tenant's
-#: (docs/decisions/0033-invalidate-the-meeting-written.md). A row of ``meetings`` itself bumps
-#: its row's generation too, which the access decisions are stamped with (decision 0040).
+#: (docs/decisions/0033-invalidate-the-meeting-written.md). A write of what an access decision
+#: reads (:data:`DECIDING`) bumps the meeting row's generation too (decisions 0040, 0049).
 MEETING_TABLES: dict[str, tuple[str, str | None]] = {
     "meetings": ("id", None),
     "agenda_items": ("meeting_id", "meetings"),
@@ -87,6 +87,31 @@ MEETING_TABLES: dict[str, tuple[str, str | None]] = {
 }
 
 
+#: What a kept access decision reads of a meeting, by table: the meeting's own row (the
+#: body the reader's role is in, its state), and what makes the audience a reader is
+#: decided into (CORE-DISQUALIFIED): the items that are closed and who stands
+#: disqualified on them. A write of these columns (``None``: of any column), and adding or
+#: removing such a row, bumps the meeting row's generation, which the decisions are stamped
+#: with; the meeting's place, its title or the ``situation_version`` an arrival gives it
+#: leave them fresh (docs/decisions/0049-a-fresh-decision-renders-the-meeting.md).
+DECIDING: dict[str, tuple[str, ...] | None] = {
+    "meetings": ("body_id", "state", "tenant_id"),
+    "agenda_items": ("is_confidential", "meeting_id", "tenant_id"),
+    "disqualifications": None,
+}
+
+
+def _decides(kind: str, table: str, target) -> bool:
+    """Whether writing ``target`` (a row of ``table``) may change an access decision."""
+    if table not in DECIDING:
+        return False
+    columns = DECIDING[table]
+    if kind != "update" or columns is None:
+        return True
+    attrs = sa_inspect(target).attrs
+    return any(attrs[name].history.has_changes() for name in columns)
+
+
 class _Flush:
     """What one ORM flush wrote to :data:`MEETING_TABLES`: the tables (with the tenant
     scope of each statement) and, from the mapper's events, the meetings of the rows."""
@@ -96,6 +121,8 @@ class _Flush:
         self.written: set[tuple[str, int]] = set()
         self.meetings: dict[str, set[int]] = {}
         self.unknown: set[str] = set()
+        #: By table, the meetings written in what an access decision reads (:func:`_decides`).
+        self.deciding: dict[str, set[int]] = {}
 
 
 _flushing: contextvars.ContextVar[_Flush | None] = contextvars.ContextVar(
@@ -185,6 +212,8 @@ def _row_written(kind: str):
             flush.unknown.add(table)
         else:
             flush.meetings.setdefault(table, set()).update(meetings)
+            if _decides(kind, table, target):
+                flush.deciding.setdefault(table, set()).update(meetings)
 
     return listener
 
@@ -205,8 +234,8 @@ def _after_flush(session, flush_context) -> None:
             _touch(tenant)
         else:
             _touch(*(_meeting_scope(tenant, m) for m in meetings))
-            if table == "meetings":  # the row an access decision reads (decision 0040)
-                _touch(*(_row_scope(tenant, m) for m in meetings))
+            # what an access decision reads (decisions 0040, 0049)
+            _touch(*(_row_scope(tenant, m) for m in meetings & flush.deciding.get(table, set())))
 
 
 def _spill() -> None:
