@@ -28,7 +28,7 @@ def upload(client, meeting_id, item_id, data: bytes, name="bilag.pdf", mimetype=
     )
 
 
-def test_a_closed_items_attachment_is_for_members_only_ALB_B11(sync_tenant, clock, make_meeting, api, store):
+def test_a_closed_items_attachment_is_for_members_only_CORE_CLOSED_ITEMS_KBH_2(sync_tenant, clock, make_meeting, api, store):
     sync_tenant("kobenhavn")
     meeting = make_meeting("kobenhavn", "samarbejdsforum", at(2021, 3, 1, 13))
     sec = api("tobias.trier@tmf.kk.example", "kobenhavn")
